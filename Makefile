@@ -1,0 +1,46 @@
+# Thin wrapper over Meson. The two commands of the README:
+#   make demo   set up, build, create a store, ingest the demo sources, show them
+#   make test   set up, build, run every test (plain and ASan+UBSan builds)
+.POSIX:
+BUILD = build
+ASAN = build-asan
+DB = demo.db
+SETUP_STAMP = $(BUILD)/.setup-done
+
+all: build
+
+setup:
+	./scripts/setup.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) -Dwerror=true
+
+build: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+$(ASAN)/build.ninja:
+	CC=clang meson setup $(ASAN) -Dwerror=true -Db_sanitize=address,undefined \
+		-Db_lundef=false -Darena_debug=true -Dbuildtype=debug
+
+demo: setup build
+	./scripts/demo.sh $(BUILD)/newsdesk $(DB)
+
+test: setup build $(ASAN)/build.ninja
+	ninja -C $(ASAN)
+	-meson test -C $(BUILD) --print-errorlogs --num-processes 2
+	-UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C $(ASAN) --print-errorlogs --num-processes 2 --timeout-multiplier 3
+	./tests/summary.sh $(BUILD) $(ASAN)
+
+fuzz-build:
+	CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dbuildtype=debugoptimized
+	ninja -C build-fuzz
+
+bench: build
+	./bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN) build-fuzz
+
+.PHONY: all setup build demo test fuzz-build bench clean

@@ -1,0 +1,158 @@
+/*
+ * newsdesk: the command-line front end. Finds the subcommand in the table,
+ * strips the global options, loads the configuration and runs it. Only this
+ * file may exit the process on an error (after printing one clear line).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cmd.h"
+#include "core/err.h"
+#include "core/banned.h"
+
+extern const struct cmd cmd_help;
+
+static const struct cmd *const commands[] = {
+	&cmd_help,
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void
+usage_all(FILE *f)
+{
+	fprintf(f, "usage: newsdesk [--db PATH] [--config FILE] COMMAND [ARGS]\n\n"
+	    "newsdesk gathers a beat's news from feeds into a store and publishes it.\n\n"
+	    "commands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-14s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(f, "\nglobal options:\n"
+	    "  --db PATH       the store (default: $NEWSDESK_DB, [store] path, ./newsdesk.db)\n"
+	    "  --config FILE   configuration file (default: $NEWSDESK_CONFIG)\n"
+	    "\n`newsdesk COMMAND --help` describes one command.\n");
+}
+
+static int
+help_run(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	(void)ctx;
+	if (argc > 1) {
+		for (size_t i = 0; i < NCOMMANDS; i++) {
+			if (strcmp(commands[i]->name, argv[1]) == 0) {
+				fputs(commands[i]->usage, stdout);
+				return 0;
+			}
+		}
+		return err_set(ND_ENOTFOUND, "help: no command '%s'", argv[1]);
+	}
+	usage_all(stdout);
+	return 0;
+}
+
+const struct cmd cmd_help = {
+	.name = "help",
+	.summary = "list the commands, or describe one",
+	.usage = "usage: newsdesk help [COMMAND]\n",
+	.run = help_run,
+};
+
+bool
+cmd_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Removes "--name VALUE" / "--name=VALUE" from argv (before any "--"),
+ * returning VALUE or NULL. */
+static const char *
+take_global(int *argc, char **argv, const char *name)
+{
+	size_t n = strlen(name);
+	const char *val = NULL;
+
+	for (int i = 1; i < *argc; i++) {
+		int drop = 0;
+
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], name) == 0) {
+			if (i + 1 >= *argc) {
+				fprintf(stderr, "newsdesk: %s needs a value\n", name);
+				exit(2);
+			}
+			val = argv[i + 1];
+			drop = 2;
+		} else if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=') {
+			val = argv[i] + n + 1;
+			drop = 1;
+		}
+		if (drop) {
+			memmove(&argv[i], &argv[i + drop],
+			    (size_t)(*argc - i - drop + 1) * sizeof(*argv));
+			*argc -= drop;
+			i--;
+		}
+	}
+	return val;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cmd_ctx ctx = { 0 };
+	const struct cmd *cmd = NULL;
+	int rc;
+
+	ctx.db_path = take_global(&argc, argv, "--db");
+	ctx.config_path = take_global(&argc, argv, "--config");
+	if (!ctx.db_path)
+		ctx.db_path = getenv("NEWSDESK_DB");
+	if (!ctx.config_path)
+		ctx.config_path = getenv("NEWSDESK_CONFIG");
+	ctx.is_tty = isatty(STDERR_FILENO);
+
+	if (argc < 2) {
+		usage_all(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage_all(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("newsdesk %s\n", ND_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i]->name, argv[1]) == 0)
+			cmd = commands[i];
+	if (!cmd) {
+		fprintf(stderr, "newsdesk: unknown command '%s' (see `newsdesk help`)\n",
+		    argv[1]);
+		return 2;
+	}
+	if (cmd_wants_help(argc - 1, argv + 1)) {
+		fputs(cmd->usage, stdout);
+		return 0;
+	}
+	if (!ctx.db_path)
+		ctx.db_path = "newsdesk.db";
+	rc = cmd->run(&ctx, argc - 1, argv + 1);
+	if (rc == CMD_USAGE) {
+		fputs(cmd->usage, stderr);
+		return 2;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "newsdesk: %s\n", *err_msg() ? err_msg() : err_name(rc));
+		return 1;
+	}
+	return rc;
+}

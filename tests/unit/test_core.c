@@ -1,0 +1,155 @@
+/* Unit tests for core: buf, str, arena, err, parse_int. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/str.h"
+
+static void
+buf_appends_and_caps(void **state)
+{
+	struct buf b = BUF_INIT(10);
+
+	(void)state;
+	assert_string_equal(b.ptr, "");
+	buf_adds(&b, "hello");
+	buf_addf(&b, "%d", 42);
+	assert_string_equal(b.ptr, "hello42");
+	assert_int_equal(buf_err(&b), 0);
+	buf_adds(&b, "toolong");        /* would make 14 > 10 */
+	assert_int_equal(buf_err(&b), ND_ETOOBIG);
+	buf_adds(&b, "x");              /* sticky: still a no-op */
+	assert_string_equal(b.ptr, "hello42");
+	buf_release(&b);
+	assert_string_equal(b.ptr, "");
+	assert_int_equal(b.len, 0);
+}
+
+static void
+buf_detach_owns(void **state)
+{
+	struct buf b = BUF_INIT(BUF_NOCAP);
+	size_t len;
+	char *p;
+
+	(void)state;
+	for (int i = 0; i < 1000; i++)
+		buf_addc(&b, 'a');
+	buf_add(&b, "\0z", 2);
+	p = buf_detach(&b, &len);
+	assert_int_equal(len, 1002);
+	assert_int_equal(p[1000], '\0');
+	assert_int_equal(p[1001], 'z');
+	assert_int_equal(b.len, 0);
+	free(p);
+	p = buf_detach(&b, NULL);       /* empty buffer still gives a string */
+	assert_string_equal(p, "");
+	free(p);
+}
+
+static void
+str_cursors_chain(void **state)
+{
+	struct str cur = str_of("  key=value, next"), k, v;
+	uint64_t n;
+
+	(void)state;
+	str_skip_ws(&cur);
+	assert_true(str_take_until(&cur, '=', &k));
+	assert_true(str_eq_lit(k, "key"));
+	assert_true(str_take_until(&cur, ',', &v));
+	assert_true(str_eq_lit(v, "value"));
+	assert_false(str_take_until(&cur, ';', &v));
+	assert_true(str_eq_lit(cur, " next")); /* unchanged on failure */
+	cur = str_of("2024x");
+	assert_true(str_take_uint(&cur, 4, &n));
+	assert_int_equal(n, 2024);
+	assert_true(str_ieq(str_of("HeLLo"), "hello"));
+	assert_true(str_eq_lit(str_trim(str_of("\t a b \n")), "a b"));
+}
+
+static void
+parse_int_table(void **state)
+{
+	static const struct { const char *in; long long min, max, want; int rc; } t[] = {
+		{ "42", 0, 100, 42, 0 },
+		{ "-5", -10, 10, -5, 0 },
+		{ "101", 0, 100, 0, ND_EINVAL },
+		{ "12abc", 0, 100, 0, ND_EINVAL },
+		{ "", 0, 100, 0, ND_EINVAL },
+		{ " 7", 0, 100, 0, ND_EINVAL },
+		{ "99999999999999999999999", 0, 100, 0, ND_EINVAL },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		long long v = -1;
+		int rc = parse_int(t[i].in, t[i].min, t[i].max, &v);
+		assert_int_equal(rc, t[i].rc);
+		if (!rc)
+			assert_int_equal(v, t[i].want);
+	}
+}
+
+static int deferred;
+static void defer_fn(void *p) { deferred += *(int *)p; }
+
+static void
+arena_allocates_and_defers(void **state)
+{
+	struct arena a;
+	int three = 3;
+	char *big, *s;
+	int *arr = NULL;
+	size_t n = 0, cap = 0;
+
+	(void)state;
+	arena_init(&a);
+	s = arena_printf(&a, "%s-%d", "x", 7);
+	assert_string_equal(s, "x-7");
+	big = arena_alloc(&a, 100000);  /* bigger than a block */
+	memset(big, 1, 100000);
+	for (int i = 0; i < 100; i++) {
+		ARENA_GROW(&a, arr, n, n + 1, cap);
+		arr[n++] = i;
+	}
+	assert_int_equal(arr[99], 99);
+	assert_int_equal((uintptr_t)arena_alloc(&a, 3) % 16, 0);
+	arena_defer(&a, defer_fn, &three);
+	arena_release(&a);
+	assert_int_equal(deferred, 3);
+}
+
+static void
+err_returns_code(void **state)
+{
+	(void)state;
+	assert_int_equal(err_set(ND_ENOTFOUND, "store: source %d not found", 9),
+	    ND_ENOTFOUND);
+	assert_string_equal(err_msg(), "store: source 9 not found");
+	assert_int_equal(log_configure("info,fetch:debug"), 0);
+	assert_int_equal(log_levels[LOG_FETCH], LOG_DEBUG);
+	assert_int_equal(log_levels[LOG_STORE], LOG_INFO);
+	assert_int_equal(log_configure("loud"), ND_EINVAL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(buf_appends_and_caps),
+		cmocka_unit_test(buf_detach_owns),
+		cmocka_unit_test(str_cursors_chain),
+		cmocka_unit_test(parse_int_table),
+		cmocka_unit_test(arena_allocates_and_defers),
+		cmocka_unit_test(err_returns_code),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
