@@ -1,0 +1,177 @@
+/*
+ * store: the only module that speaks SQL. One interface, two backends:
+ * SQLite now (one file, WAL, FTS5), PostgreSQL later (store_pg.c), so
+ * nothing here exposes SQLite types.
+ *
+ * Ownership: results are allocated in the caller's arena and stay valid
+ * until it is released. A struct store is used by one thread at a time
+ * (open one per thread).
+ * Times are seconds since the epoch, UTC; 0 means unknown.
+ */
+#ifndef ND_STORE_STORE_H
+#define ND_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct feed;
+struct store;
+
+enum {
+	STORE_CREATE = 1 << 0,    /* create the file and schema if missing */
+	STORE_READONLY = 1 << 1,
+};
+
+/*
+ * Opens (and migrates) the store at path. ND_ENOTFOUND when the file does
+ * not exist and STORE_CREATE is not given; ND_EIO otherwise on failure.
+ * Caller frees with store_close().
+ */
+int store_open(struct store **out, const char *path, int flags);
+void store_close(struct store *st);
+/* The schema version after migration. */
+int store_schema_version(struct store *st);
+/* Runs an integrity check (PRAGMA integrity_check + foreign keys);
+ * 0 or ND_EIO with the first problem in err_msg(). */
+int store_check(struct store *st);
+
+/* Explicit transactions around several calls (calls nest by counting). */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+int store_rollback(struct store *st);
+
+/* ---- sections ---- */
+struct store_section {
+	int64_t id;
+	const char *name;
+	const char *slug;
+	int position;
+};
+
+/* ND_EEXISTS when the slug is taken. slug NULL = derived from name. */
+int store_section_add(struct store *st, const char *name, const char *slug,
+    int64_t *out_id);
+int store_section_list(struct store *st, struct arena *a,
+    struct store_section **out, size_t *out_n);
+/* By slug or by name; ND_ENOTFOUND. */
+int store_section_find(struct store *st, struct arena *a, const char *key,
+    struct store_section **out);
+int store_section_remove(struct store *st, int64_t id);
+
+/* ---- sources ---- */
+struct store_source {
+	int64_t id;
+	const char *url;
+	const char *title;
+	const char *site_url;
+	const char *language;
+	int64_t section_id;          /* 0 = none */
+	const char *section_slug;    /* filled by reads */
+	bool is_enabled;
+	/* fetch state */
+	const char *etag;
+	const char *last_modified;
+	int last_status;             /* HTTP status of the last attempt, 0 = none */
+	const char *last_error;      /* NULL when the last attempt succeeded */
+	int error_count;             /* consecutive failures */
+	int64_t last_fetch, last_success, next_fetch;
+	int interval_s;              /* current polling interval */
+	double avg_ms;               /* average response time */
+	const char *redirect_url;    /* pending permanent-redirect target */
+	int redirect_seen;           /* how many times in a row it was seen */
+	/* derived on reads */
+	int64_t n_items;
+	double items_per_day;
+};
+
+/* Adds a source; ND_EEXISTS when the URL is already there (*out_id is then
+ * the existing id). */
+int store_source_add(struct store *st, const struct store_source *src,
+    int64_t *out_id);
+int store_source_get(struct store *st, struct arena *a, int64_t id,
+    struct store_source **out);
+int store_source_find_url(struct store *st, struct arena *a, const char *url,
+    struct store_source **out);
+int store_source_list(struct store *st, struct arena *a,
+    struct store_source **out, size_t *out_n);
+/* Sources with next_fetch <= now (all enabled ones when now < 0). */
+int store_source_due(struct store *st, struct arena *a, int64_t now,
+    struct store_source **out, size_t *out_n);
+/* Removes a source and its items. ND_ENOTFOUND. */
+int store_source_remove(struct store *st, int64_t id);
+/* Writes url, title, site_url, language, section, is_enabled and all the
+ * fetch-state fields of src (by src->id). */
+int store_source_update(struct store *st, const struct store_source *src);
+
+/* ---- items ---- */
+struct store_item {
+	int64_t id, source_id;
+	const char *source_title;    /* filled by reads */
+	int64_t section_id;          /* of the source; filled by reads */
+	const char *guid;
+	const char *url;
+	const char *canonical_url;
+	const char *title;
+	const char *summary;         /* sanitized HTML */
+	const char *content;         /* sanitized HTML */
+	const char *author;
+	const char *language;
+	const char *tags;            /* categories, joined with ", " */
+	int64_t published, updated, first_seen;
+	const char *image_url;       /* lead photo */
+	const char *image_caption;
+	const char *image_credit;
+	const char *image_thumb;
+};
+
+struct store_ingest_stats {
+	size_t n_new, n_updated, n_unchanged;
+};
+
+/*
+ * Stores the entries of a parsed feed for a source, in one transaction:
+ * an entry is matched to a stored item of the same source by guid, else by
+ * canonical URL, else by content hash; new ones are inserted, changed ones
+ * updated, the rest counted unchanged. Stats are added to *stats.
+ */
+int store_feed_put(struct store *st, int64_t source_id, const struct feed *f,
+    struct store_ingest_stats *stats);
+
+struct store_item_query {
+	int64_t source_id;           /* 0 = any */
+	int64_t section_id;          /* 0 = any */
+	int64_t since, until;        /* on published (else first_seen); 0 = open */
+	size_t limit;                /* 0 = 50 */
+	size_t offset;
+};
+
+/* Newest first. */
+int store_item_list(struct store *st, struct arena *a,
+    const struct store_item_query *q, struct store_item **out, size_t *out_n);
+int store_item_get(struct store *st, struct arena *a, int64_t id,
+    struct store_item **out);
+
+struct store_hit {
+	struct store_item item;
+	const char *snippet;         /* plain text with matches between \x02 and \x03 */
+	double rank;
+};
+
+struct store_search_opts {
+	int64_t source_id, section_id, since, until;
+	size_t limit, offset;
+};
+
+/*
+ * Full-text search over title, summary and content; the query is plain
+ * words (normalized and stemmed like the index: Arabic diacritics and letter
+ * variants, case, English and Arabic stems), not FTS5 syntax. *out_total is
+ * the number of matches. An empty query gives ND_EINVAL.
+ */
+int store_search(struct store *st, struct arena *a, const char *query,
+    const struct store_search_opts *opts, struct store_hit **out,
+    size_t *out_n, size_t *out_total);
+
+#endif
