@@ -1,0 +1,35 @@
+#!/bin/sh
+# lint: catches what the compiler does not (STYLE.md section 13).
+#  - every .c file under src/ and tests/unit includes core/banned.h
+#  - SQL is written only in src/store/
+#  - no printf-style writer builds HTML in src/render or src/web
+#  - no system(), popen() in the program
+# Exit 1 with one line per finding.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+rc=0
+say() { echo "lint: $*"; rc=1; }
+
+for f in $(find src -name '*.c' ! -name 'fuzz_*.c'); do
+	grep -q '#include "core/banned.h"' "$f" || say "$f: does not include core/banned.h"
+done
+
+# SQL keywords in string literals outside the store.
+for f in $(find src -name '*.c' -o -name '*.h' | grep -v '^src/store/'); do
+	grep -nE '"[^"]*\b(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM|CREATE TABLE)\b' "$f" |
+		sed "s|^|lint: $f:SQL outside store/: |" | grep . && rc=1
+done
+
+# HTML built with printf in render/ and web/.
+for f in $(find src/render src/web -name '*.c' 2>/dev/null); do
+	grep -nE '(printf|buf_addf)\([^;]*"[^"]*<[a-zA-Z/]' "$f" |
+		sed "s|^|lint: $f:printf into HTML: |" | grep . && rc=1
+done
+
+for f in $(find src -name '*.c'); do
+	grep -nE '\b(system|popen)\(' "$f" | sed "s|^|lint: $f:shell call: |" | grep . && rc=1
+done
+
+[ $rc = 0 ] && echo "lint: ok"
+exit $rc
