@@ -9,13 +9,46 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
+#include "core/cfg.h"
 #include "core/err.h"
+#include "core/log.h"
 #include "core/banned.h"
 
 extern const struct cmd cmd_help;
+extern const struct cmd cmd_init;
+extern const struct cmd cmd_section;
+extern const struct cmd cmd_source;
+extern const struct cmd cmd_import_opml;
+extern const struct cmd cmd_export_opml;
+extern const struct cmd cmd_ingest;
+extern const struct cmd cmd_items;
+extern const struct cmd cmd_fetch;
+extern const struct cmd cmd_run;
+extern const struct cmd cmd_search;
+extern const struct cmd cmd_config;
+extern const struct cmd cmd_parse;
+extern const struct cmd cmd_parse_date;
+extern const struct cmd cmd_serve;
+extern const struct cmd cmd_export;
 
+/* In the order `newsdesk help` lists them. */
 static const struct cmd *const commands[] = {
 	&cmd_help,
+	&cmd_init,
+	&cmd_section,
+	&cmd_source,
+	&cmd_import_opml,
+	&cmd_export_opml,
+	&cmd_ingest,
+	&cmd_fetch,
+	&cmd_run,
+	&cmd_items,
+	&cmd_search,
+	&cmd_config,
+	&cmd_parse,
+	&cmd_parse_date,
+	&cmd_serve,
+	&cmd_export,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -56,6 +89,7 @@ const struct cmd cmd_help = {
 	.summary = "list the commands, or describe one",
 	.usage = "usage: newsdesk help [COMMAND]\n",
 	.run = help_run,
+	.flags = CMD_NO_CONFIG,
 };
 
 bool
@@ -104,19 +138,50 @@ take_global(int *argc, char **argv, const char *name)
 	return val;
 }
 
+/* An empty variable counts as unset. */
+static const char *
+env_nonempty(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+/*
+ * Precedence: defaults < configuration file < environment/command line.
+ * A --config or NEWSDESK_CONFIG that names a missing file is an error: the
+ * operator asked for it, and running on defaults instead would surprise.
+ */
+static int
+load_config(struct cmd_ctx *ctx, struct config *cfg, const struct cmd *cmd)
+{
+	int rc;
+
+	if (ctx->config_path && !(cmd->flags & CMD_NO_CONFIG)) {
+		if ((rc = cfg_load(cfg, ctx->config_path)) < 0)
+			return rc;
+	}
+	if ((rc = log_configure(cfg->log.level)) < 0)
+		return rc;
+	if (!ctx->db_path)
+		ctx->db_path = cfg->store.path;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct cmd_ctx ctx = { 0 };
+	struct config cfg;
 	const struct cmd *cmd = NULL;
 	int rc;
 
 	ctx.db_path = take_global(&argc, argv, "--db");
 	ctx.config_path = take_global(&argc, argv, "--config");
 	if (!ctx.db_path)
-		ctx.db_path = getenv("NEWSDESK_DB");
+		ctx.db_path = env_nonempty("NEWSDESK_DB");
 	if (!ctx.config_path)
-		ctx.config_path = getenv("NEWSDESK_CONFIG");
+		ctx.config_path = env_nonempty("NEWSDESK_CONFIG");
 	ctx.is_tty = isatty(STDERR_FILENO);
 
 	if (argc < 2) {
@@ -143,9 +208,11 @@ main(int argc, char **argv)
 		fputs(cmd->usage, stdout);
 		return 0;
 	}
-	if (!ctx.db_path)
-		ctx.db_path = "newsdesk.db";
-	rc = cmd->run(&ctx, argc - 1, argv + 1);
+	cfg_init(&cfg);
+	ctx.cfg = &cfg;
+	if ((rc = load_config(&ctx, &cfg, cmd)) == 0)
+		rc = cmd->run(&ctx, argc - 1, argv + 1);
+	cfg_release(&cfg);
 	if (rc == CMD_USAGE) {
 		fputs(cmd->usage, stderr);
 		return 2;

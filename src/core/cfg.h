@@ -66,6 +66,12 @@ void cfg_release(struct config *cfg);
  * value. */
 int cfg_load(struct config *cfg, const char *path);
 
+/* Like cfg_load, from memory (len bytes, need not be NUL-terminated); name
+ * is used in messages ("name:line: ..."). For tests and fuzzing. On error
+ * cfg may hold some of the new values; callers discard it. */
+int cfg_load_mem(struct config *cfg, const char *data, size_t len,
+    const char *name);
+
 /* Sets one "section.key" to a string value (as if read from a file). */
 int cfg_set(struct config *cfg, const char *section, const char *key,
     const char *value);

@@ -47,7 +47,7 @@ struct enclosure {
 	const char *href, *length, *type;
 };
 
-/* A photo or other media object (Media RSS, enclosures of type image/*,
+/* A photo or other media object (Media RSS, enclosures of type image/...,
  * JSON Feed image / attachments). */
 struct media {
 	const char *url;

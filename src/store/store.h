@@ -99,6 +99,16 @@ int store_source_list(struct store *st, struct arena *a,
 /* Sources with next_fetch <= now (all enabled ones when now < 0). */
 int store_source_due(struct store *st, struct arena *a, int64_t now,
     struct store_source **out, size_t *out_n);
+/*
+ * For several workers: claims up to max (0 = all) due sources, that is
+ * enabled with next_fetch <= now, in one transaction that also moves their
+ * next_fetch to now + lease_s, so no other worker (process, or machine on
+ * PostgreSQL) picks them until the lease runs out. The worker then writes
+ * the real fetch state with store_source_update(). The returned sources
+ * show the leased next_fetch. Soonest-due first.
+ */
+int store_source_claim(struct store *st, struct arena *a, int64_t now,
+    int lease_s, size_t max, struct store_source **out, size_t *out_n);
 /* Removes a source and its items. ND_ENOTFOUND. */
 int store_source_remove(struct store *st, int64_t id);
 /* Writes url, title, site_url, language, section, is_enabled and all the
@@ -152,6 +162,10 @@ int store_item_list(struct store *st, struct arena *a,
     const struct store_item_query *q, struct store_item **out, size_t *out_n);
 int store_item_get(struct store *st, struct arena *a, int64_t id,
     struct store_item **out);
+/* How many items match q's filters (its limit and offset are ignored), for
+ * paging. */
+int store_item_count(struct store *st, const struct store_item_query *q,
+    size_t *out);
 
 struct store_hit {
 	struct store_item item;
@@ -173,5 +187,14 @@ struct store_search_opts {
 int store_search(struct store *st, struct arena *a, const char *query,
     const struct store_search_opts *opts, struct store_hit **out,
     size_t *out_n, size_t *out_total);
+
+/* ---- for the public site (store_site.c) ---- */
+/*
+ * A number that changes whenever another connection commits a change to
+ * the store (SQLite: PRAGMA data_version), so a reader can tell cheaply
+ * that pages rendered from it are stale. Only comparable between calls on
+ * the same struct store. Thread-safety as for every call on st.
+ */
+int store_data_version(struct store *st, uint64_t *out);
 
 #endif

@@ -1,0 +1,222 @@
+/*
+ * newsdesk source: the feeds the desk follows. A source is identified by its
+ * URL (unique in the store) and gets a numeric id; commands take either.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cmd.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/str.h"
+#include "store/store.h"
+#include "core/banned.h"
+
+/* Sources are fetched from the network, or read from disk by `ingest`
+ * (which names them file://...). Anything else is a typo. */
+static bool
+plausible_url(const char *u)
+{
+	return str_ncasecmp(u, "http://", 7) == 0 ||
+	    str_ncasecmp(u, "https://", 8) == 0 ||
+	    str_ncasecmp(u, "file://", 7) == 0;
+}
+
+static int
+source_add(struct store *st, int argc, char **argv)
+{
+	struct arena a = ARENA_INIT;
+	struct store_source src;
+	const char *url = NULL, *section = NULL, *title = NULL;
+	int64_t id;
+	bool created = false;
+	int rc = 0;
+
+	memset(&src, 0, sizeof(src));
+	for (int i = 2; i < argc; i++) {
+		if ((rc = cmd_opt(argc, argv, &i, "--section", &section)) ||
+		    (rc = cmd_opt(argc, argv, &i, "--title", &title))) {
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if (argv[i][0] == '-' || url)
+			return CMD_USAGE;
+		url = argv[i];
+	}
+	if (!url)
+		return CMD_USAGE;
+	if (!plausible_url(url))
+		return err_set(ND_EINVAL, "source add: '%s' is not an http(s) "
+		    "URL", url);
+	src.url = url;
+	src.title = title;
+	src.is_enabled = true;
+	if (section && (rc = cmd_section_ensure(st, &a, section,
+	    &src.section_id, &created)) < 0)
+		goto out;
+	if (created)
+		printf("added section %lld: %s\n", (long long)src.section_id,
+		    section);
+	rc = store_source_add(st, &src, &id);
+	if (rc == ND_EEXISTS) {
+		rc = err_set(rc, "source add: %s is already source %lld", url,
+		    (long long)id);
+		goto out;
+	}
+	if (rc < 0)
+		goto out;
+	printf("added source %lld: %s\n", (long long)id, url);
+out:
+	arena_release(&a);
+	return rc;
+}
+
+static json_t *
+source_json(const struct store_source *s)
+{
+	json_t *o = json_object();
+	char t[32];
+
+	json_object_set_new(o, "id", json_integer(s->id));
+	json_object_set_new(o, "url", json_string(s->url));
+	json_object_set_new(o, "title", s->title ? json_string(s->title) : json_null());
+	json_object_set_new(o, "site_url", s->site_url ? json_string(s->site_url) : json_null());
+	json_object_set_new(o, "language", s->language ? json_string(s->language) : json_null());
+	json_object_set_new(o, "section", s->section_slug ? json_string(s->section_slug) : json_null());
+	json_object_set_new(o, "enabled", json_boolean(s->is_enabled));
+	json_object_set_new(o, "status", json_string(cmd_source_status(s)));
+	json_object_set_new(o, "http_status", json_integer(s->last_status));
+	json_object_set_new(o, "error", s->last_error ? json_string(s->last_error) : json_null());
+	json_object_set_new(o, "errors", json_integer(s->error_count));
+	cmd_time_iso(t, s->last_success);
+	json_object_set_new(o, "last_success", s->last_success ? json_string(t) : json_null());
+	cmd_time_iso(t, s->next_fetch);
+	json_object_set_new(o, "next_fetch", s->next_fetch ? json_string(t) : json_null());
+	json_object_set_new(o, "interval_s", json_integer(s->interval_s));
+	json_object_set_new(o, "items", json_integer(s->n_items));
+	json_object_set_new(o, "items_per_day", json_real(s->items_per_day));
+	return o;
+}
+
+static int
+source_list(struct store *st, int argc, char **argv)
+{
+	struct arena a = ARENA_INIT;
+	struct store_source *srcs;
+	bool json = false;
+	size_t n;
+	int rc;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else
+			return CMD_USAGE;
+	}
+	if ((rc = store_source_list(st, &a, &srcs, &n)) < 0)
+		goto out;
+	if (json) {
+		json_t *arr = json_array();
+
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, source_json(&srcs[i]));
+		rc = cmd_json_print(arr);
+		goto out;
+	}
+	if (n == 0) {
+		printf("no sources (add one with `newsdesk source add URL` or "
+		    "`newsdesk import-opml FILE`)\n");
+		goto out;
+	}
+	printf("%4s  %-8s  %5s  %-16s  %s\n", "ID", "STATUS", "ITEMS",
+	    "SECTION", "TITLE / URL");
+	for (size_t i = 0; i < n; i++) {
+		const struct store_source *s = &srcs[i];
+
+		printf("%4lld  %-8s  %5lld  ", (long long)s->id,
+		    cmd_source_status(s), (long long)s->n_items);
+		cmd_print_cell(s->section_slug ? s->section_slug : "-", 16);
+		fputs("  ", stdout);
+		cmd_print_text(s->title && *s->title ? s->title : s->url);
+		putchar('\n');
+		if (s->title && *s->title) {
+			printf("%4s  %-8s  %5s  %-16s  ", "", "", "", "");
+			cmd_print_text(s->url);
+			putchar('\n');
+		}
+		if (s->last_error && *s->last_error) {
+			printf("%4s  error (%d in a row): ", "", s->error_count);
+			cmd_print_text(s->last_error);
+			putchar('\n');
+		}
+	}
+out:
+	arena_release(&a);
+	return rc;
+}
+
+static int
+source_remove(struct store *st, int argc, char **argv)
+{
+	struct arena a = ARENA_INIT;
+	struct store_source *src;
+	int rc;
+
+	if (argc != 3)
+		return CMD_USAGE;
+	if ((rc = cmd_source_lookup(st, &a, argv[2], &src)) == 0 &&
+	    (rc = store_source_remove(st, src->id)) == 0)
+		printf("removed source %lld: %s (and its %lld items)\n",
+		    (long long)src->id, src->url, (long long)src->n_items);
+	arena_release(&a);
+	return rc;
+}
+
+static int
+source_run(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct store *st = NULL;
+	int (*fn)(struct store *, int, char **);
+	int rc;
+
+	if (argc < 2)
+		return CMD_USAGE;
+	if (strcmp(argv[1], "add") == 0)
+		fn = source_add;
+	else if (strcmp(argv[1], "list") == 0)
+		fn = source_list;
+	else if (strcmp(argv[1], "remove") == 0 || strcmp(argv[1], "rm") == 0)
+		fn = source_remove;
+	else
+		return CMD_USAGE;
+	if ((rc = cmd_open_store(ctx, &st, false)) < 0)
+		return rc;
+	rc = fn(st, argc, argv);
+	store_close(st);
+	return rc;
+}
+
+const struct cmd cmd_source = {
+	.name = "source",
+	.summary = "add, list or remove the feeds the desk follows",
+	.usage =
+	    "usage: newsdesk source add URL [--section SECTION] [--title TITLE]\n"
+	    "       newsdesk source list [--json]\n"
+	    "       newsdesk source remove ID|URL\n"
+	    "\n"
+	    "add     follows the feed at URL; SECTION (a name or slug) is created\n"
+	    "        if missing; adding a URL twice is an error\n"
+	    "list    shows every source with its status (new, ok, failing,\n"
+	    "        disabled), items and section; --json prints an array of\n"
+	    "        objects with id, url, title, section, status, error, errors,\n"
+	    "        last_success, next_fetch, items and more\n"
+	    "remove  forgets a source and deletes its items\n"
+	    "\n"
+	    "examples:\n"
+	    "  newsdesk source add https://herald.korvia.example/rss.xml --section Developments\n"
+	    "  newsdesk source list --json | jq '.[] | select(.status == \"failing\")'\n"
+	    "  newsdesk source remove 3\n",
+	.run = source_run,
+};

@@ -1,0 +1,712 @@
+/*
+ * cfg: the configuration table and its loader.
+ *
+ * The table below is the only place that knows an option: its section, key,
+ * type, bounds, default and doc line, and where it lives in struct config.
+ * Defaults are written as text and go through the same validation as a
+ * file's values, so a bad default fails the first cfg_init (an assert), and
+ * `config dump --defaults` always produces a file that loads again.
+ *
+ * inih does the INI syntax; we feed it lines from memory through our own
+ * reader so we always know the current line number (the library is built
+ * without INI_HANDLER_LINENO) and can reject lines too long for its buffer
+ * instead of letting it split them silently.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/cfg.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "core/xmalloc.h"
+#include "core/banned.h"
+
+enum cfg_type { CFG_T_STRING, CFG_T_INT, CFG_T_BOOL, CFG_T_LIST };
+
+struct cfg_opt {
+	const char *section;
+	const char *key;
+	enum cfg_type type;
+	size_t off;             /* offsetof(struct config, field) */
+	long long min, max;     /* INT: bounds; STRING/LIST: max length */
+	const char *def;        /* default, as it would be written in a file */
+	int (*check)(const char *value); /* extra validation, or NULL */
+	const char *doc;
+};
+
+#define CFG_INT(sec, key, field, def, lo, hi, doc)                             \
+	{ sec, key, CFG_T_INT, offsetof(struct config, field), lo, hi, #def,   \
+	  NULL, doc }
+#define CFG_BOOL(sec, key, field, def, doc)                                    \
+	{ sec, key, CFG_T_BOOL, offsetof(struct config, field), 0, 1,          \
+	  def ? "true" : "false", NULL, doc }
+#define CFG_STR(sec, key, field, def, maxlen, check, doc)                      \
+	{ sec, key, CFG_T_STRING, offsetof(struct config, field), 0, maxlen,   \
+	  def, check, doc }
+#define CFG_LIST(sec, key, field, def, maxlen, doc)                            \
+	{ sec, key, CFG_T_LIST, offsetof(struct config, field), 0, maxlen,     \
+	  def, NULL, doc }
+
+static int check_nonempty(const char *v);
+static int check_timezone(const char *v);
+static int check_http_url(const char *v);
+static int check_contact_url(const char *v);
+static int check_language(const char *v);
+static int check_listen(const char *v);
+static int check_log_level(const char *v);
+
+static const struct {
+	const char *name, *doc;
+} sections[] = {
+	{ "desk", "What the site is called and how it presents itself." },
+	{ "store", "Where the data lives." },
+	{ "fetch", "How sources are polled: concurrency, politeness and the "
+	    "limits that keep a hostile or broken server from hurting us." },
+	{ "web", "The built-in web server." },
+	{ "log", "Diagnostics on stderr." },
+};
+
+static const struct cfg_opt opts[] = {
+	CFG_STR("desk", "name", desk.name, "The Meridian Desk", 200,
+	    check_nonempty, "Masthead: the desk's name as shown on every page, "
+	    "feed and email."),
+	CFG_STR("desk", "tagline", desk.tagline,
+	    "Every report on one story, in one place", 300, NULL,
+	    "One line under the masthead."),
+	CFG_STR("desk", "contact", desk.contact, "", 300, NULL,
+	    "Contact line or address shown in the footer (empty = none)."),
+	CFG_STR("desk", "timezone", desk.timezone, "America/New_York", 64,
+	    check_timezone, "IANA time zone used to show dates and times "
+	    "(\"UTC\", \"Asia/Baghdad\", ...)."),
+	CFG_STR("desk", "base_url", desk.base_url, "", 500, check_http_url,
+	    "Public URL of the site, used for absolute links in feeds and "
+	    "emails (empty = derived from the request)."),
+	CFG_STR("desk", "language", desk.language, "en", 35, check_language,
+	    "Default language of the desk, as a BCP 47 tag (\"en\", \"ar\")."),
+
+	CFG_STR("store", "path", store.path, "newsdesk.db", 4096,
+	    check_nonempty, "SQLite database file. `--db` and `NEWSDESK_DB` "
+	    "override it."),
+
+	CFG_INT("fetch", "concurrency", fetch.concurrency, 16, 1, 1024,
+	    "Transfers in flight at once, over all hosts."),
+	CFG_INT("fetch", "per_host", fetch.per_host, 2, 1, 64,
+	    "Transfers in flight at once to one host."),
+	CFG_INT("fetch", "host_spacing_ms", fetch.host_spacing_ms, 1000, 0,
+	    600000, "Smallest gap between two requests to the same host, in "
+	    "milliseconds."),
+	CFG_INT("fetch", "connect_timeout_s", fetch.connect_timeout_s, 10, 1,
+	    300, "Time allowed to connect (DNS, TCP and TLS), in seconds."),
+	CFG_INT("fetch", "timeout_s", fetch.timeout_s, 30, 1, 3600,
+	    "Time allowed for a whole transfer, in seconds."),
+	CFG_INT("fetch", "low_speed_bytes", fetch.low_speed_bytes, 100, 0,
+	    1048576, "A transfer slower than this many bytes per second for "
+	    "`low_speed_s` seconds is aborted (0 = never)."),
+	CFG_INT("fetch", "low_speed_s", fetch.low_speed_s, 20, 1, 3600,
+	    "See `low_speed_bytes`."),
+	CFG_INT("fetch", "max_body_kb", fetch.max_body_kb, 8192, 64, 65536,
+	    "Largest response body accepted from a source after "
+	    "decompression, in KiB."),
+	CFG_INT("fetch", "max_redirects", fetch.max_redirects, 5, 0, 20,
+	    "Redirects followed per request."),
+	CFG_INT("fetch", "max_header_kb", fetch.max_header_kb, 64, 4, 1024,
+	    "Largest total size of response headers, in KiB."),
+	CFG_INT("fetch", "min_interval_s", fetch.min_interval_s, 300, 30,
+	    86400, "Shortest polling interval of a source, in seconds, "
+	    "whatever the feed asks for."),
+	CFG_INT("fetch", "max_interval_s", fetch.max_interval_s, 86400, 60,
+	    2592000, "Longest polling interval (a quiet or failing source is "
+	    "still tried this often), in seconds."),
+	CFG_LIST("fetch", "allow_hosts", fetch.allow_hosts, "", 4000,
+	    "Host names, addresses or CIDR nets (10.1.0.0/16) that may be "
+	    "fetched even though they are private or local (comma or space "
+	    "separated; empty = none). Every other source is refused such "
+	    "addresses, on every redirect hop."),
+	CFG_STR("fetch", "contact_url", fetch.contact_url,
+	    "https://newsdesk.example/about", 500, check_contact_url,
+	    "URL or mailto: address put in the User-Agent so site operators "
+	    "can reach us."),
+
+	CFG_STR("web", "listen", web.listen, "127.0.0.1:8080", 300,
+	    check_listen, "Address and port to listen on, as ADDR:PORT "
+	    "(`[::1]:8080` for IPv6; port 0 picks a free one)."),
+	CFG_STR("web", "theme_dir", web.theme_dir, "theme", 4096,
+	    check_nonempty, "Directory with the templates and CSS."),
+	CFG_STR("web", "sponsor_html_file", web.sponsor_html_file, "", 4096,
+	    NULL, "File with the operator's HTML for the sponsor slot "
+	    "(empty = no slot)."),
+	CFG_STR("web", "access_log", web.access_log, "-", 4096, NULL,
+	    "Access log file (\"-\" = stderr, empty = off)."),
+	CFG_INT("web", "max_connections", web.max_connections, 512, 1, 65536,
+	    "Connections served at once."),
+	CFG_INT("web", "connection_timeout_s", web.connection_timeout_s, 30, 1,
+	    3600, "Idle connections are closed after this many seconds."),
+
+	CFG_STR("log", "level", log.level, "warn", 500, check_log_level,
+	    "Log levels (debug, info, warn, error, off), overall and per "
+	    "subsystem: `info,fetch:debug`."),
+};
+
+#define NOPTS (sizeof(opts) / sizeof(opts[0]))
+#define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
+
+static int
+check_nonempty(const char *v)
+{
+	if (!*v)
+		return err_set(ND_EINVAL, "must not be empty");
+	return 0;
+}
+
+static int
+check_timezone(const char *v)
+{
+	if (!*v)
+		return err_set(ND_EINVAL, "must not be empty");
+	if (v[0] == '/' || strstr(v, ".."))
+		return err_set(ND_EINVAL, "'%s' is not a time zone name", v);
+	for (const char *p = v; *p; p++)
+		if (!str_isalnum((unsigned char)*p) && !strchr("/_+-", *p))
+			return err_set(ND_EINVAL, "'%s' is not a time zone name", v);
+	return 0;
+}
+
+static int
+check_http_url(const char *v)
+{
+	if (!*v)
+		return 0;
+	if (str_ncasecmp(v, "http://", 7) != 0 && str_ncasecmp(v, "https://", 8) != 0)
+		return err_set(ND_EINVAL, "'%s' is not an http(s) URL", v);
+	for (const char *p = v; *p; p++)
+		if (*p == ' ')
+			return err_set(ND_EINVAL, "'%s' is not an http(s) URL", v);
+	return 0;
+}
+
+static int
+check_contact_url(const char *v)
+{
+	if (str_ncasecmp(v, "mailto:", 7) == 0 && v[7])
+		return 0;
+	return check_http_url(v);
+}
+
+static int
+check_language(const char *v)
+{
+	struct str cur = str_of(v), part;
+	bool first = true;
+
+	while (cur.len) {
+		if (!str_take_until(&cur, '-', &part)) {
+			part = cur;
+			cur.len = 0;
+		}
+		if (part.len == 0 || part.len > 8 || (first && part.len < 2))
+			return err_set(ND_EINVAL, "'%s' is not a language tag", v);
+		for (size_t i = 0; i < part.len; i++)
+			if (!str_isalnum((unsigned char)part.p[i]) ||
+			    (first && !str_isalpha((unsigned char)part.p[i])))
+				return err_set(ND_EINVAL, "'%s' is not a language tag", v);
+		first = false;
+	}
+	return 0;
+}
+
+static int
+check_listen(const char *v)
+{
+	const char *colon = strrchr(v, ':');
+	long long port;
+
+	if (!colon || colon == v)
+		return err_set(ND_EINVAL, "'%s' is not ADDR:PORT", v);
+	if (v[0] == '[' && colon[-1] != ']')
+		return err_set(ND_EINVAL, "'%s' is not ADDR:PORT", v);
+	if (parse_int(colon + 1, 0, 65535, &port) < 0)
+		return err_set(ND_EINVAL, "'%s' is not ADDR:PORT (port 0 to 65535)", v);
+	return 0;
+}
+
+/* log_configure is the one parser of level specs; it sets the global levels,
+ * so we restore them afterwards. Configuration is loaded before any thread
+ * starts. */
+static int
+check_log_level(const char *v)
+{
+	enum log_level saved[LOG_NSYS];
+	int rc;
+
+	memcpy(saved, log_levels, sizeof(saved));
+	rc = log_configure(v);
+	memcpy(log_levels, saved, sizeof(saved));
+	return rc;
+}
+
+static const char *
+type_name(enum cfg_type t)
+{
+	switch (t) {
+	case CFG_T_STRING: return "string";
+	case CFG_T_INT: return "integer";
+	case CFG_T_BOOL: return "boolean";
+	case CFG_T_LIST: return "list";
+	}
+	return "?";
+}
+
+static const struct cfg_opt *
+find_opt(const char *section, const char *key)
+{
+	for (size_t i = 0; i < NOPTS; i++)
+		if (strcmp(opts[i].section, section) == 0 &&
+		    strcmp(opts[i].key, key) == 0)
+			return &opts[i];
+	return NULL;
+}
+
+static bool
+is_section(const char *section)
+{
+	for (size_t i = 0; i < NSECTIONS; i++)
+		if (strcmp(sections[i].name, section) == 0)
+			return true;
+	return false;
+}
+
+/* Normalizes a comma/space separated list to "a, b, c". */
+static int
+normalize_list(struct buf *out, const char *v)
+{
+	struct str cur = str_of(v);
+
+	while (cur.len) {
+		size_t n = 0;
+
+		while (cur.len && (str_isspace((unsigned char)*cur.p) || *cur.p == ',')) {
+			cur.p++;
+			cur.len--;
+		}
+		while (n < cur.len && !str_isspace((unsigned char)cur.p[n]) &&
+		    cur.p[n] != ',')
+			n++;
+		if (!n)
+			break;
+		if (out->len)
+			buf_adds(out, ", ");
+		buf_add(out, cur.p, n);
+		cur.p += n;
+		cur.len -= n;
+	}
+	return buf_err(out);
+}
+
+/* Parses value for o and stores it in cfg. On error the message says what
+ * was wrong with the value, without the key (callers add it). */
+static int
+set_value(struct config *cfg, const struct cfg_opt *o, const char *value)
+{
+	char *field = (char *)cfg + o->off;
+	long long n;
+	int rc;
+
+	for (const char *p = value; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return err_set(ND_EINVAL, "control character in value");
+
+	switch (o->type) {
+	case CFG_T_INT:
+		if ((rc = parse_int(value, o->min, o->max, &n)) < 0)
+			return rc;
+		*(int *)(void *)field = (int)n;
+		return 0;
+	case CFG_T_BOOL:
+		if (!str_casecmp(value, "true") || !str_casecmp(value, "yes") ||
+		    !str_casecmp(value, "on") || !strcmp(value, "1"))
+			*(bool *)(void *)field = true;
+		else if (!str_casecmp(value, "false") || !str_casecmp(value, "no") ||
+		    !str_casecmp(value, "off") || !strcmp(value, "0"))
+			*(bool *)(void *)field = false;
+		else
+			return err_set(ND_EINVAL, "'%s' is not true or false", value);
+		return 0;
+	case CFG_T_STRING:
+	case CFG_T_LIST: {
+		char **sp = (char **)(void *)field;
+		struct buf b = BUF_INIT(BUF_NOCAP);
+
+		if (strlen(value) > (size_t)o->max)
+			return err_set(ND_EINVAL, "value longer than %lld bytes", o->max);
+		if (o->check && (rc = o->check(value)) < 0)
+			return rc;
+		if (o->type == CFG_T_LIST) {
+			if ((rc = normalize_list(&b, value)) < 0) {
+				buf_release(&b);
+				return err_set(rc, "list too long");
+			}
+		} else {
+			buf_adds(&b, value);
+		}
+		free(*sp);
+		*sp = buf_detach(&b, NULL);
+		return 0;
+	}
+	}
+	return err_set(ND_ERR, "bad option type");
+}
+
+void
+cfg_init(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < NOPTS; i++) {
+		int rc = set_value(cfg, &opts[i], opts[i].def);
+
+		assert(rc == 0 && "bad default in the cfg table");
+		(void)rc;
+	}
+}
+
+void
+cfg_release(struct config *cfg)
+{
+	if (!cfg)
+		return;
+	for (size_t i = 0; i < NOPTS; i++) {
+		if (opts[i].type == CFG_T_STRING || opts[i].type == CFG_T_LIST) {
+			char **sp = (char **)(void *)((char *)cfg + opts[i].off);
+
+			free(*sp);
+			*sp = NULL;
+		}
+	}
+}
+
+int
+cfg_set(struct config *cfg, const char *section, const char *key,
+    const char *value)
+{
+	const struct cfg_opt *o;
+	char msg[512];
+	int rc;
+
+	if (!*section)
+		return err_set(ND_EINVAL, "'%s' is outside a [section]", key);
+	if (!is_section(section))
+		return err_set(ND_EINVAL, "unknown section [%s]", section);
+	if (!(o = find_opt(section, key)))
+		return err_set(ND_EINVAL, "unknown key '%s' in [%s]", key, section);
+	if ((rc = set_value(cfg, o, value)) < 0) {
+		snprintf(msg, sizeof(msg), "%s", err_msg());
+		return err_set(rc, "[%s] %s: %s", section, key, msg);
+	}
+	return 0;
+}
+
+/* ---- loading ---- */
+
+struct reader {
+	const char *p, *end;
+	int line;              /* number of the line last handed to inih */
+	int too_long_line;     /* first line that did not fit, or 0 */
+};
+
+struct load {
+	struct config *cfg;
+	struct reader rd;
+	const char *name;
+	int err_line;          /* first line with a bad key or value, or 0 */
+	int err_code;
+	char err[768];
+	int seen[NOPTS];       /* line where each key was set, 0 = not yet */
+};
+
+/* An fgets for memory: one line per call, so inih's line count and ours
+ * agree. A line that does not fit inih's buffer is replaced by a comment and
+ * reported by us, rather than split into two lines. */
+static char *
+read_line(char *str, int num, void *stream)
+{
+	struct reader *r = stream;
+	const char *nl;
+	size_t n, room = num > 2 ? (size_t)num - 2 : 0;
+
+	if (r->p >= r->end)
+		return NULL;
+	nl = memchr(r->p, '\n', (size_t)(r->end - r->p));
+	n = nl ? (size_t)(nl - r->p) + 1 : (size_t)(r->end - r->p);
+	r->line++;
+	if (n > room) {
+		if (!r->too_long_line)
+			r->too_long_line = r->line;
+		str[0] = ';';
+		str[1] = '\0';
+	} else {
+		memcpy(str, r->p, n);
+		str[n] = '\0';
+	}
+	r->p += n;
+	return str;
+}
+
+static int
+on_key(void *user, const char *section, const char *name, const char *value)
+{
+	struct load *ld = user;
+	const struct cfg_opt *o;
+	int rc, line = ld->rd.line;
+
+	if (ld->err_line)
+		return 1; /* keep only the first error; inih keeps reading */
+	o = find_opt(section, name);
+	if (o && ld->seen[o - opts]) {
+		rc = err_set(ND_EINVAL, "[%s] %s is set twice (first on line %d)",
+		    section, name, ld->seen[o - opts]);
+	} else {
+		rc = cfg_set(ld->cfg, section, name, value);
+		if (o && rc == 0)
+			ld->seen[o - opts] = line;
+	}
+	if (rc < 0) {
+		ld->err_line = line;
+		ld->err_code = rc;
+		snprintf(ld->err, sizeof(ld->err), "%s", err_msg());
+	}
+	return 1;
+}
+
+/* Pairs of keys where the first must not exceed the second. Checked after
+ * a whole file is read, so their order in the file does not matter. */
+static const struct {
+	const char *section, *lo, *hi;
+} ordered[] = {
+	{ "fetch", "per_host", "concurrency" },
+	{ "fetch", "connect_timeout_s", "timeout_s" },
+	{ "fetch", "min_interval_s", "max_interval_s" },
+};
+
+static int
+int_at(const struct config *cfg, const struct cfg_opt *o)
+{
+	return *(const int *)(const void *)((const char *)cfg + o->off);
+}
+
+static int
+check_ordered(struct load *ld)
+{
+	for (size_t i = 0; i < sizeof(ordered) / sizeof(ordered[0]); i++) {
+		const struct cfg_opt *lo = find_opt(ordered[i].section, ordered[i].lo);
+		const struct cfg_opt *hi = find_opt(ordered[i].section, ordered[i].hi);
+		int line;
+
+		assert(lo && hi && lo->type == CFG_T_INT && hi->type == CFG_T_INT);
+		if (int_at(ld->cfg, lo) <= int_at(ld->cfg, hi))
+			continue;
+		line = ld->seen[lo - opts] > ld->seen[hi - opts] ?
+		    ld->seen[lo - opts] : ld->seen[hi - opts];
+		return err_set(ND_EINVAL, "%s:%d: [%s] %s (%d) is larger than %s "
+		    "(%d)", ld->name, line, ordered[i].section, lo->key,
+		    int_at(ld->cfg, lo), hi->key, int_at(ld->cfg, hi));
+	}
+	return 0;
+}
+
+int
+cfg_load_mem(struct config *cfg, const char *data, size_t len,
+    const char *name)
+{
+	struct load ld;
+	int syntax;
+
+	memset(&ld, 0, sizeof(ld));
+	ld.cfg = cfg;
+	ld.name = name ? name : "config";
+	ld.rd.p = data;
+	ld.rd.end = data + len;
+
+	syntax = ini_parse_stream(read_line, &ld.rd, on_key, &ld);
+	if (syntax < 0)
+		return err_set(ND_ENOMEM, "config: %s: out of memory", ld.name);
+	/* Report whichever problem comes first in the file. */
+	if (ld.rd.too_long_line &&
+	    (!syntax || ld.rd.too_long_line < syntax) &&
+	    (!ld.err_line || ld.rd.too_long_line < ld.err_line))
+		return err_set(ND_EINVAL, "%s:%d: line too long", ld.name,
+		    ld.rd.too_long_line);
+	if (syntax > 0 && (!ld.err_line || syntax < ld.err_line))
+		return err_set(ND_EINVAL, "%s:%d: syntax error (expected "
+		    "[section] or key = value)", ld.name, syntax);
+	if (ld.err_line)
+		return err_set(ld.err_code, "%s:%d: %s", ld.name, ld.err_line,
+		    ld.err);
+	return check_ordered(&ld);
+}
+
+#define CFG_MAX_FILE (1 << 20)
+
+int
+cfg_load(struct config *cfg, const char *path)
+{
+	struct buf b = BUF_INIT(CFG_MAX_FILE);
+	char chunk[8192];
+	size_t n;
+	FILE *f;
+	int rc;
+
+	if (!(f = fopen(path, "rb"))) {
+		if (errno == ENOENT)
+			return err_set(ND_ENOTFOUND, "config: %s: no such file", path);
+		return err_set(ND_EIO, "config: %s: %s", path, strerror(errno));
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	if (ferror(f))
+		rc = err_set(ND_EIO, "config: %s: read error", path);
+	else if (buf_err(&b))
+		rc = err_set(ND_ETOOBIG, "config: %s: larger than %d bytes", path,
+		    CFG_MAX_FILE);
+	else
+		rc = cfg_load_mem(cfg, b.ptr, b.len, path);
+	fclose(f);
+	buf_release(&b);
+	return rc;
+}
+
+/* ---- output ---- */
+
+static void
+add_value(struct buf *out, const struct config *cfg, const struct cfg_opt *o)
+{
+	const char *field = (const char *)cfg + o->off;
+
+	switch (o->type) {
+	case CFG_T_INT:
+		buf_addf(out, "%d", *(const int *)(const void *)field);
+		break;
+	case CFG_T_BOOL:
+		buf_adds(out, *(const bool *)(const void *)field ? "true" : "false");
+		break;
+	case CFG_T_STRING:
+	case CFG_T_LIST: {
+		const char *s = *(char *const *)(const void *)field;
+
+		buf_adds(out, s ? s : "");
+		break;
+	}
+	}
+}
+
+/* Wraps text into "# " comment lines of at most 78 columns. */
+static void
+add_comment(struct buf *out, const char *text)
+{
+	struct str cur = str_of(text);
+
+	while (cur.len) {
+		size_t n = cur.len;
+
+		if (n > 76) {
+			n = 76;
+			while (n > 0 && cur.p[n] != ' ')
+				n--;
+			if (n == 0)
+				n = 76;
+		}
+		buf_adds(out, "# ");
+		buf_add(out, cur.p, n);
+		buf_addc(out, '\n');
+		cur.p += n;
+		cur.len -= n;
+		while (cur.len && *cur.p == ' ') {
+			cur.p++;
+			cur.len--;
+		}
+	}
+}
+
+void
+cfg_dump(const struct config *cfg, struct buf *out)
+{
+	buf_adds(out, "# newsdesk configuration (`newsdesk config doc` describes "
+	    "every key)\n");
+	for (size_t s = 0; s < NSECTIONS; s++) {
+		size_t mark;
+
+		buf_addf(out, "\n[%s]\n", sections[s].name);
+		for (size_t i = 0; i < NOPTS; i++) {
+			if (strcmp(opts[i].section, sections[s].name) != 0)
+				continue;
+			add_comment(out, opts[i].doc);
+			buf_addf(out, "%s =", opts[i].key);
+			mark = out->len;
+			buf_addc(out, ' ');
+			add_value(out, cfg, &opts[i]);
+			if (out->len == mark + 1)
+				buf_truncate(out, mark); /* no trailing blank */
+			buf_addc(out, '\n');
+		}
+	}
+}
+
+void
+cfg_doc_markdown(struct buf *out)
+{
+	buf_adds(out,
+	    "# Configuration\n\n"
+	    "<!-- Generated by `newsdesk config doc` from the table in "
+	    "src/core/cfg.c; do not edit by hand. -->\n\n"
+	    "newsdesk reads one INI file: `--config FILE`, else the file named "
+	    "by `NEWSDESK_CONFIG`, else none (every key has a default). "
+	    "Values are applied in this order, later ones winning:\n\n"
+	    "1. the defaults below;\n"
+	    "2. the configuration file;\n"
+	    "3. command-line options (`--db` overrides `[store] path`; so does "
+	    "`NEWSDESK_DB`).\n\n"
+	    "Comments start with `#` or `;` at the beginning of a line. An "
+	    "unknown section or key, a key given twice, a malformed value or a "
+	    "number out of range is an error that names the file and line, "
+	    "e.g. `newsdesk.ini:12: [fetch] timeout_s: 0 is out of range (1 to "
+	    "3600)`. Check a file with `newsdesk config check FILE`; print the "
+	    "defaults as a starting file with `newsdesk config dump "
+	    "--defaults`.\n\n"
+	    "Some keys bound others: `per_host` may not exceed `concurrency`, "
+	    "`connect_timeout_s` not `timeout_s`, `min_interval_s` not "
+	    "`max_interval_s`.\n\n"
+	    "Lists are separated by commas or spaces. Integers are decimal. "
+	    "A line holds at most 197 bytes (the INI reader's line buffer); a "
+	    "longer one is an error, never silently cut.\n");
+	for (size_t s = 0; s < NSECTIONS; s++) {
+		buf_addf(out, "\n## [%s]\n\n%s\n\n", sections[s].name,
+		    sections[s].doc);
+		buf_adds(out, "| key | type | default | allowed | meaning |\n"
+		    "| --- | --- | --- | --- | --- |\n");
+		for (size_t i = 0; i < NOPTS; i++) {
+			const struct cfg_opt *o = &opts[i];
+
+			if (strcmp(o->section, sections[s].name) != 0)
+				continue;
+			buf_addf(out, "| `%s` | %s | ", o->key, type_name(o->type));
+			if (*o->def)
+				buf_addf(out, "`%s`", o->def);
+			else
+				buf_adds(out, "(empty)");
+			buf_adds(out, " | ");
+			if (o->type == CFG_T_INT)
+				buf_addf(out, "%lld to %lld", o->min, o->max);
+			else if (o->type == CFG_T_BOOL)
+				buf_adds(out, "true, false");
+			else
+				buf_addf(out, "up to %lld bytes", o->max);
+			buf_addf(out, " | %s |\n", o->doc);
+		}
+	}
+}

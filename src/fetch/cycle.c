@@ -1,0 +1,444 @@
+/*
+ * cycle: one fetch cycle over the due sources, and the long-running loop.
+ *
+ * The network runs on a second thread (fetch_run) and hands each finished
+ * result over a queue to the calling thread, which alone uses the store:
+ * parse, store the items and update the source in one transaction per
+ * source. So a slow parse or a busy disk never stalls transfers in flight,
+ * and stopping between two results leaves nothing half-written.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "core/cfg.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/xmalloc.h"
+#include "fetch/fetch.h"
+#include "parse/parse.h"
+#include "store/store.h"
+#include "core/banned.h"
+
+struct queue {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct fetch_res **v;
+	size_t head, n, cap;
+	bool is_done;             /* the network thread has finished */
+};
+
+struct net {
+	const struct fetch_opts *o;
+	const struct fetch_req *reqs;
+	size_t n;
+	struct queue *q;
+	int rc;
+	char msg[256];
+};
+
+static void
+on_done(struct fetch_res *res, void *payload)
+{
+	struct queue *q = payload;
+
+	pthread_mutex_lock(&q->mu);
+	q->v = xgrow(q->v, sizeof(*q->v), q->n + 1, &q->cap);
+	q->v[q->n++] = res;
+	pthread_cond_signal(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+static void *
+net_main(void *p)
+{
+	struct net *net = p;
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	net->rc = fetch_run(net->o, net->reqs, net->n, on_done, net->q);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_info(LOG_FETCH, "network done transfers=%zu ms=%ld", net->n,
+	    (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
+	if (net->rc < 0)
+		snprintf(net->msg, sizeof(net->msg), "%s", err_msg());
+	pthread_mutex_lock(&net->q->mu);
+	net->q->is_done = true;
+	pthread_cond_signal(&net->q->cv);
+	pthread_mutex_unlock(&net->q->mu);
+	return NULL;
+}
+
+/* The next result, or NULL once the network thread is done and the queue
+ * is empty. */
+static struct fetch_res *
+queue_pop(struct queue *q)
+{
+	struct fetch_res *res = NULL;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->head == q->n && !q->is_done)
+		pthread_cond_wait(&q->cv, &q->mu);
+	if (q->head < q->n)
+		res = q->v[q->head++];
+	pthread_mutex_unlock(&q->mu);
+	return res;
+}
+
+static int
+floor_of(const struct feed *f)
+{
+	int a = f->head.ttl > 0 ? f->head.ttl : 0;
+	int b = f->head.update_minutes > 0 ? f->head.update_minutes : 0;
+	int m = a > b ? a : b;
+
+	return m > 7 * 24 * 60 ? 7 * 86400 : m * 60;
+}
+
+/* Writes src; when a confirmed redirect collides with another source's
+ * URL, keeps the old URL rather than failing the whole update. */
+static int
+write_source(struct store *st, struct store_source *src, const char *old_url)
+{
+	int rc = store_source_update(st, src);
+
+	if (rc < 0 && old_url && strcmp(old_url, src->url) != 0) {
+		log_warn(LOG_FETCH, "redirect not applied source=%lld to=%s: %s",
+		    (long long)src->id, src->url, err_msg());
+		src->url = old_url;
+		rc = store_source_update(st, src);
+	}
+	return rc;
+}
+
+/* Records a failure found after the transfer (parse, store) on src. */
+static int
+fail_after(struct store *st, struct store_source *src,
+    const struct fetch_res *res, const struct fetch_sched *sched,
+    enum fetch_err kind, const char *msg, int64_t now, struct arena *a,
+    struct fetch_stats *stats)
+{
+	struct fetch_res r = *res;
+
+	r.outcome = FETCH_FAILED;
+	r.err = kind;
+	r.error = arena_strdup(a, msg);
+	r.perm_url = NULL;
+	fetch_source_apply(src, &r, sched, 0, 0, now);
+	stats->n_errors++;
+	stats->errors_by_kind[kind]++;
+	return store_source_update(st, src);
+}
+
+/* Applies one result: parse and store on 200, state only otherwise. */
+static int
+handle(struct store *st, struct store_source *src, const struct fetch_res *res,
+    const struct fetch_sched *sched, int64_t now, struct fetch_stats *stats)
+{
+	struct arena a;
+	struct feed *feed = NULL;
+	struct store_ingest_stats ist = { 0 };
+	const char *old_url = src->url;
+	bool was_enabled = src->is_enabled;
+	int rc = 0;
+
+	arena_init(&a);
+	if (res->outcome != FETCH_OK) {
+		fetch_source_apply(src, res, sched, 0, 0, now);
+		if (res->outcome == FETCH_NOT_MODIFIED) {
+			stats->n_not_modified++;
+		} else {
+			stats->n_errors++;
+			stats->errors_by_kind[res->err]++;
+			if (was_enabled && !src->is_enabled)
+				stats->n_disabled++;
+		}
+		rc = write_source(st, src, old_url);
+		goto out;
+	}
+
+	{
+		struct parse_opts po = {
+			.url = res->final_url,
+			.content_type = res->content_type,
+			.content_location = res->content_location,
+			.content_language = res->content_language,
+		};
+
+		rc = parse_feed(&feed, &a, res->body, res->len, &po);
+	}
+	if (rc < 0) {
+		char *m = arena_printf(&a, "parse: %s", err_msg());
+		rc = fail_after(st, src, res, sched, FETCH_E_PARSE, m, now, &a, stats);
+		goto out;
+	}
+	if (feed->n_entries == 0 && (!feed->version || !*feed->version)) {
+		char *m = arena_printf(&a, "not a feed%s%s%s",
+		    feed->bozo_exception ? " (" : "",
+		    feed->bozo_exception ? feed->bozo_exception : "",
+		    feed->bozo_exception ? ")" : "");
+		rc = fail_after(st, src, res, sched, FETCH_E_PARSE, m, now, &a, stats);
+		goto out;
+	}
+	if ((rc = store_begin(st)) < 0)
+		goto store_failed;
+	if ((rc = store_feed_put(st, src->id, feed, &ist)) < 0) {
+		store_rollback(st);
+		goto store_failed;
+	}
+	/* A source added by URL alone learns its name from the feed. */
+	if ((!src->title || !*src->title) && feed->head.title.value)
+		src->title = feed->head.title.value;
+	if ((!src->site_url || !*src->site_url) && feed->head.link)
+		src->site_url = feed->head.link;
+	if ((!src->language || !*src->language) && feed->head.language)
+		src->language = feed->head.language;
+	fetch_source_apply(src, res, sched, ist.n_new, floor_of(feed), now);
+	if ((rc = write_source(st, src, old_url)) < 0) {
+		store_rollback(st);
+		goto store_failed;
+	}
+	if ((rc = store_commit(st)) < 0)
+		goto store_failed;
+	stats->n_fetched++;
+	stats->n_new += ist.n_new;
+	stats->n_updated += ist.n_updated;
+	if (strcmp(old_url, src->url) != 0) {
+		stats->n_redirect_moves++;
+		log_info(LOG_FETCH, "moved source=%lld from=%s to=%s",
+		    (long long)src->id, old_url, src->url);
+	}
+	goto out;
+
+store_failed:
+	{
+		char *m = arena_printf(&a, "store: %s", err_msg());
+		src->url = old_url;
+		log_error(LOG_FETCH, "source=%lld %s", (long long)src->id, m);
+		rc = fail_after(st, src, res, sched, FETCH_E_STORE, m, now, &a, stats);
+	}
+out:
+	log_info(LOG_FETCH, "fetched source=%lld status=%ld bytes=%zu ms=%ld new=%zu "
+	    "error=%s", (long long)src->id, res->status, res->len, res->ms,
+	    ist.n_new, src->last_error ? src->last_error : "-");
+	arena_release(&a);
+	return rc;
+}
+
+int
+fetch_cycle(struct store *st, const struct config *cfg,
+    const struct fetch_cycle_opts *opts, struct fetch_stats *out)
+{
+	struct arena a;
+	struct store_source *srcs = NULL;
+	struct fetch_req *reqs = NULL;
+	struct fetch_opts fo;
+	struct fetch_sched sched = { cfg->fetch.min_interval_s,
+		cfg->fetch.max_interval_s };
+	struct queue q = { .mu = PTHREAD_MUTEX_INITIALIZER,
+		.cv = PTHREAD_COND_INITIALIZER };
+	struct net net = { 0 };
+	struct fetch_progress prog = { 0 };
+	pthread_t tid;
+	char ua[256];
+	size_t n = 0;
+	int64_t now = opts->now ? opts->now : (int64_t)time(NULL);
+	int rc = 0, n_store_err = 0;
+	struct fetch_res *res;
+
+	memset(out, 0, sizeof(*out));
+	arena_init(&a);
+	if (opts->source_id) {
+		if ((rc = store_source_get(st, &a, opts->source_id, &srcs)) < 0)
+			goto out;
+		n = 1;
+	} else if ((rc = store_source_due(st, &a, opts->is_all ? -1 : now,
+	    &srcs, &n)) < 0) {
+		goto out;
+	}
+	out->n_sources = n;
+	prog.total = n;
+	if (!n)
+		goto out;
+
+	fetch_opts_from_config(&fo, cfg, ua, sizeof(ua));
+	fo.stop = opts->stop;
+	reqs = arena_zalloc(&a, n * sizeof(*reqs));
+	for (size_t i = 0; i < n; i++) {
+		reqs[i].id = (int64_t)i;
+		reqs[i].url = srcs[i].url;
+		reqs[i].etag = srcs[i].etag;
+		reqs[i].last_modified = srcs[i].last_modified;
+	}
+	net = (struct net){ .o = &fo, .reqs = reqs, .n = n, .q = &q };
+	if (pthread_create(&tid, NULL, net_main, &net) != 0) {
+		rc = err_set(ND_ERR, "fetch: cannot start the network thread");
+		goto out;
+	}
+	while ((res = queue_pop(&q))) {
+		if (!(opts->stop && atomic_load(opts->stop))) {
+			struct store_source *src = &srcs[res->id];
+
+			if (handle(st, src, res, &sched, now, out) < 0) {
+				n_store_err++;
+				log_error(LOG_FETCH, "source=%lld cannot record state: %s",
+				    (long long)src->id, err_msg());
+			}
+			prog.done++;
+			prog.n_errors = out->n_errors;
+			if (opts->progress)
+				opts->progress(&prog, opts->payload);
+		}
+		fetch_res_free(res);
+	}
+	pthread_join(tid, NULL);
+	if (net.rc < 0)
+		rc = err_set(net.rc, "%s", net.msg);
+	else if (n_store_err && (size_t)n_store_err == prog.done)
+		rc = err_set(ND_EIO, "fetch: could not record any result: %s",
+		    err_msg());
+	out->is_stopped = opts->stop && atomic_load(opts->stop);
+out:
+	free(q.v);
+	arena_release(&a);
+	return rc;
+}
+
+/* ---- the loop ---- */
+
+struct fetch_loop {
+	char *db_path;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct config cfg;        /* only the [fetch] section is used */
+	atomic_bool stop;
+};
+
+static void
+fetch_section_copy(struct config *dst, const struct config *src)
+{
+	free(dst->fetch.allow_hosts);
+	free(dst->fetch.contact_url);
+	dst->fetch = src->fetch;
+	dst->fetch.allow_hosts = xstrdup(src->fetch.allow_hosts ?
+	    src->fetch.allow_hosts : "");
+	dst->fetch.contact_url = xstrdup(src->fetch.contact_url ?
+	    src->fetch.contact_url : "");
+}
+
+struct fetch_loop *
+fetch_loop_new(const char *db_path, const struct config *cfg)
+{
+	struct fetch_loop *l = xcalloc(1, sizeof(*l));
+
+	l->db_path = xstrdup(db_path);
+	pthread_mutex_init(&l->mu, NULL);
+	pthread_cond_init(&l->cv, NULL);
+	fetch_section_copy(&l->cfg, cfg);
+	atomic_init(&l->stop, false);
+	return l;
+}
+
+void
+fetch_loop_free(struct fetch_loop *l)
+{
+	if (!l)
+		return;
+	free(l->cfg.fetch.allow_hosts);
+	free(l->cfg.fetch.contact_url);
+	pthread_mutex_destroy(&l->mu);
+	pthread_cond_destroy(&l->cv);
+	free(l->db_path);
+	free(l);
+}
+
+void
+fetch_loop_stop(struct fetch_loop *l)
+{
+	pthread_mutex_lock(&l->mu);
+	atomic_store(&l->stop, true);
+	pthread_cond_broadcast(&l->cv);
+	pthread_mutex_unlock(&l->mu);
+}
+
+void
+fetch_loop_set_config(struct fetch_loop *l, const struct config *cfg)
+{
+	pthread_mutex_lock(&l->mu);
+	fetch_section_copy(&l->cfg, cfg);
+	pthread_cond_broadcast(&l->cv);
+	pthread_mutex_unlock(&l->mu);
+}
+
+/* The earliest next_fetch of an enabled source, or now + 60 when none. */
+static int64_t
+next_due(struct store *st, int64_t now)
+{
+	struct arena a;
+	struct store_source *srcs = NULL;
+	size_t n = 0;
+	int64_t t = now + 60;
+
+	arena_init(&a);
+	if (store_source_list(st, &a, &srcs, &n) == 0) {
+		for (size_t i = 0; i < n; i++)
+			if (srcs[i].is_enabled && srcs[i].next_fetch < t)
+				t = srcs[i].next_fetch;
+	}
+	arena_release(&a);
+	return t;
+}
+
+int
+fetch_loop_run(struct fetch_loop *l)
+{
+	struct store *st = NULL;
+	int rc;
+
+	if ((rc = store_open(&st, l->db_path, 0)) < 0)
+		return rc;
+	log_info(LOG_FETCH, "loop started db=%s", l->db_path);
+	while (!atomic_load(&l->stop)) {
+		struct config cfg = { 0 };
+		struct fetch_cycle_opts co = { .stop = &l->stop };
+		struct fetch_stats stats;
+		struct timespec until;
+		int64_t now, due;
+
+		pthread_mutex_lock(&l->mu);
+		fetch_section_copy(&cfg, &l->cfg);
+		pthread_mutex_unlock(&l->mu);
+		rc = fetch_cycle(st, &cfg, &co, &stats);
+		free(cfg.fetch.allow_hosts);
+		free(cfg.fetch.contact_url);
+		if (rc < 0)
+			log_error(LOG_FETCH, "cycle failed: %s", err_msg());
+		else if (stats.n_sources)
+			log_info(LOG_FETCH, "cycle sources=%zu fetched=%zu "
+			    "not_modified=%zu errors=%zu new=%zu updated=%zu",
+			    stats.n_sources, stats.n_fetched, stats.n_not_modified,
+			    stats.n_errors, stats.n_new, stats.n_updated);
+
+		now = (int64_t)time(NULL);
+		due = next_due(st, now);
+		if (due < now + 1)
+			due = now + 1;
+		/* Wake at least every minute: sources added by other
+		 * processes become due without telling us. */
+		if (due > now + 60)
+			due = now + 60;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += (time_t)(due - now);
+		pthread_mutex_lock(&l->mu);
+		while (!atomic_load(&l->stop) &&
+		    pthread_cond_timedwait(&l->cv, &l->mu, &until) == 0)
+			;
+		pthread_mutex_unlock(&l->mu);
+	}
+	log_info(LOG_FETCH, "loop stopped");
+	store_close(st);
+	return 0;
+}

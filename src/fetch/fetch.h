@@ -1,0 +1,259 @@
+/*
+ * fetch: the only network client of newsdesk (libcurl multi).
+ *
+ * Three layers, so each can be tested alone:
+ *   - the engine, fetch_run(): a list of requests in, one result per request
+ *     out through a callback. Pure network: concurrency, per-host politeness,
+ *     conditional GET, redirects followed by hand (so the SSRF guard and the
+ *     redirect accounting see every hop), limits. It never touches the store.
+ *   - pure helpers: the address classifier behind the SSRF guard, the
+ *     scheduling math (adaptive interval, backoff, Retry-After).
+ *   - the glue, fetch_cycle() and fetch_loop_run(): read due sources from the
+ *     store, run the engine, parse, store, and update each source's state.
+ * See docs/internals/fetch.md for the formulas and limits.
+ */
+#ifndef ND_FETCH_FETCH_H
+#define ND_FETCH_FETCH_H
+
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+struct sockaddr;
+struct store;
+struct store_source;
+
+/* ---- the engine ---- */
+
+/* Kinds of failure, for summaries ("errors by kind"). */
+enum fetch_err {
+	FETCH_E_NONE,
+	FETCH_E_HTTP,      /* an HTTP status other than 2xx/304 */
+	FETCH_E_DNS,
+	FETCH_E_CONNECT,   /* refused, unreachable, reset */
+	FETCH_E_BLOCKED,   /* SSRF guard */
+	FETCH_E_TIMEOUT,   /* connect, total or low-speed */
+	FETCH_E_TLS,
+	FETCH_E_TOOBIG,    /* body or headers over the cap */
+	FETCH_E_REDIRECT,  /* too many, loop, bad target */
+	FETCH_E_PARSE,     /* set by fetch_cycle */
+	FETCH_E_STORE,     /* set by fetch_cycle */
+	FETCH_E_OTHER,
+	FETCH_E_COUNT
+};
+
+/* "http", "dns", "connect", ... */
+const char *fetch_err_name(enum fetch_err e);
+
+struct fetch_opts {
+	int concurrency;          /* transfers at once */
+	int per_host;             /* transfers at once to one host */
+	int host_spacing_ms;      /* minimum gap between starts to one host */
+	int connect_timeout_s;
+	int timeout_s;            /* whole transfer, per hop */
+	int low_speed_bytes;      /* abort below this many bytes/s ... */
+	int low_speed_s;          /* ... for this long (0 = off) */
+	size_t max_body;          /* bytes, after decompression */
+	size_t max_header;        /* bytes of response headers */
+	int max_redirects;
+	const char *allow_hosts;  /* names, addresses or CIDR nets; borrowed */
+	const char *user_agent;   /* borrowed */
+	/* Checked between transfers; when set, fetch_run aborts what is in
+	 * flight (no result for those) and returns. May be NULL. */
+	atomic_bool *stop;
+};
+
+/* Fills o from cfg->fetch. user_agent points into ua_buf (at least 256
+ * bytes); cfg must outlive o. */
+void fetch_opts_from_config(struct fetch_opts *o, const struct config *cfg,
+    char *ua_buf, size_t ua_len);
+
+struct fetch_req {
+	int64_t id;               /* the caller's key, echoed in the result */
+	const char *url;
+	const char *etag;         /* for If-None-Match, or NULL */
+	const char *last_modified;/* for If-Modified-Since, or NULL */
+};
+
+enum fetch_outcome {
+	FETCH_OK,                 /* 2xx with a body */
+	FETCH_NOT_MODIFIED,       /* 304 */
+	FETCH_FAILED,             /* see err and error */
+};
+
+struct fetch_res {
+	int64_t id;
+	const struct fetch_req *req;
+	enum fetch_outcome outcome;
+	long status;              /* last HTTP status, 0 when none */
+	enum fetch_err err;
+	const char *error;        /* words, e.g. "timed out after 30 s"; NULL when ok */
+	char *body;               /* FETCH_OK: the decoded body, NUL-terminated */
+	size_t len;
+	const char *final_url;    /* URL of the last hop */
+	const char *perm_url;     /* where a chain of only permanent redirects
+	                           * (301/308) led, or NULL */
+	int redirects;            /* hops followed */
+	const char *etag, *last_modified, *content_type;
+	const char *content_location, *content_language;
+	int64_t retry_after;      /* absolute time from Retry-After, 0 = none */
+	int max_age;              /* Cache-Control max-age, -1 = none */
+	long ms;                  /* wall time of all hops */
+};
+
+/* Frees a result handed to a fetch_done_fn. NULL-safe. */
+void fetch_res_free(struct fetch_res *res);
+
+/* Called once per finished request, on the thread running fetch_run. The
+ * callee owns res and frees it with fetch_res_free (possibly later, on
+ * another thread). */
+typedef void (*fetch_done_fn)(struct fetch_res *res, void *payload);
+
+/*
+ * Fetches every request in reqs (borrowed until fetch_run returns), calling
+ * done for each as it finishes. A failing request is a result, not an error:
+ * fetch_run returns 0, or ND_EINVAL for bad options (allow_hosts), ND_ERR
+ * when libcurl cannot be set up. Thread-safe (one engine per call), provided
+ * curl_global_init has run (fetch_global_init).
+ */
+int fetch_run(const struct fetch_opts *o, const struct fetch_req *reqs,
+    size_t n, fetch_done_fn done, void *payload);
+
+/* curl_global_init; call once from the main thread before any thread. */
+void fetch_global_init(void);
+
+/* ---- the SSRF guard ---- */
+
+/*
+ * Why connecting to sa is refused by default: "loopback", "private",
+ * "link-local", "multicast", "unspecified", "shared (CGNAT)", "reserved",
+ * "broadcast", "documentation" (IPv4-mapped and NAT64 IPv6 addresses are
+ * judged by the IPv4 address inside), or NULL for a public address.
+ */
+const char *fetch_addr_class(const struct sockaddr *sa);
+
+/* The same for an address literal; "invalid" when it is not one. */
+const char *fetch_addr_class_str(const char *addr);
+
+struct fetch_allow;
+
+/* Parses a list of host names, addresses and CIDR nets separated by commas
+ * or spaces. ND_EINVAL for a malformed net. Free with fetch_allow_free. */
+int fetch_allow_new(struct fetch_allow **out, const char *list);
+void fetch_allow_free(struct fetch_allow *al);
+/* True when host (as written in the URL, without brackets) or the address
+ * is listed. host or sa may be NULL. */
+bool fetch_allow_match(const struct fetch_allow *al, const char *host,
+    const struct sockaddr *sa);
+
+/* ---- scheduling math (pure; times in seconds) ---- */
+
+struct fetch_sched {
+	int min_interval_s, max_interval_s;
+};
+
+/*
+ * The next polling interval after a successful fetch (200 or 304) that
+ * brought n_new new items: cur * max(1/4, 3/2 / (1 + n_new)), so a quiet
+ * source slows down by half again each time and a busy one speeds up,
+ * clamped to [min, max]; then raised to floor_s (ttl, sy:updatePeriod,
+ * max-age) but never above max. cur 0 means a new source.
+ */
+int fetch_sched_interval(const struct fetch_sched *s, int cur, size_t n_new,
+    int floor_s);
+
+/*
+ * Delay before retrying after the n-th consecutive error (n >= 1):
+ * min(max, min * 2^(n-1)), times a jitter factor 1/2 + u/2 (u in [0,1)), so
+ * sources failing together do not retry together.
+ */
+int fetch_sched_backoff(const struct fetch_sched *s, int n_errors, double u);
+
+/* Spreads an interval by +-10% (u in [0,1)). */
+int fetch_sched_jitter(int interval, double u);
+
+/* Parses a Retry-After value (delta seconds or an HTTP date) into an
+ * absolute time; ND_EPARSE when it is neither. */
+int fetch_retry_after_parse(int64_t *out, const char *value, int64_t now);
+
+/* Parses max-age from a Cache-Control value; -1 when absent. no-cache and
+ * no-store give 0. */
+int fetch_max_age_parse(const char *value);
+
+/* A uniform double in [0,1) (thread-safe, not cryptographic). */
+double fetch_random(void);
+
+/* ---- the glue: one cycle, and the long-running loop ---- */
+
+struct fetch_progress {
+	size_t done, total;
+	size_t n_errors;
+};
+
+struct fetch_cycle_opts {
+	bool is_all;              /* every enabled source, not only due ones */
+	int64_t source_id;        /* only this one (fetched even if not due) */
+	int64_t now;              /* 0 = time(NULL) */
+	atomic_bool *stop;        /* may be NULL */
+	void (*progress)(const struct fetch_progress *p, void *payload);
+	void *payload;
+};
+
+struct fetch_stats {
+	size_t n_sources;         /* attempted */
+	size_t n_fetched;         /* 200 and stored */
+	size_t n_not_modified;    /* 304 */
+	size_t n_errors;
+	size_t n_new, n_updated;  /* items */
+	size_t n_redirect_moves;  /* sources whose URL was updated */
+	size_t n_disabled;        /* 410 */
+	size_t errors_by_kind[FETCH_E_COUNT];
+	bool is_stopped;          /* interrupted by opts->stop */
+};
+
+/*
+ * Runs one cycle over the due sources of st: fetches them (network on a
+ * second thread), parses and stores each as it arrives (one transaction per
+ * source, so an interrupted cycle leaves nothing half-written), and updates
+ * each source's fetch state and next fetch time. Per-source failures are
+ * counted in *out, not returned. Returns 0, or the error of a store
+ * operation that failed for all (ND_EIO) or of fetch_run. ND_ENOTFOUND for
+ * an unknown opts->source_id.
+ */
+int fetch_cycle(struct store *st, const struct config *cfg,
+    const struct fetch_cycle_opts *opts, struct fetch_stats *out);
+
+/*
+ * Applies one engine result to a source (the state machine: conditional
+ * GET validators, permanent-redirect confirmation, 410, Retry-After, backoff
+ * and adaptive interval). n_new is the number of new items stored (0 for
+ * a 304). Changes src in place; strings point into res or stay as they
+ * were, so the caller writes src before freeing res. Exposed for tests.
+ */
+void fetch_source_apply(struct store_source *src, const struct fetch_res *res,
+    const struct fetch_sched *s, size_t n_new, int floor_s, int64_t now);
+
+/* Times a redirect must be seen in a row before the URL is updated. */
+#define FETCH_REDIRECT_CONFIRM 3
+
+struct fetch_loop;
+
+/* Sets up a loop that fetches due sources from the store at db_path on its
+ * own store handle, with a copy of cfg. Free with fetch_loop_free. */
+struct fetch_loop *fetch_loop_new(const char *db_path, const struct config *cfg);
+void fetch_loop_free(struct fetch_loop *l);
+/*
+ * Runs until fetch_loop_stop: a cycle whenever a source is due, sleeping in
+ * between. Meant for its own thread (a web server may run in another). Stops
+ * between items. Returns 0, or the error that prevented opening the store.
+ */
+int fetch_loop_run(struct fetch_loop *l);
+/* Both are async-signal-unsafe but thread-safe; call from any thread. */
+void fetch_loop_stop(struct fetch_loop *l);
+/* Replaces the configuration used from the next cycle on (copied). */
+void fetch_loop_set_config(struct fetch_loop *l, const struct config *cfg);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * feeds: the site's feeds out (RSS 2.0, Atom 1.0, JSON Feed 1.1) and its
+ * sitemap. XML goes through libxml2's xmlTextWriter and JSON through
+ * jansson, so every value is escaped by the writer; nothing here
+ * concatenates markup. Photos become RSS enclosures + media:content, Atom
+ * enclosure links and JSON Feed "image".
+ */
+#ifndef ND_RENDER_FEEDS_H
+#define ND_RENDER_FEEDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct buf;
+struct store_item;
+
+struct render_feed {
+	const char *title;           /* desk name, or "desk: section" */
+	const char *description;
+	const char *language;
+	const char *home_url;        /* absolute: the page the feed mirrors */
+	const char *self_url;        /* absolute: the feed itself */
+	const char *base_url;        /* absolute, no trailing slash: item URLs */
+	const char *author;          /* feed-level author (the desk) */
+	const struct store_item *items;
+	size_t n_items;
+};
+
+/* Each returns 0, or ND_ERR / ND_ETOOBIG (out's cap) with a message. */
+int render_feed_rss(struct buf *out, const struct render_feed *f);
+int render_feed_atom(struct buf *out, const struct render_feed *f);
+int render_feed_json(struct buf *out, const struct render_feed *f);
+
+struct render_sitemap_url {
+	const char *loc;             /* absolute */
+	int64_t lastmod;             /* 0 = unknown */
+};
+
+int render_sitemap(struct buf *out, const struct render_sitemap_url *urls,
+    size_t n);
+
+#endif

@@ -1,0 +1,357 @@
+/*
+ * html: see html.h. The escapers are the only way raw bytes become a
+ * struct html; keep them small and obviously right.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/str.h"
+#include "render/html.h"
+#include "core/banned.h"
+
+struct html
+html_textn(struct arena *a, const char *raw, size_t len)
+{
+	size_t n = 0, i;
+	char *out, *o;
+
+	if (!raw || !len)
+		return HTML("");
+	for (i = 0; i < len; i++) {
+		switch (raw[i]) {
+		case '&': n += 5; break;
+		case '<': case '>': n += 4; break;
+		case '"': case '\'': n += 5; break;
+		case '\0': break;   /* dropped */
+		default: n++;
+		}
+	}
+	o = out = arena_alloc(a, n + 1);
+	for (i = 0; i < len; i++) {
+		switch (raw[i]) {
+		case '&': memcpy(o, "&amp;", 5); o += 5; break;
+		case '<': memcpy(o, "&lt;", 4); o += 4; break;
+		case '>': memcpy(o, "&gt;", 4); o += 4; break;
+		case '"': memcpy(o, "&#34;", 5); o += 5; break;
+		case '\'': memcpy(o, "&#39;", 5); o += 5; break;
+		case '\0': break;
+		default: *o++ = raw[i];
+		}
+	}
+	*o = '\0';
+	return (struct html){ out, (size_t)(o - out) };
+}
+
+struct html
+html_text(struct arena *a, const char *raw)
+{
+	return html_textn(a, raw, raw ? strlen(raw) : 0);
+}
+
+bool
+html_url_is_safe(const char *url)
+{
+	size_t i;
+
+	if (!url)
+		return false;
+	while (*url == ' ' || *url == '\t')
+		url++;
+	if (!*url)
+		return false;
+	/* Find a scheme: letters, digits, + - . before the first ':' that
+	 * comes before any / ? #. Browsers strip tabs and newlines inside
+	 * the scheme ("java\nscript:"), so any control character makes the
+	 * URL unsafe here. */
+	for (i = 0; url[i]; i++) {
+		unsigned char c = (unsigned char)url[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return false;
+		if (c == ':')
+			break;
+		if (c == '/' || c == '?' || c == '#')
+			return true;    /* relative reference */
+	}
+	if (!url[i])
+		return true;            /* relative, no colon at all */
+	return (i == 4 && str_ncasecmp(url, "http", 4) == 0) ||
+	    (i == 5 && str_ncasecmp(url, "https", 5) == 0) ||
+	    (i == 6 && str_ncasecmp(url, "mailto", 6) == 0);
+}
+
+struct html
+html_url(struct arena *a, const char *url)
+{
+	struct buf b = BUF_INIT(BUF_NOCAP);
+	struct html h;
+	const char *s;
+
+	if (!html_url_is_safe(url))
+		return HTML("");
+	while (*url == ' ' || *url == '\t')
+		url++;
+	for (s = url; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c <= 0x20 || c == 0x7f)
+			buf_addf(&b, "%%%02X", c);
+		else
+			buf_addc(&b, (char)c);
+	}
+	h = html_textn(a, b.ptr, b.len);
+	buf_release(&b);
+	return h;
+}
+
+struct html
+html_snippet(struct arena *a, const char *snippet)
+{
+	struct buf b = BUF_INIT(BUF_NOCAP);
+	const char *s = snippet, *run;
+	bool open = false;
+	struct html h;
+
+	if (!snippet)
+		return HTML("");
+	for (run = s; ; s++) {
+		if (*s == '\x02' || *s == '\x03' || *s == '\0') {
+			h = html_textn(a, run, (size_t)(s - run));
+			buf_add(&b, h.p, h.len);
+			if (*s == '\x02' && !open) {
+				buf_adds(&b, "<mark>");
+				open = true;
+			} else if (*s == '\x03' && open) {
+				buf_adds(&b, "</mark>");
+				open = false;
+			}
+			if (!*s)
+				break;
+			run = s + 1;
+		}
+	}
+	if (open)
+		buf_adds(&b, "</mark>");
+	h.p = arena_strndup(a, b.ptr, b.len);
+	h.len = b.len;
+	buf_release(&b);
+	return h;
+}
+
+struct html
+html_json_script(struct arena *a, const char *json)
+{
+	struct buf b = BUF_INIT(BUF_NOCAP);
+	struct html h;
+	const char *s;
+
+	if (!json)
+		return HTML("");
+	for (s = json; *s; s++) {
+		if (*s == '<')
+			buf_adds(&b, "\\u003c");
+		else if (*s == '>')
+			buf_adds(&b, "\\u003e");
+		else if (*s == '&')
+			buf_adds(&b, "\\u0026");
+		else if (strncmp(s, "\xe2\x80\xa8", 3) == 0) {
+			buf_adds(&b, "\\u2028");
+			s += 2;
+		} else if (strncmp(s, "\xe2\x80\xa9", 3) == 0) {
+			buf_adds(&b, "\\u2029");
+			s += 2;
+		} else
+			buf_addc(&b, *s);
+	}
+	h.p = arena_strndup(a, b.ptr, b.len);
+	h.len = b.len;
+	buf_release(&b);
+	return h;
+}
+
+const char *
+render_pct(struct arena *a, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = 0;
+	const unsigned char *p;
+	char *out, *o;
+
+	if (!s)
+		return "";
+	for (p = (const unsigned char *)s; *p; p++)
+		n += (str_isalnum(*p) || *p == '-' || *p == '.' || *p == '_' ||
+		    *p == '~') ? 1 : 3;
+	o = out = arena_alloc(a, n + 1);
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (str_isalnum(*p) || *p == '-' || *p == '.' || *p == '_' ||
+		    *p == '~') {
+			*o++ = (char)*p;
+		} else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static const struct {
+	const char *name;
+	const char *utf8;
+} entities[] = {
+	{ "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" },
+	{ "apos", "'" }, { "nbsp", " " }, { "#39", "'" }, { "#34", "\"" },
+	{ "mdash", "\xe2\x80\x94" }, { "ndash", "\xe2\x80\x93" },
+	{ "hellip", "\xe2\x80\xa6" }, { "rsquo", "\xe2\x80\x99" },
+	{ "lsquo", "\xe2\x80\x98" }, { "ldquo", "\xe2\x80\x9c" },
+	{ "rdquo", "\xe2\x80\x9d" },
+};
+
+static void
+add_codepoint(struct buf *b, unsigned long cp)
+{
+	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		cp = 0xFFFD;
+	if (cp < 0x20 && cp != '\t' && cp != '\n')
+		cp = ' ';
+	if (cp < 0x80) {
+		buf_addc(b, (char)cp);
+	} else if (cp < 0x800) {
+		buf_addc(b, (char)(0xC0 | (cp >> 6)));
+		buf_addc(b, (char)(0x80 | (cp & 0x3F)));
+	} else if (cp < 0x10000) {
+		buf_addc(b, (char)(0xE0 | (cp >> 12)));
+		buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		buf_addc(b, (char)(0x80 | (cp & 0x3F)));
+	} else {
+		buf_addc(b, (char)(0xF0 | (cp >> 18)));
+		buf_addc(b, (char)(0x80 | ((cp >> 12) & 0x3F)));
+		buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		buf_addc(b, (char)(0x80 | (cp & 0x3F)));
+	}
+}
+
+const char *
+render_plain(struct arena *a, const char *html, size_t max)
+{
+	struct buf b = BUF_INIT(BUF_NOCAP);
+	const char *s, *out;
+	bool space = false;
+
+	if (!html)
+		return "";
+	for (s = html; *s && b.len < max + 8; s++) {
+		if (*s == '<') {
+			const char *e = strchr(s, '>');
+
+			if (!e)
+				break;
+			s = e;
+			space = true;
+			continue;
+		}
+		if (str_isspace((unsigned char)*s)) {
+			space = true;
+			continue;
+		}
+		if (space && b.len)
+			buf_addc(&b, ' ');
+		space = false;
+		if (*s == '&') {
+			const char *e = strchr(s, ';');
+			size_t i, n = e ? (size_t)(e - s - 1) : 0;
+			bool done = false;
+
+			if (e && n > 1 && n < 10 && s[1] == '#') {
+				unsigned long cp = 0;
+				bool hexa = s[2] == 'x' || s[2] == 'X';
+				const char *d = s + (hexa ? 3 : 2);
+
+				for (; d < e; d++) {
+					int c = (unsigned char)*d, v;
+
+					if (str_isdigit(c))
+						v = c - '0';
+					else if (hexa && str_isalpha(c) &&
+					    str_tolower(c) <= 'f')
+						v = str_tolower(c) - 'a' + 10;
+					else
+						break;
+					cp = cp * (hexa ? 16 : 10) + (unsigned long)v;
+				}
+				if (d == e) {
+					add_codepoint(&b, cp);
+					s = e;
+					done = true;
+				}
+			}
+			for (i = 0; !done && e && i < sizeof(entities) /
+			    sizeof(entities[0]); i++) {
+				if (strlen(entities[i].name) == n &&
+				    memcmp(s + 1, entities[i].name, n) == 0) {
+					buf_adds(&b, entities[i].utf8);
+					s = e;
+					done = true;
+				}
+			}
+			if (!done)
+				buf_addc(&b, '&');
+			continue;
+		}
+		buf_addc(&b, *s);
+	}
+	if (b.len > max) {
+		size_t cut = max;
+
+		while (cut > 0 && ((unsigned char)b.ptr[cut] & 0xC0) == 0x80)
+			cut--;
+		/* back up to a word boundary when one is near */
+		for (size_t k = cut; k > 0 && cut - k < 24; k--) {
+			if (b.ptr[k] == ' ') {
+				cut = k;
+				break;
+			}
+		}
+		buf_truncate(&b, cut);
+		buf_adds(&b, "\xe2\x80\xa6");
+	}
+	out = arena_strndup(a, b.ptr, b.len);
+	buf_release(&b);
+	return out;
+}
+
+void
+page_init(struct page *pg, struct arena *a, size_t max)
+{
+	buf_init(&pg->b, max);
+	pg->a = a;
+}
+
+void
+page_release(struct page *pg)
+{
+	buf_release(&pg->b);
+}
+
+void
+page_html(struct page *pg, struct html h)
+{
+	buf_add(&pg->b, h.p, h.len);
+}
+
+void
+page_text(struct page *pg, const char *raw)
+{
+	struct html h = html_text(pg->a, raw);
+
+	buf_add(&pg->b, h.p, h.len);
+}
+
+void
+page_int(struct page *pg, long long v)
+{
+	buf_addf(&pg->b, "%lld", v);
+}

@@ -1,0 +1,115 @@
+/*
+ * store internals shared by the SQLite backend's files. Nothing outside
+ * src/store/ includes this.
+ *
+ * Hot statements are prepared once (SQLITE_PREPARE_PERSISTENT) and cached on
+ * struct store by id; store_stmt_get() hands one out reset and unbound, and
+ * the caller resets it again when done (store_stmt_put) so no statement
+ * keeps a read transaction open between calls.
+ */
+#ifndef ND_STORE_STORE_INT_H
+#define ND_STORE_STORE_INT_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+struct arena;
+
+/* Field caps applied on ingest (bytes, cut on a UTF-8 boundary). */
+#define STORE_MAX_GUID      2048
+#define STORE_MAX_URL       4096
+#define STORE_MAX_TITLE     2048
+#define STORE_MAX_SUMMARY   (64 << 10)
+#define STORE_MAX_CONTENT   (1 << 20)
+#define STORE_MAX_SHORT     1024     /* author, language, caption, credit */
+#define STORE_MAX_TAGS      2048
+#define STORE_MAX_QUERY_WORDS 32
+
+/* Cached statements; SQL in store_sqlite.c's stmt_sql[]. */
+enum stmt_id {
+	ST_SECTION_ADD,
+	ST_SECTION_LIST,
+	ST_SECTION_FIND,
+	ST_SECTION_REMOVE,
+	ST_SOURCE_ADD,
+	ST_SOURCE_ID_BY_URL,
+	ST_SOURCE_GET,
+	ST_SOURCE_FIND_URL,
+	ST_SOURCE_LIST,
+	ST_SOURCE_DUE,
+	ST_SOURCE_REMOVE,
+	ST_SOURCE_UPDATE,
+	ST_SOURCE_EXISTS,
+	ST_SOURCE_LEASE,
+	ST_ITEM_LOOKUP,
+	ST_ITEM_INSERT,
+	ST_ITEM_UPDATE,
+	ST_FTS_INSERT,
+	ST_FTS_DELETE,
+	ST_ITEM_GET,
+	ST_SEARCH_COUNT,
+	ST_SEARCH,
+	ST_SEARCH_HIT,
+	ST_N
+};
+
+/* Item list statements vary by which filters are set (4 bits). */
+#define ITEM_LIST_VARIANTS 16
+
+struct text_analyzer;
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	int flags;
+	int tx_depth;                /* store_begin nesting */
+	int schema_version;
+	sqlite3_stmt *stmts[ST_N];
+	sqlite3_stmt *item_list[ITEM_LIST_VARIANTS];
+	sqlite3_stmt *item_count[ITEM_LIST_VARIANTS];
+	struct text_analyzer *ta;    /* for building search queries */
+};
+
+/* Columns of an item row as read by every item query, in this order. */
+#define ITEM_COLS                                                              \
+	"i.id, i.source_id, s.title, s.section_id, i.guid, i.url, "           \
+	"i.canonical_url, i.title, i.summary, i.content, i.author, "           \
+	"i.language, i.tags, i.published, i.updated, i.first_seen, "           \
+	"i.image_url, i.image_caption, i.image_credit, i.image_thumb"
+#define ITEM_NCOLS 20
+
+/* store_sqlite.c */
+/* The cached statement id, reset and unbound; ND_EIO if it cannot be
+ * prepared. Borrowed from st: hand it back with store_stmt_put(). */
+int store_stmt_get(struct store *st, enum stmt_id id, sqlite3_stmt **out);
+/* Like store_stmt_get() for a caller-owned slot: prepares sql into *slot
+ * the first time, resets it afterwards (sql may then be NULL). */
+int store_stmt_prepare(struct store *st, sqlite3_stmt **slot,
+    const char *sql);
+/* Resets stmt (NULL-safe) so it holds no read transaction. */
+void store_stmt_put(sqlite3_stmt *stmt);
+/* Records the connection's last error as "store: <what>: <sqlite msg>" and
+ * returns its code: ND_EEXISTS (unique), ND_EINVAL (foreign key),
+ * ND_ETIMEOUT (busy), ND_ENOMEM, else ND_EIO. */
+int store_db_err(struct store *st, const char *what);
+/* Binds s (NULL binds NULL) without copying: s must outlive the step. */
+int store_bind_text(sqlite3_stmt *stmt, int i, const char *s);
+/* Column i copied into a; NULL for SQL NULL. */
+const char *store_col_text(struct arena *a, sqlite3_stmt *stmt, int i);
+/* Reads the ITEM_NCOLS columns of ITEM_COLS starting at col0 into it. */
+void store_item_from_row(struct arena *a, sqlite3_stmt *stmt, int col0,
+    struct store_item *it);
+
+/* store_schema.c */
+/* Brings the schema to the newest version, one transaction per step. */
+int store_migrate(struct store *st);
+int store_schema_latest(void);
+
+/* store_fts.c */
+/* Registers the "nd" FTS5 tokenizer on db. */
+int store_fts_register(sqlite3 *db);
+
+#endif

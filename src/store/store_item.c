@@ -1,0 +1,823 @@
+/*
+ * store_item: ingest (store_feed_put), item lists and full-text search.
+ *
+ * De-duplication happens within a source, on one key per entry chosen by
+ * precedence: the entry id (guid), else the canonical URL, else a hash of
+ * title + summary + content. (source_id, dedup_key) is UNIQUE, so even a
+ * bug here cannot store an entry twice. A second hash over every stored
+ * field tells an unchanged entry (no write at all) from an updated one.
+ * Rules and reasons: docs/internals/store.md.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "core/text.h"
+#include "core/url.h"
+#include "parse/parse.h"
+#include "store/store_int.h"
+#include "core/banned.h"
+
+#define HASH_LEN 16
+
+struct row {
+	const char *dedup_key, *guid, *url, *canonical_url;
+	const char *title, *summary, *content;
+	const char *author, *language, *tags;
+	int64_t published, updated;
+	const char *image_url, *image_caption, *image_credit, *image_thumb;
+	unsigned char content_hash[HASH_LEN], fields_hash[HASH_LEN];
+};
+
+/* NULL for absent or blank, else s trimmed and cut to max bytes. */
+static const char *
+field(struct arena *a, const char *s, size_t max)
+{
+	struct str t;
+
+	if (!s)
+		return NULL;
+	t = str_trim(str_of(s));
+	if (t.len == 0)
+		return NULL;
+	t.len = text_utf8_trunc(t.p, t.len, max);
+	if (t.p == s && t.len == strlen(s))
+		return s;
+	return arena_strndup(a, t.p, t.len);
+}
+
+static const char *
+entry_link(const struct feed_entry *e)
+{
+	if (e->link && *e->link)
+		return e->link;
+	for (size_t i = 0; i < e->n_links; i++) {
+		const struct link *l = &e->links[i];
+
+		if (l->href && *l->href && (!l->rel || !strcmp(l->rel,
+		    "alternate")))
+			return l->href;
+	}
+	return NULL;
+}
+
+static const char *
+entry_content(const struct feed_entry *e)
+{
+	const char *first = NULL;
+
+	for (size_t i = 0; i < e->n_content; i++) {
+		const struct text *t = &e->content[i];
+
+		if (!t->value || !*t->value)
+			continue;
+		if (t->type && strstr(t->type, "html"))
+			return t->value;
+		if (!first)
+			first = t->value;
+	}
+	return first;
+}
+
+static const char *
+entry_tags(struct arena *a, const struct feed_entry *e)
+{
+	struct buf b = BUF_INIT(STORE_MAX_TAGS);
+	const char *r;
+
+	for (size_t i = 0; i < e->n_tags; i++) {
+		const char *t = e->tags[i].term && *e->tags[i].term ?
+		    e->tags[i].term : e->tags[i].label;
+		struct str s = str_trim(str_of(t));
+
+		if (s.len == 0)
+			continue;
+		if (b.len)
+			buf_adds(&b, ", ");
+		buf_add(&b, s.p, s.len);
+		if (buf_err(&b) < 0)
+			break;
+	}
+	r = b.len ? arena_strndup(a, b.ptr, text_utf8_trunc(b.ptr, b.len,
+	    b.len)) : NULL;
+	buf_release(&b);
+	return r;
+}
+
+static bool
+ends_with_ci(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && str_ncasecmp(s + n - m, suffix, m) == 0;
+}
+
+static bool
+media_is_image(const struct media *m)
+{
+	static const char *const ext[] = { ".jpg", ".jpeg", ".png", ".gif",
+		".webp", ".avif" };
+	const char *q;
+	char path[512];
+	size_t n;
+
+	if (!m->url || !*m->url)
+		return false;
+	if (m->medium)
+		return strcmp(m->medium, "image") == 0;
+	if (m->type)
+		return strncmp(m->type, "image/", 6) == 0;
+	/* Neither said: judge by the extension, ignoring a query string. */
+	q = strchr(m->url, '?');
+	n = q ? (size_t)(q - m->url) : strlen(m->url);
+	if (n >= sizeof(path))
+		return false;
+	memcpy(path, m->url, n);
+	path[n] = '\0';
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+		if (ends_with_ci(path, ext[i]))
+			return true;
+	return false;
+}
+
+/* The lead photo: the first image in the entry's media, else the first
+ * media thumbnail (a video's poster frame), else an image enclosure. */
+static void
+pick_image(struct arena *a, const struct feed_entry *e, struct row *r)
+{
+	const struct media *m = NULL, *thumb = NULL;
+
+	for (size_t i = 0; i < e->n_media && !m; i++) {
+		if (media_is_image(&e->media[i]))
+			m = &e->media[i];
+		else if (!thumb && e->media[i].thumbnail &&
+		    *e->media[i].thumbnail)
+			thumb = &e->media[i];
+	}
+	if (m || thumb) {
+		const struct media *x = m ? m : thumb;
+
+		r->image_url = field(a, m ? m->url : thumb->thumbnail,
+		    STORE_MAX_URL);
+		r->image_caption = field(a, x->caption && *x->caption ?
+		    x->caption : x->title, STORE_MAX_SHORT);
+		r->image_credit = field(a, x->credit, STORE_MAX_SHORT);
+		r->image_thumb = field(a, x->thumbnail, STORE_MAX_URL);
+		return;
+	}
+	for (size_t i = 0; i < e->n_enclosures; i++) {
+		const struct enclosure *en = &e->enclosures[i];
+
+		if (en->href && *en->href && en->type &&
+		    strncmp(en->type, "image/", 6) == 0) {
+			r->image_url = field(a, en->href, STORE_MAX_URL);
+			return;
+		}
+	}
+}
+
+/* Hashes s with its length, so ("ab","c") and ("a","bc") differ and NULL
+ * differs from "". */
+static void
+hash_str(crypto_generichash_state *h, const char *s)
+{
+	unsigned char len[9] = { 0 };
+	uint64_t n;
+
+	if (!s) {
+		crypto_generichash_update(h, len, 1);
+		return;
+	}
+	n = strlen(s);
+	len[0] = 1;
+	for (int i = 0; i < 8; i++)
+		len[1 + i] = (unsigned char)(n >> (8 * i));
+	crypto_generichash_update(h, len, sizeof(len));
+	crypto_generichash_update(h, (const unsigned char *)s, n);
+}
+
+static void
+hash_int(crypto_generichash_state *h, int64_t v)
+{
+	unsigned char b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)((uint64_t)v >> (8 * i));
+	crypto_generichash_update(h, b, sizeof(b));
+}
+
+static void
+hash_row(struct row *r)
+{
+	crypto_generichash_state h;
+
+	crypto_generichash_init(&h, NULL, 0, HASH_LEN);
+	hash_str(&h, r->title);
+	hash_str(&h, r->summary);
+	hash_str(&h, r->content);
+	crypto_generichash_final(&h, r->content_hash, HASH_LEN);
+
+	crypto_generichash_init(&h, NULL, 0, HASH_LEN);
+	hash_str(&h, r->guid);
+	hash_str(&h, r->url);
+	hash_str(&h, r->canonical_url);
+	crypto_generichash_update(&h, r->content_hash, HASH_LEN);
+	hash_str(&h, r->author);
+	hash_str(&h, r->language);
+	hash_str(&h, r->tags);
+	hash_int(&h, r->published);
+	hash_int(&h, r->updated);
+	hash_str(&h, r->image_url);
+	hash_str(&h, r->image_caption);
+	hash_str(&h, r->image_credit);
+	hash_str(&h, r->image_thumb);
+	crypto_generichash_final(&h, r->fields_hash, HASH_LEN);
+}
+
+/* Fills r from e; false when the entry has nothing worth keeping. */
+static bool
+row_from_entry(struct arena *a, const struct feed *f,
+    const struct feed_entry *e, struct row *r)
+{
+	char hex[2 * HASH_LEN + 1];
+
+	memset(r, 0, sizeof(*r));
+	r->guid = field(a, e->id, STORE_MAX_GUID);
+	r->url = field(a, entry_link(e), STORE_MAX_URL);
+	if (r->url) {
+		const char *c = url_canonical(a, r->url);
+
+		r->canonical_url = c ? field(a, c, STORE_MAX_URL) : NULL;
+	}
+	r->title = field(a, e->title.value, STORE_MAX_TITLE);
+	r->summary = field(a, e->summary.value, STORE_MAX_SUMMARY);
+	r->content = field(a, entry_content(e), STORE_MAX_CONTENT);
+	if (!r->guid && !r->url && !r->title && !r->summary && !r->content)
+		return false;
+	r->author = field(a, e->author ? e->author : e->author_detail ?
+	    e->author_detail->name : NULL, STORE_MAX_SHORT);
+	r->language = field(a, e->language ? e->language : f->head.language,
+	    64);
+	r->tags = entry_tags(a, e);
+	if (e->published.is_set)
+		r->published = e->published.t;
+	else if (e->updated.is_set)
+		r->published = e->updated.t;
+	if (e->updated.is_set)
+		r->updated = e->updated.t;
+	pick_image(a, e, r);
+	hash_row(r);
+	if (r->guid) {
+		r->dedup_key = arena_printf(a, "g:%s", r->guid);
+	} else if (r->canonical_url || r->url) {
+		r->dedup_key = arena_printf(a, "u:%s", r->canonical_url ?
+		    r->canonical_url : r->url);
+	} else {
+		sodium_bin2hex(hex, sizeof(hex), r->content_hash, HASH_LEN);
+		r->dedup_key = arena_printf(a, "h:%s", hex);
+	}
+	return true;
+}
+
+static void
+bind_row(sqlite3_stmt *stmt, int64_t source_id, const struct row *r,
+    int64_t now)
+{
+	sqlite3_bind_int64(stmt, 1, source_id);
+	store_bind_text(stmt, 2, r->dedup_key);
+	store_bind_text(stmt, 3, r->guid);
+	store_bind_text(stmt, 4, r->url);
+	store_bind_text(stmt, 5, r->canonical_url);
+	store_bind_text(stmt, 6, r->title);
+	store_bind_text(stmt, 7, r->summary);
+	store_bind_text(stmt, 8, r->content);
+	store_bind_text(stmt, 9, r->author);
+	store_bind_text(stmt, 10, r->language);
+	store_bind_text(stmt, 11, r->tags);
+	sqlite3_bind_int64(stmt, 12, r->published);
+	sqlite3_bind_int64(stmt, 13, r->updated);
+	store_bind_text(stmt, 14, r->image_url);
+	store_bind_text(stmt, 15, r->image_caption);
+	store_bind_text(stmt, 16, r->image_credit);
+	store_bind_text(stmt, 17, r->image_thumb);
+	sqlite3_bind_blob(stmt, 18, r->content_hash, HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 19, r->fields_hash, HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 20, now);
+}
+
+/* Scratch buffers for the plain text of one item. */
+struct fts_text {
+	struct buf title, summary, content;
+};
+
+static int
+fts_put(struct store *st, struct fts_text *t, int64_t id, const struct row *r)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	buf_reset(&t->title);
+	buf_reset(&t->summary);
+	buf_reset(&t->content);
+	if (r->title)
+		text_strip_html(&t->title, r->title, strlen(r->title));
+	if (r->summary)
+		text_strip_html(&t->summary, r->summary, strlen(r->summary));
+	if (r->content)
+		text_strip_html(&t->content, r->content, strlen(r->content));
+	/* Stripping never lengthens text, so the caps (set to the input
+	 * caps) cannot trip; check anyway rather than index garbage. */
+	if ((rc = buf_err(&t->title)) < 0 || (rc = buf_err(&t->summary)) < 0 ||
+	    (rc = buf_err(&t->content)) < 0)
+		return err_set(rc, "store: item text too long");
+	if ((rc = store_stmt_get(st, ST_FTS_INSERT, &stmt)) < 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_text(stmt, 2, t->title.ptr, (int)t->title.len,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, t->summary.ptr, (int)t->summary.len,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, t->content.ptr, (int)t->content.len,
+	    SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = store_db_err(st, "index item");
+	store_stmt_put(stmt);
+	return rc;
+}
+
+static int
+fts_delete(struct store *st, int64_t id)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if ((rc = store_stmt_get(st, ST_FTS_DELETE, &stmt)) < 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = store_db_err(st, "unindex item");
+	store_stmt_put(stmt);
+	return rc;
+}
+
+enum put_result { PUT_NEW, PUT_UPDATED, PUT_UNCHANGED };
+
+static int
+put_row(struct store *st, struct fts_text *t, int64_t source_id,
+    const struct row *r, int64_t now, enum put_result *out)
+{
+	sqlite3_stmt *stmt = NULL;
+	int64_t id = 0;
+	bool found = false, same = false;
+	int rc, step;
+
+	if ((rc = store_stmt_get(st, ST_ITEM_LOOKUP, &stmt)) < 0)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, source_id);
+	store_bind_text(stmt, 2, r->dedup_key);
+	if ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		found = true;
+		id = sqlite3_column_int64(stmt, 0);
+		same = sqlite3_column_bytes(stmt, 1) == HASH_LEN &&
+		    memcmp(sqlite3_column_blob(stmt, 1), r->fields_hash,
+		    HASH_LEN) == 0;
+	} else if (step != SQLITE_DONE) {
+		rc = store_db_err(st, "look up item");
+		goto out;
+	}
+	store_stmt_put(stmt);
+	stmt = NULL;
+	if (same) {
+		*out = PUT_UNCHANGED;
+		goto out;
+	}
+	if ((rc = store_stmt_get(st, found ? ST_ITEM_UPDATE : ST_ITEM_INSERT,
+	    &stmt)) < 0)
+		goto out;
+	bind_row(stmt, source_id, r, now);
+	if (found)
+		sqlite3_bind_int64(stmt, 21, id);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		rc = store_db_err(st, found ? "update item" : "insert item");
+		goto out;
+	}
+	if (!found)
+		id = sqlite3_last_insert_rowid(st->db);
+	store_stmt_put(stmt);
+	stmt = NULL;
+	if (found && (rc = fts_delete(st, id)) < 0)
+		goto out;
+	if ((rc = fts_put(st, t, id, r)) < 0)
+		goto out;
+	*out = found ? PUT_UPDATED : PUT_NEW;
+out:
+	store_stmt_put(stmt);
+	return rc;
+}
+
+int
+store_feed_put(struct store *st, int64_t source_id, const struct feed *f,
+    struct store_ingest_stats *stats)
+{
+	struct fts_text t = { BUF_INIT(STORE_MAX_TITLE + 16),
+		BUF_INIT(STORE_MAX_SUMMARY + 16), BUF_INIT(STORE_MAX_CONTENT + 16) };
+	struct store_ingest_stats s = { 0, 0, 0 };
+	struct arena a = ARENA_INIT;
+	sqlite3_stmt *stmt = NULL;
+	int64_t now = (int64_t)time(NULL);
+	bool in_tx = false;
+	int rc, step;
+
+	if ((rc = store_begin(st)) < 0)
+		goto out;
+	in_tx = true;
+	if ((rc = store_stmt_get(st, ST_SOURCE_EXISTS, &stmt)) < 0)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, source_id);
+	step = sqlite3_step(stmt);
+	store_stmt_put(stmt);
+	if (step == SQLITE_DONE) {
+		rc = err_set(ND_ENOTFOUND, "store: no source %lld",
+		    (long long)source_id);
+		goto out;
+	} else if (step != SQLITE_ROW) {
+		rc = store_db_err(st, "find source");
+		goto out;
+	}
+	for (size_t i = 0; i < f->n_entries; i++) {
+		enum put_result res = PUT_UNCHANGED;
+		struct row r;
+
+		if (!row_from_entry(&a, f, &f->entries[i], &r))
+			continue;
+		if ((rc = put_row(st, &t, source_id, &r, now, &res)) < 0)
+			goto out;
+		if (res == PUT_NEW)
+			s.n_new++;
+		else if (res == PUT_UPDATED)
+			s.n_updated++;
+		else
+			s.n_unchanged++;
+		/* Keep memory flat on huge feeds: the row is written. */
+		if ((i & 255) == 255) {
+			arena_release(&a);
+			arena_init(&a);
+		}
+	}
+	in_tx = false;
+	if ((rc = store_commit(st)) < 0)
+		goto out;
+	if (stats) {
+		stats->n_new += s.n_new;
+		stats->n_updated += s.n_updated;
+		stats->n_unchanged += s.n_unchanged;
+	}
+	log_debug(LOG_STORE, "feed put source=%lld new=%zu updated=%zu "
+	    "unchanged=%zu", (long long)source_id, s.n_new, s.n_updated,
+	    s.n_unchanged);
+out:
+	if (in_tx)
+		store_rollback(st);
+	arena_release(&a);
+	buf_release(&t.title);
+	buf_release(&t.summary);
+	buf_release(&t.content);
+	return rc;
+}
+
+/* ---- reads ---- */
+
+void
+store_item_from_row(struct arena *a, sqlite3_stmt *stmt, int c,
+    struct store_item *it)
+{
+	it->id = sqlite3_column_int64(stmt, c + 0);
+	it->source_id = sqlite3_column_int64(stmt, c + 1);
+	it->source_title = store_col_text(a, stmt, c + 2);
+	it->section_id = sqlite3_column_int64(stmt, c + 3);
+	it->guid = store_col_text(a, stmt, c + 4);
+	it->url = store_col_text(a, stmt, c + 5);
+	it->canonical_url = store_col_text(a, stmt, c + 6);
+	it->title = store_col_text(a, stmt, c + 7);
+	it->summary = store_col_text(a, stmt, c + 8);
+	it->content = store_col_text(a, stmt, c + 9);
+	it->author = store_col_text(a, stmt, c + 10);
+	it->language = store_col_text(a, stmt, c + 11);
+	it->tags = store_col_text(a, stmt, c + 12);
+	it->published = sqlite3_column_int64(stmt, c + 13);
+	it->updated = sqlite3_column_int64(stmt, c + 14);
+	it->first_seen = sqlite3_column_int64(stmt, c + 15);
+	it->image_url = store_col_text(a, stmt, c + 16);
+	it->image_caption = store_col_text(a, stmt, c + 17);
+	it->image_credit = store_col_text(a, stmt, c + 18);
+	it->image_thumb = store_col_text(a, stmt, c + 19);
+}
+
+static size_t
+limit_of(size_t limit, size_t dflt)
+{
+	if (limit == 0)
+		return dflt;
+	return limit > 1000 ? 1000 : limit;
+}
+
+/*
+ * The statement for an item list or count with the filters in mask (1
+ * source, 2 section, 4 since, 8 until): one statement per combination, so
+ * each can use its index instead of an "?1 = 0 OR ..." that defeats the
+ * planner. Parameters: ?1 source, ?2 section, ?3 since, ?4 until, ?5 limit,
+ * ?6 offset (unused ones may be bound all the same).
+ */
+static int
+item_query(struct store *st, unsigned mask, bool is_count,
+    sqlite3_stmt **out)
+{
+	sqlite3_stmt **slot = is_count ? &st->item_count[mask] :
+	    &st->item_list[mask];
+	struct buf sql = BUF_INIT(BUF_NOCAP);
+	int rc;
+
+	*out = NULL;
+	if (!*slot) {
+		buf_adds(&sql, is_count ? "SELECT count(*)" :
+		    "SELECT " ITEM_COLS);
+		buf_adds(&sql, " FROM items i JOIN sources s "
+		    "ON s.id = i.source_id WHERE 1");
+		if (mask & 1)
+			buf_adds(&sql, " AND i.source_id = ?1");
+		if (mask & 2)
+			buf_adds(&sql, " AND s.section_id = ?2");
+		if (mask & 4)
+			buf_adds(&sql, " AND i.sort_time >= ?3");
+		if (mask & 8)
+			buf_adds(&sql, " AND i.sort_time <= ?4");
+		if (!is_count)
+			buf_adds(&sql, " ORDER BY i.sort_time DESC, i.id DESC "
+			    "LIMIT ?5 OFFSET ?6");
+	}
+	rc = store_stmt_prepare(st, slot, sql.ptr);
+	buf_release(&sql);
+	if (rc == 0)
+		*out = *slot;
+	return rc;
+}
+
+static unsigned
+query_mask(const struct store_item_query *q)
+{
+	return (q->source_id ? 1u : 0) | (q->section_id ? 2u : 0) |
+	    (q->since ? 4u : 0) | (q->until ? 8u : 0);
+}
+
+static void
+bind_query(sqlite3_stmt *stmt, const struct store_item_query *q,
+    bool is_count)
+{
+	unsigned mask = query_mask(q);
+
+	if (mask & 1)
+		sqlite3_bind_int64(stmt, 1, q->source_id);
+	if (mask & 2)
+		sqlite3_bind_int64(stmt, 2, q->section_id);
+	if (mask & 4)
+		sqlite3_bind_int64(stmt, 3, q->since);
+	if (mask & 8)
+		sqlite3_bind_int64(stmt, 4, q->until);
+	if (!is_count) {
+		sqlite3_bind_int64(stmt, 5, (int64_t)limit_of(q->limit, 50));
+		sqlite3_bind_int64(stmt, 6, (int64_t)q->offset);
+	}
+}
+
+static const struct store_item_query no_query = { 0, 0, 0, 0, 0, 0 };
+
+int
+store_item_list(struct store *st, struct arena *a,
+    const struct store_item_query *q, struct store_item **out, size_t *out_n)
+{
+	struct store_item *v = NULL;
+	sqlite3_stmt *stmt = NULL;
+	size_t n = 0, cap = 0;
+	int rc, step;
+
+	if (!q)
+		q = &no_query;
+	if ((rc = item_query(st, query_mask(q), false, &stmt)) < 0)
+		goto out;
+	bind_query(stmt, q, false);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		ARENA_GROW(a, v, n, n + 1, cap);
+		memset(&v[n], 0, sizeof(v[n]));
+		store_item_from_row(a, stmt, 0, &v[n++]);
+	}
+	if (step != SQLITE_DONE)
+		rc = store_db_err(st, "list items");
+out:
+	store_stmt_put(stmt);
+	*out = v;
+	*out_n = rc < 0 ? 0 : n;
+	return rc;
+}
+
+int
+store_item_count(struct store *st, const struct store_item_query *q,
+    size_t *out)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	*out = 0;
+	if (!q)
+		q = &no_query;
+	if ((rc = item_query(st, query_mask(q), true, &stmt)) < 0)
+		goto out;
+	bind_query(stmt, q, true);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*out = (size_t)sqlite3_column_int64(stmt, 0);
+	else
+		rc = store_db_err(st, "count items");
+out:
+	store_stmt_put(stmt);
+	return rc;
+}
+
+int
+store_item_get(struct store *st, struct arena *a, int64_t id,
+    struct store_item **out)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	*out = NULL;
+	if ((rc = store_stmt_get(st, ST_ITEM_GET, &stmt)) < 0)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, id);
+	if ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out = arena_zalloc(a, sizeof(**out));
+		store_item_from_row(a, stmt, 0, *out);
+	} else if (step == SQLITE_DONE) {
+		rc = err_set(ND_ENOTFOUND, "store: no item %lld",
+		    (long long)id);
+	} else {
+		rc = store_db_err(st, "get item");
+	}
+out:
+	store_stmt_put(stmt);
+	return rc;
+}
+
+/* ---- search ---- */
+
+struct query_words {
+	struct buf *expr;
+	const char *q;
+	size_t n;
+};
+
+static int
+on_query_word(const char *tok, size_t len, size_t start, size_t end,
+    bool is_colocated, void *payload)
+{
+	struct query_words *w = payload;
+
+	(void)tok;
+	(void)len;
+	if (is_colocated)
+		return 0;
+	if (w->n == STORE_MAX_QUERY_WORDS)
+		return 1;
+	/* Each word becomes an FTS5 string: operators, column filters,
+	 * NEAR, * and ^ inside it are plain text. Words never contain '"'
+	 * (not a word character), but double it anyway: it is the one
+	 * escape FTS5 strings have. */
+	if (w->n)
+		buf_addc(w->expr, ' ');
+	buf_addc(w->expr, '"');
+	for (size_t i = start; i < end; i++) {
+		if (w->q[i] == '"')
+			buf_addc(w->expr, '"');
+		buf_addc(w->expr, w->q[i]);
+	}
+	buf_addc(w->expr, '"');
+	w->n++;
+	return 0;
+}
+
+/*
+ * Builds the MATCH expression: each word of the query, as its own quoted
+ * string, joined by spaces (FTS5's implicit AND). Words that analysis
+ * drops (punctuation, tatweel alone) are left out here, so the expression
+ * never holds an empty string.
+ */
+static int
+match_expr(struct store *st, struct buf *expr, const char *query,
+    size_t *out_n)
+{
+	struct query_words w = { expr, query, 0 };
+
+	text_tokenize(st->ta, query, strlen(query), TEXT_QUERY, on_query_word,
+	    &w);
+	*out_n = w.n;
+	return buf_err(expr);
+}
+
+static void
+bind_search(sqlite3_stmt *stmt, const char *expr,
+    const struct store_search_opts *o)
+{
+	store_bind_text(stmt, 1, expr);
+	sqlite3_bind_int64(stmt, 2, o->source_id);
+	sqlite3_bind_int64(stmt, 3, o->section_id);
+	sqlite3_bind_int64(stmt, 4, o->since);
+	sqlite3_bind_int64(stmt, 5, o->until);
+}
+
+int
+store_search(struct store *st, struct arena *a, const char *query,
+    const struct store_search_opts *opts, struct store_hit **out,
+    size_t *out_n, size_t *out_total)
+{
+	static const struct store_search_opts none = { 0, 0, 0, 0, 0, 0 };
+	struct buf expr = BUF_INIT(64 << 10);
+	struct store_hit *v = NULL;
+	sqlite3_stmt *stmt = NULL;
+	size_t n = 0, cap = 0, n_words = 0, total = 0;
+	int rc, step;
+
+	if (!opts)
+		opts = &none;
+	if (!query || str_trim(str_of(query)).len == 0) {
+		rc = err_set(ND_EINVAL, "store: empty search");
+		goto out;
+	}
+	if ((rc = match_expr(st, &expr, query, &n_words)) < 0)
+		goto out;
+	if (n_words == 0)               /* only punctuation: nothing matches */
+		goto out;
+
+	if ((rc = store_stmt_get(st, ST_SEARCH_COUNT, &stmt)) < 0)
+		goto out;
+	bind_search(stmt, expr.ptr, opts);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		rc = store_db_err(st, "count matches");
+		goto out;
+	}
+	total = (size_t)sqlite3_column_int64(stmt, 0);
+	store_stmt_put(stmt);
+	stmt = NULL;
+	if (total == 0 || opts->offset >= total)
+		goto out;
+
+	if ((rc = store_stmt_get(st, ST_SEARCH, &stmt)) < 0)
+		goto out;
+	bind_search(stmt, expr.ptr, opts);
+	sqlite3_bind_int64(stmt, 6, (int64_t)limit_of(opts->limit, 20));
+	sqlite3_bind_int64(stmt, 7, (int64_t)opts->offset);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		ARENA_GROW(a, v, n, n + 1, cap);
+		memset(&v[n], 0, sizeof(v[n]));
+		v[n].item.id = sqlite3_column_int64(stmt, 0);
+		v[n].rank = sqlite3_column_double(stmt, 1);
+		n++;
+	}
+	if (step != SQLITE_DONE) {
+		rc = store_db_err(st, "search");
+		goto out;
+	}
+	store_stmt_put(stmt);
+	stmt = NULL;
+	/* The page's rows and snippets, one small query each. */
+	for (size_t i = 0; i < n; i++) {
+		double rank = v[i].rank;
+		int64_t id = v[i].item.id;
+
+		if ((rc = store_stmt_get(st, ST_SEARCH_HIT, &stmt)) < 0)
+			goto out;
+		store_bind_text(stmt, 1, expr.ptr);
+		sqlite3_bind_int64(stmt, 2, id);
+		if (sqlite3_step(stmt) != SQLITE_ROW) {
+			rc = store_db_err(st, "read hit");
+			goto out;
+		}
+		store_item_from_row(a, stmt, 0, &v[i].item);
+		v[i].snippet = store_col_text(a, stmt, ITEM_NCOLS);
+		v[i].rank = rank;
+		store_stmt_put(stmt);
+		stmt = NULL;
+	}
+out:
+	store_stmt_put(stmt);
+	buf_release(&expr);
+	*out = v;
+	*out_n = rc < 0 ? 0 : n;
+	if (out_total)
+		*out_total = rc < 0 ? 0 : total;
+	return rc;
+}

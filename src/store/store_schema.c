@@ -1,0 +1,162 @@
+/*
+ * store_schema: versioned migrations of the SQLite schema.
+ *
+ * The version is PRAGMA user_version. Migration N takes the schema from
+ * version N-1 to N and runs in its own BEGIN IMMEDIATE transaction together
+ * with the user_version bump, so a crash leaves the store at N-1 or N, and
+ * two processes opening a fresh file at once cannot both apply a step (the
+ * version is re-read after the write lock is taken). Migrations are only
+ * ever appended; an applied one is never edited. The schema is described in
+ * docs/internals/store.md.
+ */
+#include <stdio.h>
+
+#include "core/err.h"
+#include "core/log.h"
+#include "store/store_int.h"
+#include "core/banned.h"
+
+static const char *const migrations[] = {
+	/* 1: sections, sources with fetch state, items, full-text index */
+	"CREATE TABLE sections ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  slug TEXT NOT NULL UNIQUE,"
+	"  position INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE TABLE sources ("
+	"  id INTEGER PRIMARY KEY,"
+	"  url TEXT NOT NULL UNIQUE,"
+	"  title TEXT,"
+	"  site_url TEXT,"
+	"  language TEXT,"
+	"  section_id INTEGER REFERENCES sections(id) ON DELETE SET NULL,"
+	"  is_enabled INTEGER NOT NULL DEFAULT 1,"
+	"  etag TEXT,"
+	"  last_modified TEXT,"
+	"  last_status INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  error_count INTEGER NOT NULL DEFAULT 0,"
+	"  last_fetch INTEGER NOT NULL DEFAULT 0,"
+	"  last_success INTEGER NOT NULL DEFAULT 0,"
+	"  next_fetch INTEGER NOT NULL DEFAULT 0,"
+	"  interval_s INTEGER NOT NULL DEFAULT 0,"
+	"  avg_ms REAL NOT NULL DEFAULT 0,"
+	"  redirect_url TEXT,"
+	"  redirect_seen INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE INDEX sources_due ON sources(next_fetch) WHERE is_enabled;"
+	"CREATE INDEX sources_section ON sources(section_id);"
+	"CREATE TABLE items ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
+	"  dedup_key TEXT NOT NULL,"
+	"  guid TEXT,"
+	"  url TEXT,"
+	"  canonical_url TEXT,"
+	"  title TEXT,"
+	"  summary TEXT,"
+	"  content TEXT,"
+	"  author TEXT,"
+	"  language TEXT,"
+	"  tags TEXT,"
+	"  published INTEGER NOT NULL DEFAULT 0,"
+	"  updated INTEGER NOT NULL DEFAULT 0,"
+	"  first_seen INTEGER NOT NULL,"
+	"  sort_time INTEGER NOT NULL,"
+	"  image_url TEXT,"
+	"  image_caption TEXT,"
+	"  image_credit TEXT,"
+	"  image_thumb TEXT,"
+	"  content_hash BLOB NOT NULL,"
+	"  fields_hash BLOB NOT NULL,"
+	"  UNIQUE (source_id, dedup_key)"
+	");"
+	"CREATE INDEX items_sort ON items(sort_time, id);"
+	"CREATE INDEX items_source_sort ON items(source_id, sort_time);"
+	"CREATE INDEX items_canonical ON items(canonical_url);"
+	"CREATE INDEX items_content_hash ON items(content_hash);"
+	/* Internal-content FTS5 table keyed by items.id: it holds the only
+	 * copy of the HTML-stripped text, which snippet() needs. */
+	"CREATE VIRTUAL TABLE item_fts USING fts5("
+	"  title, summary, content, tokenize = 'nd', detail = full);"
+	/* Items also go away by ON DELETE CASCADE from sources, which the C
+	 * code never sees, so the index follows by trigger. */
+	"CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN"
+	"  DELETE FROM item_fts WHERE rowid = old.id;"
+	"END;",
+};
+
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int
+store_schema_latest(void)
+{
+	return N_MIGRATIONS;
+}
+
+static int
+user_version(struct store *st, int *out)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt,
+	    NULL) != SQLITE_OK || sqlite3_step(stmt) != SQLITE_ROW) {
+		rc = store_db_err(st, "read schema version");
+		goto out;
+	}
+	*out = sqlite3_column_int(stmt, 0);
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int
+exec(struct store *st, const char *sql, const char *what)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_db_err(st, what);
+	return 0;
+}
+
+int
+store_migrate(struct store *st)
+{
+	int rc, v;
+
+	if ((rc = user_version(st, &v)) < 0)
+		return rc;
+	if (v > N_MIGRATIONS)
+		return err_set(ND_EIO, "store: %s: schema version %d is newer "
+		    "than this program (%d)", st->path, v, N_MIGRATIONS);
+	while (v < N_MIGRATIONS) {
+		char bump[64];
+
+		if ((rc = exec(st, "BEGIN IMMEDIATE", "begin migration")) < 0)
+			return rc;
+		/* Another process may have migrated while we waited. */
+		if ((rc = user_version(st, &v)) < 0)
+			goto fail;
+		if (v >= N_MIGRATIONS) {
+			rc = exec(st, "COMMIT", "commit migration");
+			break;
+		}
+		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", v + 1);
+		if ((rc = exec(st, migrations[v], "migrate")) < 0 ||
+		    (rc = exec(st, bump, "set schema version")) < 0 ||
+		    (rc = exec(st, "COMMIT", "commit migration")) < 0)
+			goto fail;
+		log_info(LOG_STORE, "migrated path=%s version=%d", st->path,
+		    v + 1);
+		v++;
+	}
+	if (rc < 0)
+		return rc;
+	st->schema_version = v;
+	return 0;
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}

@@ -1,0 +1,843 @@
+/*
+ * store_sqlite: the SQLite backend: opening, statements, transactions,
+ * sections and sources. Items, ingest and search are in store_item.c.
+ *
+ * One struct store is one connection, used by one thread at a time; several
+ * processes may share the file (WAL lets readers run during a write, and
+ * writers wait up to busy_timeout). Every write that touches several rows
+ * runs in one transaction, so a crash loses at most the transaction in
+ * flight. SQL is bound-parameter only; the few statements built at run time
+ * (item list variants) are assembled from constant fragments.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "core/text.h"
+#include "core/xmalloc.h"
+#include "store/store_int.h"
+#include "core/banned.h"
+
+#define SOURCE_COLS                                                            \
+	"s.id, s.url, s.title, s.site_url, s.language, s.section_id, "        \
+	"sec.slug, s.is_enabled, s.etag, s.last_modified, s.last_status, "     \
+	"s.last_error, s.error_count, s.last_fetch, s.last_success, "          \
+	"s.next_fetch, s.interval_s, s.avg_ms, s.redirect_url, "               \
+	"s.redirect_seen, "                                                    \
+	"(SELECT count(*) FROM items WHERE source_id = s.id), "                \
+	"(SELECT count(*) FROM items WHERE source_id = s.id AND sort_time >= " \
+	"CAST(strftime('%s', 'now') AS INTEGER) - 30 * 86400) / 30.0 "         \
+	"FROM sources s LEFT JOIN sections sec ON sec.id = s.section_id "
+
+#define SOURCE_FIELDS                                                          \
+	"url, title, site_url, language, section_id, is_enabled, etag, "       \
+	"last_modified, last_status, last_error, error_count, last_fetch, "    \
+	"last_success, next_fetch, interval_s, avg_ms, redirect_url, "         \
+	"redirect_seen"
+
+static const char *const stmt_sql[ST_N] = {
+	[ST_SECTION_ADD] =
+	    "INSERT INTO sections (name, slug, position) VALUES (?1, ?2, "
+	    "(SELECT coalesce(max(position), 0) + 1 FROM sections)) "
+	    "ON CONFLICT (slug) DO NOTHING",
+	[ST_SECTION_LIST] =
+	    "SELECT id, name, slug, position FROM sections "
+	    "ORDER BY position, id",
+	[ST_SECTION_FIND] =
+	    "SELECT id, name, slug, position FROM sections "
+	    "WHERE slug = ?1 OR name = ?1 ORDER BY slug = ?1 DESC, id LIMIT 1",
+	[ST_SECTION_REMOVE] = "DELETE FROM sections WHERE id = ?1",
+	[ST_SOURCE_ADD] =
+	    "INSERT INTO sources (" SOURCE_FIELDS ", created) VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+	    "?17, ?18, CAST(strftime('%s', 'now') AS INTEGER)) "
+	    "ON CONFLICT (url) DO NOTHING",
+	[ST_SOURCE_ID_BY_URL] = "SELECT id FROM sources WHERE url = ?1",
+	[ST_SOURCE_GET] = "SELECT " SOURCE_COLS "WHERE s.id = ?1",
+	[ST_SOURCE_FIND_URL] = "SELECT " SOURCE_COLS "WHERE s.url = ?1",
+	[ST_SOURCE_LIST] = "SELECT " SOURCE_COLS "ORDER BY s.id",
+	[ST_SOURCE_DUE] =
+	    "SELECT " SOURCE_COLS "WHERE s.is_enabled "
+	    "AND (?1 < 0 OR s.next_fetch <= ?1) ORDER BY s.next_fetch, s.id",
+	[ST_SOURCE_REMOVE] = "DELETE FROM sources WHERE id = ?1",
+	[ST_SOURCE_UPDATE] =
+	    "UPDATE sources SET url = ?1, title = ?2, site_url = ?3, "
+	    "language = ?4, section_id = ?5, is_enabled = ?6, etag = ?7, "
+	    "last_modified = ?8, last_status = ?9, last_error = ?10, "
+	    "error_count = ?11, last_fetch = ?12, last_success = ?13, "
+	    "next_fetch = ?14, interval_s = ?15, avg_ms = ?16, "
+	    "redirect_url = ?17, redirect_seen = ?18 WHERE id = ?19",
+	[ST_SOURCE_EXISTS] = "SELECT 1 FROM sources WHERE id = ?1",
+	[ST_SOURCE_LEASE] = "UPDATE sources SET next_fetch = ?2 WHERE id = ?1",
+	[ST_ITEM_LOOKUP] =
+	    "SELECT id, fields_hash FROM items "
+	    "WHERE source_id = ?1 AND dedup_key = ?2",
+	/* sort_time: the published date unless missing or more than a day
+	 * in the future (a wrong clock would pin the item on top). */
+	[ST_ITEM_INSERT] =
+	    "INSERT INTO items (source_id, dedup_key, guid, url, canonical_url, "
+	    "title, summary, content, author, language, tags, published, "
+	    "updated, image_url, image_caption, image_credit, image_thumb, "
+	    "content_hash, fields_hash, first_seen, sort_time) VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+	    "?17, ?18, ?19, ?20, CASE WHEN ?12 > 0 AND ?12 <= ?20 + 86400 "
+	    "THEN ?12 ELSE ?20 END)",
+	[ST_ITEM_UPDATE] =
+	    "UPDATE items SET guid = ?3, url = ?4, canonical_url = ?5, "
+	    "title = ?6, summary = ?7, content = ?8, author = ?9, "
+	    "language = ?10, tags = ?11, published = ?12, updated = ?13, "
+	    "image_url = ?14, image_caption = ?15, image_credit = ?16, "
+	    "image_thumb = ?17, content_hash = ?18, fields_hash = ?19, "
+	    "sort_time = CASE WHEN ?12 > 0 AND ?12 <= ?20 + 86400 THEN ?12 "
+	    "ELSE first_seen END WHERE id = ?21 AND source_id = ?1 "
+	    "AND dedup_key = ?2",
+	[ST_FTS_INSERT] =
+	    "INSERT INTO item_fts (rowid, title, summary, content) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[ST_FTS_DELETE] = "DELETE FROM item_fts WHERE rowid = ?1",
+	[ST_ITEM_GET] =
+	    "SELECT " ITEM_COLS " FROM items i "
+	    "JOIN sources s ON s.id = i.source_id WHERE i.id = ?1",
+	[ST_SEARCH_COUNT] =
+	    "SELECT count(*) FROM item_fts "
+	    "JOIN items i ON i.id = item_fts.rowid "
+	    "JOIN sources s ON s.id = i.source_id "
+	    "WHERE item_fts MATCH ?1 AND (?2 = 0 OR i.source_id = ?2) "
+	    "AND (?3 = 0 OR s.section_id = ?3) AND (?4 = 0 OR i.sort_time >= ?4) "
+	    "AND (?5 = 0 OR i.sort_time <= ?5)",
+	/* Title matches weigh most, then summary, then body. Only ids and
+	 * ranks here: SQLite computes every result column before sorting, so
+	 * a snippet() in this statement would run for every match, not just
+	 * the page. */
+	[ST_SEARCH] =
+	    "SELECT i.id, bm25(item_fts, 10.0, 4.0, 1.0) AS r "
+	    "FROM item_fts JOIN items i ON i.id = item_fts.rowid "
+	    "JOIN sources s ON s.id = i.source_id "
+	    "WHERE item_fts MATCH ?1 AND (?2 = 0 OR i.source_id = ?2) "
+	    "AND (?3 = 0 OR s.section_id = ?3) AND (?4 = 0 OR i.sort_time >= ?4) "
+	    "AND (?5 = 0 OR i.sort_time <= ?5) "
+	    "ORDER BY r, i.sort_time DESC, i.id DESC LIMIT ?6 OFFSET ?7",
+	[ST_SEARCH_HIT] =
+	    "SELECT " ITEM_COLS ", snippet(item_fts, -1, X'02', X'03', "
+	    "'\xe2\x80\xa6', 24) FROM item_fts "
+	    "JOIN items i ON i.id = item_fts.rowid "
+	    "JOIN sources s ON s.id = i.source_id "
+	    "WHERE item_fts MATCH ?1 AND item_fts.rowid = ?2",
+};
+
+int
+store_db_err(struct store *st, const char *what)
+{
+	int ext = sqlite3_extended_errcode(st->db);
+	int code = ND_EIO;
+
+	if (ext == SQLITE_CONSTRAINT_UNIQUE ||
+	    ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+		code = ND_EEXISTS;
+	else if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+		code = ND_EINVAL;
+	else if ((ext & 0xff) == SQLITE_BUSY || (ext & 0xff) == SQLITE_LOCKED)
+		code = ND_ETIMEOUT;
+	else if ((ext & 0xff) == SQLITE_NOMEM)
+		code = ND_ENOMEM;
+	return err_set(code, "store: %s: %s", what, sqlite3_errmsg(st->db));
+}
+
+int
+store_stmt_prepare(struct store *st, sqlite3_stmt **slot, const char *sql)
+{
+	if (*slot) {
+		sqlite3_reset(*slot);
+		sqlite3_clear_bindings(*slot);
+		return 0;
+	}
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot,
+	    NULL) != SQLITE_OK) {
+		*slot = NULL;
+		return store_db_err(st, "prepare");
+	}
+	return 0;
+}
+
+int
+store_stmt_get(struct store *st, enum stmt_id id, sqlite3_stmt **out)
+{
+	int rc;
+
+	*out = NULL;
+	if ((rc = store_stmt_prepare(st, &st->stmts[id], stmt_sql[id])) < 0)
+		return rc;
+	*out = st->stmts[id];
+	return 0;
+}
+
+void
+store_stmt_put(sqlite3_stmt *stmt)
+{
+	if (stmt)
+		sqlite3_reset(stmt);
+}
+
+int
+store_bind_text(sqlite3_stmt *stmt, int i, const char *s)
+{
+	if (!s)
+		return sqlite3_bind_null(stmt, i);
+	return sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC);
+}
+
+const char *
+store_col_text(struct arena *a, sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *p = sqlite3_column_text(stmt, i);
+
+	if (!p)
+		return NULL;
+	return arena_strndup(a, (const char *)p,
+	    (size_t)sqlite3_column_bytes(stmt, i));
+}
+
+static int
+exec(struct store *st, const char *sql, const char *what)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_db_err(st, what);
+	return 0;
+}
+
+/* ---- open, close, check ---- */
+
+int
+store_open(struct store **out, const char *path, int flags)
+{
+	struct store *st = NULL;
+	int oflags, rc;
+
+	*out = NULL;
+	if (!path || !*path)
+		return err_set(ND_EINVAL, "store: no path given");
+	if (strncmp(path, "postgres://", 11) == 0 ||
+	    strncmp(path, "postgresql://", 13) == 0)
+		return err_set(ND_EINVAL, "store: postgresql backend not built");
+	if (strcmp(path, ":memory:") != 0 && access(path, F_OK) != 0 &&
+	    !(flags & STORE_CREATE))
+		return err_set(ND_ENOTFOUND, "store: %s: no such file", path);
+	if (sodium_init() < 0)
+		return err_set(ND_ERR, "store: libsodium init failed");
+
+	st = xcalloc(1, sizeof(*st));
+	st->path = xstrdup(path);
+	st->flags = flags;
+	if (flags & STORE_READONLY)
+		oflags = SQLITE_OPEN_READONLY;
+	else
+		oflags = SQLITE_OPEN_READWRITE |
+		    ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
+	oflags |= SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
+		rc = err_set(ND_EIO, "store: %s: %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : "cannot open");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 5000);
+	if ((rc = store_fts_register(st->db)) < 0)
+		goto fail;
+	if ((rc = text_analyzer_new(&st->ta)) < 0)
+		goto fail;
+	if (!(flags & STORE_READONLY) &&
+	    (rc = exec(st, "PRAGMA journal_mode = WAL", "set WAL")) < 0)
+		goto fail;
+	/* NORMAL is durable against process crashes in WAL mode; only a power
+	 * loss can drop the last transactions, never corrupt the file. */
+	if ((rc = exec(st, "PRAGMA foreign_keys = ON; "
+	    "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384",
+	    "set pragmas")) < 0)
+		goto fail;
+	if (flags & STORE_READONLY) {
+		sqlite3_stmt *stmt = NULL;
+
+		if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt,
+		    NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+			st->schema_version = sqlite3_column_int(stmt, 0);
+		sqlite3_finalize(stmt);
+		if (st->schema_version != store_schema_latest()) {
+			rc = err_set(ND_EIO, "store: %s: schema version %d, "
+			    "expected %d (open read-write to migrate)", path,
+			    st->schema_version, store_schema_latest());
+			goto fail;
+		}
+	} else if ((rc = store_migrate(st)) < 0) {
+		goto fail;
+	}
+	*out = st;
+	return 0;
+fail:
+	store_close(st);
+	return rc;
+}
+
+void
+store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < ST_N; i++)
+		sqlite3_finalize(st->stmts[i]);
+	for (int i = 0; i < ITEM_LIST_VARIANTS; i++) {
+		sqlite3_finalize(st->item_list[i]);
+		sqlite3_finalize(st->item_count[i]);
+	}
+	if (st->db) {
+		if (st->tx_depth > 0)
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		/* Cheap, and keeps the planner's statistics current. */
+		if (!(st->flags & STORE_READONLY))
+			sqlite3_exec(st->db, "PRAGMA optimize", NULL, NULL,
+			    NULL);
+		sqlite3_close_v2(st->db);
+	}
+	text_analyzer_free(st->ta);
+	free(st->path);
+	free(st);
+}
+
+int
+store_schema_version(struct store *st)
+{
+	return st->schema_version;
+}
+
+int
+store_check(struct store *st)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = 0, step;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &stmt,
+	    NULL) != SQLITE_OK) {
+		rc = store_db_err(st, "integrity check");
+		goto out;
+	}
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *r = (const char *)sqlite3_column_text(stmt, 0);
+
+		if (r && strcmp(r, "ok") != 0) {
+			rc = err_set(ND_EIO, "store: integrity: %s", r);
+			goto out;
+		}
+	}
+	if (step != SQLITE_DONE) {
+		rc = store_db_err(st, "integrity check");
+		goto out;
+	}
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &stmt,
+	    NULL) != SQLITE_OK) {
+		rc = store_db_err(st, "foreign key check");
+		goto out;
+	}
+	if ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		rc = err_set(ND_EIO, "store: foreign key: %s row %lld refers "
+		    "to a missing %s", sqlite3_column_text(stmt, 0),
+		    (long long)sqlite3_column_int64(stmt, 1),
+		    sqlite3_column_text(stmt, 2));
+		goto out;
+	} else if (step != SQLITE_DONE) {
+		rc = store_db_err(st, "foreign key check");
+		goto out;
+	}
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	/* The full-text index must describe exactly the items. */
+	if (sqlite3_prepare_v2(st->db, "SELECT (SELECT count(*) FROM items) - "
+	    "(SELECT count(*) FROM item_fts), (SELECT count(*) FROM items i "
+	    "WHERE NOT EXISTS (SELECT 1 FROM item_fts f WHERE f.rowid = i.id))",
+	    -1, &stmt, NULL) != SQLITE_OK || sqlite3_step(stmt) != SQLITE_ROW) {
+		rc = store_db_err(st, "index check");
+		goto out;
+	}
+	if (sqlite3_column_int64(stmt, 0) != 0 ||
+	    sqlite3_column_int64(stmt, 1) != 0) {
+		rc = err_set(ND_EIO, "store: full-text index out of step with "
+		    "items");
+		goto out;
+	}
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (sqlite3_exec(st->db, "INSERT INTO item_fts (item_fts, rank) "
+	    "VALUES ('integrity-check', 1)", NULL, NULL, NULL) != SQLITE_OK)
+		rc = store_db_err(st, "full-text integrity");
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* ---- transactions ---- */
+
+/*
+ * The outermost store_begin takes the write lock at once (IMMEDIATE), so a
+ * transaction never fails half-way on upgrading a read lock; inner levels
+ * are savepoints, so an inner rollback undoes only its own work.
+ */
+int
+store_begin(struct store *st)
+{
+	int rc;
+
+	rc = exec(st, st->tx_depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT nd",
+	    "begin");
+	if (rc == 0)
+		st->tx_depth++;
+	return rc;
+}
+
+int
+store_commit(struct store *st)
+{
+	int rc;
+
+	if (st->tx_depth <= 0)
+		return err_set(ND_EINVAL, "store: commit without begin");
+	if (st->tx_depth > 1) {
+		if ((rc = exec(st, "RELEASE nd", "release")) == 0)
+			st->tx_depth--;
+		return rc;
+	}
+	if ((rc = exec(st, "COMMIT", "commit")) < 0) {
+		/* A failed COMMIT (busy) leaves the transaction open; end it
+		 * so the connection stays usable. */
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	st->tx_depth = 0;
+	return rc;
+}
+
+int
+store_rollback(struct store *st)
+{
+	int rc;
+
+	if (st->tx_depth <= 0)
+		return err_set(ND_EINVAL, "store: rollback without begin");
+	if (st->tx_depth > 1) {
+		rc = exec(st, "ROLLBACK TO nd; RELEASE nd", "rollback");
+		st->tx_depth--;
+		return rc;
+	}
+	rc = exec(st, "ROLLBACK", "rollback");
+	st->tx_depth = 0;
+	return rc;
+}
+
+/* ---- sections ---- */
+
+static char *
+slug_of(const char *name)
+{
+	struct buf b = BUF_INIT(256);
+	bool dash = false;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if (str_isalnum(*p) || *p >= 0x80) {
+			if (dash && b.len > 0)
+				buf_addc(&b, '-');
+			dash = false;
+			buf_addc(&b, (char)str_tolower(*p));
+		} else {
+			dash = true;
+		}
+	}
+	if (buf_err(&b) < 0 || b.len == 0) {
+		buf_release(&b);
+		return xstrdup("section");
+	}
+	b.len = text_utf8_trunc(b.ptr, b.len, 200);
+	b.ptr[b.len] = '\0';
+	return buf_detach(&b, NULL);
+}
+
+int
+store_section_add(struct store *st, const char *name, const char *slug,
+    int64_t *out_id)
+{
+	sqlite3_stmt *stmt = NULL;
+	char *own_slug = NULL;
+	int rc;
+
+	if (!name || !*name)
+		return err_set(ND_EINVAL, "store: section needs a name");
+	if (!slug || !*slug)
+		slug = own_slug = slug_of(name);
+	if ((rc = store_stmt_get(st, ST_SECTION_ADD, &stmt)) < 0)
+		goto out;
+	store_bind_text(stmt, 1, name);
+	store_bind_text(stmt, 2, slug);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		rc = store_db_err(st, "add section");
+		goto out;
+	}
+	if (sqlite3_changes(st->db) == 0) {
+		rc = err_set(ND_EEXISTS, "store: section '%s' exists", slug);
+		goto out;
+	}
+	if (out_id)
+		*out_id = sqlite3_last_insert_rowid(st->db);
+out:
+	store_stmt_put(stmt);
+	free(own_slug);
+	return rc;
+}
+
+static void
+section_from_row(struct arena *a, sqlite3_stmt *stmt, struct store_section *s)
+{
+	s->id = sqlite3_column_int64(stmt, 0);
+	s->name = store_col_text(a, stmt, 1);
+	s->slug = store_col_text(a, stmt, 2);
+	s->position = sqlite3_column_int(stmt, 3);
+}
+
+int
+store_section_list(struct store *st, struct arena *a,
+    struct store_section **out, size_t *out_n)
+{
+	struct store_section *v = NULL;
+	sqlite3_stmt *stmt = NULL;
+	size_t n = 0, cap = 0;
+	int rc, step;
+
+	if ((rc = store_stmt_get(st, ST_SECTION_LIST, &stmt)) < 0)
+		goto out;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		ARENA_GROW(a, v, n, n + 1, cap);
+		section_from_row(a, stmt, &v[n++]);
+	}
+	if (step != SQLITE_DONE)
+		rc = store_db_err(st, "list sections");
+out:
+	store_stmt_put(stmt);
+	*out = v;
+	*out_n = rc < 0 ? 0 : n;
+	return rc;
+}
+
+int
+store_section_find(struct store *st, struct arena *a, const char *key,
+    struct store_section **out)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	*out = NULL;
+	if (!key)
+		return err_set(ND_EINVAL, "store: no section given");
+	if ((rc = store_stmt_get(st, ST_SECTION_FIND, &stmt)) < 0)
+		goto out;
+	store_bind_text(stmt, 1, key);
+	if ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out = arena_zalloc(a, sizeof(**out));
+		section_from_row(a, stmt, *out);
+	} else if (step == SQLITE_DONE) {
+		rc = err_set(ND_ENOTFOUND, "store: no section '%s'", key);
+	} else {
+		rc = store_db_err(st, "find section");
+	}
+out:
+	store_stmt_put(stmt);
+	return rc;
+}
+
+static int
+delete_by_id(struct store *st, enum stmt_id id, int64_t key, const char *what)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if ((rc = store_stmt_get(st, id, &stmt)) < 0)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, key);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = store_db_err(st, what);
+	else if (sqlite3_changes(st->db) == 0)
+		rc = err_set(ND_ENOTFOUND, "store: %s: no id %lld", what,
+		    (long long)key);
+out:
+	store_stmt_put(stmt);
+	return rc;
+}
+
+int
+store_section_remove(struct store *st, int64_t id)
+{
+	return delete_by_id(st, ST_SECTION_REMOVE, id, "remove section");
+}
+
+/* ---- sources ---- */
+
+static void
+bind_source(sqlite3_stmt *stmt, const struct store_source *s)
+{
+	store_bind_text(stmt, 1, s->url);
+	store_bind_text(stmt, 2, s->title);
+	store_bind_text(stmt, 3, s->site_url);
+	store_bind_text(stmt, 4, s->language);
+	if (s->section_id > 0)
+		sqlite3_bind_int64(stmt, 5, s->section_id);
+	else
+		sqlite3_bind_null(stmt, 5);
+	sqlite3_bind_int(stmt, 6, s->is_enabled);
+	store_bind_text(stmt, 7, s->etag);
+	store_bind_text(stmt, 8, s->last_modified);
+	sqlite3_bind_int(stmt, 9, s->last_status);
+	store_bind_text(stmt, 10, s->last_error);
+	sqlite3_bind_int(stmt, 11, s->error_count);
+	sqlite3_bind_int64(stmt, 12, s->last_fetch);
+	sqlite3_bind_int64(stmt, 13, s->last_success);
+	sqlite3_bind_int64(stmt, 14, s->next_fetch);
+	sqlite3_bind_int(stmt, 15, s->interval_s);
+	sqlite3_bind_double(stmt, 16, s->avg_ms);
+	store_bind_text(stmt, 17, s->redirect_url);
+	sqlite3_bind_int(stmt, 18, s->redirect_seen);
+}
+
+static void
+source_from_row(struct arena *a, sqlite3_stmt *stmt, struct store_source *s)
+{
+	s->id = sqlite3_column_int64(stmt, 0);
+	s->url = store_col_text(a, stmt, 1);
+	s->title = store_col_text(a, stmt, 2);
+	s->site_url = store_col_text(a, stmt, 3);
+	s->language = store_col_text(a, stmt, 4);
+	s->section_id = sqlite3_column_int64(stmt, 5);
+	s->section_slug = store_col_text(a, stmt, 6);
+	s->is_enabled = sqlite3_column_int(stmt, 7) != 0;
+	s->etag = store_col_text(a, stmt, 8);
+	s->last_modified = store_col_text(a, stmt, 9);
+	s->last_status = sqlite3_column_int(stmt, 10);
+	s->last_error = store_col_text(a, stmt, 11);
+	s->error_count = sqlite3_column_int(stmt, 12);
+	s->last_fetch = sqlite3_column_int64(stmt, 13);
+	s->last_success = sqlite3_column_int64(stmt, 14);
+	s->next_fetch = sqlite3_column_int64(stmt, 15);
+	s->interval_s = sqlite3_column_int(stmt, 16);
+	s->avg_ms = sqlite3_column_double(stmt, 17);
+	s->redirect_url = store_col_text(a, stmt, 18);
+	s->redirect_seen = sqlite3_column_int(stmt, 19);
+	s->n_items = sqlite3_column_int64(stmt, 20);
+	s->items_per_day = sqlite3_column_double(stmt, 21);
+}
+
+int
+store_source_add(struct store *st, const struct store_source *src,
+    int64_t *out_id)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if (!src->url || !*src->url)
+		return err_set(ND_EINVAL, "store: source needs a url");
+	if ((rc = store_stmt_get(st, ST_SOURCE_ADD, &stmt)) < 0)
+		goto out;
+	bind_source(stmt, src);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		rc = store_db_err(st, "add source");
+		goto out;
+	}
+	if (sqlite3_changes(st->db) > 0) {
+		if (out_id)
+			*out_id = sqlite3_last_insert_rowid(st->db);
+		goto out;
+	}
+	store_stmt_put(stmt);
+	if ((rc = store_stmt_get(st, ST_SOURCE_ID_BY_URL, &stmt)) < 0)
+		goto out;
+	store_bind_text(stmt, 1, src->url);
+	if (sqlite3_step(stmt) == SQLITE_ROW && out_id)
+		*out_id = sqlite3_column_int64(stmt, 0);
+	rc = err_set(ND_EEXISTS, "store: source %s exists", src->url);
+out:
+	store_stmt_put(stmt);
+	return rc;
+}
+
+static int
+source_read(struct store *st, struct arena *a, enum stmt_id id,
+    int64_t key, const char *url, struct store_source **out)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	*out = NULL;
+	if ((rc = store_stmt_get(st, id, &stmt)) < 0)
+		goto out;
+	if (url)
+		store_bind_text(stmt, 1, url);
+	else
+		sqlite3_bind_int64(stmt, 1, key);
+	if ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out = arena_zalloc(a, sizeof(**out));
+		source_from_row(a, stmt, *out);
+	} else if (step == SQLITE_DONE) {
+		rc = url ? err_set(ND_ENOTFOUND, "store: no source %s", url) :
+		    err_set(ND_ENOTFOUND, "store: no source %lld",
+		    (long long)key);
+	} else {
+		rc = store_db_err(st, "read source");
+	}
+out:
+	store_stmt_put(stmt);
+	return rc;
+}
+
+int
+store_source_get(struct store *st, struct arena *a, int64_t id,
+    struct store_source **out)
+{
+	return source_read(st, a, ST_SOURCE_GET, id, NULL, out);
+}
+
+int
+store_source_find_url(struct store *st, struct arena *a, const char *url,
+    struct store_source **out)
+{
+	if (!url) {
+		*out = NULL;
+		return err_set(ND_EINVAL, "store: no url given");
+	}
+	return source_read(st, a, ST_SOURCE_FIND_URL, 0, url, out);
+}
+
+static int
+source_rows(struct store *st, struct arena *a, enum stmt_id id, int64_t now,
+    size_t max, struct store_source **out, size_t *out_n)
+{
+	struct store_source *v = NULL;
+	sqlite3_stmt *stmt = NULL;
+	size_t n = 0, cap = 0;
+	int rc, step = SQLITE_DONE;
+
+	if ((rc = store_stmt_get(st, id, &stmt)) < 0)
+		goto out;
+	if (id == ST_SOURCE_DUE)
+		sqlite3_bind_int64(stmt, 1, now);
+	while ((max == 0 || n < max) &&
+	    (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		ARENA_GROW(a, v, n, n + 1, cap);
+		memset(&v[n], 0, sizeof(v[n]));
+		source_from_row(a, stmt, &v[n++]);
+	}
+	if ((max == 0 || n < max) && step != SQLITE_DONE)
+		rc = store_db_err(st, "list sources");
+out:
+	store_stmt_put(stmt);
+	*out = v;
+	*out_n = rc < 0 ? 0 : n;
+	return rc;
+}
+
+int
+store_source_list(struct store *st, struct arena *a,
+    struct store_source **out, size_t *out_n)
+{
+	return source_rows(st, a, ST_SOURCE_LIST, 0, 0, out, out_n);
+}
+
+int
+store_source_due(struct store *st, struct arena *a, int64_t now,
+    struct store_source **out, size_t *out_n)
+{
+	return source_rows(st, a, ST_SOURCE_DUE, now, 0, out, out_n);
+}
+
+int
+store_source_claim(struct store *st, struct arena *a, int64_t now,
+    int lease_s, size_t max, struct store_source **out, size_t *out_n)
+{
+	sqlite3_stmt *stmt = NULL;
+	size_t n = 0;
+	int rc;
+
+	*out = NULL;
+	*out_n = 0;
+	if (now < 0 || lease_s < 0)
+		return err_set(ND_EINVAL, "store: claim needs now >= 0 and a "
+		    "lease >= 0");
+	/* BEGIN IMMEDIATE: the read and the lease are one step for every
+	 * other writer (PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED). */
+	if ((rc = store_begin(st)) < 0)
+		return rc;
+	if ((rc = source_rows(st, a, ST_SOURCE_DUE, now, max, out, &n)) < 0)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = store_stmt_get(st, ST_SOURCE_LEASE, &stmt)) < 0)
+			goto fail;
+		sqlite3_bind_int64(stmt, 1, (*out)[i].id);
+		sqlite3_bind_int64(stmt, 2, now + lease_s);
+		if (sqlite3_step(stmt) != SQLITE_DONE) {
+			rc = store_db_err(st, "lease source");
+			goto fail;
+		}
+		store_stmt_put(stmt);
+		stmt = NULL;
+		(*out)[i].next_fetch = now + lease_s;
+	}
+	if ((rc = store_commit(st)) < 0)
+		goto fail_committed;
+	*out_n = n;
+	return 0;
+fail:
+	store_stmt_put(stmt);
+	store_rollback(st);
+fail_committed:
+	*out = NULL;
+	return rc;
+}
+
+int
+store_source_remove(struct store *st, int64_t id)
+{
+	int rc;
+
+	/* Items and their index rows go by cascade and trigger; one
+	 * transaction keeps a large source's removal all-or-nothing. */
+	if ((rc = store_begin(st)) < 0)
+		return rc;
+	if ((rc = delete_by_id(st, ST_SOURCE_REMOVE, id, "remove source")) < 0) {
+		store_rollback(st);
+		return rc;
+	}
+	return store_commit(st);
+}
+
+int
+store_source_update(struct store *st, const struct store_source *src)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if (!src->url || !*src->url)
+		return err_set(ND_EINVAL, "store: source needs a url");
+	if ((rc = store_stmt_get(st, ST_SOURCE_UPDATE, &stmt)) < 0)
+		goto out;
+	bind_source(stmt, src);
+	sqlite3_bind_int64(stmt, 19, src->id);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = store_db_err(st, "update source");
+	else if (sqlite3_changes(st->db) == 0)
+		rc = err_set(ND_ENOTFOUND, "store: no source %lld",
+		    (long long)src->id);
+out:
+	store_stmt_put(stmt);
+	return rc;
+}

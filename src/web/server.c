@@ -1,0 +1,932 @@
+/*
+ * server: libmicrohttpd glue. Dispatches through site.c's route table and
+ * keeps rendered pages in memory.
+ *
+ * The cache: a page of a ROUTE_CACHE route is rendered once per data
+ * generation and kept as prebuilt MHD responses (identity, gzip, brotli,
+ * 304), so a hit is a hash lookup and MHD_queue_response under a read
+ * lock. The generation is bumped by a watcher thread that polls the
+ * store's data version four times a second; pages that show relative ages
+ * also expire after a minute. Responses are reference-counted by MHD, so
+ * replacing an entry while a connection still sends it is safe.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <brotli/encode.h>
+#include <microhttpd.h>
+#include <zlib.h>
+
+#include "core/cfg.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "core/xmalloc.h"
+#include "store/store.h"
+#include "web/web_int.h"
+#include "core/banned.h"
+
+#define NBUCKETS 4096
+#define CACHE_MAX_ENTRIES 20000
+#define CACHE_MAX_BYTES (512u << 20)
+#define AGE_TTL 60             /* seconds a page with relative ages lives */
+#define MAX_PATH 2048
+#define MIN_COMPRESS 256
+
+#define CSP "default-src 'none'; style-src 'self'; img-src 'self' https: " \
+	"http: data:; form-action 'self'; base-uri 'none'; " \
+	"frame-ancestors 'none'"
+
+struct centry {
+	struct centry *next;
+	char *key;
+	uint64_t gen;
+	time_t expires;          /* 0 = until the generation changes */
+	struct MHD_Response *plain, *gz, *br, *not_modified;
+	char etag[24];
+	char last_modified[40];
+	size_t bytes;
+};
+
+struct web {
+	struct MHD_Daemon *d;
+	struct site *s;
+	const struct config *cfg;
+	int port;
+	int listen_fd;
+	char url[300];           /* http://HOST:PORT, for people and base URLs */
+	pthread_rwlock_t mu;
+	struct centry *buckets[NBUCKETS];
+	size_t n_entries, n_bytes;
+	_Atomic uint64_t gen;
+	pthread_t watcher;
+	bool has_watcher;
+	pthread_mutex_t stop_mu;
+	pthread_cond_t stop_cv;
+	bool stopping;
+	FILE *access;
+	pthread_mutex_t log_mu;
+};
+
+/* ---- headers: the one door, which refuses CR and LF ---- */
+
+static int
+web_header_set(struct MHD_Response *resp, const char *name, const char *value)
+{
+	if (strpbrk(name, "\r\n:") || strpbrk(value, "\r\n"))
+		return err_set(ND_EINVAL, "web: header %s: CR or LF in value",
+		    name);
+	if (MHD_add_response_header(resp, name, value) != MHD_YES)
+		return err_set(ND_ERR, "web: header %s: cannot add", name);
+	return 0;
+}
+
+static void
+http_date(char out[40], time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 40, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+static void
+common_headers(struct MHD_Response *resp, const char *ctype,
+    const char *cache_control)
+{
+	(void)web_header_set(resp, "Content-Type", ctype);
+	(void)web_header_set(resp, "Cache-Control", cache_control);
+	(void)web_header_set(resp, "Content-Security-Policy", CSP);
+	(void)web_header_set(resp, "X-Content-Type-Options", "nosniff");
+	(void)web_header_set(resp, "X-Frame-Options", "DENY");
+	(void)web_header_set(resp, "Referrer-Policy",
+	    "strict-origin-when-cross-origin");
+	(void)web_header_set(resp, "Vary", "Accept-Encoding");
+}
+
+/* ---- compression ---- */
+
+static char *
+gzip_of(const char *p, size_t len, int level, size_t *out_len)
+{
+	z_stream z = { 0 };
+	size_t cap = deflateBound(&z, len) + 64;
+	char *out;
+
+	if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 9,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	cap = deflateBound(&z, len) + 64;
+	out = xmalloc(cap);
+	z.next_in = (Bytef *)(uintptr_t)p;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		deflateEnd(&z);
+		free(out);
+		return NULL;
+	}
+	*out_len = z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
+static char *
+brotli_of(const char *p, size_t len, int quality, size_t *out_len)
+{
+	size_t cap = BrotliEncoderMaxCompressedSize(len);
+	char *out;
+
+	if (!cap)
+		return NULL;
+	out = xmalloc(cap);
+	*out_len = cap;
+	if (!BrotliEncoderCompress(quality, 22, BROTLI_MODE_TEXT, len,
+	    (const uint8_t *)p, out_len, (uint8_t *)out)) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* Which encodings the client takes: bit 1 gzip, bit 2 br. "q=0" refuses. */
+static int
+accepted(struct MHD_Connection *c)
+{
+	const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "Accept-Encoding");
+	struct str cur, tok;
+	int enc = 0;
+
+	if (!ae)
+		return 0;
+	cur = str_of(ae);
+	while (cur.len) {
+		struct str name, params;
+		const char *semi;
+
+		if (!str_take_until(&cur, ',', &tok)) {
+			tok = cur;
+			cur.len = 0;
+		}
+		tok = str_trim(tok);
+		semi = memchr(tok.p, ';', tok.len);
+		name = str_trim(str_make(tok.p, semi ? (size_t)(semi - tok.p) :
+		    tok.len));
+		params = semi ? str_make(semi, tok.len - (size_t)(semi - tok.p)) :
+		    str_make("", 0);
+		if (params.len && memmem(params.p, params.len, "q=0", 3) &&
+		    !memmem(params.p, params.len, "q=0.", 4))
+			continue;
+		if (str_ieq(name, "gzip"))
+			enc |= 1;
+		else if (str_ieq(name, "br"))
+			enc |= 2;
+	}
+	return enc;
+}
+
+/* ---- the cache ---- */
+
+static uint64_t
+hash_key(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static void
+centry_free(struct centry *e)
+{
+	if (!e)
+		return;
+	if (e->plain)
+		MHD_destroy_response(e->plain);
+	if (e->gz)
+		MHD_destroy_response(e->gz);
+	if (e->br)
+		MHD_destroy_response(e->br);
+	if (e->not_modified)
+		MHD_destroy_response(e->not_modified);
+	free(e->key);
+	free(e);
+}
+
+static struct MHD_Response *
+make_response(const char *body, size_t len, bool must_free, const char *ctype,
+    const char *cc, const char *etag, const char *lm, const char *encoding)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len,
+	    (void *)(uintptr_t)body, must_free ? MHD_RESPMEM_MUST_FREE :
+	    MHD_RESPMEM_MUST_COPY);
+
+	if (!resp)
+		return NULL;
+	common_headers(resp, ctype, cc);
+	if (etag)
+		(void)web_header_set(resp, "ETag", etag);
+	if (lm && *lm)
+		(void)web_header_set(resp, "Last-Modified", lm);
+	if (encoding)
+		(void)web_header_set(resp, "Content-Encoding", encoding);
+	return resp;
+}
+
+static const char *
+cache_control(const struct web_req *r, char *buf, size_t cap)
+{
+	if (r->flags & ROUTE_STATIC)
+		return "public, max-age=31536000, immutable";
+	if (r->status >= 500)
+		return "no-store";
+	if (!(r->flags & (ROUTE_CACHE | ROUTE_STATIC)))
+		return "private, max-age=0";
+	snprintf(buf, cap, "public, max-age=%d", r->max_age > 0 ? r->max_age : 60);
+	return buf;
+}
+
+/* Builds an entry from a rendered page. */
+static struct centry *
+centry_new(struct web *w, const char *key, struct web_req *r, uint64_t gen,
+    const char *old_etag, const char *old_lm)
+{
+	struct centry *e = xcalloc(1, sizeof(*e));
+	const char *body = r->pg.b.ptr;
+	size_t len = r->pg.b.len, zlen = 0, blen = 0;
+	char ccb[64];
+	const char *cc = cache_control(r, ccb, sizeof(ccb));
+	char *z = NULL, *br = NULL;
+	uint64_t h = hash_key(body);  /* body has no NULs: it is text */
+
+	(void)w;
+	e->key = xstrdup(key);
+	e->gen = gen;
+	e->expires = (r->flags & ROUTE_AGES) ? time(NULL) + AGE_TTL : 0;
+	snprintf(e->etag, sizeof(e->etag), "\"%016llx\"", (unsigned long long)h);
+	/* The same bytes keep their Last-Modified across re-renders. */
+	if (old_etag && old_lm && strcmp(old_etag, e->etag) == 0)
+		snprintf(e->last_modified, sizeof(e->last_modified), "%s", old_lm);
+	else
+		http_date(e->last_modified, time(NULL));
+	e->plain = make_response(body, len, false, r->ctype, cc, e->etag,
+	    e->last_modified, NULL);
+	if (len >= MIN_COMPRESS) {
+		if ((z = gzip_of(body, len, 9, &zlen)))
+			e->gz = make_response(z, zlen, true, r->ctype, cc,
+			    e->etag, e->last_modified, "gzip");
+		if ((br = brotli_of(body, len, len > (256 << 10) ? 9 : 11, &blen)))
+			e->br = make_response(br, blen, true, r->ctype, cc,
+			    e->etag, e->last_modified, "br");
+	}
+	e->not_modified = make_response("", 0, false, r->ctype, cc, e->etag,
+	    e->last_modified, NULL);
+	e->bytes = len + zlen + blen + strlen(key) + sizeof(*e);
+	return e;
+}
+
+/* Caller holds the lock. */
+static struct centry **
+cache_slot(struct web *w, const char *key)
+{
+	struct centry **pp = &w->buckets[hash_key(key) % NBUCKETS];
+
+	for (; *pp; pp = &(*pp)->next)
+		if (strcmp((*pp)->key, key) == 0)
+			return pp;
+	return pp;
+}
+
+static void
+cache_clear(struct web *w)
+{
+	for (size_t i = 0; i < NBUCKETS; i++) {
+		struct centry *e = w->buckets[i], *next;
+
+		for (; e; e = next) {
+			next = e->next;
+			centry_free(e);
+		}
+		w->buckets[i] = NULL;
+	}
+	w->n_entries = w->n_bytes = 0;
+}
+
+static bool
+fresh(struct web *w, const struct centry *e, time_t now)
+{
+	if (e->gen != atomic_load(&w->gen) && !(e->expires == 0 &&
+	    strncmp(e->key, "/static/", 8) == 0))
+		return false;
+	return !e->expires || now < e->expires;
+}
+
+static bool
+etag_matches(const char *inm, const char *etag)
+{
+	size_t n = strlen(etag);
+	const char *p;
+
+	if (!inm)
+		return false;
+	if (strcmp(inm, "*") == 0)
+		return true;
+	for (p = inm; (p = strstr(p, etag)); p += n)
+		return true;
+	return false;
+}
+
+/* Queues the right variant of e. Caller holds the read lock. */
+static int
+queue_entry(struct MHD_Connection *c, const struct centry *e, int enc,
+    int *out_status, size_t *out_bytes)
+{
+	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "If-None-Match");
+	const char *ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "If-Modified-Since");
+	struct MHD_Response *resp = e->plain;
+
+	if (etag_matches(inm, e->etag) ||
+	    (!inm && ims && strcmp(ims, e->last_modified) == 0)) {
+		*out_status = 304;
+		*out_bytes = 0;
+		return MHD_queue_response(c, 304, e->not_modified);
+	}
+	if ((enc & 2) && e->br)
+		resp = e->br;
+	else if ((enc & 1) && e->gz)
+		resp = e->gz;
+	*out_status = 200;
+	*out_bytes = 0;
+	return MHD_queue_response(c, 200, resp);
+}
+
+/* ---- access log ---- */
+
+static void
+access_log(struct web *w, const char *method, const char *path, int status,
+    double ms)
+{
+	char line[MAX_PATH * 4 + 128], ts[32];
+	size_t n = 0;
+	time_t now;
+	struct tm tm;
+
+	if (!w->access)
+		return;
+	now = time(NULL);
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	n = (size_t)snprintf(line, sizeof(line), "%s %s ", ts, method);
+	/* the path only, never the query (it can carry what a reader
+	 * searched for); control bytes escaped so a line cannot be forged */
+	for (const char *p = path; *p && n < sizeof(line) - 64; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if (ch < 0x20 || ch == 0x7f || ch == '\\' || ch == ' ')
+			n += (size_t)snprintf(line + n, sizeof(line) - n,
+			    "\\x%02x", ch);
+		else
+			line[n++] = (char)ch;
+	}
+	n += (size_t)snprintf(line + n, sizeof(line) - n, " %d %.2fms\n",
+	    status, ms);
+	pthread_mutex_lock(&w->log_mu);
+	fwrite(line, 1, n, w->access);
+	fflush(w->access);
+	pthread_mutex_unlock(&w->log_mu);
+}
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* ---- the handler ---- */
+
+static enum MHD_Result
+simple(struct MHD_Connection *c, int status, const char *text,
+    const char *allow)
+{
+	struct MHD_Response *resp = make_response(text, strlen(text), false,
+	    "text/plain; charset=utf-8", "no-store", NULL, NULL, NULL);
+	enum MHD_Result ret;
+
+	if (!resp)
+		return MHD_NO;
+	if (allow)
+		(void)web_header_set(resp, "Allow", allow);
+	ret = MHD_queue_response(c, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* The cache key: the path, plus the page number for paged lists. */
+static char *
+cache_key(struct MHD_Connection *c, const char *path, int flags)
+{
+	const char *page;
+	long long n;
+
+	if (flags & ROUTE_STATIC)
+		return xstrdup(path);
+	page = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page");
+	if (page && parse_int(page, 2, 1000, &n) == 0) {
+		size_t len = strlen(path) + 32;
+		char *k = xmalloc(len);
+
+		snprintf(k, len, "%s?page=%lld", path, n);
+		return k;
+	}
+	return xstrdup(path);
+}
+
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct web *w = cls;
+	struct web_req *r = NULL;
+	const struct route *rt;
+	char path[MAX_PATH + 1];
+	size_t plen;
+	char *key = NULL;
+	int enc, status = 0;
+	size_t bytes = 0;
+	double t0 = now_ms();
+	enum MHD_Result ret = MHD_NO;
+	bool is_head = strcmp(method, "HEAD") == 0;
+
+	(void)version;
+	(void)upload_data;
+	/* Answering on the first call (headers only) would make MHD close
+	 * the connection, as it could not skip the body; so the first call
+	 * only refuses what must be refused, and the answer comes on the
+	 * second, when the request is complete and keep-alive still holds. */
+	if (*con_cls == NULL) {
+		*con_cls = w;
+		if (strcmp(method, "GET") != 0 && !is_head) {
+			access_log(w, method, url, 405, now_ms() - t0);
+			return simple(c, 405, "method not allowed\n", "GET, HEAD");
+		}
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    "Content-Length");
+
+		if ((cl && strcmp(cl, "0") != 0) || MHD_lookup_connection_value(
+		    c, MHD_HEADER_KIND, "Transfer-Encoding")) {
+			access_log(w, method, url, 413, now_ms() - t0);
+			return simple(c, 413, "request body not allowed\n", NULL);
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		*upload_data_size = 0;   /* cannot happen: bodies are refused */
+		return MHD_YES;
+	}
+	if (strcmp(method, "GET") != 0 && !is_head) {
+		access_log(w, method, url, 405, now_ms() - t0);
+		return simple(c, 405, "method not allowed\n", "GET, HEAD");
+	}
+	plen = strlen(url);
+	if (plen > MAX_PATH || url[0] != '/') {
+		access_log(w, method, "-", 414, now_ms() - t0);
+		return simple(c, 414, "uri too long\n", NULL);
+	}
+	memcpy(path, url, plen + 1);
+	while (plen > 1 && path[plen - 1] == '/')
+		path[--plen] = '\0';
+
+	r = xcalloc(1, sizeof(*r));
+	arena_init(&r->a);
+	page_init(&r->pg, &r->a, WEB_MAX_PAGE);
+	r->site = w->s;
+	r->conn = c;
+	r->path = path;
+	rt = site_match(r, "GET", path);
+	enc = accepted(c);
+
+	if (rt && (rt->flags & (ROUTE_CACHE | ROUTE_STATIC))) {
+		struct centry *e;
+		time_t now = time(NULL);
+		char old_etag[24] = "", old_lm[40] = "";
+		uint64_t gen = atomic_load(&w->gen);
+
+		key = cache_key(c, path, rt->flags);
+		pthread_rwlock_rdlock(&w->mu);
+		e = *cache_slot(w, key);
+		if (e && fresh(w, e, now)) {
+			ret = (enum MHD_Result)queue_entry(c, e, enc, &status,
+			    &bytes);
+			pthread_rwlock_unlock(&w->mu);
+			goto done;
+		}
+		if (e) {
+			memcpy(old_etag, e->etag, sizeof(old_etag));
+			memcpy(old_lm, e->last_modified, sizeof(old_lm));
+		}
+		pthread_rwlock_unlock(&w->mu);
+
+		site_handle(r, rt);
+		if (r->status == 200) {
+			struct centry *ne = centry_new(w, key, r, gen,
+			    old_etag[0] ? old_etag : NULL, old_lm);
+			struct centry **pp;
+
+			pthread_rwlock_wrlock(&w->mu);
+			if (w->n_entries >= CACHE_MAX_ENTRIES ||
+			    w->n_bytes + ne->bytes > CACHE_MAX_BYTES)
+				cache_clear(w);
+			pp = cache_slot(w, key);
+			if (*pp) {
+				struct centry *old = *pp;
+
+				ne->next = old->next;
+				w->n_bytes -= old->bytes;
+				w->n_entries--;
+				centry_free(old);
+			}
+			*pp = ne;
+			w->n_entries++;
+			w->n_bytes += ne->bytes;
+			ret = (enum MHD_Result)queue_entry(c, ne, enc, &status,
+			    &bytes);
+			pthread_rwlock_unlock(&w->mu);
+			goto done;
+		}
+	} else {
+		site_handle(r, rt);
+	}
+
+	/* not cached: build a one-off response */
+	{
+		char ccb[64];
+		const char *cc = cache_control(r, ccb, sizeof(ccb));
+		struct MHD_Response *resp;
+		char *z = NULL;
+		size_t zlen = 0;
+
+		status = r->status ? r->status : 200;
+		if ((enc & 1) && r->pg.b.len >= MIN_COMPRESS && !is_head)
+			z = gzip_of(r->pg.b.ptr, r->pg.b.len, 5, &zlen);
+		if (z)
+			resp = make_response(z, zlen, true, r->ctype, cc, NULL,
+			    NULL, "gzip");
+		else
+			resp = make_response(r->pg.b.ptr, r->pg.b.len, false,
+			    r->ctype ? r->ctype : "text/plain; charset=utf-8",
+			    cc, NULL, NULL, NULL);
+		if (!resp) {
+			free(z);
+			goto done;
+		}
+		if (r->location)
+			(void)web_header_set(resp, "Location", r->location);
+		ret = MHD_queue_response(c, (unsigned)status, resp);
+		bytes = z ? zlen : r->pg.b.len;
+		MHD_destroy_response(resp);
+	}
+done:
+	if (!rt || !(rt->flags & ROUTE_NOLOG))
+		access_log(w, method, path, status, now_ms() - t0);
+	(void)bytes;
+	free(key);
+	page_release(&r->pg);
+	arena_release(&r->a);
+	free(r);
+	return ret;
+}
+
+/* ---- the data-version watcher ---- */
+
+static void *
+watch(void *arg)
+{
+	struct web *w = arg;
+	struct store *st = NULL;
+	uint64_t last = 0, v;
+	bool has_last = false;
+
+	pthread_mutex_lock(&w->stop_mu);
+	while (!w->stopping) {
+		struct timespec ts;
+
+		pthread_mutex_unlock(&w->stop_mu);
+		if (!st && site_store_get(w->s, &st) < 0)
+			st = NULL;
+		if (st && store_data_version(st, &v) == 0) {
+			if (has_last && v != last)
+				atomic_fetch_add(&w->gen, 1);
+			last = v;
+			has_last = true;
+		} else if (st) {
+			/* a broken handle: drop it and bump, to be safe */
+			store_close(st);
+			st = NULL;
+			atomic_fetch_add(&w->gen, 1);
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 250 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_mutex_lock(&w->stop_mu);
+		if (!w->stopping)
+			pthread_cond_timedwait(&w->stop_cv, &w->stop_mu, &ts);
+	}
+	pthread_mutex_unlock(&w->stop_mu);
+	store_close(st);
+	return NULL;
+}
+
+/* ---- start and stop ---- */
+
+static int
+parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len)
+{
+	const char *colon = strrchr(spec, ':');
+	char host[256];
+	size_t hl;
+	long long port;
+
+	if (!colon)
+		return err_set(ND_EINVAL, "web: spec '%s': expected ADDR:PORT",
+		    spec);
+	if (parse_int(colon + 1, 0, 65535, &port) < 0)
+		return err_set(ND_EINVAL, "web: spec '%s': bad port", spec);
+	hl = (size_t)(colon - spec);
+	if (hl >= sizeof(host))
+		return err_set(ND_EINVAL, "web: spec '%s': bad address", spec);
+	memcpy(host, spec, hl);
+	host[hl] = '\0';
+	memset(ss, 0, sizeof(*ss));
+	if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		host[hl - 1] = '\0';
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1)
+			return err_set(ND_EINVAL, "web: spec '%s': bad IPv6 "
+			    "address", spec);
+		*len = sizeof(*s6);
+		return 0;
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		if (!*host || strcmp(host, "*") == 0)
+			s4->sin_addr.s_addr = htonl(INADDR_ANY);
+		else if (strcmp(host, "localhost") == 0)
+			s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		else if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
+			return err_set(ND_EINVAL, "web: spec '%s': bad IPv4 "
+			    "address", spec);
+		*len = sizeof(*s4);
+	}
+	return 0;
+}
+
+static void set_url(struct web *w, const struct sockaddr_storage *ss);
+
+static void
+completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	(void)toe;
+	*con_cls = NULL;
+}
+
+int
+web_start(struct web **out, struct site *s, const struct config *cfg,
+    const char *addr)
+{
+	struct web *w = NULL;
+	struct sockaddr_storage ss;
+	socklen_t sl = 0;
+	int fd = -1, one = 1, rc;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned threads = ncpu > 1 ? (unsigned)ncpu : 1;
+
+	*out = NULL;
+	if ((rc = parse_listen(addr, &ss, &sl)) < 0)
+		return rc;
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return err_set(ND_EIO, "web: socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, sl) < 0 || listen(fd, 1024) < 0) {
+		rc = err_set(ND_EIO, "web: cannot listen on %s: %s", addr,
+		    strerror(errno));
+		close(fd);
+		return rc;
+	}
+	w = xcalloc(1, sizeof(*w));
+	w->s = s;
+	w->cfg = cfg;
+	w->listen_fd = fd;
+	pthread_rwlock_init(&w->mu, NULL);
+	pthread_mutex_init(&w->stop_mu, NULL);
+	pthread_cond_init(&w->stop_cv, NULL);
+	pthread_mutex_init(&w->log_mu, NULL);
+	{
+		struct sockaddr_storage bound;
+		socklen_t bl = sizeof(bound);
+
+		getsockname(fd, (struct sockaddr *)&bound, &bl);
+		w->port = ntohs(bound.ss_family == AF_INET6 ?
+		    ((struct sockaddr_in6 *)&bound)->sin6_port :
+		    ((struct sockaddr_in *)&bound)->sin_port);
+		set_url(w, &bound);
+	}
+	if (cfg->web.access_log && *cfg->web.access_log) {
+		if (strcmp(cfg->web.access_log, "-") == 0)
+			w->access = stderr;
+		else if (!(w->access = fopen(cfg->web.access_log, "a")))
+			log_warn(LOG_WEB, "access log %s: %s",
+			    cfg->web.access_log, strerror(errno));
+	}
+	w->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
+	    MHD_USE_TURBO | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+	    0, NULL, NULL, handle, w,
+	    MHD_OPTION_LISTEN_SOCKET, fd,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)(cfg->web.max_connections > 0 ? cfg->web.max_connections :
+	    512),
+	    MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)(cfg->web.connection_timeout_s > 0 ?
+	    cfg->web.connection_timeout_s : 30),
+	    /* request line + headers must fit: larger gets 431 */
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 << 10),
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, w,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+	    MHD_OPTION_END);
+	if (!w->d) {
+		rc = err_set(ND_EIO, "web: cannot start the HTTP server on %s",
+		    addr);
+		close(fd);
+		w->listen_fd = -1;
+		web_stop(w);
+		return rc;
+	}
+	if (pthread_create(&w->watcher, NULL, watch, w) == 0)
+		w->has_watcher = true;
+	log_info(LOG_WEB, "listening port=%d threads=%u", w->port, threads);
+	*out = w;
+	return 0;
+}
+
+int
+web_port(const struct web *w)
+{
+	return w->port;
+}
+
+const char *
+web_url(const struct web *w)
+{
+	return w->url;
+}
+
+/* http://HOST:PORT for the bound socket; a wildcard address is shown as
+ * the loopback one, which is what a browser on this machine can open. */
+static void
+set_url(struct web *w, const struct sockaddr_storage *ss)
+{
+	char host[INET6_ADDRSTRLEN] = "127.0.0.1";
+
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+
+		if (!IN6_IS_ADDR_UNSPECIFIED(&s6->sin6_addr))
+			inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof(host));
+		else
+			snprintf(host, sizeof(host), "::1");
+		snprintf(w->url, sizeof(w->url), "http://[%s]:%d", host, w->port);
+		return;
+	}
+	{
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+
+		if (s4->sin_addr.s_addr != htonl(INADDR_ANY))
+			inet_ntop(AF_INET, &s4->sin_addr, host, sizeof(host));
+	}
+	snprintf(w->url, sizeof(w->url), "http://%s:%d", host, w->port);
+}
+
+void
+web_stop(struct web *w)
+{
+	if (!w)
+		return;
+	if (w->d) {
+		MHD_socket lfd = MHD_quiesce_daemon(w->d);
+
+		if (lfd != MHD_INVALID_SOCKET)
+			close(lfd);
+		/* let requests in flight finish, for up to five seconds */
+		for (int i = 0; i < 50; i++) {
+			const union MHD_DaemonInfo *di = MHD_get_daemon_info(w->d,
+			    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+
+			if (!di || di->num_connections == 0)
+				break;
+			usleep(100 * 1000);
+		}
+		MHD_stop_daemon(w->d);
+	}
+	if (w->has_watcher) {
+		pthread_mutex_lock(&w->stop_mu);
+		w->stopping = true;
+		pthread_cond_signal(&w->stop_cv);
+		pthread_mutex_unlock(&w->stop_mu);
+		pthread_join(w->watcher, NULL);
+	}
+	cache_clear(w);
+	if (w->access && w->access != stderr)
+		fclose(w->access);
+	pthread_rwlock_destroy(&w->mu);
+	pthread_mutex_destroy(&w->stop_mu);
+	pthread_cond_destroy(&w->stop_cv);
+	pthread_mutex_destroy(&w->log_mu);
+	free(w);
+}
+
+/* ---- export: the same pages without HTTP ---- */
+
+int
+site_render_path(struct site *s, const char *path, struct buf *out,
+    int *out_status, const char **out_ctype)
+{
+	struct web_req r = { 0 };
+	const struct route *rt;
+
+	arena_init(&r.a);
+	page_init(&r.pg, &r.a, WEB_MAX_PAGE);
+	r.site = s;
+	r.path = path;
+	rt = site_match(&r, "GET", path);
+	site_handle(&r, rt);
+	*out_status = r.status;
+	*out_ctype = r.ctype ? r.ctype : "text/plain; charset=utf-8";
+	buf_add(out, r.pg.b.ptr, r.pg.b.len);
+	page_release(&r.pg);
+	arena_release(&r.a);
+	return buf_err(out);
+}
+
+int
+web_site_start(struct web **out_web, struct site **out_site,
+    const struct config *cfg, const char *db_path, const char *listen)
+{
+	struct site *s = NULL;
+	struct web *w = NULL;
+	int rc;
+
+	*out_web = NULL;
+	*out_site = NULL;
+	if ((rc = site_new(&s, cfg, db_path)) < 0)
+		return rc;
+	if ((rc = web_start(&w, s, cfg, listen ? listen : cfg->web.listen)) < 0) {
+		site_free(s);
+		return rc;
+	}
+	if (!cfg->desk.base_url || !*cfg->desk.base_url)
+		site_set_base_url(s, w->url);
+	printf("newsdesk: serving %s/\n", w->url);
+	fflush(stdout);
+	*out_web = w;
+	*out_site = s;
+	return 0;
+}
+
+void
+web_site_stop(struct web *w, struct site *s)
+{
+	web_stop(w);
+	site_free(s);
+}

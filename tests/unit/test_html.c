@@ -1,0 +1,135 @@
+/* Unit tests for render/html: the escapers and the page sink. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/arena.h"
+#include "render/html.h"
+
+static void
+text_escapes_all_five(void **state)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "plain", "plain" },
+		{ "<script>alert(1)</script>",
+		  "&lt;script&gt;alert(1)&lt;/script&gt;" },
+		{ "\"onx='y'", "&#34;onx=&#39;y&#39;" },
+		{ "a & b", "a &amp; b" },
+		{ "", "" },
+		{ "\xd8\xb9\xd8\xb1\xd8\xa8\xd9\x8a", "\xd8\xb9\xd8\xb1\xd8\xa8\xd9\x8a" },
+	};
+	struct arena a = ARENA_INIT;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct html h = html_text(&a, cases[i].in);
+
+		assert_string_equal(h.p, cases[i].out);
+		assert_int_equal(h.len, strlen(cases[i].out));
+	}
+	assert_int_equal(html_text(&a, NULL).len, 0);
+	arena_release(&a);
+}
+
+static void
+url_allows_only_safe_schemes(void **state)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "https://example.com/a?b=1&c=2",
+		  "https://example.com/a?b=1&amp;c=2" },
+		{ "http://x/\"onx=1", "http://x/&#34;onx=1" },
+		{ "HTTPS://X/", "HTTPS://X/" },
+		{ "mailto:desk@example.com", "mailto:desk@example.com" },
+		{ "/item/1", "/item/1" },
+		{ "javascript:alert(1)", "" },
+		{ "JavaScript:alert(1)", "" },
+		{ " javascript:alert(1)", "" },
+		{ "java\nscript:alert(1)", "" },
+		{ "java\tscript:alert(1)", "" },
+		{ "data:text/html,<script>", "" },
+		{ "vbscript:x", "" },
+		{ "http://x/a b\r\nSet-Cookie: x",
+		  "http://x/a%20b%0D%0ASet-Cookie:%20x" },
+		{ "http://x/a b", "http://x/a%20b" },
+		{ "", "" },
+	};
+	struct arena a = ARENA_INIT;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct html h = html_url(&a, cases[i].in);
+
+		assert_string_equal(h.p, cases[i].out);
+	}
+	assert_int_equal(html_url(&a, NULL).len, 0);
+	arena_release(&a);
+}
+
+static void
+pct_and_plain(void **state)
+{
+	struct arena a = ARENA_INIT;
+
+	(void)state;
+	assert_string_equal(render_pct(&a, "a b&c/\xc3\xa9"), "a%20b%26c%2F%C3%A9");
+	assert_string_equal(render_plain(&a, "<p>Hello &amp; <b>world</b></p>",
+	    100), "Hello & world");
+	assert_string_equal(render_plain(&a, "&lt;script&gt; &#65;&#x42;", 100),
+	    "<script> AB");
+	assert_string_equal(render_plain(&a, "one two three four", 7),
+	    "one two\xe2\x80\xa6");
+	arena_release(&a);
+}
+
+static void
+snippet_and_json(void **state)
+{
+	struct arena a = ARENA_INIT;
+
+	(void)state;
+	assert_string_equal(html_snippet(&a, "a \x02<b>\x03 c").p,
+	    "a <mark>&lt;b&gt;</mark> c");
+	assert_string_equal(html_snippet(&a, "\x02open").p, "<mark>open</mark>");
+	assert_string_equal(html_snippet(&a, "stray\x03 end").p, "stray end");
+	assert_string_equal(html_json_script(&a,
+	    "{\"a\":\"</script><!--&\"}").p,
+	    "{\"a\":\"\\u003c/script\\u003e\\u003c!--\\u0026\"}");
+	assert_string_equal(html_json_script(&a, "\"\xe2\x80\xa8\"").p,
+	    "\"\\u2028\"");
+	arena_release(&a);
+}
+
+static void
+page_sink(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct page pg;
+
+	(void)state;
+	page_init(&pg, &a, 1024);
+	page_html(&pg, HTML("<p>"));
+	page_text(&pg, "<x>");
+	page_int(&pg, -42);
+	page_html(&pg, HTML("</p>"));
+	assert_string_equal(pg.b.ptr, "<p>&lt;x&gt;-42</p>");
+	page_release(&pg);
+	arena_release(&a);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(text_escapes_all_five),
+		cmocka_unit_test(url_allows_only_safe_schemes),
+		cmocka_unit_test(pct_and_plain),
+		cmocka_unit_test(snippet_and_json),
+		cmocka_unit_test(page_sink),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,476 @@
+/*
+ * test_parse: the feed parser. Golden tests serialise every fixture in
+ * tests/data/feeds/ with parse_feed_to_json() and compare the result with
+ * tests/golden/feeds/NAME.json (what `newsdesk parse --json FILE` prints).
+ * To regenerate the goldens on purpose, run with UPDATE_GOLDEN=1 and review
+ * the diff:  UPDATE_GOLDEN=1 meson test -C build parse
+ * Focused tests assert the properties that matter most: no file is read
+ * through an external entity, entity bombs stay bounded, hostile HTML is
+ * sanitized, limits hold, and truncated input never crashes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+
+#include <cmocka.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "parse/parse.h"
+#include "core/banned.h"
+
+static char *
+slurp(const char *path, size_t *out_len)
+{
+	FILE *f = fopen(path, "rb");
+	char *p;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	p = malloc((size_t)n + 1);
+	assert_non_null(p);
+	if (fread(p, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		free(p);
+		return NULL;
+	}
+	p[n] = '\0';
+	fclose(f);
+	*out_len = (size_t)n;
+	return p;
+}
+
+static const char *
+src_dir(void)
+{
+	const char *s = getenv("NEWSDESK_SRC");
+	return s ? s : ".";
+}
+
+/* Parses a fixture file; the feed lives in a. */
+static struct feed *
+parse_fixture(struct arena *a, const char *name, const struct parse_opts *opts)
+{
+	char path[4096];
+	struct feed *f = NULL;
+	char *data;
+	size_t len = 0;
+
+	snprintf(path, sizeof(path), "%s/tests/data/feeds/%s", src_dir(), name);
+	data = slurp(path, &len);
+	assert_non_null(data);
+	assert_int_equal(parse_feed(&f, a, data, len, opts), 0);
+	free(data);
+	assert_non_null(f);
+	return f;
+}
+
+static char *
+to_json(const struct feed *f)
+{
+	struct buf b = BUF_INIT(BUF_NOCAP);
+
+	assert_int_equal(parse_feed_to_json(&b, f), 0);
+	buf_addc(&b, '\n');
+	return buf_detach(&b, NULL);
+}
+
+/* --- golden files --- */
+
+static void
+test_golden(void **state)
+{
+	char dir[4096], gpath[4096];
+	bool update = getenv("UPDATE_GOLDEN") && *getenv("UPDATE_GOLDEN") == '1';
+	struct dirent *de;
+	DIR *d;
+	int n = 0, failed = 0;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/tests/data/feeds", src_dir());
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		struct arena a = ARENA_INIT;
+		const char *dot = strrchr(de->d_name, '.');
+		char *got, *want;
+		size_t wlen = 0;
+		struct feed *f;
+
+		if (de->d_name[0] == '.' || !dot)
+			continue;
+		f = parse_fixture(&a, de->d_name, NULL);
+		got = to_json(f);
+		snprintf(gpath, sizeof(gpath), "%s/tests/golden/feeds/%.*s.json",
+		    src_dir(), (int)(dot - de->d_name), de->d_name);
+		if (update) {
+			FILE *o = fopen(gpath, "wb");
+			assert_non_null(o);
+			fputs(got, o);
+			fclose(o);
+		} else {
+			want = slurp(gpath, &wlen);
+			if (!want || strcmp(want, got) != 0) {
+				fprintf(stderr, "golden mismatch: %s\n  got:  %s", gpath,
+				    got);
+				failed++;
+			}
+			free(want);
+		}
+		free(got);
+		arena_release(&a);
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 10);
+	assert_int_equal(failed, 0);
+}
+
+/* --- security --- */
+
+static void
+test_xxe_not_read(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct feed *f = parse_fixture(&a, "xxe.xml", NULL);
+	char *json = to_json(f);
+
+	(void)state;
+	/* /etc/passwd always has a root line; /etc/hostname a name */
+	assert_null(strstr(json, "root:"));
+	assert_null(strstr(json, "/bin/"));
+	assert_string_equal(f->head.title.value, "External entities");
+	assert_int_equal(f->n_entries, 1);
+	free(json);
+	arena_release(&a);
+}
+
+static void
+test_billion_laughs_bounded(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct feed *f = parse_fixture(&a, "billion-laughs.xml", NULL);
+
+	(void)state;
+	assert_true(f->bozo);
+	assert_true(a.total < (8u << 20));
+	/* the items after the bomb are still there */
+	assert_int_equal(f->n_entries, 1);
+	assert_string_equal(f->entries[0].title.value, "Still here");
+	arena_release(&a);
+}
+
+static void
+test_script_sanitized(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct parse_opts opts = { .url = "http://tips.example.com/feed.xml" };
+	struct feed *f = parse_fixture(&a, "rss-script.xml", &opts);
+	const char *s;
+
+	(void)state;
+	assert_int_equal(f->n_entries, 1);
+	s = f->entries[0].summary.value;
+	assert_non_null(s);
+	assert_null(strstr(s, "<script"));
+	assert_null(strstr(s, "document.cookie"));
+	assert_null(strstr(s, "onclick"));
+	assert_null(strstr(s, "onerror"));
+	assert_null(strstr(s, "javascript:"));
+	assert_null(strstr(s, "<iframe"));
+	assert_non_null(strstr(s, "Hello"));
+	assert_non_null(strstr(s, "http://tips.example.com/ok"));
+	arena_release(&a);
+}
+
+/* --- the data model --- */
+
+static void
+test_media_photo_caption_credit(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct feed *f = parse_fixture(&a, "rss20-media.xml", NULL);
+	const struct media *m;
+
+	(void)state;
+	assert_string_equal(f->version, "rss20");
+	assert_int_equal(f->n_entries, 2);
+	assert_int_equal(f->entries[0].n_media, 1);
+	m = &f->entries[0].media[0];
+	assert_string_equal(m->url, "https://img.example.com/parliament.jpg");
+	assert_string_equal(m->medium, "image");
+	assert_string_equal(m->caption,
+	    "Guards outside the parliament building in Baghdad on Monday.");
+	assert_string_equal(m->credit, "AP Photo/Khalid Mohammed");
+	assert_string_equal(m->thumbnail, "https://img.example.com/parliament-t.jpg");
+	assert_int_equal(m->width, 640);
+	/* an image enclosure is a photo too; item-level media:* describe it */
+	assert_int_equal(f->entries[1].n_media, 1);
+	m = &f->entries[1].media[0];
+	assert_string_equal(m->url, "https://img.example.com/papers.jpg");
+	assert_string_equal(m->caption, "Newspapers on sale in Basra.");
+	assert_string_equal(m->credit, "Reuters");
+	assert_int_equal(f->head.ttl, 30);
+	assert_int_equal(f->head.update_minutes, 30);
+	/* guid isPermaLink="false" is never the link */
+	assert_string_equal(f->entries[0].id, "wire-2007-07-10-001");
+	assert_string_equal(f->entries[0].link,
+	    "https://wire.example.com/iraq/2007/07/10/parliament");
+	assert_string_equal(f->entries[0].author, "Ali Reporter");
+	assert_true(f->entries[0].published.is_set);
+	arena_release(&a);
+}
+
+static void
+test_atom_base_and_lang(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct feed *f = parse_fixture(&a, "atom10-xmlbase.xml", NULL);
+	const struct feed_entry *e;
+
+	(void)state;
+	assert_string_equal(f->version, "atom10");
+	assert_string_equal(f->head.link, "https://blog.example.org/buzz/");
+	assert_string_equal(f->head.icon, "https://blog.example.org/favicon.ico");
+	e = &f->entries[0];
+	assert_string_equal(e->link,
+	    "https://blog.example.org/buzz/2007/07/talks-in-amman");
+	assert_int_equal(e->n_enclosures, 1);
+	assert_string_equal(e->enclosures[0].href,
+	    "https://blog.example.org/buzz/2007/07/talks.mp3");
+	assert_int_equal(e->n_content, 1);
+	assert_string_equal(e->content[0].language, "fr");
+	assert_string_equal(e->content[0].type, "application/xhtml+xml");
+	assert_non_null(strstr(e->content[0].value,
+	    "https://blog.example.org/buzz/amman"));
+	assert_string_equal(e->title.language, "en");
+	assert_non_null(e->source);
+	assert_string_equal(e->source->title.value, "Other Feed");
+	/* source children never leak into the entry */
+	assert_string_equal(e->title.value, "Talks in <i>Amman</i>");
+	arena_release(&a);
+}
+
+static void
+test_arabic_windows_1256(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct feed *f = parse_fixture(&a, "rss-arabic-1256.xml", NULL);
+
+	(void)state;
+	assert_false(f->bozo);
+	assert_string_equal(f->encoding, "windows-1256");
+	assert_string_equal(f->head.title.value, "أخبار العراق");
+	assert_string_equal(f->head.language, "ar");
+	assert_int_equal(f->n_entries, 1);
+	assert_string_equal(f->entries[0].author_detail->email,
+	    "newsroom@arabic.example.com");
+	assert_string_equal(f->entries[0].author_detail->name, "غرفة الأخبار");
+	arena_release(&a);
+}
+
+static void
+test_jsonfeed(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct feed *f = parse_fixture(&a, "jsonfeed11.json", NULL);
+
+	(void)state;
+	assert_string_equal(f->version, "jsonfeed11");
+	assert_int_equal(f->n_entries, 2);
+	assert_string_equal(f->entries[0].id, "1001");
+	assert_string_equal(f->entries[0].enclosures[0].length, "52000");
+	assert_null(strstr(f->entries[0].content[0].value, "<script"));
+	assert_string_equal(f->entries[1].content[0].type, "text/plain");
+	arena_release(&a);
+}
+
+static void
+test_illformed_recovers(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct feed *f = parse_fixture(&a, "illformed.xml", NULL);
+
+	(void)state;
+	assert_true(f->bozo);
+	assert_non_null(f->bozo_exception);
+	assert_string_equal(f->version, "rss20");
+	/* HTML entities without a DTD are resolved; a stray & is kept */
+	assert_string_equal(f->head.title.value,
+	    "Broken & proud \xc2\xa0\xc3\xa9t\xc3\xa9 & more");
+	/* an unclosed <b> in a title closes at </title>: the rest survives */
+	assert_int_equal(f->n_entries, 2);
+	assert_string_equal(f->entries[0].title.value, "First <b>unclosed</b>");
+	assert_string_equal(f->entries[0].link, "http://broken.example.com/1");
+	assert_non_null(strstr(f->entries[0].summary.value, "stray &amp; sign"));
+	assert_string_equal(f->entries[1].title.value, "Second");
+	arena_release(&a);
+}
+
+static void
+test_rdf(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct feed *f = parse_fixture(&a, "rdf-rss10.xml", NULL);
+
+	(void)state;
+	assert_string_equal(f->version, "rss10");
+	assert_int_equal(f->n_entries, 2);
+	assert_string_equal(f->entries[0].id, "http://news.example.net/1");
+	assert_int_equal(f->entries[0].n_authors, 2);
+	assert_string_equal(f->entries[0].authors[1].name, "Ben Müller");
+	assert_string_equal(f->entries[0].summary.value, "Kurzfassung");
+	assert_string_equal(f->entries[0].content[0].value,
+	    "<p>Volltext der <em>ersten</em> Meldung</p>");
+	assert_string_equal(f->head.language, "de");
+	arena_release(&a);
+}
+
+/* --- limits and robustness --- */
+
+static void
+test_limits(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct parse_opts opts = { .max_bytes = 100 };
+	struct buf b = BUF_INIT(BUF_NOCAP);
+	struct feed *f = NULL;
+
+	(void)state;
+	buf_adds(&b, "<rss><channel>");
+	for (int i = 0; i < 50; i++)
+		buf_addf(&b, "<item><title>%d</title></item>", i);
+	buf_adds(&b, "</channel></rss>");
+	assert_int_equal(parse_feed(&f, &a, b.ptr, b.len, &opts), ND_ETOOBIG);
+	opts.max_bytes = 0;
+	opts.max_entries = 10;
+	assert_int_equal(parse_feed(&f, &a, b.ptr, b.len, &opts), 0);
+	assert_int_equal(f->n_entries, 10);
+	assert_true(f->bozo);
+	buf_release(&b);
+	arena_release(&a);
+}
+
+static void
+test_truncated_prefixes(void **state)
+{
+	char path[4096];
+	size_t len = 0;
+	char *data;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/tests/data/feeds/atom10-xmlbase.xml",
+	    src_dir());
+	data = slurp(path, &len);
+	assert_non_null(data);
+	for (size_t n = 0; n <= len; n += 7) {
+		struct arena a = ARENA_INIT;
+		struct buf b = BUF_INIT(BUF_NOCAP);
+		struct feed *f = NULL;
+
+		assert_int_equal(parse_feed(&f, &a, data, n, NULL), 0);
+		assert_int_equal(parse_feed_to_json(&b, f), 0);
+		buf_release(&b);
+		arena_release(&a);
+	}
+	free(data);
+}
+
+static void
+test_not_a_feed(void **state)
+{
+	static const char *const inputs[] = { "", " ", "<", "{", "[1]",
+		"<html><body><p>hi</p></body></html>", "{\"version\":1}",
+		"\xef\xbb\xbf", "<?xml version=\"1.0\"?>" };
+	(void)state;
+	for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+		struct arena a = ARENA_INIT;
+		struct feed *f = NULL;
+
+		assert_int_equal(parse_feed(&f, &a, inputs[i], strlen(inputs[i]),
+		    NULL), 0);
+		assert_int_equal(f->n_entries, 0);
+		arena_release(&a);
+	}
+}
+
+static void
+test_rss_author_forms(void **state)
+{
+	static const struct {
+		const char *in, *name, *email;
+	} cases[] = {
+		{ "Jane Doe (jane@example.com)", "Jane Doe", "jane@example.com" },
+		{ "jane@example.com (Jane Doe)", "Jane Doe", "jane@example.com" },
+		{ "Jane Doe <jane@example.com>", "Jane Doe", "jane@example.com" },
+		{ "jane@example.com", NULL, "jane@example.com" },
+		{ "Jane Doe", "Jane Doe", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct arena a = ARENA_INIT;
+		struct buf b = BUF_INIT(BUF_NOCAP);
+		struct feed *f = NULL;
+		const struct person *p;
+
+		buf_adds(&b, "<rss version=\"2.0\"><channel><item><author>");
+		for (const char *q = cases[i].in; *q; q++) {
+			if (*q == '<')
+				buf_adds(&b, "&lt;");
+			else if (*q == '>')
+				buf_adds(&b, "&gt;");
+			else
+				buf_addc(&b, *q);
+		}
+		buf_adds(&b, "</author></item></channel></rss>");
+		assert_int_equal(parse_feed(&f, &a, b.ptr, b.len, NULL), 0);
+		assert_int_equal(f->n_entries, 1);
+		p = f->entries[0].author_detail;
+		assert_non_null(p);
+		if (cases[i].name)
+			assert_string_equal(p->name, cases[i].name);
+		else
+			assert_null(p->name);
+		if (cases[i].email)
+			assert_string_equal(p->email, cases[i].email);
+		else
+			assert_null(p->email);
+		assert_string_equal(f->entries[0].author, cases[i].in);
+		buf_release(&b);
+		arena_release(&a);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_xxe_not_read),
+		cmocka_unit_test(test_billion_laughs_bounded),
+		cmocka_unit_test(test_script_sanitized),
+		cmocka_unit_test(test_media_photo_caption_credit),
+		cmocka_unit_test(test_atom_base_and_lang),
+		cmocka_unit_test(test_arabic_windows_1256),
+		cmocka_unit_test(test_jsonfeed),
+		cmocka_unit_test(test_illformed_recovers),
+		cmocka_unit_test(test_rdf),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_truncated_prefixes),
+		cmocka_unit_test(test_not_a_feed),
+		cmocka_unit_test(test_rss_author_forms),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,908 @@
+/*
+ * Unit tests for the SQLite store: real files in a temporary directory.
+ * Feeds are built by hand so these tests do not depend on the parser.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "parse/parse.h"
+#include "store/store.h"
+#include "core/banned.h"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct store *st;
+	struct arena a;
+	int64_t src1, src2, sec1;
+};
+
+static void
+rm_store(const char *path)
+{
+	char p[160];
+
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/nd-store-XXXXXX");
+	if (!mkdtemp(fx->dir))
+		return -1;
+	snprintf(fx->path, sizeof(fx->path), "%s/store.db", fx->dir);
+	if (store_open(&fx->st, fx->path, STORE_CREATE) < 0) {
+		fprintf(stderr, "open: %s\n", err_msg());
+		return -1;
+	}
+	arena_init(&fx->a);
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	store_close(fx->st);
+	arena_release(&fx->a);
+	rm_store(fx->path);
+	rmdir(fx->dir);
+	free(fx);
+	return 0;
+}
+
+/* ---- building feeds by hand ---- */
+
+struct ent {
+	const char *id, *link, *title, *summary, *content;
+	int64_t published;
+};
+
+static struct feed *
+make_feed(struct arena *a, const struct ent *e, size_t n)
+{
+	struct feed *f = arena_zalloc(a, sizeof(*f));
+
+	f->entries = arena_zalloc(a, n * sizeof(*f->entries));
+	f->n_entries = n;
+	for (size_t i = 0; i < n; i++) {
+		struct feed_entry *x = &f->entries[i];
+
+		x->id = e[i].id;
+		x->link = e[i].link;
+		x->title.value = e[i].title;
+		x->title.type = "text/plain";
+		x->summary.value = e[i].summary;
+		x->summary.type = "text/html";
+		if (e[i].content) {
+			x->content = arena_zalloc(a, sizeof(*x->content));
+			x->content->value = e[i].content;
+			x->content->type = "text/html";
+			x->n_content = 1;
+		}
+		if (e[i].published) {
+			x->published.t = e[i].published;
+			x->published.is_set = true;
+		}
+	}
+	return f;
+}
+
+static int64_t
+add_source(struct store *st, const char *url, int64_t section_id)
+{
+	struct store_source s = { 0 };
+	int64_t id = 0;
+
+	s.url = url;
+	s.title = url;
+	s.section_id = section_id;
+	s.is_enabled = true;
+	assert_int_equal(store_source_add(st, &s, &id), 0);
+	return id;
+}
+
+static size_t
+count_items(struct fixture *fx, int64_t source_id)
+{
+	struct store_item_query q = { 0 };
+	struct store_item *v;
+	size_t n;
+
+	q.source_id = source_id;
+	q.limit = 1000;
+	assert_int_equal(store_item_list(fx->st, &fx->a, &q, &v, &n), 0);
+	return n;
+}
+
+/* ---- open and migrations ---- */
+
+static void
+open_migrates_once(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *st2 = NULL, *ro = NULL;
+	char missing[160];
+
+	assert_int_equal(store_schema_version(fx->st), 1);
+	/* A second open of a current store is a no-op migration. */
+	assert_int_equal(store_open(&st2, fx->path, 0), 0);
+	assert_int_equal(store_schema_version(st2), 1);
+	assert_int_equal(store_check(st2), 0);
+	store_close(st2);
+	assert_int_equal(store_open(&ro, fx->path, STORE_READONLY), 0);
+	assert_int_equal(store_schema_version(ro), 1);
+	store_close(ro);
+
+	snprintf(missing, sizeof(missing), "%s/none.db", fx->dir);
+	assert_int_equal(store_open(&st2, missing, 0), ND_ENOTFOUND);
+	assert_null(st2);
+	assert_int_equal(store_open(&st2, "postgres://x/y", 0), ND_EINVAL);
+	assert_int_equal(store_check(fx->st), 0);
+}
+
+/* A file written by a newer program is refused, not "migrated". (The test
+ * speaks SQL itself to fake that file.) */
+static void
+open_refuses_newer_schema(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *st2 = NULL;
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(&st2, fx->path, 0), ND_EIO);
+	assert_non_null(strstr(err_msg(), "newer"));
+	assert_int_equal(store_open(&st2, fx->path, STORE_READONLY), ND_EIO);
+}
+
+/* ---- sections ---- */
+
+static void
+sections_crud(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_section *v = NULL, *s = NULL;
+	int64_t id1, id2, id3;
+	size_t n;
+
+	assert_int_equal(store_section_add(fx->st, "Developments", NULL, &id1),
+	    0);
+	assert_int_equal(store_section_add(fx->st, "Diplomatic Buzz!", NULL,
+	    &id2), 0);
+	assert_int_equal(store_section_add(fx->st, "Other", "developments",
+	    &id3), ND_EEXISTS);
+	assert_int_equal(store_section_add(fx->st, "", NULL, &id3), ND_EINVAL);
+	assert_int_equal(store_section_list(fx->st, &fx->a, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].slug, "developments");
+	assert_string_equal(v[1].slug, "diplomatic-buzz");
+	assert_true(v[0].position < v[1].position);
+
+	assert_int_equal(store_section_find(fx->st, &fx->a, "diplomatic-buzz",
+	    &s), 0);
+	assert_int_equal(s->id, id2);
+	assert_int_equal(store_section_find(fx->st, &fx->a, "Developments",
+	    &s), 0);
+	assert_int_equal(s->id, id1);
+	assert_int_equal(store_section_find(fx->st, &fx->a, "nope", &s),
+	    ND_ENOTFOUND);
+
+	/* A source in a removed section keeps existing, without section. */
+	fx->src1 = add_source(fx->st, "https://a.example/feed", id2);
+	assert_int_equal(store_section_remove(fx->st, id2), 0);
+	assert_int_equal(store_section_remove(fx->st, id2), ND_ENOTFOUND);
+	{
+		struct store_source *src;
+
+		assert_int_equal(store_source_get(fx->st, &fx->a, fx->src1,
+		    &src), 0);
+		assert_int_equal(src->section_id, 0);
+		assert_null(src->section_slug);
+	}
+	assert_int_equal(store_check(fx->st), 0);
+}
+
+/* ---- sources ---- */
+
+static void
+sources_crud_and_fetch_state(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_source s = { 0 }, *got = NULL, *v = NULL;
+	int64_t sec, id, id2 = 0;
+	size_t n;
+
+	assert_int_equal(store_section_add(fx->st, "News", NULL, &sec), 0);
+	s.url = "https://example.org/rss";
+	s.title = "Example";
+	s.site_url = "https://example.org/";
+	s.language = "ar";
+	s.section_id = sec;
+	s.is_enabled = true;
+	assert_int_equal(store_source_add(fx->st, &s, &id), 0);
+	assert_int_equal(store_source_add(fx->st, &s, &id2), ND_EEXISTS);
+	assert_int_equal(id2, id);
+	s.url = NULL;
+	assert_int_equal(store_source_add(fx->st, &s, &id2), ND_EINVAL);
+	s.url = "https://example.org/other";
+	s.section_id = 4242;                    /* no such section */
+	assert_int_equal(store_source_add(fx->st, &s, &id2), ND_EINVAL);
+	s.section_id = sec;
+
+	assert_int_equal(store_source_get(fx->st, &fx->a, id, &got), 0);
+	assert_string_equal(got->url, "https://example.org/rss");
+	assert_string_equal(got->title, "Example");
+	assert_string_equal(got->language, "ar");
+	assert_string_equal(got->section_slug, "news");
+	assert_true(got->is_enabled);
+	assert_null(got->etag);
+	assert_null(got->last_error);
+	assert_int_equal(got->n_items, 0);
+
+	/* Fetch state round trip. */
+	got->etag = "\"abc\"";
+	got->last_modified = "Sun, 29 Nov 2026 10:00:00 GMT";
+	got->last_status = 304;
+	got->last_error = "timeout";
+	got->error_count = 3;
+	got->last_fetch = 1000;
+	got->last_success = 900;
+	got->next_fetch = 2000;
+	got->interval_s = 1800;
+	got->avg_ms = 123.5;
+	got->redirect_url = "https://example.org/new-rss";
+	got->redirect_seen = 2;
+	got->title = "Renamed";
+	assert_int_equal(store_source_update(fx->st, got), 0);
+	assert_int_equal(store_source_find_url(fx->st, &fx->a,
+	    "https://example.org/rss", &got), 0);
+	assert_string_equal(got->etag, "\"abc\"");
+	assert_string_equal(got->last_modified,
+	    "Sun, 29 Nov 2026 10:00:00 GMT");
+	assert_int_equal(got->last_status, 304);
+	assert_string_equal(got->last_error, "timeout");
+	assert_int_equal(got->error_count, 3);
+	assert_int_equal(got->last_fetch, 1000);
+	assert_int_equal(got->last_success, 900);
+	assert_int_equal(got->next_fetch, 2000);
+	assert_int_equal(got->interval_s, 1800);
+	assert_true(got->avg_ms > 123.4 && got->avg_ms < 123.6);
+	assert_string_equal(got->redirect_url, "https://example.org/new-rss");
+	assert_int_equal(got->redirect_seen, 2);
+	assert_string_equal(got->title, "Renamed");
+	/* Clearing the error goes back to NULL. */
+	got->last_error = NULL;
+	assert_int_equal(store_source_update(fx->st, got), 0);
+	assert_int_equal(store_source_get(fx->st, &fx->a, id, &got), 0);
+	assert_null(got->last_error);
+
+	/* Moving onto another source's URL is refused. */
+	id2 = add_source(fx->st, "https://other.example/feed", 0);
+	assert_int_equal(store_source_get(fx->st, &fx->a, id2, &got), 0);
+	got->url = "https://example.org/rss";
+	assert_int_equal(store_source_update(fx->st, got), ND_EEXISTS);
+	got->id = 9999;
+	got->url = "https://x.example/";
+	assert_int_equal(store_source_update(fx->st, got), ND_ENOTFOUND);
+
+	assert_int_equal(store_source_list(fx->st, &fx->a, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_source_get(fx->st, &fx->a, 9999, &got),
+	    ND_ENOTFOUND);
+	assert_int_equal(store_source_find_url(fx->st, &fx->a, "https://no/",
+	    &got), ND_ENOTFOUND);
+	assert_int_equal(store_source_remove(fx->st, id2), 0);
+	assert_int_equal(store_source_remove(fx->st, id2), ND_ENOTFOUND);
+	assert_int_equal(store_source_list(fx->st, &fx->a, &v, &n), 0);
+	assert_int_equal(n, 1);
+}
+
+static void
+sources_due(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_source s = { 0 }, *v = NULL;
+	int64_t id;
+	size_t n;
+
+	s.is_enabled = true;
+	s.url = "https://a/"; s.next_fetch = 100;
+	assert_int_equal(store_source_add(fx->st, &s, &id), 0);
+	s.url = "https://b/"; s.next_fetch = 200;
+	assert_int_equal(store_source_add(fx->st, &s, &id), 0);
+	s.url = "https://c/"; s.next_fetch = 50; s.is_enabled = false;
+	assert_int_equal(store_source_add(fx->st, &s, &id), 0);
+
+	assert_int_equal(store_source_due(fx->st, &fx->a, 150, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].url, "https://a/");
+	assert_int_equal(store_source_due(fx->st, &fx->a, 10, &v, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_source_due(fx->st, &fx->a, -1, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].url, "https://a/");  /* soonest first */
+	assert_string_equal(v[1].url, "https://b/");
+
+	/* Claims lease what they return: a second worker gets the rest. */
+	assert_int_equal(store_source_claim(fx->st, &fx->a, 300, 60, 1, &v,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].url, "https://a/");
+	assert_int_equal(v[0].next_fetch, 360);
+	assert_int_equal(store_source_claim(fx->st, &fx->a, 300, 60, 0, &v,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].url, "https://b/");
+	assert_int_equal(store_source_claim(fx->st, &fx->a, 300, 60, 0, &v,
+	    &n), 0);
+	assert_int_equal(n, 0);
+	/* The lease runs out. */
+	assert_int_equal(store_source_claim(fx->st, &fx->a, 360, 60, 0, &v,
+	    &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_source_get(fx->st, &fx->a, v[0].id, &v), 0);
+	assert_int_equal(v->next_fetch, 420);
+}
+
+/* ---- ingest ---- */
+
+static void
+feed_put_counts_and_updates(void **state)
+{
+	struct fixture *fx = *state;
+	struct ent e[] = {
+		{ "id-1", "https://n.example/1", "One", "<p>first</p>", NULL, 1000 },
+		{ "id-2", "https://n.example/2", "Two", "second", NULL, 2000 },
+		{ "id-3", "https://n.example/3", "Three", "third", "<p>body</p>", 3000 },
+	};
+	struct store_ingest_stats s = { 0 };
+	struct store_item *v;
+	size_t n;
+
+	fx->src1 = add_source(fx->st, "https://n.example/feed", 0);
+	assert_int_equal(store_feed_put(fx->st, fx->src1,
+	    make_feed(&fx->a, e, 3), &s), 0);
+	assert_int_equal(s.n_new, 3);
+	assert_int_equal(s.n_updated, 0);
+	assert_int_equal(s.n_unchanged, 0);
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(store_feed_put(fx->st, fx->src1,
+	    make_feed(&fx->a, e, 3), &s), 0);
+	assert_int_equal(s.n_new, 0);
+	assert_int_equal(s.n_unchanged, 3);
+
+	/* Stats add up across calls. */
+	e[1].title = "Two (corrected)";
+	assert_int_equal(store_feed_put(fx->st, fx->src1,
+	    make_feed(&fx->a, e, 3), &s), 0);
+	assert_int_equal(s.n_updated, 1);
+	assert_int_equal(s.n_unchanged, 5);
+	assert_int_equal(count_items(fx, fx->src1), 3);
+
+	assert_int_equal(store_item_list(fx->st, &fx->a, NULL, &v, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[0].title, "Three");      /* newest first */
+	assert_string_equal(v[0].content, "<p>body</p>");
+	assert_string_equal(v[1].title, "Two (corrected)");
+	assert_int_equal(v[1].published, 2000);
+	assert_true(v[1].first_seen > 0);
+	assert_string_equal(v[1].source_title, "https://n.example/feed");
+
+	{
+		struct store_item *it;
+
+		assert_int_equal(store_item_get(fx->st, &fx->a, v[2].id, &it), 0);
+		assert_string_equal(it->guid, "id-1");
+		assert_string_equal(it->summary, "<p>first</p>");
+		assert_int_equal(store_item_get(fx->st, &fx->a, 424242, &it),
+		    ND_ENOTFOUND);
+	}
+	/* Unknown source. */
+	assert_int_equal(store_feed_put(fx->st, 777, make_feed(&fx->a, e, 1),
+	    NULL), ND_ENOTFOUND);
+	assert_int_equal(store_check(fx->st), 0);
+}
+
+static void
+dedup_keys(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_ingest_stats s = { 0 };
+	int64_t other;
+
+	fx->src1 = add_source(fx->st, "https://d.example/feed", 0);
+	other = add_source(fx->st, "https://e.example/feed", 0);
+	{
+		/* By guid: a changed URL is the same item, updated. */
+		struct ent a[] = { { "g1", "https://d.example/a", "A", "x", NULL, 0 } };
+		struct ent b[] = { { "g1", "https://d.example/a2", "A", "x", NULL, 0 } };
+
+		assert_int_equal(store_feed_put(fx->st, fx->src1,
+		    make_feed(&fx->a, a, 1), &s), 0);
+		assert_int_equal(store_feed_put(fx->st, fx->src1,
+		    make_feed(&fx->a, b, 1), &s), 0);
+		assert_int_equal(s.n_new, 1);
+		assert_int_equal(s.n_updated, 1);
+	}
+	{
+		/* No guid: canonical URL, so tracking parameters, fragments and
+		 * host case do not make a new item. */
+		struct ent a[] = { { NULL, "https://D.example/story?id=5&utm_source=tw#top",
+			"S", "y", NULL, 0 } };
+		struct ent b[] = { { NULL, "https://d.example/story?id=5&fbclid=abc",
+			"S", "y", NULL, 0 } };
+		struct ent c[] = { { NULL, "https://d.example/story?id=6", "S",
+			"y", NULL, 0 } };
+
+		memset(&s, 0, sizeof(s));
+		assert_int_equal(store_feed_put(fx->st, fx->src1,
+		    make_feed(&fx->a, a, 1), &s), 0);
+		assert_int_equal(store_feed_put(fx->st, fx->src1,
+		    make_feed(&fx->a, b, 1), &s), 0);
+		assert_int_equal(s.n_new, 1);
+		assert_int_equal(s.n_updated, 1);       /* url field changed */
+		assert_int_equal(store_feed_put(fx->st, fx->src1,
+		    make_feed(&fx->a, c, 1), &s), 0);
+		assert_int_equal(s.n_new, 2);
+	}
+	{
+		/* Neither guid nor link: the content hash. */
+		struct ent a[] = { { NULL, NULL, "Bare", "same text", NULL, 0 },
+			{ NULL, NULL, "Bare", "same text", NULL, 0 },
+			{ NULL, NULL, "Bare", "other text", NULL, 0 },
+			{ NULL, NULL, NULL, NULL, NULL, 0 } };  /* empty: skipped */
+
+		memset(&s, 0, sizeof(s));
+		assert_int_equal(store_feed_put(fx->st, fx->src1,
+		    make_feed(&fx->a, a, 4), &s), 0);
+		assert_int_equal(s.n_new, 2);
+		assert_int_equal(s.n_unchanged, 1);
+	}
+	assert_int_equal(count_items(fx, fx->src1), 5);
+	{
+		/* De-duplication is per source: the same guid elsewhere is new. */
+		struct ent a[] = { { "g1", "https://d.example/a", "A", "x", NULL, 0 } };
+
+		memset(&s, 0, sizeof(s));
+		assert_int_equal(store_feed_put(fx->st, other,
+		    make_feed(&fx->a, a, 1), &s), 0);
+		assert_int_equal(s.n_new, 1);
+	}
+	{
+		struct store_item_query q = { 0 };
+		struct store_item *v;
+		size_t n;
+
+		q.source_id = fx->src1;
+		assert_int_equal(store_item_list(fx->st, &fx->a, &q, &v, &n), 0);
+		for (size_t i = 0; i < n; i++)
+			if (v[i].url && strstr(v[i].url, "id=5"))
+				assert_string_equal(v[i].canonical_url,
+				    "https://d.example/story?id=5");
+	}
+	assert_int_equal(store_check(fx->st), 0);
+}
+
+static void
+field_caps_and_lead_image(void **state)
+{
+	struct fixture *fx = *state;
+	struct feed *f;
+	struct store_item *v;
+	struct media m[2];
+	char *big;
+	size_t n;
+	struct ent e[] = { { "big", "https://i.example/1", NULL, "s", NULL, 0 },
+		{ "enc", "https://i.example/2", "Enc", "s", NULL, 0 } };
+
+	/* A 100 KB title of 2-byte letters is cut to the cap on a character
+	 * boundary. */
+	big = arena_alloc(&fx->a, 100001);
+	for (size_t i = 0; i < 100000; i += 2)
+		memcpy(big + i, "\xd8\xa8", 2);
+	big[100000] = '\0';
+	e[0].title = big;
+	f = make_feed(&fx->a, e, 2);
+	memset(m, 0, sizeof(m));
+	m[0].url = "https://i.example/clip.mp4";
+	m[0].medium = "video";
+	m[0].thumbnail = "https://i.example/poster.jpg";
+	m[1].url = "https://i.example/photo.JPG?w=800";
+	m[1].caption = "Crowds in Tahrir Square";
+	m[1].credit = "AFP";
+	m[1].thumbnail = "https://i.example/thumb.jpg";
+	f->entries[0].media = m;
+	f->entries[0].n_media = 2;
+	f->entries[1].enclosures = arena_zalloc(&fx->a,
+	    2 * sizeof(struct enclosure));
+	f->entries[1].enclosures[0].href = "https://i.example/a.mp3";
+	f->entries[1].enclosures[0].type = "audio/mpeg";
+	f->entries[1].enclosures[1].href = "https://i.example/b.png";
+	f->entries[1].enclosures[1].type = "image/png";
+	f->entries[1].n_enclosures = 2;
+
+	fx->src1 = add_source(fx->st, "https://i.example/feed", 0);
+	assert_int_equal(store_feed_put(fx->st, fx->src1, f, NULL), 0);
+	assert_int_equal(store_item_list(fx->st, &fx->a, NULL, &v, &n), 0);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i].guid, "big") == 0) {
+			assert_int_equal(strlen(v[i].title), 2048);
+			assert_string_equal(v[i].image_url,
+			    "https://i.example/photo.JPG?w=800");
+			assert_string_equal(v[i].image_caption,
+			    "Crowds in Tahrir Square");
+			assert_string_equal(v[i].image_credit, "AFP");
+			assert_string_equal(v[i].image_thumb,
+			    "https://i.example/thumb.jpg");
+		} else {
+			assert_string_equal(v[i].image_url,
+			    "https://i.example/b.png");
+			assert_null(v[i].image_caption);
+		}
+	}
+}
+
+static void
+item_list_filters(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_item_query q = { 0 };
+	struct store_item *v;
+	int64_t sec, now = (int64_t)time(NULL);
+	size_t n;
+	struct ent a[] = { { "a1", NULL, "A1", "s", NULL, 1000 },
+		{ "a2", NULL, "A2", "s", NULL, 2000 },
+		{ "a3", NULL, "A3", "s", NULL, 3000 } };
+	struct ent b[] = { { "b1", NULL, "B1", "s", NULL, 1500 },
+		{ "b2", NULL, "B2", "s", NULL, now + 10 * 86400 } }; /* future */
+
+	assert_int_equal(store_section_add(fx->st, "World", NULL, &sec), 0);
+	fx->src1 = add_source(fx->st, "https://a.example/", sec);
+	fx->src2 = add_source(fx->st, "https://b.example/", 0);
+	assert_int_equal(store_feed_put(fx->st, fx->src1, make_feed(&fx->a, a, 3),
+	    NULL), 0);
+	assert_int_equal(store_feed_put(fx->st, fx->src2, make_feed(&fx->a, b, 2),
+	    NULL), 0);
+
+	/* A date far in the future sorts as first seen (now): on top, but
+	 * not pinned there for ten days. Its published date is kept. */
+	assert_int_equal(store_item_list(fx->st, &fx->a, &q, &v, &n), 0);
+	assert_int_equal(n, 5);
+	assert_string_equal(v[0].title, "B2");
+	assert_int_equal(v[0].published, now + 10 * 86400);
+	assert_string_equal(v[1].title, "A3");
+	assert_string_equal(v[2].title, "A2");
+	assert_string_equal(v[3].title, "B1");
+	assert_string_equal(v[4].title, "A1");
+
+	q.section_id = sec;
+	assert_int_equal(store_item_list(fx->st, &fx->a, &q, &v, &n), 0);
+	assert_int_equal(n, 3);
+	q.section_id = 0;
+	q.source_id = fx->src2;
+	assert_int_equal(store_item_list(fx->st, &fx->a, &q, &v, &n), 0);
+	assert_int_equal(n, 2);
+	q.source_id = 0;
+	q.since = 1500;
+	q.until = 2000;
+	assert_int_equal(store_item_list(fx->st, &fx->a, &q, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].title, "A2");
+	assert_string_equal(v[1].title, "B1");
+	{
+		size_t count;
+
+		assert_int_equal(store_item_count(fx->st, &q, &count), 0);
+		assert_int_equal(count, 2);
+		assert_int_equal(store_item_count(fx->st, NULL, &count), 0);
+		assert_int_equal(count, 5);
+		q.section_id = sec;
+		assert_int_equal(store_item_count(fx->st, &q, &count), 0);
+		assert_int_equal(count, 1);
+	}
+	/* Paging. */
+	memset(&q, 0, sizeof(q));
+	q.limit = 2;
+	q.offset = 2;
+	assert_int_equal(store_item_list(fx->st, &fx->a, &q, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].title, "A2");
+	assert_string_equal(v[1].title, "B1");
+	q.offset = 4;
+	assert_int_equal(store_item_list(fx->st, &fx->a, &q, &v, &n), 0);
+	assert_int_equal(n, 1);
+	{
+		struct store_source *src;
+
+		assert_int_equal(store_source_get(fx->st, &fx->a, fx->src1,
+		    &src), 0);
+		assert_int_equal(src->n_items, 3);
+	}
+}
+
+/* ---- search ---- */
+
+static void
+search_fixture(struct fixture *fx)
+{
+	struct ent a[] = {
+		{ "s1", NULL, "Election results announced",
+		  "<p>The <b>election</b> commission spoke.</p>", NULL, 1000 },
+		{ "s2", NULL, "كَتَبَ الوزير رسالة", "نص عربي", NULL, 2000 },
+		{ "s3", NULL, "انفجار ببغداد", "<p>وقع انفجار في العاصمة</p>",
+		  "<div>تفاصيل أخرى عن مستشفى المدينة</div>", 3000 },
+		{ "s4", NULL, "Weather", "Sunny in Basra, no elections today",
+		  NULL, 4000 },
+	};
+	struct ent b[] = {
+		{ "t1", NULL, "Election day in Mosul", "voting", NULL, 5000 },
+	};
+	int64_t sec;
+
+	assert_int_equal(store_section_add(fx->st, "Politics", NULL, &sec), 0);
+	fx->sec1 = sec;
+	fx->src1 = add_source(fx->st, "https://s.example/", 0);
+	fx->src2 = add_source(fx->st, "https://t.example/", sec);
+	assert_int_equal(store_feed_put(fx->st, fx->src1, make_feed(&fx->a, a, 4),
+	    NULL), 0);
+	assert_int_equal(store_feed_put(fx->st, fx->src2, make_feed(&fx->a, b, 1),
+	    NULL), 0);
+}
+
+static size_t
+search_n(struct fixture *fx, const char *q, struct store_hit **hits)
+{
+	struct store_hit *v = NULL;
+	size_t n = 0, total = 0;
+
+	assert_int_equal(store_search(fx->st, &fx->a, q, NULL, &v, &n, &total),
+	    0);
+	assert_int_equal(n, total);
+	if (hits)
+		*hits = v;
+	return total;
+}
+
+static void
+search_english_and_arabic(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_hit *h;
+
+	search_fixture(fx);
+	/* English stemming both ways; HTML tags are not indexed. */
+	assert_int_equal(search_n(fx, "elections", &h), 3);
+	assert_string_equal(h[0].item.title, "Election results announced");
+	assert_int_equal(search_n(fx, "ELECTION", NULL), 3);
+	assert_int_equal(search_n(fx, "commission", NULL), 1);
+	assert_int_equal(search_n(fx, "b", NULL), 0);   /* the <b> tag */
+	assert_int_equal(search_n(fx, "p", NULL), 0);
+	/* AND semantics. */
+	assert_int_equal(search_n(fx, "election mosul", &h), 1);
+	assert_string_equal(h[0].item.title, "Election day in Mosul");
+	assert_int_equal(search_n(fx, "election nowhere", NULL), 0);
+
+	/* Arabic: diacritics, prefixes, letter variants, stems. */
+	assert_int_equal(search_n(fx, "كتب", &h), 1);
+	assert_string_equal(h[0].item.guid, "s2");
+	assert_int_equal(search_n(fx, "كَتَبَ", NULL), 1);
+	assert_int_equal(search_n(fx, "بغداد", &h), 1);
+	assert_string_equal(h[0].item.guid, "s3");
+	assert_int_equal(search_n(fx, "ببغداد", NULL), 1);
+	assert_int_equal(search_n(fx, "وزير", NULL), 1);        /* الوزير */
+	assert_int_equal(search_n(fx, "الوزير", NULL), 1);
+	assert_int_equal(search_n(fx, "مستشفي", NULL), 1);       /* ى / ي */
+	assert_int_equal(search_n(fx, "تفاصيل", NULL), 1);       /* content */
+	assert_int_equal(search_n(fx, "اخرى", NULL), 1);         /* أخرى */
+}
+
+static void
+search_snippets_filters_paging(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_search_opts o = { 0 };
+	struct store_hit *h;
+	size_t n, total;
+
+	search_fixture(fx);
+	assert_int_equal(search_n(fx, "commission", &h), 1);
+	assert_non_null(strstr(h[0].snippet, "\x02" "commission" "\x03"));
+	assert_null(strchr(h[0].snippet, '<'));
+	assert_true(h[0].rank < 0);                 /* bm25: lower is better */
+	assert_int_equal(search_n(fx, "بغداد", &h), 1);
+	assert_non_null(strstr(h[0].snippet, "\x02" "ببغداد" "\x03"));
+
+	/* Filters. */
+	o.source_id = fx->src2;
+	assert_int_equal(store_search(fx->st, &fx->a, "election", &o, &h, &n,
+	    &total), 0);
+	assert_int_equal(total, 1);
+	memset(&o, 0, sizeof(o));
+	o.section_id = fx->sec1;
+	assert_int_equal(store_search(fx->st, &fx->a, "election", &o, &h, &n,
+	    &total), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(h[0].item.section_id, fx->sec1);
+	memset(&o, 0, sizeof(o));
+	o.since = 1001;
+	o.until = 4000;
+	assert_int_equal(store_search(fx->st, &fx->a, "election", &o, &h, &n,
+	    &total), 0);
+	assert_int_equal(total, 1);
+	assert_string_equal(h[0].item.title, "Weather");
+
+	/* Paging: the total stays, the page moves. */
+	memset(&o, 0, sizeof(o));
+	o.limit = 2;
+	assert_int_equal(store_search(fx->st, &fx->a, "election", &o, &h, &n,
+	    &total), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(total, 3);
+	o.offset = 2;
+	assert_int_equal(store_search(fx->st, &fx->a, "election", &o, &h, &n,
+	    &total), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(total, 3);
+	o.offset = 10;
+	assert_int_equal(store_search(fx->st, &fx->a, "election", &o, &h, &n,
+	    &total), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(total, 3);
+}
+
+static void
+search_hostile_queries(void **state)
+{
+	static const char *const hostile[] = {
+		"\"", "\"\"", "*", "election*", "NEAR(", "NEAR(election weather)",
+		"OR", "election OR weather", "AND", "NOT election", "(", ")",
+		"\"unbalanced", "title:election", "{title}: x", "^election",
+		"election\" OR \"weather", "-", "+", ":", "'", "''; DROP TABLE items; --",
+		"\x01\x02\x03", "\xff\xfe", "ـ", "election NEAR/2 weather",
+	};
+	struct fixture *fx = *state;
+	struct store_hit *h;
+	size_t n, total;
+	char *many, *one;
+
+	search_fixture(fx);
+	/* 50 000 words (only the first 32 count), and one 100 KB word. */
+	many = arena_alloc(&fx->a, 100001);
+	one = arena_alloc(&fx->a, 100001);
+	for (size_t i = 0; i < 100000; i += 2)
+		memcpy(many + i, "a ", 2);
+	memset(one, 'e', 100000);
+	many[100000] = one[100000] = '\0';
+	assert_int_equal(store_search(fx->st, &fx->a, many, NULL, &h, &n,
+	    &total), 0);
+	assert_int_equal(total, 0);
+	assert_int_equal(store_search(fx->st, &fx->a, one, NULL, &h, &n,
+	    &total), 0);
+	assert_int_equal(total, 0);
+	for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
+		int rc = store_search(fx->st, &fx->a, hostile[i], NULL, &h, &n,
+		    &total);
+
+		if (rc != 0)
+			fail_msg("query %zu: %s", i, err_msg());
+	}
+	/* Operators are words, not syntax: "election OR weather" means
+	 * all three words (and "or" is in no document). */
+	assert_int_equal(search_n(fx, "election OR weather", NULL), 0);
+	/* election* is the word election, not a prefix query. */
+	assert_int_equal(search_n(fx, "election*", NULL), 3);
+	assert_int_equal(search_n(fx, "\"election", NULL), 3);
+	assert_int_equal(search_n(fx, "title:election", NULL), 0);
+	assert_int_equal(search_n(fx, "''; DROP TABLE items; --", NULL), 0);
+	assert_int_equal(search_n(fx, "election", NULL), 3);
+	/* Empty queries are an error. */
+	assert_int_equal(store_search(fx->st, &fx->a, "", NULL, &h, &n, &total),
+	    ND_EINVAL);
+	assert_int_equal(store_search(fx->st, &fx->a, "  \t", NULL, &h, &n,
+	    &total), ND_EINVAL);
+	assert_int_equal(store_check(fx->st), 0);
+}
+
+static void
+remove_source_cascades(void **state)
+{
+	struct fixture *fx = *state;
+
+	search_fixture(fx);
+	assert_int_equal(search_n(fx, "election", NULL), 3);
+	assert_int_equal(store_source_remove(fx->st, fx->src1), 0);
+	assert_int_equal(search_n(fx, "election", NULL), 1);
+	assert_int_equal(count_items(fx, fx->src1), 0);
+	assert_int_equal(store_check(fx->st), 0);
+}
+
+static void
+transactions_nest(void **state)
+{
+	struct fixture *fx = *state;
+	int64_t id;
+	size_t n;
+	struct store_section *v;
+
+	assert_int_equal(store_begin(fx->st), 0);
+	assert_int_equal(store_section_add(fx->st, "Kept", NULL, &id), 0);
+	assert_int_equal(store_begin(fx->st), 0);
+	assert_int_equal(store_section_add(fx->st, "Dropped", NULL, &id), 0);
+	assert_int_equal(store_rollback(fx->st), 0);
+	/* store_feed_put inside an outer transaction joins it. */
+	{
+		struct ent e[] = { { "x", NULL, "X", "x", NULL, 0 } };
+
+		fx->src1 = add_source(fx->st, "https://tx.example/", 0);
+		assert_int_equal(store_feed_put(fx->st, fx->src1,
+		    make_feed(&fx->a, e, 1), NULL), 0);
+	}
+	assert_int_equal(store_commit(fx->st), 0);
+	assert_int_equal(store_commit(fx->st), ND_EINVAL);
+	assert_int_equal(store_section_list(fx->st, &fx->a, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].name, "Kept");
+	assert_int_equal(count_items(fx, fx->src1), 1);
+
+	/* An outer rollback undoes everything, including a feed put. */
+	assert_int_equal(store_begin(fx->st), 0);
+	{
+		struct ent e[] = { { "y", NULL, "Y", "y", NULL, 0 } };
+
+		assert_int_equal(store_feed_put(fx->st, fx->src1,
+		    make_feed(&fx->a, e, 1), NULL), 0);
+	}
+	assert_int_equal(store_rollback(fx->st), 0);
+	assert_int_equal(count_items(fx, fx->src1), 1);
+	assert_int_equal(store_check(fx->st), 0);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(open_migrates_once),
+		T(open_refuses_newer_schema),
+		T(sections_crud),
+		T(sources_crud_and_fetch_state),
+		T(sources_due),
+		T(feed_put_counts_and_updates),
+		T(dedup_keys),
+		T(field_caps_and_lead_image),
+		T(item_list_filters),
+		T(search_english_and_arabic),
+		T(search_snippets_filters_paging),
+		T(search_hostile_queries),
+		T(remove_source_cascades),
+		T(transactions_nest),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,227 @@
+/* Unit tests for core/text: normalization, tokenizing, stemming, HTML. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/text.h"
+#include "core/banned.h"
+
+static void
+normalize_table(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "Hello", "hello" },
+		{ "STRASSE", "strasse" },
+		{ "Straße", "strasse" },                     /* full case fold */
+		{ "\xef\xbc\xa1\xef\xbc\xa2", "ab" },        /* fullwidth AB */
+		{ "كَتَبَ", "كتب" },                           /* harakat */
+		{ "مُحَمَّدٌ", "محمد" },                          /* shadda, tanwin */
+		{ "كتـــاب", "كتاب" },                         /* tatweel */
+		{ "هٰذا", "هذا" },                             /* superscript alef */
+		{ "أحمد", "احمد" },
+		{ "إسلام", "اسلام" },
+		{ "آمن", "امن" },
+		{ "ٱلله", "الله" },                           /* alef wasla */
+		{ "مستشفى", "مستشفي" },                       /* alef maqsura */
+		{ "مدرسة", "مدرسه" },                         /* teh marbuta */
+		{ "مؤتمر", "موتمر" },
+		{ "رئيس", "رييس" },
+		{ "٢٠٢٤", "2024" },
+		{ "\xef\xbb\xbb", "\xd9\x84\xd8\xa7" },      /* lam-alef ligature */
+	};
+	struct buf b = BUF_INIT(BUF_NOCAP);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(&b);
+		assert_int_equal(text_normalize(&b, cases[i].in,
+		    strlen(cases[i].in)), 0);
+		assert_string_equal(b.ptr, cases[i].out);
+	}
+	buf_release(&b);
+}
+
+struct toks {
+	struct buf b;
+	int n;
+};
+
+static int
+collect(const char *tok, size_t len, size_t start, size_t end,
+    bool is_colocated, void *payload)
+{
+	struct toks *t = payload;
+
+	(void)start;
+	(void)end;
+	if (t->b.len)
+		buf_addc(&t->b, is_colocated ? '|' : ' ');
+	buf_add(&t->b, tok, len);
+	t->n++;
+	return 0;
+}
+
+static const char *
+tokens(struct text_analyzer *ta, struct toks *t, const char *s, int flags)
+{
+	buf_reset(&t->b);
+	t->n = 0;
+	assert_int_equal(text_tokenize(ta, s, strlen(s), flags, collect, t), 0);
+	return t->b.ptr;
+}
+
+static void
+tokenize_and_stem(void **state)
+{
+	struct text_analyzer *ta = NULL;
+	struct toks t = { BUF_INIT(BUF_NOCAP), 0 };
+
+	(void)state;
+	assert_int_equal(text_analyzer_new(&ta), 0);
+	assert_string_equal(tokens(ta, &t, "Hello, World! it's 2024", 0),
+	    "hello world it s 2024");
+	assert_string_equal(tokens(ta, &t, "Elections RUNNING", TEXT_STEM),
+	    "elect run");
+	/* Same stem with and without diacritics. */
+	assert_string_equal(tokens(ta, &t, "كَتَبَ", TEXT_QUERY),
+	    tokens(ta, &t, "كتب", TEXT_QUERY));
+	/* ب + بغداد: the prefix variant meets the query's stem. */
+	tokens(ta, &t, "ببغداد", TEXT_INDEX);
+	assert_non_null(strstr(t.b.ptr, "|غداد"));
+	assert_string_equal(tokens(ta, &t, "بغداد", TEXT_QUERY), "غداد");
+	/* Queries never get prefix variants. */
+	assert_null(strchr(tokens(ta, &t, "ببغداد", TEXT_QUERY), ' '));
+	/* Punctuation, quotes and FTS5 syntax are not words. */
+	assert_string_equal(tokens(ta, &t, "\"*(^:-) NEAR(", 0), "near");
+	assert_int_equal(t.n, 1);
+	/* Invalid UTF-8 separates words instead of failing. */
+	assert_string_equal(tokens(ta, &t, "ab\xff\xfe" "cd", 0), "ab cd");
+	/* Over-long words are skipped. */
+	{
+		char big[600];
+
+		memset(big, 'x', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		tokens(ta, &t, big, 0);
+		assert_int_equal(t.n, 0);
+	}
+	buf_release(&t.b);
+	text_analyzer_free(ta);
+}
+
+/* The tokenizer's shortcut for plain Arabic words agrees with the general
+ * path (text_normalize). */
+static void
+arabic_fast_path_agrees(void **state)
+{
+	static const char *const words[] = { "كَتَبَ", "أحمد", "إسلام", "آمن",
+		"ٱلله", "مستشفى", "مدرسة", "مؤتمر", "رئيس", "كتـــاب", "هٰذا",
+		"٢٠٢٤", "ءامن", "ٹ", "ﻻ", "گچپژ", "بِسْمِ" };
+	struct text_analyzer *ta = NULL;
+	struct toks t = { BUF_INIT(BUF_NOCAP), 0 };
+	struct buf b = BUF_INIT(BUF_NOCAP);
+
+	(void)state;
+	assert_int_equal(text_analyzer_new(&ta), 0);
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		buf_reset(&b);
+		assert_int_equal(text_normalize(&b, words[i], strlen(words[i])),
+		    0);
+		assert_string_equal(tokens(ta, &t, words[i], 0), b.ptr);
+	}
+	buf_release(&b);
+	buf_release(&t.b);
+	text_analyzer_free(ta);
+}
+
+static int
+stop_at_two(const char *tok, size_t len, size_t start, size_t end,
+    bool is_colocated, void *payload)
+{
+	int *n = payload;
+
+	(void)tok; (void)len; (void)start; (void)end; (void)is_colocated;
+	return ++*n == 2 ? 7 : 0;
+}
+
+static void
+tokenize_offsets_and_stop(void **state)
+{
+	struct text_analyzer *ta = NULL;
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(text_analyzer_new(&ta), 0);
+	assert_int_equal(text_tokenize(ta, "a b c d", 7, 0, stop_at_two, &n), 7);
+	assert_int_equal(n, 2);
+	text_analyzer_free(ta);
+}
+
+static void
+strip_html_table(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "plain text", "plain text" },
+		{ "<p>One</p><p>Two</p>", "One Two" },
+		{ "hel<b>lo</b> wor<i>ld</i>", "hello world" },
+		{ "a<br>b<br/>c", "a b c" },
+		{ "x<script>alert('<p>')</script>y", "x y" },
+		{ "x<style>p{}</style>y", "x y" },
+		{ "a<!-- <p>hidden</p> -->b", "a b" },
+		{ "Tom &amp; Jerry &lt;3 &quot;q&quot; &#65;&#x42;", "Tom & Jerry <3 \"q\" AB" },
+		{ "a&nbsp;b", "a b" },
+		{ "&unknown; & done", "&unknown; & done" },
+		{ "  lots \n\t of   space  ", "lots of space" },
+		{ "<a href=\"x>y\">link</a> after", "link after" },
+		{ "1 < 2 and 3 > 2", "1 < 2 and 3 > 2" },
+		{ "cut <img src=", "cut" },
+		{ "&#0;&#xD800;", "\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "<p>بغداد</p>", "بغداد" },
+	};
+	struct buf b = BUF_INIT(BUF_NOCAP);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(&b);
+		assert_int_equal(text_strip_html(&b, cases[i].in,
+		    strlen(cases[i].in)), 0);
+		assert_string_equal(b.ptr, cases[i].out);
+	}
+	buf_release(&b);
+}
+
+static void
+utf8_trunc_keeps_characters(void **state)
+{
+	const char *s = "ab\xd8\xa8\xd8\xba";           /* ab + 2 Arabic letters */
+
+	(void)state;
+	assert_int_equal(text_utf8_trunc(s, 6, 10), 6);
+	assert_int_equal(text_utf8_trunc(s, 6, 5), 4);
+	assert_int_equal(text_utf8_trunc(s, 6, 3), 2);
+	assert_int_equal(text_utf8_trunc(s, 6, 0), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(normalize_table),
+		cmocka_unit_test(tokenize_and_stem),
+		cmocka_unit_test(tokenize_offsets_and_stop),
+		cmocka_unit_test(arabic_fast_path_agrees),
+		cmocka_unit_test(strip_html_table),
+		cmocka_unit_test(utf8_trunc_keeps_characters),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
