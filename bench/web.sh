@@ -10,12 +10,13 @@
 # page. Prints req/s, p50/p95/p99 and the ratio to nginx, and the server's
 # peak RSS.
 #
-# usage: bench/web.sh [BUILD_DIR] [DB] [DURATION]
+# usage: [SEARCH_Q=words+to+find] bench/web.sh [BUILD_DIR] [DB] [DURATION]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build}
 db=${2:-}
 dur=${3:-15s}
+q=${SEARCH_Q:-drought+clause}   # URL-encoded search words
 bin=$build/newsdesk
 [ -x "$bin" ] || { echo "web.sh: no $bin (build first)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "web.sh: wrk missing (scripts/setup.sh)" >&2; exit 1; }
@@ -47,6 +48,11 @@ for i in $(seq 100); do
 done
 url=$(sed -n 's/^newsdesk: serving \(.*\)\/$/\1/p' "$tmp/serve.out")
 [ -n "$url" ] || { echo "web.sh: serve did not start" >&2; cat "$tmp/serve.err" >&2; exit 1; }
+
+# first requests render (cold), the next ones come from the cache
+cold_home=$(curl -s -o /dev/null -w '%{time_total}' "$url/")
+warm_home=$(curl -s -o /dev/null -w '%{time_total}' "$url/")
+cold_search=$(curl -s -o /dev/null -w '%{time_total}' "$url/search?q=$q")
 
 # the same bytes for nginx: identity and the gzip newsdesk sends
 mkdir -p "$tmp/www"
@@ -88,6 +94,7 @@ sleep 0.5
 
 echo "newsdesk $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?') on $(nproc) CPUs; wrk -t2 -c64 -d$dur, Accept-Encoding: gzip"
 echo "store: $db ($(du -h "$db" | cut -f1)); home page $(wc -c < "$tmp/www/index.html") bytes, gzip $(wc -c < "$tmp/www/index.html.gz")"
+echo "single requests: home cold (render) ${cold_home}s, home cached ${warm_home}s, first search ${cold_search}s"
 run() {
 	# name url
 	out=$(wrk -t2 -c64 -d"$dur" -H 'Accept-Encoding: gzip' -s bench/web_pct.lua "$2" | grep '^RESULT')
@@ -96,7 +103,7 @@ run() {
 ngx=$(run nginx "http://127.0.0.1:$nport/")
 home=$(run home "$url/")
 itm=$(run item "$url$item")
-srch=$(run search "$url/search?q=drought+clause")
+srch=$(run search "$url/search?q=$q")
 ngx2=$(run nginx-again "http://127.0.0.1:$nport/")
 rss=$(grep VmHWM /proc/$spid/status | awk '{print $2 " " $3}')
 python3 - "$ngx" "$home" "$itm" "$srch" "$ngx2" "$rss" <<'PY'

@@ -3,6 +3,8 @@
  * with a progress bar on a terminal and a summary at the end. Failing
  * sources are part of the summary, not a failure of the command.
  */
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +16,17 @@
 #include "fetch/fetch.h"
 #include "store/store.h"
 #include "core/banned.h"
+
+/* Set by SIGINT/SIGTERM: the cycle stops between two sources. A lock-free
+ * atomic is safe to store from a signal handler. */
+static atomic_bool stop_flag;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	atomic_store(&stop_flag, true);
+}
 
 static void
 progress(const struct fetch_progress *p, void *payload)
@@ -98,14 +111,26 @@ fetch_run_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (ctx->is_tty && !is_quiet)
 		co.progress = progress;
+	{
+		struct sigaction sa = { .sa_handler = on_signal };
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		co.stop = &stop_flag;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = fetch_cycle(st, ctx->cfg, &co, &stats);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc < 0)
 		goto out;
+	if (ctx->is_tty && !is_quiet && stats.is_stopped)
+		fputs("\n", stderr);
 	if (!is_quiet)
 		summary(&stats, (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	if (stats.is_stopped)
+		rc = 130;       /* as a shell reports an interrupted command */
 out:
 	store_close(st);
 	arena_release(&a);

@@ -28,15 +28,15 @@ read_file(const char *path, struct buf *out)
 	int rc = 0;
 
 	if (!f)
-		return err_set(errno == ENOENT ? ND_ENOTFOUND : ND_EIO, "%s: %s",
-		    path, strerror(errno));
+		return err_set(errno == ENOENT ? ND_ENOTFOUND : ND_EIO,
+			       "%s: %s", path, strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && !buf_err(out))
 		buf_add(out, chunk, n);
 	if (ferror(f))
 		rc = err_set(ND_EIO, "%s: read error", path);
 	else if (buf_err(out))
 		rc = err_set(ND_ETOOBIG, "%s: larger than %zu bytes", path,
-		    out->max);
+			     out->max);
 	fclose(f);
 	return rc;
 }
@@ -50,7 +50,8 @@ opt_value(int argc, char **argv, int *i, const char *name, const char **out)
 
 	if (strcmp(argv[*i], name) == 0) {
 		if (*i + 1 >= argc)
-			return err_set(ND_EINVAL, "parse: %s needs a value", name);
+			return err_set(ND_EINVAL, "parse: %s needs a value",
+				       name);
 		*out = argv[++*i];
 		return 1;
 	}
@@ -68,7 +69,7 @@ cpu_seconds(void)
 
 	getrusage(RUSAGE_SELF, &ru);
 	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 /* "Name: value" into opts; unknown headers are ignored. */
@@ -80,8 +81,8 @@ take_header(struct arena *a, struct parse_opts *opts, const char *h)
 	const char *v;
 
 	if (!colon)
-		return err_set(ND_EINVAL, "parse: --header '%s': want 'Name: value'",
-		    h);
+		return err_set(ND_EINVAL,
+			       "parse: --header '%s': want 'Name: value'", h);
 	name = str_trim(str_make(h, (size_t)(colon - h)));
 	value = str_trim(str_of(colon + 1));
 	v = arena_strndup(a, value.p, value.len);
@@ -148,13 +149,13 @@ run_check(int n, char **files, const struct parse_opts *opts)
 		n_items += f->n_entries;
 		n_bytes += data.len;
 		printf("%s: %s %zu items%s%s\n", files[i],
-		    *f->version ? f->version : "unknown", f->n_entries,
-		    f->bozo ? " bozo: " : "",
-		    f->bozo && f->bozo_exception ? f->bozo_exception : "");
+		       *f->version ? f->version : "unknown", f->n_entries,
+		       f->bozo ? " bozo: " : "",
+		       f->bozo && f->bozo_exception ? f->bozo_exception : "");
 		arena_release(&a);
 	}
 	printf("parsed %zu files, %zu items, %zu bytes, %.3f cpu seconds\n",
-	    n_files, n_items, n_bytes, cpu);
+	       n_files, n_items, n_bytes, cpu);
 	buf_release(&data);
 	if (rc < 0)
 		return err_set(rc, "parse: some files could not be read");
@@ -165,7 +166,7 @@ static int
 parse_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct arena a = ARENA_INIT;
-	struct parse_opts opts = { 0 };
+	struct parse_opts opts = {0};
 	bool is_json = false, is_check = false;
 	int i, rc = 0;
 	const char *v;
@@ -186,7 +187,8 @@ parse_run(struct cmd_ctx *ctx, int argc, char **argv)
 			if (rc < 0)
 				goto out;
 			opts.url = v;
-		} else if ((rc = opt_value(argc, argv, &i, "--header", &v)) != 0) {
+		} else if ((rc = opt_value(argc, argv, &i, "--header", &v)) !=
+			   0) {
 			if (rc < 0 || (rc = take_header(&a, &opts, v)) < 0)
 				goto out;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
@@ -211,28 +213,36 @@ out:
 }
 
 const struct cmd cmd_parse = {
-	.name = "parse",
-	.summary = "parse feed files offline (JSON output, bulk check)",
-	.usage =
-	    "usage: newsdesk parse --json [--url URL] [--header 'Name: value']... FILE\n"
-	    "       newsdesk parse --check [--url URL] FILE...\n"
-	    "\n"
-	    "Runs the feed parser (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed) on files,\n"
-	    "without the network or the store.\n"
-	    "\n"
-	    "  --json          print the parsed feed as one JSON object (the contract of\n"
-	    "                  the feed evaluation kit); exit 0 whenever it is printed,\n"
-	    "                  also for ill-formed feeds (see \"bozo\")\n"
-	    "  --check         parse every FILE in one process; print one line per file\n"
-	    "                  (format, items, bozo reason) and a total with CPU time\n"
-	    "  --url URL       the address the file was fetched from (base for relative\n"
-	    "                  links)\n"
-	    "  --header 'N: v' an HTTP response header as received; Content-Type\n"
-	    "                  (charset), Content-Location and Content-Language count\n"
-	    "  --no-sanitize   keep HTML as the feed wrote it (for debugging)\n"
-	    "\n"
-	    "examples:\n"
-	    "  newsdesk parse --json --url https://example.com/feed.xml feed.xml\n"
-	    "  newsdesk parse --check corpus/*.xml\n",
-	.run = parse_run,
+    .name = "parse",
+    .summary = "parse feed files offline (JSON output, bulk check)",
+    .usage =
+	"usage: newsdesk parse --json [--url URL] [--header 'Name: value']... "
+	"FILE\n"
+	"       newsdesk parse --check [--url URL] FILE...\n"
+	"\n"
+	"Runs the feed parser (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed) on "
+	"files,\n"
+	"without the network or the store.\n"
+	"\n"
+	"  --json          print the parsed feed as one JSON object (the "
+	"contract of\n"
+	"                  the feed evaluation kit); exit 0 whenever it is "
+	"printed,\n"
+	"                  also for ill-formed feeds (see \"bozo\")\n"
+	"  --check         parse every FILE in one process; print one line per "
+	"file\n"
+	"                  (format, items, bozo reason) and a total with CPU "
+	"time\n"
+	"  --url URL       the address the file was fetched from (base for "
+	"relative\n"
+	"                  links)\n"
+	"  --header 'N: v' an HTTP response header as received; Content-Type\n"
+	"                  (charset), Content-Location and Content-Language "
+	"count\n"
+	"  --no-sanitize   keep HTML as the feed wrote it (for debugging)\n"
+	"\n"
+	"examples:\n"
+	"  newsdesk parse --json --url https://example.com/feed.xml feed.xml\n"
+	"  newsdesk parse --check corpus/*.xml\n",
+    .run = parse_run,
 };

@@ -53,24 +53,24 @@ parse_date_run(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 		free(line);
 		if (ferror(stdin))
-			return err_set(ND_EIO, "parse-date: reading stdin failed");
+			return err_set(ND_EIO, "parse-date: cannot read stdin");
 	}
 	if (fflush(stdout) != 0)
-		return err_set(ND_EIO, "parse-date: writing stdout failed");
+		return err_set(ND_EIO, "parse-date: cannot write stdout");
 	return 0;
 }
 
 const struct cmd cmd_parse_date = {
 	.name = "parse-date",
-	.summary = "parse dates as feeds write them, print them as ISO 8601 UTC",
+	.summary = "parse dates as feeds write them, print ISO 8601 UTC",
 	.usage =
 	    "usage: newsdesk parse-date [DATE...]\n"
 	    "\n"
-	    "Parses each DATE (or, with none, each line of stdin) the way dates in\n"
-	    "feeds are parsed: RFC 822 and its variants, W3C-DTF/ISO 8601/RFC 3339,\n"
-	    "asctime, and localized month names. Prints one line per input: the\n"
-	    "instant as YYYY-MM-DDTHH:MM:SSZ, or an empty line when the input is\n"
-	    "not a valid date.\n"
+	    "Parses each DATE (or, with none, each line of stdin) the way\n"
+	    "dates in feeds are parsed: RFC 822 and its variants, W3C-DTF/\n"
+	    "ISO 8601/RFC 3339, asctime, and localized month names. Prints\n"
+	    "one line per input: the instant as YYYY-MM-DDTHH:MM:SSZ, or an\n"
+	    "empty line when the input is not a valid date.\n"
 	    "\n"
 	    "examples:\n"
 	    "  newsdesk parse-date 'Thu, 01 Jan 04 19:48:21 GMT'\n"

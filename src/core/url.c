@@ -109,8 +109,9 @@ split(struct parts *pt, struct str s)
 	}
 	if (len - i >= 2 && p[i] == '/' && p[i + 1] == '/') {
 		i += 2;
-		for (j = i; j < len && p[j] != '/' && p[j] != '?' && p[j] != '#'; j++)
-			;
+		j = i;
+		while (j < len && p[j] != '/' && p[j] != '?' && p[j] != '#')
+			j++;
 		pt->authority = str_make(p + i, j - i);
 		i = j;
 	}
@@ -391,6 +392,8 @@ put_pct_norm(struct sink *o, const char *s, size_t len)
 	}
 }
 
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Query parameters that only say where a click came from. Compared
  * case-insensitively on the decoded name; utm_* is a prefix. */
 static const char *const tracking_params[] = {
@@ -408,8 +411,7 @@ is_tracking(const char *name, size_t len)
 
 	if (str_istarts_with(s, "utm_"))
 		return true;
-	for (size_t i = 0; i < sizeof(tracking_params) / sizeof(*tracking_params);
-	    i++)
+	for (size_t i = 0; i < NELEM(tracking_params); i++)
 		if (str_ieq(s, tracking_params[i]))
 			return true;
 	return false;
@@ -428,7 +430,8 @@ is_default_port(struct str scheme, struct str port)
 const char *
 url_canonical(struct arena *a, const char *url)
 {
-	struct str s = clean(a, url), userinfo = { NULL, 0 }, host, port = { NULL, 0 };
+	struct str s = clean(a, url), host;
+	struct str userinfo = { NULL, 0 }, port = { NULL, 0 };
 	struct parts pt;
 	struct sink o, tmp;
 	size_t at, i;
@@ -470,7 +473,8 @@ url_canonical(struct arena *a, const char *url)
 			port.p++;
 			port.len--;
 		}
-		if (port.len > 5 || (port.len == 5 && memcmp(port.p, "65535", 5) > 0))
+		if (port.len > 5 ||
+		    (port.len == 5 && memcmp(port.p, "65535", 5) > 0))
 			return NULL;
 	}
 	/* "example.com." names the same host as "example.com". */
@@ -510,8 +514,9 @@ url_canonical(struct arena *a, const char *url)
 		for (i = 0; i <= pt.query.len; i = j + 1) {
 			size_t name_len, before = o.len;
 
-			for (j = i; j < pt.query.len && pt.query.p[j] != '&'; j++)
-				;
+			j = i;
+			while (j < pt.query.len && pt.query.p[j] != '&')
+				j++;
 			if (j == i)
 				continue;       /* "a=1&&b=2" */
 			if (o.len > qstart + 1)

@@ -23,13 +23,23 @@
 #include "store/store.h"
 #include "core/banned.h"
 
+/* Results written in one transaction at most, and how long to wait for
+ * more once one has arrived. */
+#define BATCH_MAX 128
+#define BATCH_WAIT_MS 100
+
 struct queue {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct fetch_res **v;
 	size_t head, n, cap;
+	atomic_size_t bytes;      /* body bytes waiting to be stored */
 	bool is_done;             /* the network thread has finished */
 };
+
+/* Bodies waiting for the store beyond this hold back new transfers, so a
+ * slow disk bounds memory instead of letting it grow with the cycle. */
+#define QUEUE_MAX_BYTES (32u << 20)
 
 struct net {
 	const struct fetch_opts *o;
@@ -48,8 +58,24 @@ on_done(struct fetch_res *res, void *payload)
 	pthread_mutex_lock(&q->mu);
 	q->v = xgrow(q->v, sizeof(*q->v), q->n + 1, &q->cap);
 	q->v[q->n++] = res;
+	atomic_fetch_add(&q->bytes, res->len);
 	pthread_cond_signal(&q->cv);
 	pthread_mutex_unlock(&q->mu);
+}
+
+static long
+ms_between(const struct timespec *a, const struct timespec *b)
+{
+	return (long)((b->tv_sec - a->tv_sec) * 1000 +
+	    (b->tv_nsec - a->tv_nsec) / 1000000);
+}
+
+static bool
+may_start(void *payload)
+{
+	struct queue *q = payload;
+
+	return atomic_load(&q->bytes) < QUEUE_MAX_BYTES;
 }
 
 static void *
@@ -62,7 +88,7 @@ net_main(void *p)
 	net->rc = fetch_run(net->o, net->reqs, net->n, on_done, net->q);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	log_info(LOG_FETCH, "network done transfers=%zu ms=%ld", net->n,
-	    (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
+	    ms_between(&t0, &t1));
 	if (net->rc < 0)
 		snprintf(net->msg, sizeof(net->msg), "%s", err_msg());
 	pthread_mutex_lock(&net->q->mu);
@@ -82,6 +108,23 @@ queue_pop(struct queue *q)
 	pthread_mutex_lock(&q->mu);
 	while (q->head == q->n && !q->is_done)
 		pthread_cond_wait(&q->cv, &q->mu);
+	if (q->head < q->n)
+		res = q->v[q->head++];
+	pthread_mutex_unlock(&q->mu);
+	return res;
+}
+
+/* The next result if one arrives before deadline (CLOCK_MONOTONIC), else
+ * NULL (also once the network thread is done and the queue is empty). */
+static struct fetch_res *
+queue_pop_until(struct queue *q, const struct timespec *deadline)
+{
+	struct fetch_res *res = NULL;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->head == q->n && !q->is_done &&
+	    pthread_cond_timedwait(&q->cv, &q->mu, deadline) == 0)
+		;
 	if (q->head < q->n)
 		res = q->v[q->head++];
 	pthread_mutex_unlock(&q->mu);
@@ -238,8 +281,8 @@ fetch_cycle(struct store *st, const struct config *cfg,
 	struct fetch_opts fo;
 	struct fetch_sched sched = { cfg->fetch.min_interval_s,
 		cfg->fetch.max_interval_s };
-	struct queue q = { .mu = PTHREAD_MUTEX_INITIALIZER,
-		.cv = PTHREAD_COND_INITIALIZER };
+	struct queue q = { .mu = PTHREAD_MUTEX_INITIALIZER };
+	pthread_condattr_t ca;
 	struct net net = { 0 };
 	struct fetch_progress prog = { 0 };
 	pthread_t tid;
@@ -248,8 +291,14 @@ fetch_cycle(struct store *st, const struct config *cfg,
 	int64_t now = opts->now ? opts->now : (int64_t)time(NULL);
 	int rc = 0, n_store_err = 0;
 	struct fetch_res *res;
+	struct timespec t0, t1;
+	long handle_ms = 0;
 
 	memset(out, 0, sizeof(*out));
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&q.cv, &ca);
+	pthread_condattr_destroy(&ca);
 	arena_init(&a);
 	if (opts->source_id) {
 		if ((rc = store_source_get(st, &a, opts->source_id, &srcs)) < 0)
@@ -266,6 +315,7 @@ fetch_cycle(struct store *st, const struct config *cfg,
 
 	fetch_opts_from_config(&fo, cfg, ua, sizeof(ua));
 	fo.stop = opts->stop;
+	fo.may_start = may_start;
 	reqs = arena_zalloc(&a, n * sizeof(*reqs));
 	for (size_t i = 0; i < n; i++) {
 		reqs[i].id = (int64_t)i;
@@ -278,23 +328,60 @@ fetch_cycle(struct store *st, const struct config *cfg,
 		rc = err_set(ND_ERR, "fetch: cannot start the network thread");
 		goto out;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while ((res = queue_pop(&q))) {
-		if (!(opts->stop && atomic_load(opts->stop))) {
-			struct store_source *src = &srcs[res->id];
+		struct fetch_res *batch[BATCH_MAX];
+		size_t nb = 1;
+		bool is_tx;
+		struct timespec h0, h1;
 
-			if (handle(st, src, res, &sched, now, out) < 0) {
+		/* Group commit: results arriving within BATCH_WAIT_MS of the
+		 * first go into the same transaction (each source still in its
+		 * own savepoint), so a busy cycle writes each b-tree page once
+		 * per batch instead of once per source. A result waits at most
+		 * that long before it is visible. */
+		batch[0] = res;
+		clock_gettime(CLOCK_MONOTONIC, &h0);
+		h0.tv_nsec += BATCH_WAIT_MS * 1000000L;
+		if (h0.tv_nsec >= 1000000000L) {
+			h0.tv_sec++;
+			h0.tv_nsec -= 1000000000L;
+		}
+		while (nb < BATCH_MAX && (res = queue_pop_until(&q, &h0)))
+			batch[nb++] = res;
+		clock_gettime(CLOCK_MONOTONIC, &h0);
+		is_tx = store_begin(st) == 0;
+		for (size_t i = 0; i < nb; i++) {
+			struct store_source *src = &srcs[batch[i]->id];
+
+			if (opts->stop && atomic_load(opts->stop))
+				break;
+			if (handle(st, src, batch[i], &sched, now, out) < 0) {
 				n_store_err++;
 				log_error(LOG_FETCH, "source=%lld cannot record state: %s",
 				    (long long)src->id, err_msg());
 			}
 			prog.done++;
-			prog.n_errors = out->n_errors;
-			if (opts->progress)
-				opts->progress(&prog, opts->payload);
 		}
-		fetch_res_free(res);
+		if (is_tx && store_commit(st) < 0) {
+			n_store_err += (int)nb;
+			log_error(LOG_FETCH, "cannot commit %zu sources: %s", nb,
+			    err_msg());
+		}
+		clock_gettime(CLOCK_MONOTONIC, &h1);
+		handle_ms += ms_between(&h0, &h1);
+		for (size_t i = 0; i < nb; i++) {
+			atomic_fetch_sub(&q.bytes, batch[i]->len);
+			fetch_res_free(batch[i]);
+		}
+		prog.n_errors = out->n_errors;
+		if (opts->progress)
+			opts->progress(&prog, opts->payload);
 	}
 	pthread_join(tid, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_info(LOG_FETCH, "cycle sources=%zu ms=%ld store_ms=%ld", n,
+	    ms_between(&t0, &t1), handle_ms);
 	if (net.rc < 0)
 		rc = err_set(net.rc, "%s", net.msg);
 	else if (n_store_err && (size_t)n_store_err == prog.done)
@@ -303,6 +390,7 @@ fetch_cycle(struct store *st, const struct config *cfg,
 	out->is_stopped = opts->stop && atomic_load(opts->stop);
 out:
 	free(q.v);
+	pthread_cond_destroy(&q.cv);
 	arena_release(&a);
 	return rc;
 }

@@ -385,8 +385,17 @@ start(struct engine *e, size_t ji)
 	/* A proxy would make the guard see the proxy's address only. */
 	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-	curl_easy_setopt(c, CURLOPT_PIPEWAIT, 1L);
+	if (str_ncasecmp(j->url, "https:", 6) == 0) {
+		/* HTTP/2 when the server offers it in ALPN; wait for a
+		 * connection that may multiplex rather than open another. */
+		curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+		curl_easy_setopt(c, CURLOPT_PIPEWAIT, 1L);
+	} else {
+		/* Plain http is HTTP/1.1. Saying so keeps libcurl from holding
+		 * a transfer (connect timer running) until it learns whether
+		 * the host's first connection multiplexes. */
+		curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	}
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, o->user_agent);
@@ -396,6 +405,9 @@ start(struct engine *e, size_t ji)
 		curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, (long)o->low_speed_bytes);
 		curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)o->low_speed_s);
 	}
+	/* Refuses early a body announced too large (a compressed size never
+	 * exceeds what it decompresses to); on_body counts the rest. */
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -699,6 +711,8 @@ start_ready(struct engine *e)
 	int64_t now = now_ms();
 	size_t n = e->n_hosts;
 
+	if (o->may_start && !o->may_start(e->payload))
+		return;
 	for (size_t k = 0; k < n && e->n_active < (size_t)o->concurrency; k++) {
 		size_t hi = (e->rr + k) % n;
 		struct host *h = &e->hosts[hi];
@@ -738,6 +752,8 @@ any_startable(struct engine *e)
 {
 	if (e->n_active >= (size_t)e->o->concurrency)
 		return false;
+	if (e->o->may_start && !e->o->may_start(e->payload))
+		return false;
 	for (size_t i = 0; i < e->n_hosts; i++) {
 		struct host *h = &e->hosts[i];
 		if (h->qhead < h->qlen && h->active < e->o->per_host &&
@@ -762,7 +778,10 @@ fetch_run(const struct fetch_opts *o, const struct fetch_req *reqs, size_t n,
 		rc = err_set(ND_ERR, "fetch: cannot set up libcurl");
 		goto out;
 	}
-	curl_multi_setopt(e.multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)o->per_host);
+	/* No CURLMOPT_MAX_HOST_CONNECTIONS: per_host is enforced on
+	 * transfers above, and a second limit inside libcurl would queue a
+	 * transfer behind a closing connection, where its connect timer
+	 * runs out ("connect timed out") through no fault of the source. */
 	curl_multi_setopt(e.multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
 
 	e.jobs = xcalloc(n ? n : 1, sizeof(*e.jobs));
@@ -797,7 +816,8 @@ fetch_run(const struct fetch_opts *o, const struct fetch_req *reqs, size_t n,
 		if (any_startable(&e))
 			continue;
 		wait_ms = spacing_wait(&e);
-		if (e.n_active == 0 && wait_ms < 0) {
+		if (e.n_active == 0 && wait_ms < 0 &&
+		    !(o->may_start && !o->may_start(payload))) {
 			/* Nothing running and nothing startable: cannot happen
 			 * unless the queues are inconsistent. */
 			break;

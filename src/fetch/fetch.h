@@ -64,6 +64,10 @@ struct fetch_opts {
 	/* Checked between transfers; when set, fetch_run aborts what is in
 	 * flight (no result for those) and returns. May be NULL. */
 	atomic_bool *stop;
+	/* Back-pressure: when set and it returns false, no new transfer
+	 * starts (those in flight go on); asked again within 200 ms. Called
+	 * on the engine's thread with the payload of fetch_run. */
+	bool (*may_start)(void *payload);
 };
 
 /* Fills o from cfg->fetch. user_agent points into ua_buf (at least 256

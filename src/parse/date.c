@@ -37,7 +37,9 @@ is_leap(int64_t y)
 static int
 days_in_month(int64_t y, int m)
 {
-	static const int dim[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int dim[] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+	};
 
 	return m == 2 && is_leap(y) ? 29 : dim[m - 1];
 }
@@ -90,8 +92,8 @@ parse_date_iso(char out[static 32], int64_t t)
 		days--;
 	}
 	civil_from_days(days, &y, &m, &d);
-	snprintf(out, 32, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d,
-	    (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+	snprintf(out, 32, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y,
+	    m, d, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
 }
 
 /* The parts of a date as written; -1 = not given. */
@@ -841,8 +843,8 @@ take_time(struct wstate *w)
 			return false;
 		w->f.sec = (int)t[i + 1].val;
 		i += 2;
-		if (tok_is(w, i, '.') && tok_num(w, i + 1) && t[i + 1].is_glued &&
-		    t[i].is_glued)
+		if (tok_is(w, i, '.') && t[i].is_glued && tok_num(w, i + 1) &&
+		    t[i + 1].is_glued)
 			i += 2;
 	}
 	if (tok_is(w, i, ':'))
@@ -950,9 +952,9 @@ take_number(struct wstate *w)
 			w->is_hangul |= is_hangul;
 			if (u == CJK_YEAR && w->f.year < 0)
 				w->f.year = widen_year(t[i].val, t[i].len);
-			else if (u == CJK_MONTH && w->f.mon < 0 && t[i].len <= 2)
+			else if (u == CJK_MONTH && w->f.mon < 0 && t[i].len < 3)
 				w->f.mon = (int)t[i].val;
-			else if (u == CJK_DAY && w->f.day < 0 && t[i].len <= 2)
+			else if (u == CJK_DAY && w->f.day < 0 && t[i].len < 3)
 				w->f.day = (int)t[i].val;
 			else
 				return false;

@@ -377,9 +377,19 @@ parse_utf8_is_valid(const char *s, size_t len)
 	size_t i = 0, k;
 
 	while (i < len) {
-		i += ascii_run(p + i, len - i);
-		if (i >= len)
-			break;
+		if (p[i] < 0x80) {
+			i++;
+			while (i + 16 <= len) {
+				uint64_t w0, w1;
+
+				memcpy(&w0, p + i, 8);
+				memcpy(&w1, p + i + 8, 8);
+				if ((w0 | w1) & UINT64_C(0x8080808080808080))
+					break;
+				i += 16;
+			}
+			continue;
+		}
 		if ((k = utf8_seq(p + i, len - i)) == 0)
 			return false;
 		i += k;
@@ -809,12 +819,15 @@ prolog_ascii(char out[static PROLOG_MAX + 1], const unsigned char *p,
 /*
  * Finds the value of encoding="..." in an XML declaration at the start of
  * s (after blanks): *out_val is the value, p NULL when there is none.
- * Returns false when s has no XML declaration.
+ * Returns false when s has no XML declaration. Lenient like feedparser's
+ * regular expression: "encoding" is found wherever it is in the
+ * declaration, even after a malformed version (libxml2 in recovery mode
+ * still reads it there).
  */
 static bool
 xml_decl_encoding(struct str s, struct str *out_val)
 {
-	struct str cur = s, decl, key;
+	struct str cur = s, decl;
 
 	out_val->p = NULL;
 	out_val->len = 0;
@@ -822,41 +835,31 @@ xml_decl_encoding(struct str s, struct str *out_val)
 	if (!str_starts_with(cur, "<?xml") || cur.len < 6 ||
 	    !str_isspace((unsigned char)cur.p[5]))
 		return false;
-	cur.p += 5;
-	cur.len -= 5;
-	/* the declaration ends at "?>"; '>' is enough to bound it */
-	decl = cur;
-	for (size_t i = 0; i < cur.len; i++)
-		if (cur.p[i] == '>') {
+	decl = str_make(cur.p + 5, cur.len - 5);
+	for (size_t i = 0; i < decl.len; i++)
+		if (decl.p[i] == '>') {
 			decl.len = i;
 			break;
 		}
-	cur = decl;
-	while (cur.len) {
+	for (size_t i = 0; i + 8 <= decl.len; i++) {
+		struct str c = str_make(decl.p + i + 8, decl.len - i - 8), val;
 		char q;
 
-		str_skip_ws(&cur);
-		if (!str_take_while(&cur, str_isalpha, &key))
-			break;
-		str_skip_ws(&cur);
-		if (!str_skip_char(&cur, '='))
-			break;
-		str_skip_ws(&cur);
-		if (!cur.len || (cur.p[0] != '"' && cur.p[0] != '\''))
-			break;
-		q = cur.p[0];
-		cur.p++;
-		cur.len--;
-		{
-			struct str val;
-
-			if (!str_take_until(&cur, q, &val))
-				break;
-			if (str_eq_lit(key, "encoding")) {
-				*out_val = val;
-				break;
-			}
-		}
+		if (memcmp(decl.p + i, "encoding", 8) != 0)
+			continue;
+		str_skip_ws(&c);
+		if (!str_skip_char(&c, '='))
+			continue;
+		str_skip_ws(&c);
+		if (!c.len || (c.p[0] != '"' && c.p[0] != '\''))
+			continue;
+		q = c.p[0];
+		c.p++;
+		c.len--;
+		if (!str_take_until(&c, q, &val))
+			continue;
+		*out_val = val;
+		break;
 	}
 	return true;
 }
@@ -999,8 +1002,17 @@ iconv_decode(const char *from, const char *p, size_t n, size_t unit,
 		return NULL;
 	o = xmalloc(cap);
 	for (;;) {
-		char *op = o + len;
-		size_t room = cap - len - 4, r;   /* 4: U+FFFD and NUL */
+		char *op;
+		size_t room, r;
+
+		/* keep 4 bytes back for a U+FFFD and the NUL; each bad byte
+		 * can turn into 3 output bytes, more than cap allowed for */
+		if (cap - len < 64) {
+			cap *= 2;
+			o = xrealloc(o, cap);
+		}
+		op = o + len;
+		room = cap - len - 4;
 
 		r = iconv(cd, left ? &in : NULL, &left, &op, &room);
 		len = (size_t)(op - o);
@@ -1125,9 +1137,11 @@ doc_finish(struct parse_doc *d, struct arena *a, const char *src, size_t n)
 		size_t k;
 
 		if (rewrite && i == val_off) {
+			/* once: an empty value leaves i where it is */
 			memcpy(o + len, "utf-8", 5);
 			len += 5;
 			i += val_len;
+			rewrite = false;
 			continue;
 		}
 		/* copy up to the next C1 or the declaration's value */

@@ -85,7 +85,7 @@ has_scheme(const char *s)
 	if (!str_isalpha((unsigned char)*q))
 		return false;
 	while (str_isalnum((unsigned char)*q) || *q == '+' || *q == '-' ||
-	    *q == '.')
+	       *q == '.')
 		q++;
 	return *q == ':';
 }
@@ -128,9 +128,10 @@ find_email(const char *s, size_t *out_len)
 		int dots = 0;
 
 		while (b > s && (str_isalnum((unsigned char)b[-1]) ||
-		    strchr("_-.+", b[-1])))
+				 strchr("_-.+", b[-1])))
 			b--;
-		while (str_isalnum((unsigned char)*e) || *e == '-' || *e == '.') {
+		while (str_isalnum((unsigned char)*e) || *e == '-' ||
+		       *e == '.') {
 			if (*e == '.')
 				dots++;
 			e++;
@@ -169,8 +170,9 @@ feed_person_split(struct feed_parser *p, struct person *out, const char *s)
 	buf_adds(&b, em + emlen);
 	name = str_trim(str_make(b.ptr, b.len));
 	for (;;) {
-		if (name.len >= 2 && ((name.p[0] == '(' && name.p[name.len - 1] == ')') ||
-		    (name.p[0] == '<' && name.p[name.len - 1] == '>'))) {
+		if (name.len >= 2 &&
+		    ((name.p[0] == '(' && name.p[name.len - 1] == ')') ||
+		     (name.p[0] == '<' && name.p[name.len - 1] == '>'))) {
 			name = str_trim(str_make(name.p + 1, name.len - 2));
 			continue;
 		}
@@ -217,7 +219,7 @@ static int
 ent_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct html_ent *)a)->name,
-	    ((const struct html_ent *)b)->name);
+		      ((const struct html_ent *)b)->name);
 }
 
 static void
@@ -262,7 +264,7 @@ static bool
 is_name_char(int c)
 {
 	return str_isalnum(c) || c == '_' || c == '-' || c == '.' || c == ':' ||
-	    c >= 0x80;
+	       c >= 0x80;
 }
 
 /* What the prolog declares: an external DTD, and the general entities of
@@ -271,7 +273,7 @@ is_name_char(int c)
 
 struct prolog {
 	bool has_external;
-	size_t n_names;          /* general entities declared in the subset */
+	size_t n_names; /* general entities declared in the subset */
 	struct str names[PROLOG_MAX_NAMES];
 };
 
@@ -284,7 +286,8 @@ scan_prolog(struct prolog *pr, const char *s, size_t len)
 	/* the DOCTYPE comes before the root, normally within the first KiB or
 	 * so, but comments may push it down: look up to the first element */
 	for (q = s; q < end && (q = memchr(q, '<', (size_t)(end - q))); q++) {
-		if (q + 1 < end && (str_isalpha((unsigned char)q[1]) || q[1] == '_'))
+		if (q + 1 < end &&
+		    (str_isalpha((unsigned char)q[1]) || q[1] == '_'))
 			return;
 		if ((size_t)(end - q) >= 9 && memcmp(q, "<!DOCTYPE", 9) == 0)
 			break;
@@ -308,7 +311,7 @@ scan_prolog(struct prolog *pr, const char *s, size_t len)
 		/* collect the names once: looking them up per reference in the
 		 * subset text would be quadratic */
 		while (q < e && pr->n_names < PROLOG_MAX_NAMES &&
-		    (q = memmem(q, (size_t)(e - q), "<!ENTITY", 8))) {
+		       (q = memmem(q, (size_t)(e - q), "<!ENTITY", 8))) {
 			const char *name;
 
 			q += 8;
@@ -318,8 +321,8 @@ scan_prolog(struct prolog *pr, const char *s, size_t len)
 			while (q < e && is_name_char((unsigned char)*q))
 				q++;
 			if (q > name)
-				pr->names[pr->n_names++] = str_make(name,
-				    (size_t)(q - name));
+				pr->names[pr->n_names++] =
+				    str_make(name, (size_t)(q - name));
 		}
 	}
 }
@@ -328,7 +331,8 @@ static bool
 declared(const struct prolog *pr, const char *name, size_t n)
 {
 	for (size_t i = 0; i < pr->n_names; i++)
-		if (pr->names[i].len == n && memcmp(pr->names[i].p, name, n) == 0)
+		if (pr->names[i].len == n &&
+		    memcmp(pr->names[i].p, name, n) == 0)
 			return true;
 	return false;
 }
@@ -355,7 +359,7 @@ predefined(const char *name, size_t n)
  * reference (all_named). *out_nlen gets the name length (0 if none). */
 static int
 ref_kind(const struct prolog *pr, const char *s, const char *end,
-    size_t *out_nlen, bool all_named)
+	 size_t *out_nlen, bool all_named)
 {
 	const char *q = s + 1;
 	size_t n;
@@ -366,7 +370,8 @@ ref_kind(const struct prolog *pr, const char *s, const char *end,
 		if (q < end && (*q == 'x' || *q == 'X')) {
 			q++;
 			while (q < end && ((*q >= '0' && *q <= '9') ||
-			    (*q >= 'a' && *q <= 'f') || (*q >= 'A' && *q <= 'F')))
+					   (*q >= 'a' && *q <= 'f') ||
+					   (*q >= 'A' && *q <= 'F')))
 				q++;
 			if (q > s + 3 && q < end && *q == ';')
 				return 0;
@@ -432,8 +437,8 @@ skip_special(const char *s, const char *end)
  * found with one memchr pass).
  */
 static char *
-fix_entities(struct feed_parser *p, const char *s, size_t len,
-    size_t *out_len, bool all_named)
+fix_entities(struct feed_parser *p, const char *s, size_t len, size_t *out_len,
+	     bool all_named)
 {
 	const char *end = s + len, *q = s, *run;
 	struct prolog pr;
@@ -510,7 +515,8 @@ fix_entities(struct feed_parser *p, const char *s, size_t len,
 	if (n_other)
 		feed_bozo(p, "not well-formed: undefined entity or stray '&'");
 	else if (!pr.has_external)
-		feed_bozo(p, "undefined entity: HTML entity used without a DTD");
+		feed_bozo(p,
+			  "undefined entity: HTML entity used without a DTD");
 	res = arena_memdup(p->a, b.ptr, b.len + 1);
 	*out_len = b.len;
 	buf_release(&b);
@@ -519,10 +525,18 @@ fix_entities(struct feed_parser *p, const char *s, size_t len,
 
 /* --- XML --- */
 
+/* What one libxml2 parse reported. */
+struct xml_errors {
+	struct feed_parser *p;
+	size_t n;	   /* errors and warnings seen */
+	bool has_undef_ns; /* an undeclared namespace prefix */
+	const char *first; /* the first error's message, in the arena */
+};
+
 static const char *
-xml_error(struct feed_parser *p, xmlParserCtxtPtr ctxt)
+error_text(struct feed_parser *p, const xmlError *e)
 {
-	const char *msg = ctxt->lastError.message;
+	const char *msg = e->message;
 	size_t n;
 
 	if (!msg)
@@ -530,8 +544,8 @@ xml_error(struct feed_parser *p, xmlParserCtxtPtr ctxt)
 	n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		n--;
-	return arena_printf(p->a, "not well-formed XML: line %d: %.*s",
-	    ctxt->lastError.line, (int)n, msg);
+	return arena_printf(p->a, "not well-formed XML: line %d: %.*s", e->line,
+			    (int)n, msg);
 }
 
 /* --- tag balancing for ill-formed documents --- */
@@ -599,12 +613,13 @@ balance_tags(struct feed_parser *p, const char *s, size_t len, size_t *out_len)
 			size_t i;
 
 			name = q + 2;
-			for (n = 0; name + n < end && is_name_char((unsigned char)name[n]);
-			    n++)
+			for (n = 0; name + n < end &&
+				    is_name_char((unsigned char)name[n]);
+			     n++)
 				;
 			e = tag_end(q, end);
-			/* only the innermost levels are searched: a stray end tag
-			 * costs a bounded amount, not the whole stack */
+			/* only the innermost levels are searched: a stray end
+			 * tag costs a bounded amount, not the whole stack */
 			for (i = depth; i > 0 && depth - i < 64; i--)
 				if (stack[i - 1].len == n &&
 				    memcmp(stack[i - 1].name, name, n) == 0)
@@ -614,7 +629,8 @@ balance_tags(struct feed_parser *p, const char *s, size_t len, size_t *out_len)
 				while (depth > i) {
 					depth--;
 					buf_adds(&b, "</");
-					buf_add(&b, stack[depth].name, stack[depth].len);
+					buf_add(&b, stack[depth].name,
+						stack[depth].len);
 					buf_addc(&b, '>');
 				}
 				depth--;
@@ -624,7 +640,8 @@ balance_tags(struct feed_parser *p, const char *s, size_t len, size_t *out_len)
 			continue;
 		}
 		if (q + 1 < end && (q[1] == '!' || q[1] == '?')) {
-			/* a declaration cut short (<![CD at the end): dropped */
+			/* a declaration cut short (<![CD at the end): dropped
+			 */
 			buf_add(&b, run, (size_t)(q - run));
 			e = memchr(q, '>', (size_t)(end - q));
 			run = q = e ? e + 1 : end;
@@ -637,12 +654,14 @@ balance_tags(struct feed_parser *p, const char *s, size_t len, size_t *out_len)
 			continue;
 		}
 		name = q + 1;
-		for (n = 0; name + n < end && is_name_char((unsigned char)name[n]); n++)
+		for (n = 0;
+		     name + n < end && is_name_char((unsigned char)name[n]);
+		     n++)
 			;
 		e = tag_end(q, end);
 		if (!(e - q >= 2 && e[-1] == '>' && e[-2] == '/')) {
-			struct open_tag *t = feed_vec_push(p->a, &stack, &depth,
-			    sizeof(*t));
+			struct open_tag *t =
+			    feed_vec_push(p->a, &stack, &depth, sizeof(*t));
 			t->name = name;
 			t->len = n;
 		}
@@ -684,29 +703,39 @@ blank_doctype(struct feed_parser *p, const char *data, size_t len)
 
 /* libxml2 formats a message for every error, also when nobody prints it,
  * so a document of nothing but errors costs microseconds per byte. Past
- * FEED_MAX_XML_ERRORS errors the parse stops: what came before is kept. */
+ * FEED_MAX_XML_ERRORS the parse stops: what came before is kept. The first
+ * error is kept as the reason (later ones are mostly its consequences). */
 static void
-count_error(void *payload, xmlErrorPtr error)
+on_xml_error(void *payload, xmlErrorPtr error)
 {
 	xmlParserCtxtPtr ctxt = payload;
-	size_t *n = ctxt->_private;
+	struct xml_errors *xe = ctxt->_private;
 
-	(void)error;
-	if (n && ++*n >= FEED_MAX_XML_ERRORS)
+	if (!xe)
+		return;
+	if (error->level >= XML_ERR_ERROR && !xe->first)
+		xe->first = error_text(xe->p, error);
+	/* expat, and so feedparser, rejects undeclared prefixes; libxml2
+	 * only notes them (and also complains of namespace URIs with spaces,
+	 * which nobody else minds) */
+	if (error->code == XML_NS_ERR_UNDEFINED_NAMESPACE)
+		xe->has_undef_ns = true;
+	if (++xe->n >= FEED_MAX_XML_ERRORS)
 		xmlStopParser(ctxt);
 }
 
 /* One libxml2 parse; *ctxt_out is the context (for its error state). */
 static xmlDocPtr
 read_doc(xmlParserCtxtPtr *ctxt_out, const char *data, size_t len,
-    size_t *n_errors)
+	 struct xml_errors *xe)
 {
 	/* NOENT substitutes internal entities (libxml2 bounds their expansion
 	 * unless XML_PARSE_HUGE is given, which it never is here); external
 	 * ones go through refuse_loader. No DTDLOAD, no XINCLUDE. */
 	int options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOENT |
-	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA |
-	    XML_PARSE_COMPACT | XML_PARSE_IGNORE_ENC;
+		      XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+		      XML_PARSE_NOCDATA | XML_PARSE_COMPACT |
+		      XML_PARSE_IGNORE_ENC;
 	xmlParserCtxtPtr ctxt;
 
 	if (len > INT32_MAX)
@@ -714,20 +743,20 @@ read_doc(xmlParserCtxtPtr *ctxt_out, const char *data, size_t len,
 	*ctxt_out = ctxt = xmlNewParserCtxt();
 	if (!ctxt)
 		return NULL;
-	*n_errors = 0;
-	ctxt->_private = n_errors;
-	ctxt->sax->serror = count_error;
+	ctxt->_private = xe;
+	ctxt->sax->serror = on_xml_error;
 	return xmlCtxtReadMemory(ctxt, data, (int)len, NULL, "UTF-8", options);
 }
 
 static void
-parse_xml(struct feed_parser *p, const char *data, size_t len,
-    const char *base, const char *lang)
+parse_xml(struct feed_parser *p, const char *data, size_t len, const char *base,
+	  const char *lang)
 {
 	xmlParserCtxtPtr ctxt = NULL;
 	xmlDocPtr doc = NULL;
 	char *fixed;
-	size_t flen = 0, n_errors = 0;
+	size_t flen = 0;
+	struct xml_errors xe = {.p = p}, xe2 = {.p = p};
 	bool is_wf;
 	int code;
 
@@ -741,23 +770,26 @@ parse_xml(struct feed_parser *p, const char *data, size_t len,
 		data = fixed;
 		len = flen;
 	}
-	doc = read_doc(&ctxt, data, len, &n_errors);
+	doc = read_doc(&ctxt, data, len, &xe);
 	if (!ctxt) {
 		feed_bozo(p, "out of memory");
 		return;
 	}
 	is_wf = ctxt->wellFormed && doc;
 	code = ctxt->lastError.code;
-	if (!is_wf || !ctxt->nsWellFormed)
-		feed_bozo(p, xml_error(p, ctxt));
+	if (!is_wf || xe.has_undef_ns) {
+		is_wf = false;
+		feed_bozo(p, xe.first ? xe.first
+				      : error_text(p, &ctxt->lastError));
+	}
 	if (!is_wf) {
 		/*
 		 * Second chance for ill-formed documents. Once libxml2 has seen
 		 * an error it drops entity references (&amp; &lt; ...) from the
-		 * text it recovers, so they are written as character references,
-		 * which it keeps. An entity bomb stops it where it goes off, so
-		 * then the internal subset goes too: the references stay as text
-		 * and the items after them are kept.
+		 * text it recovers, so they are written as character
+		 * references, which it keeps. An entity bomb stops it where it
+		 * goes off, so then the internal subset goes too: the
+		 * references stay as text and the items after them are kept.
 		 */
 		const char *src = data;
 		char *again;
@@ -776,7 +808,7 @@ parse_xml(struct feed_parser *p, const char *data, size_t len,
 		if (src != data) {
 			xmlFreeDoc(doc);
 			xmlFreeParserCtxt(ctxt);
-			doc = read_doc(&ctxt, src, len, &n_errors);
+			doc = read_doc(&ctxt, src, len, &xe2);
 			if (!ctxt)
 				return;
 		}
@@ -803,10 +835,10 @@ looks_like_json(const char *s, size_t len)
 
 int
 parse_feed(struct feed **out, struct arena *a, const char *data, size_t len,
-    const struct parse_opts *opts)
+	   const struct parse_opts *opts)
 {
 	static const struct parse_opts no_opts;
-	struct feed_parser p = { 0 };
+	struct feed_parser p = {0};
 	struct feed *f;
 	const char *base = NULL, *lang = NULL;
 	size_t max_bytes;
@@ -815,8 +847,9 @@ parse_feed(struct feed **out, struct arena *a, const char *data, size_t len,
 		opts = &no_opts;
 	max_bytes = opts->max_bytes ? opts->max_bytes : FEED_MAX_BYTES;
 	if (len > max_bytes)
-		return err_set(ND_ETOOBIG, "parse: feed of %zu bytes exceeds %zu",
-		    len, max_bytes);
+		return err_set(ND_ETOOBIG,
+			       "parse: feed of %zu bytes exceeds %zu", len,
+			       max_bytes);
 	pthread_once(&xml_once, xml_setup);
 
 	f = arena_zalloc(a, sizeof(*f));
@@ -825,7 +858,8 @@ parse_feed(struct feed **out, struct arena *a, const char *data, size_t len,
 	p.a = a;
 	p.opts = opts;
 	p.f = f;
-	p.max_entries = opts->max_entries ? opts->max_entries : FEED_MAX_ENTRIES;
+	p.max_entries =
+	    opts->max_entries ? opts->max_entries : FEED_MAX_ENTRIES;
 	buf_init(&p.tmp, BUF_NOCAP);
 
 	/* document base: Content-Location (itself relative to the URL), else
@@ -843,14 +877,16 @@ parse_feed(struct feed **out, struct arena *a, const char *data, size_t len,
 	if (looks_like_json(data, len)) {
 		feed_jsonfeed_parse(&p, data, len, base);
 	} else {
-		struct parse_doc doc = { 0 };
+		struct parse_doc doc = {0};
 
 		parse_doc_decode(&doc, a, data, len, opts->content_type);
 		if (doc.encoding)
 			f->encoding = doc.encoding;
 		if (doc.bozo)
-			feed_bozo(&p, doc.bozo_reason ? doc.bozo_reason :
-			    "document is not valid in its encoding");
+			feed_bozo(
+			    &p, doc.bozo_reason
+				    ? doc.bozo_reason
+				    : "document is not valid in its encoding");
 		p.is_utf8 = strcmp(f->encoding, "utf-8") == 0;
 		parse_xml(&p, doc.utf8, doc.len, base, lang);
 	}

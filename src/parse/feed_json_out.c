@@ -169,7 +169,8 @@ head_json(const struct feed_head *h)
 	put_s(o, "language", h->language);
 	put_s(o, "author", h->author);
 	if (h->author_detail)
-		json_object_set_new(o, "author_detail", person(h->author_detail));
+		json_object_set_new(o, "author_detail",
+				    person(h->author_detail));
 	put_persons(o, "authors", h->authors, h->n_authors);
 	put_persons(o, "contributors", h->contributors, h->n_contributors);
 	if (h->image) {
@@ -198,7 +199,7 @@ head_json(const struct feed_head *h)
 		json_object_set_new(o, "ttl", json_integer(h->ttl));
 	if (h->update_minutes)
 		json_object_set_new(o, "update_minutes",
-		    json_integer(h->update_minutes));
+				    json_integer(h->update_minutes));
 	return o;
 }
 
@@ -241,7 +242,8 @@ entry_json(const struct feed_entry *e)
 	put_date(o, "updated", &e->updated);
 	put_s(o, "author", e->author);
 	if (e->author_detail)
-		json_object_set_new(o, "author_detail", person(e->author_detail));
+		json_object_set_new(o, "author_detail",
+				    person(e->author_detail));
 	put_persons(o, "authors", e->authors, e->n_authors);
 	put_persons(o, "contributors", e->contributors, e->n_contributors);
 	put_tags(o, e->tags, e->n_tags);

@@ -24,19 +24,20 @@ jstr(struct feed_parser *p, const json_t *o, const char *key)
 	struct str t;
 
 	if (json_is_string(v)) {
-		t = str_trim(str_make(json_string_value(v), json_string_length(v)));
+		t = str_trim(
+		    str_make(json_string_value(v), json_string_length(v)));
 		return arena_strndup(p->a, t.p, t.len);
 	}
 	if (json_is_integer(v))
-		return arena_printf(p->a, "%lld", (long long)json_integer_value(v));
+		return arena_printf(p->a, "%lld",
+				    (long long)json_integer_value(v));
 	if (json_is_real(v))
 		return arena_printf(p->a, "%.17g", json_real_value(v));
 	return NULL;
 }
 
 static const char *
-jurl(struct feed_parser *p, const json_t *o, const char *key,
-    const char *base)
+jurl(struct feed_parser *p, const json_t *o, const char *key, const char *base)
 {
 	const char *u = jstr(p, o, key);
 
@@ -45,7 +46,7 @@ jurl(struct feed_parser *p, const json_t *o, const char *key,
 
 static void
 set_text(struct feed_parser *p, struct text *t, const char *value,
-    const char *type, const char *base, const char *lang)
+	 const char *type, const char *base, const char *lang)
 {
 	if (!value)
 		return;
@@ -59,7 +60,7 @@ set_text(struct feed_parser *p, struct text *t, const char *value,
 
 static void
 add_link(struct feed_parser *p, struct link **links, size_t *n,
-    const char *href, const char *rel, const char *type)
+	 const char *href, const char *rel, const char *type)
 {
 	struct link *l;
 
@@ -74,8 +75,8 @@ add_link(struct feed_parser *p, struct link **links, size_t *n,
 /* authors (1.1) or author (1.0) */
 static void
 read_authors(struct feed_parser *p, const json_t *o, const char **author,
-    struct person **detail, struct person **list, size_t *n,
-    const char *base)
+	     struct person **detail, struct person **list, size_t *n,
+	     const char *base)
 {
 	const json_t *arr = json_object_get(o, "authors"), *one;
 	size_t i, count = 0;
@@ -108,7 +109,7 @@ read_authors(struct feed_parser *p, const json_t *o, const char **author,
 
 static void
 read_item(struct feed_parser *p, struct feed_entry *e, const json_t *it,
-    const char *base, const char *lang)
+	  const char *base, const char *lang)
 {
 	const json_t *tags = json_object_get(it, "tags");
 	const json_t *att = json_object_get(it, "attachments");
@@ -123,13 +124,14 @@ read_item(struct feed_parser *p, struct feed_entry *e, const json_t *it,
 	e->id = jstr(p, it, "id");
 	if ((s = jurl(p, it, "url", base))) {
 		e->link = s;
-		add_link(p, &e->links, &e->n_links, s, "alternate", "text/html");
+		add_link(p, &e->links, &e->n_links, s, "alternate",
+			 "text/html");
 	}
 	add_link(p, &e->links, &e->n_links, jurl(p, it, "external_url", base),
-	    "related", NULL);
+		 "related", NULL);
 	set_text(p, &e->title, jstr(p, it, "title"), "text/plain", base, lang);
 	set_text(p, &e->summary, jstr(p, it, "summary"), "text/plain", base,
-	    lang);
+		 lang);
 	if ((s = jstr(p, it, "content_html"))) {
 		t = feed_vec_push(p->a, &e->content, &e->n_content, sizeof(*t));
 		set_text(p, t, s, "text/html", base, lang);
@@ -145,9 +147,10 @@ read_item(struct feed_parser *p, struct feed_entry *e, const json_t *it,
 	if ((s = jstr(p, it, "date_modified")))
 		feed_date_set(p, &e->updated, s);
 	read_authors(p, it, &e->author, &e->author_detail, &e->authors,
-	    &e->n_authors, base);
+		     &e->n_authors, base);
 	for (i = 0; json_is_array(tags) && i < json_array_size(tags) &&
-	    e->n_tags < FEED_MAX_LIST; i++) {
+		    e->n_tags < FEED_MAX_LIST;
+	     i++) {
 		const json_t *tv = json_array_get(tags, i);
 		struct tag *tg;
 
@@ -157,23 +160,27 @@ read_item(struct feed_parser *p, struct feed_entry *e, const json_t *it,
 		tg->term = arena_strdup(p->a, json_string_value(tv));
 	}
 	for (i = 0; json_is_array(att) && i < json_array_size(att) &&
-	    e->n_enclosures < FEED_MAX_LIST; i++) {
+		    e->n_enclosures < FEED_MAX_LIST;
+	     i++) {
 		const json_t *av = json_array_get(att, i);
 		struct enclosure *enc;
-		const char *url = json_is_object(av) ? jurl(p, av, "url", base) : NULL;
+		const char *url =
+		    json_is_object(av) ? jurl(p, av, "url", base) : NULL;
 
 		if (!url)
 			continue;
 		enc = feed_vec_push(p->a, &e->enclosures, &e->n_enclosures,
-		    sizeof(*enc));
+				    sizeof(*enc));
 		enc->href = url;
 		enc->type = jstr(p, av, "mime_type");
 		enc->length = jstr(p, av, "size_in_bytes");
-		add_link(p, &e->links, &e->n_links, url, "enclosure", enc->type);
+		add_link(p, &e->links, &e->n_links, url, "enclosure",
+			 enc->type);
 		e->links[e->n_links - 1].length = enc->length;
-		if (enc->type && str_istarts_with(str_of(enc->type), "image/")) {
-			struct media *m = feed_vec_push(p->a, &e->media, &e->n_media,
-			    sizeof(*m));
+		if (enc->type &&
+		    str_istarts_with(str_of(enc->type), "image/")) {
+			struct media *m = feed_vec_push(
+			    p->a, &e->media, &e->n_media, sizeof(*m));
 			m->url = url;
 			m->type = enc->type;
 			m->medium = "image";
@@ -182,8 +189,8 @@ read_item(struct feed_parser *p, struct feed_entry *e, const json_t *it,
 	}
 	/* the item's lead image */
 	if ((s = jurl(p, it, "image", base)) && e->n_media < FEED_MAX_LIST) {
-		struct media *m = feed_vec_push(p->a, &e->media, &e->n_media,
-		    sizeof(*m));
+		struct media *m =
+		    feed_vec_push(p->a, &e->media, &e->n_media, sizeof(*m));
 		m->url = s;
 		m->medium = "image";
 		m->thumbnail = jurl(p, it, "banner_image", base);
@@ -192,7 +199,7 @@ read_item(struct feed_parser *p, struct feed_entry *e, const json_t *it,
 
 void
 feed_jsonfeed_parse(struct feed_parser *p, const char *data, size_t len,
-    const char *base)
+		    const char *base)
 {
 	struct feed *f = p->f;
 	struct feed_head *h = &f->head;
@@ -205,11 +212,11 @@ feed_jsonfeed_parse(struct feed_parser *p, const char *data, size_t len,
 		len -= 3;
 	}
 	f->encoding = "utf-8";
-	root = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK,
-	    &jerr);
+	root = json_loadb(
+	    data, len, JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK, &jerr);
 	if (!root) {
 		feed_bozo(p, arena_printf(p->a, "invalid JSON: line %d: %s",
-		    jerr.line, jerr.text));
+					  jerr.line, jerr.text));
 		return;
 	}
 	if (!json_is_object(root)) {
@@ -230,15 +237,17 @@ feed_jsonfeed_parse(struct feed_parser *p, const char *data, size_t len,
 	if (!lang && p->opts->content_language && *p->opts->content_language)
 		lang = p->opts->content_language;
 	h->language = lang;
-	set_text(p, &h->title, jstr(p, root, "title"), "text/plain", base, lang);
+	set_text(p, &h->title, jstr(p, root, "title"), "text/plain", base,
+		 lang);
 	set_text(p, &h->subtitle, jstr(p, root, "description"), "text/plain",
-	    base, lang);
+		 base, lang);
 	if ((s = jurl(p, root, "home_page_url", base))) {
 		h->link = s;
-		add_link(p, &h->links, &h->n_links, s, "alternate", "text/html");
+		add_link(p, &h->links, &h->n_links, s, "alternate",
+			 "text/html");
 	}
 	add_link(p, &h->links, &h->n_links, jurl(p, root, "feed_url", base),
-	    "self", "application/feed+json");
+		 "self", "application/feed+json");
 	if ((s = jurl(p, root, "icon", base))) {
 		h->image = arena_zalloc(p->a, sizeof(*h->image));
 		h->image->href = s;
@@ -247,10 +256,11 @@ feed_jsonfeed_parse(struct feed_parser *p, const char *data, size_t len,
 	if ((s = jurl(p, root, "favicon", base)) && !h->icon)
 		h->icon = s;
 	read_authors(p, root, &h->author, &h->author_detail, &h->authors,
-	    &h->n_authors, base);
+		     &h->n_authors, base);
 
 	items = json_object_get(root, "items");
-	for (size_t i = 0; json_is_array(items) && i < json_array_size(items); i++) {
+	for (size_t i = 0; json_is_array(items) && i < json_array_size(items);
+	     i++) {
 		const json_t *it = json_array_get(items, i);
 		struct feed_entry *e;
 

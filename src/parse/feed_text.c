@@ -30,7 +30,8 @@ static void
 gather(struct buf *b, const xmlNode *el)
 {
 	for (const xmlNode *c = el->children; c; c = c->next)
-		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+		if ((c->type == XML_TEXT_NODE ||
+		     c->type == XML_CDATA_SECTION_NODE) &&
 		    c->content)
 			buf_adds(b, (const char *)c->content);
 }
@@ -85,9 +86,11 @@ fix_c1(struct feed_parser *p, const char *s, size_t len, size_t *out_len)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+		if (c == 0xc2 && i + 1 < len &&
+		    (unsigned char)s[i + 1] >= 0x80 &&
 		    (unsigned char)s[i + 1] <= 0x9f) {
-			put_utf8(&b, parse_cp1252_char((unsigned char)s[i + 1]));
+			put_utf8(&b,
+				 parse_cp1252_char((unsigned char)s[i + 1]));
 			i++;
 		} else {
 			buf_addc(&b, (char)c);
@@ -108,6 +111,58 @@ has_high(const char *s, size_t len)
 	return false;
 }
 
+/* Length of the Unicode space (no-break space, ideographic space, ...) at
+ * s, or 0. Values are trimmed of these too, as feedparser's str.strip()
+ * does: a title ending in &nbsp; ends before it. */
+static size_t
+uspace_at(const unsigned char *s, size_t left)
+{
+	if (left >= 2 && s[0] == 0xc2 && (s[1] == 0x85 || s[1] == 0xa0))
+		return 2;
+	if (left >= 3 && s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80)
+		return 3;
+	if (left >= 3 && s[0] == 0xe2 && s[1] == 0x80 &&
+	    ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xa8 || s[2] == 0xa9 ||
+	     s[2] == 0xaf))
+		return 3;
+	if (left >= 3 && s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f)
+		return 3;
+	if (left >= 3 && s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80)
+		return 3;
+	return 0;
+}
+
+static struct str
+trim_unicode(struct str t)
+{
+	const unsigned char *s = (const unsigned char *)t.p;
+	size_t k;
+
+	for (;;) {
+		if ((k = uspace_at(s, t.len))) {
+			s += k;
+			t.len -= k;
+		} else if (t.len && str_isspace(*s)) {
+			s++;
+			t.len--;
+		} else {
+			break;
+		}
+	}
+	t.p = (const char *)s;
+	for (;;) {
+		if (t.len >= 2 && uspace_at(s + t.len - 2, 2) == 2)
+			t.len -= 2;
+		else if (t.len >= 3 && uspace_at(s + t.len - 3, 3) == 3)
+			t.len -= 3;
+		else if (t.len && str_isspace(s[t.len - 1]))
+			t.len--;
+		else
+			break;
+	}
+	return t;
+}
+
 /* The final form of a value: trimmed, C1 mapped, double UTF-8 undone, in
  * the arena. */
 static const char *
@@ -119,6 +174,7 @@ finish(struct feed_parser *p, const char *s, size_t len)
 
 	if (!has_high(t.p, t.len))
 		return arena_strndup(p->a, t.p, t.len);
+	t = trim_unicode(t);
 	if (has_c1(t.p, t.len)) {
 		r = fix_c1(p, t.p, t.len, &n);
 	} else {
@@ -138,10 +194,11 @@ feed_node_text(struct feed_parser *p, const xmlNode *el)
 	/* the common case: one text node */
 	if (!c)
 		return "";
-	if (!c->next && (c->type == XML_TEXT_NODE ||
-	    c->type == XML_CDATA_SECTION_NODE) && c->content)
+	if (!c->next &&
+	    (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+	    c->content)
 		return finish(p, (const char *)c->content,
-		    strlen((const char *)c->content));
+			      strlen((const char *)c->content));
 	buf_reset(&p->tmp);
 	gather(&p->tmp, el);
 	return finish(p, p->tmp.ptr, p->tmp.len);
@@ -158,11 +215,20 @@ esc(struct buf *b, const char *s, bool is_attr)
 		const char *rep;
 
 		switch (*s) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = is_attr ? "&quot;" : NULL; break;
-		default: rep = NULL;
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = is_attr ? "&quot;" : NULL;
+			break;
+		default:
+			rep = NULL;
 		}
 		if (rep) {
 			buf_add(b, run, (size_t)(s - run));
@@ -176,9 +242,9 @@ esc(struct buf *b, const char *s, bool is_attr)
 static bool
 is_void(const char *name)
 {
-	static const char *const voids[] = { "area", "base", "br", "col",
-		"embed", "hr", "img", "input", "link", "meta", "param", "source",
-		"track", "wbr" };
+	static const char *const voids[] = {
+	    "area",  "base", "br",   "col",   "embed",	"hr",	 "img",
+	    "input", "link", "meta", "param", "source", "track", "wbr"};
 
 	for (size_t i = 0; i < sizeof(voids) / sizeof(voids[0]); i++)
 		if (str_casecmp(name, voids[i]) == 0)
@@ -224,7 +290,8 @@ static void
 serialize_children(struct buf *b, const xmlNode *el, int depth)
 {
 	for (const xmlNode *c = el->children; c; c = c->next) {
-		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+		if (c->type == XML_TEXT_NODE ||
+		    c->type == XML_CDATA_SECTION_NODE) {
 			if (c->content)
 				esc(b, (const char *)c->content, false);
 		} else if (c->type == XML_ELEMENT_NODE) {
@@ -268,7 +335,8 @@ lone_div(const xmlNode *el)
 				return NULL;
 			div = c;
 		} else if ((c->type == XML_TEXT_NODE ||
-		    c->type == XML_CDATA_SECTION_NODE) && !is_blank(c)) {
+			    c->type == XML_CDATA_SECTION_NODE) &&
+			   !is_blank(c)) {
 			return NULL;
 		}
 	}
@@ -329,20 +397,56 @@ b64_decode(struct feed_parser *p, const char *s)
 static bool
 acceptable_tag(const char *name, size_t n)
 {
-	static const char *const tags[] = { "a", "abbr", "acronym", "address",
-		"area", "article", "aside", "audio", "b", "big", "blockquote",
-		"br", "button", "canvas", "caption", "center", "cite", "code",
-		"col", "colgroup", "command", "datagrid", "datalist", "dd",
-		"del", "details", "dfn", "dialog", "dir", "div", "dl", "dt", "em",
-		"event-source", "fieldset", "figcaption", "figure", "font",
-		"footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-		"hr", "i", "img", "input", "ins", "kbd", "keygen", "label",
-		"legend", "li", "m", "map", "menu", "meter", "multicol", "nav",
-		"nextid", "noscript", "ol", "optgroup", "option", "output", "p",
-		"pre", "progress", "q", "s", "samp", "section", "select", "small",
-		"sound", "source", "spacer", "span", "strike", "strong", "sub",
-		"sup", "table", "tbody", "td", "textarea", "tfoot", "th", "thead",
-		"time", "tr", "tt", "u", "ul", "var", "video" };
+	static const char *const tags[] = {"a",		 "abbr",
+					   "acronym",	 "address",
+					   "area",	 "article",
+					   "aside",	 "audio",
+					   "b",		 "big",
+					   "blockquote", "br",
+					   "button",	 "canvas",
+					   "caption",	 "center",
+					   "cite",	 "code",
+					   "col",	 "colgroup",
+					   "command",	 "datagrid",
+					   "datalist",	 "dd",
+					   "del",	 "details",
+					   "dfn",	 "dialog",
+					   "dir",	 "div",
+					   "dl",	 "dt",
+					   "em",	 "event-source",
+					   "fieldset",	 "figcaption",
+					   "figure",	 "font",
+					   "footer",	 "form",
+					   "h1",	 "h2",
+					   "h3",	 "h4",
+					   "h5",	 "h6",
+					   "header",	 "hr",
+					   "i",		 "img",
+					   "input",	 "ins",
+					   "kbd",	 "keygen",
+					   "label",	 "legend",
+					   "li",	 "m",
+					   "map",	 "menu",
+					   "meter",	 "multicol",
+					   "nav",	 "nextid",
+					   "noscript",	 "ol",
+					   "optgroup",	 "option",
+					   "output",	 "p",
+					   "pre",	 "progress",
+					   "q",		 "s",
+					   "samp",	 "section",
+					   "select",	 "small",
+					   "sound",	 "source",
+					   "spacer",	 "span",
+					   "strike",	 "strong",
+					   "sub",	 "sup",
+					   "table",	 "tbody",
+					   "td",	 "textarea",
+					   "tfoot",	 "th",
+					   "thead",	 "time",
+					   "tr",	 "tt",
+					   "u",		 "ul",
+					   "var",	 "video"};
 
 	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
 		if (strlen(tags[i]) == n && str_ncasecmp(name, tags[i], n) == 0)
@@ -392,8 +496,8 @@ feed_looks_like_html(const char *s)
 			cue = true;
 			if (is_num)
 				continue;
-			if (!feed_html_entity(w, n) && !(n == 4 &&
-			    memcmp(w, "apos", 4) == 0))
+			if (!feed_html_entity(w, n) &&
+			    !(n == 4 && memcmp(w, "apos", 4) == 0))
 				return false;
 		}
 	}
@@ -426,12 +530,12 @@ static bool
 is_html_type(const char *t)
 {
 	return str_casecmp(t, "text/html") == 0 ||
-	    str_casecmp(t, "application/xhtml+xml") == 0;
+	       str_casecmp(t, "application/xhtml+xml") == 0;
 }
 
 const char *
 feed_html_clean(struct feed_parser *p, const char *html, size_t len,
-    const char *base)
+		const char *base)
 {
 	if (p->opts->no_sanitize)
 		return html;
@@ -452,7 +556,7 @@ attr(const xmlNode *el, const char *name)
 
 void
 feed_text_read(struct feed_parser *p, struct text *out, const xmlNode *el,
-    const struct feed_scope *sc, const char *deftype)
+	       const struct feed_scope *sc, const char *deftype)
 {
 	const char *type = attr(el, "type"), *mode = attr(el, "mode");
 	const char *value = NULL;
@@ -462,8 +566,8 @@ feed_text_read(struct feed_parser *p, struct text *out, const xmlNode *el,
 	if (type != deftype)
 		type = arena_strdup(p->a, type);
 	is_b64 = (mode && strcmp(mode, "base64") == 0) ||
-	    !(str_istarts_with(str_of(type), "text/") || ends_with(type, "+xml") ||
-	    ends_with(type, "/xml"));
+		 !(str_istarts_with(str_of(type), "text/") ||
+		   ends_with(type, "+xml") || ends_with(type, "/xml"));
 
 	if (is_b64) {
 		const char *raw = feed_node_text(p, el);
@@ -479,8 +583,15 @@ feed_text_read(struct feed_parser *p, struct text *out, const xmlNode *el,
 		} else {
 			const xmlNode *from = el;
 
-			if (!ends_with(type, "xml"))
+			/* markup in an element that said it holds escaped HTML
+			 * or text is XHTML after all; a wrapping div there is
+			 * dropped (TypePad writes them), as is Atom 1.0's xhtml
+			 * div */
+			if (!ends_with(type, "xml")) {
 				type = "application/xhtml+xml";
+				if (div)
+					from = div;
+			}
 			if (p->is_atom10 && div &&
 			    strcmp(type, "application/xhtml+xml") == 0)
 				from = div;

@@ -21,27 +21,37 @@
 #include "parse/parse.h"
 #include "core/banned.h"
 
-enum ns_class { NS_FEED, NS_DC, NS_DCTERMS, NS_CONTENT, NS_MEDIA, NS_SY,
-	NS_XHTML, NS_RDF, NS_ADMIN, NS_OTHER };
+enum ns_class {
+	NS_FEED,
+	NS_DC,
+	NS_DCTERMS,
+	NS_CONTENT,
+	NS_MEDIA,
+	NS_SY,
+	NS_XHTML,
+	NS_RDF,
+	NS_ADMIN,
+	NS_OTHER
+};
 
 static const struct {
 	const char *uri;
 	enum ns_class cls;
 } known_ns[] = {
-	{ "http://purl.org/rss/1.0/", NS_FEED },
-	{ "http://my.netscape.com/rdf/simple/0.9/", NS_FEED },
-	{ "http://purl.org/atom/ns#", NS_FEED },
-	{ "http://www.w3.org/2005/Atom", NS_FEED },
-	{ "http://purl.org/rss/1.0/modules/rss091#", NS_FEED },
-	{ "http://purl.org/dc/elements/1.1/", NS_DC },
-	{ "http://purl.org/dc/terms/", NS_DCTERMS },
-	{ "http://purl.org/rss/1.0/modules/content/", NS_CONTENT },
-	{ "http://search.yahoo.com/mrss/", NS_MEDIA },
-	{ "http://search.yahoo.com/mrss", NS_MEDIA },
-	{ "http://purl.org/rss/1.0/modules/syndication/", NS_SY },
-	{ "http://www.w3.org/1999/xhtml", NS_XHTML },
-	{ "http://www.w3.org/1999/02/22-rdf-syntax-ns#", NS_RDF },
-	{ "http://webns.net/mvcb/", NS_ADMIN },
+    {"http://purl.org/rss/1.0/", NS_FEED},
+    {"http://my.netscape.com/rdf/simple/0.9/", NS_FEED},
+    {"http://purl.org/atom/ns#", NS_FEED},
+    {"http://www.w3.org/2005/Atom", NS_FEED},
+    {"http://purl.org/rss/1.0/modules/rss091#", NS_FEED},
+    {"http://purl.org/dc/elements/1.1/", NS_DC},
+    {"http://purl.org/dc/terms/", NS_DCTERMS},
+    {"http://purl.org/rss/1.0/modules/content/", NS_CONTENT},
+    {"http://search.yahoo.com/mrss/", NS_MEDIA},
+    {"http://search.yahoo.com/mrss", NS_MEDIA},
+    {"http://purl.org/rss/1.0/modules/syndication/", NS_SY},
+    {"http://www.w3.org/1999/xhtml", NS_XHTML},
+    {"http://www.w3.org/1999/02/22-rdf-syntax-ns#", NS_RDF},
+    {"http://webns.net/mvcb/", NS_ADMIN},
 };
 
 static enum ns_class
@@ -74,14 +84,50 @@ found:
 }
 
 enum elem {
-	E_NONE, E_TITLE, E_SUBTITLE, E_DESCRIPTION, E_SUMMARY, E_RIGHTS,
-	E_CONTENT, E_CONTENT_ENCODED, E_BODY, E_LINK, E_ID, E_GUID, E_UPDATED,
-	E_PUBLISHED, E_LANGUAGE, E_AUTHOR, E_DC_CREATOR, E_CONTRIBUTOR,
-	E_DC_CONTRIBUTOR, E_IMAGE, E_ICON, E_LOGO, E_GENERATOR, E_CATEGORY,
-	E_TAGS, E_ENCLOSURE, E_SOURCE, E_COMMENTS, E_ITEM, E_CHANNEL, E_TTL,
-	E_SY_PERIOD, E_SY_FREQ, E_MEDIA_CONTENT, E_MEDIA_GROUP,
-	E_MEDIA_THUMBNAIL, E_MEDIA_TITLE, E_MEDIA_DESCRIPTION, E_MEDIA_CREDIT,
-	E_NAME, E_EMAIL, E_URI, E_URL, E_GENERATOR_AGENT,
+	E_NONE,
+	E_TITLE,
+	E_SUBTITLE,
+	E_DESCRIPTION,
+	E_SUMMARY,
+	E_RIGHTS,
+	E_CONTENT,
+	E_CONTENT_ENCODED,
+	E_BODY,
+	E_LINK,
+	E_ID,
+	E_GUID,
+	E_UPDATED,
+	E_PUBLISHED,
+	E_LANGUAGE,
+	E_AUTHOR,
+	E_DC_CREATOR,
+	E_CONTRIBUTOR,
+	E_DC_CONTRIBUTOR,
+	E_IMAGE,
+	E_ICON,
+	E_LOGO,
+	E_GENERATOR,
+	E_CATEGORY,
+	E_TAGS,
+	E_ENCLOSURE,
+	E_SOURCE,
+	E_COMMENTS,
+	E_ITEM,
+	E_CHANNEL,
+	E_TTL,
+	E_SY_PERIOD,
+	E_SY_FREQ,
+	E_MEDIA_CONTENT,
+	E_MEDIA_GROUP,
+	E_MEDIA_THUMBNAIL,
+	E_MEDIA_TITLE,
+	E_MEDIA_DESCRIPTION,
+	E_MEDIA_CREDIT,
+	E_NAME,
+	E_EMAIL,
+	E_URI,
+	E_URL,
+	E_GENERATOR_AGENT,
 };
 
 struct elem_name {
@@ -90,25 +136,50 @@ struct elem_name {
 };
 
 static const struct elem_name feed_elems[] = {
-	{ "title", E_TITLE }, { "link", E_LINK }, { "description", E_DESCRIPTION },
-	{ "item", E_ITEM }, { "entry", E_ITEM }, { "guid", E_GUID },
-	{ "pubDate", E_PUBLISHED }, { "updated", E_UPDATED },
-	{ "id", E_ID }, { "summary", E_SUMMARY }, { "content", E_CONTENT },
-	{ "published", E_PUBLISHED }, { "author", E_AUTHOR },
-	{ "category", E_CATEGORY }, { "enclosure", E_ENCLOSURE },
-	{ "comments", E_COMMENTS }, { "channel", E_CHANNEL },
-	{ "subtitle", E_SUBTITLE }, { "tagline", E_SUBTITLE },
-	{ "rights", E_RIGHTS }, { "copyright", E_RIGHTS },
-	{ "lastBuildDate", E_UPDATED }, { "modified", E_UPDATED },
-	{ "issued", E_PUBLISHED }, { "language", E_LANGUAGE },
-	{ "managingEditor", E_AUTHOR }, { "contributor", E_CONTRIBUTOR },
-	{ "image", E_IMAGE }, { "icon", E_ICON }, { "logo", E_LOGO },
-	{ "generator", E_GENERATOR }, { "source", E_SOURCE },
-	{ "ttl", E_TTL }, { "fullitem", E_CONTENT_ENCODED },
-	{ "body", E_BODY }, { "tags", E_TAGS }, { "name", E_NAME },
-	{ "email", E_EMAIL }, { "uri", E_URI }, { "url", E_URL },
-	{ "homepage", E_URI }, { "lastbuilddate", E_UPDATED },
-	{ "pubdate", E_PUBLISHED }, { "managingeditor", E_AUTHOR },
+    {"title", E_TITLE},
+    {"link", E_LINK},
+    {"description", E_DESCRIPTION},
+    {"item", E_ITEM},
+    {"entry", E_ITEM},
+    {"guid", E_GUID},
+    {"pubDate", E_PUBLISHED},
+    {"updated", E_UPDATED},
+    {"id", E_ID},
+    {"summary", E_SUMMARY},
+    {"content", E_CONTENT},
+    {"published", E_PUBLISHED},
+    {"author", E_AUTHOR},
+    {"category", E_CATEGORY},
+    {"enclosure", E_ENCLOSURE},
+    {"comments", E_COMMENTS},
+    {"channel", E_CHANNEL},
+    {"subtitle", E_SUBTITLE},
+    {"tagline", E_SUBTITLE},
+    {"rights", E_RIGHTS},
+    {"copyright", E_RIGHTS},
+    {"lastBuildDate", E_UPDATED},
+    {"modified", E_UPDATED},
+    {"issued", E_PUBLISHED},
+    {"language", E_LANGUAGE},
+    {"managingEditor", E_AUTHOR},
+    {"contributor", E_CONTRIBUTOR},
+    {"image", E_IMAGE},
+    {"icon", E_ICON},
+    {"logo", E_LOGO},
+    {"generator", E_GENERATOR},
+    {"source", E_SOURCE},
+    {"ttl", E_TTL},
+    {"fullitem", E_CONTENT_ENCODED},
+    {"body", E_BODY},
+    {"tags", E_TAGS},
+    {"name", E_NAME},
+    {"email", E_EMAIL},
+    {"uri", E_URI},
+    {"url", E_URL},
+    {"homepage", E_URI},
+    {"lastbuilddate", E_UPDATED},
+    {"pubdate", E_PUBLISHED},
+    {"managingeditor", E_AUTHOR},
 };
 
 /* An undeclared prefix leaves libxml2 with no namespace and the whole
@@ -120,10 +191,12 @@ prefix_class(const char **name)
 		const char *prefix;
 		enum ns_class cls;
 	} prefixes[] = {
-		{ "dc", NS_DC }, { "dcterms", NS_DCTERMS },
-		{ "content", NS_CONTENT }, { "media", NS_MEDIA }, { "sy", NS_SY },
-		{ "xhtml", NS_XHTML }, { "rdf", NS_RDF }, { "admin", NS_ADMIN },
-		{ "atom", NS_FEED }, { "atom10", NS_FEED }, { "atom03", NS_FEED },
+	    {"dc", NS_DC},	     {"dcterms", NS_DCTERMS},
+	    {"content", NS_CONTENT}, {"media", NS_MEDIA},
+	    {"sy", NS_SY},	     {"xhtml", NS_XHTML},
+	    {"rdf", NS_RDF},	     {"admin", NS_ADMIN},
+	    {"atom", NS_FEED},	     {"atom10", NS_FEED},
+	    {"atom03", NS_FEED},
 	};
 	const char *colon = strchr(*name, ':');
 
@@ -149,7 +222,8 @@ elem_of(struct feed_parser *p, const xmlNode *n)
 
 	switch (cls) {
 	case NS_FEED:
-		for (size_t i = 0; i < sizeof(feed_elems) / sizeof(feed_elems[0]); i++)
+		for (size_t i = 0;
+		     i < sizeof(feed_elems) / sizeof(feed_elems[0]); i++)
 			if (name[0] == feed_elems[i].name[0] &&
 			    strcmp(name, feed_elems[i].name) == 0)
 				return feed_elems[i].id;
@@ -179,7 +253,8 @@ elem_of(struct feed_parser *p, const xmlNode *n)
 			return E_PUBLISHED;
 		return E_NONE;
 	case NS_CONTENT:
-		return strcmp(name, "encoded") == 0 ? E_CONTENT_ENCODED : E_NONE;
+		return strcmp(name, "encoded") == 0 ? E_CONTENT_ENCODED
+						    : E_NONE;
 	case NS_XHTML:
 		return strcmp(name, "body") == 0 ? E_BODY : E_NONE;
 	case NS_SY:
@@ -203,8 +278,8 @@ elem_of(struct feed_parser *p, const xmlNode *n)
 			return E_MEDIA_CREDIT;
 		return E_NONE;
 	case NS_ADMIN:
-		return strcmp(name, "generatorAgent") == 0 ? E_GENERATOR_AGENT :
-		    E_NONE;
+		return strcmp(name, "generatorAgent") == 0 ? E_GENERATOR_AGENT
+							   : E_NONE;
 	case NS_RDF:
 	case NS_OTHER:
 		break;
@@ -219,7 +294,7 @@ attr(const xmlNode *el, const char *name)
 	for (const xmlAttr *at = el->properties; at; at = at->next) {
 		if (strcmp((const char *)at->name, name) == 0 &&
 		    (!at->ns || !at->ns->prefix ||
-		    strcmp((const char *)at->ns->prefix, "xml") != 0)) {
+		     strcmp((const char *)at->ns->prefix, "xml") != 0)) {
 			const xmlNode *v = at->children;
 			return v && v->content ? (const char *)v->content : "";
 		}
@@ -242,7 +317,7 @@ attr_dup(struct feed_parser *p, const xmlNode *el, const char *name)
 
 static void
 scope_enter(struct feed_parser *p, struct feed_scope *out,
-    const struct feed_scope *in, const xmlNode *el)
+	    const struct feed_scope *in, const xmlNode *el)
 {
 	*out = *in;
 	for (const xmlAttr *at = el->properties; at; at = at->next) {
@@ -250,13 +325,14 @@ scope_enter(struct feed_parser *p, struct feed_scope *out,
 
 		if (!at->ns || !at->ns->href ||
 		    strcmp((const char *)at->ns->href,
-		    "http://www.w3.org/XML/1998/namespace") != 0)
+			   "http://www.w3.org/XML/1998/namespace") != 0)
 			continue;
-		v = at->children && at->children->content ?
-		    (const char *)at->children->content : "";
+		v = at->children && at->children->content
+			? (const char *)at->children->content
+			: "";
 		if (strcmp((const char *)at->name, "base") == 0) {
-			const char *b = feed_resolve(p, in->base,
-			    arena_strdup(p->a, v));
+			const char *b =
+			    feed_resolve(p, in->base, arena_strdup(p->a, v));
 			/* an unsafe base (javascript:) is no base */
 			if (b && url_is_safe(b))
 				out->base = b;
@@ -278,7 +354,7 @@ scope_enter(struct feed_parser *p, struct feed_scope *out,
 
 static const char *
 resolved_text(struct feed_parser *p, const xmlNode *el,
-    const struct feed_scope *sc)
+	      const struct feed_scope *sc)
 {
 	const char *t = feed_node_text(p, el);
 
@@ -289,43 +365,64 @@ static bool
 is_web_url(const char *s)
 {
 	return s && (str_istarts_with(str_of(s), "http://") ||
-	    str_istarts_with(str_of(s), "https://"));
+		     str_istarts_with(str_of(s), "https://"));
 }
 
 static bool
 is_html_mime(const char *t)
 {
 	return t && (str_casecmp(t, "text/html") == 0 ||
-	    str_casecmp(t, "application/xhtml+xml") == 0);
+		     str_casecmp(t, "application/xhtml+xml") == 0);
+}
+
+/* The entry's media object for url: the one already there (an enclosure
+ * and a media:content often name the same photo), else a new one; NULL
+ * when the list is full. */
+static struct media *
+media_for(struct feed_parser *p, struct feed_entry *e, const char *url)
+{
+	struct media *m;
+
+	for (size_t i = 0; i < e->n_media; i++)
+		if (e->media[i].url && strcmp(e->media[i].url, url) == 0)
+			return &e->media[i];
+	if (e->n_media >= FEED_MAX_MEDIA)
+		return NULL;
+	m = feed_vec_push(p->a, &e->media, &e->n_media, sizeof(*m));
+	m->url = url;
+	return m;
 }
 
 static void
 add_enclosure(struct feed_parser *p, struct feed_entry *e, const char *href,
-    const char *length, const char *type)
+	      const char *length, const char *type)
 {
 	struct enclosure *enc;
 
 	if (!e || e->n_enclosures >= FEED_MAX_LIST)
 		return;
-	enc = feed_vec_push(p->a, &e->enclosures, &e->n_enclosures, sizeof(*enc));
+	enc =
+	    feed_vec_push(p->a, &e->enclosures, &e->n_enclosures, sizeof(*enc));
 	enc->href = href;
 	enc->length = length;
 	enc->type = type;
-	if (href && type && str_istarts_with(str_of(type), "image/") &&
-	    e->n_media < FEED_MAX_LIST) {
-		struct media *m = feed_vec_push(p->a, &e->media, &e->n_media,
-		    sizeof(*m));
-		m->url = href;
-		m->type = type;
-		m->medium = "image";
+	if (href && type && str_istarts_with(str_of(type), "image/")) {
+		struct media *m = media_for(p, e, href);
+
+		if (m) {
+			if (!m->type)
+				m->type = type;
+			if (!m->medium)
+				m->medium = "image";
+		}
 	}
 }
 
 /* An Atom link (href attribute) or an RSS link (text). */
 static void
 read_link(struct feed_parser *p, struct link **links, size_t *n_links,
-    const char **link, struct feed_entry *e, const xmlNode *el,
-    const struct feed_scope *sc)
+	  const char **link, struct feed_entry *e, const xmlNode *el,
+	  const struct feed_scope *sc)
 {
 	const char *href = attr(el, "href");
 	struct link *l;
@@ -336,11 +433,13 @@ read_link(struct feed_parser *p, struct link **links, size_t *n_links,
 		href = attr(el, "uri");
 	if (href) {
 		struct str t = str_trim(str_of(href));
-		href = feed_resolve(p, sc->base, arena_strndup(p->a, t.p, t.len));
+		href =
+		    feed_resolve(p, sc->base, arena_strndup(p->a, t.p, t.len));
 	} else {
 		href = resolved_text(p, el, sc);
 	}
-	if (*n_links >= FEED_MAX_LIST)
+	/* a link to nowhere is no link (Atom <link rel="enclosure"/>) */
+	if (!*href || *n_links >= FEED_MAX_LIST)
 		return;
 	l = feed_vec_push(p->a, links, n_links, sizeof(*l));
 	l->href = *href ? href : NULL;
@@ -349,22 +448,22 @@ read_link(struct feed_parser *p, struct link **links, size_t *n_links,
 		l->rel = "alternate";
 	l->type = attr_dup(p, el, "type");
 	if (!l->type)
-		l->type = strcmp(l->rel, "self") == 0 ? "application/atom+xml" :
-		    "text/html";
+		l->type = strcmp(l->rel, "self") == 0 ? "application/atom+xml"
+						      : "text/html";
 	l->title = attr_dup(p, el, "title");
 	l->hreflang = attr_dup(p, el, "hreflang");
 	l->length = attr_dup(p, el, "length");
 	/* the first alternate HTML link is the link */
 	if (strcmp(l->rel, "alternate") == 0 && is_html_mime(l->type) &&
-	    (!*link || !**link))
+	    *href && (!*link || !**link))
 		*link = href;
 	if (strcmp(l->rel, "enclosure") == 0 && e && l->href)
 		add_enclosure(p, e, l->href, l->length, l->type);
 }
 
 static void
-add_tag(struct feed_parser *p, struct tag **tags, size_t *n,
-    const char *term, const char *scheme, const char *label)
+add_tag(struct feed_parser *p, struct tag **tags, size_t *n, const char *term,
+	const char *scheme, const char *label)
 {
 	struct tag *t;
 
@@ -374,14 +473,15 @@ add_tag(struct feed_parser *p, struct tag **tags, size_t *n,
 		term = NULL;
 	for (size_t i = 0; i < *n; i++) {
 		const struct tag *o = &(*tags)[i];
-		if ((o->term == term || (o->term && term && !strcmp(o->term, term))) &&
-		    (o->scheme == scheme || (o->scheme && scheme &&
-		    !strcmp(o->scheme, scheme))) &&
-		    (o->label == label || (o->label && label &&
-		    !strcmp(o->label, label))))
+		if ((o->term == term ||
+		     (o->term && term && !strcmp(o->term, term))) &&
+		    (o->scheme == scheme ||
+		     (o->scheme && scheme && !strcmp(o->scheme, scheme))) &&
+		    (o->label == label ||
+		     (o->label && label && !strcmp(o->label, label))))
 			return;
 	}
-	if (*n >= FEED_MAX_LIST)
+	if (*n >= FEED_MAX_TAGS)
 		return;
 	t = feed_vec_push(p->a, tags, n, sizeof(*t));
 	t->term = term;
@@ -391,7 +491,7 @@ add_tag(struct feed_parser *p, struct tag **tags, size_t *n,
 
 static void
 read_category(struct feed_parser *p, struct tag **tags, size_t *n,
-    const xmlNode *el)
+	      const xmlNode *el)
 {
 	const char *term = attr_dup(p, el, "term");
 	const char *scheme = attr_dup(p, el, "scheme");
@@ -406,7 +506,7 @@ read_category(struct feed_parser *p, struct tag **tags, size_t *n,
 
 static void
 read_tags(struct feed_parser *p, struct tag **tags, size_t *n,
-    const xmlNode *el)
+	  const xmlNode *el)
 {
 	const char *s = feed_node_text(p, el), *comma;
 
@@ -414,10 +514,11 @@ read_tags(struct feed_parser *p, struct tag **tags, size_t *n,
 		struct str t;
 
 		comma = strchr(s, ',');
-		t = str_trim(str_make(s, comma ? (size_t)(comma - s) : strlen(s)));
+		t = str_trim(
+		    str_make(s, comma ? (size_t)(comma - s) : strlen(s)));
 		if (t.len)
-			add_tag(p, tags, n, arena_strndup(p->a, t.p, t.len), NULL,
-			    NULL);
+			add_tag(p, tags, n, arena_strndup(p->a, t.p, t.len),
+				NULL, NULL);
 		if (!comma)
 			break;
 		s = comma + 1;
@@ -427,7 +528,7 @@ read_tags(struct feed_parser *p, struct tag **tags, size_t *n,
 /* Atom person construct: name, email, uri children. */
 static void
 read_person(struct feed_parser *p, struct person *pr, const xmlNode *el,
-    const struct feed_scope *sc)
+	    const struct feed_scope *sc)
 {
 	for (const xmlNode *c = el->children; c; c = c->next) {
 		struct feed_scope cs;
@@ -475,9 +576,9 @@ person_display(struct feed_parser *p, const struct person *pr)
 
 /* author, managingEditor, dc:creator: Atom person or RSS text. */
 static void
-read_author(struct feed_parser *p, const char **author,
-    struct person **detail, struct person **list, size_t *n,
-    const xmlNode *el, const struct feed_scope *sc)
+read_author(struct feed_parser *p, const char **author, struct person **detail,
+	    struct person **list, size_t *n, const xmlNode *el,
+	    const struct feed_scope *sc)
 {
 	struct person *pr;
 	const char *display;
@@ -504,7 +605,7 @@ read_author(struct feed_parser *p, const char **author,
 
 static void
 read_contributor(struct feed_parser *p, struct person **list, size_t *n,
-    const xmlNode *el, const struct feed_scope *sc, bool is_dc)
+		 const xmlNode *el, const struct feed_scope *sc, bool is_dc)
 {
 	struct person *pr;
 
@@ -519,7 +620,7 @@ read_contributor(struct feed_parser *p, struct person **list, size_t *n,
 
 static void
 read_generator(struct feed_parser *p, struct feed_head *h, const xmlNode *el,
-    const struct feed_scope *sc)
+	       const struct feed_scope *sc)
 {
 	struct generator *g = arena_zalloc(p->a, sizeof(*g));
 	const char *href = attr_dup(p, el, "uri");
@@ -537,7 +638,7 @@ read_generator(struct feed_parser *p, struct feed_head *h, const xmlNode *el,
 
 static void
 read_image(struct feed_parser *p, struct feed_head *h, const xmlNode *el,
-    const struct feed_scope *sc)
+	   const struct feed_scope *sc)
 {
 	struct image *im = arena_zalloc(p->a, sizeof(*im));
 
@@ -600,9 +701,11 @@ struct media_extra {
 };
 
 static void
-read_media_extra(struct feed_parser *p, struct media_extra *x,
-    enum elem id, const xmlNode *el)
+read_media_extra(struct feed_parser *p, struct media_extra *x, enum elem id,
+		 const xmlNode *el, const struct feed_scope *sc)
 {
+	const char *u;
+
 	switch (id) {
 	case E_MEDIA_TITLE:
 		x->title = feed_node_text(p, el);
@@ -615,8 +718,8 @@ read_media_extra(struct feed_parser *p, struct media_extra *x,
 			x->credit = feed_node_text(p, el);
 		break;
 	case E_MEDIA_THUMBNAIL:
-		if (!x->thumbnail)
-			x->thumbnail = attr_dup(p, el, "url");
+		if (!x->thumbnail && (u = attr_dup(p, el, "url")) && *u)
+			x->thumbnail = feed_resolve(p, sc->base, u);
 		break;
 	default:
 		break;
@@ -638,37 +741,40 @@ media_fill(struct media *m, const struct media_extra *x)
 
 static void
 read_media_content(struct feed_parser *p, struct feed_entry *e,
-    const xmlNode *el, const struct feed_scope *sc)
+		   const xmlNode *el, const struct feed_scope *sc)
 {
 	struct media *m;
-	struct media_extra x = { 0 };
-	const char *url = attr_dup(p, el, "url");
+	struct media_extra x = {0};
+	const char *url = attr_dup(p, el, "url"), *t;
 	long long v;
 
-	if (!url || !*url || e->n_media >= FEED_MAX_LIST)
+	if (!url || !*url ||
+	    !(m = media_for(p, e, feed_resolve(p, sc->base, url))))
 		return;
-	m = feed_vec_push(p->a, &e->media, &e->n_media, sizeof(*m));
-	m->url = feed_resolve(p, sc->base, url);
-	m->type = attr_dup(p, el, "type");
-	m->medium = attr_dup(p, el, "medium");
-	if (!m->medium && m->type && str_istarts_with(str_of(m->type), "image/"))
+	if ((t = attr_dup(p, el, "type")))
+		m->type = t;
+	if ((t = attr_dup(p, el, "medium")))
+		m->medium = t;
+	if (!m->medium && m->type &&
+	    str_istarts_with(str_of(m->type), "image/"))
 		m->medium = "image";
-	if (attr(el, "width") && parse_int(attr(el, "width"), 0, 100000, &v) == 0)
+	if (attr(el, "width") &&
+	    parse_int(attr(el, "width"), 0, 100000, &v) == 0)
 		m->width = (int)v;
-	if (attr(el, "height") && parse_int(attr(el, "height"), 0, 100000,
-	    &v) == 0)
+	if (attr(el, "height") &&
+	    parse_int(attr(el, "height"), 0, 100000, &v) == 0)
 		m->height = (int)v;
 	for (const xmlNode *c = el->children; c; c = c->next)
 		if (c->type == XML_ELEMENT_NODE)
-			read_media_extra(p, &x, elem_of(p, c), c);
+			read_media_extra(p, &x, elem_of(p, c), c, sc);
 	media_fill(m, &x);
 }
 
 static void
-read_media_group(struct feed_parser *p, struct feed_entry *e,
-    const xmlNode *el, const struct feed_scope *sc)
+read_media_group(struct feed_parser *p, struct feed_entry *e, const xmlNode *el,
+		 const struct feed_scope *sc)
 {
-	struct media_extra x = { 0 };
+	struct media_extra x = {0};
 	size_t first = e->n_media;
 
 	for (const xmlNode *c = el->children; c; c = c->next) {
@@ -680,7 +786,7 @@ read_media_group(struct feed_parser *p, struct feed_entry *e,
 		if (id == E_MEDIA_CONTENT)
 			read_media_content(p, e, c, sc);
 		else
-			read_media_extra(p, &x, id, c);
+			read_media_extra(p, &x, id, c, sc);
 	}
 	for (size_t i = first; i < e->n_media; i++)
 		media_fill(&e->media[i], &x);
@@ -689,12 +795,13 @@ read_media_group(struct feed_parser *p, struct feed_entry *e,
 /* --- feed and entries --- */
 
 static void walk_head(struct feed_parser *p, struct feed_head *h,
-    const xmlNode *el, const struct feed_scope *sc, bool is_source, int depth);
+		      const xmlNode *el, const struct feed_scope *sc,
+		      bool is_source, int depth);
 
 static void
-text_or_content(struct feed_parser *p, struct feed_entry *e,
-    const xmlNode *el, const struct feed_scope *sc, const char *deftype,
-    bool is_summary)
+text_or_content(struct feed_parser *p, struct feed_entry *e, const xmlNode *el,
+		const struct feed_scope *sc, const char *deftype,
+		bool is_summary)
 {
 	struct text *t;
 
@@ -714,8 +821,8 @@ text_or_content(struct feed_parser *p, struct feed_entry *e,
 }
 
 static void
-read_rss_source(struct feed_parser *p, struct feed_entry *e,
-    const xmlNode *el, const struct feed_scope *sc)
+read_rss_source(struct feed_parser *p, struct feed_entry *e, const xmlNode *el,
+		const struct feed_scope *sc)
 {
 	struct feed_head *s = arena_zalloc(p->a, sizeof(*s));
 	const char *url = attr_dup(p, el, "url");
@@ -732,9 +839,9 @@ read_rss_source(struct feed_parser *p, struct feed_entry *e,
 
 static void
 walk_entry(struct feed_parser *p, struct feed_entry *e, const xmlNode *el,
-    const struct feed_scope *esc)
+	   const struct feed_scope *esc)
 {
-	struct media_extra x = { 0 };
+	struct media_extra x = {0};
 	const char *about = NULL;
 	bool link_from_guid = false;
 
@@ -756,9 +863,11 @@ walk_entry(struct feed_parser *p, struct feed_entry *e, const xmlNode *el,
 		scope_enter(p, &sc, esc, c);
 		switch (id) {
 		case E_TITLE:
-			/* the first non-empty title wins (title, then dc:title) */
+			/* the first non-empty title wins (title, then dc:title)
+			 */
 			if (!e->title.value || !*e->title.value)
-				feed_text_read(p, &e->title, c, &sc, "text/plain");
+				feed_text_read(p, &e->title, c, &sc,
+					       "text/plain");
 			break;
 		case E_DESCRIPTION:
 			text_or_content(p, e, c, &sc, "text/html", true);
@@ -776,7 +885,7 @@ walk_entry(struct feed_parser *p, struct feed_entry *e, const xmlNode *el,
 			break;
 		case E_BODY:
 			text_or_content(p, e, c, &sc, "application/xhtml+xml",
-			    false);
+					false);
 			break;
 		case E_RIGHTS:
 			feed_text_read(p, &e->rights, c, &sc, "text/plain");
@@ -787,7 +896,8 @@ walk_entry(struct feed_parser *p, struct feed_entry *e, const xmlNode *el,
 			/* a <link> after a permalink guid still is the link */
 			if (link_from_guid)
 				e->link = NULL;
-			read_link(p, &e->links, &e->n_links, &e->link, e, c, &sc);
+			read_link(p, &e->links, &e->n_links, &e->link, e, c,
+				  &sc);
 			if (e->link)
 				link_from_guid = false;
 			else
@@ -801,8 +911,8 @@ walk_entry(struct feed_parser *p, struct feed_entry *e, const xmlNode *el,
 			const char *pl = attr(c, "isPermaLink");
 			bool is_link = !pl || strcmp(pl, "true") == 0;
 
-			e->id = is_link ? resolved_text(p, c, &sc) :
-			    feed_node_text(p, c);
+			e->id = is_link ? resolved_text(p, c, &sc)
+					: feed_node_text(p, c);
 			if (is_link && *e->id && (!e->link || link_from_guid)) {
 				e->link = e->id;
 				link_from_guid = true;
@@ -820,13 +930,14 @@ walk_entry(struct feed_parser *p, struct feed_entry *e, const xmlNode *el,
 			break;
 		case E_AUTHOR:
 		case E_DC_CREATOR:
-			read_author(p, &e->author, &e->author_detail, &e->authors,
-			    &e->n_authors, c, &sc);
+			read_author(p, &e->author, &e->author_detail,
+				    &e->authors, &e->n_authors, c, &sc);
 			break;
 		case E_CONTRIBUTOR:
 		case E_DC_CONTRIBUTOR:
-			read_contributor(p, &e->contributors, &e->n_contributors, c,
-			    &sc, id == E_DC_CONTRIBUTOR);
+			read_contributor(p, &e->contributors,
+					 &e->n_contributors, c, &sc,
+					 id == E_DC_CONTRIBUTOR);
 			break;
 		case E_CATEGORY:
 			read_category(p, &e->tags, &e->n_tags, c);
@@ -844,7 +955,7 @@ walk_entry(struct feed_parser *p, struct feed_entry *e, const xmlNode *el,
 				href = feed_resolve(p, sc.base, href);
 			if (e->n_links < FEED_MAX_LIST) {
 				l = feed_vec_push(p->a, &e->links, &e->n_links,
-				    sizeof(*l));
+						  sizeof(*l));
 				l->rel = "enclosure";
 				l->href = href;
 				l->length = attr_dup(p, c, "length");
@@ -855,7 +966,8 @@ walk_entry(struct feed_parser *p, struct feed_entry *e, const xmlNode *el,
 		}
 		case E_SOURCE:
 			if (has_element_child(c)) {
-				e->source = arena_zalloc(p->a, sizeof(*e->source));
+				e->source =
+				    arena_zalloc(p->a, sizeof(*e->source));
 				walk_head(p, e->source, c, &sc, true, 1);
 			} else {
 				read_rss_source(p, e, c, &sc);
@@ -874,7 +986,7 @@ walk_entry(struct feed_parser *p, struct feed_entry *e, const xmlNode *el,
 		case E_MEDIA_TITLE:
 		case E_MEDIA_DESCRIPTION:
 		case E_MEDIA_CREDIT:
-			read_media_extra(p, &x, id, c);
+			read_media_extra(p, &x, id, c, &sc);
 			break;
 		default:
 			break;
@@ -885,9 +997,8 @@ walk_entry(struct feed_parser *p, struct feed_entry *e, const xmlNode *el,
 	for (size_t i = 0; i < e->n_media; i++)
 		media_fill(&e->media[i], &x);
 	if (!e->n_media && x.thumbnail && *x.thumbnail) {
-		struct media *m = feed_vec_push(p->a, &e->media, &e->n_media,
-		    sizeof(*m));
-		m->url = feed_resolve(p, esc->base, x.thumbnail);
+		struct media *m = media_for(p, e, x.thumbnail);
+
 		m->medium = "image";
 		media_fill(m, &x);
 	}
@@ -904,8 +1015,7 @@ walk_entry(struct feed_parser *p, struct feed_entry *e, const xmlNode *el,
 }
 
 static void
-add_entry(struct feed_parser *p, const xmlNode *el,
-    const struct feed_scope *sc)
+add_entry(struct feed_parser *p, const xmlNode *el, const struct feed_scope *sc)
 {
 	struct feed *f = p->f;
 	struct feed_entry *e;
@@ -922,7 +1032,7 @@ add_entry(struct feed_parser *p, const xmlNode *el,
  * makes of an unclosed <itunes:category> before the items. */
 static void
 find_items(struct feed_parser *p, const xmlNode *el,
-    const struct feed_scope *psc, int depth)
+	   const struct feed_scope *psc, int depth)
 {
 	for (const xmlNode *c = el->children; c; c = c->next) {
 		struct feed_scope sc;
@@ -939,7 +1049,7 @@ find_items(struct feed_parser *p, const xmlNode *el,
 
 static void
 walk_head(struct feed_parser *p, struct feed_head *h, const xmlNode *el,
-    const struct feed_scope *hsc, bool is_source, int depth)
+	  const struct feed_scope *hsc, bool is_source, int depth)
 {
 	int period = 0, freq = 0;
 
@@ -960,7 +1070,8 @@ walk_head(struct feed_parser *p, struct feed_head *h, const xmlNode *el,
 		switch (id) {
 		case E_TITLE:
 			if (!h->title.value || !*h->title.value)
-				feed_text_read(p, &h->title, c, &sc, "text/plain");
+				feed_text_read(p, &h->title, c, &sc,
+					       "text/plain");
 			break;
 		case E_SUBTITLE:
 			feed_text_read(p, &h->subtitle, c, &sc, "text/plain");
@@ -972,7 +1083,8 @@ walk_head(struct feed_parser *p, struct feed_head *h, const xmlNode *el,
 			feed_text_read(p, &h->rights, c, &sc, "text/plain");
 			break;
 		case E_LINK:
-			read_link(p, &h->links, &h->n_links, &h->link, NULL, c, &sc);
+			read_link(p, &h->links, &h->n_links, &h->link, NULL, c,
+				  &sc);
 			break;
 		case E_ID:
 			h->id = resolved_text(p, c, &sc);
@@ -988,13 +1100,14 @@ walk_head(struct feed_parser *p, struct feed_head *h, const xmlNode *el,
 			break;
 		case E_AUTHOR:
 		case E_DC_CREATOR:
-			read_author(p, &h->author, &h->author_detail, &h->authors,
-			    &h->n_authors, c, &sc);
+			read_author(p, &h->author, &h->author_detail,
+				    &h->authors, &h->n_authors, c, &sc);
 			break;
 		case E_CONTRIBUTOR:
 		case E_DC_CONTRIBUTOR:
-			read_contributor(p, &h->contributors, &h->n_contributors, c,
-			    &sc, id == E_DC_CONTRIBUTOR);
+			read_contributor(p, &h->contributors,
+					 &h->n_contributors, c, &sc,
+					 id == E_DC_CONTRIBUTOR);
 			break;
 		case E_IMAGE:
 			read_image(p, h, c, &sc);
@@ -1012,15 +1125,18 @@ walk_head(struct feed_parser *p, struct feed_head *h, const xmlNode *el,
 			/* <admin:generatorAgent rdf:resource="URL"/> */
 			const char *res = NULL;
 
-			for (const xmlAttr *at = c->properties; at; at = at->next)
-				if (strcmp((const char *)at->name, "resource") == 0 &&
+			for (const xmlAttr *at = c->properties; at;
+			     at = at->next)
+				if (strcmp((const char *)at->name,
+					   "resource") == 0 &&
 				    at->children && at->children->content)
-					res = (const char *)at->children->content;
+					res =
+					    (const char *)at->children->content;
 			if (res) {
-				h->generator_detail = arena_zalloc(p->a,
-				    sizeof(*h->generator_detail));
-				h->generator_detail->href = feed_resolve(p, sc.base,
-				    arena_strdup(p->a, res));
+				h->generator_detail = arena_zalloc(
+				    p->a, sizeof(*h->generator_detail));
+				h->generator_detail->href = feed_resolve(
+				    p, sc.base, arena_strdup(p->a, res));
 				h->generator = h->generator_detail->href;
 			}
 			break;
@@ -1070,9 +1186,11 @@ rss_version(const xmlNode *root, const xmlDoc *doc)
 	if (strcmp(v, "0.91") == 0) {
 		/* Netscape's 0.91 names its DTD in the DOCTYPE */
 		const xmlDtd *dtd = doc->intSubset;
-		if (dtd && ((dtd->SystemID && strstr((const char *)dtd->SystemID,
-		    "netscape")) || (dtd->ExternalID &&
-		    strstr((const char *)dtd->ExternalID, "Netscape"))))
+		if (dtd &&
+		    ((dtd->SystemID &&
+		      strstr((const char *)dtd->SystemID, "netscape")) ||
+		     (dtd->ExternalID &&
+		      strstr((const char *)dtd->ExternalID, "Netscape"))))
 			return "rss091n";
 		return "rss091u";
 	}
@@ -1093,7 +1211,8 @@ atom_version(const xmlNode *root)
 	const char *v;
 
 	if (root->ns && root->ns->href &&
-	    strcmp((const char *)root->ns->href, "http://www.w3.org/2005/Atom") == 0)
+	    strcmp((const char *)root->ns->href,
+		   "http://www.w3.org/2005/Atom") == 0)
 		return "atom10";
 	v = attr(root, "version");
 	if (v && strcmp(v, "0.3") == 0)
@@ -1122,10 +1241,11 @@ rdf_version(const xmlNode *root)
 	}
 	for (const xmlNs *ns = root->nsDef; ns; ns = ns->next) {
 		if (ns->href && strcmp((const char *)ns->href,
-		    "http://purl.org/rss/1.0/") == 0)
+				       "http://purl.org/rss/1.0/") == 0)
 			return "rss10";
-		if (ns->href && strcmp((const char *)ns->href,
-		    "http://my.netscape.com/rdf/simple/0.9/") == 0)
+		if (ns->href &&
+		    strcmp((const char *)ns->href,
+			   "http://my.netscape.com/rdf/simple/0.9/") == 0)
 			return "rss090";
 	}
 	return "rss";
@@ -1156,11 +1276,11 @@ find_feed(const xmlNode *n, int depth)
 
 void
 feed_xml_walk(struct feed_parser *p, xmlDoc *doc, const char *base,
-    const char *lang)
+	      const char *lang)
 {
 	struct feed *f = p->f;
 	const xmlNode *root = xmlDocGetRootElement(doc), *top;
-	struct feed_scope sc0 = { base, lang }, sc;
+	struct feed_scope sc0 = {base, lang}, sc;
 	const char *name;
 
 	top = find_feed(root, 0);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/arena.h"
 #include "parse/parse.h"
@@ -22,25 +23,29 @@ check_decl(const char *s, size_t len)
 {
 	const char *e, *end;
 
-	if (len < 5 || memcmp(s, "<?xml", 5) != 0)
+	/* libxml2 reads a declaration only as "<?xml" and a blank */
+	if (len < 6 || memcmp(s, "<?xml", 5) != 0 ||
+	    (s[5] != ' ' && s[5] != '\t' && s[5] != '\r' && s[5] != '\n'))
 		return;
 	end = memchr(s, '>', len < 512 ? len : 512);
 	e = strstr(s, "encoding");
 	if (!end || !e || e > end)
 		return;
-	/* encoding = "value": the value must be utf-8 */
+	/* encoding = "value" (XML's Eq: blanks, '=', blanks): the value must
+	 * be utf-8 */
 	e += 8;
-	while (*e == ' ' || *e == '\t' || *e == '\r' || *e == '\n' || *e == '=')
+	while (*e == ' ' || *e == '\t' || *e == '\r' || *e == '\n')
 		e++;
-	if (*e == '"' || *e == '\'') {
-		if (strncmp(e + 1, "utf-8", 5) != 0 &&
-		    strncmp(e + 1, "UTF-8", 5) != 0 &&
-		    strncmp(e + 1, "utf8", 4) != 0 &&
-		    strncmp(e + 1, "UTF8", 4) != 0 &&
-		    strncasecmp(e + 1, "utf-8", 5) != 0 &&
-		    strncasecmp(e + 1, "utf8", 4) != 0)
-			abort();
-	}
+	if (*e++ != '=')
+		return;
+	while (*e == ' ' || *e == '\t' || *e == '\r' || *e == '\n')
+		e++;
+	/* only a quoted value closed inside the declaration is a value */
+	if ((*e != '"' && *e != '\'') || !memchr(e + 1, *e, (size_t)(end - e)))
+		return;
+	if (strncasecmp(e + 1, "utf-8", 5) != 0 &&
+	    strncasecmp(e + 1, "utf8", 4) != 0)
+		abort();
 }
 
 int

@@ -19,11 +19,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const types[] = { NULL, "application/rss+xml",
-		"text/xml; charset=iso-8859-1", "application/atom+xml; charset=utf-16",
-		"text/html; charset=\"windows-1256\"", "application/xml; charset=bogus" };
+	static const char *const types[] = {
+	    NULL,
+	    "application/rss+xml",
+	    "text/xml; charset=iso-8859-1",
+	    "application/atom+xml; charset=utf-16",
+	    "text/html; charset=\"windows-1256\"",
+	    "application/xml; charset=bogus"};
 	struct arena a = ARENA_INIT;
-	struct parse_opts opts = { 0 };
+	struct parse_opts opts = {0};
 	struct buf out = BUF_INIT(BUF_NOCAP);
 	struct feed *f = NULL;
 	unsigned sel;
@@ -39,7 +43,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		opts.content_location = "../b/";
 	if (sel & 4)
 		opts.content_language = "en_US";
-	opts.content_type = types[(sel >> 3) % (sizeof(types) / sizeof(types[0]))];
+	opts.content_type =
+	    types[(sel >> 3) % (sizeof(types) / sizeof(types[0]))];
 	opts.no_sanitize = (sel & 0x80) != 0;
 	opts.max_entries = 200;
 

@@ -94,4 +94,11 @@ const char *parse_utf8_undouble(struct arena *a, const char *s, size_t len,
 
 /* ---- end encodings ----------------------------------------------------- */
 
+/* ---- feed parser (feed.c, feed_xml.c, feed_text.c, ...) --------------- */
+
+/* The feed parser's internals are declared in feed_int.h, not here: they
+ * use libxml2's tree types, which the other areas need not include. */
+
+/* ---- end feed parser --------------------------------------------------- */
+
 #endif

@@ -75,6 +75,13 @@ struct web {
 	bool stopping;
 	FILE *access;
 	pthread_mutex_t log_mu;
+	/* the render pool */
+	pthread_mutex_t q_mu;
+	pthread_cond_t q_cv;
+	struct job *q_head, *q_tail;
+	bool q_stop;
+	pthread_t *workers;
+	size_t n_workers;
 };
 
 /* ---- headers: the one door, which refuses CR and LF ---- */
@@ -460,95 +467,73 @@ cache_key(struct MHD_Connection *c, const char *path, int flags)
 	return xstrdup(path);
 }
 
-static enum MHD_Result
-handle(void *cls, struct MHD_Connection *c, const char *url,
-    const char *method, const char *version, const char *upload_data,
-    size_t *upload_data_size, void **con_cls)
-{
-	struct web *w = cls;
-	struct web_req *r = NULL;
+/*
+ * A request that needs rendering (a cache miss, a search) becomes a job for
+ * the render pool: the connection is suspended, a worker renders (and
+ * fills the cache), resumes it, and MHD calls the handler again, which
+ * sends the answer. So a slow render never holds an MHD thread, and cache
+ * hits on every connection go on while a search runs.
+ */
+struct job {
+	struct job *next;
+	struct MHD_Connection *c;
+	struct web_req r;
 	const struct route *rt;
 	char path[MAX_PATH + 1];
-	size_t plen;
-	char *key = NULL;
-	int enc, status = 0;
-	size_t bytes = 0;
-	double t0 = now_ms();
-	enum MHD_Result ret = MHD_NO;
-	bool is_head = strcmp(method, "HEAD") == 0;
+	char method[8];
+	char *key;                   /* cache key; NULL for uncached routes */
+	int enc;
+	bool is_head;
+	double t0;
+	bool is_done;
+	bool is_cached;              /* the answer is in the cache under key */
+	struct MHD_Response *resp;   /* else: a one-off response */
+	int status;
+};
 
-	(void)version;
-	(void)upload_data;
-	/* Answering on the first call (headers only) would make MHD close
-	 * the connection, as it could not skip the body; so the first call
-	 * only refuses what must be refused, and the answer comes on the
-	 * second, when the request is complete and keep-alive still holds. */
-	if (*con_cls == NULL) {
-		*con_cls = w;
-		if (strcmp(method, "GET") != 0 && !is_head) {
-			access_log(w, method, url, 405, now_ms() - t0);
-			return simple(c, 405, "method not allowed\n", "GET, HEAD");
-		}
-		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-		    "Content-Length");
+static char first_call;          /* *con_cls between the two calls */
 
-		if ((cl && strcmp(cl, "0") != 0) || MHD_lookup_connection_value(
-		    c, MHD_HEADER_KIND, "Transfer-Encoding")) {
-			access_log(w, method, url, 413, now_ms() - t0);
-			return simple(c, 413, "request body not allowed\n", NULL);
-		}
-		return MHD_YES;
-	}
-	if (*upload_data_size) {
-		*upload_data_size = 0;   /* cannot happen: bodies are refused */
-		return MHD_YES;
-	}
-	if (strcmp(method, "GET") != 0 && !is_head) {
-		access_log(w, method, url, 405, now_ms() - t0);
-		return simple(c, 405, "method not allowed\n", "GET, HEAD");
-	}
-	plen = strlen(url);
-	if (plen > MAX_PATH || url[0] != '/') {
-		access_log(w, method, "-", 414, now_ms() - t0);
-		return simple(c, 414, "uri too long\n", NULL);
-	}
-	memcpy(path, url, plen + 1);
-	while (plen > 1 && path[plen - 1] == '/')
-		path[--plen] = '\0';
+static void
+job_free(struct job *j)
+{
+	if (!j)
+		return;
+	if (j->resp)
+		MHD_destroy_response(j->resp);
+	free(j->key);
+	page_release(&j->r.pg);
+	arena_release(&j->r.a);
+	free(j);
+}
 
-	r = xcalloc(1, sizeof(*r));
-	arena_init(&r->a);
-	page_init(&r->pg, &r->a, WEB_MAX_PAGE);
-	r->site = w->s;
-	r->conn = c;
-	r->path = path;
-	rt = site_match(r, "GET", path);
-	enc = accepted(c);
+/* Renders j: into the cache for cached routes, else a one-off response. */
+static void
+job_run(struct web *w, struct job *j)
+{
+	struct web_req *r = &j->r;
 
-	if (rt && (rt->flags & (ROUTE_CACHE | ROUTE_STATIC))) {
+	if (j->key) {
 		struct centry *e;
-		time_t now = time(NULL);
 		char old_etag[24] = "", old_lm[40] = "";
 		uint64_t gen = atomic_load(&w->gen);
+		bool is_fresh;
 
-		key = cache_key(c, path, rt->flags);
+		/* another worker may have rendered it while this one waited */
 		pthread_rwlock_rdlock(&w->mu);
-		e = *cache_slot(w, key);
-		if (e && fresh(w, e, now)) {
-			ret = (enum MHD_Result)queue_entry(c, e, enc, &status,
-			    &bytes);
-			pthread_rwlock_unlock(&w->mu);
-			goto done;
-		}
-		if (e) {
+		e = *cache_slot(w, j->key);
+		is_fresh = e && fresh(w, e, time(NULL));
+		if (e && !is_fresh) {
 			memcpy(old_etag, e->etag, sizeof(old_etag));
 			memcpy(old_lm, e->last_modified, sizeof(old_lm));
 		}
 		pthread_rwlock_unlock(&w->mu);
-
-		site_handle(r, rt);
+		if (is_fresh) {
+			j->is_cached = true;
+			return;
+		}
+		site_handle(r, j->rt);
 		if (r->status == 200) {
-			struct centry *ne = centry_new(w, key, r, gen,
+			struct centry *ne = centry_new(w, j->key, r, gen,
 			    old_etag[0] ? old_etag : NULL, old_lm);
 			struct centry **pp;
 
@@ -556,7 +541,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 			if (w->n_entries >= CACHE_MAX_ENTRIES ||
 			    w->n_bytes + ne->bytes > CACHE_MAX_BYTES)
 				cache_clear(w);
-			pp = cache_slot(w, key);
+			pp = cache_slot(w, j->key);
 			if (*pp) {
 				struct centry *old = *pp;
 
@@ -568,52 +553,218 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 			*pp = ne;
 			w->n_entries++;
 			w->n_bytes += ne->bytes;
-			ret = (enum MHD_Result)queue_entry(c, ne, enc, &status,
-			    &bytes);
 			pthread_rwlock_unlock(&w->mu);
-			goto done;
+			j->is_cached = true;
+			return;
 		}
 	} else {
-		site_handle(r, rt);
+		site_handle(r, j->rt);
 	}
-
-	/* not cached: build a one-off response */
 	{
 		char ccb[64];
 		const char *cc = cache_control(r, ccb, sizeof(ccb));
-		struct MHD_Response *resp;
 		char *z = NULL;
 		size_t zlen = 0;
 
-		status = r->status ? r->status : 200;
-		if ((enc & 1) && r->pg.b.len >= MIN_COMPRESS && !is_head)
+		j->status = r->status ? r->status : 200;
+		if ((j->enc & 1) && r->pg.b.len >= MIN_COMPRESS && !j->is_head)
 			z = gzip_of(r->pg.b.ptr, r->pg.b.len, 5, &zlen);
 		if (z)
-			resp = make_response(z, zlen, true, r->ctype, cc, NULL,
+			j->resp = make_response(z, zlen, true, r->ctype, cc, NULL,
 			    NULL, "gzip");
 		else
-			resp = make_response(r->pg.b.ptr, r->pg.b.len, false,
+			j->resp = make_response(r->pg.b.ptr, r->pg.b.len, false,
 			    r->ctype ? r->ctype : "text/plain; charset=utf-8",
 			    cc, NULL, NULL, NULL);
-		if (!resp) {
+		if (!j->resp)
 			free(z);
-			goto done;
-		}
-		if (r->location)
-			(void)web_header_set(resp, "Location", r->location);
-		ret = MHD_queue_response(c, (unsigned)status, resp);
-		bytes = z ? zlen : r->pg.b.len;
-		MHD_destroy_response(resp);
+		else if (r->location)
+			(void)web_header_set(j->resp, "Location", r->location);
 	}
-done:
-	if (!rt || !(rt->flags & ROUTE_NOLOG))
-		access_log(w, method, path, status, now_ms() - t0);
-	(void)bytes;
-	free(key);
-	page_release(&r->pg);
-	arena_release(&r->a);
-	free(r);
+}
+
+/* Sends what job_run prepared. Called from the handler. */
+static enum MHD_Result
+job_answer(struct web *w, struct job *j)
+{
+	enum MHD_Result ret = MHD_NO;
+	size_t bytes = 0;
+	int status = 0;
+
+	if (j->is_cached) {
+		struct centry *e;
+
+		pthread_rwlock_rdlock(&w->mu);
+		e = *cache_slot(w, j->key);
+		/* any entry will do, even one replaced since: it is newer */
+		if (e)
+			ret = (enum MHD_Result)queue_entry(j->c, e, j->enc,
+			    &status, &bytes);
+		pthread_rwlock_unlock(&w->mu);
+		if (!e) {
+			/* the cache was cleared meanwhile: render here */
+			j->is_cached = false;
+			free(j->key);
+			j->key = NULL;
+			page_release(&j->r.pg);
+			page_init(&j->r.pg, &j->r.a, WEB_MAX_PAGE);
+			job_run(w, j);
+		}
+	}
+	if (!j->is_cached && j->resp) {
+		status = j->status;
+		ret = MHD_queue_response(j->c, (unsigned)status, j->resp);
+	}
+	if (!(j->r.flags & ROUTE_NOLOG))
+		access_log(w, j->method, j->path, status, now_ms() - j->t0);
 	return ret;
+}
+
+static void *
+worker(void *arg)
+{
+	struct web *w = arg;
+
+	pthread_mutex_lock(&w->q_mu);
+	for (;;) {
+		struct job *j;
+
+		while (!w->q_head && !w->q_stop)
+			pthread_cond_wait(&w->q_cv, &w->q_mu);
+		if (!w->q_head)
+			break;          /* stopping and nothing left */
+		j = w->q_head;
+		w->q_head = j->next;
+		if (!w->q_head)
+			w->q_tail = NULL;
+		pthread_mutex_unlock(&w->q_mu);
+		job_run(w, j);
+		j->is_done = true;
+		MHD_resume_connection(j->c);
+		pthread_mutex_lock(&w->q_mu);
+	}
+	pthread_mutex_unlock(&w->q_mu);
+	return NULL;
+}
+
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct web *w = cls;
+	struct job *j;
+	const struct route *rt;
+	struct web_req probe;
+	char path[MAX_PATH + 1];
+	size_t plen;
+	char *key;
+	int enc, status = 0;
+	size_t bytes = 0;
+	double t0 = now_ms();
+	enum MHD_Result ret;
+	bool is_head = strcmp(method, "HEAD") == 0;
+
+	(void)version;
+	(void)upload_data;
+	/* Answering on the first call (headers only) would make MHD close
+	 * the connection, as it could not skip the body; so the first call
+	 * only refuses what must be refused, and the answer comes on the
+	 * second, when the request is complete and keep-alive still holds. */
+	if (*con_cls == NULL) {
+		const char *cl;
+
+		*con_cls = &first_call;
+		if (strcmp(method, "GET") != 0 && !is_head) {
+			access_log(w, method, url, 405, now_ms() - t0);
+			return simple(c, 405, "method not allowed\n", "GET, HEAD");
+		}
+		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    "Content-Length");
+		if ((cl && strcmp(cl, "0") != 0) || MHD_lookup_connection_value(
+		    c, MHD_HEADER_KIND, "Transfer-Encoding")) {
+			access_log(w, method, url, 413, now_ms() - t0);
+			return simple(c, 413, "request body not allowed\n", NULL);
+		}
+		return MHD_YES;
+	}
+	if (*con_cls != &first_call) {
+		/* resumed: the render pool has done this request */
+		j = *con_cls;
+		return j->is_done ? job_answer(w, j) : MHD_YES;
+	}
+	if (*upload_data_size) {
+		*upload_data_size = 0;   /* cannot happen: bodies are refused */
+		return MHD_YES;
+	}
+	plen = strlen(url);
+	if (plen > MAX_PATH || url[0] != '/') {
+		access_log(w, method, "-", 414, now_ms() - t0);
+		return simple(c, 414, "uri too long\n", NULL);
+	}
+	memcpy(path, url, plen + 1);
+	while (plen > 1 && path[plen - 1] == '/')
+		path[--plen] = '\0';
+
+	/* the fast path: a fresh cached page, no allocation but the key */
+	memset(&probe, 0, sizeof(probe));
+	arena_init(&probe.a);
+	rt = site_match(&probe, "GET", path);
+	arena_release(&probe.a);
+	enc = accepted(c);
+	key = rt && (rt->flags & (ROUTE_CACHE | ROUTE_STATIC)) ?
+	    cache_key(c, path, rt->flags) : NULL;
+	if (key) {
+		struct centry *e;
+
+		pthread_rwlock_rdlock(&w->mu);
+		e = *cache_slot(w, key);
+		if (e && fresh(w, e, time(NULL))) {
+			ret = (enum MHD_Result)queue_entry(c, e, enc, &status,
+			    &bytes);
+			pthread_rwlock_unlock(&w->mu);
+			free(key);
+			if (!(rt->flags & ROUTE_NOLOG))
+				access_log(w, method, path, status, now_ms() - t0);
+			return ret;
+		}
+		pthread_rwlock_unlock(&w->mu);
+	}
+
+	/* a job: render in the pool (or here, when stopping) */
+	j = xcalloc(1, sizeof(*j));
+	j->c = c;
+	j->rt = rt;
+	memcpy(j->path, path, plen + 1);
+	snprintf(j->method, sizeof(j->method), "%s", is_head ? "HEAD" : "GET");
+	j->key = key;
+	j->enc = enc;
+	j->is_head = is_head;
+	j->t0 = t0;
+	arena_init(&j->r.a);
+	page_init(&j->r.pg, &j->r.a, WEB_MAX_PAGE);
+	j->r.site = w->s;
+	j->r.conn = c;
+	j->r.path = j->path;
+	/* match again into the job's own request, for its arguments */
+	j->rt = site_match(&j->r, "GET", j->path);
+	*con_cls = j;
+	pthread_mutex_lock(&w->q_mu);
+	if (!w->q_stop && w->n_workers) {
+		MHD_suspend_connection(c);
+		if (w->q_tail)
+			w->q_tail->next = j;
+		else
+			w->q_head = j;
+		w->q_tail = j;
+		pthread_cond_signal(&w->q_cv);
+		pthread_mutex_unlock(&w->q_mu);
+		return MHD_YES;
+	}
+	pthread_mutex_unlock(&w->q_mu);
+	job_run(w, j);
+	j->is_done = true;
+	return job_answer(w, j);
 }
 
 /* ---- the data-version watcher ---- */
@@ -717,6 +868,8 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)cls;
 	(void)c;
 	(void)toe;
+	if (*con_cls && *con_cls != &first_call)
+		job_free(*con_cls);
 	*con_cls = NULL;
 }
 
@@ -729,7 +882,11 @@ web_start(struct web **out, struct site *s, const struct config *cfg,
 	socklen_t sl = 0;
 	int fd = -1, one = 1, rc;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	/* MHD threads only send cached pages and hand misses to the render
+	 * pool, so one per CPU is enough; the pool has two per CPU, as a
+	 * render waits on SQLite as much as it computes. */
 	unsigned threads = ncpu > 1 ? (unsigned)ncpu : 1;
+	size_t nworkers = ncpu > 1 ? (size_t)ncpu * 2 : 2;
 
 	*out = NULL;
 	if ((rc = parse_listen(addr, &ss, &sl)) < 0)
@@ -752,6 +909,8 @@ web_start(struct web **out, struct site *s, const struct config *cfg,
 	pthread_mutex_init(&w->stop_mu, NULL);
 	pthread_cond_init(&w->stop_cv, NULL);
 	pthread_mutex_init(&w->log_mu, NULL);
+	pthread_mutex_init(&w->q_mu, NULL);
+	pthread_cond_init(&w->q_cv, NULL);
 	{
 		struct sockaddr_storage bound;
 		socklen_t bl = sizeof(bound);
@@ -770,7 +929,7 @@ web_start(struct web **out, struct site *s, const struct config *cfg,
 			    cfg->web.access_log, strerror(errno));
 	}
 	w->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
-	    MHD_USE_TURBO | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+	    MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 	    0, NULL, NULL, handle, w,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
@@ -793,9 +952,14 @@ web_start(struct web **out, struct site *s, const struct config *cfg,
 		web_stop(w);
 		return rc;
 	}
+	w->workers = xcalloc(nworkers, sizeof(*w->workers));
+	for (size_t i = 0; i < nworkers; i++)
+		if (pthread_create(&w->workers[w->n_workers], NULL, worker, w) == 0)
+			w->n_workers++;
 	if (pthread_create(&w->watcher, NULL, watch, w) == 0)
 		w->has_watcher = true;
-	log_info(LOG_WEB, "listening port=%d threads=%u", w->port, threads);
+	log_info(LOG_WEB, "listening port=%d threads=%u render_threads=%zu",
+	    w->port, threads, w->n_workers);
 	*out = w;
 	return 0;
 }
@@ -857,8 +1021,19 @@ web_stop(struct web *w)
 				break;
 			usleep(100 * 1000);
 		}
-		MHD_stop_daemon(w->d);
 	}
+	/* the pool finishes what is queued (so no connection stays
+	 * suspended, which MHD_stop_daemon does not allow); later requests
+	 * are rendered by the MHD thread itself */
+	pthread_mutex_lock(&w->q_mu);
+	w->q_stop = true;
+	pthread_cond_broadcast(&w->q_cv);
+	pthread_mutex_unlock(&w->q_mu);
+	for (size_t i = 0; i < w->n_workers; i++)
+		pthread_join(w->workers[i], NULL);
+	free(w->workers);
+	if (w->d)
+		MHD_stop_daemon(w->d);
 	if (w->has_watcher) {
 		pthread_mutex_lock(&w->stop_mu);
 		w->stopping = true;
@@ -873,6 +1048,8 @@ web_stop(struct web *w)
 	pthread_mutex_destroy(&w->stop_mu);
 	pthread_cond_destroy(&w->stop_cv);
 	pthread_mutex_destroy(&w->log_mu);
+	pthread_mutex_destroy(&w->q_mu);
+	pthread_cond_destroy(&w->q_cv);
 	free(w);
 }
 

@@ -221,6 +221,9 @@ static const struct syn_case syn_cases[] = {
 	{ "bogus charset falls back to declaration", DECL("iso-8859-1")
 	  "<a>\xe9</a>", 0, "text/xml; charset=nonsense", "iso-8859-1", true,
 	  NULL, "<a>\xc3\xa9</a>" },
+	/* fuzz_encoding crash-a75f7cb2: an empty value is rewritten once */
+	{ "empty encoding value", DECL("") "<a/>", 0, NULL, "utf-8", true,
+	  DECL("utf-8") "<a/>", NULL },
 	{ "label with a slash", DECL("utf-8//IGNORE") "<a/>", 0, NULL, "utf-8",
 	  true, NULL, "<a/>" },
 	{ "us-ascii with utf-8 bytes", DECL("us-ascii") "<a>\xc3\xa9</a>", 0,
@@ -382,6 +385,26 @@ test_parse_decode(void **state)
 	arena_release(&a);
 }
 
+/* fuzz_encoding crash-ddf2fbd0: in a multi-byte encoding every bad byte
+ * becomes a 3-byte U+FFFD, more than the first output estimate. */
+static void
+test_replacement_growth(void **state)
+{
+	static char in[5000];
+	struct arena a;
+	char *out;
+	size_t n;
+
+	(void)state;
+	memset(in, 0xff, sizeof(in));
+	arena_init(&a);
+	assert_int_equal(parse_decode(&out, &n, &a, in, sizeof(in),
+	    "shift_jis"), ND_EPARSE);
+	assert_int_equal(n, 3 * sizeof(in));
+	assert_true(parse_utf8_is_valid(out, n));
+	arena_release(&a);
+}
+
 static void
 test_helpers(void **state)
 {
@@ -422,6 +445,7 @@ main(void)
 		cmocka_unit_test(test_null_and_short),
 		cmocka_unit_test(test_charset_param),
 		cmocka_unit_test(test_parse_decode),
+		cmocka_unit_test(test_replacement_growth),
 		cmocka_unit_test(test_helpers),
 	};
 

@@ -8,6 +8,7 @@
  * through an external entity, entity bombs stay bounded, hostile HTML is
  * sanitized, limits hold, and truncated input never crashes.
  */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 
 #include <cmocka.h>
 
@@ -91,7 +91,8 @@ static void
 test_golden(void **state)
 {
 	char dir[4096], gpath[4096];
-	bool update = getenv("UPDATE_GOLDEN") && *getenv("UPDATE_GOLDEN") == '1';
+	bool update =
+	    getenv("UPDATE_GOLDEN") && *getenv("UPDATE_GOLDEN") == '1';
 	struct dirent *de;
 	DIR *d;
 	int n = 0, failed = 0;
@@ -111,8 +112,9 @@ test_golden(void **state)
 			continue;
 		f = parse_fixture(&a, de->d_name, NULL);
 		got = to_json(f);
-		snprintf(gpath, sizeof(gpath), "%s/tests/golden/feeds/%.*s.json",
-		    src_dir(), (int)(dot - de->d_name), de->d_name);
+		snprintf(gpath, sizeof(gpath),
+			 "%s/tests/golden/feeds/%.*s.json", src_dir(),
+			 (int)(dot - de->d_name), de->d_name);
 		if (update) {
 			FILE *o = fopen(gpath, "wb");
 			assert_non_null(o);
@@ -121,8 +123,9 @@ test_golden(void **state)
 		} else {
 			want = slurp(gpath, &wlen);
 			if (!want || strcmp(want, got) != 0) {
-				fprintf(stderr, "golden mismatch: %s\n  got:  %s", gpath,
-				    got);
+				fprintf(stderr,
+					"golden mismatch: %s\n  got:  %s",
+					gpath, got);
 				failed++;
 			}
 			free(want);
@@ -174,7 +177,7 @@ static void
 test_script_sanitized(void **state)
 {
 	struct arena a = ARENA_INIT;
-	struct parse_opts opts = { .url = "http://tips.example.com/feed.xml" };
+	struct parse_opts opts = {.url = "http://tips.example.com/feed.xml"};
 	struct feed *f = parse_fixture(&a, "rss-script.xml", &opts);
 	const char *s;
 
@@ -209,10 +212,12 @@ test_media_photo_caption_credit(void **state)
 	m = &f->entries[0].media[0];
 	assert_string_equal(m->url, "https://img.example.com/parliament.jpg");
 	assert_string_equal(m->medium, "image");
-	assert_string_equal(m->caption,
+	assert_string_equal(
+	    m->caption,
 	    "Guards outside the parliament building in Baghdad on Monday.");
 	assert_string_equal(m->credit, "AP Photo/Khalid Mohammed");
-	assert_string_equal(m->thumbnail, "https://img.example.com/parliament-t.jpg");
+	assert_string_equal(m->thumbnail,
+			    "https://img.example.com/parliament-t.jpg");
 	assert_int_equal(m->width, 640);
 	/* an image enclosure is a photo too; item-level media:* describe it */
 	assert_int_equal(f->entries[1].n_media, 1);
@@ -224,7 +229,8 @@ test_media_photo_caption_credit(void **state)
 	assert_int_equal(f->head.update_minutes, 30);
 	/* guid isPermaLink="false" is never the link */
 	assert_string_equal(f->entries[0].id, "wire-2007-07-10-001");
-	assert_string_equal(f->entries[0].link,
+	assert_string_equal(
+	    f->entries[0].link,
 	    "https://wire.example.com/iraq/2007/07/10/parliament");
 	assert_string_equal(f->entries[0].author, "Ali Reporter");
 	assert_true(f->entries[0].published.is_set);
@@ -241,18 +247,19 @@ test_atom_base_and_lang(void **state)
 	(void)state;
 	assert_string_equal(f->version, "atom10");
 	assert_string_equal(f->head.link, "https://blog.example.org/buzz/");
-	assert_string_equal(f->head.icon, "https://blog.example.org/favicon.ico");
+	assert_string_equal(f->head.icon,
+			    "https://blog.example.org/favicon.ico");
 	e = &f->entries[0];
-	assert_string_equal(e->link,
-	    "https://blog.example.org/buzz/2007/07/talks-in-amman");
+	assert_string_equal(
+	    e->link, "https://blog.example.org/buzz/2007/07/talks-in-amman");
 	assert_int_equal(e->n_enclosures, 1);
 	assert_string_equal(e->enclosures[0].href,
-	    "https://blog.example.org/buzz/2007/07/talks.mp3");
+			    "https://blog.example.org/buzz/2007/07/talks.mp3");
 	assert_int_equal(e->n_content, 1);
 	assert_string_equal(e->content[0].language, "fr");
 	assert_string_equal(e->content[0].type, "application/xhtml+xml");
-	assert_non_null(strstr(e->content[0].value,
-	    "https://blog.example.org/buzz/amman"));
+	assert_non_null(
+	    strstr(e->content[0].value, "https://blog.example.org/buzz/amman"));
 	assert_string_equal(e->title.language, "en");
 	assert_non_null(e->source);
 	assert_string_equal(e->source->title.value, "Other Feed");
@@ -274,7 +281,7 @@ test_arabic_windows_1256(void **state)
 	assert_string_equal(f->head.language, "ar");
 	assert_int_equal(f->n_entries, 1);
 	assert_string_equal(f->entries[0].author_detail->email,
-	    "newsroom@arabic.example.com");
+			    "newsroom@arabic.example.com");
 	assert_string_equal(f->entries[0].author_detail->name, "غرفة الأخبار");
 	arena_release(&a);
 }
@@ -307,12 +314,13 @@ test_illformed_recovers(void **state)
 	assert_string_equal(f->version, "rss20");
 	/* HTML entities without a DTD are resolved; a stray & is kept */
 	assert_string_equal(f->head.title.value,
-	    "Broken & proud \xc2\xa0\xc3\xa9t\xc3\xa9 & more");
+			    "Broken & proud \xc2\xa0\xc3\xa9t\xc3\xa9 & more");
 	/* an unclosed <b> in a title closes at </title>: the rest survives */
 	assert_int_equal(f->n_entries, 2);
 	assert_string_equal(f->entries[0].title.value, "First <b>unclosed</b>");
 	assert_string_equal(f->entries[0].link, "http://broken.example.com/1");
-	assert_non_null(strstr(f->entries[0].summary.value, "stray &amp; sign"));
+	assert_non_null(
+	    strstr(f->entries[0].summary.value, "stray &amp; sign"));
 	assert_string_equal(f->entries[1].title.value, "Second");
 	arena_release(&a);
 }
@@ -331,7 +339,7 @@ test_rdf(void **state)
 	assert_string_equal(f->entries[0].authors[1].name, "Ben Müller");
 	assert_string_equal(f->entries[0].summary.value, "Kurzfassung");
 	assert_string_equal(f->entries[0].content[0].value,
-	    "<p>Volltext der <em>ersten</em> Meldung</p>");
+			    "<p>Volltext der <em>ersten</em> Meldung</p>");
 	assert_string_equal(f->head.language, "de");
 	arena_release(&a);
 }
@@ -342,7 +350,7 @@ static void
 test_limits(void **state)
 {
 	struct arena a = ARENA_INIT;
-	struct parse_opts opts = { .max_bytes = 100 };
+	struct parse_opts opts = {.max_bytes = 100};
 	struct buf b = BUF_INIT(BUF_NOCAP);
 	struct feed *f = NULL;
 
@@ -370,7 +378,7 @@ test_truncated_prefixes(void **state)
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/tests/data/feeds/atom10-xmlbase.xml",
-	    src_dir());
+		 src_dir());
 	data = slurp(path, &len);
 	assert_non_null(data);
 	for (size_t n = 0; n <= len; n += 7) {
@@ -386,22 +394,92 @@ test_truncated_prefixes(void **state)
 	free(data);
 }
 
+/* Inputs that once made a recovery step quadratic or libxml2 format a
+ * message per byte: each must finish in well under a second. */
+static void
+test_adversarial_linear(void **state)
+{
+	static const char *const units[] = {
+	    "<a x=\"", "</b>", "&zz;", "&", "<", "<a>", "&nbsp;", "<![CD"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		struct arena a = ARENA_INIT;
+		struct buf b = BUF_INIT(BUF_NOCAP);
+		struct feed *f = NULL;
+
+		buf_adds(
+		    &b,
+		    "<!DOCTYPE rss [<!ENTITY e \"x\">]><rss><channel><title>");
+		while (b.len < (1u << 20))
+			buf_adds(&b, units[i]);
+		buf_adds(&b, "</title><item><title>after</title></item></"
+			     "channel></rss>");
+		assert_int_equal(parse_feed(&f, &a, b.ptr, b.len, NULL), 0);
+		assert_true(f->bozo || i == 6);
+		buf_release(&b);
+		arena_release(&a);
+	}
+}
+
 static void
 test_not_a_feed(void **state)
 {
-	static const char *const inputs[] = { "", " ", "<", "{", "[1]",
-		"<html><body><p>hi</p></body></html>", "{\"version\":1}",
-		"\xef\xbb\xbf", "<?xml version=\"1.0\"?>" };
+	static const char *const inputs[] = {
+	    "",
+	    " ",
+	    "<",
+	    "{",
+	    "[1]",
+	    "<html><body><p>hi</p></body></html>",
+	    "{\"version\":1}",
+	    "\xef\xbb\xbf",
+	    "<?xml version=\"1.0\"?>"};
 	(void)state;
 	for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
 		struct arena a = ARENA_INIT;
 		struct feed *f = NULL;
 
-		assert_int_equal(parse_feed(&f, &a, inputs[i], strlen(inputs[i]),
-		    NULL), 0);
+		assert_int_equal(
+		    parse_feed(&f, &a, inputs[i], strlen(inputs[i]), NULL), 0);
 		assert_int_equal(f->n_entries, 0);
 		arena_release(&a);
 	}
+}
+
+/* HTML entities without a DTD, stray ampersands, CDATA and declared
+ * entities, each in the place it must (or must not) be rewritten. */
+static void
+test_entities(void **state)
+{
+	static const char doc[] =
+	    "<!DOCTYPE rss [<!ENTITY me \"Jane\">]>"
+	    "<rss version=\"2.0\"><channel><item>"
+	    "<guid isPermaLink=\"false\">a&nbsp;b</guid>"
+	    "<link>http://x.example/?a=1&b=2</link>"
+	    "<author>&me;</author>"
+	    "<enclosure url=\"http://x.example/e?a=1&b=2\" "
+	    "type=\"audio/mpeg\"/>"
+	    "</item><item>"
+	    "<guid isPermaLink=\"false\"><![CDATA[a&nbsp;b]]></guid>"
+	    "<comments>http://x.example/&copy;</comments>"
+	    "</item></channel></rss>";
+	struct arena a = ARENA_INIT;
+	struct feed *f = NULL;
+
+	(void)state;
+	assert_int_equal(parse_feed(&f, &a, doc, sizeof(doc) - 1, NULL), 0);
+	assert_int_equal(f->n_entries, 2);
+	assert_string_equal(f->entries[0].id, "a\xc2\xa0"
+					      "b");
+	assert_string_equal(f->entries[0].link, "http://x.example/?a=1&b=2");
+	assert_string_equal(f->entries[0].author, "Jane");
+	assert_string_equal(f->entries[0].enclosures[0].href,
+			    "http://x.example/e?a=1&b=2");
+	assert_string_equal(f->entries[1].id, "a&nbsp;b");
+	assert_string_equal(f->entries[1].comments,
+			    "http://x.example/\xc2\xa9");
+	arena_release(&a);
 }
 
 static void
@@ -410,11 +488,11 @@ test_rss_author_forms(void **state)
 	static const struct {
 		const char *in, *name, *email;
 	} cases[] = {
-		{ "Jane Doe (jane@example.com)", "Jane Doe", "jane@example.com" },
-		{ "jane@example.com (Jane Doe)", "Jane Doe", "jane@example.com" },
-		{ "Jane Doe <jane@example.com>", "Jane Doe", "jane@example.com" },
-		{ "jane@example.com", NULL, "jane@example.com" },
-		{ "Jane Doe", "Jane Doe", NULL },
+	    {"Jane Doe (jane@example.com)", "Jane Doe", "jane@example.com"},
+	    {"jane@example.com (Jane Doe)", "Jane Doe", "jane@example.com"},
+	    {"Jane Doe <jane@example.com>", "Jane Doe", "jane@example.com"},
+	    {"jane@example.com", NULL, "jane@example.com"},
+	    {"Jane Doe", "Jane Doe", NULL},
 	};
 
 	(void)state;
@@ -456,20 +534,22 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_golden),
-		cmocka_unit_test(test_xxe_not_read),
-		cmocka_unit_test(test_billion_laughs_bounded),
-		cmocka_unit_test(test_script_sanitized),
-		cmocka_unit_test(test_media_photo_caption_credit),
-		cmocka_unit_test(test_atom_base_and_lang),
-		cmocka_unit_test(test_arabic_windows_1256),
-		cmocka_unit_test(test_jsonfeed),
-		cmocka_unit_test(test_illformed_recovers),
-		cmocka_unit_test(test_rdf),
-		cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_truncated_prefixes),
-		cmocka_unit_test(test_not_a_feed),
-		cmocka_unit_test(test_rss_author_forms),
+	    cmocka_unit_test(test_golden),
+	    cmocka_unit_test(test_xxe_not_read),
+	    cmocka_unit_test(test_billion_laughs_bounded),
+	    cmocka_unit_test(test_script_sanitized),
+	    cmocka_unit_test(test_media_photo_caption_credit),
+	    cmocka_unit_test(test_atom_base_and_lang),
+	    cmocka_unit_test(test_arabic_windows_1256),
+	    cmocka_unit_test(test_jsonfeed),
+	    cmocka_unit_test(test_illformed_recovers),
+	    cmocka_unit_test(test_rdf),
+	    cmocka_unit_test(test_limits),
+	    cmocka_unit_test(test_truncated_prefixes),
+	    cmocka_unit_test(test_adversarial_linear),
+	    cmocka_unit_test(test_not_a_feed),
+	    cmocka_unit_test(test_entities),
+	    cmocka_unit_test(test_rss_author_forms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
