@@ -21,9 +21,10 @@ fixture=$build/src/fetch/nd-fixture
 feeds=1000
 latency_ms=50
 
-tmp=$(mktemp -d /tmp/nd-bench-fetch.XXXXXX)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/nd-bench-fetch.XXXXXX")  # TMPDIR=/dev/shm: no disk in the figures
 fx_pid=
 cleanup() {
+	set +e
 	[ -n "$fx_pid" ] && kill "$fx_pid" 2>/dev/null && wait "$fx_pid" 2>/dev/null
 	rm -rf "$tmp"
 }

@@ -5,9 +5,10 @@
 # Builds a store from the demo feeds (or uses DB), starts
 # `newsdesk serve` (access log off) and nginx (Debian, loopback port, temp
 # config, access log off, gzip_static with the very bytes newsdesk sends),
-# then runs wrk -c64 for DURATION against: the home page, an item page and
-# a search (all with Accept-Encoding: gzip) and nginx's copy of the home
-# page. Prints req/s, p50/p95/p99 and the ratio to nginx, and the server's
+# then runs wrk -c64 for DURATION against: the home page, an item page, a
+# search repeated (served from the page cache) and searches that all miss
+# it (bench/web_search.lua), all with Accept-Encoding: gzip, and nginx's
+# copy of the home page (before and after). Prints req/s, p50/p95/p99 and the ratio to nginx, and the server's
 # peak RSS.
 #
 # usage: [SEARCH_Q=words+to+find] bench/web.sh [BUILD_DIR] [DB] [DURATION]
@@ -96,28 +97,29 @@ echo "newsdesk $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '?') o
 echo "store: $db ($(du -h "$db" | cut -f1)); home page $(wc -c < "$tmp/www/index.html") bytes, gzip $(wc -c < "$tmp/www/index.html.gz")"
 echo "single requests: home cold (render) ${cold_home}s, home cached ${warm_home}s, first search ${cold_search}s"
 run() {
-	# name url
-	out=$(wrk -t2 -c64 -d"$dur" -H 'Accept-Encoding: gzip' -s bench/web_pct.lua "$2" | grep '^RESULT')
+	# name url [script]
+	out=$(SEARCH_Q=$q wrk -t2 -c64 -d"$dur" -H 'Accept-Encoding: gzip' -s "${3:-bench/web_pct.lua}" "$2" | grep '^RESULT')
 	echo "$1 $out"
 }
 ngx=$(run nginx "http://127.0.0.1:$nport/")
 home=$(run home "$url/")
 itm=$(run item "$url$item")
-srch=$(run search "$url/search?q=$q")
+srch=$(run search-cached "$url/search?q=$q")
+srch2=$(run search "$url/" bench/web_search.lua)
 ngx2=$(run nginx-again "http://127.0.0.1:$nport/")
 rss=$(grep VmHWM /proc/$spid/status | awk '{print $2 " " $3}')
-python3 - "$ngx" "$home" "$itm" "$srch" "$ngx2" "$rss" <<'PY'
+python3 - "$ngx" "$home" "$itm" "$srch" "$srch2" "$ngx2" "$rss" <<'PY'
 import sys
 rows = []
-for line in sys.argv[1:6]:
+for line in sys.argv[1:7]:
     name, _, rest = line.partition(" RESULT ")
     kv = dict(p.split("=") for p in rest.split())
     rows.append((name, kv))
-base = (float(rows[0][1]["rps"]) + float(rows[4][1]["rps"])) / 2
-print("%-12s %10s %8s %8s %8s %7s %6s" % ("target", "req/s", "p50 ms", "p95 ms", "p99 ms", "nginx", "errors"))
+base = (float(rows[0][1]["rps"]) + float(rows[5][1]["rps"])) / 2
+print("%-14s %10s %8s %8s %8s %7s %6s" % ("target", "req/s", "p50 ms", "p95 ms", "p99 ms", "nginx", "errors"))
 for name, kv in rows:
-    print("%-12s %10.0f %8.2f %8.2f %8.2f %6.0f%% %6s" % (name, float(kv["rps"]),
+    print("%-14s %10.0f %8.2f %8.2f %8.2f %6.0f%% %6s" % (name, float(kv["rps"]),
         int(kv["p50"]) / 1000, int(kv["p95"]) / 1000, int(kv["p99"]) / 1000,
         100 * float(kv["rps"]) / base, kv["errors"]))
-print("server peak RSS: %s" % sys.argv[6])
+print("server peak RSS: %s" % sys.argv[7])
 PY

@@ -90,7 +90,7 @@ for k in ("id", "url", "title", "section", "status", "error", "errors",
           "last_success", "next_fetch", "items"):
     assert k in a[0], k
 assert a[0]["title"] == "One" and a[0]["section"] == "developments", a[0]
-assert a[0]["status"] == "new", a[0]
+assert a[0]["state"] == "new", a[0]
 '
 run source remove https://two.example/rss; expect_out "source remove by URL" "removed source"
 run source remove 1; expect_out "source remove by id" "removed source 1"
@@ -142,7 +142,7 @@ n = {s["url"]: s["items"] for s in a}
 assert n["https://herald.korvia.example/feeds/miral.xml"] == 14, n
 assert n["https://ledger.example/miral/feed.json"] == 11, n
 assert n["https://sawt-samaran.example/feed/miral.xml"] == 10, n
-assert all(s["status"] == "ok" for s in a), a
+assert all(s["state"] == "ok" for s in a), a
 '
 
 # A file that is no followed feed becomes a disabled file:// source, and
@@ -159,7 +159,7 @@ py "file:// source is disabled" '
 import json, sys
 a = [s for s in json.load(sys.stdin) if s["url"].startswith("file://")]
 assert len(a) == 1 and a[0]["url"].endswith("/local.json"), a
-assert a[0]["status"] == "disabled", a
+assert a[0]["state"] == "disabled", a
 '
 run items --limit 100
 if [ "$rc" -eq 0 ] && grep -q "Evil" "$tmp/out" && ! LC_ALL=C grep -q "$(printf '\033')" "$tmp/out" &&

@@ -86,8 +86,9 @@ source_json(const struct store_source *s)
 	json_object_set_new(o, "language", s->language ? json_string(s->language) : json_null());
 	json_object_set_new(o, "section", s->section_slug ? json_string(s->section_slug) : json_null());
 	json_object_set_new(o, "enabled", json_boolean(s->is_enabled));
-	json_object_set_new(o, "status", json_string(cmd_source_status(s)));
-	json_object_set_new(o, "http_status", json_integer(s->last_status));
+	json_object_set_new(o, "status", json_integer(s->last_status));
+	json_object_set_new(o, "state", json_string(cmd_source_status(s)));
+	json_object_set_new(o, "avg_ms", json_real(s->avg_ms));
 	json_object_set_new(o, "error", s->last_error ? json_string(s->last_error) : json_null());
 	json_object_set_new(o, "errors", json_integer(s->error_count));
 	cmd_time_iso(t, s->last_success);

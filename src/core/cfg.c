@@ -134,6 +134,10 @@ static const struct cfg_opt opts[] = {
 	    "https://newsdesk.example/about", 500, check_contact_url,
 	    "URL or mailto: address put in the User-Agent so site operators "
 	    "can reach us."),
+	CFG_STR("fetch", "ca_file", fetch.ca_file, "", 4096, NULL,
+	    "PEM file of the certificate authorities TLS connections are "
+	    "verified against, for intranet feeds with a private CA (empty = "
+	    "the system's store). Verification is never turned off."),
 
 	CFG_STR("web", "listen", web.listen, "127.0.0.1:8080", 300,
 	    check_listen, "Address and port to listen on, as ADDR:PORT "

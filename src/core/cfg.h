@@ -43,6 +43,7 @@ struct config {
 		int max_interval_s;
 		char *allow_hosts;   /* comma/space separated names or addresses */
 		char *contact_url;   /* in the User-Agent */
+		char *ca_file;       /* PEM CA bundle for TLS; "" = the system's */
 	} fetch;
 	struct {
 		char *listen;        /* ADDR:PORT */

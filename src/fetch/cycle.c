@@ -3,9 +3,10 @@
  *
  * The network runs on a second thread (fetch_run) and hands each finished
  * result over a queue to the calling thread, which alone uses the store:
- * parse, store the items and update the source in one transaction per
- * source. So a slow parse or a busy disk never stalls transfers in flight,
- * and stopping between two results leaves nothing half-written.
+ * parse, store the items and update the source inside one savepoint per
+ * source (results that arrive together share the enclosing transaction).
+ * So a slow parse or a busy disk never stalls transfers in flight, and
+ * stopping between two results leaves nothing half-written.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -264,9 +265,10 @@ store_failed:
 		rc = fail_after(st, src, res, sched, FETCH_E_STORE, m, now, &a, stats);
 	}
 out:
-	log_info(LOG_FETCH, "fetched source=%lld status=%ld bytes=%zu ms=%ld new=%zu "
-	    "error=%s", (long long)src->id, res->status, res->len, res->ms,
-	    ist.n_new, src->last_error ? src->last_error : "-");
+	log_info(LOG_FETCH, "fetched source=%lld status=%ld http=%d bytes=%zu "
+	    "ms=%ld new=%zu error=%s", (long long)src->id, res->status,
+	    res->http_version, res->len, res->ms, ist.n_new,
+	    src->last_error ? src->last_error : "-");
 	arena_release(&a);
 	return rc;
 }
@@ -410,11 +412,13 @@ fetch_section_copy(struct config *dst, const struct config *src)
 {
 	free(dst->fetch.allow_hosts);
 	free(dst->fetch.contact_url);
+	free(dst->fetch.ca_file);
 	dst->fetch = src->fetch;
 	dst->fetch.allow_hosts = xstrdup(src->fetch.allow_hosts ?
 	    src->fetch.allow_hosts : "");
 	dst->fetch.contact_url = xstrdup(src->fetch.contact_url ?
 	    src->fetch.contact_url : "");
+	dst->fetch.ca_file = xstrdup(src->fetch.ca_file ? src->fetch.ca_file : "");
 }
 
 struct fetch_loop *
@@ -437,6 +441,7 @@ fetch_loop_free(struct fetch_loop *l)
 		return;
 	free(l->cfg.fetch.allow_hosts);
 	free(l->cfg.fetch.contact_url);
+	free(l->cfg.fetch.ca_file);
 	pthread_mutex_destroy(&l->mu);
 	pthread_cond_destroy(&l->cv);
 	free(l->db_path);
@@ -502,6 +507,7 @@ fetch_loop_run(struct fetch_loop *l)
 		rc = fetch_cycle(st, &cfg, &co, &stats);
 		free(cfg.fetch.allow_hosts);
 		free(cfg.fetch.contact_url);
+		free(cfg.fetch.ca_file);
 		if (rc < 0)
 			log_error(LOG_FETCH, "cycle failed: %s", err_msg());
 		else if (stats.n_sources)

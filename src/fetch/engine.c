@@ -125,6 +125,7 @@ fetch_opts_from_config(struct fetch_opts *o, const struct config *cfg,
 	o->max_header = (size_t)cfg->fetch.max_header_kb * 1024;
 	o->max_redirects = cfg->fetch.max_redirects;
 	o->allow_hosts = cfg->fetch.allow_hosts;
+	o->ca_file = cfg->fetch.ca_file;
 	if (contact && *contact)
 		snprintf(ua_buf, ua_len, "newsdesk/%s (+%s)", ND_VERSION, contact);
 	else
@@ -398,6 +399,8 @@ start(struct engine *e, size_t ji)
 	}
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (o->ca_file && *o->ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, o->user_agent);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)o->connect_timeout_s);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)o->timeout_s);
@@ -674,6 +677,14 @@ finish(struct engine *e, struct xfer *x, CURLcode cc)
 
 	box = res_new(j);
 	box->res.status = status;
+	{
+		long v = 0;
+
+		curl_easy_getinfo(x->easy, CURLINFO_HTTP_VERSION, &v);
+		box->res.http_version = v == CURL_HTTP_VERSION_1_0 ? 10 :
+		    v == CURL_HTTP_VERSION_1_1 ? 11 : v == CURL_HTTP_VERSION_2_0 ? 20 :
+		    v == CURL_HTTP_VERSION_3 ? 30 : 0;
+	}
 	if (cc != CURLE_OK) {
 		fail_curl(e, x, cc, box);
 	} else {

@@ -61,6 +61,7 @@ struct fetch_opts {
 	int max_redirects;
 	const char *allow_hosts;  /* names, addresses or CIDR nets; borrowed */
 	const char *user_agent;   /* borrowed */
+	const char *ca_file;      /* CA bundle (PEM), NULL or "" = system's */
 	/* Checked between transfers; when set, fetch_run aborts what is in
 	 * flight (no result for those) and returns. May be NULL. */
 	atomic_bool *stop;
@@ -106,6 +107,7 @@ struct fetch_res {
 	int64_t retry_after;      /* absolute time from Retry-After, 0 = none */
 	int max_age;              /* Cache-Control max-age, -1 = none */
 	long ms;                  /* wall time of all hops */
+	int http_version;         /* of the last hop: 10, 11, 20, 30; 0 = none */
 };
 
 /* Frees a result handed to a fetch_done_fn. NULL-safe. */
@@ -220,9 +222,10 @@ struct fetch_stats {
 
 /*
  * Runs one cycle over the due sources of st: fetches them (network on a
- * second thread), parses and stores each as it arrives (one transaction per
- * source, so an interrupted cycle leaves nothing half-written), and updates
- * each source's fetch state and next fetch time. Per-source failures are
+ * second thread), parses and stores each as it arrives (results arriving
+ * together share a transaction, each source in its own savepoint, so an
+ * interrupted cycle leaves nothing half-written), and updates each source's
+ * fetch state and next fetch time. Uses st on the calling thread only. Per-source failures are
  * counted in *out, not returned. Returns 0, or the error of a store
  * operation that failed for all (ND_EIO) or of fetch_run. ND_ENOTFOUND for
  * an unknown opts->source_id.

@@ -546,7 +546,7 @@ static const char *
 attr(const xmlNode *el, const char *name)
 {
 	for (const xmlAttr *at = el->properties; at; at = at->next) {
-		if (!at->ns && strcmp((const char *)at->name, name) == 0) {
+		if (!at->ns && str_casecmp((const char *)at->name, name) == 0) {
 			const xmlNode *v = at->children;
 			return v && v->content ? (const char *)v->content : "";
 		}
@@ -562,9 +562,17 @@ feed_text_read(struct feed_parser *p, struct text *out, const xmlNode *el,
 	const char *value = NULL;
 	bool is_b64;
 
-	type = type ? map_type(type) : deftype;
-	if (type != deftype)
-		type = arena_strdup(p->a, type);
+	if (type) {
+		char *t = arena_strdup(p->a, str_trim(str_of(type)).p);
+
+		/* MIME types compare without case (feedparser lowers them) */
+		for (char *q = t; *q; q++)
+			*q = (char)str_tolower((unsigned char)*q);
+		t[str_trim(str_of(t)).len] = '\0';
+		type = map_type(t);
+	} else {
+		type = deftype;
+	}
 	is_b64 = (mode && strcmp(mode, "base64") == 0) ||
 		 !(str_istarts_with(str_of(type), "text/") ||
 		   ends_with(type, "+xml") || ends_with(type, "/xml"));

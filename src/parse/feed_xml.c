@@ -224,62 +224,66 @@ elem_of(struct feed_parser *p, const xmlNode *n)
 	case NS_FEED:
 		for (size_t i = 0;
 		     i < sizeof(feed_elems) / sizeof(feed_elems[0]); i++)
-			if (name[0] == feed_elems[i].name[0] &&
-			    strcmp(name, feed_elems[i].name) == 0)
+			if (str_tolower((unsigned char)name[0]) ==
+				str_tolower(
+				    (unsigned char)feed_elems[i].name[0]) &&
+			    str_casecmp(name, feed_elems[i].name) == 0)
 				return feed_elems[i].id;
 		return E_NONE;
 	case NS_DC:
-		if (strcmp(name, "title") == 0)
+		if (str_casecmp(name, "title") == 0)
 			return E_TITLE;
-		if (strcmp(name, "creator") == 0 || strcmp(name, "author") == 0)
+		if (str_casecmp(name, "creator") == 0 ||
+		    str_casecmp(name, "author") == 0)
 			return E_DC_CREATOR;
-		if (strcmp(name, "date") == 0)
+		if (str_casecmp(name, "date") == 0)
 			return E_UPDATED;
-		if (strcmp(name, "description") == 0)
+		if (str_casecmp(name, "description") == 0)
 			return E_DESCRIPTION;
-		if (strcmp(name, "language") == 0)
+		if (str_casecmp(name, "language") == 0)
 			return E_LANGUAGE;
-		if (strcmp(name, "rights") == 0)
+		if (str_casecmp(name, "rights") == 0)
 			return E_RIGHTS;
-		if (strcmp(name, "subject") == 0)
+		if (str_casecmp(name, "subject") == 0)
 			return E_CATEGORY;
-		if (strcmp(name, "contributor") == 0)
+		if (str_casecmp(name, "contributor") == 0)
 			return E_DC_CONTRIBUTOR;
 		return E_NONE;
 	case NS_DCTERMS:
-		if (strcmp(name, "modified") == 0)
+		if (str_casecmp(name, "modified") == 0)
 			return E_UPDATED;
-		if (strcmp(name, "issued") == 0)
+		if (str_casecmp(name, "issued") == 0)
 			return E_PUBLISHED;
 		return E_NONE;
 	case NS_CONTENT:
-		return strcmp(name, "encoded") == 0 ? E_CONTENT_ENCODED
-						    : E_NONE;
+		return str_casecmp(name, "encoded") == 0 ? E_CONTENT_ENCODED
+							 : E_NONE;
 	case NS_XHTML:
-		return strcmp(name, "body") == 0 ? E_BODY : E_NONE;
+		return str_casecmp(name, "body") == 0 ? E_BODY : E_NONE;
 	case NS_SY:
-		if (strcmp(name, "updatePeriod") == 0)
+		if (str_casecmp(name, "updatePeriod") == 0)
 			return E_SY_PERIOD;
-		if (strcmp(name, "updateFrequency") == 0)
+		if (str_casecmp(name, "updateFrequency") == 0)
 			return E_SY_FREQ;
 		return E_NONE;
 	case NS_MEDIA:
-		if (strcmp(name, "content") == 0)
+		if (str_casecmp(name, "content") == 0)
 			return E_MEDIA_CONTENT;
-		if (strcmp(name, "group") == 0)
+		if (str_casecmp(name, "group") == 0)
 			return E_MEDIA_GROUP;
-		if (strcmp(name, "thumbnail") == 0)
+		if (str_casecmp(name, "thumbnail") == 0)
 			return E_MEDIA_THUMBNAIL;
-		if (strcmp(name, "title") == 0)
+		if (str_casecmp(name, "title") == 0)
 			return E_MEDIA_TITLE;
-		if (strcmp(name, "description") == 0)
+		if (str_casecmp(name, "description") == 0)
 			return E_MEDIA_DESCRIPTION;
-		if (strcmp(name, "credit") == 0)
+		if (str_casecmp(name, "credit") == 0)
 			return E_MEDIA_CREDIT;
 		return E_NONE;
 	case NS_ADMIN:
-		return strcmp(name, "generatorAgent") == 0 ? E_GENERATOR_AGENT
-							   : E_NONE;
+		return str_casecmp(name, "generatorAgent") == 0
+			   ? E_GENERATOR_AGENT
+			   : E_NONE;
 	case NS_RDF:
 	case NS_OTHER:
 		break;
@@ -292,7 +296,7 @@ static const char *
 attr(const xmlNode *el, const char *name)
 {
 	for (const xmlAttr *at = el->properties; at; at = at->next) {
-		if (strcmp((const char *)at->name, name) == 0 &&
+		if (str_casecmp((const char *)at->name, name) == 0 &&
 		    (!at->ns || !at->ns->prefix ||
 		     strcmp((const char *)at->ns->prefix, "xml") != 0)) {
 			const xmlNode *v = at->children;
@@ -300,6 +304,24 @@ attr(const xmlNode *el, const char *name)
 		}
 	}
 	return NULL;
+}
+
+/* An attribute as an arena string, trimmed and lower-cased (for rel and
+ * type values, which compare without case), or NULL. */
+static const char *
+attr_lower(struct feed_parser *p, const xmlNode *el, const char *name)
+{
+	const char *v = attr(el, name);
+	struct str t;
+	char *r;
+
+	if (!v)
+		return NULL;
+	t = str_trim(str_of(v));
+	r = arena_strndup(p->a, t.p, t.len);
+	for (char *q = r; *q; q++)
+		*q = (char)str_tolower((unsigned char)*q);
+	return r;
 }
 
 /* An attribute as an arena string, trimmed, or NULL. */
@@ -443,10 +465,10 @@ read_link(struct feed_parser *p, struct link **links, size_t *n_links,
 		return;
 	l = feed_vec_push(p->a, links, n_links, sizeof(*l));
 	l->href = *href ? href : NULL;
-	l->rel = attr_dup(p, el, "rel");
+	l->rel = attr_lower(p, el, "rel");
 	if (!l->rel || !*l->rel)
 		l->rel = "alternate";
-	l->type = attr_dup(p, el, "type");
+	l->type = attr_lower(p, el, "type");
 	if (!l->type)
 		l->type = strcmp(l->rel, "self") == 0 ? "application/atom+xml"
 						      : "text/html";
@@ -959,7 +981,7 @@ walk_entry(struct feed_parser *p, struct feed_entry *e, const xmlNode *el,
 				l->rel = "enclosure";
 				l->href = href;
 				l->length = attr_dup(p, c, "length");
-				l->type = attr_dup(p, c, "type");
+				l->type = attr_lower(p, c, "type");
 				add_enclosure(p, e, href, l->length, l->type);
 			}
 			break;
@@ -1262,8 +1284,8 @@ find_feed(const xmlNode *n, int depth)
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
 		name = (const char *)n->name;
-		if (!strcmp(name, "rss") || !strcmp(name, "RDF") ||
-		    !strcmp(name, "feed") || !strcmp(name, "channel"))
+		if (!str_casecmp(name, "rss") || !str_casecmp(name, "RDF") ||
+		    !str_casecmp(name, "feed") || !str_casecmp(name, "channel"))
 			return n;
 		if (depth < 4) {
 			const xmlNode *r = find_feed(n->children, depth + 1);
@@ -1289,15 +1311,15 @@ feed_xml_walk(struct feed_parser *p, xmlDoc *doc, const char *base,
 		top = root;
 	}
 	name = (const char *)top->name;
-	if (strcmp(name, "rss") == 0) {
+	if (str_casecmp(name, "rss") == 0) {
 		f->version = rss_version(top, doc);
-	} else if (strcmp(name, "RDF") == 0) {
+	} else if (str_casecmp(name, "RDF") == 0) {
 		f->version = rdf_version(top);
-	} else if (strcmp(name, "feed") == 0) {
+	} else if (str_casecmp(name, "feed") == 0) {
 		f->version = atom_version(top);
 		p->is_atom = true;
 		p->is_atom10 = strcmp(f->version, "atom10") == 0;
-	} else if (strcmp(name, "channel") == 0) {
+	} else if (str_casecmp(name, "channel") == 0) {
 		f->version = "rss";
 	}
 

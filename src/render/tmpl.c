@@ -580,8 +580,19 @@ tmpl_set_load(struct tmpl_set **out, const char *dir)
 			continue;
 		path = arena_printf(&set->a, "%s/%s", dir, de->d_name);
 		name = arena_strndup(&set->a, de->d_name, n - 5);
-		if ((rc = read_file(path, &b)) == 0)
-			rc = tmpl_set_add(set, name, b.ptr, b.len);
+		if ((rc = read_file(path, &b)) == 0 &&
+		    (rc = tmpl_set_add(set, name, b.ptr, b.len)) < 0) {
+			/* "home:3: ..." becomes "theme/home.html:3: ...", the
+			 * file an operator has to open */
+			const char *msg = err_msg();
+			size_t nl = strlen(name);
+
+			if (strncmp(msg, name, nl) == 0 && msg[nl] == ':') {
+				char *copy = arena_strdup(&set->a, msg + nl);
+
+				err_set(rc, "%s%s", path, copy);
+			}
+		}
 		buf_release(&b);
 		if (rc < 0)
 			goto out;

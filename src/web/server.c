@@ -38,6 +38,7 @@
 #define NBUCKETS 4096
 #define CACHE_MAX_ENTRIES 20000
 #define CACHE_MAX_BYTES (512u << 20)
+#define CACHE_MAX_QUERY 2000   /* search pages: evicted alone when full */
 #define AGE_TTL 60             /* seconds a page with relative ages lives */
 #define MAX_PATH 2048
 #define MIN_COMPRESS 256
@@ -55,6 +56,10 @@ struct centry {
 	char etag[24];
 	char last_modified[40];
 	size_t bytes;
+	/* stale-while-revalidate: set when a background render of this key
+	 * has been started, so only one is */
+	atomic_int is_refreshing;
+	_Atomic long refresh_at;
 };
 
 struct web {
@@ -67,6 +72,7 @@ struct web {
 	pthread_rwlock_t mu;
 	struct centry *buckets[NBUCKETS];
 	size_t n_entries, n_bytes;
+	size_t n_query;            /* entries of ROUTE_QUERY pages */
 	_Atomic uint64_t gen;
 	pthread_t watcher;
 	bool has_watcher;
@@ -293,10 +299,16 @@ centry_new(struct web *w, const char *key, struct web_req *r, uint64_t gen,
 	e->plain = make_response(body, len, false, r->ctype, cc, e->etag,
 	    e->last_modified, NULL);
 	if (len >= MIN_COMPRESS) {
-		if ((z = gzip_of(body, len, 9, &zlen)))
+		/* Pages most readers will fetch get the smallest encodings;
+		 * a search page, likely asked for once, gets fast ones
+		 * (brotli 11 costs milliseconds, more than the search). */
+		bool is_cheap = strncmp(key, "/search?", 8) == 0;
+
+		if ((z = gzip_of(body, len, is_cheap ? 5 : 9, &zlen)))
 			e->gz = make_response(z, zlen, true, r->ctype, cc,
 			    e->etag, e->last_modified, "gzip");
-		if ((br = brotli_of(body, len, len > (256 << 10) ? 9 : 11, &blen)))
+		if ((br = brotli_of(body, len, is_cheap ? 4 : len > (256 << 10) ?
+		    9 : 11, &blen)))
 			e->br = make_response(br, blen, true, r->ctype, cc,
 			    e->etag, e->last_modified, "br");
 	}
@@ -330,7 +342,37 @@ cache_clear(struct web *w)
 		}
 		w->buckets[i] = NULL;
 	}
-	w->n_entries = w->n_bytes = 0;
+	w->n_entries = w->n_bytes = w->n_query = 0;
+}
+
+static bool
+is_query_key(const char *key)
+{
+	return strncmp(key, "/search?", 8) == 0;
+}
+
+/* Drops the entries of query pages only, so a flood of distinct searches
+ * cannot push the front page out. Caller holds the write lock. */
+static void
+cache_clear_query(struct web *w)
+{
+	for (size_t i = 0; i < NBUCKETS; i++) {
+		struct centry **pp = &w->buckets[i];
+
+		while (*pp) {
+			struct centry *e = *pp;
+
+			if (is_query_key(e->key)) {
+				*pp = e->next;
+				w->n_entries--;
+				w->n_bytes -= e->bytes;
+				centry_free(e);
+			} else {
+				pp = &e->next;
+			}
+		}
+	}
+	w->n_query = 0;
 }
 
 static bool
@@ -456,6 +498,33 @@ cache_key(struct MHD_Connection *c, const char *path, int flags)
 
 	if (flags & ROUTE_STATIC)
 		return xstrdup(path);
+	if (flags & ROUTE_QUERY) {
+		/* every parameter the page shows or depends on, in one
+		 * order, so the same search is the same key */
+		static const char *const keys[] = { "q", "section", "source",
+			"from", "to", "page" };
+		struct buf b = BUF_INIT(4096);
+
+		buf_adds(&b, path);
+		buf_addc(&b, '?');
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			const char *v = MHD_lookup_connection_value(c,
+			    MHD_GET_ARGUMENT_KIND, keys[i]);
+
+			buf_adds(&b, keys[i]);
+			buf_addc(&b, '=');
+			for (; v && *v; v++)    /* & and = cannot be confused */
+				buf_addf(&b, (*v == '&' || *v == '=' ||
+				    *v == '%') ? "%%%02X" : "%c",
+				    (unsigned char)*v);
+			buf_addc(&b, '&');
+		}
+		if (buf_err(&b)) {      /* too long to be worth caching */
+			buf_release(&b);
+			return NULL;
+		}
+		return buf_detach(&b, NULL);
+	}
 	page = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page");
 	if (page && parse_int(page, 2, 1000, &n) == 0) {
 		size_t len = strlen(path) + 32;
@@ -538,6 +607,8 @@ job_run(struct web *w, struct job *j)
 			struct centry **pp;
 
 			pthread_rwlock_wrlock(&w->mu);
+			if (is_query_key(j->key) && w->n_query >= CACHE_MAX_QUERY)
+				cache_clear_query(w);
 			if (w->n_entries >= CACHE_MAX_ENTRIES ||
 			    w->n_bytes + ne->bytes > CACHE_MAX_BYTES)
 				cache_clear(w);
@@ -548,11 +619,13 @@ job_run(struct web *w, struct job *j)
 				ne->next = old->next;
 				w->n_bytes -= old->bytes;
 				w->n_entries--;
+				w->n_query -= is_query_key(old->key);
 				centry_free(old);
 			}
 			*pp = ne;
 			w->n_entries++;
 			w->n_bytes += ne->bytes;
+			w->n_query += is_query_key(j->key);
 			pthread_rwlock_unlock(&w->mu);
 			j->is_cached = true;
 			return;
@@ -640,11 +713,98 @@ worker(void *arg)
 		pthread_mutex_unlock(&w->q_mu);
 		job_run(w, j);
 		j->is_done = true;
-		MHD_resume_connection(j->c);
+		if (j->c) {
+			MHD_resume_connection(j->c);
+		} else {
+			/* a background refresh; when it failed, let the next
+			 * request try again */
+			if (!j->is_cached) {
+				struct centry *e;
+
+				pthread_rwlock_rdlock(&w->mu);
+				if ((e = *cache_slot(w, j->key)))
+					atomic_store(&e->is_refreshing, 0);
+				pthread_rwlock_unlock(&w->mu);
+			}
+			job_free(j);
+		}
 		pthread_mutex_lock(&w->q_mu);
 	}
 	pthread_mutex_unlock(&w->q_mu);
 	return NULL;
+}
+
+static struct job *
+job_new(struct web *w, struct MHD_Connection *c, const char *path,
+    char *key, int enc, bool is_head, double t0)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+
+	j->c = c;
+	snprintf(j->path, sizeof(j->path), "%s", path);
+	snprintf(j->method, sizeof(j->method), "%s", is_head ? "HEAD" : "GET");
+	j->key = key;
+	j->enc = enc;
+	j->is_head = is_head;
+	j->t0 = t0;
+	arena_init(&j->r.a);
+	page_init(&j->r.pg, &j->r.a, WEB_MAX_PAGE);
+	j->r.site = w->s;
+	j->r.conn = c;
+	j->r.path = j->path;
+	j->rt = site_match(&j->r, "GET", j->path);
+	return j;
+}
+
+/* Queues j for the render pool; false when the pool is stopping. When j
+ * has a connection, it is suspended first (under the queue lock, so no
+ * worker can resume it before). */
+static bool
+job_push(struct web *w, struct job *j)
+{
+	pthread_mutex_lock(&w->q_mu);
+	if (w->q_stop || !w->n_workers) {
+		pthread_mutex_unlock(&w->q_mu);
+		return false;
+	}
+	if (j->c)
+		MHD_suspend_connection(j->c);
+	if (w->q_tail)
+		w->q_tail->next = j;
+	else
+		w->q_head = j;
+	w->q_tail = j;
+	pthread_cond_signal(&w->q_cv);
+	pthread_mutex_unlock(&w->q_mu);
+	return true;
+}
+
+/*
+ * A stale entry may still be sent while one background render replaces
+ * it (stale-while-revalidate), so a change of the data or a page's minute
+ * of relative ages never makes every reader wait for a render. Only for
+ * first pages (a background render has no query string), and only for a
+ * few seconds: after that, readers wait for a render as on a miss.
+ * Caller holds the read lock.
+ */
+static bool
+serve_stale(struct web *w, struct centry *e, const char *path, time_t now)
+{
+	if (strchr(e->key, '?'))
+		return false;
+	if (atomic_exchange(&e->is_refreshing, 1) == 0) {
+		struct job *j = job_new(w, NULL, path, xstrdup(e->key), 0,
+		    false, 0);
+
+		atomic_store(&e->refresh_at, (long)now);
+		if (!job_push(w, j)) {
+			atomic_store(&e->is_refreshing, 0);
+			job_free(j);
+			return false;
+		}
+		return true;
+	}
+	return now - atomic_load(&e->refresh_at) < 5;
 }
 
 static enum MHD_Result
@@ -712,14 +872,15 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	rt = site_match(&probe, "GET", path);
 	arena_release(&probe.a);
 	enc = accepted(c);
-	key = rt && (rt->flags & (ROUTE_CACHE | ROUTE_STATIC)) ?
+	key = rt && (rt->flags & (ROUTE_CACHE | ROUTE_STATIC | ROUTE_QUERY)) ?
 	    cache_key(c, path, rt->flags) : NULL;
 	if (key) {
 		struct centry *e;
+		time_t now = time(NULL);
 
 		pthread_rwlock_rdlock(&w->mu);
 		e = *cache_slot(w, key);
-		if (e && fresh(w, e, time(NULL))) {
+		if (e && (fresh(w, e, now) || serve_stale(w, e, path, now))) {
 			ret = (enum MHD_Result)queue_entry(c, e, enc, &status,
 			    &bytes);
 			pthread_rwlock_unlock(&w->mu);
@@ -732,36 +893,10 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	}
 
 	/* a job: render in the pool (or here, when stopping) */
-	j = xcalloc(1, sizeof(*j));
-	j->c = c;
-	j->rt = rt;
-	memcpy(j->path, path, plen + 1);
-	snprintf(j->method, sizeof(j->method), "%s", is_head ? "HEAD" : "GET");
-	j->key = key;
-	j->enc = enc;
-	j->is_head = is_head;
-	j->t0 = t0;
-	arena_init(&j->r.a);
-	page_init(&j->r.pg, &j->r.a, WEB_MAX_PAGE);
-	j->r.site = w->s;
-	j->r.conn = c;
-	j->r.path = j->path;
-	/* match again into the job's own request, for its arguments */
-	j->rt = site_match(&j->r, "GET", j->path);
+	j = job_new(w, c, path, key, enc, is_head, t0);
 	*con_cls = j;
-	pthread_mutex_lock(&w->q_mu);
-	if (!w->q_stop && w->n_workers) {
-		MHD_suspend_connection(c);
-		if (w->q_tail)
-			w->q_tail->next = j;
-		else
-			w->q_head = j;
-		w->q_tail = j;
-		pthread_cond_signal(&w->q_cv);
-		pthread_mutex_unlock(&w->q_mu);
+	if (job_push(w, j))
 		return MHD_YES;
-	}
-	pthread_mutex_unlock(&w->q_mu);
 	job_run(w, j);
 	j->is_done = true;
 	return job_answer(w, j);
@@ -821,13 +956,13 @@ parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len)
 	long long port;
 
 	if (!colon)
-		return err_set(ND_EINVAL, "web: spec '%s': expected ADDR:PORT",
+		return err_set(ND_EINVAL, "web: listen '%s': expected ADDR:PORT",
 		    spec);
 	if (parse_int(colon + 1, 0, 65535, &port) < 0)
-		return err_set(ND_EINVAL, "web: spec '%s': bad port", spec);
+		return err_set(ND_EINVAL, "web: listen '%s': bad port", spec);
 	hl = (size_t)(colon - spec);
 	if (hl >= sizeof(host))
-		return err_set(ND_EINVAL, "web: spec '%s': bad address", spec);
+		return err_set(ND_EINVAL, "web: listen '%s': bad address", spec);
 	memcpy(host, spec, hl);
 	host[hl] = '\0';
 	memset(ss, 0, sizeof(*ss));
@@ -838,7 +973,7 @@ parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len)
 		s6->sin6_family = AF_INET6;
 		s6->sin6_port = htons((uint16_t)port);
 		if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1)
-			return err_set(ND_EINVAL, "web: spec '%s': bad IPv6 "
+			return err_set(ND_EINVAL, "web: listen '%s': bad IPv6 "
 			    "address", spec);
 		*len = sizeof(*s6);
 		return 0;
@@ -852,7 +987,7 @@ parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len)
 		else if (strcmp(host, "localhost") == 0)
 			s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 		else if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
-			return err_set(ND_EINVAL, "web: spec '%s': bad IPv4 "
+			return err_set(ND_EINVAL, "web: listen '%s': bad IPv4 "
 			    "address", spec);
 		*len = sizeof(*s4);
 	}
@@ -928,6 +1063,13 @@ web_start(struct web **out, struct site *s, const struct config *cfg,
 			log_warn(LOG_WEB, "access log %s: %s",
 			    cfg->web.access_log, strerror(errno));
 	}
+	/* everything the server's threads read is set before they start */
+	if (!cfg->desk.base_url || !*cfg->desk.base_url)
+		site_set_base_url(s, w->url);
+	w->workers = xcalloc(nworkers, sizeof(*w->workers));
+	for (size_t i = 0; i < nworkers; i++)
+		if (pthread_create(&w->workers[w->n_workers], NULL, worker, w) == 0)
+			w->n_workers++;
 	w->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
 	    MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 	    0, NULL, NULL, handle, w,
@@ -952,10 +1094,6 @@ web_start(struct web **out, struct site *s, const struct config *cfg,
 		web_stop(w);
 		return rc;
 	}
-	w->workers = xcalloc(nworkers, sizeof(*w->workers));
-	for (size_t i = 0; i < nworkers; i++)
-		if (pthread_create(&w->workers[w->n_workers], NULL, worker, w) == 0)
-			w->n_workers++;
 	if (pthread_create(&w->watcher, NULL, watch, w) == 0)
 		w->has_watcher = true;
 	log_info(LOG_WEB, "listening port=%d threads=%u render_threads=%zu",
@@ -1092,8 +1230,6 @@ web_site_start(struct web **out_web, struct site **out_site,
 		site_free(s);
 		return rc;
 	}
-	if (!cfg->desk.base_url || !*cfg->desk.base_url)
-		site_set_base_url(s, w->url);
 	printf("newsdesk: serving %s/\n", w->url);
 	fflush(stdout);
 	*out_web = w;

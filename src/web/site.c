@@ -55,7 +55,7 @@ static const struct route routes[] = {
 	{ "GET", "/archive",                   site_archive_today, ROUTE_CACHE | ROUTE_AGES },
 	{ "GET", "/archive/{date}",            site_archive,  ROUTE_CACHE },
 	{ "GET", "/item/{id}",                 site_item,     ROUTE_CACHE | ROUTE_AGES },
-	{ "GET", "/search",                    site_search,   0 },
+	{ "GET", "/search",                    site_search,   ROUTE_QUERY },
 	{ "GET", "/feed.xml",                  site_feed_rss, ROUTE_CACHE },
 	{ "GET", "/atom.xml",                  site_feed_atom, ROUTE_CACHE },
 	{ "GET", "/feed.json",                 site_feed_json, ROUTE_CACHE },
@@ -811,6 +811,7 @@ static int
 site_archive(struct web_req *r)
 {
 	struct store_item_query q = { .limit = ARCHIVE_N };
+	long long page = query_int(r, "page", 1, 1000, 1);
 	int64_t since, until;
 	struct store_item *items = NULL;
 	size_t n = 0;
@@ -823,13 +824,25 @@ site_archive(struct web_req *r)
 	}
 	q.since = since;
 	q.until = until - 1;
+	/* a busy day has more than a page: one more than shown says so */
+	q.offset = (size_t)(page - 1) * ARCHIVE_N;
+	q.limit = ARCHIVE_N + 1;
 	if ((rc = store_item_list(r->st, &r->a, &q, &items, &n)) < 0)
 		return rc;
+	if (page > 1 && n == 0) {
+		site_error(r, 404, "There is nothing on this page.");
+		return 0;
+	}
 	o = page_ctx(r, day_of(&r->a, since, true), NULL);
 	tmpl_set_text(o, "heading", day_of(&r->a, since, true));
-	tmpl_set_text(o, "kicker", "Archive");
-	add_items(r, tmpl_set_list(o, "items"), items, n, false);
+	tmpl_set_text(o, "kicker", page > 1 ? arena_printf(&r->a,
+	    "Archive, page %lld", page) : "Archive");
+	add_items(r, tmpl_set_list(o, "items"), items,
+	    n > ARCHIVE_N ? ARCHIVE_N : n, false);
 	tmpl_set_bool(o, "is_empty", n == 0);
+	if (n > ARCHIVE_N)
+		tmpl_set_text(o, "more_link", arena_printf(&r->a,
+		    "%s?page=%lld", r->path, page + 1));
 	/* prev: the newest earlier day that has items (skipping empty
 	 * days); next: the following day, when anything came after */
 	{

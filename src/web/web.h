@@ -51,7 +51,9 @@ int site_each_path(struct site *s, int (*fn)(const char *path, void *payload),
 
 /*
  * Starts serving s on listen ("ADDR:PORT"; port 0 picks a free one) with
- * MHD's internal thread pool. ND_EINVAL for a bad address, ND_EIO when the
+ * MHD's internal thread pool, and a render pool for cache misses. When
+ * [desk] base_url is empty, the bound URL becomes the site's base URL.
+ * ND_EINVAL for a bad address, ND_EIO when the
  * socket cannot be bound.
  */
 int web_start(struct web **out, struct site *s, const struct config *cfg,

@@ -30,6 +30,8 @@ enum route_flags {
 	ROUTE_AGES = 1 << 1,       /* shows relative ages: re-render each minute */
 	ROUTE_STATIC = 1 << 2,     /* theme file: cached until restart */
 	ROUTE_NOLOG = 1 << 3,      /* not in the access log (health checks) */
+	ROUTE_QUERY = 1 << 4,      /* cached per query string too (search),
+	                              in a bounded part of the cache */
 };
 
 struct web_req {

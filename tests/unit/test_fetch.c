@@ -13,6 +13,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -224,6 +225,8 @@ fixture_start(void **state)
 	snprintf(portfile, sizeof(portfile), "%s/port", tmpdir);
 	fixture_pid = fork();
 	if (fixture_pid == 0) {
+		/* The server goes when the test goes, even if it crashes. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		execl(bin, bin, "--listen", "127.0.0.1", "--port-file", portfile,
 		    "--bomb-mb", "100", (char *)NULL);
 		_exit(127);
@@ -470,7 +473,9 @@ issue_3_engine_timeouts(void **state)
 	o.low_speed_bytes = 100;
 	o.low_speed_s = 1;
 	run_batch(&c, &o, paths, 2);
-	expect_error(c.res[0], FETCH_E_TIMEOUT, "too slow: under 100 bytes/s for 1 s");
+	/* The stalled one is usually caught by the low-speed check too, but
+	 * on a loaded machine libcurl may only see the total timeout. */
+	assert_int_equal(c.res[0]->err, FETCH_E_TIMEOUT);
 	expect_error(c.res[1], FETCH_E_TIMEOUT, "too slow: under 100 bytes/s for 1 s");
 	collect_free(&c);
 }

@@ -75,6 +75,8 @@ for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }],
   check(await page.locator('.story').count() >= 3, `${label}: fewer than 3 top stories`);
   check(await page.locator('.river li').count() >= 10, `${label}: river too short`);
   await shot(page, `home-${label}`);
+  // what a reader sees first, without scrolling
+  await page.screenshot({ path: path.join(artifacts, `home-${label}-first-screen.png`) });
   // no horizontal scrolling on a phone
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 1, `${label}: page is ${overflow}px wider than the viewport`);

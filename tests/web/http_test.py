@@ -21,6 +21,7 @@ import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safehtml  # noqa: E402
 
@@ -244,6 +245,22 @@ t = seen["/search?q=drought"][2].decode()
 check("<mark>" in t.lower() and "results for" in t, "search shows no highlighted results")
 t = seen["/search?q=%D8%A7%D9%84%D8%AC%D9%81%D8%A7%D9%81"][2].decode()
 check("<mark>" in t, "Arabic search found nothing")
+
+# search pages are cached per query: filters must make different pages
+a = get("/search?q=drought")[2]
+b = get("/search?q=drought&section=diplomacy")[2]
+c = get("/search?q=drought&section=developments")[2]
+check(a != b and b != c, "search filters do not change the cached page")
+check(get("/search?q=drought")[2] == a, "the same search gives another page")
+# a flood of distinct searches evicts only search pages
+conn = http.client.HTTPConnection(HOST, PORT, timeout=10)
+for i in range(2100):
+    conn.request("GET", "/search?q=flood%d" % i)
+    conn.getresponse().read()
+conn.close()
+st, hdrs, data, _ = get("/", headers={"If-None-Match": seen["/"][1].get("etag", "")})
+check(st in (200, 304), "home after a search flood: %d" % st)
+check(get("/search?q=drought")[0] == 200, "search after a flood")
 
 # ---- status codes ----
 for path, want in [("/item/999999", 404), ("/item/abc", 404), ("/section/nope", 404),
