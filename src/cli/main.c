@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
+
 #include "cli/cmd.h"
 #include "core/cfg.h"
 #include "core/err.h"
@@ -176,6 +178,9 @@ main(int argc, char **argv)
 	const struct cmd *cmd = NULL;
 	int rc;
 
+	/* libxml2's first initialisation is not thread-safe (2.9): do it
+	 * before any command starts threads (fetch loop, web server). */
+	xmlInitParser();
 	ctx.db_path = take_global(&argc, argv, "--db");
 	ctx.config_path = take_global(&argc, argv, "--config");
 	if (!ctx.db_path)
