@@ -70,6 +70,9 @@ summary(const struct fetch_stats *s, double secs)
 	if (s->n_redirect_moves)
 		printf("%zu sources moved to their new URL (permanent redirect)\n",
 		    s->n_redirect_moves);
+	if (s->n_photos || s->n_photo_errors)
+		printf("%zu photos cached, %zu refused or failed\n", s->n_photos,
+		    s->n_photo_errors);
 	if (s->is_stopped)
 		fputs("stopped before the end of the cycle\n", stdout);
 }

@@ -25,7 +25,7 @@ search_run(struct cmd_ctx *ctx, int argc, char **argv)
 	struct store_search_opts so;
 	struct store_hit *hits;
 	const char *limit = NULL;
-	bool json = false, bold = isatty(STDOUT_FILENO);
+	bool json = false, bold = isatty(STDOUT_FILENO), is_capped = false;
 	size_t n, total;
 	int rc = 0;
 
@@ -68,13 +68,15 @@ search_run(struct cmd_ctx *ctx, int argc, char **argv)
 		so.limit = (size_t)l;
 	}
 	if ((rc = cmd_open_store(ctx, &st, false)) < 0 ||
-	    (rc = store_search(st, &a, query.ptr, &so, &hits, &n, &total)) < 0)
+	    (rc = store_search(st, &a, query.ptr, &so, &hits, &n, &total,
+	    &is_capped)) < 0)
 		goto out;
 	if (json) {
 		json_t *o = json_object(), *arr = json_array();
 
 		json_object_set_new(o, "query", json_string(query.ptr));
 		json_object_set_new(o, "total", json_integer((json_int_t)total));
+		json_object_set_new(o, "total_capped", json_boolean(is_capped));
 		for (size_t i = 0; i < n; i++) {
 			json_t *it = cmd_item_json(&hits[i].item);
 
@@ -108,7 +110,7 @@ search_run(struct cmd_ctx *ctx, int argc, char **argv)
 			putchar('\n');
 		}
 	}
-	printf("%zu of %zu matches\n", n, total);
+	printf("%zu of %zu%s matches\n", n, total, is_capped ? "+" : "");
 out:
 	store_close(st);
 	buf_release(&query);
@@ -123,17 +125,19 @@ const struct cmd cmd_search = {
 	    "usage: newsdesk search [--limit N] [--json] WORD...\n"
 	    "\n"
 	    "Finds items whose title, summary or content contain every WORD, best\n"
-	    "match first. Words are plain text, not a query language; case, Arabic\n"
+	    "match first among the newest 1000 matches (relevance, then recency).\n"
+	    "Words are plain text, not a query language; case, Arabic\n"
 	    "diacritics and letter variants and word endings (English and Arabic\n"
 	    "stems) are ignored, so \"السد\" finds \"السَّدّ\" and \"talks\" finds \"talk\".\n"
 	    "Matches are shown in bold when the output is a terminal, else\n"
 	    "[between brackets].\n"
 	    "\n"
 	    "options:\n"
-	    "  --limit N   at most N hits (default 50)\n"
-	    "  --json      an object {query, total, hits: [item objects as in\n"
-	    "              `items --json`, plus snippet (matches between \\u0002 and\n"
-	    "              \\u0003) and rank]}\n"
+	    "  --limit N   at most N hits (default 20, at most 1000)\n"
+	    "  --json      an object {query, total, total_capped, hits: [item\n"
+	    "              objects as in `items --json`, plus snippet (matches\n"
+	    "              between \\u0002 and \\u0003) and rank]}; total stops at\n"
+	    "              10000, and then total_capped is true\n"
 	    "\n"
 	    "examples:\n"
 	    "  newsdesk search tessen dam\n"

@@ -141,3 +141,32 @@ buf_detach(struct buf *b, size_t *out_len)
 	buf_init(b, b->max);
 	return p;
 }
+
+void
+buf_add_escaped(struct buf *b, const char *s, size_t len, enum buf_esc mode)
+{
+	size_t run = 0, i;
+
+	for (i = 0; i < len; i++) {
+		const char *rep;
+
+		switch (s[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"':
+			rep = mode == BUF_ESC_ATTR ? "&quot;" :
+			    mode == BUF_ESC_ALL ? "&#34;" : NULL;
+			break;
+		case '\'': rep = mode == BUF_ESC_ALL ? "&#39;" : NULL; break;
+		case '\0': rep = ""; break;
+		default: rep = NULL;
+		}
+		if (!rep)
+			continue;
+		buf_add(b, s + run, i - run);
+		buf_adds(b, rep);
+		run = i + 1;
+	}
+	buf_add(b, s + run, i - run);
+}

@@ -42,6 +42,19 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+/* What buf_add_escaped escapes besides & < and >. */
+enum buf_esc {
+	BUF_ESC_TEXT = 0,    /* element content */
+	BUF_ESC_ATTR = 1,    /* also ", for a double-quoted attribute value */
+	BUF_ESC_ALL = 2,     /* also " and ': safe in text and any attribute */
+};
+
+/* Appends s[0..len) escaped for HTML/XML. NUL bytes are dropped. The one
+ * escaper of the project: the sanitizer, the feed parser and the renderer
+ * all call it. */
+void buf_add_escaped(struct buf *b, const char *s, size_t len,
+    enum buf_esc mode);
+
 /* Shortens to len (no-op if len >= b->len). */
 void buf_truncate(struct buf *b, size_t len);
 

@@ -138,6 +138,13 @@ static const struct cfg_opt opts[] = {
 	    "PEM file of the certificate authorities TLS connections are "
 	    "verified against, for intranet feeds with a private CA (empty = "
 	    "the system's store). Verification is never turned off."),
+	CFG_INT("fetch", "max_image_kb", fetch.max_image_kb, 5120, 16, 65536,
+	    "Largest item photo (lead image or thumbnail) downloaded into the "
+	    "store's photo cache, in KiB; a larger one is refused."),
+	CFG_INT("fetch", "max_images_per_cycle", fetch.max_images_per_cycle,
+	    100, 0, 10000, "Item photos downloaded after the feeds of each "
+	    "fetch cycle, newest items first (0 = none: pages then show no "
+	    "photos, as they never link to other sites' images)."),
 
 	CFG_STR("web", "listen", web.listen, "127.0.0.1:8080", 300,
 	    check_listen, "Address and port to listen on, as ADDR:PORT "

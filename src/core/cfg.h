@@ -44,6 +44,8 @@ struct config {
 		char *allow_hosts;   /* comma/space separated names or addresses */
 		char *contact_url;   /* in the User-Agent */
 		char *ca_file;       /* PEM CA bundle for TLS; "" = the system's */
+		int max_image_kb;    /* largest item photo accepted */
+		int max_images_per_cycle; /* photos fetched after the feeds; 0 = off */
 	} fetch;
 	struct {
 		char *listen;        /* ADDR:PORT */

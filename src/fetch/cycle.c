@@ -313,7 +313,7 @@ fetch_cycle(struct store *st, const struct config *cfg,
 	out->n_sources = n;
 	prog.total = n;
 	if (!n)
-		goto out;
+		goto photos;
 
 	fetch_opts_from_config(&fo, cfg, ua, sizeof(ua));
 	fo.stop = opts->stop;
@@ -390,6 +390,20 @@ fetch_cycle(struct store *st, const struct config *cfg,
 		rc = err_set(ND_EIO, "fetch: could not record any result: %s",
 		    err_msg());
 	out->is_stopped = opts->stop && atomic_load(opts->stop);
+	if (rc < 0 || out->is_stopped)
+		goto out;
+photos:
+	/* Item photos come after the feeds, a bounded number per cycle, so
+	 * they never hold up a feed; a failure here is logged, not the
+	 * cycle's. */
+	{
+		struct fetch_photo_stats ps;
+
+		if (fetch_photos(st, cfg, now, opts->stop, &ps) < 0)
+			log_error(LOG_FETCH, "photos: %s", err_msg());
+		out->n_photos = ps.n_cached;
+		out->n_photo_errors = ps.n_failed;
+	}
 out:
 	free(q.v);
 	pthread_cond_destroy(&q.cv);

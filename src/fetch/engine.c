@@ -418,9 +418,19 @@ start(struct engine *e, size_t ji)
 	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
 	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, x);
 
-	x->hdrs = curl_slist_append(NULL, "Accept: application/rss+xml, "
-	    "application/atom+xml, application/feed+json, application/json;q=0.9, "
-	    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8");
+	if (o->accept && *o->accept && is_header_safe(o->accept)) {
+		size_t len = strlen(o->accept) + 16;
+		char *h = xmalloc(len);
+
+		snprintf(h, len, "Accept: %s", o->accept);
+		x->hdrs = curl_slist_append(NULL, h);
+		free(h);
+	} else {
+		x->hdrs = curl_slist_append(NULL, "Accept: application/rss+xml, "
+		    "application/atom+xml, application/feed+json, "
+		    "application/json;q=0.9, application/xml;q=0.9, "
+		    "text/xml;q=0.9, */*;q=0.8");
+	}
 	if (j->req->etag && *j->req->etag && is_header_safe(j->req->etag)) {
 		char *h = NULL;
 		size_t len = strlen(j->req->etag) + 32;

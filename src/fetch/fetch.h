@@ -69,6 +69,8 @@ struct fetch_opts {
 	 * starts (those in flight go on); asked again within 200 ms. Called
 	 * on the engine's thread with the payload of fetch_run. */
 	bool (*may_start)(void *payload);
+	/* The Accept header; NULL = feed types (borrowed). */
+	const char *accept;
 };
 
 /* Fills o from cfg->fetch. user_agent points into ua_buf (at least 256
@@ -218,6 +220,8 @@ struct fetch_stats {
 	size_t n_disabled;        /* 410 */
 	size_t errors_by_kind[FETCH_E_COUNT];
 	bool is_stopped;          /* interrupted by opts->stop */
+	size_t n_photos;          /* item photos cached (after the feeds) */
+	size_t n_photo_errors;    /* photos refused or failed */
 };
 
 /*
@@ -242,6 +246,45 @@ int fetch_cycle(struct store *st, const struct config *cfg,
  */
 void fetch_source_apply(struct store_source *src, const struct fetch_res *res,
     const struct fetch_sched *s, size_t n_new, int floor_s, int64_t now);
+
+/* ---- item photos (media.c) ---- */
+
+/* What fetch_image_sniff found. */
+struct fetch_image {
+	const char *type;         /* "image/jpeg", "image/png", "image/gif",
+	                           * "image/webp" (static strings) */
+	const char *ext;          /* "jpg", "png", "gif", "webp" */
+	int width, height;        /* pixels, from the header */
+};
+
+/*
+ * Decides from its bytes alone (never from a Content-Type) whether data is
+ * a JPEG, PNG, GIF or WebP image, and reads its size in pixels from the
+ * header. Everything else is refused with ND_EPARSE and a message: "SVG is
+ * refused" (an SVG can carry script), "not an image (HTML or XML)", "not an
+ * image (unknown format)", "bad image header". Pure; thread-safe.
+ */
+int fetch_image_sniff(struct fetch_image *out, const void *data, size_t len);
+
+/* "jpg" for "image/jpeg" and so on; NULL for another type. */
+const char *fetch_image_ext(const char *type);
+
+struct fetch_photo_stats {
+	size_t n_tried, n_cached, n_failed;
+};
+
+/*
+ * Downloads the photos of the newest items that are not cached yet, at
+ * most cfg->fetch.max_images_per_cycle, through the engine (SSRF guard,
+ * allow_hosts, politeness, timeouts) with a body cap of max_image_kb, and
+ * keeps the real images in the store (store_media_put); refusals and
+ * failures are recorded too, so a bad URL is not asked for again (a
+ * transient failure is retried later, a few times). Runs on the calling
+ * thread, which must own st. Returns 0 (per-photo failures are counted in
+ * *out), or a store or engine error.
+ */
+int fetch_photos(struct store *st, const struct config *cfg, int64_t now,
+    atomic_bool *stop, struct fetch_photo_stats *out);
 
 /* Times a redirect must be seen in a row before the URL is updated. */
 #define FETCH_REDIRECT_CONFIRM 3

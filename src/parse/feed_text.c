@@ -209,34 +209,7 @@ feed_node_text(struct feed_parser *p, const xmlNode *el)
 static void
 esc(struct buf *b, const char *s, bool is_attr)
 {
-	const char *run = s;
-
-	for (; *s; s++) {
-		const char *rep;
-
-		switch (*s) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = is_attr ? "&quot;" : NULL;
-			break;
-		default:
-			rep = NULL;
-		}
-		if (rep) {
-			buf_add(b, run, (size_t)(s - run));
-			buf_adds(b, rep);
-			run = s + 1;
-		}
-	}
-	buf_add(b, run, (size_t)(s - run));
+	buf_add_escaped(b, s, strlen(s), is_attr ? BUF_ESC_ATTR : BUF_ESC_TEXT);
 }
 
 static bool

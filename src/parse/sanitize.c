@@ -250,44 +250,13 @@ at_kind(const xmlChar *name)
 	return e ? e->kind : 0;
 }
 
-/* What needs escaping: 1 in text, 2 in attribute values (text + '"'). */
-static const unsigned char esc_class[256] = {
-	['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 2,
-};
 
 /* Appends s[0..len) escaped for text (in_attr: also for a double-quoted
  * attribute value). */
 static void
 put_escaped(struct buf *out, const char *s, size_t len, bool in_attr)
 {
-	unsigned char lim = in_attr ? 2 : 1;
-	size_t run = 0, i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char k = esc_class[(unsigned char)s[i]];
-		const char *rep;
-
-		if (!k || k > lim)
-			continue;
-		switch (s[i]) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		default:
-			rep = "&quot;";
-			break;
-		}
-		buf_add(out, s + run, i - run);
-		buf_adds(out, rep);
-		run = i + 1;
-	}
-	buf_add(out, s + run, i - run);
+	buf_add_escaped(out, s, len, in_attr ? BUF_ESC_ATTR : BUF_ESC_TEXT);
 }
 
 /* The scheme of a cleaned URL, or an empty slice for a relative one. An

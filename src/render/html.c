@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/str.h"
 #include "render/html.h"
 #include "core/banned.h"
@@ -13,34 +14,16 @@
 struct html
 html_textn(struct arena *a, const char *raw, size_t len)
 {
-	size_t n = 0, i;
-	char *out, *o;
+	struct buf b = BUF_INIT(BUF_NOCAP);
+	struct html h;
 
 	if (!raw || !len)
 		return HTML("");
-	for (i = 0; i < len; i++) {
-		switch (raw[i]) {
-		case '&': n += 5; break;
-		case '<': case '>': n += 4; break;
-		case '"': case '\'': n += 5; break;
-		case '\0': break;   /* dropped */
-		default: n++;
-		}
-	}
-	o = out = arena_alloc(a, n + 1);
-	for (i = 0; i < len; i++) {
-		switch (raw[i]) {
-		case '&': memcpy(o, "&amp;", 5); o += 5; break;
-		case '<': memcpy(o, "&lt;", 4); o += 4; break;
-		case '>': memcpy(o, "&gt;", 4); o += 4; break;
-		case '"': memcpy(o, "&#34;", 5); o += 5; break;
-		case '\'': memcpy(o, "&#39;", 5); o += 5; break;
-		case '\0': break;
-		default: *o++ = raw[i];
-		}
-	}
-	*o = '\0';
-	return (struct html){ out, (size_t)(o - out) };
+	buf_add_escaped(&b, raw, len, BUF_ESC_ALL);
+	h.p = arena_strndup(a, b.ptr, b.len);
+	h.len = b.len;
+	buf_release(&b);
+	return h;
 }
 
 struct html

@@ -50,6 +50,14 @@ bool html_url_is_safe(const char *url);
  */
 struct html html_sanitize(struct arena *a, const char *untrusted, size_t len);
 
+/*
+ * html_sanitize, then without any <img>: for bodies of items shown on the
+ * public site, whose pages load no image from another site (their photos
+ * come from the local cache, see web/site_media.c).
+ */
+struct html html_sanitize_no_images(struct arena *a, const char *untrusted,
+    size_t len);
+
 /* A search snippet: plain text with matches between \x02 and \x03, escaped,
  * with the matches in <mark>. */
 struct html html_snippet(struct arena *a, const char *snippet);

@@ -354,24 +354,7 @@ truthy(const struct val *v)
 static void
 escape_into(struct buf *b, const char *s)
 {
-	const char *run = s;
-
-	for (; *s; s++) {
-		const char *rep;
-
-		switch (*s) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&#34;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		buf_add(b, run, (size_t)(s - run));
-		buf_adds(b, rep);
-		run = s + 1;
-	}
-	buf_add(b, run, (size_t)(s - run));
+	buf_add_escaped(b, s, strlen(s), BUF_ESC_ALL);
 }
 
 static int render_range(struct rctx *r, const struct tmpl *t, size_t from,

@@ -170,7 +170,7 @@ int store_item_count(struct store *st, const struct store_item_query *q,
 struct store_hit {
 	struct store_item item;
 	const char *snippet;         /* plain text with matches between \x02 and \x03 */
-	double rank;
+	double rank;                 /* lower is better: minus the blend below */
 };
 
 struct store_search_opts {
@@ -178,15 +178,29 @@ struct store_search_opts {
 	size_t limit, offset;
 };
 
+/* Search does bounded work however many items match: it ranks only the
+ * newest STORE_SEARCH_WINDOW matches (newest by insertion, i.e. item id)
+ * and counts matches up to STORE_SEARCH_COUNT_CAP. */
+#define STORE_SEARCH_WINDOW    1000
+#define STORE_SEARCH_COUNT_CAP 10000
+
 /*
  * Full-text search over title, summary and content; the query is plain
  * words (normalized and stemmed like the index: Arabic diacritics and letter
- * variants, case, English and Arabic stems), not FTS5 syntax. *out_total is
- * the number of matches. An empty query gives ND_EINVAL.
+ * variants, case, English and Arabic stems), not FTS5 syntax.
+ *
+ * Takes the newest STORE_SEARCH_WINDOW matches that pass the filters, ranks
+ * them by bm25 (title 10, summary 4, content 1) blended with recency (equal
+ * relevance: newer first) and returns opts' page of them: an offset at or
+ * past the window gives no hits. *out_total is the number of matches, but
+ * at most STORE_SEARCH_COUNT_CAP; then *out_total_capped (may be NULL) is
+ * true and the page should say "10,000+". Hits and snippets are in a.
+ * An empty query gives ND_EINVAL; a query with no words (punctuation)
+ * matches nothing.
  */
 int store_search(struct store *st, struct arena *a, const char *query,
     const struct store_search_opts *opts, struct store_hit **out,
-    size_t *out_n, size_t *out_total);
+    size_t *out_n, size_t *out_total, bool *out_total_capped);
 
 /* ---- for the public site (store_site.c) ---- */
 /*
@@ -196,5 +210,72 @@ int store_search(struct store *st, struct arena *a, const char *query,
  * the same struct store. Thread-safety as for every call on st.
  */
 int store_data_version(struct store *st, uint64_t *out);
+
+/* ---- media: the local photo cache (store_media.c) ----
+ * Item photos are fetched once by the fetcher and kept here, so the public
+ * pages never make a reader's browser ask an outlet's server for anything.
+ * A row is keyed by a hash of the photo's URL (store_media_key), which is
+ * also its public name (/media/KEY.EXT). A row is either a cached image
+ * (STORE_MEDIA_OK: the sniffed type, the bytes, the size in pixels) or a
+ * failure (STORE_MEDIA_FAILED: the error, retried after next_try while
+ * attempts < STORE_MEDIA_MAX_ATTEMPTS). Bytes of a key never change. */
+#define STORE_MEDIA_KEY_LEN 32           /* hex characters */
+#define STORE_MEDIA_MAX_ATTEMPTS 3
+
+enum store_media_status {
+	STORE_MEDIA_OK = 1,
+	STORE_MEDIA_FAILED = 2,
+};
+
+struct store_media {
+	const char *key;             /* filled by reads (put derives it) */
+	const char *url;
+	int status;                  /* enum store_media_status */
+	const char *type;            /* "image/jpeg", "image/png", ... */
+	const void *data;            /* OK: the bytes (reads: only if asked) */
+	size_t len;
+	int width, height;           /* pixels, 0 = unknown */
+	const char *error;           /* FAILED: one line of words */
+	int attempts;                /* failed fetches so far */
+	int64_t fetched;             /* time of the last attempt */
+	int64_t next_try;            /* FAILED: not before this time */
+};
+
+/* The key of url: 32 lower-case hex characters (BLAKE2b, 16 bytes), NUL
+ * terminated. Pure; thread-safe. */
+void store_media_key(char out[STORE_MEDIA_KEY_LEN + 1], const char *url);
+
+/* Writes m (by its url; key derived), replacing an earlier row of that url.
+ * A failure replacing an OK row is ignored (the image stays). ND_EINVAL
+ * for an OK row without data or type. */
+int store_media_put(struct store *st, const struct store_media *m);
+
+/* The row of key, in a; data and len only when with_data. ND_ENOTFOUND. */
+int store_media_get(struct store *st, struct arena *a, const char *key,
+    bool with_data, struct store_media **out);
+
+/*
+ * Photo URLs that still need fetching, newest items first: the lead image
+ * and thumbnail (http/https) of the newest `recent` items that have no
+ * media row, or a failed one due again (next_try <= now, attempts under the
+ * maximum). At most max URLs, in a.
+ */
+int store_media_pending(struct store *st, struct arena *a, int64_t now,
+    size_t recent, size_t max, const char ***out, size_t *out_n);
+
+/*
+ * For pages: which of the n keys are cached images. out[i] gets type,
+ * width and height for those (status STORE_MEDIA_OK), status 0 for the
+ * rest. One query for the lot. out is the caller's (n elements).
+ */
+int store_media_lookup(struct store *st, struct arena *a,
+    const char *const *keys, size_t n, struct store_media *out);
+
+/* Every cached image (key, type, width, height; no bytes), for export. */
+int store_media_list_ok(struct store *st, struct arena *a,
+    struct store_media **out, size_t *out_n);
+
+/* Counts of rows by status, for tests and summaries. */
+int store_media_count(struct store *st, size_t *out_ok, size_t *out_failed);
 
 #endif

@@ -51,8 +51,11 @@ enum stmt_id {
 	ST_FTS_DELETE,
 	ST_ITEM_GET,
 	ST_SEARCH_COUNT,
+	ST_SEARCH_COUNT_ALL,
 	ST_SEARCH,
 	ST_SEARCH_HIT,
+	ST_SEARCH_SECTION_SOURCES,
+	ST_SEARCH_TIME_RANGE,
 	ST_N
 };
 
@@ -80,6 +83,18 @@ struct store {
 	"i.language, i.tags, i.published, i.updated, i.first_seen, "           \
 	"i.image_url, i.image_caption, i.image_credit, i.image_thumb"
 #define ITEM_NCOLS 20
+
+/*
+ * The item_fts "meta" column of item i: filter tokens for search, "s<source
+ * id> y<YYYY> m<YYYYMM> d<YYYYMMDD>" of sort_time in UTC (store_search
+ * builds the same tokens). Changing it needs a migration that reindexes,
+ * like migration 3, which spells out the same expression.
+ */
+#define ITEM_FTS_META                                                          \
+	"'s' || i.source_id"                                                   \
+	" || ' y' || strftime('%Y', i.sort_time, 'unixepoch')"                 \
+	" || ' m' || strftime('%Y%m', i.sort_time, 'unixepoch')"               \
+	" || ' d' || strftime('%Y%m%d', i.sort_time, 'unixepoch')"
 
 /* store_sqlite.c */
 /* The cached statement id, reset and unbound; ND_EIO if it cannot be

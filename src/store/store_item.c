@@ -8,6 +8,7 @@
  * field tells an unchanged entry (no write at all) from an updated one.
  * Rules and reasons: docs/internals/store.md.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -739,16 +740,279 @@ bind_search(sqlite3_stmt *stmt, const char *expr,
 	sqlite3_bind_int64(stmt, 5, o->until);
 }
 
+/* One match of the window. */
+struct cand {
+	int64_t id, sort_time;
+	double bm25, score;
+};
+
+/* Relevance matters most; recency halves its share every 3 days. */
+#define BLEND_RELEVANCE 0.75
+#define BLEND_HALF_LIFE (3 * 86400.0)
+
+static int
+cand_cmp(const void *x, const void *y)
+{
+	const struct cand *a = x, *b = y;
+
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	if (a->sort_time != b->sort_time)
+		return a->sort_time > b->sort_time ? -1 : 1;
+	return a->id > b->id ? -1 : a->id < b->id;
+}
+
+/*
+ * Scores the window in place and sorts it best first. bm25 is relative to
+ * the best match of the window (so 1 is the best, whatever the words'
+ * frequencies) and recency to the newest one (not the clock, so a result
+ * list does not reorder itself as time passes); with equal bm25 the newer
+ * item wins.
+ */
+static void
+rank_window(struct cand *v, size_t n)
+{
+	double best = 0;
+	int64_t newest = INT64_MIN;
+
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].bm25 < best)
+			best = v[i].bm25;
+		if (v[i].sort_time > newest)
+			newest = v[i].sort_time;
+	}
+	for (size_t i = 0; i < n; i++) {
+		double rel = best < 0 ? v[i].bm25 / best : 1.0;
+		double age = (double)(newest - v[i].sort_time);
+
+		v[i].score = BLEND_RELEVANCE * rel + (1 - BLEND_RELEVANCE) *
+		    exp2(-age / BLEND_HALF_LIFE);
+	}
+	qsort(v, n, sizeof(*v), cand_cmp);
+}
+
+/* ---- filter tokens (the item_fts meta column, see ITEM_FTS_META) ---- */
+
+/* More sources in a section, or more date tokens, than this and the
+ * filter is left to the per-match check instead. */
+#define MAX_FILTER_TOKENS 128
+
+/* Civil date of day z (days since 1970-01-01), proleptic Gregorian (Howard
+ * Hinnant's algorithm, valid for any int64 day in range). */
+static void
+civil_from_days(int64_t z, int64_t *out_y, int *out_m, int *out_d)
+{
+	int64_t era, y;
+	unsigned doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = (int64_t)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*out_d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*out_m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*out_y = y + (*out_m <= 2);
+}
+
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (unsigned)((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1);
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int64_t
+day_of(int64_t t)
+{
+	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+}
+
+/*
+ * Appends " OR "-joined tokens covering the days d0..d1 (whole years, then
+ * whole months, else days) to b; false when the range is outside years
+ * 0-9999 or needs more than MAX_FILTER_TOKENS tokens.
+ */
+static bool
+date_tokens(struct buf *b, int64_t d0, int64_t d1)
+{
+	size_t n = 0;
+
+	for (int64_t d = d0; d <= d1; n++) {
+		int64_t y, next;
+		int m, dd;
+
+		civil_from_days(d, &y, &m, &dd);
+		if (y < 0 || y > 9999 || n == MAX_FILTER_TOKENS)
+			return false;
+		if (n)
+			buf_adds(b, " OR ");
+		if (m == 1 && dd == 1 &&
+		    (next = days_from_civil(y + 1, 1, 1)) - 1 <= d1) {
+			buf_addf(b, "\"y%04lld\"", (long long)y);
+		} else if (dd == 1 && (next = m == 12 ? days_from_civil(y + 1,
+		    1, 1) : days_from_civil(y, m + 1, 1)) - 1 <= d1) {
+			buf_addf(b, "\"m%04lld%02d\"", (long long)y, m);
+		} else {
+			buf_addf(b, "\"d%04lld%02d%02d\"", (long long)y, m, dd);
+			next = d + 1;
+		}
+		d = next;
+	}
+	return true;
+}
+
+/*
+ * Appends the filters of o to expr as meta-column tokens, so FTS5 itself
+ * narrows the matches: the source, the sources of the section (OR), the
+ * days of since..until. Sets *out_none when nothing can match (a section
+ * without sources, an empty date range) and *out_is_exact when the tokens
+ * say exactly what the filters say (dates have day granularity, so they
+ * are never exact: the caller still checks sort_time per match).
+ */
+static int
+filter_expr(struct store *st, struct buf *expr,
+    const struct store_search_opts *o, bool *out_none, bool *out_is_exact)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = 0, step;
+
+	*out_none = false;
+	*out_is_exact = true;
+	if (o->source_id)
+		buf_addf(expr, " AND meta : \"s%lld\"", (long long)o->source_id);
+	if (o->section_id) {
+		size_t mark = expr->len, n = 0;
+
+		if ((rc = store_stmt_get(st, ST_SEARCH_SECTION_SOURCES,
+		    &stmt)) < 0)
+			goto out;
+		sqlite3_bind_int64(stmt, 1, o->section_id);
+		buf_adds(expr, " AND meta : (");
+		while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+			if (n++ == MAX_FILTER_TOKENS)
+				break;
+			buf_addf(expr, "%s\"s%lld\"", n > 1 ? " OR " : "",
+			    (long long)sqlite3_column_int64(stmt, 0));
+		}
+		if (step != SQLITE_ROW && step != SQLITE_DONE) {
+			rc = store_db_err(st, "list section sources");
+			goto out;
+		}
+		store_stmt_put(stmt);
+		stmt = NULL;
+		buf_addc(expr, ')');
+		if (n == 0) {
+			*out_none = true;
+			goto out;
+		}
+		if (n > MAX_FILTER_TOKENS) {
+			/* many sources: the per-match check does it */
+			buf_truncate(expr, mark);
+			*out_is_exact = false;
+		}
+	}
+	if (o->since || o->until) {
+		int64_t lo = o->since, hi = o->until;
+		size_t mark = expr->len;
+
+		*out_is_exact = false;
+		if (!lo || !hi) {
+			/* an open end: the oldest or newest item's day */
+			if ((rc = store_stmt_get(st, ST_SEARCH_TIME_RANGE,
+			    &stmt)) < 0)
+				goto out;
+			if (sqlite3_step(stmt) != SQLITE_ROW) {
+				rc = store_db_err(st, "item time range");
+				goto out;
+			}
+			if (sqlite3_column_type(stmt, 0) == SQLITE_NULL) {
+				*out_none = true;       /* no items at all */
+				goto out;
+			}
+			if (!lo)
+				lo = sqlite3_column_int64(stmt, 0);
+			if (!hi)
+				hi = sqlite3_column_int64(stmt, 1);
+			store_stmt_put(stmt);
+			stmt = NULL;
+		}
+		if (lo > hi) {
+			*out_none = true;
+			goto out;
+		}
+		buf_adds(expr, " AND meta : (");
+		if (date_tokens(expr, day_of(lo), day_of(hi)))
+			buf_addc(expr, ')');
+		else
+			buf_truncate(expr, mark);
+	}
+out:
+	store_stmt_put(stmt);
+	if (rc == 0)
+		rc = buf_err(expr);
+	return rc;
+}
+
+/* Counts matches up to one past the cap: from the index alone when its
+ * tokens express the filters exactly, else with the per-match check. */
+static int
+count_matches(struct store *st, const char *expr, bool is_exact,
+    const struct store_search_opts *o, size_t *out)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if ((rc = store_stmt_get(st, is_exact ? ST_SEARCH_COUNT_ALL :
+	    ST_SEARCH_COUNT, &stmt)) < 0)
+		return rc;
+	if (is_exact) {
+		store_bind_text(stmt, 1, expr);
+		sqlite3_bind_int64(stmt, 2, STORE_SEARCH_COUNT_CAP + 1);
+	} else {
+		bind_search(stmt, expr, o);
+		sqlite3_bind_int64(stmt, 6, STORE_SEARCH_COUNT_CAP + 1);
+	}
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*out = (size_t)sqlite3_column_int64(stmt, 0);
+	else
+		rc = store_db_err(st, "count matches");
+	store_stmt_put(stmt);
+	return rc;
+}
+
+/*
+ * Bounded work whatever the store's size: FTS5 yields matches newest first
+ * (by rowid, which grows with insertion) and the window statement stops
+ * after STORE_SEARCH_WINDOW of them, so bm25 is computed for at most that
+ * many rows and nothing is sorted in SQL; the count stops one past
+ * STORE_SEARCH_COUNT_CAP. Filters become meta-column tokens ANDed to the
+ * words, so FTS5 intersects doclists (seeking, not reading every match)
+ * and only matches that pass reach the items table; the exact SQL checks
+ * stay, for the day-granular date tokens.
+ */
 int
 store_search(struct store *st, struct arena *a, const char *query,
     const struct store_search_opts *opts, struct store_hit **out,
-    size_t *out_n, size_t *out_total)
+    size_t *out_n, size_t *out_total, bool *out_total_capped)
 {
 	static const struct store_search_opts none = { 0, 0, 0, 0, 0, 0 };
-	struct buf expr = BUF_INIT(64 << 10);
+	struct buf words = BUF_INIT(64 << 10), hit = BUF_INIT(BUF_NOCAP);
+	struct buf expr = BUF_INIT(BUF_NOCAP);
 	struct store_hit *v = NULL;
+	struct cand *w = NULL;
 	sqlite3_stmt *stmt = NULL;
-	size_t n = 0, cap = 0, n_words = 0, total = 0;
+	size_t n = 0, nw = 0, n_words = 0, total = 0, limit;
+	bool is_none = false, is_exact = true;
 	int rc, step;
 
 	if (!opts)
@@ -757,67 +1021,82 @@ store_search(struct store *st, struct arena *a, const char *query,
 		rc = err_set(ND_EINVAL, "store: empty search");
 		goto out;
 	}
-	if ((rc = match_expr(st, &expr, query, &n_words)) < 0)
+	if ((rc = match_expr(st, &words, query, &n_words)) < 0)
 		goto out;
 	if (n_words == 0)               /* only punctuation: nothing matches */
 		goto out;
-
-	if ((rc = store_stmt_get(st, ST_SEARCH_COUNT, &stmt)) < 0)
+	/* The words in the text columns only (never the filter tokens); the
+	 * snippets use this much. */
+	buf_addf(&hit, "{title summary content} : (%s)", words.ptr);
+	buf_add(&expr, hit.ptr, hit.len);
+	if ((rc = filter_expr(st, &expr, opts, &is_none, &is_exact)) < 0 ||
+	    (rc = buf_err(&hit)) < 0)
 		goto out;
-	bind_search(stmt, expr.ptr, opts);
-	if (sqlite3_step(stmt) != SQLITE_ROW) {
-		rc = store_db_err(st, "count matches");
-		goto out;
-	}
-	total = (size_t)sqlite3_column_int64(stmt, 0);
-	store_stmt_put(stmt);
-	stmt = NULL;
-	if (total == 0 || opts->offset >= total)
+	if (is_none)
 		goto out;
 
 	if ((rc = store_stmt_get(st, ST_SEARCH, &stmt)) < 0)
 		goto out;
 	bind_search(stmt, expr.ptr, opts);
-	sqlite3_bind_int64(stmt, 6, (int64_t)limit_of(opts->limit, 20));
-	sqlite3_bind_int64(stmt, 7, (int64_t)opts->offset);
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		ARENA_GROW(a, v, n, n + 1, cap);
-		memset(&v[n], 0, sizeof(v[n]));
-		v[n].item.id = sqlite3_column_int64(stmt, 0);
-		v[n].rank = sqlite3_column_double(stmt, 1);
-		n++;
+	sqlite3_bind_int64(stmt, 6, STORE_SEARCH_WINDOW);
+	w = arena_alloc(a, STORE_SEARCH_WINDOW * sizeof(*w));
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW &&
+	    nw < STORE_SEARCH_WINDOW) {
+		w[nw].id = sqlite3_column_int64(stmt, 0);
+		w[nw].bm25 = sqlite3_column_double(stmt, 1);
+		w[nw].sort_time = sqlite3_column_int64(stmt, 2);
+		nw++;
 	}
-	if (step != SQLITE_DONE) {
+	if (step != SQLITE_DONE && step != SQLITE_ROW) {
 		rc = store_db_err(st, "search");
 		goto out;
 	}
 	store_stmt_put(stmt);
 	stmt = NULL;
+	/* A window that is not full holds every match: that is the count. */
+	total = nw;
+	if (nw == STORE_SEARCH_WINDOW &&
+	    (rc = count_matches(st, expr.ptr, is_exact, opts, &total)) < 0)
+		goto out;
+	if (opts->offset >= nw)
+		goto out;
+	rank_window(w, nw);
+
+	limit = limit_of(opts->limit, 20);
+	if (limit > nw - opts->offset)
+		limit = nw - opts->offset;
+	v = arena_alloc(a, limit * sizeof(*v));
 	/* The page's rows and snippets, one small query each. */
-	for (size_t i = 0; i < n; i++) {
-		double rank = v[i].rank;
-		int64_t id = v[i].item.id;
+	for (size_t i = 0; i < limit; i++) {
+		const struct cand *c = &w[opts->offset + i];
 
 		if ((rc = store_stmt_get(st, ST_SEARCH_HIT, &stmt)) < 0)
 			goto out;
-		store_bind_text(stmt, 1, expr.ptr);
-		sqlite3_bind_int64(stmt, 2, id);
+		store_bind_text(stmt, 1, hit.ptr);
+		sqlite3_bind_int64(stmt, 2, c->id);
 		if (sqlite3_step(stmt) != SQLITE_ROW) {
 			rc = store_db_err(st, "read hit");
 			goto out;
 		}
-		store_item_from_row(a, stmt, 0, &v[i].item);
-		v[i].snippet = store_col_text(a, stmt, ITEM_NCOLS);
-		v[i].rank = rank;
+		memset(&v[n], 0, sizeof(v[n]));
+		store_item_from_row(a, stmt, 0, &v[n].item);
+		v[n].snippet = store_col_text(a, stmt, ITEM_NCOLS);
+		v[n].rank = -c->score;
+		n++;
 		store_stmt_put(stmt);
 		stmt = NULL;
 	}
 out:
 	store_stmt_put(stmt);
+	buf_release(&words);
+	buf_release(&hit);
 	buf_release(&expr);
 	*out = v;
 	*out_n = rc < 0 ? 0 : n;
 	if (out_total)
-		*out_total = rc < 0 ? 0 : total;
+		*out_total = rc < 0 ? 0 : total > STORE_SEARCH_COUNT_CAP ?
+		    STORE_SEARCH_COUNT_CAP : total;
+	if (out_total_capped)
+		*out_total_capped = rc == 0 && total > STORE_SEARCH_COUNT_CAP;
 	return rc;
 }

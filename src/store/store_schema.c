@@ -86,6 +86,47 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN"
 	"  DELETE FROM item_fts WHERE rowid = old.id;"
 	"END;",
+	/* 2: the local photo cache (store_media.c). Keyed by a hash of the
+	 * photo URL; data last, so reading the other columns of a row never
+	 * touches the overflow pages of its bytes. */
+	"CREATE TABLE media ("
+	"  key TEXT PRIMARY KEY,"
+	"  url TEXT NOT NULL,"
+	"  status INTEGER NOT NULL,"
+	"  type TEXT,"
+	"  len INTEGER NOT NULL DEFAULT 0,"
+	"  width INTEGER NOT NULL DEFAULT 0,"
+	"  height INTEGER NOT NULL DEFAULT 0,"
+	"  error TEXT,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  fetched INTEGER NOT NULL DEFAULT 0,"
+	"  next_try INTEGER NOT NULL DEFAULT 0,"
+	"  data BLOB"
+	");"
+	"CREATE INDEX media_url ON media(url);",
+	/* 3: a fourth, unranked index column "meta" with filter tokens
+	 * (source, year, month, day of sort_time), so a filtered search
+	 * intersects doclists instead of looking up every match's item
+	 * (store_search). The stripped text exists only in the index, so it
+	 * is copied out and back. The tokens must stay exactly what
+	 * ITEM_FTS_META in store_int.h makes. */
+	"DROP TRIGGER items_fts_delete;"
+	"CREATE TEMP TABLE item_fts_copy AS"
+	"  SELECT rowid AS id, title, summary, content FROM item_fts;"
+	"DROP TABLE item_fts;"
+	"CREATE VIRTUAL TABLE item_fts USING fts5("
+	"  title, summary, content, meta, tokenize = 'nd', detail = full);"
+	"INSERT INTO item_fts (rowid, title, summary, content, meta)"
+	"  SELECT c.id, c.title, c.summary, c.content,"
+	"  's' || i.source_id"
+	"  || ' y' || strftime('%Y', i.sort_time, 'unixepoch')"
+	"  || ' m' || strftime('%Y%m', i.sort_time, 'unixepoch')"
+	"  || ' d' || strftime('%Y%m%d', i.sort_time, 'unixepoch')"
+	"  FROM item_fts_copy c JOIN items i ON i.id = c.id;"
+	"DROP TABLE item_fts_copy;"
+	"CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN"
+	"  DELETE FROM item_fts WHERE rowid = old.id;"
+	"END;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -100,38 +100,52 @@ static const char *const stmt_sql[ST_N] = {
 	    "sort_time = CASE WHEN ?12 > 0 AND ?12 <= ?20 + 86400 THEN ?12 "
 	    "ELSE first_seen END WHERE id = ?21 AND source_id = ?1 "
 	    "AND dedup_key = ?2",
+	/* After the item row is written: meta comes from its source_id and
+	 * sort_time. */
 	[ST_FTS_INSERT] =
-	    "INSERT INTO item_fts (rowid, title, summary, content) "
-	    "VALUES (?1, ?2, ?3, ?4)",
+	    "INSERT INTO item_fts (rowid, title, summary, content, meta) "
+	    "SELECT ?1, ?2, ?3, ?4, " ITEM_FTS_META " FROM items i "
+	    "WHERE i.id = ?1",
 	[ST_FTS_DELETE] = "DELETE FROM item_fts WHERE rowid = ?1",
 	[ST_ITEM_GET] =
 	    "SELECT " ITEM_COLS " FROM items i "
 	    "JOIN sources s ON s.id = i.source_id WHERE i.id = ?1",
+	/* Search: bounded work per query (see store_search). The filters use
+	 * "?N = 0 OR" since items is only ever reached by rowid from the index
+	 * here, so they cannot defeat an index choice; the section is resolved
+	 * once by the uncorrelated IN list. Counts stop at ?6 rows. */
+#define SEARCH_FILTERS                                                         \
+	"item_fts MATCH ?1 AND (?2 = 0 OR i.source_id = ?2) "                  \
+	"AND (?3 = 0 OR i.source_id IN (SELECT id FROM sources "               \
+	"WHERE section_id = ?3)) AND (?4 = 0 OR i.sort_time >= ?4) "           \
+	"AND (?5 = 0 OR i.sort_time <= ?5) "
 	[ST_SEARCH_COUNT] =
-	    "SELECT count(*) FROM item_fts "
-	    "JOIN items i ON i.id = item_fts.rowid "
-	    "JOIN sources s ON s.id = i.source_id "
-	    "WHERE item_fts MATCH ?1 AND (?2 = 0 OR i.source_id = ?2) "
-	    "AND (?3 = 0 OR s.section_id = ?3) AND (?4 = 0 OR i.sort_time >= ?4) "
-	    "AND (?5 = 0 OR i.sort_time <= ?5)",
-	/* Title matches weigh most, then summary, then body. Only ids and
-	 * ranks here: SQLite computes every result column before sorting, so
-	 * a snippet() in this statement would run for every match, not just
-	 * the page. */
+	    "SELECT count(*) FROM (SELECT 1 FROM item_fts "
+	    "JOIN items i ON i.id = item_fts.rowid WHERE " SEARCH_FILTERS
+	    "LIMIT ?6)",
+	[ST_SEARCH_COUNT_ALL] =
+	    "SELECT count(*) FROM (SELECT 1 FROM item_fts "
+	    "WHERE item_fts MATCH ?1 LIMIT ?2)",
+	/* The newest ?6 matches (FTS5 walks its doclists by rowid, newest
+	 * first, and stops: nothing is sorted), with bm25 (title weighs most,
+	 * then summary, then body; meta holds filter tokens) and sort_time for the recency blend done in
+	 * C. Only ids and numbers: snippets are made for the shown page only. */
 	[ST_SEARCH] =
-	    "SELECT i.id, bm25(item_fts, 10.0, 4.0, 1.0) AS r "
+	    "SELECT item_fts.rowid, bm25(item_fts, 10.0, 4.0, 1.0, 0.0), "
+	    "i.sort_time "
 	    "FROM item_fts JOIN items i ON i.id = item_fts.rowid "
-	    "JOIN sources s ON s.id = i.source_id "
-	    "WHERE item_fts MATCH ?1 AND (?2 = 0 OR i.source_id = ?2) "
-	    "AND (?3 = 0 OR s.section_id = ?3) AND (?4 = 0 OR i.sort_time >= ?4) "
-	    "AND (?5 = 0 OR i.sort_time <= ?5) "
-	    "ORDER BY r, i.sort_time DESC, i.id DESC LIMIT ?6 OFFSET ?7",
+	    "WHERE " SEARCH_FILTERS "ORDER BY item_fts.rowid DESC LIMIT ?6",
 	[ST_SEARCH_HIT] =
 	    "SELECT " ITEM_COLS ", snippet(item_fts, -1, X'02', X'03', "
 	    "'\xe2\x80\xa6', 24) FROM item_fts "
 	    "JOIN items i ON i.id = item_fts.rowid "
 	    "JOIN sources s ON s.id = i.source_id "
 	    "WHERE item_fts MATCH ?1 AND item_fts.rowid = ?2",
+	[ST_SEARCH_SECTION_SOURCES] =
+	    "SELECT id FROM sources WHERE section_id = ?1 ORDER BY id",
+	[ST_SEARCH_TIME_RANGE] =
+	    "SELECT (SELECT min(sort_time) FROM items), "
+	    "(SELECT max(sort_time) FROM items)",
 };
 
 int

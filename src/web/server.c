@@ -43,9 +43,10 @@
 #define MAX_PATH 2048
 #define MIN_COMPRESS 256
 
-#define CSP "default-src 'none'; style-src 'self'; img-src 'self' https: " \
-	"http: data:; form-action 'self'; base-uri 'none'; " \
-	"frame-ancestors 'none'"
+/* img-src 'self': photos come from the local cache (site_media.c), so a
+ * page makes no request to any other site. */
+#define CSP "default-src 'none'; style-src 'self'; img-src 'self'; " \
+	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 struct centry {
 	struct centry *next;
@@ -263,7 +264,8 @@ make_response(const char *body, size_t len, bool must_free, const char *ctype,
 static const char *
 cache_control(const struct web_req *r, char *buf, size_t cap)
 {
-	if (r->flags & ROUTE_STATIC)
+	if ((r->flags & ROUTE_STATIC) || ((r->flags & ROUTE_MEDIA) &&
+	    (r->status == 200 || r->status == 304)))
 		return "public, max-age=31536000, immutable";
 	if (r->status >= 500)
 		return "no-store";
@@ -640,7 +642,9 @@ job_run(struct web *w, struct job *j)
 		size_t zlen = 0;
 
 		j->status = r->status ? r->status : 200;
-		if ((j->enc & 1) && r->pg.b.len >= MIN_COMPRESS && !j->is_head)
+		/* photos are compressed already */
+		if ((j->enc & 1) && r->pg.b.len >= MIN_COMPRESS && !j->is_head &&
+		    !(r->flags & ROUTE_MEDIA))
 			z = gzip_of(r->pg.b.ptr, r->pg.b.len, 5, &zlen);
 		if (z)
 			j->resp = make_response(z, zlen, true, r->ctype, cc, NULL,
@@ -653,6 +657,8 @@ job_run(struct web *w, struct job *j)
 			free(z);
 		else if (r->location)
 			(void)web_header_set(j->resp, "Location", r->location);
+		if (j->resp && r->etag)
+			(void)web_header_set(j->resp, "ETag", r->etag);
 	}
 }
 

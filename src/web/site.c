@@ -62,6 +62,7 @@ static const struct route routes[] = {
 	{ "GET", "/sitemap.xml",               site_sitemap,  ROUTE_CACHE },
 	{ "GET", "/robots.txt",                site_robots,   ROUTE_CACHE },
 	{ "GET", "/static/site.css",           site_css,      ROUTE_STATIC },
+	{ "GET", "/media/{file}",              site_media,    ROUTE_MEDIA },
 	{ "GET", "/healthz",                   site_healthz,  ROUTE_NOLOG },
 };
 
@@ -435,6 +436,7 @@ fill_item(struct web_req *r, struct tmpl_obj *o, const struct store_item *it,
 	int64_t t = it->published ? it->published : it->first_seen;
 	const char *lang = lang_of(it->language);
 	bool rtl = is_rtl(it->language, it->title);
+	struct site_photo ph;
 
 	tmpl_set_int(o, "id", it->id);
 	tmpl_set_text(o, "path", item_path(a, it->id));
@@ -454,18 +456,28 @@ fill_item(struct web_req *r, struct tmpl_obj *o, const struct store_item *it,
 	tmpl_set_bool(o, "is_rtl", rtl);
 	if (it->author && *it->author)
 		tmpl_set_text(o, "author", it->author);
-	{
-		const char *thumb = it->image_thumb && html_url_is_safe(
-		    it->image_thumb) ? it->image_thumb : it->image_url;
-
-		set_url(o, a, "thumb", thumb);
+	/* Photos only from the local cache: never another site's URL in an
+	 * <img> (site_media.c). */
+	site_item_photo(r, it, &ph);
+	if (ph.thumb) {
+		tmpl_set_text(o, "thumb", ph.thumb);
+		if (ph.thumb_w > 0 && ph.thumb_h > 0) {
+			tmpl_set_int(o, "thumb_w", ph.thumb_w);
+			tmpl_set_int(o, "thumb_h", ph.thumb_h);
+		}
 	}
 	if (it->summary && *it->summary)
 		tmpl_set_text(o, "summary_text", render_plain(a, it->summary,
 		    full ? 400 : 260));
 	if (!full)
 		return;
-	set_url(o, a, "image", it->image_url);
+	if (ph.image) {
+		tmpl_set_text(o, "image", ph.image);
+		if (ph.image_w > 0 && ph.image_h > 0) {
+			tmpl_set_int(o, "image_w", ph.image_w);
+			tmpl_set_int(o, "image_h", ph.image_h);
+		}
+	}
 	if (it->image_caption && *it->image_caption)
 		tmpl_set_text(o, "caption", it->image_caption);
 	if (it->image_credit && *it->image_credit)
@@ -474,10 +486,10 @@ fill_item(struct web_req *r, struct tmpl_obj *o, const struct store_item *it,
 	 * the page is rendered once per change), so a store written by an
 	 * older or foreign version cannot put script on the page. */
 	if (it->content && *it->content)
-		tmpl_set_html(o, "body", html_sanitize(a, it->content,
+		tmpl_set_html(o, "body", html_sanitize_no_images(a, it->content,
 		    strlen(it->content)));
 	else if (it->summary && *it->summary)
-		tmpl_set_html(o, "body", html_sanitize(a, it->summary,
+		tmpl_set_html(o, "body", html_sanitize_no_images(a, it->summary,
 		    strlen(it->summary)));
 	if (it->tags && *it->tags) {
 		struct tmpl_list *l = tmpl_set_list(o, "tags");
@@ -605,6 +617,20 @@ add_feeds(struct web_req *r, struct tmpl_obj *o, const char *prefix)
 
 /* ---- pages ---- */
 
+/* Whether the item has a photo in the local cache (one the page can
+ * show). */
+static bool
+has_photo(struct web_req *r, const struct store_item *it)
+{
+	struct site_photo ph;
+
+	if ((!it->image_url || !*it->image_url) &&
+	    (!it->image_thumb || !*it->image_thumb))
+		return false;
+	site_item_photo(r, it, &ph);
+	return ph.thumb != NULL;
+}
+
 static int
 site_home(struct web_req *r)
 {
@@ -633,8 +659,8 @@ site_home(struct web_req *r)
 			if (used[i])
 				continue;
 			good = pass ? (items[i].summary && *items[i].summary) :
-			    (items[i].image_url && *items[i].image_url &&
-			    items[i].summary && *items[i].summary);
+			    (items[i].summary && *items[i].summary &&
+			    has_photo(r, &items[i]));
 			for (size_t k = 0; k < n && !dup; k++)
 				dup = used[k] && items[k].source_id ==
 				    items[i].source_id;
@@ -907,8 +933,14 @@ jsonld(struct web_req *r, const struct store_item *it)
 		json_object_set_new(v, "name", json_string(it->source_title));
 		json_object_set_new(o, "publisher", v);
 	}
-	if (it->image_url && html_url_is_safe(it->image_url))
-		json_object_set_new(o, "image", json_string(it->image_url));
+	{
+		struct site_photo ph;
+
+		site_item_photo(r, it, &ph);
+		if (ph.image)
+			json_object_set_new(o, "image", json_string(arena_printf(
+			    &r->a, "%s%s", r->site->base_url, ph.image)));
+	}
 	if (it->url && html_url_is_safe(it->url))
 		json_object_set_new(o, "url", json_string(it->url));
 	json_object_set_new(o, "mainEntityOfPage", json_string(arena_printf(
@@ -948,7 +980,14 @@ site_item(struct web_req *r)
 	if (it->summary && *it->summary)
 		tmpl_set_text(o, "description", render_plain(&r->a, it->summary,
 		    200));
-	set_url(o, &r->a, "og_image", it->image_url);
+	{
+		struct site_photo ph;
+
+		site_item_photo(r, it, &ph);
+		if (ph.image)
+			set_url(o, &r->a, "og_image", arena_printf(&r->a, "%s%s",
+			    r->site->base_url, ph.image));
+	}
 	/* more from the same outlet */
 	{
 		struct store_item_query q = { .source_id = it->source_id,
@@ -968,6 +1007,23 @@ site_item(struct web_req *r)
 	return render(r, "item", o);
 }
 
+/* n with thousands separators ("10,000"), in a. */
+static const char *
+group_digits(struct arena *a, size_t n)
+{
+	char d[32], *out;
+	int len = snprintf(d, sizeof(d), "%zu", n), j = 0;
+
+	out = arena_alloc(a, (size_t)len + (size_t)len / 3 + 1);
+	for (int i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			out[j++] = ',';
+		out[j++] = d[i];
+	}
+	out[j] = '\0';
+	return out;
+}
+
 static int
 site_search(struct web_req *r)
 {
@@ -979,6 +1035,7 @@ site_search(struct web_req *r)
 	struct store_search_opts so = { .limit = SEARCH_N };
 	struct store_hit *hits = NULL;
 	size_t n = 0, total = 0;
+	bool is_capped = false;
 	struct tmpl_obj *o;
 	struct buf qs = BUF_INIT(4096);
 	int rc = 0;
@@ -1029,7 +1086,8 @@ site_search(struct web_req *r)
 		q = arena_strndup(&r->a, q, 500);
 	if (q) {
 		so.offset = (size_t)(page - 1) * SEARCH_N;
-		rc = store_search(r->st, &r->a, q, &so, &hits, &n, &total);
+		rc = store_search(r->st, &r->a, q, &so, &hits, &n, &total,
+		    &is_capped);
 		if (rc == ND_EINVAL) {
 			rc = 0;
 			n = total = 0;
@@ -1064,13 +1122,16 @@ site_search(struct web_req *r)
 		if (page > 1)
 			tmpl_set_text(o, "prev", arena_printf(&r->a, "%s&page=%lld",
 			    qs.ptr, page - 1));
-		if ((size_t)page * SEARCH_N < total && page < 100)
+		/* Only the newest STORE_SEARCH_WINDOW matches are ranked. */
+		if ((size_t)page * SEARCH_N < total &&
+		    (size_t)page * SEARCH_N < STORE_SEARCH_WINDOW && page < 100)
 			tmpl_set_text(o, "next", arena_printf(&r->a, "%s&page=%lld",
 			    qs.ptr, page + 1));
-		if (total)
+		if (n)
 			tmpl_set_text(o, "range", arena_printf(&r->a,
-			    "%zu\xe2\x80\x93%zu of %zu", so.offset + 1,
-			    so.offset + n, total));
+			    "%zu\xe2\x80\x93%zu of %s%s", so.offset + 1,
+			    so.offset + n, group_digits(&r->a, total),
+			    is_capped ? "+" : ""));
 	}
 	rc = render(r, "search", o);
 out:
@@ -1218,6 +1279,21 @@ site_each_path(struct site *s, int (*fn)(const char *path, void *payload),
 		if ((rc = fn(arena_printf(&a, "/archive/%s", days.days[k]),
 		    payload)) < 0)
 			goto out;
+	{
+		struct store_media *mv = NULL;
+		size_t nm = 0;
+
+		if ((rc = store_media_list_ok(st, &a, &mv, &nm)) < 0)
+			goto out;
+		for (size_t i = 0; i < nm; i++) {
+			const char *ext = strcmp(mv[i].type, "image/jpeg") == 0 ?
+			    "jpg" : strchr(mv[i].type, '/') + 1;
+
+			if ((rc = fn(arena_printf(&a, "/media/%s.%s", mv[i].key,
+			    ext), payload)) < 0)
+				goto out;
+		}
+	}
 out:
 	free(days.days);
 	site_store_put(s, st);

@@ -32,6 +32,8 @@ enum route_flags {
 	ROUTE_NOLOG = 1 << 3,      /* not in the access log (health checks) */
 	ROUTE_QUERY = 1 << 4,      /* cached per query string too (search),
 	                              in a bounded part of the cache */
+	ROUTE_MEDIA = 1 << 5,      /* bytes from the photo cache: immutable,
+	                              r->etag, never compressed */
 };
 
 struct web_req {
@@ -49,6 +51,7 @@ struct web_req {
 	struct page pg;
 	const char *location;        /* redirects */
 	int max_age;                 /* Cache-Control max-age */
+	const char *etag;            /* ROUTE_MEDIA: the ETag, quoted */
 };
 
 typedef int (*route_fn)(struct web_req *r);
@@ -91,6 +94,23 @@ const char *web_query(struct web_req *r, const char *key);
 /* Runs the route for r (r->path set), with a store from the pool; on
  * failure renders the 500 page. */
 void site_handle(struct web_req *r, const struct route *rt);
+
+/* site_media.c: the photo cache on the site */
+/* GET /media/KEY.EXT: a cached photo with its sniffed type; 304 when the
+ * client has it (the ETag is the key: the bytes of a key never change). */
+int site_media(struct web_req *r);
+
+/* An item's photos as the site's own URLs (/media/KEY.EXT), only when the
+ * fetcher has cached them: thumb for lists (the thumbnail, else the lead
+ * image), image for the item page (the lead image, else the thumbnail).
+ * NULL when not cached: pages then show no <img> at all. */
+struct site_photo {
+	const char *thumb, *image;   /* in r->a */
+	int thumb_w, thumb_h, image_w, image_h;
+};
+struct store_item;
+void site_item_photo(struct web_req *r, const struct store_item *it,
+    struct site_photo *out);
 
 /* site_feeds.c */
 int site_feed_rss(struct web_req *r);

@@ -501,7 +501,9 @@ issue_3_engine_host_spacing(void **state)
 	run_batch(&c, &o, paths, 5);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-	assert_true(ms >= 4 * 150);
+	/* The engine keeps time in whole milliseconds, truncated, so each of
+	 * the four gaps may be up to 1 ms short of the spacing. */
+	assert_true(ms >= 4 * (150 - 1));
 	assert_true(ms < 10000);    /* loose: shared CI machines */
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(c.res[i]->outcome, FETCH_OK);

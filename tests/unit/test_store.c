@@ -143,15 +143,17 @@ open_migrates_once(void **state)
 	struct fixture *fx = *state;
 	struct store *st2 = NULL, *ro = NULL;
 	char missing[160];
+	/* 2 and later: every migration appended since (media, ...) */
+	int latest = store_schema_version(fx->st);
 
-	assert_int_equal(store_schema_version(fx->st), 1);
+	assert_true(latest >= 2);
 	/* A second open of a current store is a no-op migration. */
 	assert_int_equal(store_open(&st2, fx->path, 0), 0);
-	assert_int_equal(store_schema_version(st2), 1);
+	assert_int_equal(store_schema_version(st2), latest);
 	assert_int_equal(store_check(st2), 0);
 	store_close(st2);
 	assert_int_equal(store_open(&ro, fx->path, STORE_READONLY), 0);
-	assert_int_equal(store_schema_version(ro), 1);
+	assert_int_equal(store_schema_version(ro), latest);
 	store_close(ro);
 
 	snprintf(missing, sizeof(missing), "%s/none.db", fx->dir);
@@ -681,8 +683,8 @@ search_n(struct fixture *fx, const char *q, struct store_hit **hits)
 	struct store_hit *v = NULL;
 	size_t n = 0, total = 0;
 
-	assert_int_equal(store_search(fx->st, &fx->a, q, NULL, &v, &n, &total),
-	    0);
+	assert_int_equal(store_search(fx->st, &fx->a, q, NULL, &v, &n, &total,
+	    NULL), 0);
 	assert_int_equal(n, total);
 	if (hits)
 		*hits = v;
@@ -741,19 +743,19 @@ search_snippets_filters_paging(void **state)
 	/* Filters. */
 	o.source_id = fx->src2;
 	assert_int_equal(store_search(fx->st, &fx->a, "election", &o, &h, &n,
-	    &total), 0);
+	    &total, NULL), 0);
 	assert_int_equal(total, 1);
 	memset(&o, 0, sizeof(o));
 	o.section_id = fx->sec1;
 	assert_int_equal(store_search(fx->st, &fx->a, "election", &o, &h, &n,
-	    &total), 0);
+	    &total, NULL), 0);
 	assert_int_equal(total, 1);
 	assert_int_equal(h[0].item.section_id, fx->sec1);
 	memset(&o, 0, sizeof(o));
 	o.since = 1001;
 	o.until = 4000;
 	assert_int_equal(store_search(fx->st, &fx->a, "election", &o, &h, &n,
-	    &total), 0);
+	    &total, NULL), 0);
 	assert_int_equal(total, 1);
 	assert_string_equal(h[0].item.title, "Weather");
 
@@ -761,17 +763,17 @@ search_snippets_filters_paging(void **state)
 	memset(&o, 0, sizeof(o));
 	o.limit = 2;
 	assert_int_equal(store_search(fx->st, &fx->a, "election", &o, &h, &n,
-	    &total), 0);
+	    &total, NULL), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(total, 3);
 	o.offset = 2;
 	assert_int_equal(store_search(fx->st, &fx->a, "election", &o, &h, &n,
-	    &total), 0);
+	    &total, NULL), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(total, 3);
 	o.offset = 10;
 	assert_int_equal(store_search(fx->st, &fx->a, "election", &o, &h, &n,
-	    &total), 0);
+	    &total, NULL), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(total, 3);
 }
@@ -800,14 +802,14 @@ search_hostile_queries(void **state)
 	memset(one, 'e', 100000);
 	many[100000] = one[100000] = '\0';
 	assert_int_equal(store_search(fx->st, &fx->a, many, NULL, &h, &n,
-	    &total), 0);
+	    &total, NULL), 0);
 	assert_int_equal(total, 0);
 	assert_int_equal(store_search(fx->st, &fx->a, one, NULL, &h, &n,
-	    &total), 0);
+	    &total, NULL), 0);
 	assert_int_equal(total, 0);
 	for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
 		int rc = store_search(fx->st, &fx->a, hostile[i], NULL, &h, &n,
-		    &total);
+		    &total, NULL);
 
 		if (rc != 0)
 			fail_msg("query %zu: %s", i, err_msg());
@@ -822,11 +824,107 @@ search_hostile_queries(void **state)
 	assert_int_equal(search_n(fx, "''; DROP TABLE items; --", NULL), 0);
 	assert_int_equal(search_n(fx, "election", NULL), 3);
 	/* Empty queries are an error. */
-	assert_int_equal(store_search(fx->st, &fx->a, "", NULL, &h, &n, &total),
+	assert_int_equal(store_search(fx->st, &fx->a, "", NULL, &h, &n, &total, NULL),
 	    ND_EINVAL);
 	assert_int_equal(store_search(fx->st, &fx->a, "  \t", NULL, &h, &n,
-	    &total), ND_EINVAL);
+	    &total, NULL), ND_EINVAL);
 	assert_int_equal(store_check(fx->st), 0);
+}
+
+/* Equal relevance: the newer item (by date, not by insertion) comes first. */
+static void
+search_newer_wins_among_equal(void **state)
+{
+	struct fixture *fx = *state;
+	struct ent e[] = {
+		{ "n1", NULL, "Dam talks resume", "<p>Talks on the dam.</p>",
+		  NULL, 1000 },
+		{ "n2", NULL, "Dam talks resume", "<p>Talks on the dam.</p>",
+		  NULL, 3000 },
+		{ "n3", NULL, "Dam talks resume", "<p>Talks on the dam.</p>",
+		  NULL, 2000 },
+	};
+	struct store_hit *h;
+	int64_t src = add_source(fx->st, "https://n.example/", 0);
+
+	assert_int_equal(store_feed_put(fx->st, src, make_feed(&fx->a, e, 3),
+	    NULL), 0);
+	assert_int_equal(search_n(fx, "dam talks", &h), 3);
+	assert_string_equal(h[0].item.guid, "n2");
+	assert_string_equal(h[1].item.guid, "n3");
+	assert_string_equal(h[2].item.guid, "n1");
+	assert_true(h[0].rank < h[1].rank && h[1].rank < h[2].rank);
+}
+
+/* More matches than the count cap: the total stops there and says so, the
+ * page holds the newest, and paging ends with the ranked window. */
+static void
+search_total_capped(void **state)
+{
+	struct fixture *fx = *state;
+	size_t n_ent = STORE_SEARCH_COUNT_CAP + 50, n, total;
+	struct ent *e = arena_zalloc(&fx->a, n_ent * sizeof(*e));
+	struct store_search_opts o = { 0 };
+	int64_t src = add_source(fx->st, "https://c.example/", 0);
+	int64_t other = add_source(fx->st, "https://d.example/", 0);
+	struct store_hit *h;
+	bool is_capped;
+
+	for (size_t i = 0; i < n_ent; i++) {
+		e[i].id = arena_printf(&fx->a, "c%zu", i);
+		/* same length either way: equal bm25 for "common" */
+		e[i].title = "Common word";
+		e[i].summary = i % 1000 == 7 ? "A rare." : "A summary.";
+		e[i].published = 100000 + (int64_t)i;
+	}
+	assert_int_equal(store_feed_put(fx->st, src, make_feed(&fx->a, e,
+	    n_ent), NULL), 0);
+
+	assert_int_equal(store_search(fx->st, &fx->a, "common", NULL, &h, &n,
+	    &total, &is_capped), 0);
+	assert_int_equal(total, STORE_SEARCH_COUNT_CAP);
+	assert_true(is_capped);
+	assert_int_equal(n, 20);
+	/* equal relevance in the newest window: newest first */
+	assert_int_equal(h[0].item.published, 100000 + (int64_t)n_ent - 1);
+	/* exact below the cap */
+	assert_int_equal(store_search(fx->st, &fx->a, "common rare", NULL, &h,
+	    &n, &total, &is_capped), 0);
+	assert_int_equal(total, 11);
+	assert_false(is_capped);
+	assert_int_equal(h[0].item.published, 100000 + 10007);
+	/* filtered counts are capped too, and filters still apply */
+	o.source_id = src;
+	assert_int_equal(store_search(fx->st, &fx->a, "common", &o, &h, &n,
+	    &total, &is_capped), 0);
+	assert_int_equal(total, STORE_SEARCH_COUNT_CAP);
+	assert_true(is_capped);
+	o.source_id = other;
+	assert_int_equal(store_search(fx->st, &fx->a, "common", &o, &h, &n,
+	    &total, &is_capped), 0);
+	assert_int_equal(total, 0);
+	assert_false(is_capped);
+	memset(&o, 0, sizeof(o));
+	o.until = 100000 + 99;          /* the oldest 100, past the window */
+	assert_int_equal(store_search(fx->st, &fx->a, "common", &o, &h, &n,
+	    &total, &is_capped), 0);
+	assert_int_equal(total, 100);
+	assert_false(is_capped);
+	assert_int_equal(h[0].item.published, 100000 + 99);
+	/* the last page of the window, then nothing */
+	memset(&o, 0, sizeof(o));
+	o.limit = 20;
+	o.offset = STORE_SEARCH_WINDOW - 20;
+	assert_int_equal(store_search(fx->st, &fx->a, "common", &o, &h, &n,
+	    &total, &is_capped), 0);
+	assert_int_equal(n, 20);
+	assert_int_equal(h[19].item.published, 100000 + (int64_t)n_ent -
+	    STORE_SEARCH_WINDOW);
+	o.offset = STORE_SEARCH_WINDOW;
+	assert_int_equal(store_search(fx->st, &fx->a, "common", &o, &h, &n,
+	    &total, &is_capped), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(total, STORE_SEARCH_COUNT_CAP);
 }
 
 static void
@@ -901,6 +999,8 @@ main(void)
 		T(search_english_and_arabic),
 		T(search_snippets_filters_paging),
 		T(search_hostile_queries),
+		T(search_newer_wins_among_equal),
+		T(search_total_capped),
 		T(remove_source_cascades),
 		T(transactions_nest),
 	};

@@ -43,6 +43,11 @@ class SafeHTML(html.parser.HTMLParser):
                     self.problems.append("%s=%r on <%s>" % (k, v, tag))
             if tag == "a" and k == "href" and v and v.startswith("/"):
                 self.links.append(v)
+            # no third-party requests: images only from the photo cache
+            # (pages only: feeds out carry the outlets' own HTML)
+            if not self.fragment and tag == "img" and k in ("src", "srcset") and not (
+                    v or "").startswith("/media/"):
+                self.problems.append("<img %s=%r> is not a local photo" % (k, v))
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)

@@ -1,0 +1,319 @@
+/*
+ * media: item photos into the store's photo cache, so the public pages
+ * never make a reader's browser ask an outlet's server for anything.
+ *
+ * After the feeds of a cycle, the photos of the newest items that are not
+ * cached yet go through the same engine as feeds (SSRF guard, allow_hosts,
+ * per-host politeness, timeouts), with their own size cap. What comes back
+ * is judged by its bytes alone: only JPEG, PNG, GIF and WebP are kept, with
+ * their type as sniffed here (the server's Content-Type is never trusted:
+ * an HTML page or an SVG, which can carry script, served as image/jpeg is
+ * refused). Refusals are recorded too, so they are not fetched again.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "core/cfg.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "fetch/fetch.h"
+#include "store/store.h"
+#include "core/banned.h"
+
+/* Larger is not a photo a page should show (and may be a decoder bomb). */
+#define IMAGE_MAX_SIDE 20000
+/* A transient failure (timeout, 5xx, connection) is retried this much
+ * later, up to STORE_MEDIA_MAX_ATTEMPTS attempts in all. */
+#define RETRY_S 3600
+/* Photos are looked for among this many of the newest items. */
+#define RECENT_ITEMS 1000
+
+static unsigned
+be16(const unsigned char *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+static unsigned
+le16(const unsigned char *p)
+{
+	return (unsigned)p[1] << 8 | p[0];
+}
+
+static unsigned long
+be32(const unsigned char *p)
+{
+	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 |
+	    (unsigned long)p[2] << 8 | p[3];
+}
+
+static unsigned long
+le24(const unsigned char *p)
+{
+	return (unsigned long)p[2] << 16 | (unsigned long)p[1] << 8 | p[0];
+}
+
+/* The frame header (SOFn) of a JPEG: walks the marker segments. */
+static bool
+jpeg_size(const unsigned char *p, size_t len, int *w, int *h)
+{
+	size_t i = 2;
+
+	while (i + 4 <= len) {
+		unsigned m, seg;
+
+		if (p[i] != 0xFF)
+			return false;
+		m = p[i + 1];
+		if (m == 0xFF) {          /* fill byte */
+			i++;
+			continue;
+		}
+		if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
+			i += 2;
+			continue;
+		}
+		if (m == 0xD9 || m == 0xDA)   /* end, or scan before a frame */
+			return false;
+		seg = be16(p + i + 2);
+		if (seg < 2)
+			return false;
+		if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 &&
+		    m != 0xCC) {
+			if (i + 9 > len)
+				return false;
+			*h = (int)be16(p + i + 5);
+			*w = (int)be16(p + i + 7);
+			return true;
+		}
+		i += 2 + seg;
+	}
+	return false;
+}
+
+static bool
+webp_size(const unsigned char *p, size_t len, int *w, int *h)
+{
+	if (len < 30)
+		return false;
+	if (memcmp(p + 12, "VP8 ", 4) == 0) {
+		if (p[23] != 0x9d || p[24] != 0x01 || p[25] != 0x2a)
+			return false;
+		*w = (int)(le16(p + 26) & 0x3fff);
+		*h = (int)(le16(p + 28) & 0x3fff);
+		return true;
+	}
+	if (memcmp(p + 12, "VP8L", 4) == 0) {
+		unsigned long b;
+
+		if (p[20] != 0x2f)
+			return false;
+		b = (unsigned long)p[21] | (unsigned long)p[22] << 8 |
+		    (unsigned long)p[23] << 16 | (unsigned long)p[24] << 24;
+		*w = (int)(b & 0x3fff) + 1;
+		*h = (int)((b >> 14) & 0x3fff) + 1;
+		return true;
+	}
+	if (memcmp(p + 12, "VP8X", 4) == 0) {
+		*w = (int)le24(p + 24) + 1;
+		*h = (int)le24(p + 27) + 1;
+		return true;
+	}
+	return false;
+}
+
+/* Case-insensitive search for needle in the first n bytes of p. */
+static bool
+has_text(const unsigned char *p, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+
+	for (size_t i = 0; i + k <= n; i++)
+		if (str_ncasecmp((const char *)p + i, needle, k) == 0)
+			return true;
+	return false;
+}
+
+int
+fetch_image_sniff(struct fetch_image *out, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	int w = 0, h = 0;
+	bool ok;
+
+	memset(out, 0, sizeof(*out));
+	if (len >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0) {
+		out->type = "image/png";
+		ok = len >= 24 && memcmp(p + 12, "IHDR", 4) == 0;
+		if (ok) {
+			w = (int)(be32(p + 16) > IMAGE_MAX_SIDE ? 0 : be32(p + 16));
+			h = (int)(be32(p + 20) > IMAGE_MAX_SIDE ? 0 : be32(p + 20));
+		}
+	} else if (len >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF) {
+		out->type = "image/jpeg";
+		ok = jpeg_size(p, len, &w, &h);
+	} else if (len >= 10 && (memcmp(p, "GIF87a", 6) == 0 ||
+	    memcmp(p, "GIF89a", 6) == 0)) {
+		out->type = "image/gif";
+		w = (int)le16(p + 6);
+		h = (int)le16(p + 8);
+		ok = true;
+	} else if (len >= 16 && memcmp(p, "RIFF", 4) == 0 &&
+	    memcmp(p + 8, "WEBP", 4) == 0) {
+		out->type = "image/webp";
+		ok = webp_size(p, len, &w, &h);
+	} else {
+		size_t n = len < 1024 ? len : 1024;
+
+		if (has_text(p, n, "<svg"))
+			return err_set(ND_EPARSE, "SVG is refused");
+		for (size_t i = 0; i < n; i++) {
+			if (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
+			    p[i] == '\n' || p[i] == 0xEF || p[i] == 0xBB ||
+			    p[i] == 0xBF)
+				continue;
+			if (p[i] == '<')
+				return err_set(ND_EPARSE,
+				    "not an image (HTML or XML)");
+			break;
+		}
+		return err_set(ND_EPARSE, "not an image (unknown format)");
+	}
+	if (!ok || w <= 0 || h <= 0 || w > IMAGE_MAX_SIDE || h > IMAGE_MAX_SIDE)
+		return err_set(ND_EPARSE, "bad image header (%s)", out->type);
+	out->ext = fetch_image_ext(out->type);
+	out->width = w;
+	out->height = h;
+	return 0;
+}
+
+const char *
+fetch_image_ext(const char *type)
+{
+	static const char *const map[][2] = {
+		{ "image/jpeg", "jpg" }, { "image/png", "png" },
+		{ "image/gif", "gif" }, { "image/webp", "webp" },
+	};
+
+	for (size_t i = 0; type && i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(type, map[i][0]) == 0)
+			return map[i][1];
+	return NULL;
+}
+
+struct photo_run {
+	struct store *st;
+	int64_t now;
+	struct fetch_photo_stats *stats;
+	int rc;                   /* the first store error */
+};
+
+/* Failures that will not go away by asking again. */
+static bool
+is_permanent(const struct fetch_res *res)
+{
+	switch (res->err) {
+	case FETCH_E_TOOBIG:
+	case FETCH_E_BLOCKED:
+	case FETCH_E_REDIRECT:
+		return true;
+	case FETCH_E_HTTP:
+		return res->status >= 400 && res->status < 500 &&
+		    res->status != 408 && res->status != 429;
+	default:
+		return false;
+	}
+}
+
+/* Called by the engine on this thread (fetch_run is synchronous), so the
+ * store is used by the thread that owns it; each photo is its own small
+ * transaction and its body is freed at once, so memory stays at about
+ * concurrency x max_image_kb. */
+static void
+on_photo(struct fetch_res *res, void *payload)
+{
+	struct photo_run *pr = payload;
+	struct store_media m = { 0 };
+	struct fetch_image img;
+	char msg[300];
+	int rc;
+
+	m.url = res->req->url;
+	m.fetched = pr->now;
+	if (res->outcome == FETCH_OK) {
+		if (fetch_image_sniff(&img, res->body, res->len) == 0) {
+			m.status = STORE_MEDIA_OK;
+			m.type = img.type;
+			m.data = res->body;
+			m.len = res->len;
+			m.width = img.width;
+			m.height = img.height;
+		} else {
+			m.status = STORE_MEDIA_FAILED;
+			snprintf(msg, sizeof(msg), "%s", err_msg());
+			m.error = msg;
+			m.attempts = STORE_MEDIA_MAX_ATTEMPTS;
+		}
+	} else {
+		m.status = STORE_MEDIA_FAILED;
+		m.error = res->error ? res->error : "failed";
+		if (res->outcome == FETCH_NOT_MODIFIED)
+			m.error = "http 304 without a cached copy";
+		m.attempts = is_permanent(res) ? STORE_MEDIA_MAX_ATTEMPTS : 1;
+		m.next_try = pr->now + RETRY_S;
+	}
+	pr->stats->n_tried++;
+	if (m.status == STORE_MEDIA_OK)
+		pr->stats->n_cached++;
+	else
+		pr->stats->n_failed++;
+	if ((rc = store_media_put(pr->st, &m)) < 0 && pr->rc == 0)
+		pr->rc = rc;
+	log_info(LOG_FETCH, "photo url=%s status=%ld bytes=%zu ms=%ld type=%s "
+	    "size=%dx%d error=%s", m.url, res->status, res->len, res->ms,
+	    m.status == STORE_MEDIA_OK ? m.type : "-", m.width, m.height,
+	    m.status == STORE_MEDIA_OK ? "-" : m.error);
+	fetch_res_free(res);
+}
+
+int
+fetch_photos(struct store *st, const struct config *cfg, int64_t now,
+    atomic_bool *stop, struct fetch_photo_stats *out)
+{
+	struct arena a;
+	const char **urls = NULL;
+	struct fetch_req *reqs;
+	struct fetch_opts fo;
+	struct photo_run pr = { .st = st, .now = now, .stats = out };
+	char ua[256];
+	size_t n = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (cfg->fetch.max_images_per_cycle <= 0)
+		return 0;
+	arena_init(&a);
+	if ((rc = store_media_pending(st, &a, now, RECENT_ITEMS,
+	    (size_t)cfg->fetch.max_images_per_cycle, &urls, &n)) < 0 || !n)
+		goto out;
+	reqs = arena_zalloc(&a, n * sizeof(*reqs));
+	for (size_t i = 0; i < n; i++) {
+		reqs[i].id = (int64_t)i;
+		reqs[i].url = urls[i];
+	}
+	fetch_opts_from_config(&fo, cfg, ua, sizeof(ua));
+	fo.max_body = (size_t)cfg->fetch.max_image_kb * 1024;
+	fo.stop = stop;
+	fo.accept = "image/webp, image/jpeg, image/png, image/gif;q=0.9, "
+	    "*/*;q=0.1";
+	if ((rc = fetch_run(&fo, reqs, n, on_photo, &pr)) == 0)
+		rc = pr.rc;
+	log_info(LOG_FETCH, "photos tried=%zu cached=%zu failed=%zu",
+	    out->n_tried, out->n_cached, out->n_failed);
+out:
+	arena_release(&a);
+	return rc;
+}

@@ -1,0 +1,133 @@
+/*
+ * site_media: the photo cache on the public site.
+ *
+ * Pages show an item's photo only from the store's photo cache, at
+ * /media/KEY.EXT on this site, so a page never makes the reader's browser
+ * ask an outlet's server for anything (the CSP says img-src 'self'). A
+ * photo the fetcher has not cached (yet) is simply not shown: no <img>, so
+ * no broken image either. The key is a hash of the photo's URL and the
+ * bytes of a key never change, so the answer is cacheable for a year and
+ * its ETag is the key itself; the type sent is the one sniffed from the
+ * bytes when they were fetched, never what the outlet claimed.
+ */
+#include <string.h>
+
+#include <microhttpd.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "render/html.h"
+#include "store/store.h"
+#include "web/web_int.h"
+#include "core/banned.h"
+
+static const char *
+ext_of(const char *type)
+{
+	if (!type)
+		return NULL;
+	if (strcmp(type, "image/jpeg") == 0)
+		return "jpg";
+	if (strcmp(type, "image/png") == 0)
+		return "png";
+	if (strcmp(type, "image/gif") == 0)
+		return "gif";
+	if (strcmp(type, "image/webp") == 0)
+		return "webp";
+	return NULL;
+}
+
+static bool
+is_key(const char *s, size_t n)
+{
+	if (n != STORE_MEDIA_KEY_LEN)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+int
+site_media(struct web_req *r)
+{
+	const char *file = r->args[0], *dot = strchr(file, '.');
+	const char *inm;
+	struct store_media *m = NULL;
+	char key[STORE_MEDIA_KEY_LEN + 1];
+	int rc;
+
+	if (!dot || !is_key(file, (size_t)(dot - file))) {
+		site_error(r, 404, "There is no such photo.");
+		return 0;
+	}
+	memcpy(key, file, STORE_MEDIA_KEY_LEN);
+	key[STORE_MEDIA_KEY_LEN] = '\0';
+	r->etag = arena_printf(&r->a, "\"%s\"", key);
+	inm = r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    "If-None-Match") : NULL;
+	if (inm && strstr(inm, r->etag)) {
+		/* The bytes of a key never change: no need to read them. */
+		r->status = 304;
+		return 0;
+	}
+	if ((rc = store_media_get(r->st, &r->a, key, true, &m)) == ND_ENOTFOUND ||
+	    (rc == 0 && (m->status != STORE_MEDIA_OK || !m->len ||
+	    !ext_of(m->type) || strcmp(dot + 1, ext_of(m->type)) != 0))) {
+		r->etag = NULL;
+		site_error(r, 404, "There is no such photo.");
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	r->ctype = ext_of(m->type) ? m->type : "application/octet-stream";
+	buf_add(&r->pg.b, m->data, m->len);
+	return buf_err(&r->pg.b);
+}
+
+void
+site_item_photo(struct web_req *r, const struct store_item *it,
+    struct site_photo *out)
+{
+	char kimg[STORE_MEDIA_KEY_LEN + 1], kthumb[STORE_MEDIA_KEY_LEN + 1];
+	const char *keys[2] = { NULL, NULL };
+	struct store_media m[2];
+	const char *path[2] = { NULL, NULL };
+
+	memset(out, 0, sizeof(*out));
+	if (!r->st)
+		return;
+	if (it->image_url && *it->image_url) {
+		store_media_key(kimg, it->image_url);
+		keys[0] = kimg;
+	}
+	if (it->image_thumb && *it->image_thumb) {
+		store_media_key(kthumb, it->image_thumb);
+		keys[1] = kthumb;
+	}
+	if ((!keys[0] && !keys[1]) ||
+	    store_media_lookup(r->st, &r->a, keys, 2, m) < 0)
+		return;
+	for (int i = 0; i < 2; i++)
+		if (m[i].status == STORE_MEDIA_OK && ext_of(m[i].type))
+			path[i] = arena_printf(&r->a, "/media/%s.%s", keys[i],
+			    ext_of(m[i].type));
+	if (path[0]) {
+		out->image = path[0];
+		out->image_w = m[0].width;
+		out->image_h = m[0].height;
+	} else if (path[1]) {
+		out->image = path[1];
+		out->image_w = m[1].width;
+		out->image_h = m[1].height;
+	}
+	if (path[1]) {
+		out->thumb = path[1];
+		out->thumb_w = m[1].width;
+		out->thumb_h = m[1].height;
+	} else if (path[0]) {
+		out->thumb = path[0];
+		out->thumb_w = m[0].width;
+		out->thumb_h = m[0].height;
+	}
+}
