@@ -1,5 +1,7 @@
 # Thin wrapper over Meson. The two commands of the README:
-#   make demo   set up, build, create a store, ingest the demo sources, show them
+#   make demo   set up, build, fetch the demo beat from its fixture server on
+#               127.0.0.1:8089 into demo.db, serve the site on
+#               http://127.0.0.1:8080/ until Ctrl-C (scripts/demo.sh)
 #   make test   set up, build, run every test (plain and ASan+UBSan builds)
 .POSIX:
 BUILD = build

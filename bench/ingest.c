@@ -249,6 +249,9 @@ search_run(const char *path, long long reps)
 		{ "filtered", "election", 0, 0, now - 7 * 86400, 0 },
 		{ "filtered", "election", 0, 0, now - 200 * 86400,
 		  now - 170 * 86400 },
+		/* whole UTC days, as the site's from/to give */
+		{ "filtered", "election", 0, 0, (now / 86400 - 200) * 86400,
+		  (now / 86400 - 170) * 86400 + 86399 },
 		{ "filtered", "بغداد", 0, 5, 0, 0 },
 		{ "filtered", synth_word(w[5], 2000, false), 0, 2, 0, 0 },
 	};
@@ -265,8 +268,9 @@ search_run(const char *path, long long reps)
 	if ((rc = store_open(&st, path, 0)) < 0)
 		goto out;
 	explain(st, "search", "EXPLAIN QUERY PLAN SELECT item_fts.rowid, "
-	    "bm25(item_fts, 10.0, 4.0, 1.0), i.sort_time FROM item_fts "
-	    "JOIN items i ON i.id = item_fts.rowid WHERE item_fts MATCH 'x' "
+	    "bm25(item_fts, 10.0, 4.0, 1.0, 0.0), i.sort_time FROM item_fts "
+	    "JOIN items i ON i.id = item_fts.rowid WHERE item_fts MATCH "
+	    "'{title summary content} : (\"election\") AND meta : \"s18\"' "
 	    "AND (?2 = 0 OR i.source_id = ?2) AND (?3 = 0 OR i.source_id IN "
 	    "(SELECT id FROM sources WHERE section_id = ?3)) "
 	    "ORDER BY item_fts.rowid DESC LIMIT 1000");
@@ -319,23 +323,32 @@ search_run(const char *path, long long reps)
 		print_pcts(classes[c], cls, nc);
 	}
 	print_pcts("all", all, n_all);
-	/* The home page's list: the newest 80. */
-	for (long long r = -1; r < reps; r++) {
-		struct store_item_query q = { .limit = 80 };
-		struct arena a = ARENA_INIT;
-		struct store_item *v;
-		size_t n;
-		double t = now_s();
+	/* The home page's list (the newest 80), then a section page's and a
+	 * source page's. */
+	for (int kind = 0; kind < 3; kind++) {
+		for (long long r = -1; r < reps; r++) {
+			struct store_item_query q = { .limit = 80 };
+			struct arena a = ARENA_INIT;
+			struct store_item *v;
+			size_t n;
+			double t;
 
-		rc = store_item_list(st, &a, &q, &v, &n);
-		t = (now_s() - t) * 1000;
-		arena_release(&a);
-		if (rc < 0)
-			goto out;
-		if (r >= 0)
-			lst[r] = t;
+			if (kind == 1)
+				q.section_id = 3;
+			if (kind == 2)
+				q.source_id = 18;
+			t = now_s();
+			rc = store_item_list(st, &a, &q, &v, &n);
+			t = (now_s() - t) * 1000;
+			arena_release(&a);
+			if (rc < 0)
+				goto out;
+			if (r >= 0)
+				lst[r] = t;
+		}
+		print_pcts(kind == 0 ? "home_list" : kind == 1 ?
+		    "section_list" : "source_list", lst, (size_t)reps);
 	}
-	print_pcts("home_list", lst, (size_t)reps);
 out:
 	if (rc < 0)
 		fprintf(stderr, "bench_ingest: %s\n", err_msg());

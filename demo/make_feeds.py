@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes demo/feeds/* and demo/sources.opml: a fictional beat for newsdesk.
+"""Writes demo/feeds/*, demo/sources.opml and demo/sources-local.opml: a
+fictional beat for newsdesk.
 
 The beat: the Miral River dispute. Korvia, upstream, is filling the
 reservoir behind its new Tessen Dam; Samaran, downstream and Arabic-speaking,
@@ -10,6 +11,12 @@ reserved .example domain.
 The output is committed; run this again only to change the demo on purpose
 (`python3 demo/make_feeds.py`) and review the diff. Dates are fixed (the demo
 "now" is 2026-11-29) so tests and the demo are reproducible.
+
+sources.opml lists the outlets' (invented) public feed URLs: `newsdesk
+ingest demo/feeds` attaches the files to them. sources-local.opml lists the
+same feeds as served by the demo's fixture server on 127.0.0.1:8089
+(demo/serve.py), which `make demo` fetches over HTTP; the photo URLs in the
+feeds point at that server too (demo/photos/, made by demo/make_photos.py).
 """
 import datetime as dt
 import json
@@ -516,18 +523,47 @@ def item_url(o, it):
     return "%s/2026/11/%02d/%s" % (host(o), day, s)
 
 
-def photo_url(o, name):
-    return "%s/media/2026/11/%s" % (host(o), name)
+# The demo's fixture server (demo/serve.py, started by scripts/demo.sh)
+# serves feeds/ and photos/ here, so `make demo` fetches the feeds and their
+# photos through the real fetch path. The photos are twelve invented scenes
+# drawn by demo/make_photos.py; each item's photo is the scene that fits it.
+DEMO_SERVER = "http://127.0.0.1:8089"
+PHOTO_SCENE = {
+    "tessen-spillway.jpg": "dam", "tessen-ar.jpg": "dam",
+    "brandt-parliament.jpg": "palace", "halvorsen-palace.jpg": "palace",
+    "palace-ar.jpg": "palace", "vask-address.jpg": "city",
+    "halvorsen-drevna.jpg": "city", "ministry-nuwayra.jpg": "city",
+    "vel-orna.jpg": "flood", "port-amsel-table.jpg": "conference",
+    "handshake.jpg": "conference", "agreement.jpg": "conference",
+    "agreement-ar.jpg": "conference", "halvorsen-sunday.jpg": "harbour",
+    "port-amsel.jpg": "harbour", "nuwayra-gauge.jpg": "drought",
+    "zahran-tanker.jpg": "drought", "bir-sahla-march.jpg": "delta",
+    "delta-protest.jpg": "delta", "bir-sahla-ar.jpg": "delta",
+    "salinity-probe.jpg": "canal", "lake-hamra.jpg": "lake",
+    "satellite.jpg": "satellite", "why-now.jpg": "valley",
+    "halvorsen-profile.jpg": "valley", "drought-chart.png": "satellite",
+}
+
+
+def feed_url(o, local=False):
+    return "%s/feeds/%s" % (DEMO_SERVER, o["file"]) if local else o["feed"]
+
+
+def photo_url(o, name, thumb=False):
+    scene = PHOTO_SCENE[name]
+    ext = "png" if scene == "satellite" else "jpg"
+    return "%s/photos/%s%s.%s" % (DEMO_SERVER, "thumb-" if thumb else "", scene, ext)
 
 
 def media_xml(o, photo, indent):
     name, caption, credit = photo
+    kind = "image/png" if photo_url(o, name).endswith(".png") else "image/jpeg"
     return (f'{indent}<media:content url={quoteattr(photo_url(o, name))} '
-            f'medium="image" type="image/jpeg" width="1200" height="800">\n'
+            f'medium="image" type="{kind}" width="720" height="480">\n'
             f'{indent}  <media:description type="plain">{escape(caption)}</media:description>\n'
             f'{indent}  <media:credit role="photographer">{escape(credit)}</media:credit>\n'
             f'{indent}</media:content>\n'
-            f'{indent}<media:thumbnail url={quoteattr(photo_url(o, "thumb-" + name))} '
+            f'{indent}<media:thumbnail url={quoteattr(photo_url(o, name, True))} '
             f'width="300" height="200"/>\n')
 
 
@@ -662,10 +698,12 @@ def json11(o):
     return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
 
 
-def opml():
+def opml(local=False):
+    """local: the feeds as served by the demo's fixture server."""
     out = ['<?xml version="1.0" encoding="UTF-8"?>\n',
            '<opml version="2.0">\n  <head>\n',
-           '    <title>The Meridian Desk: Miral River sources</title>\n',
+           '    <title>The Meridian Desk: Miral River sources%s</title>\n'
+           % (" (demo server on 127.0.0.1:8089)" if local else ""),
            '    <dateCreated>Sun, 29 Nov 2026 06:00:00 GMT</dateCreated>\n',
            '  </head>\n  <body>\n']
     for section in ("Developments", "Diplomacy", "Regional Press"):
@@ -674,7 +712,7 @@ def opml():
             if o["section"] != section:
                 continue
             out.append(f'      <outline type="rss" text={quoteattr(o["title"])} '
-                       f'title={quoteattr(o["title"])} xmlUrl={quoteattr(o["feed"])} '
+                       f'title={quoteattr(o["title"])} xmlUrl={quoteattr(feed_url(o, local))} '
                        f'htmlUrl={quoteattr(o["site"])} language="{o["lang"]}"/>\n')
         out.append('    </outline>\n')
     out.append('  </body>\n</opml>\n')
@@ -703,6 +741,8 @@ def main():
         print("%-28s %-10s %2d items" % (o["file"], fmt, len(o["items"])))
     with open(os.path.join(HERE, "sources.opml"), "w", encoding="utf-8") as f:
         f.write(opml())
+    with open(os.path.join(HERE, "sources-local.opml"), "w", encoding="utf-8") as f:
+        f.write(opml(local=True))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,23 @@
 #!/bin/sh
-# The demo: a store filled with the demo beat (demo/feeds, demo/sources.opml),
-# with the demo desk's configuration (demo/newsdesk.ini).
+# The demo (`make demo`): the demo beat gathered through the real fetch path
+# and served as the public site.
+#
+#   1. starts the demo's fixture server (demo/serve.py) on 127.0.0.1:8089:
+#      it plays the seven invented outlets, serving demo/feeds/ and the
+#      photos in demo/photos/ that the feeds point at;
+#   2. creates the store DB afresh (an earlier demo store is replaced) with
+#      the demo desk's configuration (demo/newsdesk.ini) and imports
+#      demo/sources-local.opml: the same sources, at the fixture server;
+#   3. `newsdesk fetch`: the feeds, then the photos of the new items, over
+#      HTTP (the configuration's allow_hosts lets 127.0.0.1 through the
+#      fetcher's SSRF guard), into the store;
+#   4. shows what came in, then runs `newsdesk run` in the foreground: the
+#      site on http://127.0.0.1:8080/ (DEMO_LISTEN to change), polling the
+#      fixture server on schedule. Ctrl-C stops the site and the fixture
+#      server.
+#
 # usage: scripts/demo.sh BIN DB
-# Safe to run again: init is idempotent, known sources are reported as
-# duplicates and known items as unchanged.
+# DEMO_NO_SERVE=1 stops after step 3 (the store stays; used by tests).
 set -eu
 
 if [ $# -ne 2 ]; then
@@ -13,37 +27,78 @@ fi
 BIN=$1
 DB=$2
 top=$(cd "$(dirname "$0")/.." && pwd)
+case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
 CONFIG=$top/demo/newsdesk.ini
+LISTEN=${DEMO_LISTEN:-127.0.0.1:8080}
+FIXTURE_PORT=8089    # named by the photo URLs in demo/feeds (make_feeds.py)
 nd() { "$BIN" --config "$CONFIG" --db "$DB" "$@"; }
 step() { printf '\n== %s\n' "$*"; }
 
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/newsdesk-demo.XXXXXX")
+fx_pid=
+cleanup() {
+	set +e
+	if [ -n "$fx_pid" ]; then
+		kill "$fx_pid" 2>/dev/null
+		wait "$fx_pid" 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+trap 'exit 141' PIPE
+
+step "starting the demo's fixture server on 127.0.0.1:$FIXTURE_PORT (demo/serve.py)"
+python3 "$top/demo/serve.py" --listen 127.0.0.1 --port "$FIXTURE_PORT" \
+    --port-file "$tmp/port" 2>"$tmp/fixture.err" &
+fx_pid=$!
+i=0
+while [ ! -s "$tmp/port" ]; do
+	i=$((i + 1))
+	if [ $i -gt 100 ] || ! kill -0 "$fx_pid" 2>/dev/null; then
+		cat "$tmp/fixture.err" >&2
+		echo "demo: the fixture server did not start (is port $FIXTURE_PORT in use?)" >&2
+		exit 1
+	fi
+	sleep 0.1
+done
+echo "serving demo/feeds and demo/photos at http://127.0.0.1:$FIXTURE_PORT/"
+
 step "creating the store $DB"
+rm -f "$DB" "$DB-wal" "$DB-shm"
 nd init
 
-step "importing the sources (demo/sources.opml)"
-nd import-opml "$top/demo/sources.opml"
+step "importing the sources (demo/sources-local.opml)"
+nd import-opml "$top/demo/sources-local.opml"
 
-step "ingesting the demo feeds (demo/feeds)"
-nd ingest -v "$top/demo/feeds"
+step "fetching the feeds and their photos over HTTP"
+nd fetch
 
 step "sections"
 nd section list
 
-step "items per source"
+step "sources"
 nd source list
 
 step "newest headlines"
-nd items --limit 12
-
-step "search: \"drought clause\""
-nd search --limit 3 drought clause
+nd items --limit 8
 
 step "search: \"السد\" (Arabic; diacritics ignored)"
 nd search --limit 3 السد
 
-printf '\nThe store is %s. Try:\n' "$DB"
-printf '  %s --db %s items --source 1 --json\n' "$BIN" "$DB"
-printf '  %s --db %s search tessen\n' "$BIN" "$DB"
-if "$BIN" help 2>/dev/null | grep -q '^  serve '; then
-	printf '  %s --config demo/newsdesk.ini --db %s serve   (then open http://127.0.0.1:8080/)\n' "$BIN" "$DB"
+if [ -n "${DEMO_NO_SERVE:-}" ]; then
+	printf '\nThe store is %s.\n' "$DB"
+	exit 0
 fi
+
+step "the site"
+printf 'Open http://%s/ in a browser. Ctrl-C stops the site and the fixture server.\n' \
+    "$LISTEN"
+printf '(the store stays in %s; try `%s --db %s search tessen`)\n\n' "$DB" \
+    "$BIN" "$DB"
+# In the foreground: Ctrl-C reaches newsdesk, which stops cleanly; this
+# script then goes on to its EXIT trap, which stops the fixture server.
+trap ':' INT TERM
+nd run --listen "$LISTEN"

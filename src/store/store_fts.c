@@ -7,8 +7,12 @@
  * must see the same positions) get TEXT_INDEX: the stem plus colocated
  * variants. Queries get TEXT_QUERY, whose colocated forms FTS5 treats as
  * alternatives (OR) for the one position.
+ *
+ * Also the nd_bm25 ranking function, FTS5's bm25 with bounded work.
  */
+#include <math.h>
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "core/err.h"
 #include "core/text.h"
@@ -63,6 +67,145 @@ tok_tokenize(Fts5Tokenizer *tok, void *fts_ctx, int flags, const char *text,
 	    on_token, &c);
 }
 
+/*
+ * nd_bm25(item_fts, n_words, w0, w1, ...): FTS5's bm25 (k1 1.2, b 0.75,
+ * column weights w0...) with two changes, both for bounded work on a large
+ * index:
+ *  - only the first n_words phrases are scored (the query's words); the
+ *    rest are filter tokens (store_search) and weigh nothing;
+ *  - a phrase's document frequency, which FTS5's bm25 gets by walking the
+ *    phrase's whole doclist (every match, on the first row), is counted up
+ *    to IDF_SAMPLE matches and, past that, extrapolated from how densely
+ *    those matches sit among the rowids. IDF is a logarithm, so the
+ *    estimate ranks like the exact count.
+ */
+#define IDF_SAMPLE 1000
+
+struct idf_count {
+	const Fts5ExtensionApi *api;
+	int64_t n, first, last;
+};
+
+struct bm25_data {
+	int n_phrase;
+	double avgdl;
+	double *idf;                 /* n_phrase; 0 for filter phrases */
+	double *freq;                /* n_phrase, scratch */
+};
+
+static int
+idf_count_cb(const Fts5ExtensionApi *api, Fts5Context *fts, void *payload)
+{
+	struct idf_count *c = payload;
+	int64_t rowid = api->xRowid(fts);
+
+	if (c->n == 0)
+		c->first = rowid;
+	c->last = rowid;
+	return ++c->n >= IDF_SAMPLE ? SQLITE_DONE : SQLITE_OK;
+}
+
+static void
+bm25_data_free(void *p)
+{
+	sqlite3_free(p);
+}
+
+static int
+bm25_data(const Fts5ExtensionApi *api, Fts5Context *fts, int n_words,
+    struct bm25_data **out)
+{
+	struct bm25_data *d = api->xGetAuxdata(fts, 0);
+	sqlite3_int64 n_row = 0, n_tok = 0;
+	int rc, n;
+
+	if (d) {
+		*out = d;
+		return SQLITE_OK;
+	}
+	n = api->xPhraseCount(fts);
+	d = sqlite3_malloc64(sizeof(*d) + 2 * (size_t)n * sizeof(double));
+	if (!d)
+		return SQLITE_NOMEM;
+	d->n_phrase = n;
+	d->idf = (double *)(d + 1);
+	d->freq = d->idf + n;
+	if ((rc = api->xRowCount(fts, &n_row)) != SQLITE_OK ||
+	    (rc = api->xColumnTotalSize(fts, -1, &n_tok)) != SQLITE_OK) {
+		sqlite3_free(d);
+		return rc;
+	}
+	d->avgdl = n_row ? (double)n_tok / (double)n_row : 1.0;
+	for (int i = 0; i < n; i++) {
+		struct idf_count c = { api, 0, 0, 0 };
+		double hits, idf;
+
+		d->idf[i] = 0;
+		if (i >= n_words)
+			continue;
+		if ((rc = api->xQueryPhrase(fts, i, &c, idf_count_cb)) !=
+		    SQLITE_OK) {
+			sqlite3_free(d);
+			return rc;
+		}
+		hits = (double)c.n;
+		if (c.n >= IDF_SAMPLE) {
+			/* density among the rowids the sample spans */
+			int64_t span = c.last > c.first ? c.last - c.first + 1 :
+			    c.first - c.last + 1;
+
+			hits = (double)n_row * (double)c.n / (double)span;
+			if (hits < (double)c.n)
+				hits = (double)c.n;
+			if (hits > (double)n_row)
+				hits = (double)n_row;
+		}
+		idf = log(((double)n_row - hits + 0.5) / (hits + 0.5));
+		d->idf[i] = idf > 1e-6 ? idf : 1e-6;
+	}
+	if ((rc = api->xSetAuxdata(fts, d, bm25_data_free)) != SQLITE_OK)
+		return rc;             /* xSetAuxdata freed d */
+	*out = d;
+	return SQLITE_OK;
+}
+
+static void
+nd_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+    int n_val, sqlite3_value **val)
+{
+	const double k1 = 1.2, b = 0.75;
+	struct bm25_data *d = NULL;
+	double score = 0, dl;
+	int rc, n_inst = 0, n_tok = 0, n_words;
+
+	n_words = n_val > 0 ? sqlite3_value_int(val[0]) : 0;
+	if ((rc = bm25_data(api, fts, n_words, &d)) != SQLITE_OK)
+		goto fail;
+	for (int i = 0; i < d->n_phrase; i++)
+		d->freq[i] = 0;
+	if ((rc = api->xInstCount(fts, &n_inst)) != SQLITE_OK)
+		goto fail;
+	for (int i = 0; i < n_inst; i++) {
+		int ip, ic, io;
+
+		if ((rc = api->xInst(fts, i, &ip, &ic, &io)) != SQLITE_OK)
+			goto fail;
+		if (ip < n_words)
+			d->freq[ip] += 1 + ic < n_val ?
+			    sqlite3_value_double(val[1 + ic]) : 1.0;
+	}
+	if ((rc = api->xColumnSize(fts, -1, &n_tok)) != SQLITE_OK)
+		goto fail;
+	dl = (double)n_tok;
+	for (int i = 0; i < n_words && i < d->n_phrase; i++)
+		score += d->idf[i] * (d->freq[i] * (k1 + 1)) /
+		    (d->freq[i] + k1 * (1 - b + b * dl / d->avgdl));
+	sqlite3_result_double(ctx, -score);
+	return;
+fail:
+	sqlite3_result_error_code(ctx, rc);
+}
+
 int
 store_fts_register(sqlite3 *db)
 {
@@ -87,6 +230,10 @@ store_fts_register(sqlite3 *db)
 	if (api->xCreateTokenizer(api, "nd", NULL, &tokenizer, NULL) !=
 	    SQLITE_OK)
 		rc = err_set(ND_EIO, "store: cannot register tokenizer: %s",
+		    sqlite3_errmsg(db));
+	else if (api->xCreateFunction(api, "nd_bm25", NULL, nd_bm25, NULL) !=
+	    SQLITE_OK)
+		rc = err_set(ND_EIO, "store: cannot register nd_bm25: %s",
 		    sqlite3_errmsg(db));
 out:
 	sqlite3_finalize(stmt);

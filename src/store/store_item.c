@@ -876,8 +876,8 @@ date_tokens(struct buf *b, int64_t d0, int64_t d1)
  * narrows the matches: the source, the sources of the section (OR), the
  * days of since..until. Sets *out_none when nothing can match (a section
  * without sources, an empty date range) and *out_is_exact when the tokens
- * say exactly what the filters say (dates have day granularity, so they
- * are never exact: the caller still checks sort_time per match).
+ * say exactly what the filters say (dates have day granularity, so a
+ * bound within a day is not: the caller checks sort_time per match).
  */
 static int
 filter_expr(struct store *st, struct buf *expr,
@@ -889,7 +889,8 @@ filter_expr(struct store *st, struct buf *expr,
 	*out_none = false;
 	*out_is_exact = true;
 	if (o->source_id)
-		buf_addf(expr, " AND meta : \"s%lld\"", (long long)o->source_id);
+		buf_addf(expr, " AND meta : \"s%lld\"",
+		    (long long)o->source_id);
 	if (o->section_id) {
 		size_t mark = expr->len, n = 0;
 
@@ -922,39 +923,55 @@ filter_expr(struct store *st, struct buf *expr,
 		}
 	}
 	if (o->since || o->until) {
-		int64_t lo = o->since, hi = o->until;
+		int64_t lo = o->since, hi = o->until, min, max;
+		/* Whole UTC days (what the site asks for) are exactly their
+		 * tokens; a bound within a day is not. */
+		bool is_exact_lo = day_of(lo) * 86400 == lo;
+		bool is_exact_hi = day_of(hi) * 86400 + 86399 == hi;
 		size_t mark = expr->len;
 
-		*out_is_exact = false;
-		if (!lo || !hi) {
-			/* an open end: the oldest or newest item's day */
-			if ((rc = store_stmt_get(st, ST_SEARCH_TIME_RANGE,
-			    &stmt)) < 0)
-				goto out;
-			if (sqlite3_step(stmt) != SQLITE_ROW) {
-				rc = store_db_err(st, "item time range");
+		if ((rc = store_stmt_get(st, ST_SEARCH_TIME_RANGE, &stmt)) < 0)
+			goto out;
+		if (sqlite3_step(stmt) != SQLITE_ROW) {
+			rc = store_db_err(st, "item time range");
+			goto out;
+		}
+		if (sqlite3_column_type(stmt, 0) == SQLITE_NULL) {
+			*out_none = true;               /* no items at all */
+			goto out;
+		}
+		min = sqlite3_column_int64(stmt, 0);
+		max = sqlite3_column_int64(stmt, 1);
+		store_stmt_put(stmt);
+		stmt = NULL;
+		/* Nothing lies beyond the oldest or newest item, so an open or
+		 * outlying end is exact at that item's day. The newest end
+		 * gets two days more, for items written meanwhile (sort_time
+		 * is at most a day past their first_seen). */
+		if (!lo || lo <= min) {
+			lo = min;
+			is_exact_lo = true;
+		}
+		if (!hi || hi >= max) {
+			if (lo == min) {
+				/* the range holds every item: no filter */
 				goto out;
 			}
-			if (sqlite3_column_type(stmt, 0) == SQLITE_NULL) {
-				*out_none = true;       /* no items at all */
-				goto out;
-			}
-			if (!lo)
-				lo = sqlite3_column_int64(stmt, 0);
-			if (!hi)
-				hi = sqlite3_column_int64(stmt, 1);
-			store_stmt_put(stmt);
-			stmt = NULL;
+			hi = max + 2 * 86400;
+			is_exact_hi = true;
 		}
 		if (lo > hi) {
 			*out_none = true;
 			goto out;
 		}
+		*out_is_exact = *out_is_exact && is_exact_lo && is_exact_hi;
 		buf_adds(expr, " AND meta : (");
-		if (date_tokens(expr, day_of(lo), day_of(hi)))
+		if (date_tokens(expr, day_of(lo), day_of(hi))) {
 			buf_addc(expr, ')');
-		else
+		} else {
 			buf_truncate(expr, mark);
+			*out_is_exact = false;
+		}
 	}
 out:
 	store_stmt_put(stmt);
@@ -1039,6 +1056,7 @@ store_search(struct store *st, struct arena *a, const char *query,
 		goto out;
 	bind_search(stmt, expr.ptr, opts);
 	sqlite3_bind_int64(stmt, 6, STORE_SEARCH_WINDOW);
+	sqlite3_bind_int64(stmt, 7, (int64_t)n_words);
 	w = arena_alloc(a, STORE_SEARCH_WINDOW * sizeof(*w));
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW &&
 	    nw < STORE_SEARCH_WINDOW) {
@@ -1056,7 +1074,8 @@ store_search(struct store *st, struct arena *a, const char *query,
 	/* A window that is not full holds every match: that is the count. */
 	total = nw;
 	if (nw == STORE_SEARCH_WINDOW &&
-	    (rc = count_matches(st, expr.ptr, is_exact, opts, &total)) < 0)
+	    (rc = count_matches(st, expr.ptr, is_exact, opts,
+	    &total)) < 0)
 		goto out;
 	if (opts->offset >= nw)
 		goto out;

@@ -44,6 +44,19 @@
 	"last_success, next_fetch, interval_s, avg_ms, redirect_url, "         \
 	"redirect_seen"
 
+/*
+ * Search filters, checked per match by the statements that reach items
+ * (store_search puts them into the MATCH expression as meta tokens too, so
+ * few matches get here). "?N = 0 OR" is harmless: items is only reached by
+ * rowid from the index, so there is no index choice to defeat; the section
+ * is resolved once by the uncorrelated IN list.
+ */
+#define SEARCH_FILTERS                                                         \
+	"item_fts MATCH ?1 AND (?2 = 0 OR i.source_id = ?2) "                  \
+	"AND (?3 = 0 OR i.source_id IN (SELECT id FROM sources "               \
+	"WHERE section_id = ?3)) AND (?4 = 0 OR i.sort_time >= ?4) "           \
+	"AND (?5 = 0 OR i.sort_time <= ?5) "
+
 static const char *const stmt_sql[ST_N] = {
 	[ST_SECTION_ADD] =
 	    "INSERT INTO sections (name, slug, position) VALUES (?1, ?2, "
@@ -110,15 +123,8 @@ static const char *const stmt_sql[ST_N] = {
 	[ST_ITEM_GET] =
 	    "SELECT " ITEM_COLS " FROM items i "
 	    "JOIN sources s ON s.id = i.source_id WHERE i.id = ?1",
-	/* Search: bounded work per query (see store_search). The filters use
-	 * "?N = 0 OR" since items is only ever reached by rowid from the index
-	 * here, so they cannot defeat an index choice; the section is resolved
-	 * once by the uncorrelated IN list. Counts stop at ?6 rows. */
-#define SEARCH_FILTERS                                                         \
-	"item_fts MATCH ?1 AND (?2 = 0 OR i.source_id = ?2) "                  \
-	"AND (?3 = 0 OR i.source_id IN (SELECT id FROM sources "               \
-	"WHERE section_id = ?3)) AND (?4 = 0 OR i.sort_time >= ?4) "           \
-	"AND (?5 = 0 OR i.sort_time <= ?5) "
+	/* Counts stop at the cap + 1 (?6, ?2). _ALL trusts the index alone,
+	 * for when its tokens say exactly what the filters say. */
 	[ST_SEARCH_COUNT] =
 	    "SELECT count(*) FROM (SELECT 1 FROM item_fts "
 	    "JOIN items i ON i.id = item_fts.rowid WHERE " SEARCH_FILTERS
@@ -127,12 +133,14 @@ static const char *const stmt_sql[ST_N] = {
 	    "SELECT count(*) FROM (SELECT 1 FROM item_fts "
 	    "WHERE item_fts MATCH ?1 LIMIT ?2)",
 	/* The newest ?6 matches (FTS5 walks its doclists by rowid, newest
-	 * first, and stops: nothing is sorted), with bm25 (title weighs most,
-	 * then summary, then body; meta holds filter tokens) and sort_time for the recency blend done in
-	 * C. Only ids and numbers: snippets are made for the shown page only. */
+	 * first, and stops: nothing is sorted), with bm25 (nd_bm25 in
+	 * store_fts.c: title weighs most, then summary, then body; meta holds
+	 * filter tokens; ?7 is the number of query words) and sort_time
+	 * for the recency blend done in C. Only ids and numbers: snippets are
+	 * made for the shown page only. */
 	[ST_SEARCH] =
-	    "SELECT item_fts.rowid, bm25(item_fts, 10.0, 4.0, 1.0, 0.0), "
-	    "i.sort_time "
+	    "SELECT item_fts.rowid, "
+	    "nd_bm25(item_fts, ?7, 10.0, 4.0, 1.0, 0.0), i.sort_time "
 	    "FROM item_fts JOIN items i ON i.id = item_fts.rowid "
 	    "WHERE " SEARCH_FILTERS "ORDER BY item_fts.rowid DESC LIMIT ?6",
 	[ST_SEARCH_HIT] =

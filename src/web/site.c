@@ -639,7 +639,7 @@ site_home(struct web_req *r)
 	size_t n = 0, ntop = 0;
 	struct tmpl_obj *o;
 	struct tmpl_list *top, *river;
-	bool *used;
+	unsigned char *used;         /* 1: a top story with a photo, 2: without */
 	int rc;
 
 	if ((rc = store_item_list(r->st, &r->a, &q, &items, &n)) < 0)
@@ -666,16 +666,24 @@ site_home(struct web_req *r)
 				    items[i].source_id;
 			if (!good || dup)
 				continue;
-			used[i] = true;
+			used[i] = (unsigned char)(pass + 1);
 			ntop++;
 		}
 	}
 	{
 		time_t now = time(NULL);
-		size_t nriver = 0;
+		size_t nriver = 0, lead = n;
 
+		/* The lead story (shown largest) is the newest with a photo;
+		 * the others follow newest first. */
+		for (size_t i = 0; i < n && lead == n; i++)
+			if (used[i] == 1)
+				lead = i;
+		if (lead < n)
+			fill_item(r, tmpl_list_add(top), &items[lead], false,
+			    now);
 		for (size_t i = 0; i < n; i++)
-			if (used[i])
+			if (used[i] && i != lead)
 				fill_item(r, tmpl_list_add(top), &items[i],
 				    false, now);
 		for (size_t i = 0; i < n && nriver < RIVER_N; i++) {

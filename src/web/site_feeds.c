@@ -39,6 +39,21 @@ feed(struct web_req *r, enum kind k)
 		q.section_id = sec->id;
 	if ((rc = store_item_list(r->st, &r->a, &q, &items, &n)) < 0)
 		return rc;
+	/* A photo the desk has cached is given as its own copy, so a
+	 * subscriber's reader need not ask the outlet either; the others
+	 * keep the outlet's URL (a feed is not a page: nothing loads it
+	 * in the desk's name). */
+	for (size_t i = 0; i < n; i++) {
+		struct site_photo ph;
+
+		site_item_photo(r, &items[i], &ph);
+		if (ph.image)
+			items[i].image_url = arena_printf(&r->a, "%s%s", base,
+			    ph.image);
+		if (ph.thumb && items[i].image_thumb)
+			items[i].image_thumb = arena_printf(&r->a, "%s%s", base,
+			    ph.thumb);
+	}
 	f.title = sec ? arena_printf(&r->a, "%s: %s", cfg->desk.name,
 	    sec->name) : cfg->desk.name;
 	f.description = cfg->desk.tagline;

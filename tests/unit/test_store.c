@@ -927,6 +927,103 @@ search_total_capped(void **state)
 	assert_int_equal(total, STORE_SEARCH_COUNT_CAP);
 }
 
+/* Filters are index tokens (source, year/month/day) plus exact checks:
+ * every date range and filter gives what a plain scan gives. */
+static void
+search_filters_match_a_scan(void **state)
+{
+	struct fixture *fx = *state;
+	enum { N = 240 };
+	struct ent *e = arena_zalloc(&fx->a, N * sizeof(*e));
+	int64_t t[N], src[3], sec, lo, hi;
+	struct store_search_opts o;
+	struct store_hit *h;
+	uint32_t r = 12345;
+	size_t n, total;
+	bool is_capped;
+
+	assert_int_equal(store_section_add(fx->st, "World", NULL, &sec), 0);
+	src[0] = add_source(fx->st, "https://f0.example/", sec);
+	src[1] = add_source(fx->st, "https://f1.example/", sec);
+	src[2] = add_source(fx->st, "https://f2.example/", 0);
+	for (size_t i = 0; i < N; i++) {
+		r = r * 1103515245 + 12345;
+		/* 2019-06-01 .. ~2022-06, and a few on exact day, month and
+		 * year boundaries */
+		t[i] = i % 10 == 0 ? 1577836800 + (int64_t)(i / 10) * 2678400 :
+		    1559347200 + (int64_t)(r % (3u * 365 * 86400));
+		e[i].id = arena_printf(&fx->a, "f%zu", i);
+		/* a word that looks like a filter token must not act as one */
+		e[i].title = arena_printf(&fx->a, "Filter test s%lld y2020",
+		    (long long)src[(i + 1) % 3]);
+		e[i].published = t[i];
+	}
+	for (int k = 0; k < 3; k++) {
+		struct ent *part = arena_zalloc(&fx->a, N * sizeof(*part));
+		size_t m = 0;
+
+		for (size_t i = k; i < N; i += 3)
+			part[m++] = e[i];
+		assert_int_equal(store_feed_put(fx->st, src[k], make_feed(&fx->a,
+		    part, m), NULL), 0);
+	}
+	for (int q = 0; q < 200; q++) {
+		size_t want = 0;
+
+		memset(&o, 0, sizeof(o));
+		r = r * 1103515245 + 12345;
+		lo = 1559347200 + (int64_t)(r % (3u * 365 * 86400));
+		r = r * 1103515245 + 12345;
+		hi = lo + (int64_t)(r % (500u * 86400));
+		if (q % 4 == 0) {                       /* whole days */
+			lo -= lo % 86400;
+			hi += 86399 - hi % 86400;
+		}
+		if (q % 7 == 1)
+			lo = 1577836800;                /* 2020-01-01 00:00 */
+		if (q % 7 == 2)
+			hi = 1609459199;                /* 2020-12-31 23:59:59 */
+		o.since = q % 5 == 3 ? 0 : lo;
+		o.until = q % 5 == 4 ? 0 : hi;
+		if (q % 3 == 1)
+			o.source_id = src[q % 3];
+		else if (q % 3 == 2)
+			o.section_id = sec;
+		o.limit = 1000;
+		for (size_t i = 0; i < N; i++)
+			if ((!o.since || t[i] >= o.since) &&
+			    (!o.until || t[i] <= o.until) &&
+			    (!o.source_id || o.source_id == src[i % 3]) &&
+			    (!o.section_id || i % 3 != 2))
+				want++;
+		assert_int_equal(store_search(fx->st, &fx->a, "filter test", &o,
+		    &h, &n, &total, &is_capped), 0);
+		if (total != want)
+			fail_msg("query %d: since %lld until %lld source %lld "
+			    "section %lld: %zu, want %zu", q, (long long)o.since,
+			    (long long)o.until, (long long)o.source_id,
+			    (long long)o.section_id, total, want);
+		assert_int_equal(n, want);
+		for (size_t i = 0; i < n; i++)
+			assert_true((!o.since || h[i].item.published >= o.since) &&
+			    (!o.until || h[i].item.published <= o.until));
+	}
+	/* a section without sources, an empty range */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_section_add(fx->st, "Empty", NULL, &sec), 0);
+	o.section_id = sec;
+	assert_int_equal(store_search(fx->st, &fx->a, "filter", &o, &h, &n,
+	    &total, &is_capped), 0);
+	assert_int_equal(total, 0);
+	memset(&o, 0, sizeof(o));
+	o.since = 1600000000;
+	o.until = 1500000000;
+	assert_int_equal(store_search(fx->st, &fx->a, "filter", &o, &h, &n,
+	    &total, &is_capped), 0);
+	assert_int_equal(total, 0);
+	assert_int_equal(store_check(fx->st), 0);
+}
+
 static void
 remove_source_cascades(void **state)
 {
@@ -1001,6 +1098,7 @@ main(void)
 		T(search_hostile_queries),
 		T(search_newer_wins_among_equal),
 		T(search_total_capped),
+		T(search_filters_match_a_scan),
 		T(remove_source_cascades),
 		T(transactions_nest),
 	};

@@ -240,6 +240,12 @@ try:
             check(imgs == [] and "<figure" not in page,
                   "item %s shows a photo: %r" % (guid, imgs))
 
+    # feeds out give the cached photo as the desk's own copy
+    st, h, rssout = get("/feed.xml")
+    check(st == 200 and ('url="http://127.0.0.1:%d/media/%s.png"' % (wport, key_lead))
+          in rssout.decode(), "feed.xml enclosure is the local copy")
+    check(base + "/lead.png" not in rssout.decode(), "feed.xml still names the outlet's photo")
+
     # the photo itself
     st, h, data = get("/media/%s.png" % key_lead)
     check(st == 200 and data == files["lead.png"], "media status %d, %d bytes" % (st, len(data)))

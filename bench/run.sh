@@ -1,0 +1,26 @@
+#!/bin/sh
+# bench/run.sh: every benchmark of the project, one after the other, on one
+# machine in one run (so the ratios to the anchors are fair).
+#   parse.sh  feed parsing items/s vs xmllint (issue 2)
+#   bench_ingest  store ingest items/s incl. dedup + FTS (issue 2)
+#   fetch.sh  two fetch cycles over 1,000 feeds at 50 ms (issue 3)
+#   web.sh    wrk against home/item/search vs nginx (issue 4)
+# usage: bench/run.sh [BUILD_DIR]
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$top/build}
+
+echo "== parse (bench/parse.sh)"
+sh "$top/bench/parse.sh" "$build"
+echo
+echo "== ingest (bench_ingest 20000 50)"
+ninja -C "$build" bench_ingest >/dev/null
+db=$(mktemp -u "${TMPDIR:-/tmp}/nd-bench-ingest.XXXXXX.db")
+"$build/src/store/bench_ingest" 20000 50 "$db" || true
+rm -f "$db" "$db-wal" "$db-shm"
+echo
+echo "== fetch (bench/fetch.sh)"
+sh "$top/bench/fetch.sh" "$build" 16 64
+echo
+echo "== web (bench/web.sh)"
+sh "$top/bench/web.sh" "$build"

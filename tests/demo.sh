@@ -1,0 +1,73 @@
+#!/bin/sh
+# issue 4 ("the main job, for a newcomer"): `make demo`'s script, end to
+# end: its fixture server on 127.0.0.1:8089, the real fetch of the seven
+# demo feeds and their photos, then the front page served from that store
+# shows the photos from /media/ and nothing from anywhere else. Skipped
+# (77) when port 8089 is taken (a demo running on this machine).
+set -eu
+BIN=${NEWSDESK_BIN:-build/newsdesk}
+SRC=${NEWSDESK_SRC:-$(pwd)}
+cd "$SRC"
+case $BIN in /*) ;; *) BIN="$SRC/$BIN" ;; esac
+tmp=$(mktemp -d /tmp/nd-test-demo.XXXXXX)
+pid=
+cleanup() {
+	set +e
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+rc=0
+DEMO_NO_SERVE=1 TMPDIR=$tmp sh scripts/demo.sh "$BIN" "$tmp/demo.db" \
+    >"$tmp/out" 2>&1 || rc=$?
+if grep -q "is port 8089 in use" "$tmp/out"; then
+	echo "skip: port 8089 is in use"
+	exit 77
+fi
+fail=0
+check() {
+	if grep -q "$2" "$tmp/out"; then
+		echo "ok - $1"
+	else
+		echo "not ok - $1"
+		fail=1
+	fi
+}
+[ $rc -eq 0 ] || { cat "$tmp/out"; echo "not ok - demo.sh exited $rc"; exit 1; }
+check "seven feeds fetched over HTTP" "7 sources in .*: 7 fetched, 0 not modified, 0 errors; 86 new items"
+check "photos cached" "^23 photos cached, 0 refused or failed"
+check "Arabic search" "السَّدّ"
+ls "$tmp" | grep -q newsdesk-demo && { echo "not ok - demo.sh left its temp dir"; fail=1; }
+
+"$BIN" --config demo/newsdesk.ini --db "$tmp/demo.db" serve \
+    --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
+pid=$!
+i=0
+while ! grep -q '^newsdesk: serving' "$tmp/serve.out" 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && { cat "$tmp/serve.err"; echo "not ok - serve"; exit 1; }
+	sleep 0.1
+done
+url=$(sed -n 's/^newsdesk: serving \(.*\)\/$/\1/p' "$tmp/serve.out")
+python3 - "$url" <<'PY' || fail=1
+import re, sys, urllib.request
+base = sys.argv[1]
+home = urllib.request.urlopen(base + "/").read().decode()
+srcs = re.findall(r'<img[^>]*\ssrc="([^"]*)"', home)
+bad = [s for s in srcs if not s.startswith("/media/")]
+print("%s - front page shows %d photos, all local" % (
+    "ok" if len(srcs) >= 4 and not bad else "not ok", len(srcs)))
+ok = len(srcs) >= 4 and not bad
+for s in set(srcs):
+    r = urllib.request.urlopen(base + s)
+    t = r.headers.get("Content-Type")
+    data = r.read()
+    magic = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG"}.get(t)
+    good = magic is not None and data.startswith(magic) and len(data) > 5000
+    ok = ok and good
+    if not good:
+        print("not ok - %s: %s, %d bytes" % (s, t, len(data)))
+sys.exit(0 if ok else 1)
+PY
+exit $fail
