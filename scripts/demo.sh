@@ -98,7 +98,14 @@ printf 'Open http://%s/ in a browser. Ctrl-C stops the site and the fixture serv
     "$LISTEN"
 printf '(the store stays in %s; try `%s --db %s search tessen`)\n\n' "$DB" \
     "$BIN" "$DB"
-# In the foreground: Ctrl-C reaches newsdesk, which stops cleanly; this
-# script then goes on to its EXIT trap, which stops the fixture server.
-trap ':' INT TERM
-nd run --listen "$LISTEN"
+# newsdesk runs as a child that this script waits for, and Ctrl-C, SIGTERM
+# or SIGHUP to the script are passed on to it as SIGTERM (a shell defers
+# its traps while a foreground child runs, so a kill of the script alone
+# would leave the site running). newsdesk stops cleanly; the EXIT trap
+# then stops the fixture server.
+nd run --listen "$LISTEN" &
+run_pid=$!
+trap 'kill -TERM "$run_pid" 2>/dev/null' INT TERM HUP
+while kill -0 "$run_pid" 2>/dev/null; do
+	wait "$run_pid" || true
+done

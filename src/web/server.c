@@ -429,11 +429,27 @@ queue_entry(struct MHD_Connection *c, const struct centry *e, int enc,
 
 /* ---- access log ---- */
 
+/* Appends s to line[*n..cap), control bytes, backslash and space escaped so
+ * a field can neither forge a line nor split into two fields; stops 64
+ * bytes short of cap, which leaves room for the rest of the line. */
+static void
+log_field(char *line, size_t *n, size_t cap, const char *s)
+{
+	for (const char *p = s; *p && *n + 64 < cap; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if (ch < 0x20 || ch == 0x7f || ch == '\\' || ch == ' ')
+			*n += (size_t)snprintf(line + *n, cap - *n, "\\x%02x", ch);
+		else
+			line[(*n)++] = (char)ch;
+	}
+}
+
 static void
 access_log(struct web *w, const char *method, const char *path, int status,
     double ms)
 {
-	char line[MAX_PATH * 4 + 128], ts[32];
+	char line[MAX_PATH * 4 + 256];
 	size_t n = 0;
 	time_t now;
 	struct tm tm;
@@ -442,19 +458,14 @@ access_log(struct web *w, const char *method, const char *path, int status,
 		return;
 	now = time(NULL);
 	gmtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	n = (size_t)snprintf(line, sizeof(line), "%s %s ", ts, method);
+	n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ ", &tm);
+	/* the method is whatever token the client sent (it may be longer
+	 * than the line), so it is escaped like the path and cut at 64 bytes */
+	log_field(line, &n, n + 64 + 64, method);
+	line[n++] = ' ';
 	/* the path only, never the query (it can carry what a reader
-	 * searched for); control bytes escaped so a line cannot be forged */
-	for (const char *p = path; *p && n < sizeof(line) - 64; p++) {
-		unsigned char ch = (unsigned char)*p;
-
-		if (ch < 0x20 || ch == 0x7f || ch == '\\' || ch == ' ')
-			n += (size_t)snprintf(line + n, sizeof(line) - n,
-			    "\\x%02x", ch);
-		else
-			line[n++] = (char)ch;
-	}
+	 * searched for) */
+	log_field(line, &n, sizeof(line), path);
 	n += (size_t)snprintf(line + n, sizeof(line) - n, " %d %.2fms\n",
 	    status, ms);
 	pthread_mutex_lock(&w->log_mu);
