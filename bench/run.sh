@@ -16,7 +16,7 @@ echo
 echo "== ingest (bench_ingest 20000 50)"
 ninja -C "$build" bench_ingest >/dev/null
 db=$(mktemp -u "${TMPDIR:-/tmp}/nd-bench-ingest.XXXXXX.db")
-"$build/src/store/bench_ingest" 20000 50 "$db" || true
+"$build/bench_ingest" 20000 50 "$db" || true
 rm -f "$db" "$db-wal" "$db-shm"
 echo
 echo "== fetch (bench/fetch.sh)"

@@ -332,6 +332,28 @@ check("GET /search 200" in log, "access log lacks the search")
 check("secretreaderquery" not in log, "access log has a query string")
 check("\nX-Injected" not in log, "access log line forged")
 
+# review_access_log_long_method: the method token is the client's; one
+# longer than the log line overran the line buffer, and its control bytes
+# reached the log raw
+r = raw(b"A" * 9000 + b"\x1b[31mZ / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+check(r.startswith(b"HTTP/1.1 405"), "long method: %r" % r[:40])
+check(get("/healthz")[0] == 200, "server down after a long method")
+time.sleep(0.2)
+with open(os.path.join(TMP, "access.log"), "rb") as f:
+    lines = f.read().split(b"\n")
+bad = [ln for ln in lines if b"AAAA" in ln]
+check(len(bad) == 1, "long method: %d log lines" % len(bad))
+for ln in bad:
+    check(len(ln) < 512 and b"\0" not in ln and ln.split(b" ")[-2] == b"405",
+          "long method: log line of %d bytes: %r" % (len(ln), ln[-60:]))
+r = raw(b"GE\x1b[2JT / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+check(r.startswith(b"HTTP/1.1 405"), "method with ESC: %r" % r[:40])
+time.sleep(0.2)
+with open(os.path.join(TMP, "access.log"), "rb") as f:
+    log = f.read()
+check(b"\x1b" not in log and b"GE\\x1b[2JT / 405" in log,
+      "control bytes of the method reached the access log raw")
+
 # ---- pages change when the data does ----
 st, hdrs, data, _ = get("/")
 etag = hdrs["etag"]
