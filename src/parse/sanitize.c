@@ -498,11 +498,30 @@ parse_sanitize_html(struct arena *a, const char *html, size_t len,
 	if (len > SANITIZE_MAX_IN) {
 		put_escaped(&s.out, html, len, false);
 	} else {
+		/* A '<' after the last '>' opens a tag or declaration that
+		 * never closes ("Use <!DOCTYPE", "a <b"): it cannot be markup,
+		 * so it is text, as in feed readers' SGML parsers (libxml2 would
+		 * drop it). */
+		const char *gt = memrchr(html, '>', len);
+		size_t tail = gt ? (size_t)(gt - html) + 1 : 0, lts = 0;
+
+		for (size_t i = tail; i < len; i++)
+			lts += html[i] == '<';
 		s.base = base_is_usable(base) ? base : NULL;
-		n = sizeof(BODY_PREFIX) - 1 + len;
+		n = sizeof(BODY_PREFIX) - 1 + len + 3 * lts;
 		in = arena_alloc(a, n + 1);
 		memcpy(in, BODY_PREFIX, sizeof(BODY_PREFIX) - 1);
-		memcpy(in + sizeof(BODY_PREFIX) - 1, html, len);
+		n = sizeof(BODY_PREFIX) - 1;
+		memcpy(in + n, html, tail);
+		n += tail;
+		for (size_t i = tail; i < len; i++) {
+			if (html[i] == '<') {
+				memcpy(in + n, "&lt;", 4);
+				n += 4;
+			} else {
+				in[n++] = html[i];
+			}
+		}
 		in[n] = '\0';
 		parse_fragment(&s, in, n);
 	}

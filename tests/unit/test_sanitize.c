@@ -36,6 +36,11 @@ static const struct san_case cases[] = {
 	{ "\xc3\xbcn\xc3\xaf" "c\xc3\xb6" "d\xc3\xa9 <b>\xe6\xbc\xa2</b>", NULL,
 	  "\xc3\xbcn\xc3\xaf" "c\xc3\xb6" "d\xc3\xa9 <b>\xe6\xbc\xa2</b>" },
 
+	/* a tag or declaration that never closes is text */
+	{ "<!DOCTYPE", NULL, "&lt;!DOCTYPE" },
+	{ "use <!DOCTYPE html", NULL, "use &lt;!DOCTYPE html" },
+	{ "<b>x</b> and <i", NULL, "<b>x</b> and &lt;i" },
+	{ "<b>a</b> <script", NULL, "<b>a</b> &lt;script" },
 	/* structure is kept */
 	{ "Example <b>Atom</b>", NULL, "Example <b>Atom</b>" },
 	{ "<p>Example content</p>", NULL, "<p>Example content</p>" },
