@@ -220,6 +220,40 @@ run search الطمي; expect_out "search Arabic: bare word finds it with diacri
 run search بحيرة الحمراء; expect_out "search Arabic in a windows-1256 feed" "صيادو بحيرة الحمراء"
 run search; expect_rc "search without words" 2
 
+# ---- review_opml_long_names: a third-party OPML's titles become source
+# titles and section names, shown on every page: stored titles are capped
+# (2048 bytes), over-long section names refused ----
+DB1=$DB; DB=$tmp/long.db
+run init
+python3 - "$tmp/long.opml" <<'PY'
+import sys
+t, f = "T" * 100000, "F" * 5000
+open(sys.argv[1], "w").write('<?xml version="1.0"?><opml version="2.0"><head/><body>'
+    '<outline text="%s" type="rss" xmlUrl="https://long.example/1"/>'
+    '<outline text="%s"><outline text="x" type="rss" xmlUrl="https://long.example/2"/>'
+    '</outline></body></opml>' % (t, f))
+PY
+run import-opml "$tmp/long.opml"; expect_err "OPML folder name too long is refused" "too long"
+run source add https://long.example/1 --title "$(python3 -c 'print("T" * 100000)')"
+expect_out "source with a 100 KB title" "added source"
+run source list --json
+py "source title capped at 2048 bytes" '
+import json, sys
+s = json.load(sys.stdin)
+assert len(s) == 1 and len(s[0]["title"]) == 2048, [len(x["title"]) for x in s]
+'
+# review_cli_stderr_escapes: messages quoting an OPML's URLs reached the
+# terminal with their C1 controls (U+009B is CSI) and ESC
+printf '<?xml version="1.0"?><opml version="2.0"><head/><body><outline text="e" xmlUrl="javascript:&#x9b;2J"/></body></opml>' >"$tmp/esc.opml"
+run import-opml "$tmp/esc.opml"
+if grep -q "skipped javascript:\\\\xc2\\\\x9b2J" "$tmp/err" &&
+    ! LC_ALL=C grep -q "$(printf '\302\233')" "$tmp/err"; then
+	ok "import-opml messages escape control characters"
+else
+	not_ok "import-opml messages escape control characters"
+fi
+DB=$DB1
+
 # ---- config ----
 printf '[fetch]\nconcurrency = 4\n\n[web]\nlisten = nowhere\n' >"$tmp/bad.ini"
 run config check "$tmp/bad.ini"; expect_err "config check bad file: line number" "bad.ini:5: \[web\] listen"

@@ -86,6 +86,11 @@ void cmd_print_cell(const char *s, int width);
 /* Prints s with control characters (C0, C1, DEL) dropped: text from feeds
  * must not drive the terminal. */
 void cmd_print_text(const char *s);
+/* s for a message on stderr: control characters (C0, C1, DEL), backslash
+ * and bytes that are not UTF-8 as \xNN (log_escape), cut to fit buf.
+ * Returns buf. For error messages, which may quote a URL or name from a
+ * feed or an OPML file. */
+const char *cmd_escape(char *buf, size_t cap, const char *s);
 
 /* Prints a search snippet, its matches (between \x02 and \x03) shown in
  * bold when is_tty, else between [ and ]. Control characters are dropped

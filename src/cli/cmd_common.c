@@ -15,6 +15,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/log.h"
 #include "core/str.h"
 #include "core/xmalloc.h"
 #include "store/store.h"
@@ -228,6 +229,16 @@ void
 cmd_print_text(const char *s)
 {
 	cmd_print_cell(s, -1);
+}
+
+const char *
+cmd_escape(char *buf, size_t cap, const char *s)
+{
+	size_t n = 0;
+
+	log_escape(buf, &n, cap, s ? s : "", false);
+	buf[n] = '\0';
+	return buf;
 }
 
 /* Display width of s as cmd_print_cell counts it. */

@@ -50,8 +50,11 @@ import_run(struct cmd_ctx *ctx, int argc, char **argv)
 
 		if (str_ncasecmp(ol->xml_url, "http://", 7) != 0 &&
 		    str_ncasecmp(ol->xml_url, "https://", 8) != 0) {
+			char msg[1024];
+
 			fprintf(stderr, "newsdesk: import-opml: skipped %s (not an "
-			    "http(s) URL)\n", ol->xml_url);
+			    "http(s) URL)\n", cmd_escape(msg, sizeof(msg),
+			    ol->xml_url));
 			n_bad++;
 			continue;
 		}

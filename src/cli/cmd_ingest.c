@@ -307,7 +307,10 @@ ingest_run(struct cmd_ctx *ctx, int argc, char **argv)
 		if (frc < 0) {
 			if (ctx->is_tty && !verbose)
 				fputc('\n', stderr);
-			fprintf(stderr, "newsdesk: ingest: %s\n", err_msg());
+			char msg[4096];
+
+			fprintf(stderr, "newsdesk: ingest: %s\n", cmd_escape(msg,
+			    sizeof(msg), err_msg()));
 			tot.failed++;
 		}
 	}

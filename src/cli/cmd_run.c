@@ -105,20 +105,21 @@ run_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 
+	/* The site first: site_new sets TZ (setenv, tzset), which must
+	 * happen before any other thread runs (the fetch thread's resolver
+	 * reads the environment). */
+	if (!no_web && (rc = web_site_start(&web, &site, ctx->cfg, ctx->db_path,
+	    listen)) < 0) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return rc;
+	}
 	t.loop = fetch_loop_new(ctx->db_path, ctx->cfg);
 	atomic_init(&t.is_done, false);
 	if (pthread_create(&tid, NULL, loop_main, &t) != 0) {
 		fetch_loop_free(t.loop);
+		web_site_stop(web, site);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return err_set(ND_ERR, "run: cannot start the fetch thread");
-	}
-	if (!no_web && (rc = web_site_start(&web, &site, ctx->cfg, ctx->db_path,
-	    listen)) < 0) {
-		fetch_loop_stop(t.loop);
-		pthread_join(tid, NULL);
-		fetch_loop_free(t.loop);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		return rc;
 	}
 	log_info(LOG_MAIN, "running db=%s pid=%ld", ctx->db_path, (long)getpid());
 	for (;;) {

@@ -223,7 +223,11 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (rc < 0) {
-		fprintf(stderr, "newsdesk: %s\n", *err_msg() ? err_msg() : err_name(rc));
+		char msg[4096];
+
+		/* the message may quote a URL or name from outside */
+		fprintf(stderr, "newsdesk: %s\n", *err_msg() ? cmd_escape(msg,
+		    sizeof(msg), err_msg()) : err_name(rc));
 		return 1;
 	}
 	return rc;

@@ -69,6 +69,43 @@ log_configure(const char *spec)
 	return 0;
 }
 
+/* Length of the UTF-8 sequence at p when it is valid and no C1 control
+ * (U+0080..U+009F, which terminals obey like ESC sequences); else 0. The
+ * NUL after s fails the continuation test, so p is never read past it. */
+static size_t
+utf8_printable(const unsigned char *p)
+{
+	size_t n = p[0] < 0xc2 ? 0 : p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 :
+	    p[0] < 0xf5 ? 4 : 0;
+
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)
+		return 0;
+	return n;
+}
+
+void
+log_escape(char *out, size_t *n, size_t cap, const char *s, bool is_field)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p && *n + 16 < cap) {
+		size_t k = *p >= 0x80 ? utf8_printable(p) : 1;
+
+		if (*p < 0x20 || *p == 0x7f || *p == '\\' ||
+		    (is_field && *p == ' ') || !k) {
+			*n += (size_t)snprintf(out + *n, cap - *n, "\\x%02x", *p);
+			p++;
+			continue;
+		}
+		memcpy(out + *n, p, k);
+		*n += k;
+		p += k;
+	}
+}
+
 void
 log_write(enum log_level lvl, enum log_sys sys, const char *fmt, ...)
 {
@@ -86,14 +123,7 @@ log_write(enum log_level lvl, enum log_sys sys, const char *fmt, ...)
 	o = strftime(out, sizeof(out), "%Y-%m-%dT%H:%M:%SZ ", &tm);
 	o += (size_t)snprintf(out + o, sizeof(out) - o, "%s %s ", lvl_names[lvl],
 	    sys_names[sys]);
-	for (const unsigned char *p = (const unsigned char *)line;
-	    *p && o + 5 < sizeof(out); p++) {
-		if (*p < 0x20 || *p == 0x7f) {
-			o += (size_t)snprintf(out + o, sizeof(out) - o, "\\x%02x", *p);
-		} else {
-			out[o++] = (char)*p;
-		}
-	}
+	log_escape(out, &o, sizeof(out), line, false);
 	out[o++] = '\n';
 	fwrite(out, 1, o, stderr);
 }

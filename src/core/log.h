@@ -11,6 +11,7 @@
 #define ND_CORE_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR, LOG_OFF };
 enum log_sys { LOG_MAIN, LOG_FETCH, LOG_PARSE, LOG_STORE, LOG_WEB, LOG_MAIL,
@@ -23,6 +24,16 @@ int log_configure(const char *spec);
 
 void log_write(enum log_level lvl, enum log_sys sys, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Appends s to out[*n..cap) as log text: C0 and C1 control characters, DEL,
+ * backslash, bytes that are not UTF-8 and, with is_field, spaces become
+ * \xNN, so the line can be neither forged nor turned into terminal
+ * escapes. Stops while 16 bytes of out are left; does not NUL-terminate.
+ * Used by log_write and the web access log.
+ */
+void log_escape(char *out, size_t *n, size_t cap, const char *s,
+    bool is_field);
 
 #define LOG_AT(lvl, sys, ...)                                                  \
 	do {                                                                   \

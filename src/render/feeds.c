@@ -1,9 +1,10 @@
 /*
- * feeds: see feeds.h. Strings from the store are cleaned of the control
- * characters XML 1.0 forbids before they reach the writer (the writer
- * escapes markup but would emit those bytes as they are, making the feed
- * ill-formed).
+ * feeds: see feeds.h. Strings from the store are cleaned of what XML 1.0
+ * forbids (control characters, U+FFFE, U+FFFF, bytes that are not UTF-8)
+ * before they reach the writer (the writer escapes markup but would emit
+ * those bytes as they are, making the feed ill-formed).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/text.h"
 #include "render/feeds.h"
 #include "render/html.h"
 #include "store/store.h"
@@ -24,32 +26,82 @@
 #define RSS_NS_MEDIA "http://search.yahoo.com/mrss/"
 #define RSS_NS_DC "http://purl.org/dc/elements/1.1/"
 
-/* XML 1.0 chars only: drops C0 controls but tab, LF and CR. */
+/* Length of the UTF-8 sequence at s when it is an XML 1.0 Char; 0 for C0
+ * controls but tab, LF and CR, U+FFFE, U+FFFF, surrogates and anything
+ * that is not UTF-8 (overlong, truncated, stray bytes), which would all
+ * make the feed ill-formed: a reader then drops the whole feed. The NUL
+ * after s fails the continuation test, so s is never read past it. */
+static size_t
+xml_char_len(const unsigned char *s)
+{
+	uint32_t cp;
+	size_t n;
+
+	if (s[0] < 0x80)
+		return s[0] >= 0x20 || s[0] == '\t' || s[0] == '\n' ||
+		    s[0] == '\r' ? 1 : 0;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1fu;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0fu;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07u;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3fu);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 ||
+	    cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff) ||
+	    cp == 0xfffe || cp == 0xffff)
+		return 0;
+	return n;
+}
+
+/* s with every byte that is not part of an XML 1.0 Char dropped. */
 static const char *
 clean(struct arena *a, const char *s)
 {
-	size_t n = 0, i;
-	char *out;
+	const unsigned char *p;
+	size_t len, k;
+	char *out, *o;
 
 	if (!s)
 		return NULL;
-	for (i = 0; s[i]; i++)
-		n += ((unsigned char)s[i] >= 0x20 || s[i] == '\t' ||
-		    s[i] == '\n' || s[i] == '\r');
-	if (n == i)
+	for (p = (const unsigned char *)s; *p && (k = xml_char_len(p)); p += k)
+		;
+	if (!*p)
 		return s;
-	out = arena_alloc(a, n + 1);
-	for (i = 0, n = 0; s[i]; i++)
-		if ((unsigned char)s[i] >= 0x20 || s[i] == '\t' ||
-		    s[i] == '\n' || s[i] == '\r')
-			out[n++] = s[i];
-	out[n] = '\0';
+	len = strlen(s);
+	o = out = arena_alloc(a, len + 1);
+	for (p = (const unsigned char *)s; *p;) {
+		if ((k = xml_char_len(p))) {
+			memcpy(o, p, k);
+			o += k;
+			p += k;
+		} else {
+			p++;
+		}
+	}
+	*o = '\0';
 	return out;
 }
 
+/*
+ * The HTML of one item in a feed is cut to this many bytes. Escaped for
+ * XML or JSON, markup grows up to about four times ("<b></b>" is 27 bytes
+ * as JSON), so the store's 64 KiB summaries of 50 items could exceed the
+ * page cap and one outlet could make the site's feeds fail; 16 KiB each
+ * always fits, and a reader follows the link for the rest.
+ */
+#define FEED_ITEM_HTML_MAX (16u << 10)
+
 /* Feed HTML is sanitized when stored; sanitize again on the way out so a
  * store written by an older or foreign version cannot send script to
- * feed readers. */
+ * feed readers. The cut comes before sanitizing, which closes what it
+ * leaves open. */
 static const char *
 safe_html(struct arena *a, const char *s)
 {
@@ -57,7 +109,8 @@ safe_html(struct arena *a, const char *s)
 
 	if (!s || !*s)
 		return NULL;
-	h = html_sanitize(a, s, strlen(s));
+	h = html_sanitize(a, s, text_utf8_trunc(s, strlen(s),
+	    FEED_ITEM_HTML_MAX));
 	return h.p;
 }
 
@@ -156,7 +209,9 @@ xw_close(struct xw *x, struct buf *out)
 	if (x->xb)
 		xmlBufferFree(x->xb);
 	arena_release(&x->a);
-	return rc ? rc : buf_err(out);
+	if (!rc && (rc = buf_err(out)) < 0)
+		rc = err_set(rc, "feeds: larger than %zu bytes", out->max);
+	return rc;
 }
 
 static void
@@ -510,7 +565,10 @@ render_feed_json(struct buf *out, const struct render_feed *f)
 	}
 	buf_addc(out, '\n');
 	free(s);
-	return buf_err(out);
+	if (buf_err(out) < 0)
+		return err_set(buf_err(out), "feeds: larger than %zu bytes",
+		    out->max);
+	return 0;
 }
 
 int

@@ -50,7 +50,8 @@ struct store_section {
 	int position;
 };
 
-/* ND_EEXISTS when the slug is taken. slug NULL = derived from name. */
+/* ND_EEXISTS when the slug is taken; ND_EINVAL when the name is longer
+ * than 2048 bytes or the slug than 200. slug NULL = derived from name. */
 int store_section_add(struct store *st, const char *name, const char *slug,
     int64_t *out_id);
 int store_section_list(struct store *st, struct arena *a,
@@ -87,7 +88,9 @@ struct store_source {
 };
 
 /* Adds a source; ND_EEXISTS when the URL is already there (*out_id is then
- * the existing id). */
+ * the existing id). Here and in store_source_update, a title longer than
+ * 2048 bytes is cut, and a longer site URL (4096) or language (1024) is
+ * left out. */
 int store_source_add(struct store *st, const struct store_source *src,
     int64_t *out_id);
 int store_source_get(struct store *st, struct arena *a, int64_t id,

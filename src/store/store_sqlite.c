@@ -499,6 +499,11 @@ store_section_add(struct store *st, const char *name, const char *slug,
 
 	if (!name || !*name)
 		return err_set(ND_EINVAL, "store: section needs a name");
+	/* The name is on every page (the section bar) and may come from an
+	 * OPML folder: refused when longer than a title may be. */
+	if (strlen(name) > STORE_MAX_TITLE || (slug && strlen(slug) > 200))
+		return err_set(ND_EINVAL, "store: section name or slug too long "
+		    "(at most %d and 200 bytes)", STORE_MAX_TITLE);
 	if (!slug || !*slug)
 		slug = own_slug = slug_of(name);
 	if ((rc = store_stmt_get(st, ST_SECTION_ADD, &stmt)) < 0)
@@ -607,13 +612,33 @@ store_section_remove(struct store *st, int64_t id)
 
 /* ---- sources ---- */
 
+/*
+ * A source's title, site URL and language come from its feed (or an OPML
+ * file), and the title is shown with every item of the source: the same
+ * caps as an item's fields apply. A title is cut on a character boundary;
+ * a site URL or language tag that does not fit is of no use cut, so it is
+ * left out.
+ */
+static void
+bind_capped(sqlite3_stmt *stmt, int i, const char *s, size_t max, bool is_cut)
+{
+	size_t len = s ? strlen(s) : 0;
+
+	if (!s || (len > max && !is_cut)) {
+		sqlite3_bind_null(stmt, i);
+		return;
+	}
+	sqlite3_bind_text(stmt, i, s, (int)text_utf8_trunc(s, len, max),
+	    SQLITE_STATIC);
+}
+
 static void
 bind_source(sqlite3_stmt *stmt, const struct store_source *s)
 {
 	store_bind_text(stmt, 1, s->url);
-	store_bind_text(stmt, 2, s->title);
-	store_bind_text(stmt, 3, s->site_url);
-	store_bind_text(stmt, 4, s->language);
+	bind_capped(stmt, 2, s->title, STORE_MAX_TITLE, true);
+	bind_capped(stmt, 3, s->site_url, STORE_MAX_URL, false);
+	bind_capped(stmt, 4, s->language, STORE_MAX_SHORT, false);
 	if (s->section_id > 0)
 		sqlite3_bind_int64(stmt, 5, s->section_id);
 	else

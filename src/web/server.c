@@ -429,22 +429,6 @@ queue_entry(struct MHD_Connection *c, const struct centry *e, int enc,
 
 /* ---- access log ---- */
 
-/* Appends s to line[*n..cap), control bytes, backslash and space escaped so
- * a field can neither forge a line nor split into two fields; stops 64
- * bytes short of cap, which leaves room for the rest of the line. */
-static void
-log_field(char *line, size_t *n, size_t cap, const char *s)
-{
-	for (const char *p = s; *p && *n + 64 < cap; p++) {
-		unsigned char ch = (unsigned char)*p;
-
-		if (ch < 0x20 || ch == 0x7f || ch == '\\' || ch == ' ')
-			*n += (size_t)snprintf(line + *n, cap - *n, "\\x%02x", ch);
-		else
-			line[(*n)++] = (char)ch;
-	}
-}
-
 static void
 access_log(struct web *w, const char *method, const char *path, int status,
     double ms)
@@ -460,14 +444,17 @@ access_log(struct web *w, const char *method, const char *path, int status,
 	gmtime_r(&now, &tm);
 	n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ ", &tm);
 	/* the method is whatever token the client sent (it may be longer
-	 * than the line), so it is escaped like the path and cut at 64 bytes */
-	log_field(line, &n, n + 64 + 64, method);
+	 * than the line), so it is escaped like the path and cut at about
+	 * 64 bytes; a space in either would make the fields ambiguous */
+	log_escape(line, &n, n + 64 + 16, method, true);
 	line[n++] = ' ';
 	/* the path only, never the query (it can carry what a reader
 	 * searched for) */
-	log_field(line, &n, sizeof(line), path);
+	log_escape(line, &n, sizeof(line) - 48, path, true);
 	n += (size_t)snprintf(line + n, sizeof(line) - n, " %d %.2fms\n",
 	    status, ms);
+	if (n >= sizeof(line))
+		n = sizeof(line) - 1;
 	pthread_mutex_lock(&w->log_mu);
 	fwrite(line, 1, n, w->access);
 	fflush(w->access);

@@ -3,8 +3,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "core/arena.h"
@@ -140,6 +142,65 @@ err_returns_code(void **state)
 	assert_int_equal(log_configure("loud"), ND_EINVAL);
 }
 
+/*
+ * review_log_c1_controls: log lines carried feed-supplied URLs with C1
+ * controls (U+009B is CSI, which terminals obey like ESC [) and raw
+ * non-UTF-8 bytes unescaped, and a backslash made "\x0a" in a value look
+ * like an escaped newline.
+ */
+static void
+review_log_c1_controls(void **state)
+{
+	static const struct {
+		const char *in;
+		bool is_field;
+		const char *want;
+	} cases[] = {
+		{ "a\x1b[31mb", false, "a\\x1b[31mb" },
+		{ "u\xc2\x9b" "31m", false, "u\\xc2\\x9b31m" },
+		{ "raw\x9b" "x\xff", false, "raw\\x9bx\\xff" },
+		{ "cut\xe2\x80", false, "cut\\xe2\\x80" },
+		{ "back\\x0a", false, "back\\x5cx0a" },
+		{ "caf\xc3\xa9 \xc2\xa0\xe6\x97\xa5\xf0\x9f\x98\x80", false,
+		    "caf\xc3\xa9 \xc2\xa0\xe6\x97\xa5\xf0\x9f\x98\x80" },
+		{ "a b", true, "a\\x20b" },
+		{ "a b", false, "a b" },
+	};
+	char out[64], path[] = "/tmp/nd-log-XXXXXX", got[512];
+	int fd, saved;
+	size_t n;
+	FILE *f;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = 0;
+		log_escape(out, &n, sizeof(out), cases[i].in, cases[i].is_field);
+		out[n] = '\0';
+		assert_string_equal(out, cases[i].want);
+	}
+	/* the cap holds whatever the input */
+	n = 0;
+	log_escape(out, &n, sizeof(out), "\x01\x01\x01\x01\x01\x01\x01\x01"
+	    "\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01", false);
+	assert_true(n + 12 <= sizeof(out));
+	/* and log_write uses it for the whole line */
+	assert_true((fd = mkstemp(path)) >= 0);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fd, 2);
+	log_write(LOG_ERROR, LOG_FETCH, "photo url=%s", "http://x/\xc2\x9b" "2J\n");
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	assert_non_null(f = fopen(path, "rb"));
+	n = fread(got, 1, sizeof(got) - 1, f);
+	got[n] = '\0';
+	fclose(f);
+	unlink(path);
+	assert_non_null(strstr(got, " error fetch photo url=http://x/\\xc2\\x9b2J\\x0a\n"));
+}
+
 int
 main(void)
 {
@@ -150,6 +211,7 @@ main(void)
 		cmocka_unit_test(parse_int_table),
 		cmocka_unit_test(arena_allocates_and_defers),
 		cmocka_unit_test(err_returns_code),
+		cmocka_unit_test(review_log_c1_controls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

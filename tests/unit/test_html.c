@@ -6,9 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <libxml/parser.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
+#include "render/feeds.h"
 #include "render/html.h"
+#include "store/store.h"
 
 static void
 text_escapes_all_five(void **state)
@@ -120,6 +124,79 @@ page_sink(void **state)
 	arena_release(&a);
 }
 
+/*
+ * review_feed_item_html_cap: markup grows about fourfold when escaped for
+ * XML or JSON, so 50 items with the store's largest summaries (64 KiB of
+ * "<b></b>") made the site's feeds exceed the page cap (8 MiB): one outlet
+ * could make /feed.json answer 500. Each feed must fit.
+ */
+static void
+review_feed_item_html_cap(void **state)
+{
+	static struct store_item items[50];
+	size_t len = 64 << 10;
+	char *big = malloc(len + 1);
+	struct render_feed f = { .title = "t", .home_url = "http://d/",
+		.self_url = "http://d/feed", .base_url = "http://d",
+		.items = items, .n_items = 50 };
+	int (*const render[])(struct buf *, const struct render_feed *) = {
+		render_feed_rss, render_feed_atom, render_feed_json };
+
+	(void)state;
+	for (size_t i = 0; i + 7 <= len; i += 7)
+		memcpy(big + i, "<b></b>", 7);
+	big[len - len % 7] = '\0';
+	for (size_t i = 0; i < 50; i++) {
+		items[i].id = (int64_t)i + 1;
+		items[i].title = "title";
+		items[i].summary = big;
+		items[i].published = 1700000000;
+	}
+	for (size_t k = 0; k < 3; k++) {
+		struct buf out = BUF_INIT(8 << 20);   /* WEB_MAX_PAGE */
+
+		assert_int_equal(render[k](&out, &f), 0);
+		assert_true(out.len > 50 * 1000);
+		buf_release(&out);
+	}
+	free(big);
+}
+
+/*
+ * review_feed_xml_chars: U+FFFE and U+FFFF (which a JSON Feed can carry as
+ * \ufffe) and bytes that are not UTF-8 went into the RSS and Atom feeds as
+ * they were, so the site's feeds were not well-formed XML and readers
+ * dropped them whole.
+ */
+static void
+review_feed_xml_chars(void **state)
+{
+	struct store_item it = { .id = 1, .published = 1700000000,
+		.title = "a\xef\xbf\xbe" "b\xef\xbf\xbf" "c\xff" "d\xc0\xaf" "e"
+		    "\xed\xa0\x80" "f\x01g\xe2\x82" "h \xc3\xa9\xf0\x9f\x98\x80",
+		.summary = "<p>s\xef\xbf\xbe</p>", .author = "x\xef\xbf\xbf",
+		.tags = "t\xef\xbf\xbe" };
+	struct render_feed f = { .title = "t", .home_url = "http://d/",
+		.self_url = "http://d/feed", .base_url = "http://d",
+		.items = &it, .n_items = 1 };
+	int (*const render[])(struct buf *, const struct render_feed *) = {
+		render_feed_rss, render_feed_atom };
+
+	(void)state;
+	for (size_t k = 0; k < 2; k++) {
+		struct buf out = BUF_INIT(1 << 20);
+		xmlDocPtr doc;
+
+		assert_int_equal(render[k](&out, &f), 0);
+		doc = xmlReadMemory(out.ptr, (int)out.len, NULL, NULL,
+		    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+		assert_non_null(doc);
+		xmlFreeDoc(doc);
+		assert_non_null(strstr(out.ptr, "abcdefgh \xc3\xa9\xf0\x9f\x98\x80"));
+		buf_release(&out);
+	}
+}
+
 int
 main(void)
 {
@@ -129,6 +206,8 @@ main(void)
 		cmocka_unit_test(pct_and_plain),
 		cmocka_unit_test(snippet_and_json),
 		cmocka_unit_test(page_sink),
+		cmocka_unit_test(review_feed_item_html_cap),
+		cmocka_unit_test(review_feed_xml_chars),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -374,5 +374,30 @@ while time.time() < deadline:
     time.sleep(0.1)
 check(changed and hdrs["etag"] != etag, "home page did not change after an ingest")
 
+# review_source_title_cap: a feed's channel title becomes its source's
+# title, shown with every item of the source; a 9 MiB one was stored
+# whole, so the front page passed the page cap and answered 500
+feed = os.path.join(TMP, "huge-title.xml")
+now = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime())
+with open(feed, "w") as f:
+    f.write('<?xml version="1.0"?><rss version="2.0"><channel><title>%s</title>'
+            '<link>http://huge.example/</link>' % ("Huge outlet " * (800 << 10)))
+    for i in range(2):
+        f.write("<item><title>Huge outlet canary %d</title><link>http://huge.example/%d"
+                "</link><guid>huge-%d</guid><pubDate>%s</pubDate></item>" % (i, i, i, now))
+    f.write("</channel></rss>")
+subprocess.run([BIN, "--db", DB, "ingest", feed], check=True, capture_output=True)
+deadline = time.time() + 5
+while time.time() < deadline:
+    st, hdrs, data, _ = get("/")
+    if st != 200 or b"Huge outlet canary" in data:
+        break
+    time.sleep(0.1)
+check(st == 200 and b"Huge outlet canary" in data,
+      "home with a huge outlet title: %d, %d bytes" % (st, len(data)))
+for path in ("/feed.xml", "/feed.json", "/atom.xml"):
+    st = get(path)[0]
+    check(st == 200, "GET %s with a huge outlet title: %d" % (path, st))
+
 print("%d checks, %d failures" % (checks, len(failures)))
 sys.exit(1 if failures else 0)
