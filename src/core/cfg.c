@@ -160,6 +160,9 @@ static const struct cfg_opt opts[] = {
 	    "Connections served at once."),
 	CFG_INT("web", "connection_timeout_s", web.connection_timeout_s, 30, 1,
 	    3600, "Idle connections are closed after this many seconds."),
+	CFG_INT("web", "cache_max_entries", web.cache_max_entries, 20000, 16,
+	    1000000, "Rendered pages kept in memory; when full, pages not asked "
+	    "for since the last sweep are dropped first."),
 
 	CFG_STR("log", "level", log.level, "warn", 500, check_log_level,
 	    "Log levels (debug, info, warn, error, off), overall and per "

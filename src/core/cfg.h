@@ -54,6 +54,7 @@ struct config {
 		char *access_log;    /* path, "-" = stderr, "" = off */
 		int max_connections;
 		int connection_timeout_s;
+		int cache_max_entries; /* rendered pages kept in memory */
 	} web;
 	struct {
 		char *level;         /* e.g. "info,fetch:debug" */

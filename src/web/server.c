@@ -36,7 +36,6 @@
 #include "core/banned.h"
 
 #define NBUCKETS 4096
-#define CACHE_MAX_ENTRIES 20000
 #define CACHE_MAX_BYTES (512u << 20)
 #define CACHE_MAX_QUERY 2000   /* search pages: evicted alone when full */
 #define AGE_TTL 60             /* seconds a page with relative ages lives */
@@ -61,6 +60,8 @@ struct centry {
 	 * has been started, so only one is */
 	atomic_int is_refreshing;
 	_Atomic long refresh_at;
+	/* second chance: set by every hit, cleared by an eviction sweep */
+	atomic_bool was_hit;
 };
 
 struct web {
@@ -347,6 +348,39 @@ cache_clear(struct web *w)
 	w->n_entries = w->n_bytes = w->n_query = 0;
 }
 
+/*
+ * Makes room when the cache is full: drops the entries nobody asked for
+ * since the last sweep and clears the mark on the rest (second chance), so
+ * a crawler walking through a million item pages evicts its own one-off
+ * pages, not the front page that is hit all the time. Falls back to a full
+ * clear when every entry was hit. Caller holds the write lock.
+ */
+static void
+cache_evict(struct web *w)
+{
+	size_t before = w->n_entries;
+
+	for (size_t i = 0; i < NBUCKETS; i++) {
+		struct centry **pp = &w->buckets[i];
+
+		while (*pp) {
+			struct centry *e = *pp;
+
+			if (!atomic_exchange(&e->was_hit, false)) {
+				*pp = e->next;
+				w->n_entries--;
+				w->n_bytes -= e->bytes;
+				w->n_query -= strncmp(e->key, "/search?", 8) == 0;
+				centry_free(e);
+			} else {
+				pp = &e->next;
+			}
+		}
+	}
+	if (w->n_entries == before)
+		cache_clear(w);
+}
+
 static bool
 is_query_key(const char *key)
 {
@@ -602,6 +636,8 @@ job_run(struct web *w, struct job *j)
 		}
 		site_handle(r, j->rt);
 		if (r->status == 200) {
+			size_t max_entries =
+			    (size_t)w->cfg->web.cache_max_entries;
 			struct centry *ne = centry_new(w, j->key, r, gen,
 			    old_etag[0] ? old_etag : NULL, old_lm);
 			struct centry **pp;
@@ -609,7 +645,10 @@ job_run(struct web *w, struct job *j)
 			pthread_rwlock_wrlock(&w->mu);
 			if (is_query_key(j->key) && w->n_query >= CACHE_MAX_QUERY)
 				cache_clear_query(w);
-			if (w->n_entries >= CACHE_MAX_ENTRIES ||
+			if (w->n_entries >= max_entries ||
+			    w->n_bytes + ne->bytes > CACHE_MAX_BYTES)
+				cache_evict(w);
+			if (w->n_entries >= max_entries ||
 			    w->n_bytes + ne->bytes > CACHE_MAX_BYTES)
 				cache_clear(w);
 			pp = cache_slot(w, j->key);
@@ -885,6 +924,8 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		pthread_rwlock_rdlock(&w->mu);
 		e = *cache_slot(w, key);
 		if (e && (fresh(w, e, now) || serve_stale(w, e, path, now))) {
+			atomic_store_explicit(&e->was_hit, true,
+			    memory_order_relaxed);
 			ret = (enum MHD_Result)queue_entry(c, e, enc, &status,
 			    &bytes);
 			pthread_rwlock_unlock(&w->mu);

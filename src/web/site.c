@@ -769,7 +769,10 @@ parse_id(const char *s, int64_t *out)
 {
 	long long v;
 
-	if (!s || parse_int(s, 1, INT64_MAX, &v) < 0)
+	/* Only the canonical decimal form ("12", not "012" or "+12"): one
+	 * page has one URL, so one cache entry. */
+	if (!s || !str_isdigit((unsigned char)s[0]) || s[0] == '0' ||
+	    parse_int(s, 1, INT64_MAX, &v) < 0)
 		return ND_EINVAL;
 	*out = v;
 	return 0;

@@ -26,6 +26,8 @@ tagline = Hostile <script>alert('tagline')</script> tagline
 contact = tips@desk.example
 timezone = America/New_York
 [web]
+# a tiny page cache, so every test run also exercises eviction
+cache_max_entries = 16
 access_log = $tmp/access.log
 sponsor_html_file = $tmp/sponsor.html
 INI
