@@ -106,6 +106,16 @@ expect_out "source add with markup in title and section" "added source"
 run export-opml; cp "$tmp/out" "$tmp/export.opml"
 expect_out "export-opml" "xmlUrl=\"https://almiral.example/rss/nahr.xml\""
 xmllint --noout "$tmp/export.opml" 2>/dev/null && ok "export is well-formed" || not_ok "export is well-formed"
+# review_export_opml_xml_chars: a title with characters XML forbids (a
+# control byte, U+FFFF) made the exported OPML ill-formed
+DB1=$DB; DB=$tmp/xmlchars.db
+run init
+run source add "https://ctl.example/feed" --title "$(printf 'Bell\007 and \357\277\277 end')"
+run export-opml
+xmllint --noout "$tmp/out" 2>/dev/null && ok "export with forbidden characters is well-formed" ||
+	not_ok "export with forbidden characters is well-formed"
+expect_out "export keeps the rest of the title" 'Bell and  end'
+DB=$DB1
 run source list --json; cp "$tmp/out" "$tmp/a.json"
 DB1=$DB; DB=$tmp/copy.db
 run init

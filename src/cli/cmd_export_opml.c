@@ -13,25 +13,31 @@
 #include "core/arena.h"
 #include "core/cfg.h"
 #include "core/err.h"
+#include "render/feeds.h"
 #include "store/store.h"
 #include "core/banned.h"
 
 #define X(s) ((const xmlChar *)(s))
 
+/* Titles and URLs come from feeds: dropped bytes XML forbids, so the
+ * OPML stays well-formed. */
+#define C(s) X(render_xml_clean(a, (s)))
+
 static int
-write_source(xmlTextWriterPtr w, const struct store_source *s)
+write_source(xmlTextWriterPtr w, struct arena *a,
+    const struct store_source *s)
 {
 	int ok = xmlTextWriterStartElement(w, X("outline")) >= 0 &&
 	    xmlTextWriterWriteAttribute(w, X("type"), X("rss")) >= 0 &&
 	    xmlTextWriterWriteAttribute(w, X("text"),
-	    X(s->title && *s->title ? s->title : s->url)) >= 0 &&
+	    C(s->title && *s->title ? s->title : s->url)) >= 0 &&
 	    (!s->title || !*s->title ||
-	    xmlTextWriterWriteAttribute(w, X("title"), X(s->title)) >= 0) &&
-	    xmlTextWriterWriteAttribute(w, X("xmlUrl"), X(s->url)) >= 0 &&
+	    xmlTextWriterWriteAttribute(w, X("title"), C(s->title)) >= 0) &&
+	    xmlTextWriterWriteAttribute(w, X("xmlUrl"), C(s->url)) >= 0 &&
 	    (!s->site_url || !*s->site_url ||
-	    xmlTextWriterWriteAttribute(w, X("htmlUrl"), X(s->site_url)) >= 0) &&
+	    xmlTextWriterWriteAttribute(w, X("htmlUrl"), C(s->site_url)) >= 0) &&
 	    (!s->language || !*s->language ||
-	    xmlTextWriterWriteAttribute(w, X("language"), X(s->language)) >= 0) &&
+	    xmlTextWriterWriteAttribute(w, X("language"), C(s->language)) >= 0) &&
 	    xmlTextWriterEndElement(w) >= 0;
 
 	return ok ? 0 : -1;
@@ -72,7 +78,7 @@ export_run(struct cmd_ctx *ctx, int argc, char **argv)
 	    xmlTextWriterStartElement(w, X("body")) >= 0;
 	for (size_t i = 0; ok && i < n_srcs; i++)
 		if (srcs[i].section_id == 0)
-			ok = write_source(w, &srcs[i]) == 0;
+			ok = write_source(w, &a, &srcs[i]) == 0;
 	for (size_t s = 0; ok && s < n_secs; s++) {
 		bool opened = false;
 
@@ -82,10 +88,10 @@ export_run(struct cmd_ctx *ctx, int argc, char **argv)
 			if (!opened) {
 				ok = xmlTextWriterStartElement(w, X("outline")) >= 0 &&
 				    xmlTextWriterWriteAttribute(w, X("text"),
-				    X(secs[s].name)) >= 0;
+				    X(render_xml_clean(&a, secs[s].name))) >= 0;
 				opened = true;
 			}
-			ok = ok && write_source(w, &srcs[i]) == 0;
+			ok = ok && write_source(w, &a, &srcs[i]) == 0;
 		}
 		if (ok && opened)
 			ok = xmlTextWriterEndElement(w) >= 0;

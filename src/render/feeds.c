@@ -60,9 +60,8 @@ xml_char_len(const unsigned char *s)
 	return n;
 }
 
-/* s with every byte that is not part of an XML 1.0 Char dropped. */
-static const char *
-clean(struct arena *a, const char *s)
+const char *
+render_xml_clean(struct arena *a, const char *s)
 {
 	const unsigned char *p;
 	size_t len, k;
@@ -220,7 +219,7 @@ el(struct xw *x, const char *name, const char *text)
 	if (!text)
 		return;
 	if (xmlTextWriterWriteElement(x->w, BAD_CAST name,
-	    BAD_CAST clean(&x->a, text)) < 0)
+	    BAD_CAST render_xml_clean(&x->a, text)) < 0)
 		x->rc = -1;
 }
 
@@ -244,7 +243,7 @@ attr(struct xw *x, const char *name, const char *value)
 	if (!value)
 		return;
 	if (xmlTextWriterWriteAttribute(x->w, BAD_CAST name,
-	    BAD_CAST clean(&x->a, value)) < 0)
+	    BAD_CAST render_xml_clean(&x->a, value)) < 0)
 		x->rc = -1;
 }
 
@@ -336,7 +335,7 @@ render_feed_rss(struct buf *out, const struct render_feed *f)
 			start(&x, "source");
 			attr(&x, "url", safe_url(it->url));
 			if (xmlTextWriterWriteString(x.w,
-			    BAD_CAST clean(&x.a, it->source_title)) < 0)
+			    BAD_CAST render_xml_clean(&x.a, it->source_title)) < 0)
 				x.rc = -1;
 			end(&x);
 		}
@@ -354,7 +353,7 @@ render_feed_rss(struct buf *out, const struct render_feed *f)
 			if (it->image_caption && *it->image_caption) {
 				start(&x, "media:description");
 				attr(&x, "type", "plain");
-				if (xmlTextWriterWriteString(x.w, BAD_CAST clean(
+				if (xmlTextWriterWriteString(x.w, BAD_CAST render_xml_clean(
 				    &x.a, it->image_caption)) < 0)
 					x.rc = -1;
 				end(&x);
@@ -426,7 +425,7 @@ render_feed_atom(struct buf *out, const struct render_feed *f)
 		start(&x, "entry");
 		start(&x, "title");
 		attr(&x, "type", "text");
-		if (xmlTextWriterWriteString(x.w, BAD_CAST clean(&x.a,
+		if (xmlTextWriterWriteString(x.w, BAD_CAST render_xml_clean(&x.a,
 		    it->title && *it->title ? it->title : "(untitled)")) < 0)
 			x.rc = -1;
 		end(&x);
@@ -445,7 +444,7 @@ render_feed_atom(struct buf *out, const struct render_feed *f)
 		if (it->summary && *it->summary) {
 			start(&x, "summary");
 			attr(&x, "type", "html");
-			if (xmlTextWriterWriteString(x.w, BAD_CAST clean(&x.a,
+			if (xmlTextWriterWriteString(x.w, BAD_CAST render_xml_clean(&x.a,
 			    safe_html(&x.a, it->summary))) < 0)
 				x.rc = -1;
 			end(&x);

@@ -11,8 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct arena;
 struct buf;
 struct store_item;
+
+/* s with every byte that is not part of an XML 1.0 Char dropped (C0
+ * controls but tab/LF/CR, U+FFFE/U+FFFF, surrogates, invalid UTF-8): what
+ * any XML we write must go through, or readers drop the whole document.
+ * Returns s itself when it is clean, else a copy in a; NULL for NULL. */
+const char *render_xml_clean(struct arena *a, const char *s);
 
 struct render_feed {
 	const char *title;           /* desk name, or "desk: section" */
