@@ -138,7 +138,8 @@ static const struct cfg_opt opts[] = {
 	    "PEM file of the certificate authorities TLS connections are "
 	    "verified against, for intranet feeds with a private CA (empty = "
 	    "the system's store). Verification is never turned off."),
-	CFG_INT("fetch", "max_image_kb", fetch.max_image_kb, 5120, 16, 65536,
+	/* at most 8 MiB: the site answers at most that much (WEB_MAX_PAGE) */
+	CFG_INT("fetch", "max_image_kb", fetch.max_image_kb, 5120, 16, 8192,
 	    "Largest item photo (lead image or thumbnail) downloaded into the "
 	    "store's photo cache, in KiB; a larger one is refused."),
 	CFG_INT("fetch", "max_images_per_cycle", fetch.max_images_per_cycle,

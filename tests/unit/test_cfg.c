@@ -94,6 +94,9 @@ static const struct {
 	{ "[fetsh]\nconcurrency = 4\n", "t.ini:2: unknown section [fetsh]" },
 	{ "name = x\n", "t.ini:1: 'name' is outside a [section]" },
 	{ "[fetch]\n\n\ntimeout_s = 0\n", "t.ini:4: [fetch] timeout_s: 0 is out of range (1 to 3600)" },
+	/* review: a photo larger than the site's 8 MiB answer cap was stored
+	 * and then served as a 500 */
+	{ "[fetch]\nmax_image_kb = 9000\n", "t.ini:2: [fetch] max_image_kb: 9000 is out of range (16 to 8192)" },
 	{ "[fetch]\ntimeout_s = 30s\n", "t.ini:2: [fetch] timeout_s: '30s' is not a number" },
 	{ "[fetch]\ntimeout_s = 99999999999999999999\n", "t.ini:2: [fetch] timeout_s:" },
 	{ "[desk]\nname =\n", "t.ini:2: [desk] name: must not be empty" },
