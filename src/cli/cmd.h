@@ -97,11 +97,6 @@ const char *cmd_escape(char *buf, size_t cap, const char *s);
  * and newlines and tabs become spaces. */
 void cmd_print_snippet(const char *snippet, bool is_tty);
 
-/* Reads a whole file ("-" = stdin) into out, whose cap bounds the size
- * (ND_ETOOBIG). ND_ENOTFOUND / ND_EIO with "PATH: reason". */
-struct buf;
-int cmd_read_file(const char *path, struct buf *out);
-
 /* An item as a JSON object (jansson; caller owns the reference). */
 struct json_t;
 struct json_t *cmd_item_json(const struct store_item *it);

@@ -171,30 +171,6 @@ cmd_source_lookup(struct store *st, struct arena *a, const char *key,
 	return rc;
 }
 
-int
-cmd_read_file(const char *path, struct buf *out)
-{
-	bool is_stdin = strcmp(path, "-") == 0;
-	FILE *f = is_stdin ? stdin : fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-	int rc = 0;
-
-	if (!f)
-		return err_set(errno == ENOENT ? ND_ENOTFOUND : ND_EIO, "%s: %s",
-		    path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && !buf_err(out))
-		buf_add(out, chunk, n);
-	if (ferror(f))
-		rc = err_set(ND_EIO, "%s: read error: %s", path, strerror(errno));
-	else if (buf_err(out))
-		rc = err_set(ND_ETOOBIG, "%s: larger than %zu bytes", path,
-		    out->max);
-	if (!is_stdin)
-		fclose(f);
-	return rc;
-}
-
 void
 cmd_time_short(char out[static 32], int64_t t)
 {

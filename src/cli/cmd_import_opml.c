@@ -30,7 +30,7 @@ import_run(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (argc != 2 || (argv[1][0] == '-' && argv[1][1]))
 		return CMD_USAGE;
-	if ((rc = cmd_read_file(argv[1], &data)) < 0)
+	if ((rc = buf_read_file(&data, argv[1])) < 0)
 		goto out;
 	if ((rc = parse_opml(&o, &a, data.ptr, data.len)) < 0) {
 		rc = err_set(rc, "%s: %s", argv[1], err_msg());

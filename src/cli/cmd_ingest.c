@@ -211,7 +211,7 @@ ingest_file(struct store *st, const char *path, struct totals *tot,
 	bool created;
 	int rc;
 
-	if ((rc = cmd_read_file(path, &data)) < 0)
+	if ((rc = buf_read_file(&data, path)) < 0)
 		goto out;
 	if (!realpath(path, abs)) {
 		rc = err_set(ND_EIO, "%s: cannot resolve path", path);

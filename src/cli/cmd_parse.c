@@ -19,28 +19,6 @@
 
 #define PARSE_MAX_FILE (32u << 20)
 
-static int
-read_file(const char *path, struct buf *out)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-	int rc = 0;
-
-	if (!f)
-		return err_set(errno == ENOENT ? ND_ENOTFOUND : ND_EIO,
-			       "%s: %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && !buf_err(out))
-		buf_add(out, chunk, n);
-	if (ferror(f))
-		rc = err_set(ND_EIO, "%s: read error", path);
-	else if (buf_err(out))
-		rc = err_set(ND_ETOOBIG, "%s: larger than %zu bytes", path,
-			     out->max);
-	fclose(f);
-	return rc;
-}
-
 /* "--name VALUE" or "--name=VALUE" at argv[*i]: 1 and *out set, 0 when
  * argv[*i] is another option, ND_EINVAL when the value is missing. */
 static int
@@ -103,7 +81,7 @@ run_json(const char *path, const struct parse_opts *opts, struct arena *a)
 	struct feed *f;
 	int rc;
 
-	if ((rc = read_file(path, &data)) < 0)
+	if ((rc = buf_read_file(&data, path)) < 0)
 		goto out;
 	if ((rc = parse_feed(&f, a, data.ptr, data.len, opts)) < 0)
 		goto out;
@@ -131,7 +109,7 @@ run_check(int n, char **files, const struct parse_opts *opts)
 		double t0;
 
 		buf_reset(&data);
-		if (read_file(files[i], &data) < 0) {
+		if (buf_read_file(&data, files[i]) < 0) {
 			printf("%s: error: %s\n", files[i], err_msg());
 			rc = ND_EIO;
 			continue;

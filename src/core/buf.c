@@ -1,4 +1,5 @@
 /* buf: see buf.h. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,4 +170,27 @@ buf_add_escaped(struct buf *b, const char *s, size_t len, enum buf_esc mode)
 		run = i + 1;
 	}
 	buf_add(b, s + run, i - run);
+}
+
+int
+buf_read_file(struct buf *b, const char *path)
+{
+	bool is_stdin = strcmp(path, "-") == 0;
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	int rc = 0;
+
+	if (!f)
+		return err_set(errno == ENOENT ? ND_ENOTFOUND : ND_EIO, "%s: %s",
+		    path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && !buf_err(b))
+		buf_add(b, chunk, n);
+	if (ferror(f))
+		rc = err_set(ND_EIO, "%s: read error: %s", path, strerror(errno));
+	else if (buf_err(b))
+		rc = err_set(ND_ETOOBIG, "%s: larger than %zu bytes", path, b->max);
+	if (!is_stdin)
+		fclose(f);
+	return rc;
 }

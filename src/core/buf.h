@@ -55,6 +55,13 @@ enum buf_esc {
 void buf_add_escaped(struct buf *b, const char *s, size_t len,
     enum buf_esc mode);
 
+/*
+ * Appends the contents of the file at path ("-" = standard input), within
+ * the buffer's cap. Returns 0, ND_ENOTFOUND (no such file), ND_EIO, or
+ * ND_ETOOBIG (larger than the cap), with "PATH: reason" in err_msg().
+ */
+int buf_read_file(struct buf *b, const char *path);
+
 /* Shortens to len (no-op if len >= b->len). */
 void buf_truncate(struct buf *b, size_t len);
 

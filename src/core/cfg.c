@@ -572,26 +572,10 @@ int
 cfg_load(struct config *cfg, const char *path)
 {
 	struct buf b = BUF_INIT(CFG_MAX_FILE);
-	char chunk[8192];
-	size_t n;
-	FILE *f;
 	int rc;
 
-	if (!(f = fopen(path, "rb"))) {
-		if (errno == ENOENT)
-			return err_set(ND_ENOTFOUND, "config: %s: no such file", path);
-		return err_set(ND_EIO, "config: %s: %s", path, strerror(errno));
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	if (ferror(f))
-		rc = err_set(ND_EIO, "config: %s: read error", path);
-	else if (buf_err(&b))
-		rc = err_set(ND_ETOOBIG, "config: %s: larger than %d bytes", path,
-		    CFG_MAX_FILE);
-	else
+	if ((rc = buf_read_file(&b, path)) == 0)
 		rc = cfg_load_mem(cfg, b.ptr, b.len, path);
-	fclose(f);
 	buf_release(&b);
 	return rc;
 }

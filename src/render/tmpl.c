@@ -524,23 +524,6 @@ tmpl_set_add(struct tmpl_set *set, const char *name, const char *src,
 	return 0;
 }
 
-static int
-read_file(const char *path, struct buf *out)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[8192];
-	size_t n;
-
-	if (!f)
-		return err_set(ND_ENOTFOUND, "theme: %s: cannot open", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(out, chunk, n);
-	fclose(f);
-	if (buf_err(out))
-		return err_set(ND_ETOOBIG, "theme: %s: too big", path);
-	return 0;
-}
-
 int
 tmpl_set_load(struct tmpl_set **out, const char *dir)
 {
@@ -563,7 +546,7 @@ tmpl_set_load(struct tmpl_set **out, const char *dir)
 			continue;
 		path = arena_printf(&set->a, "%s/%s", dir, de->d_name);
 		name = arena_strndup(&set->a, de->d_name, n - 5);
-		if ((rc = read_file(path, &b)) == 0 &&
+		if ((rc = buf_read_file(&b, path)) == 0 &&
 		    (rc = tmpl_set_add(set, name, b.ptr, b.len)) < 0) {
 			/* "home:3: ..." becomes "theme/home.html:3: ...", the
 			 * file an operator has to open */

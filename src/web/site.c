@@ -147,24 +147,6 @@ site_store_put(struct site *s, struct store *st)
 
 /* ---- setup ---- */
 
-static int
-slurp(const char *path, size_t max, struct buf *out)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[8192];
-	size_t n;
-
-	if (!f)
-		return err_set(ND_ENOTFOUND, "theme: %s: %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(out, chunk, n);
-	fclose(f);
-	(void)max;
-	if (buf_err(out))
-		return err_set(ND_ETOOBIG, "theme: %s: too big", path);
-	return 0;
-}
-
 static uint64_t
 fnv1a(const char *p, size_t len)
 {
@@ -214,7 +196,8 @@ site_new(struct site **out, const struct config *cfg, const char *db_path)
 			}
 	}
 	path = arena_printf(&s->a, "%s/site.css", dir);
-	if ((rc = slurp(path, 1 << 20, &b)) < 0)
+	b.max = 1 << 20;
+	if ((rc = buf_read_file(&b, path)) < 0)
 		goto out;
 	s->css = buf_detach(&b, &s->css_len);
 	snprintf(s->css_hash, sizeof(s->css_hash), "%016llx",
@@ -223,7 +206,8 @@ site_new(struct site **out, const struct config *cfg, const char *db_path)
 	if (cfg->web.sponsor_html_file && *cfg->web.sponsor_html_file) {
 		/* The operator's own HTML, still through the sanitizer: the
 		 * slot must not be a way to put script on every page. */
-		if ((rc = slurp(cfg->web.sponsor_html_file, 1 << 16, &b)) < 0)
+		b.max = 1 << 16;
+		if ((rc = buf_read_file(&b, cfg->web.sponsor_html_file)) < 0)
 			goto out;
 		s->sponsor = html_sanitize(&s->a, b.ptr, b.len);
 	}
