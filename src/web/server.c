@@ -8,7 +8,11 @@
  * lock. The generation is bumped by a watcher thread that polls the
  * store's data version four times a second; pages that show relative ages
  * also expire after a minute. Responses are reference-counted by MHD, so
- * replacing an entry while a connection still sends it is safe.
+ * replacing an entry while a connection still sends it is safe. Photos
+ * (/media/KEY.EXT) are kept in the same table as their identity response
+ * and its 304, in a part of their own with its own caps, so photos and
+ * pages never push each other out; the bytes of a key never change, so a
+ * photo stays until it is evicted.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -38,6 +42,9 @@
 #define NBUCKETS 4096
 #define CACHE_MAX_BYTES (512u << 20)
 #define CACHE_MAX_QUERY 2000   /* search pages: evicted alone when full */
+#define MEDIA_MAX_BYTES (64u << 20)  /* photos: a part of their own */
+#define MEDIA_MAX_ENTRIES 4096
+#define MEDIA_MAX_ONE (4u << 20)     /* larger photos are read per request */
 #define AGE_TTL 60             /* seconds a page with relative ages lives */
 #define MAX_PATH 2048
 #define MIN_COMPRESS 256
@@ -47,14 +54,22 @@
 #define CSP "default-src 'none'; style-src 'self'; img-src 'self'; " \
 	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
+/* The parts of the cache, each with its own caps (see make_room). */
+enum cache_part {
+	PART_PAGE = 1 << 0,
+	PART_QUERY = 1 << 1,     /* search pages: dropped alone when full */
+	PART_MEDIA = 1 << 2,     /* photos: never count against pages */
+};
+
 struct centry {
 	struct centry *next;
 	char *key;
+	enum cache_part part;
 	uint64_t gen;
 	time_t expires;          /* 0 = until the generation changes */
 	struct MHD_Response *plain, *gz, *br, *not_modified;
-	char etag[24];
-	char last_modified[40];
+	char etag[40];           /* quoted; a photo's holds its 32-hex key */
+	char last_modified[40];  /* "" for photos */
 	size_t bytes;
 	/* stale-while-revalidate: set when a background render of this key
 	 * has been started, so only one is */
@@ -73,8 +88,9 @@ struct web {
 	char url[300];           /* http://HOST:PORT, for people and base URLs */
 	pthread_rwlock_t mu;
 	struct centry *buckets[NBUCKETS];
-	size_t n_entries, n_bytes;
+	size_t n_entries, n_bytes;   /* pages, search pages included */
 	size_t n_query;            /* entries of ROUTE_QUERY pages */
+	size_t n_media, media_bytes; /* photos (ROUTE_MEDIA), apart */
 	_Atomic uint64_t gen;
 	pthread_t watcher;
 	bool has_watcher;
@@ -276,7 +292,13 @@ cache_control(const struct web_req *r, char *buf, size_t cap)
 	return buf;
 }
 
-/* Builds an entry from a rendered page. */
+static bool
+is_query_key(const char *key)
+{
+	return strncmp(key, "/search?", 8) == 0;
+}
+
+/* Builds an entry from a rendered page or a photo. */
 static struct centry *
 centry_new(struct web *w, const char *key, struct web_req *r, uint64_t gen,
     const char *old_etag, const char *old_lm)
@@ -287,11 +309,26 @@ centry_new(struct web *w, const char *key, struct web_req *r, uint64_t gen,
 	char ccb[64];
 	const char *cc = cache_control(r, ccb, sizeof(ccb));
 	char *z = NULL, *br = NULL;
-	uint64_t h = hash_key(body);  /* body has no NULs: it is text */
+	uint64_t h;
 
 	(void)w;
 	e->key = xstrdup(key);
 	e->gen = gen;
+	if (r->flags & ROUTE_MEDIA) {
+		/* The photo as it was: its ETag is its key (site_media), no
+		 * Last-Modified, no compressed forms. */
+		e->part = PART_MEDIA;
+		snprintf(e->etag, sizeof(e->etag), "%s", r->etag ? r->etag :
+		    "");
+		e->plain = make_response(body, len, false, r->ctype, cc,
+		    r->etag, NULL, NULL);
+		e->not_modified = make_response("", 0, false, r->ctype, cc,
+		    r->etag, NULL, NULL);
+		e->bytes = len + strlen(key) + sizeof(*e);
+		return e;
+	}
+	e->part = is_query_key(key) ? PART_QUERY : PART_PAGE;
+	h = hash_key(body);  /* body has no NULs: it is text */
 	e->expires = (r->flags & ROUTE_AGES) ? time(NULL) + AGE_TTL : 0;
 	snprintf(e->etag, sizeof(e->etag), "\"%016llx\"", (unsigned long long)h);
 	/* The same bytes keep their Last-Modified across re-renders. */
@@ -346,19 +383,35 @@ cache_clear(struct web *w)
 		w->buckets[i] = NULL;
 	}
 	w->n_entries = w->n_bytes = w->n_query = 0;
+	w->n_media = w->media_bytes = 0;
+}
+
+/* Counts e in (is_add) or out of its part. Caller holds the write lock. */
+static void
+cache_count(struct web *w, const struct centry *e, bool is_add)
+{
+	size_t *n = &w->n_entries, *bytes = &w->n_bytes;
+
+	if (e->part == PART_MEDIA) {
+		n = &w->n_media;
+		bytes = &w->media_bytes;
+	} else if (e->part == PART_QUERY) {
+		w->n_query = is_add ? w->n_query + 1 : w->n_query - 1;
+	}
+	*n = is_add ? *n + 1 : *n - 1;
+	*bytes = is_add ? *bytes + e->bytes : *bytes - e->bytes;
 }
 
 /*
- * Makes room when the cache is full: drops the entries nobody asked for
- * since the last sweep and clears the mark on the rest (second chance), so
- * a crawler walking through a million item pages evicts its own one-off
- * pages, not the front page that is hit all the time. Falls back to a full
- * clear when every entry was hit. Caller holds the write lock.
+ * Drops the entries of the given parts: all of them (is_all), or only those
+ * nobody asked for since the last sweep, clearing the mark on the rest
+ * (second chance). Returns how many were dropped. Caller holds the write
+ * lock.
  */
-static void
-cache_evict(struct web *w)
+static size_t
+cache_sweep(struct web *w, unsigned parts, bool is_all)
 {
-	size_t before = w->n_entries;
+	size_t dropped = 0;
 
 	for (size_t i = 0; i < NBUCKETS; i++) {
 		struct centry **pp = &w->buckets[i];
@@ -366,56 +419,60 @@ cache_evict(struct web *w)
 		while (*pp) {
 			struct centry *e = *pp;
 
-			if (!atomic_exchange(&e->was_hit, false)) {
+			if ((e->part & parts) && (!atomic_exchange(&e->was_hit,
+			    false) || is_all)) {
 				*pp = e->next;
-				w->n_entries--;
-				w->n_bytes -= e->bytes;
-				w->n_query -= strncmp(e->key, "/search?", 8) == 0;
+				cache_count(w, e, false);
 				centry_free(e);
+				dropped++;
 			} else {
 				pp = &e->next;
 			}
 		}
 	}
-	if (w->n_entries == before)
-		cache_clear(w);
+	return dropped;
 }
 
 static bool
-is_query_key(const char *key)
+is_full(const struct web *w, const struct centry *ne)
 {
-	return strncmp(key, "/search?", 8) == 0;
+	if (ne->part == PART_MEDIA)
+		return w->n_media >= MEDIA_MAX_ENTRIES ||
+		    w->media_bytes + ne->bytes > MEDIA_MAX_BYTES;
+	return w->n_entries >= (size_t)w->cfg->web.cache_max_entries ||
+	    w->n_bytes + ne->bytes > CACHE_MAX_BYTES;
 }
 
-/* Drops the entries of query pages only, so a flood of distinct searches
- * cannot push the front page out. Caller holds the write lock. */
+/*
+ * Makes room for ne. Search pages are dropped alone when there are too
+ * many, so a flood of distinct searches cannot push the front page out.
+ * Then, when ne's part is full, the second-chance sweep drops the entries
+ * nobody asked for since the last one, so a crawler walking through a
+ * million item pages (or photos) evicts its own one-off entries, not the
+ * front page that is hit all the time; when that is not enough, the whole
+ * part goes. Pages (search pages included) and photos are separate parts:
+ * neither ever evicts the other. Caller holds the write lock.
+ */
 static void
-cache_clear_query(struct web *w)
+make_room(struct web *w, const struct centry *ne)
 {
-	for (size_t i = 0; i < NBUCKETS; i++) {
-		struct centry **pp = &w->buckets[i];
+	unsigned parts = ne->part == PART_MEDIA ? PART_MEDIA :
+	    PART_PAGE | PART_QUERY;
 
-		while (*pp) {
-			struct centry *e = *pp;
-
-			if (is_query_key(e->key)) {
-				*pp = e->next;
-				w->n_entries--;
-				w->n_bytes -= e->bytes;
-				centry_free(e);
-			} else {
-				pp = &e->next;
-			}
-		}
-	}
-	w->n_query = 0;
+	if (ne->part == PART_QUERY && w->n_query >= CACHE_MAX_QUERY)
+		cache_sweep(w, PART_QUERY, true);
+	if (is_full(w, ne))
+		cache_sweep(w, parts, false);
+	if (is_full(w, ne))
+		cache_sweep(w, parts, true);
 }
 
 static bool
 fresh(struct web *w, const struct centry *e, time_t now)
 {
-	if (e->gen != atomic_load(&w->gen) && !(e->expires == 0 &&
-	    strncmp(e->key, "/static/", 8) == 0))
+	/* the theme until restart; a photo's bytes never change */
+	if (e->gen != atomic_load(&w->gen) && e->part != PART_MEDIA &&
+	    !(e->expires == 0 && strncmp(e->key, "/static/", 8) == 0))
 		return false;
 	return !e->expires || now < e->expires;
 }
@@ -446,8 +503,8 @@ queue_entry(struct MHD_Connection *c, const struct centry *e, int enc,
 	    "If-Modified-Since");
 	struct MHD_Response *resp = e->plain;
 
-	if (etag_matches(inm, e->etag) ||
-	    (!inm && ims && strcmp(ims, e->last_modified) == 0)) {
+	if (etag_matches(inm, e->etag) || (!inm && ims &&
+	    e->last_modified[0] && strcmp(ims, e->last_modified) == 0)) {
 		*out_status = 304;
 		*out_bytes = 0;
 		return MHD_queue_response(c, 304, e->not_modified);
@@ -530,7 +587,7 @@ cache_key(struct MHD_Connection *c, const char *path, int flags)
 	const char *page;
 	long long n;
 
-	if (flags & ROUTE_STATIC)
+	if (flags & (ROUTE_STATIC | ROUTE_MEDIA))
 		return xstrdup(path);
 	if (flags & ROUTE_QUERY) {
 		/* every parameter the page shows or depends on, in one
@@ -617,7 +674,7 @@ job_run(struct web *w, struct job *j)
 
 	if (j->key) {
 		struct centry *e;
-		char old_etag[24] = "", old_lm[40] = "";
+		char old_etag[40] = "", old_lm[40] = "";
 		uint64_t gen = atomic_load(&w->gen);
 		bool is_fresh;
 
@@ -635,36 +692,25 @@ job_run(struct web *w, struct job *j)
 			return;
 		}
 		site_handle(r, j->rt);
-		if (r->status == 200) {
-			size_t max_entries =
-			    (size_t)w->cfg->web.cache_max_entries;
+		/* a photo too large to keep is read per request */
+		if (r->status == 200 && !((r->flags & ROUTE_MEDIA) &&
+		    r->pg.b.len > MEDIA_MAX_ONE)) {
 			struct centry *ne = centry_new(w, j->key, r, gen,
 			    old_etag[0] ? old_etag : NULL, old_lm);
 			struct centry **pp;
 
 			pthread_rwlock_wrlock(&w->mu);
-			if (is_query_key(j->key) && w->n_query >= CACHE_MAX_QUERY)
-				cache_clear_query(w);
-			if (w->n_entries >= max_entries ||
-			    w->n_bytes + ne->bytes > CACHE_MAX_BYTES)
-				cache_evict(w);
-			if (w->n_entries >= max_entries ||
-			    w->n_bytes + ne->bytes > CACHE_MAX_BYTES)
-				cache_clear(w);
+			make_room(w, ne);
 			pp = cache_slot(w, j->key);
 			if (*pp) {
 				struct centry *old = *pp;
 
 				ne->next = old->next;
-				w->n_bytes -= old->bytes;
-				w->n_entries--;
-				w->n_query -= is_query_key(old->key);
+				cache_count(w, old, false);
 				centry_free(old);
 			}
 			*pp = ne;
-			w->n_entries++;
-			w->n_bytes += ne->bytes;
-			w->n_query += is_query_key(j->key);
+			cache_count(w, ne, true);
 			pthread_rwlock_unlock(&w->mu);
 			j->is_cached = true;
 			return;
@@ -915,7 +961,8 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	rt = site_match(&probe, "GET", path);
 	arena_release(&probe.a);
 	enc = accepted(c);
-	key = rt && (rt->flags & (ROUTE_CACHE | ROUTE_STATIC | ROUTE_QUERY)) ?
+	key = rt && (rt->flags & (ROUTE_CACHE | ROUTE_STATIC | ROUTE_QUERY |
+	    ROUTE_MEDIA)) ?
 	    cache_key(c, path, rt->flags) : NULL;
 	if (key) {
 		struct centry *e;

@@ -8,7 +8,9 @@
  * no broken image either. The key is a hash of the photo's URL and the
  * bytes of a key never change, so the answer is cacheable for a year and
  * its ETag is the key itself; the type sent is the one sniffed from the
- * bytes when they were fetched, never what the outlet claimed.
+ * bytes when they were fetched, never what the outlet claimed. The server
+ * keeps what this returns in its cache (server.c, ROUTE_MEDIA), so the
+ * store is read once per photo, not once per request.
  */
 #include <string.h>
 
