@@ -20,6 +20,7 @@
 #include "core/err.h"
 #include "parse/parse.h"
 #include "parse/parse_int.h"
+#include "core/buf.h"
 #include "core/banned.h"
 
 struct file_case {
@@ -89,21 +90,13 @@ static const struct file_case file_cases[] = {
 static char *
 read_file(const char *path, size_t *out_len)
 {
-	FILE *f = fopen(path, "rb");
-	char *data;
-	long n;
+	struct buf b = BUF_INIT(BUF_NOCAP);
 
-	if (!f)
+	if (buf_read_file(&b, path) < 0) {
+		buf_release(&b);
 		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	data = malloc((size_t)n + 1);
-	assert_non_null(data);
-	assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*out_len = (size_t)n;
-	return data;
+	}
+	return buf_detach(&b, out_len);
 }
 
 static const char *

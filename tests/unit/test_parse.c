@@ -28,26 +28,13 @@
 static char *
 slurp(const char *path, size_t *out_len)
 {
-	FILE *f = fopen(path, "rb");
-	char *p;
-	long n;
+	struct buf b = BUF_INIT(BUF_NOCAP);
 
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	p = malloc((size_t)n + 1);
-	assert_non_null(p);
-	if (fread(p, 1, (size_t)n, f) != (size_t)n) {
-		fclose(f);
-		free(p);
+	if (buf_read_file(&b, path) < 0) {
+		buf_release(&b);
 		return NULL;
 	}
-	p[n] = '\0';
-	fclose(f);
-	*out_len = (size_t)n;
-	return p;
+	return buf_detach(&b, out_len);
 }
 
 static const char *
