@@ -274,13 +274,27 @@ search_run(const char *path, long long reps)
 	    "AND (?2 = 0 OR i.source_id = ?2) AND (?3 = 0 OR i.source_id IN "
 	    "(SELECT id FROM sources WHERE section_id = ?3)) "
 	    "ORDER BY item_fts.rowid DESC LIMIT 1000");
-	explain(st, "home", "EXPLAIN QUERY PLAN SELECT i.id FROM items i "
+	/* the statements of store_item_list (store_item.c item_query) */
+	explain(st, "home", "EXPLAIN QUERY PLAN SELECT " ITEM_COLS " FROM "
+	    "(SELECT id FROM (SELECT i.id FROM items i "
 	    "JOIN sources s ON s.id = i.source_id WHERE 1 "
-	    "ORDER BY i.sort_time DESC, i.id DESC LIMIT 80 OFFSET 0");
-	explain(st, "section", "EXPLAIN QUERY PLAN SELECT i.id FROM items i "
+	    "ORDER BY i.sort_time DESC, i.id DESC LIMIT ?5 OFFSET ?6) LIMIT 1000) AS page "
+	    "JOIN items i ON i.id = page.id JOIN sources s ON s.id = "
+	    "i.source_id" ITEM_MEDIA_JOIN "ORDER BY i.sort_time DESC, i.id DESC");
+	explain(st, "section", "EXPLAIN QUERY PLAN SELECT " ITEM_COLS " FROM "
+	    "(SELECT id FROM (SELECT i.id FROM items i "
 	    "JOIN sources s ON s.id = i.source_id WHERE 1 AND "
 	    "s.section_id = ?2 ORDER BY i.sort_time DESC, i.id DESC "
-	    "LIMIT 80 OFFSET 0");
+	    "LIMIT ?5 OFFSET ?6) LIMIT 1000) AS page "
+	    "JOIN items i ON i.id = page.id JOIN sources s ON s.id = "
+	    "i.source_id" ITEM_MEDIA_JOIN "ORDER BY i.sort_time DESC, i.id DESC");
+	explain(st, "item", "EXPLAIN QUERY PLAN SELECT " ITEM_COLS " FROM "
+	    "items i JOIN sources s ON s.id = i.source_id" ITEM_MEDIA_JOIN
+	    "WHERE i.id = ?1");
+	explain(st, "hit", "EXPLAIN QUERY PLAN SELECT " ITEM_COLS " FROM "
+	    "item_fts JOIN items i ON i.id = item_fts.rowid "
+	    "JOIN sources s ON s.id = i.source_id" ITEM_MEDIA_JOIN
+	    "WHERE item_fts MATCH ?1 AND item_fts.rowid = ?2");
 	for (size_t k = 0; k < nq; k++) {
 		struct store_search_opts o = { qs[k].source_id,
 			qs[k].section_id, qs[k].since, qs[k].until, 20, 0 };

@@ -137,6 +137,14 @@ struct store_item {
 	const char *image_caption;
 	const char *image_credit;
 	const char *image_thumb;
+	/* The cached photos (status STORE_MEDIA_OK) of image_url and
+	 * image_thumb, filled by every item read in the same query: key NULL
+	 * when that photo is not in the cache (yet). */
+	struct store_item_photo {
+		const char *key;         /* store_media_key() of the URL */
+		const char *type;        /* sniffed: "image/jpeg", ... */
+		int width, height;       /* pixels, 0 = unknown */
+	} image_media, thumb_media;
 };
 
 struct store_ingest_stats {
@@ -207,10 +215,15 @@ int store_search(struct store *st, struct arena *a, const char *query,
 
 /* ---- for the public site (store_site.c) ---- */
 /*
- * A number that changes whenever another connection commits a change to
- * the store (SQLite: PRAGMA data_version), so a reader can tell cheaply
- * that pages rendered from it are stale. Only comparable between calls on
- * the same struct store. Thread-safety as for every call on st.
+ * The content version: a number that changes whenever a change the public
+ * pages can show is committed, by any connection (items, sections, cached
+ * photos, and a source's url, title, site_url, language, section or
+ * is_enabled), and not when only fetch state changes (status, etag,
+ * next_fetch, errors, leases, failed photos). A reader can tell cheaply
+ * that pages rendered from it are stale: the counter is read only when
+ * PRAGMA data_version or this connection's change count moved. Only
+ * compare values from the same store file. Thread-safety as for every call
+ * on st.
  */
 int store_data_version(struct store *st, uint64_t *out);
 
@@ -267,7 +280,8 @@ int store_media_pending(struct store *st, struct arena *a, int64_t now,
     size_t recent, size_t max, const char ***out, size_t *out_n);
 
 /*
- * For pages: which of the n keys are cached images. out[i] gets type,
+ * Which of the n keys are cached images (pages do not need it: item reads
+ * bring their photos, store_item.image_media/thumb_media). out[i] gets type,
  * width and height for those (status STORE_MEDIA_OK), status 0 for the
  * rest. One query for the lot. out is the caller's (n elements).
  */

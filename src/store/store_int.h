@@ -74,6 +74,11 @@ struct store {
 	sqlite3_stmt *item_list[ITEM_LIST_VARIANTS];
 	sqlite3_stmt *item_count[ITEM_LIST_VARIANTS];
 	struct text_analyzer *ta;    /* for building search queries */
+	/* store_data_version: the content version last read, and the
+	 * PRAGMA data_version and sqlite3_total_changes64 it was read at */
+	bool has_cv;
+	uint64_t cv, cv_data_version;
+	int64_t cv_changes;
 };
 
 /* Columns of an item row as read by every item query, in this order. */
@@ -81,8 +86,24 @@ struct store {
 	"i.id, i.source_id, s.title, s.section_id, i.guid, i.url, "           \
 	"i.canonical_url, i.title, i.summary, i.content, i.author, "           \
 	"i.language, i.tags, i.published, i.updated, i.first_seen, "           \
-	"i.image_url, i.image_caption, i.image_credit, i.image_thumb"
-#define ITEM_NCOLS 20
+	"i.image_url, i.image_caption, i.image_credit, i.image_thumb, "        \
+	"mi.key, mi.type, mi.width, mi.height, "                               \
+	"mt.key, mt.type, mt.width, mt.height"
+#define ITEM_NCOLS 28
+
+/*
+ * Goes after "items i JOIN sources s ..." in every item query: the cached
+ * photos (mi, mt of ITEM_COLS) of the item's lead image and thumbnail, by
+ * the media primary key (nd_media_key = store_media_key, registered on
+ * every connection by store_media_register), so pages need no query per
+ * photo. One index lookup per row read: item lists apply it only to the
+ * rows of their page (store_item.c).
+ */
+#define ITEM_MEDIA_JOIN                                                        \
+	" LEFT JOIN media mi ON mi.key = nd_media_key(i.image_url)"            \
+	" AND mi.status = 1"                                                   \
+	" LEFT JOIN media mt ON mt.key = nd_media_key(i.image_thumb)"          \
+	" AND mt.status = 1 "
 
 /*
  * The item_fts "meta" column of item i: filter tokens for search, "s<source
@@ -122,6 +143,11 @@ void store_item_from_row(struct arena *a, sqlite3_stmt *stmt, int col0,
 /* Brings the schema to the newest version, one transaction per step. */
 int store_migrate(struct store *st);
 int store_schema_latest(void);
+
+/* store_media.c */
+/* Registers the SQL function nd_media_key(url) on db: store_media_key()
+ * of url, NULL for NULL or an empty url. */
+int store_media_register(sqlite3 *db);
 
 /* store_fts.c */
 /* Registers the "nd" FTS5 tokenizer on db. */

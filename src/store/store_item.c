@@ -519,6 +519,14 @@ store_item_from_row(struct arena *a, sqlite3_stmt *stmt, int c,
 	it->image_caption = store_col_text(a, stmt, c + 17);
 	it->image_credit = store_col_text(a, stmt, c + 18);
 	it->image_thumb = store_col_text(a, stmt, c + 19);
+	it->image_media.key = store_col_text(a, stmt, c + 20);
+	it->image_media.type = store_col_text(a, stmt, c + 21);
+	it->image_media.width = sqlite3_column_int(stmt, c + 22);
+	it->image_media.height = sqlite3_column_int(stmt, c + 23);
+	it->thumb_media.key = store_col_text(a, stmt, c + 24);
+	it->thumb_media.type = store_col_text(a, stmt, c + 25);
+	it->thumb_media.width = sqlite3_column_int(stmt, c + 26);
+	it->thumb_media.height = sqlite3_column_int(stmt, c + 27);
 }
 
 static size_t
@@ -547,8 +555,17 @@ item_query(struct store *st, unsigned mask, bool is_count,
 
 	*out = NULL;
 	if (!*slot) {
+		/* A list picks its page of ids first, then reads those rows
+		 * and their photos: a plan that sorts (a section page) sorts
+		 * ids instead of whole rows, and the photo lookups are made
+		 * for the page only, never for every row it sorts. The
+		 * constant LIMIT 1000 around the page (limit_of's cap) tells
+		 * the planner the page is small: with LIMIT ?5 alone it
+		 * expects every item, and once media has ANALYZE statistics
+		 * it builds a Bloom filter of the whole media table on every
+		 * call (6 ms at 100,000 photos) instead of 2 lookups a row. */
 		buf_adds(&sql, is_count ? "SELECT count(*)" :
-		    "SELECT " ITEM_COLS);
+		    "SELECT " ITEM_COLS " FROM (SELECT id FROM (SELECT i.id");
 		buf_adds(&sql, " FROM items i JOIN sources s "
 		    "ON s.id = i.source_id WHERE 1");
 		if (mask & 1)
@@ -561,7 +578,11 @@ item_query(struct store *st, unsigned mask, bool is_count,
 			buf_adds(&sql, " AND i.sort_time <= ?4");
 		if (!is_count)
 			buf_adds(&sql, " ORDER BY i.sort_time DESC, i.id DESC "
-			    "LIMIT ?5 OFFSET ?6");
+			    "LIMIT ?5 OFFSET ?6) LIMIT 1000) AS page "
+			    "JOIN items i ON i.id = page.id "
+			    "JOIN sources s ON s.id = i.source_id"
+			    ITEM_MEDIA_JOIN
+			    "ORDER BY i.sort_time DESC, i.id DESC");
 	}
 	rc = store_stmt_prepare(st, slot, sql.ptr);
 	buf_release(&sql);

@@ -35,6 +35,34 @@ store_media_key(char out[STORE_MEDIA_KEY_LEN + 1], const char *url)
 	out[STORE_MEDIA_KEY_LEN] = '\0';
 }
 
+/* nd_media_key(url): the item queries join media on it (ITEM_MEDIA_JOIN). */
+static void
+sql_media_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *url;
+	char key[STORE_MEDIA_KEY_LEN + 1];
+
+	(void)argc;
+	url = sqlite3_value_text(argv[0]);
+	if (!url || !*url) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	store_media_key(key, (const char *)url);
+	sqlite3_result_text(ctx, key, STORE_MEDIA_KEY_LEN, SQLITE_TRANSIENT);
+}
+
+int
+store_media_register(sqlite3 *db)
+{
+	if (sqlite3_create_function(db, "nd_media_key", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, sql_media_key, NULL,
+	    NULL) != SQLITE_OK)
+		return err_set(ND_EIO, "store: register nd_media_key: %s",
+		    sqlite3_errmsg(db));
+	return 0;
+}
+
 static int
 prepare(struct store *st, sqlite3_stmt **out, const char *sql)
 {

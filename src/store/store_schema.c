@@ -127,6 +127,63 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN"
 	"  DELETE FROM item_fts WHERE rowid = old.id;"
 	"END;",
+	/* 4: a content version (store_data_version): one counter bumped by
+	 * triggers on every change a page can show, so a web node re-renders
+	 * after an ingest but not after the fetcher writes fetch state.
+	 * UPDATE OF fires whenever a column is in the SET list (and
+	 * store_source_update sets them all), hence the WHEN clauses; photo
+	 * failures are never shown, so only rows that are or were images
+	 * count. */
+	"CREATE TABLE content_version ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  n INTEGER NOT NULL"
+	");"
+	"INSERT INTO content_version (id, n) VALUES (1, 1);"
+	"CREATE TRIGGER cv_items_insert AFTER INSERT ON items BEGIN"
+	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
+	"END;"
+	"CREATE TRIGGER cv_items_update AFTER UPDATE ON items BEGIN"
+	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
+	"END;"
+	"CREATE TRIGGER cv_items_delete AFTER DELETE ON items BEGIN"
+	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
+	"END;"
+	"CREATE TRIGGER cv_sections_insert AFTER INSERT ON sections BEGIN"
+	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
+	"END;"
+	"CREATE TRIGGER cv_sections_update AFTER UPDATE ON sections BEGIN"
+	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
+	"END;"
+	"CREATE TRIGGER cv_sections_delete AFTER DELETE ON sections BEGIN"
+	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
+	"END;"
+	"CREATE TRIGGER cv_sources_insert AFTER INSERT ON sources BEGIN"
+	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
+	"END;"
+	"CREATE TRIGGER cv_sources_update AFTER UPDATE OF url, title, site_url,"
+	"  language, section_id, is_enabled ON sources"
+	"  WHEN old.url IS NOT new.url OR old.title IS NOT new.title"
+	"  OR old.site_url IS NOT new.site_url"
+	"  OR old.language IS NOT new.language"
+	"  OR old.section_id IS NOT new.section_id"
+	"  OR old.is_enabled IS NOT new.is_enabled BEGIN"
+	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
+	"END;"
+	"CREATE TRIGGER cv_sources_delete AFTER DELETE ON sources BEGIN"
+	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
+	"END;"
+	"CREATE TRIGGER cv_media_insert AFTER INSERT ON media"
+	"  WHEN new.status = 1 BEGIN"
+	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
+	"END;"
+	"CREATE TRIGGER cv_media_update AFTER UPDATE ON media"
+	"  WHEN old.status = 1 OR new.status = 1 BEGIN"
+	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
+	"END;"
+	"CREATE TRIGGER cv_media_delete AFTER DELETE ON media"
+	"  WHEN old.status = 1 BEGIN"
+	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
+	"END;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -1,8 +1,11 @@
 /*
  * store_site: queries for the public site that the core store does not
- * need. store_data_version is PRAGMA data_version: it changes when another
- * connection commits, which is exactly "the pages are stale" for a web
- * node whose own connections only read.
+ * need. store_data_version is the content version (migration 4): a counter
+ * that triggers bump on every change a page can show (items, sections,
+ * cached photos, the shown columns of sources), so the fetcher's fetch-state
+ * writes do not make a web node re-render everything. PRAGMA data_version
+ * (another connection committed) and sqlite3_total_changes64 (this one
+ * wrote) are the cheap check that says when the counter needs reading.
  */
 #include <sqlite3.h>
 
@@ -10,15 +13,13 @@
 #include "store/store_int.h"
 #include "core/banned.h"
 
-int
-store_data_version(struct store *st, uint64_t *out)
+static int
+read_int(struct store *st, const char *sql, uint64_t *out)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc = 0;
 
-	*out = 0;
-	if (sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &stmt,
-	    NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
 		return store_db_err(st, "data version");
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		*out = (uint64_t)sqlite3_column_int64(stmt, 0);
@@ -26,4 +27,30 @@ store_data_version(struct store *st, uint64_t *out)
 		rc = store_db_err(st, "data version");
 	sqlite3_finalize(stmt);
 	return rc;
+}
+
+int
+store_data_version(struct store *st, uint64_t *out)
+{
+	uint64_t dv = 0, cv = 0;
+	int64_t changes = (int64_t)sqlite3_total_changes64(st->db);
+	int rc;
+
+	*out = 0;
+	if ((rc = read_int(st, "PRAGMA data_version", &dv)) < 0)
+		return rc;
+	if (st->has_cv && dv == st->cv_data_version &&
+	    changes == st->cv_changes) {
+		*out = st->cv;
+		return 0;
+	}
+	if ((rc = read_int(st, "SELECT n FROM content_version WHERE id = 1",
+	    &cv)) < 0)
+		return rc;
+	st->has_cv = true;
+	st->cv = cv;
+	st->cv_data_version = dv;
+	st->cv_changes = changes;
+	*out = cv;
+	return 0;
 }

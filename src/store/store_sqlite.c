@@ -122,7 +122,8 @@ static const char *const stmt_sql[ST_N] = {
 	[ST_FTS_DELETE] = "DELETE FROM item_fts WHERE rowid = ?1",
 	[ST_ITEM_GET] =
 	    "SELECT " ITEM_COLS " FROM items i "
-	    "JOIN sources s ON s.id = i.source_id WHERE i.id = ?1",
+	    "JOIN sources s ON s.id = i.source_id" ITEM_MEDIA_JOIN
+	    "WHERE i.id = ?1",
 	/* Counts stop at the cap + 1 (?6, ?2). _ALL trusts the index alone,
 	 * for when its tokens say exactly what the filters say. */
 	[ST_SEARCH_COUNT] =
@@ -147,7 +148,7 @@ static const char *const stmt_sql[ST_N] = {
 	    "SELECT " ITEM_COLS ", snippet(item_fts, -1, X'02', X'03', "
 	    "'\xe2\x80\xa6', 24) FROM item_fts "
 	    "JOIN items i ON i.id = item_fts.rowid "
-	    "JOIN sources s ON s.id = i.source_id "
+	    "JOIN sources s ON s.id = i.source_id" ITEM_MEDIA_JOIN
 	    "WHERE item_fts MATCH ?1 AND item_fts.rowid = ?2",
 	[ST_SEARCH_SECTION_SOURCES] =
 	    "SELECT id FROM sources WHERE section_id = ?1 ORDER BY id",
@@ -272,7 +273,8 @@ store_open(struct store **out, const char *path, int flags)
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, 5000);
-	if ((rc = store_fts_register(st->db)) < 0)
+	if ((rc = store_fts_register(st->db)) < 0 ||
+	    (rc = store_media_register(st->db)) < 0)
 		goto fail;
 	if ((rc = text_analyzer_new(&st->ta)) < 0)
 		goto fail;

@@ -87,49 +87,37 @@ site_media(struct web_req *r)
 	return buf_err(&r->pg.b);
 }
 
+/* The item's photos come with the item (store_item's image_media and
+ * thumb_media, read in the same query): no store call here. */
 void
 site_item_photo(struct web_req *r, const struct store_item *it,
     struct site_photo *out)
 {
-	char kimg[STORE_MEDIA_KEY_LEN + 1], kthumb[STORE_MEDIA_KEY_LEN + 1];
-	const char *keys[2] = { NULL, NULL };
-	struct store_media m[2];
+	const struct store_item_photo *m[2] = { &it->image_media,
+	    &it->thumb_media };
 	const char *path[2] = { NULL, NULL };
 
-	memset(out, 0, sizeof(*out));
-	if (!r->st)
-		return;
-	if (it->image_url && *it->image_url) {
-		store_media_key(kimg, it->image_url);
-		keys[0] = kimg;
-	}
-	if (it->image_thumb && *it->image_thumb) {
-		store_media_key(kthumb, it->image_thumb);
-		keys[1] = kthumb;
-	}
-	if ((!keys[0] && !keys[1]) ||
-	    store_media_lookup(r->st, &r->a, keys, 2, m) < 0)
-		return;
+	memset(out, 0, sizeof(out[0]));
 	for (int i = 0; i < 2; i++)
-		if (m[i].status == STORE_MEDIA_OK && ext_of(m[i].type))
-			path[i] = arena_printf(&r->a, "/media/%s.%s", keys[i],
-			    ext_of(m[i].type));
+		if (m[i]->key && ext_of(m[i]->type))
+			path[i] = arena_printf(&r->a, "/media/%s.%s", m[i]->key,
+			    ext_of(m[i]->type));
 	if (path[0]) {
 		out->image = path[0];
-		out->image_w = m[0].width;
-		out->image_h = m[0].height;
+		out->image_w = m[0]->width;
+		out->image_h = m[0]->height;
 	} else if (path[1]) {
 		out->image = path[1];
-		out->image_w = m[1].width;
-		out->image_h = m[1].height;
+		out->image_w = m[1]->width;
+		out->image_h = m[1]->height;
 	}
 	if (path[1]) {
 		out->thumb = path[1];
-		out->thumb_w = m[1].width;
-		out->thumb_h = m[1].height;
+		out->thumb_w = m[1]->width;
+		out->thumb_h = m[1]->height;
 	} else if (path[0]) {
 		out->thumb = path[0];
-		out->thumb_w = m[0].width;
-		out->thumb_h = m[0].height;
+		out->thumb_w = m[0]->width;
+		out->thumb_h = m[0]->height;
 	}
 }

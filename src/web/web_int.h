@@ -103,7 +103,9 @@ int site_media(struct web_req *r);
 /* An item's photos as the site's own URLs (/media/KEY.EXT), only when the
  * fetcher has cached them: thumb for lists (the thumbnail, else the lead
  * image), image for the item page (the lead image, else the thumbnail).
- * NULL when not cached: pages then show no <img> at all. */
+ * NULL when not cached: pages then show no <img> at all. Made from the
+ * item's image_media/thumb_media, which the store reads with the item:
+ * no store call per item. */
 struct site_photo {
 	const char *thumb, *image;   /* in r->a */
 	int thumb_w, thumb_h, image_w, image_h;

@@ -1078,6 +1078,190 @@ transactions_nest(void **state)
 	assert_int_equal(store_check(fx->st), 0);
 }
 
+/* Pages are cached until store_data_version changes: it must change with
+ * what pages show and not with the fetcher's fetch state. Checked on the
+ * writing connection and on a second one, as the web server reads it. */
+static void
+content_version_ignores_fetch_state(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *other = NULL;
+	struct store_source *src = NULL;
+	struct store_media m = { 0 };
+	uint64_t v0, v1, w0, w1;
+	int64_t sec = 0;
+
+	assert_int_equal(store_open(&other, fx->path, 0), 0);
+	fx->src1 = add_source(fx->st, "https://a.example/feed", 0);
+	assert_int_equal(store_data_version(fx->st, &v0), 0);
+	assert_int_equal(store_data_version(other, &w0), 0);
+	assert_true(v0 == w0);
+
+	/* fetch state only: unchanged */
+	assert_int_equal(store_source_get(fx->st, &fx->a, fx->src1, &src), 0);
+	src->last_status = 304;
+	src->next_fetch = 12345;
+	src->last_fetch = 12000;
+	src->etag = "\"abc\"";
+	src->last_modified = "Sun, 29 Nov 2026 12:00:00 GMT";
+	src->error_count = 2;
+	src->last_error = "timeout";
+	assert_int_equal(store_source_update(fx->st, src), 0);
+	assert_int_equal(store_data_version(fx->st, &v1), 0);
+	assert_int_equal(store_data_version(other, &w1), 0);
+	assert_true(v1 == v0);
+	assert_true(w1 == w0);
+
+	/* an unchanged re-ingest writes nothing; a new item counts */
+	{
+		struct ent e[] = { { "a1", NULL, "A1", "one", NULL, 0 } };
+
+		assert_int_equal(store_feed_put(fx->st, fx->src1,
+		    make_feed(&fx->a, e, 1), NULL), 0);
+		assert_int_equal(store_data_version(fx->st, &v1), 0);
+		assert_int_equal(store_data_version(other, &w1), 0);
+		assert_true(v1 != v0);
+		assert_true(w1 != w0);
+		v0 = v1;
+		w0 = w1;
+		assert_int_equal(store_feed_put(fx->st, fx->src1,
+		    make_feed(&fx->a, e, 1), NULL), 0);
+		assert_int_equal(store_data_version(other, &w1), 0);
+		assert_true(w1 == w0);
+	}
+
+	/* renaming the source */
+	src->title = "A renamed";
+	assert_int_equal(store_source_update(fx->st, src), 0);
+	assert_int_equal(store_data_version(fx->st, &v1), 0);
+	assert_int_equal(store_data_version(other, &w1), 0);
+	assert_true(v1 != v0);
+	assert_true(w1 != w0);
+	v0 = v1;
+	w0 = w1;
+
+	/* a new section */
+	assert_int_equal(store_section_add(fx->st, "World", NULL, &sec), 0);
+	assert_int_equal(store_data_version(fx->st, &v1), 0);
+	assert_int_equal(store_data_version(other, &w1), 0);
+	assert_true(v1 != v0);
+	assert_true(w1 != w0);
+	v0 = v1;
+	w0 = w1;
+
+	/* a failed photo is not shown: unchanged; a cached one counts */
+	m.url = "https://a.example/p.jpg";
+	m.status = STORE_MEDIA_FAILED;
+	m.error = "timeout";
+	assert_int_equal(store_media_put(fx->st, &m), 0);
+	assert_int_equal(store_data_version(other, &w1), 0);
+	assert_true(w1 == w0);
+	m.status = STORE_MEDIA_OK;
+	m.type = "image/jpeg";
+	m.data = "\xff\xd8\xff";
+	m.len = 3;
+	assert_int_equal(store_media_put(fx->st, &m), 0);
+	assert_int_equal(store_data_version(fx->st, &v1), 0);
+	assert_int_equal(store_data_version(other, &w1), 0);
+	assert_true(v1 != v0);
+	assert_true(w1 != w0);
+	store_close(other);
+}
+
+/* Item reads carry their cached photos (one query, no lookup per item):
+ * lists (also with a filter that sorts), get and search hits. */
+static void
+items_carry_cached_photos(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_item_query q = { 0 };
+	struct store_item *v, *it;
+	struct store_hit *h;
+	struct store_media m = { 0 };
+	struct feed *f;
+	struct media md[1];
+	char key[STORE_MEDIA_KEY_LEN + 1], tkey[STORE_MEDIA_KEY_LEN + 1];
+	size_t n, total;
+	struct ent e[] = {
+		{ "p", "https://i.example/p", "Photo story", "s", NULL, 0 },
+		{ "q", "https://i.example/q", "Plain story", "s", NULL, 0 } };
+
+	fx->sec1 = 0;
+	assert_int_equal(store_section_add(fx->st, "World", NULL, &fx->sec1),
+	    0);
+	fx->src1 = add_source(fx->st, "https://i.example/feed", fx->sec1);
+	f = make_feed(&fx->a, e, 2);
+	memset(md, 0, sizeof(md));
+	md[0].url = "https://i.example/photo.jpg";
+	md[0].medium = "image";
+	md[0].thumbnail = "https://i.example/thumb.png";
+	f->entries[0].media = md;
+	f->entries[0].n_media = 1;
+	assert_int_equal(store_feed_put(fx->st, fx->src1, f, NULL), 0);
+
+	/* nothing cached yet; a failure is not a photo */
+	m.url = "https://i.example/thumb.png";
+	m.status = STORE_MEDIA_FAILED;
+	m.error = "timeout";
+	assert_int_equal(store_media_put(fx->st, &m), 0);
+	assert_int_equal(store_item_list(fx->st, &fx->a, NULL, &v, &n), 0);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		assert_null(v[i].image_media.key);
+		assert_null(v[i].thumb_media.key);
+	}
+
+	memset(&m, 0, sizeof(m));
+	m.url = "https://i.example/photo.jpg";
+	m.status = STORE_MEDIA_OK;
+	m.type = "image/jpeg";
+	m.data = "\xff\xd8\xff";
+	m.len = 3;
+	m.width = 640;
+	m.height = 480;
+	assert_int_equal(store_media_put(fx->st, &m), 0);
+	store_media_key(key, m.url);
+	store_media_key(tkey, "https://i.example/thumb.png");
+
+	q.section_id = fx->sec1;
+	assert_int_equal(store_item_list(fx->st, &fx->a, &q, &v, &n), 0);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		assert_null(v[i].thumb_media.key);
+		if (strcmp(v[i].guid, "p") != 0) {
+			assert_null(v[i].image_media.key);
+			continue;
+		}
+		assert_string_equal(v[i].image_media.key, key);
+		assert_string_equal(v[i].image_media.type, "image/jpeg");
+		assert_int_equal(v[i].image_media.width, 640);
+		assert_int_equal(v[i].image_media.height, 480);
+		assert_int_equal(store_item_get(fx->st, &fx->a, v[i].id, &it),
+		    0);
+		assert_string_equal(it->image_media.key, key);
+		assert_null(it->thumb_media.key);
+	}
+
+	/* the thumbnail cached too, after the failure */
+	memset(&m, 0, sizeof(m));
+	m.url = "https://i.example/thumb.png";
+	m.status = STORE_MEDIA_OK;
+	m.type = "image/png";
+	m.data = "\x89PNG";
+	m.len = 4;
+	m.width = 64;
+	m.height = 48;
+	assert_int_equal(store_media_put(fx->st, &m), 0);
+	assert_int_equal(store_search(fx->st, &fx->a, "photo", NULL, &h, &n,
+	    &total, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(h[0].item.image_media.key, key);
+	assert_string_equal(h[0].item.thumb_media.key, tkey);
+	assert_string_equal(h[0].item.thumb_media.type, "image/png");
+	assert_int_equal(h[0].item.thumb_media.width, 64);
+	assert_int_equal(h[0].item.thumb_media.height, 48);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -1101,6 +1285,8 @@ main(void)
 		T(search_filters_match_a_scan),
 		T(remove_source_cascades),
 		T(transactions_nest),
+		T(content_version_ignores_fetch_state),
+		T(items_carry_cached_photos),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
