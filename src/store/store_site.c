@@ -14,18 +14,18 @@
 #include "core/banned.h"
 
 static int
-read_int(struct store *st, const char *sql, uint64_t *out)
+read_int(struct store *st, enum stmt_id id, uint64_t *out)
 {
 	sqlite3_stmt *stmt = NULL;
-	int rc = 0;
+	int rc;
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-		return store_db_err(st, "data version");
+	if ((rc = store_stmt_get(st, id, &stmt)) < 0)
+		return rc;
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		*out = (uint64_t)sqlite3_column_int64(stmt, 0);
 	else
 		rc = store_db_err(st, "data version");
-	sqlite3_finalize(stmt);
+	store_stmt_put(stmt);
 	return rc;
 }
 
@@ -37,15 +37,14 @@ store_data_version(struct store *st, uint64_t *out)
 	int rc;
 
 	*out = 0;
-	if ((rc = read_int(st, "PRAGMA data_version", &dv)) < 0)
+	if ((rc = read_int(st, ST_DATA_VERSION, &dv)) < 0)
 		return rc;
 	if (st->has_cv && dv == st->cv_data_version &&
 	    changes == st->cv_changes) {
 		*out = st->cv;
 		return 0;
 	}
-	if ((rc = read_int(st, "SELECT n FROM content_version WHERE id = 1",
-	    &cv)) < 0)
+	if ((rc = read_int(st, ST_CONTENT_VERSION, &cv)) < 0)
 		return rc;
 	st->has_cv = true;
 	st->cv = cv;

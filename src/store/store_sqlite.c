@@ -155,6 +155,9 @@ static const char *const stmt_sql[ST_N] = {
 	[ST_SEARCH_TIME_RANGE] =
 	    "SELECT (SELECT min(sort_time) FROM items), "
 	    "(SELECT max(sort_time) FROM items)",
+	/* polled by every web node a few times a second */
+	[ST_DATA_VERSION] = "PRAGMA data_version",
+	[ST_CONTENT_VERSION] = "SELECT n FROM content_version WHERE id = 1",
 };
 
 int
