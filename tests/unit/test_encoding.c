@@ -20,7 +20,7 @@
 #include "core/err.h"
 #include "parse/parse.h"
 #include "parse/parse_int.h"
-#include "core/buf.h"
+#include "test_util.h"
 #include "core/banned.h"
 
 struct file_case {
@@ -87,18 +87,6 @@ static const struct file_case file_cases[] = {
 	  "<title>\xe2\x82\xac</title>" },
 };
 
-static char *
-read_file(const char *path, size_t *out_len)
-{
-	struct buf b = BUF_INIT(BUF_NOCAP);
-
-	if (buf_read_file(&b, path) < 0) {
-		buf_release(&b);
-		return NULL;
-	}
-	return buf_detach(&b, out_len);
-}
-
 static const char *
 kit_dir(void)
 {
@@ -137,7 +125,7 @@ test_kit_files(void **state)
 
 		snprintf(path, sizeof(path), "%s/dev/files/encoding/%s",
 		    kit_dir(), c->file);
-		if (!(data = read_file(path, &len)))
+		if (!(data = test_read_file(path, &len)))
 			continue;
 		arena_init(&a);
 		assert_int_equal(parse_doc_decode(&d, &a, data, len,

@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "parse/parse.h"
+#include "test_util.h"
 #include "core/banned.h"
 
 static int
@@ -142,21 +143,18 @@ demo_sources_parse(void **state)
 {
 	struct arena a = ARENA_INIT;
 	struct opml *o;
-	char data[65536];
 	size_t n;
-	FILE *f = fopen("demo/sources.opml", "rb");
+	char *data = test_read_file("demo/sources.opml", &n);
 
 	(void)state;
-	if (!f)
-		skip();
-	n = fread(data, 1, sizeof(data), f);
-	fclose(f);
+	assert_non_null(data);   /* tests run from the source root */
 	assert_int_equal(parse_opml(&o, &a, data, n), 0);
 	assert_false(o->bozo);
 	assert_true(o->n_outlines >= 6);
 	for (size_t i = 0; i < o->n_outlines; i++)
 		assert_non_null(o->outlines[i].folder);
 	arena_release(&a);
+	free(data);
 }
 
 int

@@ -20,22 +20,10 @@
 #include <cmocka.h>
 
 #include "core/arena.h"
-#include "core/buf.h"
 #include "core/err.h"
 #include "parse/parse.h"
+#include "test_util.h"
 #include "core/banned.h"
-
-static char *
-slurp(const char *path, size_t *out_len)
-{
-	struct buf b = BUF_INIT(BUF_NOCAP);
-
-	if (buf_read_file(&b, path) < 0) {
-		buf_release(&b);
-		return NULL;
-	}
-	return buf_detach(&b, out_len);
-}
 
 static const char *
 src_dir(void)
@@ -54,7 +42,7 @@ parse_fixture(struct arena *a, const char *name, const struct parse_opts *opts)
 	size_t len = 0;
 
 	snprintf(path, sizeof(path), "%s/tests/data/feeds/%s", src_dir(), name);
-	data = slurp(path, &len);
+	data = test_read_file(path, &len);
 	assert_non_null(data);
 	assert_int_equal(parse_feed(&f, a, data, len, opts), 0);
 	free(data);
@@ -108,7 +96,7 @@ test_golden(void **state)
 			fputs(got, o);
 			fclose(o);
 		} else {
-			want = slurp(gpath, &wlen);
+			want = test_read_file(gpath, &wlen);
 			if (!want || strcmp(want, got) != 0) {
 				fprintf(stderr,
 					"golden mismatch: %s\n  got:  %s",
@@ -366,7 +354,7 @@ test_truncated_prefixes(void **state)
 	(void)state;
 	snprintf(path, sizeof(path), "%s/tests/data/feeds/atom10-xmlbase.xml",
 		 src_dir());
-	data = slurp(path, &len);
+	data = test_read_file(path, &len);
 	assert_non_null(data);
 	for (size_t n = 0; n <= len; n += 7) {
 		struct arena a = ARENA_INIT;
