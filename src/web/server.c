@@ -604,10 +604,15 @@ cache_key(struct MHD_Connection *c, const char *path, int flags)
 
 			buf_adds(&b, keys[i]);
 			buf_addc(&b, '=');
-			for (; v && *v; v++)    /* & and = cannot be confused */
-				buf_addf(&b, (*v == '&' || *v == '=' ||
-				    *v == '%') ? "%%%02X" : "%c",
-				    (unsigned char)*v);
+			for (; v && *v; v++) {  /* & and = cannot be confused */
+				if (*v == '&' || *v == '=' || *v == '%') {
+					buf_addc(&b, '%');
+					buf_addc(&b, "0123456789ABCDEF"[(unsigned char)*v >> 4]);
+					buf_addc(&b, "0123456789ABCDEF"[*v & 15]);
+				} else {
+					buf_addc(&b, *v);
+				}
+			}
 			buf_addc(&b, '&');
 		}
 		if (buf_err(&b)) {      /* too long to be worth caching */
