@@ -606,9 +606,12 @@ cache_key(struct MHD_Connection *c, const char *path, int flags)
 			buf_addc(&b, '=');
 			for (; v && *v; v++) {  /* & and = cannot be confused */
 				if (*v == '&' || *v == '=' || *v == '%') {
+					static const char hex[] =
+					    "0123456789ABCDEF";
+
 					buf_addc(&b, '%');
-					buf_addc(&b, "0123456789ABCDEF"[(unsigned char)*v >> 4]);
-					buf_addc(&b, "0123456789ABCDEF"[*v & 15]);
+					buf_addc(&b, hex[(unsigned char)*v >> 4]);
+					buf_addc(&b, hex[*v & 15]);
 				} else {
 					buf_addc(&b, *v);
 				}
