@@ -279,15 +279,6 @@ int store_media_get(struct store *st, struct arena *a, const char *key,
 int store_media_pending(struct store *st, struct arena *a, int64_t now,
     size_t recent, size_t max, const char ***out, size_t *out_n);
 
-/*
- * Which of the n keys are cached images (pages do not need it: item reads
- * bring their photos, store_item.image_media/thumb_media). out[i] gets type,
- * width and height for those (status STORE_MEDIA_OK), status 0 for the
- * rest. One query for the lot. out is the caller's (n elements).
- */
-int store_media_lookup(struct store *st, struct arena *a,
-    const char *const *keys, size_t n, struct store_media *out);
-
 /* Every cached image (key, type, width, height; no bytes), for export. */
 int store_media_list_ok(struct store *st, struct arena *a,
     struct store_media **out, size_t *out_n);

@@ -225,59 +225,6 @@ store_media_pending(struct store *st, struct arena *a, int64_t now,
 }
 
 int
-store_media_lookup(struct store *st, struct arena *a,
-    const char *const *keys, size_t n, struct store_media *out)
-{
-	static const char sql[] =
-	    "SELECT key, type, width, height FROM media "
-	    "WHERE status = 1 AND key IN (SELECT value FROM json_each(?1))";
-	struct buf b = BUF_INIT(1 << 20);
-	sqlite3_stmt *stmt = NULL;
-	size_t nk = 0;
-	int rc = 0, step;
-
-	(void)a;
-	for (size_t i = 0; i < n; i++)
-		memset(&out[i], 0, sizeof(out[i]));
-	/* keys are our own hex hashes, but check: they go into JSON */
-	buf_addc(&b, '[');
-	for (size_t i = 0; i < n; i++) {
-		if (!keys[i] || strlen(keys[i]) != STORE_MEDIA_KEY_LEN ||
-		    strspn(keys[i], "0123456789abcdef") != STORE_MEDIA_KEY_LEN)
-			continue;
-		buf_addf(&b, "%s\"%s\"", nk ? "," : "", keys[i]);
-		nk++;
-	}
-	buf_addc(&b, ']');
-	if (!nk || (rc = buf_err(&b)) < 0) {
-		rc = nk ? rc : 0;
-		goto out;
-	}
-	if ((rc = prepare(st, &stmt, sql)) < 0)
-		goto out;
-	sqlite3_bind_text(stmt, 1, b.ptr, (int)b.len, SQLITE_STATIC);
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(stmt, 0);
-
-		for (size_t i = 0; k && i < n; i++) {
-			if (!keys[i] || strcmp(keys[i], k) != 0)
-				continue;
-			out[i].key = keys[i];
-			out[i].status = STORE_MEDIA_OK;
-			out[i].type = store_col_text(a, stmt, 1);
-			out[i].width = sqlite3_column_int(stmt, 2);
-			out[i].height = sqlite3_column_int(stmt, 3);
-		}
-	}
-	if (step != SQLITE_DONE)
-		rc = store_db_err(st, "look up media");
-out:
-	sqlite3_finalize(stmt);
-	buf_release(&b);
-	return rc;
-}
-
-int
 store_media_count(struct store *st, size_t *out_ok, size_t *out_failed)
 {
 	sqlite3_stmt *stmt = NULL;

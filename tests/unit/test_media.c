@@ -168,8 +168,7 @@ media_put_get_pending(void **state)
 	const char **urls = NULL;
 	size_t n = 0, ok = 0, bad = 0;
 	char key[STORE_MEDIA_KEY_LEN + 1], key2[STORE_MEDIA_KEY_LEN + 1];
-	struct store_media *m = NULL, look[3];
-	const char *keys[3];
+	struct store_media *m = NULL;
 	static const char png[] = "\x89PNG fake bytes\0with a NUL";
 
 	assert_int_equal(store_source_add(fx->st, &src, &sid), 0);
@@ -249,17 +248,6 @@ media_put_get_pending(void **state)
 	assert_int_equal(m->status, STORE_MEDIA_FAILED);
 	assert_string_equal(m->error, "timed out");
 	assert_true(m->attempts >= STORE_MEDIA_MAX_ATTEMPTS);
-
-	/* lookup: one query for a page's keys; only images count */
-	keys[0] = key2;
-	keys[1] = key;
-	keys[2] = "not a key\", \"x";
-	assert_int_equal(store_media_lookup(fx->st, &fx->a, keys, 3, look), 0);
-	assert_int_equal(look[0].status, 0);
-	assert_int_equal(look[1].status, STORE_MEDIA_OK);
-	assert_string_equal(look[1].type, "image/png");
-	assert_int_equal(look[1].height, 2);
-	assert_int_equal(look[2].status, 0);
 
 	assert_int_equal(store_media_count(fx->st, &ok, &bad), 0);
 	assert_int_equal(ok, 1);
