@@ -66,7 +66,7 @@ cpu_s(void)
 
 static int
 ingest(struct store *st, int64_t src, size_t n_items, size_t feed_size,
-    struct store_ingest_stats *stats, double *out_s, double *out_cpu)
+    struct item_put_stats *stats, double *out_s, double *out_cpu)
 {
 	double total = 0, cpu = 0;
 	int rc = 0;
@@ -109,7 +109,7 @@ print_size(const char *path, long long n_items)
 static int
 small_run(long long n_items, const char *path)
 {
-	struct store_ingest_stats s = { 0 };
+	struct item_put_stats s = { 0 };
 	struct store *st = NULL;
 	int64_t src[SMALL_SOURCES], sec[SMALL_SECTIONS];
 	int64_t t0 = (int64_t)time(NULL) - SMALL_SPAN;
@@ -128,7 +128,7 @@ small_run(long long n_items, const char *path)
 			goto out;
 	}
 	for (int i = 0; i < SMALL_SOURCES; i++) {
-		struct store_source so = { 0 };
+		struct source so = { 0 };
 		char url[64], title[32];
 
 		snprintf(url, sizeof(url), "https://wire%d.example/feed", i);
@@ -343,7 +343,7 @@ search_run(const char *path, long long reps)
 		for (long long r = -1; r < reps; r++) {
 			struct store_item_query q = { .limit = 80 };
 			struct arena a = ARENA_INIT;
-			struct store_item *v;
+			struct item *v;
 			size_t n;
 			double t;
 
@@ -412,8 +412,8 @@ main(int argc, char **argv)
 		"government ministry", "الانتخابات", "ceasefire talks" };
 	char dir[] = "/tmp/nd-bench-XXXXXX", path[256];
 	long long n_items = 20000, feed_size = 50;
-	struct store_ingest_stats s1 = { 0 }, s2 = { 0 };
-	struct store_source src = { 0 };
+	struct item_put_stats s1 = { 0 }, s2 = { 0 };
+	struct source src = { 0 };
 	struct store *st = NULL;
 	bool is_temp = argc < 4;
 	double t1, t2, c1, c2, t;

@@ -79,7 +79,7 @@ synth_feed(struct arena *a, const char *prefix, size_t first, size_t n,
 		struct feed_entry *e = &f->entries[k];
 		size_t i = first + k;
 		bool arabic = (i % 4) == 3;
-		struct media *m;
+		struct feed_media *m;
 
 		e->id = arena_printf(a, "%s-%zu", prefix, i);
 		e->link = arena_printf(a, "https://wire.example/%s/%zu?utm_source=rss"
@@ -228,7 +228,7 @@ synth_feed_small(struct arena *a, const char *prefix, size_t first,
 		e->tags[0].term = arabic ? "العراق" : "Iraq";
 		e->n_tags = 1;
 		if (i % 2 == 0) {
-			struct media *m = arena_zalloc(a, sizeof(*m));
+			struct feed_media *m = arena_zalloc(a, sizeof(*m));
 
 			m->url = arena_printf(a, "https://img.example/%zu.jpg",
 			    i);

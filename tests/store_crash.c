@@ -43,7 +43,7 @@
 static int64_t
 open_source(struct store *st)
 {
-	struct store_source src = { 0 };
+	struct source src = { 0 };
 	int64_t id = 0;
 	int rc;
 
@@ -102,7 +102,7 @@ static size_t
 round_count(struct store *st, struct arena *a, int r)
 {
 	struct store_item_query q = { 0 };
-	struct store_item *v;
+	struct item *v;
 	size_t n;
 
 	q.since = T0 + (int64_t)r * ROUND;
@@ -143,7 +143,7 @@ no_duplicate_guids(const char *path, int n_rounds)
 	struct store *st = NULL;
 	struct arena a = ARENA_INIT;
 	struct store_item_query q = { 0 };
-	struct store_item *v;
+	struct item *v;
 	char *seen = calloc((size_t)n_rounds * ROUND, 1);
 	size_t n, total = 0;
 
@@ -229,7 +229,7 @@ kill9_mid_ingest(void **state)
 	{
 		int64_t sid = open_source(st);
 		struct arena a = ARENA_INIT;
-		struct store_ingest_stats s = { 0 };
+		struct item_put_stats s = { 0 };
 
 		assert_true(sid > 0);
 		assert_int_equal(store_feed_put(st, sid,

@@ -61,8 +61,8 @@ int cmd_open_store(struct cmd_ctx *ctx, struct store **out, bool create);
 
 /* ---- helpers shared by the store commands (cmd_common.c) ---- */
 struct arena;
-struct store_item;
-struct store_source;
+struct item;
+struct source;
 
 /* Finds a section by slug or name, else creates it with that name (slug
  * derived). *out_created says which; it may be NULL. */
@@ -71,7 +71,7 @@ int cmd_section_ensure(struct store *st, struct arena *a, const char *name,
 
 /* A source by numeric id or by URL; ND_ENOTFOUND with a message. */
 int cmd_source_lookup(struct store *st, struct arena *a, const char *key,
-    struct store_source **out);
+    struct source **out);
 
 /* "YYYY-MM-DD HH:MM" in UTC, or "-" for 0. */
 void cmd_time_short(char out[static 32], int64_t t);
@@ -99,13 +99,13 @@ void cmd_print_snippet(const char *snippet, bool is_tty);
 
 /* An item as a JSON object (jansson; caller owns the reference). */
 struct json_t;
-struct json_t *cmd_item_json(const struct store_item *it);
+struct json_t *cmd_item_json(const struct item *it);
 
 /* Writes a JSON value to stdout, one document followed by a newline, and
  * drops the reference. */
 int cmd_json_print(struct json_t *v);
 
 /* A one-line human status of a source: "ok", "new", "failing", "disabled". */
-const char *cmd_source_status(const struct store_source *src);
+const char *cmd_source_status(const struct source *src);
 
 #endif

@@ -132,7 +132,7 @@ int
 cmd_section_ensure(struct store *st, struct arena *a, const char *name,
     int64_t *out_id, bool *out_created)
 {
-	struct store_section *sec;
+	struct section *sec;
 	int rc;
 
 	if (out_created)
@@ -152,7 +152,7 @@ cmd_section_ensure(struct store *st, struct arena *a, const char *name,
 
 int
 cmd_source_lookup(struct store *st, struct arena *a, const char *key,
-    struct store_source **out)
+    struct source **out)
 {
 	long long id;
 	int rc;
@@ -302,7 +302,7 @@ cmd_print_snippet(const char *snippet, bool is_tty)
 }
 
 const char *
-cmd_source_status(const struct store_source *src)
+cmd_source_status(const struct source *src)
 {
 	if (!src->is_enabled)
 		return "disabled";
@@ -329,7 +329,7 @@ set_time(json_t *o, const char *key, int64_t t)
 }
 
 json_t *
-cmd_item_json(const struct store_item *it)
+cmd_item_json(const struct item *it)
 {
 	json_t *o = json_object();
 

@@ -25,7 +25,7 @@
 
 static int
 write_source(xmlTextWriterPtr w, struct arena *a,
-    const struct store_source *s)
+    const struct source *s)
 {
 	int ok = xmlTextWriterStartElement(w, X("outline")) >= 0 &&
 	    xmlTextWriterWriteAttribute(w, X("type"), X("rss")) >= 0 &&
@@ -48,8 +48,8 @@ export_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct arena a = ARENA_INIT;
 	struct store *st = NULL;
-	struct store_section *secs;
-	struct store_source *srcs;
+	struct section *secs;
+	struct source *srcs;
 	size_t n_secs, n_srcs;
 	xmlBufferPtr xb = NULL;
 	xmlTextWriterPtr w = NULL;

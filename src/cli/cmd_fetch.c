@@ -106,7 +106,7 @@ fetch_run_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((rc = cmd_open_store(ctx, &st, false)) < 0)
 		goto out;
 	if (source) {
-		struct store_source *src = NULL;
+		struct source *src = NULL;
 
 		if ((rc = cmd_source_lookup(st, &a, source, &src)) < 0)
 			goto out;

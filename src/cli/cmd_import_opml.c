@@ -44,7 +44,7 @@ import_run(struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	for (size_t i = 0; i < o->n_outlines; i++) {
 		const struct opml_outline *ol = &o->outlines[i];
-		struct store_source src;
+		struct source src;
 		bool created = false;
 		int64_t id;
 

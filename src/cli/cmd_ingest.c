@@ -112,7 +112,7 @@ static const char *
 self_link(const struct feed *f)
 {
 	for (size_t i = 0; i < f->head.n_links; i++) {
-		const struct link *l = &f->head.links[i];
+		const struct feed_link *l = &f->head.links[i];
 
 		if (l->rel && strcmp(l->rel, "self") == 0 && l->href &&
 		    (str_ncasecmp(l->href, "http://", 7) == 0 ||
@@ -139,9 +139,9 @@ same_site(const char *a, const char *b)
  * exactly one source has its home page as site URL. */
 static int
 by_site_url(struct store *st, struct arena *a, const char *link,
-    struct store_source **out)
+    struct source **out)
 {
-	struct store_source *srcs, *found = NULL;
+	struct source *srcs, *found = NULL;
 	size_t n;
 	int rc;
 
@@ -165,10 +165,10 @@ by_site_url(struct store *st, struct arena *a, const char *link,
 /* Finds or creates the source for a parsed file. */
 static int
 source_for(struct store *st, struct arena *a, const struct feed *f,
-    const char *file_url, struct store_source **out, bool *out_created)
+    const char *file_url, struct source **out, bool *out_created)
 {
 	const char *url = self_link(f);
-	struct store_source src;
+	struct source src;
 	int64_t id;
 	int rc;
 
@@ -194,7 +194,7 @@ source_for(struct store *st, struct arena *a, const struct feed *f,
 
 struct totals {
 	size_t files, failed, sources_new;
-	struct store_ingest_stats items;
+	struct item_put_stats items;
 };
 
 static int
@@ -203,9 +203,9 @@ ingest_file(struct store *st, const char *path, struct totals *tot,
 {
 	struct arena a = ARENA_INIT;
 	struct buf data = BUF_INIT(INGEST_MAX_FILE);
-	struct store_ingest_stats stats = { 0 };
+	struct item_put_stats stats = { 0 };
 	struct parse_opts opts;
-	struct store_source *src;
+	struct source *src;
 	struct feed *f;
 	char abs[PATH_MAX];
 	bool created;

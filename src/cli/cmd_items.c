@@ -20,7 +20,7 @@ items_run(struct cmd_ctx *ctx, int argc, char **argv)
 	struct arena a = ARENA_INIT;
 	struct store *st = NULL;
 	struct store_item_query q;
-	struct store_item *items;
+	struct item *items;
 	const char *source = NULL, *section = NULL, *since = NULL, *limit = NULL;
 	bool json = false;
 	size_t n;
@@ -54,14 +54,14 @@ items_run(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((rc = cmd_open_store(ctx, &st, false)) < 0)
 		return rc;
 	if (source) {
-		struct store_source *src;
+		struct source *src;
 
 		if ((rc = cmd_source_lookup(st, &a, source, &src)) < 0)
 			goto out;
 		q.source_id = src->id;
 	}
 	if (section) {
-		struct store_section *sec;
+		struct section *sec;
 
 		if ((rc = store_section_find(st, &a, section, &sec)) < 0) {
 			if (rc == ND_ENOTFOUND)
@@ -82,7 +82,7 @@ items_run(struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct store_item *it = &items[i];
+		const struct item *it = &items[i];
 		char t[32];
 
 		cmd_time_short(t, it->published ? it->published : it->first_seen);

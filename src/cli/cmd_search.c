@@ -90,7 +90,7 @@ search_run(struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct store_item *it = &hits[i].item;
+		const struct item *it = &hits[i].item;
 		char t[32];
 
 		cmd_time_short(t, it->published ? it->published : it->first_seen);

@@ -45,8 +45,8 @@ static int
 section_list(struct store *st, int argc, char **argv)
 {
 	struct arena a = ARENA_INIT;
-	struct store_section *secs;
-	struct store_source *srcs;
+	struct section *secs;
+	struct source *srcs;
 	size_t n, n_src;
 	bool json = false;
 	int rc;

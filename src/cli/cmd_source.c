@@ -27,7 +27,7 @@ static int
 source_add(struct store *st, int argc, char **argv)
 {
 	struct arena a = ARENA_INIT;
-	struct store_source src;
+	struct source src;
 	const char *url = NULL, *section = NULL, *title = NULL;
 	int64_t id;
 	bool created = false;
@@ -74,7 +74,7 @@ out:
 }
 
 static json_t *
-source_json(const struct store_source *s)
+source_json(const struct source *s)
 {
 	json_t *o = json_object();
 	char t[32];
@@ -105,7 +105,7 @@ static int
 source_list(struct store *st, int argc, char **argv)
 {
 	struct arena a = ARENA_INIT;
-	struct store_source *srcs;
+	struct source *srcs;
 	bool json = false;
 	size_t n;
 	int rc;
@@ -134,7 +134,7 @@ source_list(struct store *st, int argc, char **argv)
 	printf("%4s  %-8s  %5s  %-16s  %s\n", "ID", "STATUS", "ITEMS",
 	    "SECTION", "TITLE / URL");
 	for (size_t i = 0; i < n; i++) {
-		const struct store_source *s = &srcs[i];
+		const struct source *s = &srcs[i];
 
 		printf("%4lld  %-8s  %5lld  ", (long long)s->id,
 		    cmd_source_status(s), (long long)s->n_items);
@@ -162,7 +162,7 @@ static int
 source_remove(struct store *st, int argc, char **argv)
 {
 	struct arena a = ARENA_INIT;
-	struct store_source *src;
+	struct source *src;
 	int rc;
 
 	if (argc != 3)

@@ -74,4 +74,19 @@ static inline int str_toupper(int c) { return c >= 'a' && c <= 'z' ? c - 32 : c;
 int str_casecmp(const char *a, const char *b);
 int str_ncasecmp(const char *a, const char *b, size_t n);
 
+/* 64-bit FNV-1a of len bytes: a fast, non-cryptographic hash for tables and
+ * cache keys (never for anything an attacker could exploit by collisions
+ * across trust boundaries). */
+static inline uint64_t str_hash(const void *p, size_t len)
+{
+	const unsigned char *b = p;
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= b[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
 #endif

@@ -284,18 +284,6 @@ struct cache_slot {
 	char w[CACHE_WORD], s0[CACHE_WORD], s1[CACHE_WORD], s2[CACHE_WORD];
 };
 
-static uint32_t
-hash_word(const char *w, size_t len)
-{
-	uint32_t h = 2166136261u;       /* FNV-1a */
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)w[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 static void
 stems_cached(struct text_analyzer *ta, const char *w, size_t len,
     enum script sc, struct stems *out)
@@ -308,7 +296,7 @@ stems_cached(struct text_analyzer *ta, const char *w, size_t len,
 	}
 	if (!ta->cache)
 		ta->cache = xcalloc(CACHE_SLOTS, sizeof(*ta->cache));
-	c = &ta->cache[hash_word(w, len) % CACHE_SLOTS];
+	c = &ta->cache[(uint32_t)str_hash(w, len) % CACHE_SLOTS];
 	if (c->wlen == len && memcmp(c->w, w, len) == 0) {
 		memcpy(out->s0, c->s0, c->n0);
 		memcpy(out->s1, c->s1, c->n1);

@@ -145,7 +145,7 @@ floor_of(const struct feed *f)
 /* Writes src; when a confirmed redirect collides with another source's
  * URL, keeps the old URL rather than failing the whole update. */
 static int
-write_source(struct store *st, struct store_source *src, const char *old_url)
+write_source(struct store *st, struct source *src, const char *old_url)
 {
 	int rc = store_source_update(st, src);
 
@@ -160,7 +160,7 @@ write_source(struct store *st, struct store_source *src, const char *old_url)
 
 /* Records a failure found after the transfer (parse, store) on src. */
 static int
-fail_after(struct store *st, struct store_source *src,
+fail_after(struct store *st, struct source *src,
     const struct fetch_res *res, const struct fetch_sched *sched,
     enum fetch_err kind, const char *msg, int64_t now, struct arena *a,
     struct fetch_stats *stats)
@@ -179,12 +179,12 @@ fail_after(struct store *st, struct store_source *src,
 
 /* Applies one result: parse and store on 200, state only otherwise. */
 static int
-handle(struct store *st, struct store_source *src, const struct fetch_res *res,
+handle(struct store *st, struct source *src, const struct fetch_res *res,
     const struct fetch_sched *sched, int64_t now, struct fetch_stats *stats)
 {
 	struct arena a;
 	struct feed *feed = NULL;
-	struct store_ingest_stats ist = { 0 };
+	struct item_put_stats ist = { 0 };
 	const char *old_url = src->url;
 	bool was_enabled = src->is_enabled;
 	int rc = 0;
@@ -278,7 +278,7 @@ fetch_cycle(struct store *st, const struct config *cfg,
     const struct fetch_cycle_opts *opts, struct fetch_stats *out)
 {
 	struct arena a;
-	struct store_source *srcs = NULL;
+	struct source *srcs = NULL;
 	struct fetch_req *reqs = NULL;
 	struct fetch_opts fo;
 	struct fetch_sched sched = { cfg->fetch.min_interval_s,
@@ -354,7 +354,7 @@ fetch_cycle(struct store *st, const struct config *cfg,
 		clock_gettime(CLOCK_MONOTONIC, &h0);
 		is_tx = store_begin(st) == 0;
 		for (size_t i = 0; i < nb; i++) {
-			struct store_source *src = &srcs[batch[i]->id];
+			struct source *src = &srcs[batch[i]->id];
 
 			if (opts->stop && atomic_load(opts->stop))
 				break;
@@ -485,7 +485,7 @@ static int64_t
 next_due(struct store *st, int64_t now)
 {
 	struct arena a;
-	struct store_source *srcs = NULL;
+	struct source *srcs = NULL;
 	size_t n = 0;
 	int64_t t = now + 60;
 

@@ -24,7 +24,7 @@
 struct config;
 struct sockaddr;
 struct store;
-struct store_source;
+struct source;
 
 /* ---- the engine ---- */
 
@@ -244,7 +244,7 @@ int fetch_cycle(struct store *st, const struct config *cfg,
  * a 304). Changes src in place; strings point into res or stay as they
  * were, so the caller writes src before freeing res. Exposed for tests.
  */
-void fetch_source_apply(struct store_source *src, const struct fetch_res *res,
+void fetch_source_apply(struct source *src, const struct fetch_res *res,
     const struct fetch_sched *s, size_t n_new, int floor_s, int64_t now);
 
 /* ---- item photos (media.c) ---- */
@@ -265,9 +265,6 @@ struct fetch_image {
  * image (unknown format)", "bad image header". Pure; thread-safe.
  */
 int fetch_image_sniff(struct fetch_image *out, const void *data, size_t len);
-
-/* "jpg" for "image/jpeg" and so on; NULL for another type. */
-const char *fetch_image_ext(const char *type);
 
 struct fetch_photo_stats {
 	size_t n_tried, n_cached, n_failed;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fetch/fetch.h"
+#include "model/model.h"
 #include "core/banned.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -24,7 +25,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(p, data, size);
 	if (fetch_image_sniff(&img, p, size) == 0 &&
-	    (!img.type || !img.ext || strcmp(fetch_image_ext(img.type),
+	    (!img.type || !img.ext || strcmp(model_photo_ext(img.type),
 	    img.ext) != 0 || img.width < 1 || img.height < 1 ||
 	    img.width > 20000 || img.height > 20000))
 		abort();

@@ -20,13 +20,14 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "fetch/fetch.h"
+#include "model/model.h"
 #include "store/store.h"
 #include "core/banned.h"
 
 /* Larger is not a photo a page should show (and may be a decoder bomb). */
 #define IMAGE_MAX_SIDE 20000
 /* A transient failure (timeout, 5xx, connection) is retried this much
- * later, up to STORE_MEDIA_MAX_ATTEMPTS attempts in all. */
+ * later, up to PHOTO_MAX_ATTEMPTS attempts in all. */
 #define RETRY_S 3600
 /* Photos are looked for among this many of the newest items. */
 #define RECENT_ITEMS 1000
@@ -184,24 +185,10 @@ fetch_image_sniff(struct fetch_image *out, const void *data, size_t len)
 	}
 	if (!ok || w <= 0 || h <= 0 || w > IMAGE_MAX_SIDE || h > IMAGE_MAX_SIDE)
 		return err_set(ND_EPARSE, "bad image header (%s)", out->type);
-	out->ext = fetch_image_ext(out->type);
+	out->ext = model_photo_ext(out->type);
 	out->width = w;
 	out->height = h;
 	return 0;
-}
-
-const char *
-fetch_image_ext(const char *type)
-{
-	static const char *const map[][2] = {
-		{ "image/jpeg", "jpg" }, { "image/png", "png" },
-		{ "image/gif", "gif" }, { "image/webp", "webp" },
-	};
-
-	for (size_t i = 0; type && i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(type, map[i][0]) == 0)
-			return map[i][1];
-	return NULL;
 }
 
 struct photo_run {
@@ -236,7 +223,7 @@ static void
 on_photo(struct fetch_res *res, void *payload)
 {
 	struct photo_run *pr = payload;
-	struct store_media m = { 0 };
+	struct photo m = { 0 };
 	struct fetch_image img;
 	char msg[300];
 	int rc;
@@ -245,28 +232,28 @@ on_photo(struct fetch_res *res, void *payload)
 	m.fetched = pr->now;
 	if (res->outcome == FETCH_OK) {
 		if (fetch_image_sniff(&img, res->body, res->len) == 0) {
-			m.status = STORE_MEDIA_OK;
+			m.status = PHOTO_OK;
 			m.type = img.type;
 			m.data = res->body;
 			m.len = res->len;
 			m.width = img.width;
 			m.height = img.height;
 		} else {
-			m.status = STORE_MEDIA_FAILED;
+			m.status = PHOTO_FAILED;
 			snprintf(msg, sizeof(msg), "%s", err_msg());
 			m.error = msg;
-			m.attempts = STORE_MEDIA_MAX_ATTEMPTS;
+			m.attempts = PHOTO_MAX_ATTEMPTS;
 		}
 	} else {
-		m.status = STORE_MEDIA_FAILED;
+		m.status = PHOTO_FAILED;
 		m.error = res->error ? res->error : "failed";
 		if (res->outcome == FETCH_NOT_MODIFIED)
 			m.error = "http 304 without a cached copy";
-		m.attempts = is_permanent(res) ? STORE_MEDIA_MAX_ATTEMPTS : 1;
+		m.attempts = is_permanent(res) ? PHOTO_MAX_ATTEMPTS : 1;
 		m.next_try = pr->now + RETRY_S;
 	}
 	pr->stats->n_tried++;
-	if (m.status == STORE_MEDIA_OK)
+	if (m.status == PHOTO_OK)
 		pr->stats->n_cached++;
 	else
 		pr->stats->n_failed++;
@@ -274,8 +261,8 @@ on_photo(struct fetch_res *res, void *payload)
 		pr->rc = rc;
 	log_info(LOG_FETCH, "photo url=%s status=%ld bytes=%zu ms=%ld type=%s "
 	    "size=%dx%d error=%s", m.url, res->status, res->len, res->ms,
-	    m.status == STORE_MEDIA_OK ? m.type : "-", m.width, m.height,
-	    m.status == STORE_MEDIA_OK ? "-" : m.error);
+	    m.status == PHOTO_OK ? m.type : "-", m.width, m.height,
+	    m.status == PHOTO_OK ? "-" : m.error);
 	fetch_res_free(res);
 }
 

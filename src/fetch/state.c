@@ -15,7 +15,7 @@
 #define RETRY_AFTER_MAX_S (7 * 86400)
 
 void
-fetch_source_apply(struct store_source *src, const struct fetch_res *res,
+fetch_source_apply(struct source *src, const struct fetch_res *res,
     const struct fetch_sched *s, size_t n_new, int floor_s, int64_t now)
 {
 	double ms = (double)res->ms;

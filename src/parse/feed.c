@@ -102,7 +102,7 @@ feed_resolve(struct feed_parser *p, const char *base, const char *ref)
 }
 
 void
-feed_date_set(struct feed_parser *p, struct date *d, const char *raw)
+feed_date_set(struct feed_parser *p, struct feed_date *d, const char *raw)
 {
 	int64_t t;
 
@@ -150,7 +150,7 @@ find_email(const char *s, size_t *out_len)
 }
 
 void
-feed_person_split(struct feed_parser *p, struct person *out, const char *s)
+feed_person_split(struct feed_parser *p, struct feed_person *out, const char *s)
 {
 	const char *em;
 	size_t emlen = 0;

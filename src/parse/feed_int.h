@@ -55,7 +55,7 @@ const char *feed_node_text(struct feed_parser *p, const xmlNode *el);
 
 /* Reads a text construct (title, summary, content, ...) from el.
  * deftype is the MIME type when el has no type attribute. */
-void feed_text_read(struct feed_parser *p, struct text *out, const xmlNode *el,
+void feed_text_read(struct feed_parser *p, struct feed_text *out, const xmlNode *el,
 		    const struct feed_scope *sc, const char *deftype);
 
 /* Sanitizes (unless opts->no_sanitize) an HTML value and resolves its
@@ -82,11 +82,11 @@ void feed_jsonfeed_parse(struct feed_parser *p, const char *data, size_t len,
 			 const char *base);
 
 /* Parses a date string into d (raw always kept). */
-void feed_date_set(struct feed_parser *p, struct date *d, const char *raw);
+void feed_date_set(struct feed_parser *p, struct feed_date *d, const char *raw);
 
 /* Splits an RSS author string "Name (email)", "Name <email>", "email (Name)"
  * into a person. */
-void feed_person_split(struct feed_parser *p, struct person *out,
+void feed_person_split(struct feed_parser *p, struct feed_person *out,
 		       const char *s);
 
 /* Sets bozo with a reason (the first reason is kept). */

@@ -45,7 +45,7 @@ put_s(json_t *o, const char *key, const char *s)
 }
 
 static void
-put_text(json_t *o, const char *key, const struct text *t)
+put_text(json_t *o, const char *key, const struct feed_text *t)
 {
 	json_t *d;
 	char dkey[64];
@@ -63,7 +63,7 @@ put_text(json_t *o, const char *key, const struct text *t)
 }
 
 static json_t *
-text_detail(const struct text *t)
+text_detail(const struct feed_text *t)
 {
 	json_t *d = json_object();
 
@@ -75,7 +75,7 @@ text_detail(const struct text *t)
 }
 
 static void
-put_date(json_t *o, const char *key, const struct date *d)
+put_date(json_t *o, const char *key, const struct feed_date *d)
 {
 	char iso[32], rkey[64];
 
@@ -90,7 +90,7 @@ put_date(json_t *o, const char *key, const struct date *d)
 }
 
 static json_t *
-person(const struct person *p)
+person(const struct feed_person *p)
 {
 	json_t *o = json_object();
 
@@ -101,7 +101,7 @@ person(const struct person *p)
 }
 
 static void
-put_persons(json_t *o, const char *key, const struct person *ps, size_t n)
+put_persons(json_t *o, const char *key, const struct feed_person *ps, size_t n)
 {
 	json_t *arr;
 
@@ -114,7 +114,7 @@ put_persons(json_t *o, const char *key, const struct person *ps, size_t n)
 }
 
 static void
-put_links(json_t *o, const struct link *ls, size_t n)
+put_links(json_t *o, const struct feed_link *ls, size_t n)
 {
 	json_t *arr;
 
@@ -136,7 +136,7 @@ put_links(json_t *o, const struct link *ls, size_t n)
 }
 
 static void
-put_tags(json_t *o, const struct tag *ts, size_t n)
+put_tags(json_t *o, const struct feed_tag *ts, size_t n)
 {
 	json_t *arr;
 
@@ -204,7 +204,7 @@ head_json(const struct feed_head *h)
 }
 
 static json_t *
-media_json(const struct media *m)
+media_json(const struct feed_media *m)
 {
 	json_t *o = json_object();
 

@@ -45,7 +45,7 @@ jurl(struct feed_parser *p, const json_t *o, const char *key, const char *base)
 }
 
 static void
-set_text(struct feed_parser *p, struct text *t, const char *value,
+set_text(struct feed_parser *p, struct feed_text *t, const char *value,
 	 const char *type, const char *base, const char *lang)
 {
 	if (!value)
@@ -59,10 +59,10 @@ set_text(struct feed_parser *p, struct text *t, const char *value,
 }
 
 static void
-add_link(struct feed_parser *p, struct link **links, size_t *n,
+add_link(struct feed_parser *p, struct feed_link **links, size_t *n,
 	 const char *href, const char *rel, const char *type)
 {
-	struct link *l;
+	struct feed_link *l;
 
 	if (!href || *n >= FEED_MAX_LIST)
 		return;
@@ -75,7 +75,7 @@ add_link(struct feed_parser *p, struct link **links, size_t *n,
 /* authors (1.1) or author (1.0) */
 static void
 read_authors(struct feed_parser *p, const json_t *o, const char **author,
-	     struct person **detail, struct person **list, size_t *n,
+	     struct feed_person **detail, struct feed_person **list, size_t *n,
 	     const char *base)
 {
 	const json_t *arr = json_object_get(o, "authors"), *one;
@@ -93,7 +93,7 @@ read_authors(struct feed_parser *p, const json_t *o, const char **author,
 	}
 	for (i = 0; i < count && *n < FEED_MAX_LIST; i++) {
 		const json_t *a = arr ? json_array_get(arr, i) : one;
-		struct person *pr;
+		struct feed_person *pr;
 
 		if (!json_is_object(a))
 			continue;
@@ -114,7 +114,7 @@ read_item(struct feed_parser *p, struct feed_entry *e, const json_t *it,
 	const json_t *tags = json_object_get(it, "tags");
 	const json_t *att = json_object_get(it, "attachments");
 	const char *s, *ilang = jstr(p, it, "language");
-	struct text *t;
+	struct feed_text *t;
 	size_t i;
 
 	if (ilang && *ilang) {
@@ -152,7 +152,7 @@ read_item(struct feed_parser *p, struct feed_entry *e, const json_t *it,
 		    e->n_tags < FEED_MAX_LIST;
 	     i++) {
 		const json_t *tv = json_array_get(tags, i);
-		struct tag *tg;
+		struct feed_tag *tg;
 
 		if (!json_is_string(tv))
 			continue;
@@ -163,7 +163,7 @@ read_item(struct feed_parser *p, struct feed_entry *e, const json_t *it,
 		    e->n_enclosures < FEED_MAX_LIST;
 	     i++) {
 		const json_t *av = json_array_get(att, i);
-		struct enclosure *enc;
+		struct feed_enclosure *enc;
 		const char *url =
 		    json_is_object(av) ? jurl(p, av, "url", base) : NULL;
 
@@ -179,7 +179,7 @@ read_item(struct feed_parser *p, struct feed_entry *e, const json_t *it,
 		e->links[e->n_links - 1].length = enc->length;
 		if (enc->type &&
 		    str_istarts_with(str_of(enc->type), "image/")) {
-			struct media *m = feed_vec_push(
+			struct feed_media *m = feed_vec_push(
 			    p->a, &e->media, &e->n_media, sizeof(*m));
 			m->url = url;
 			m->type = enc->type;
@@ -189,7 +189,7 @@ read_item(struct feed_parser *p, struct feed_entry *e, const json_t *it,
 	}
 	/* the item's lead image */
 	if ((s = jurl(p, it, "image", base)) && e->n_media < FEED_MAX_LIST) {
-		struct media *m =
+		struct feed_media *m =
 		    feed_vec_push(p->a, &e->media, &e->n_media, sizeof(*m));
 		m->url = s;
 		m->medium = "image";

@@ -528,7 +528,7 @@ attr(const xmlNode *el, const char *name)
 }
 
 void
-feed_text_read(struct feed_parser *p, struct text *out, const xmlNode *el,
+feed_text_read(struct feed_parser *p, struct feed_text *out, const xmlNode *el,
 	       const struct feed_scope *sc, const char *deftype)
 {
 	const char *type = attr(el, "type"), *mode = attr(el, "mode");

@@ -400,10 +400,10 @@ is_html_mime(const char *t)
 /* The entry's media object for url: the one already there (an enclosure
  * and a media:content often name the same photo), else a new one; NULL
  * when the list is full. */
-static struct media *
+static struct feed_media *
 media_for(struct feed_parser *p, struct feed_entry *e, const char *url)
 {
-	struct media *m;
+	struct feed_media *m;
 
 	for (size_t i = 0; i < e->n_media; i++)
 		if (e->media[i].url && strcmp(e->media[i].url, url) == 0)
@@ -419,7 +419,7 @@ static void
 add_enclosure(struct feed_parser *p, struct feed_entry *e, const char *href,
 	      const char *length, const char *type)
 {
-	struct enclosure *enc;
+	struct feed_enclosure *enc;
 
 	if (!e || e->n_enclosures >= FEED_MAX_LIST)
 		return;
@@ -429,7 +429,7 @@ add_enclosure(struct feed_parser *p, struct feed_entry *e, const char *href,
 	enc->length = length;
 	enc->type = type;
 	if (href && type && str_istarts_with(str_of(type), "image/")) {
-		struct media *m = media_for(p, e, href);
+		struct feed_media *m = media_for(p, e, href);
 
 		if (m) {
 			if (!m->type)
@@ -442,12 +442,12 @@ add_enclosure(struct feed_parser *p, struct feed_entry *e, const char *href,
 
 /* An Atom link (href attribute) or an RSS link (text). */
 static void
-read_link(struct feed_parser *p, struct link **links, size_t *n_links,
+read_link(struct feed_parser *p, struct feed_link **links, size_t *n_links,
 	  const char **link, struct feed_entry *e, const xmlNode *el,
 	  const struct feed_scope *sc)
 {
 	const char *href = attr(el, "href");
-	struct link *l;
+	struct feed_link *l;
 
 	if (!href)
 		href = attr(el, "url");
@@ -484,17 +484,17 @@ read_link(struct feed_parser *p, struct link **links, size_t *n_links,
 }
 
 static void
-add_tag(struct feed_parser *p, struct tag **tags, size_t *n, const char *term,
+add_tag(struct feed_parser *p, struct feed_tag **tags, size_t *n, const char *term,
 	const char *scheme, const char *label)
 {
-	struct tag *t;
+	struct feed_tag *t;
 
 	if ((!term || !*term) && !scheme && !label)
 		return;
 	if (term && !*term)
 		term = NULL;
 	for (size_t i = 0; i < *n; i++) {
-		const struct tag *o = &(*tags)[i];
+		const struct feed_tag *o = &(*tags)[i];
 		if ((o->term == term ||
 		     (o->term && term && !strcmp(o->term, term))) &&
 		    (o->scheme == scheme ||
@@ -512,7 +512,7 @@ add_tag(struct feed_parser *p, struct tag **tags, size_t *n, const char *term,
 }
 
 static void
-read_category(struct feed_parser *p, struct tag **tags, size_t *n,
+read_category(struct feed_parser *p, struct feed_tag **tags, size_t *n,
 	      const xmlNode *el)
 {
 	const char *term = attr_dup(p, el, "term");
@@ -527,7 +527,7 @@ read_category(struct feed_parser *p, struct tag **tags, size_t *n,
 }
 
 static void
-read_tags(struct feed_parser *p, struct tag **tags, size_t *n,
+read_tags(struct feed_parser *p, struct feed_tag **tags, size_t *n,
 	  const xmlNode *el)
 {
 	const char *s = feed_node_text(p, el), *comma;
@@ -549,7 +549,7 @@ read_tags(struct feed_parser *p, struct tag **tags, size_t *n,
 
 /* Atom person construct: name, email, uri children. */
 static void
-read_person(struct feed_parser *p, struct person *pr, const xmlNode *el,
+read_person(struct feed_parser *p, struct feed_person *pr, const xmlNode *el,
 	    const struct feed_scope *sc)
 {
 	for (const xmlNode *c = el->children; c; c = c->next) {
@@ -585,7 +585,7 @@ has_element_child(const xmlNode *el)
 }
 
 static const char *
-person_display(struct feed_parser *p, const struct person *pr)
+person_display(struct feed_parser *p, const struct feed_person *pr)
 {
 	if (pr->name && *pr->name && pr->email && *pr->email)
 		return arena_printf(p->a, "%s (%s)", pr->name, pr->email);
@@ -598,11 +598,11 @@ person_display(struct feed_parser *p, const struct person *pr)
 
 /* author, managingEditor, dc:creator: Atom person or RSS text. */
 static void
-read_author(struct feed_parser *p, const char **author, struct person **detail,
-	    struct person **list, size_t *n, const xmlNode *el,
+read_author(struct feed_parser *p, const char **author, struct feed_person **detail,
+	    struct feed_person **list, size_t *n, const xmlNode *el,
 	    const struct feed_scope *sc)
 {
-	struct person *pr;
+	struct feed_person *pr;
 	const char *display;
 
 	if (*n >= FEED_MAX_LIST)
@@ -626,10 +626,10 @@ read_author(struct feed_parser *p, const char **author, struct person **detail,
 }
 
 static void
-read_contributor(struct feed_parser *p, struct person **list, size_t *n,
+read_contributor(struct feed_parser *p, struct feed_person **list, size_t *n,
 		 const xmlNode *el, const struct feed_scope *sc, bool is_dc)
 {
-	struct person *pr;
+	struct feed_person *pr;
 
 	if (*n >= FEED_MAX_LIST)
 		return;
@@ -644,7 +644,7 @@ static void
 read_generator(struct feed_parser *p, struct feed_head *h, const xmlNode *el,
 	       const struct feed_scope *sc)
 {
-	struct generator *g = arena_zalloc(p->a, sizeof(*g));
+	struct feed_generator *g = arena_zalloc(p->a, sizeof(*g));
 	const char *href = attr_dup(p, el, "uri");
 
 	if (!href)
@@ -662,7 +662,7 @@ static void
 read_image(struct feed_parser *p, struct feed_head *h, const xmlNode *el,
 	   const struct feed_scope *sc)
 {
-	struct image *im = arena_zalloc(p->a, sizeof(*im));
+	struct feed_image *im = arena_zalloc(p->a, sizeof(*im));
 
 	for (const xmlNode *c = el->children; c; c = c->next) {
 		struct feed_scope cs;
@@ -749,7 +749,7 @@ read_media_extra(struct feed_parser *p, struct media_extra *x, enum elem id,
 }
 
 static void
-media_fill(struct media *m, const struct media_extra *x)
+media_fill(struct feed_media *m, const struct media_extra *x)
 {
 	if (!m->title)
 		m->title = x->title;
@@ -765,7 +765,7 @@ static void
 read_media_content(struct feed_parser *p, struct feed_entry *e,
 		   const xmlNode *el, const struct feed_scope *sc)
 {
-	struct media *m;
+	struct feed_media *m;
 	struct media_extra x = {0};
 	const char *url = attr_dup(p, el, "url"), *t;
 	long long v;
@@ -825,7 +825,7 @@ text_or_content(struct feed_parser *p, struct feed_entry *e, const xmlNode *el,
 		const struct feed_scope *sc, const char *deftype,
 		bool is_summary)
 {
-	struct text *t;
+	struct feed_text *t;
 
 	/* a second summary/description, before any content, is content */
 	if (is_summary && (!e->summary.value || e->n_content)) {
@@ -969,7 +969,7 @@ walk_entry(struct feed_parser *p, struct feed_entry *e, const xmlNode *el,
 			break;
 		case E_ENCLOSURE: {
 			const char *href = attr_dup(p, c, "url");
-			struct link *l;
+			struct feed_link *l;
 
 			if (!href)
 				href = attr_dup(p, c, "href");
@@ -1019,7 +1019,7 @@ walk_entry(struct feed_parser *p, struct feed_entry *e, const xmlNode *el,
 	for (size_t i = 0; i < e->n_media; i++)
 		media_fill(&e->media[i], &x);
 	if (!e->n_media && x.thumbnail && *x.thumbnail) {
-		struct media *m = media_for(p, e, x.thumbnail);
+		struct feed_media *m = media_for(p, e, x.thumbnail);
 
 		m->medium = "image";
 		media_fill(m, &x);

@@ -24,32 +24,32 @@ struct arena;
 struct buf;
 
 /* A text construct: title, subtitle, summary, rights, content. */
-struct text {
+struct feed_text {
 	const char *value;      /* NULL = absent */
 	const char *type;       /* "text/plain", "text/html", "application/xhtml+xml", ... */
 	const char *language;   /* xml:lang in effect, or NULL */
 	const char *base;       /* base URI in effect, or NULL */
 };
 
-struct person {
+struct feed_person {
 	const char *name, *email, *href;
 };
 
-struct link {
+struct feed_link {
 	const char *rel, *type, *href, *title, *hreflang, *length;
 };
 
-struct tag {
+struct feed_tag {
 	const char *term, *scheme, *label;
 };
 
-struct enclosure {
+struct feed_enclosure {
 	const char *href, *length, *type;
 };
 
 /* A photo or other media object (Media RSS, enclosures of type image/...,
  * JSON Feed image / attachments). */
-struct media {
+struct feed_media {
 	const char *url;
 	const char *type;        /* MIME type when known */
 	const char *medium;      /* "image", "video", ... when known */
@@ -62,40 +62,40 @@ struct media {
 
 /* A date: t is seconds since the epoch (UTC) when is_set; raw keeps the text
  * as written whenever an element was present (also when unparseable). */
-struct date {
+struct feed_date {
 	int64_t t;
 	bool is_set;
 	const char *raw;
 };
 
-struct generator {
+struct feed_generator {
 	const char *name, *href, *version;
 };
 
-struct image {
+struct feed_image {
 	const char *href, *title, *link;
 };
 
 /* Channel-level data; also used for an entry's Atom <source>. */
 struct feed_head {
-	struct text title, subtitle, rights;
+	struct feed_text title, subtitle, rights;
 	const char *link;             /* href of the first alternate link */
-	struct link *links;
+	struct feed_link *links;
 	size_t n_links;
 	const char *id;
-	struct date updated, published;
+	struct feed_date updated, published;
 	const char *language;
 	const char *author;           /* display form */
-	struct person *author_detail; /* first author, or NULL */
-	struct person *authors;
+	struct feed_person *author_detail; /* first author, or NULL */
+	struct feed_person *authors;
 	size_t n_authors;
-	struct person *contributors;
+	struct feed_person *contributors;
 	size_t n_contributors;
-	struct image *image;          /* NULL when absent */
+	struct feed_image *image;          /* NULL when absent */
 	const char *icon, *logo;
 	const char *generator;
-	struct generator *generator_detail;
-	struct tag *tags;
+	struct feed_generator *generator_detail;
+	struct feed_tag *tags;
 	size_t n_tags;
 	const char *href;             /* RSS <source url="..."> only */
 	int ttl;                      /* RSS <ttl> minutes, 0 when absent */
@@ -104,29 +104,29 @@ struct feed_head {
 
 struct feed_entry {
 	const char *id;
-	struct text title;
+	struct feed_text title;
 	const char *link;
-	struct link *links;
+	struct feed_link *links;
 	size_t n_links;
-	struct text summary;
-	struct text *content;
+	struct feed_text summary;
+	struct feed_text *content;
 	size_t n_content;
-	struct date published, updated;
+	struct feed_date published, updated;
 	const char *author;
-	struct person *author_detail;
-	struct person *authors;
+	struct feed_person *author_detail;
+	struct feed_person *authors;
 	size_t n_authors;
-	struct person *contributors;
+	struct feed_person *contributors;
 	size_t n_contributors;
-	struct tag *tags;
+	struct feed_tag *tags;
 	size_t n_tags;
-	struct enclosure *enclosures;
+	struct feed_enclosure *enclosures;
 	size_t n_enclosures;
-	struct media *media;
+	struct feed_media *media;
 	size_t n_media;
 	struct feed_head *source;     /* Atom <source> or RSS <source>, or NULL */
 	const char *comments;
-	struct text rights;
+	struct feed_text rights;
 	const char *language;
 };
 

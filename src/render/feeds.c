@@ -148,7 +148,7 @@ rfc3339(char out[64], int64_t t)
 }
 
 static int64_t
-item_time(const struct store_item *it)
+item_time(const struct item *it)
 {
 	return it->published ? it->published : it->first_seen;
 }
@@ -249,7 +249,7 @@ attr(struct xw *x, const char *name, const char *value)
 
 static const char *
 item_url(struct arena *a, const struct render_feed *f,
-    const struct store_item *it)
+    const struct item *it)
 {
 	return arena_printf(a, "%s/item/%lld", f->base_url, (long long)it->id);
 }
@@ -313,7 +313,7 @@ render_feed_rss(struct buf *out, const struct render_feed *f)
 	attr(&x, "type", "application/rss+xml");
 	end(&x);
 	for (size_t i = 0; i < f->n_items; i++) {
-		const struct store_item *it = &f->items[i];
+		const struct item *it = &f->items[i];
 		const char *url = item_url(&x.a, f, it);
 		const char *img = safe_url(it->image_url);
 
@@ -418,7 +418,7 @@ render_feed_atom(struct buf *out, const struct render_feed *f)
 	end(&x);
 	el(&x, "generator", "newsdesk");
 	for (size_t i = 0; i < f->n_items; i++) {
-		const struct store_item *it = &f->items[i];
+		const struct item *it = &f->items[i];
 		const char *url = item_url(&x.a, f, it);
 		const char *img = safe_url(it->image_url);
 
@@ -507,7 +507,7 @@ render_feed_json(struct buf *out, const struct render_feed *f)
 	jset_str(root, "description", f->description);
 	jset_str(root, "language", f->language);
 	for (size_t i = 0; i < f->n_items; i++) {
-		const struct store_item *it = &f->items[i];
+		const struct item *it = &f->items[i];
 		json_t *o = json_object();
 		const char *url = item_url(&a, f, it);
 

@@ -13,7 +13,7 @@
 
 struct arena;
 struct buf;
-struct store_item;
+struct item;
 
 /* s with every byte that is not part of an XML 1.0 Char dropped (C0
  * controls but tab/LF/CR, U+FFFE/U+FFFF, surrogates, invalid UTF-8): what
@@ -29,7 +29,7 @@ struct render_feed {
 	const char *self_url;        /* absolute: the feed itself */
 	const char *base_url;        /* absolute, no trailing slash: item URLs */
 	const char *author;          /* feed-level author (the desk) */
-	const struct store_item *items;
+	const struct item *items;
 	size_t n_items;
 };
 

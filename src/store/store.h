@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/model.h"
+
 struct arena;
 struct feed;
 struct store;
@@ -43,65 +45,35 @@ int store_commit(struct store *st);
 int store_rollback(struct store *st);
 
 /* ---- sections ---- */
-struct store_section {
-	int64_t id;
-	const char *name;
-	const char *slug;
-	int position;
-};
 
 /* ND_EEXISTS when the slug is taken; ND_EINVAL when the name is longer
  * than 2048 bytes or the slug than 200. slug NULL = derived from name. */
 int store_section_add(struct store *st, const char *name, const char *slug,
     int64_t *out_id);
 int store_section_list(struct store *st, struct arena *a,
-    struct store_section **out, size_t *out_n);
+    struct section **out, size_t *out_n);
 /* By slug or by name; ND_ENOTFOUND. */
 int store_section_find(struct store *st, struct arena *a, const char *key,
-    struct store_section **out);
+    struct section **out);
 int store_section_remove(struct store *st, int64_t id);
 
 /* ---- sources ---- */
-struct store_source {
-	int64_t id;
-	const char *url;
-	const char *title;
-	const char *site_url;
-	const char *language;
-	int64_t section_id;          /* 0 = none */
-	const char *section_slug;    /* filled by reads */
-	bool is_enabled;
-	/* fetch state */
-	const char *etag;
-	const char *last_modified;
-	int last_status;             /* HTTP status of the last attempt, 0 = none */
-	const char *last_error;      /* NULL when the last attempt succeeded */
-	int error_count;             /* consecutive failures */
-	int64_t last_fetch, last_success, next_fetch;
-	int interval_s;              /* current polling interval */
-	double avg_ms;               /* average response time */
-	const char *redirect_url;    /* pending permanent-redirect target */
-	int redirect_seen;           /* how many times in a row it was seen */
-	/* derived on reads */
-	int64_t n_items;
-	double items_per_day;
-};
 
 /* Adds a source; ND_EEXISTS when the URL is already there (*out_id is then
  * the existing id). Here and in store_source_update, a title longer than
  * 2048 bytes is cut, and a longer site URL (4096) or language (1024) is
  * left out. */
-int store_source_add(struct store *st, const struct store_source *src,
+int store_source_add(struct store *st, const struct source *src,
     int64_t *out_id);
 int store_source_get(struct store *st, struct arena *a, int64_t id,
-    struct store_source **out);
+    struct source **out);
 int store_source_find_url(struct store *st, struct arena *a, const char *url,
-    struct store_source **out);
+    struct source **out);
 int store_source_list(struct store *st, struct arena *a,
-    struct store_source **out, size_t *out_n);
+    struct source **out, size_t *out_n);
 /* Sources with next_fetch <= now (all enabled ones when now < 0). */
 int store_source_due(struct store *st, struct arena *a, int64_t now,
-    struct store_source **out, size_t *out_n);
+    struct source **out, size_t *out_n);
 /*
  * For several workers: claims up to max (0 = all) due sources, that is
  * enabled with next_fetch <= now, in one transaction that also moves their
@@ -111,45 +83,15 @@ int store_source_due(struct store *st, struct arena *a, int64_t now,
  * show the leased next_fetch. Soonest-due first.
  */
 int store_source_claim(struct store *st, struct arena *a, int64_t now,
-    int lease_s, size_t max, struct store_source **out, size_t *out_n);
+    int lease_s, size_t max, struct source **out, size_t *out_n);
 /* Removes a source and its items. ND_ENOTFOUND. */
 int store_source_remove(struct store *st, int64_t id);
 /* Writes url, title, site_url, language, section, is_enabled and all the
  * fetch-state fields of src (by src->id). */
-int store_source_update(struct store *st, const struct store_source *src);
+int store_source_update(struct store *st, const struct source *src);
 
 /* ---- items ---- */
-struct store_item {
-	int64_t id, source_id;
-	const char *source_title;    /* filled by reads */
-	int64_t section_id;          /* of the source; filled by reads */
-	const char *guid;
-	const char *url;
-	const char *canonical_url;
-	const char *title;
-	const char *summary;         /* sanitized HTML */
-	const char *content;         /* sanitized HTML */
-	const char *author;
-	const char *language;
-	const char *tags;            /* categories, joined with ", " */
-	int64_t published, updated, first_seen;
-	const char *image_url;       /* lead photo */
-	const char *image_caption;
-	const char *image_credit;
-	const char *image_thumb;
-	/* The cached photos (status STORE_MEDIA_OK) of image_url and
-	 * image_thumb, filled by every item read in the same query: key NULL
-	 * when that photo is not in the cache (yet). */
-	struct store_item_photo {
-		const char *key;         /* store_media_key() of the URL */
-		const char *type;        /* sniffed: "image/jpeg", ... */
-		int width, height;       /* pixels, 0 = unknown */
-	} image_media, thumb_media;
-};
 
-struct store_ingest_stats {
-	size_t n_new, n_updated, n_unchanged;
-};
 
 /*
  * Stores the entries of a parsed feed for a source, in one transaction:
@@ -158,7 +100,7 @@ struct store_ingest_stats {
  * updated, the rest counted unchanged. Stats are added to *stats.
  */
 int store_feed_put(struct store *st, int64_t source_id, const struct feed *f,
-    struct store_ingest_stats *stats);
+    struct item_put_stats *stats);
 
 struct store_item_query {
 	int64_t source_id;           /* 0 = any */
@@ -170,16 +112,16 @@ struct store_item_query {
 
 /* Newest first. */
 int store_item_list(struct store *st, struct arena *a,
-    const struct store_item_query *q, struct store_item **out, size_t *out_n);
+    const struct store_item_query *q, struct item **out, size_t *out_n);
 int store_item_get(struct store *st, struct arena *a, int64_t id,
-    struct store_item **out);
+    struct item **out);
 /* How many items match q's filters (its limit and offset are ignored), for
  * paging. */
 int store_item_count(struct store *st, const struct store_item_query *q,
     size_t *out);
 
 struct store_hit {
-	struct store_item item;
+	struct item item;
 	const char *snippet;         /* plain text with matches between \x02 and \x03 */
 	double rank;                 /* lower is better: minus the blend below */
 };
@@ -227,48 +169,17 @@ int store_search(struct store *st, struct arena *a, const char *query,
  */
 int store_data_version(struct store *st, uint64_t *out);
 
-/* ---- media: the local photo cache (store_media.c) ----
- * Item photos are fetched once by the fetcher and kept here, so the public
- * pages never make a reader's browser ask an outlet's server for anything.
- * A row is keyed by a hash of the photo's URL (store_media_key), which is
- * also its public name (/media/KEY.EXT). A row is either a cached image
- * (STORE_MEDIA_OK: the sniffed type, the bytes, the size in pixels) or a
- * failure (STORE_MEDIA_FAILED: the error, retried after next_try while
- * attempts < STORE_MEDIA_MAX_ATTEMPTS). Bytes of a key never change. */
-#define STORE_MEDIA_KEY_LEN 32           /* hex characters */
-#define STORE_MEDIA_MAX_ATTEMPTS 3
 
-enum store_media_status {
-	STORE_MEDIA_OK = 1,
-	STORE_MEDIA_FAILED = 2,
-};
-
-struct store_media {
-	const char *key;             /* filled by reads (put derives it) */
-	const char *url;
-	int status;                  /* enum store_media_status */
-	const char *type;            /* "image/jpeg", "image/png", ... */
-	const void *data;            /* OK: the bytes (reads: only if asked) */
-	size_t len;
-	int width, height;           /* pixels, 0 = unknown */
-	const char *error;           /* FAILED: one line of words */
-	int attempts;                /* failed fetches so far */
-	int64_t fetched;             /* time of the last attempt */
-	int64_t next_try;            /* FAILED: not before this time */
-};
-
-/* The key of url: 32 lower-case hex characters (BLAKE2b, 16 bytes), NUL
- * terminated. Pure; thread-safe. */
-void store_media_key(char out[STORE_MEDIA_KEY_LEN + 1], const char *url);
+/* ---- photos: the local photo cache (see model.h) ---- */
 
 /* Writes m (by its url; key derived), replacing an earlier row of that url.
  * A failure replacing an OK row is ignored (the image stays). ND_EINVAL
  * for an OK row without data or type. */
-int store_media_put(struct store *st, const struct store_media *m);
+int store_media_put(struct store *st, const struct photo *m);
 
 /* The row of key, in a; data and len only when with_data. ND_ENOTFOUND. */
 int store_media_get(struct store *st, struct arena *a, const char *key,
-    bool with_data, struct store_media **out);
+    bool with_data, struct photo **out);
 
 /*
  * Photo URLs that still need fetching, newest items first: the lead image
@@ -281,7 +192,7 @@ int store_media_pending(struct store *st, struct arena *a, int64_t now,
 
 /* Every cached image (key, type, width, height; no bytes), for export. */
 int store_media_list_ok(struct store *st, struct arena *a,
-    struct store_media **out, size_t *out_n);
+    struct photo **out, size_t *out_n);
 
 /* Counts of rows by status, for tests and summaries. */
 int store_media_count(struct store *st, size_t *out_ok, size_t *out_failed);

@@ -139,7 +139,7 @@ int store_bind_text(sqlite3_stmt *stmt, int i, const char *s);
 const char *store_col_text(struct arena *a, sqlite3_stmt *stmt, int i);
 /* Reads the ITEM_NCOLS columns of ITEM_COLS starting at col0 into it. */
 void store_item_from_row(struct arena *a, sqlite3_stmt *stmt, int col0,
-    struct store_item *it);
+    struct item *it);
 
 /* store_schema.c */
 /* Brings the schema to the newest version, one transaction per step. */
@@ -147,7 +147,7 @@ int store_migrate(struct store *st);
 int store_schema_latest(void);
 
 /* store_media.c */
-/* Registers the SQL function nd_media_key(url) on db: store_media_key()
+/* Registers the SQL function nd_media_key(url) on db: model_photo_key()
  * of url, NULL for NULL or an empty url. */
 int store_media_register(sqlite3 *db);
 

@@ -60,7 +60,7 @@ entry_link(const struct feed_entry *e)
 	if (e->link && *e->link)
 		return e->link;
 	for (size_t i = 0; i < e->n_links; i++) {
-		const struct link *l = &e->links[i];
+		const struct feed_link *l = &e->links[i];
 
 		if (l->href && *l->href && (!l->rel || !strcmp(l->rel,
 		    "alternate")))
@@ -75,7 +75,7 @@ entry_content(const struct feed_entry *e)
 	const char *first = NULL;
 
 	for (size_t i = 0; i < e->n_content; i++) {
-		const struct text *t = &e->content[i];
+		const struct feed_text *t = &e->content[i];
 
 		if (!t->value || !*t->value)
 			continue;
@@ -121,7 +121,7 @@ ends_with_ci(const char *s, const char *suffix)
 }
 
 static bool
-media_is_image(const struct media *m)
+media_is_image(const struct feed_media *m)
 {
 	static const char *const ext[] = { ".jpg", ".jpeg", ".png", ".gif",
 		".webp", ".avif" };
@@ -153,7 +153,7 @@ media_is_image(const struct media *m)
 static void
 pick_image(struct arena *a, const struct feed_entry *e, struct row *r)
 {
-	const struct media *m = NULL, *thumb = NULL;
+	const struct feed_media *m = NULL, *thumb = NULL;
 
 	for (size_t i = 0; i < e->n_media && !m; i++) {
 		if (media_is_image(&e->media[i]))
@@ -163,7 +163,7 @@ pick_image(struct arena *a, const struct feed_entry *e, struct row *r)
 			thumb = &e->media[i];
 	}
 	if (m || thumb) {
-		const struct media *x = m ? m : thumb;
+		const struct feed_media *x = m ? m : thumb;
 
 		r->image_url = field(a, m ? m->url : thumb->thumbnail,
 		    STORE_MAX_URL);
@@ -174,7 +174,7 @@ pick_image(struct arena *a, const struct feed_entry *e, struct row *r)
 		return;
 	}
 	for (size_t i = 0; i < e->n_enclosures; i++) {
-		const struct enclosure *en = &e->enclosures[i];
+		const struct feed_enclosure *en = &e->enclosures[i];
 
 		if (en->href && *en->href && en->type &&
 		    strncmp(en->type, "image/", 6) == 0) {
@@ -425,11 +425,11 @@ out:
 
 int
 store_feed_put(struct store *st, int64_t source_id, const struct feed *f,
-    struct store_ingest_stats *stats)
+    struct item_put_stats *stats)
 {
 	struct fts_text t = { BUF_INIT(STORE_MAX_TITLE + 16),
 		BUF_INIT(STORE_MAX_SUMMARY + 16), BUF_INIT(STORE_MAX_CONTENT + 16) };
-	struct store_ingest_stats s = { 0, 0, 0 };
+	struct item_put_stats s = { 0, 0, 0 };
 	struct arena a = ARENA_INIT;
 	sqlite3_stmt *stmt = NULL;
 	int64_t now = (int64_t)time(NULL);
@@ -497,7 +497,7 @@ out:
 
 void
 store_item_from_row(struct arena *a, sqlite3_stmt *stmt, int c,
-    struct store_item *it)
+    struct item *it)
 {
 	it->id = sqlite3_column_int64(stmt, c + 0);
 	it->source_id = sqlite3_column_int64(stmt, c + 1);
@@ -622,9 +622,9 @@ static const struct store_item_query no_query = { 0, 0, 0, 0, 0, 0 };
 
 int
 store_item_list(struct store *st, struct arena *a,
-    const struct store_item_query *q, struct store_item **out, size_t *out_n)
+    const struct store_item_query *q, struct item **out, size_t *out_n)
 {
-	struct store_item *v = NULL;
+	struct item *v = NULL;
 	sqlite3_stmt *stmt = NULL;
 	size_t n = 0, cap = 0;
 	int rc, step;
@@ -672,7 +672,7 @@ out:
 
 int
 store_item_get(struct store *st, struct arena *a, int64_t id,
-    struct store_item **out)
+    struct item **out)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc, step;

@@ -20,27 +20,12 @@
 #include "store/store_int.h"
 #include "core/banned.h"
 
-void
-store_media_key(char out[STORE_MEDIA_KEY_LEN + 1], const char *url)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char h[STORE_MEDIA_KEY_LEN / 2];
-
-	crypto_generichash(h, sizeof(h), (const unsigned char *)url,
-	    strlen(url), NULL, 0);
-	for (size_t i = 0; i < sizeof(h); i++) {
-		out[2 * i] = hex[h[i] >> 4];
-		out[2 * i + 1] = hex[h[i] & 15];
-	}
-	out[STORE_MEDIA_KEY_LEN] = '\0';
-}
-
 /* nd_media_key(url): the item queries join media on it (ITEM_MEDIA_JOIN). */
 static void
 sql_media_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	const unsigned char *url;
-	char key[STORE_MEDIA_KEY_LEN + 1];
+	char key[PHOTO_KEY_LEN + 1];
 
 	(void)argc;
 	url = sqlite3_value_text(argv[0]);
@@ -48,8 +33,8 @@ sql_media_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 		return;
 	}
-	store_media_key(key, (const char *)url);
-	sqlite3_result_text(ctx, key, STORE_MEDIA_KEY_LEN, SQLITE_TRANSIENT);
+	model_photo_key(key, (const char *)url);
+	sqlite3_result_text(ctx, key, PHOTO_KEY_LEN, SQLITE_TRANSIENT);
 }
 
 int
@@ -74,7 +59,7 @@ prepare(struct store *st, sqlite3_stmt **out, const char *sql)
 }
 
 int
-store_media_put(struct store *st, const struct store_media *m)
+store_media_put(struct store *st, const struct photo *m)
 {
 	/* An image is never replaced by a failure; a failure counts up. */
 	static const char sql[] =
@@ -90,29 +75,29 @@ store_media_put(struct store *st, const struct store_media *m)
 	    "data = excluded.data "
 	    "WHERE media.status <> 1 OR excluded.status = 1";
 	sqlite3_stmt *stmt = NULL;
-	char key[STORE_MEDIA_KEY_LEN + 1];
+	char key[PHOTO_KEY_LEN + 1];
 	int rc;
 
-	if (!m->url || (m->status == STORE_MEDIA_OK && (!m->data || !m->len ||
+	if (!m->url || (m->status == PHOTO_OK && (!m->data || !m->len ||
 	    !m->type)))
 		return err_set(ND_EINVAL, "store: media: an image needs a url, "
 		    "bytes and a type");
-	store_media_key(key, m->url);
+	model_photo_key(key, m->url);
 	if ((rc = prepare(st, &stmt, sql)) < 0)
 		return rc;
 	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
 	store_bind_text(stmt, 2, m->url);
 	sqlite3_bind_int(stmt, 3, m->status);
-	store_bind_text(stmt, 4, m->status == STORE_MEDIA_OK ? m->type : NULL);
-	sqlite3_bind_int64(stmt, 5, m->status == STORE_MEDIA_OK ?
+	store_bind_text(stmt, 4, m->status == PHOTO_OK ? m->type : NULL);
+	sqlite3_bind_int64(stmt, 5, m->status == PHOTO_OK ?
 	    (sqlite3_int64)m->len : 0);
 	sqlite3_bind_int(stmt, 6, m->width);
 	sqlite3_bind_int(stmt, 7, m->height);
-	store_bind_text(stmt, 8, m->status == STORE_MEDIA_OK ? NULL : m->error);
+	store_bind_text(stmt, 8, m->status == PHOTO_OK ? NULL : m->error);
 	sqlite3_bind_int(stmt, 9, m->attempts > 0 ? m->attempts : 1);
 	sqlite3_bind_int64(stmt, 10, m->fetched);
 	sqlite3_bind_int64(stmt, 11, m->next_try);
-	if (m->status == STORE_MEDIA_OK)
+	if (m->status == PHOTO_OK)
 		sqlite3_bind_blob64(stmt, 12, m->data, (sqlite3_uint64)m->len,
 		    SQLITE_STATIC);
 	else
@@ -125,7 +110,7 @@ store_media_put(struct store *st, const struct store_media *m)
 
 int
 store_media_get(struct store *st, struct arena *a, const char *key,
-    bool with_data, struct store_media **out)
+    bool with_data, struct photo **out)
 {
 	static const char sql_meta[] =
 	    "SELECT key, url, status, type, len, width, height, error, "
@@ -134,7 +119,7 @@ store_media_get(struct store *st, struct arena *a, const char *key,
 	    "SELECT key, url, status, type, len, width, height, error, "
 	    "attempts, fetched, next_try, data FROM media WHERE key = ?1";
 	sqlite3_stmt *stmt = NULL;
-	struct store_media *m;
+	struct photo *m;
 	int rc, step;
 
 	*out = NULL;
@@ -209,7 +194,7 @@ store_media_pending(struct store *st, struct arena *a, int64_t now,
 		return rc;
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)recent);
 	sqlite3_bind_int64(stmt, 2, now);
-	sqlite3_bind_int(stmt, 3, STORE_MEDIA_MAX_ATTEMPTS);
+	sqlite3_bind_int(stmt, 3, PHOTO_MAX_ATTEMPTS);
 	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)max);
 	v = arena_zalloc(a, max * sizeof(*v));
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW && n < max)
@@ -246,10 +231,10 @@ store_media_count(struct store *st, size_t *out_ok, size_t *out_failed)
 
 int
 store_media_list_ok(struct store *st, struct arena *a,
-    struct store_media **out, size_t *out_n)
+    struct photo **out, size_t *out_n)
 {
 	sqlite3_stmt *stmt = NULL;
-	struct store_media *v = NULL;
+	struct photo *v = NULL;
 	size_t n = 0, cap = 0;
 	int rc, step;
 
@@ -260,7 +245,7 @@ store_media_list_ok(struct store *st, struct arena *a,
 		return rc;
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (n == cap) {
-			struct store_media *nv;
+			struct photo *nv;
 
 			cap = cap ? cap * 2 : 64;
 			nv = arena_zalloc(a, cap * sizeof(*nv));
@@ -273,7 +258,7 @@ store_media_list_ok(struct store *st, struct arena *a,
 		v[n].type = store_col_text(a, stmt, 1);
 		v[n].width = sqlite3_column_int(stmt, 2);
 		v[n].height = sqlite3_column_int(stmt, 3);
-		v[n].status = STORE_MEDIA_OK;
+		v[n].status = PHOTO_OK;
 		n++;
 	}
 	if (step != SQLITE_DONE)

@@ -532,7 +532,7 @@ out:
 }
 
 static void
-section_from_row(struct arena *a, sqlite3_stmt *stmt, struct store_section *s)
+section_from_row(struct arena *a, sqlite3_stmt *stmt, struct section *s)
 {
 	s->id = sqlite3_column_int64(stmt, 0);
 	s->name = store_col_text(a, stmt, 1);
@@ -542,9 +542,9 @@ section_from_row(struct arena *a, sqlite3_stmt *stmt, struct store_section *s)
 
 int
 store_section_list(struct store *st, struct arena *a,
-    struct store_section **out, size_t *out_n)
+    struct section **out, size_t *out_n)
 {
-	struct store_section *v = NULL;
+	struct section *v = NULL;
 	sqlite3_stmt *stmt = NULL;
 	size_t n = 0, cap = 0;
 	int rc, step;
@@ -566,7 +566,7 @@ out:
 
 int
 store_section_find(struct store *st, struct arena *a, const char *key,
-    struct store_section **out)
+    struct section **out)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc, step;
@@ -638,7 +638,7 @@ bind_capped(sqlite3_stmt *stmt, int i, const char *s, size_t max, bool is_cut)
 }
 
 static void
-bind_source(sqlite3_stmt *stmt, const struct store_source *s)
+bind_source(sqlite3_stmt *stmt, const struct source *s)
 {
 	store_bind_text(stmt, 1, s->url);
 	bind_capped(stmt, 2, s->title, STORE_MAX_TITLE, true);
@@ -664,7 +664,7 @@ bind_source(sqlite3_stmt *stmt, const struct store_source *s)
 }
 
 static void
-source_from_row(struct arena *a, sqlite3_stmt *stmt, struct store_source *s)
+source_from_row(struct arena *a, sqlite3_stmt *stmt, struct source *s)
 {
 	s->id = sqlite3_column_int64(stmt, 0);
 	s->url = store_col_text(a, stmt, 1);
@@ -691,7 +691,7 @@ source_from_row(struct arena *a, sqlite3_stmt *stmt, struct store_source *s)
 }
 
 int
-store_source_add(struct store *st, const struct store_source *src,
+store_source_add(struct store *st, const struct source *src,
     int64_t *out_id)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -725,7 +725,7 @@ out:
 
 static int
 source_read(struct store *st, struct arena *a, enum stmt_id id,
-    int64_t key, const char *url, struct store_source **out)
+    int64_t key, const char *url, struct source **out)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc, step;
@@ -754,14 +754,14 @@ out:
 
 int
 store_source_get(struct store *st, struct arena *a, int64_t id,
-    struct store_source **out)
+    struct source **out)
 {
 	return source_read(st, a, ST_SOURCE_GET, id, NULL, out);
 }
 
 int
 store_source_find_url(struct store *st, struct arena *a, const char *url,
-    struct store_source **out)
+    struct source **out)
 {
 	if (!url) {
 		*out = NULL;
@@ -772,9 +772,9 @@ store_source_find_url(struct store *st, struct arena *a, const char *url,
 
 static int
 source_rows(struct store *st, struct arena *a, enum stmt_id id, int64_t now,
-    size_t max, struct store_source **out, size_t *out_n)
+    size_t max, struct source **out, size_t *out_n)
 {
-	struct store_source *v = NULL;
+	struct source *v = NULL;
 	sqlite3_stmt *stmt = NULL;
 	size_t n = 0, cap = 0;
 	int rc, step = SQLITE_DONE;
@@ -800,21 +800,21 @@ out:
 
 int
 store_source_list(struct store *st, struct arena *a,
-    struct store_source **out, size_t *out_n)
+    struct source **out, size_t *out_n)
 {
 	return source_rows(st, a, ST_SOURCE_LIST, 0, 0, out, out_n);
 }
 
 int
 store_source_due(struct store *st, struct arena *a, int64_t now,
-    struct store_source **out, size_t *out_n)
+    struct source **out, size_t *out_n)
 {
 	return source_rows(st, a, ST_SOURCE_DUE, now, 0, out, out_n);
 }
 
 int
 store_source_claim(struct store *st, struct arena *a, int64_t now,
-    int lease_s, size_t max, struct store_source **out, size_t *out_n)
+    int lease_s, size_t max, struct source **out, size_t *out_n)
 {
 	sqlite3_stmt *stmt = NULL;
 	size_t n = 0;
@@ -873,7 +873,7 @@ store_source_remove(struct store *st, int64_t id)
 }
 
 int
-store_source_update(struct store *st, const struct store_source *src)
+store_source_update(struct store *st, const struct source *src)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc;

@@ -147,18 +147,6 @@ site_store_put(struct site *s, struct store *st)
 
 /* ---- setup ---- */
 
-static uint64_t
-fnv1a(const char *p, size_t len)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 int
 site_new(struct site **out, const struct config *cfg, const char *db_path)
 {
@@ -201,7 +189,7 @@ site_new(struct site **out, const struct config *cfg, const char *db_path)
 		goto out;
 	s->css = buf_detach(&b, &s->css_len);
 	snprintf(s->css_hash, sizeof(s->css_hash), "%016llx",
-	    (unsigned long long)fnv1a(s->css, s->css_len));
+	    (unsigned long long)str_hash(s->css, s->css_len));
 	s->sponsor = HTML("");
 	if (cfg->web.sponsor_html_file && *cfg->web.sponsor_html_file) {
 		/* The operator's own HTML, still through the sanitizer: the
@@ -413,7 +401,7 @@ set_url(struct tmpl_obj *o, struct arena *a, const char *key, const char *url)
 }
 
 static void
-fill_item(struct web_req *r, struct tmpl_obj *o, const struct store_item *it,
+fill_item(struct web_req *r, struct tmpl_obj *o, const struct item *it,
     bool full, time_t now)
 {
 	struct arena *a = &r->a;
@@ -503,7 +491,7 @@ page_ctx(struct web_req *r, const char *title, const char *current_slug)
 	struct tmpl_obj *o = tmpl_obj_new(&r->a);
 	struct tmpl_obj *site = tmpl_set_obj(o, "site");
 	struct tmpl_list *secs = tmpl_set_list(o, "sections");
-	struct store_section *sv = NULL;
+	struct section *sv = NULL;
 	size_t n = 0;
 	time_t now = time(NULL);
 	struct tm tm;
@@ -580,7 +568,7 @@ site_error(struct web_req *r, int status, const char *what)
 }
 
 static void
-add_items(struct web_req *r, struct tmpl_list *l, struct store_item *items,
+add_items(struct web_req *r, struct tmpl_list *l, struct item *items,
     size_t n, bool full)
 {
 	time_t now = time(NULL);
@@ -604,7 +592,7 @@ add_feeds(struct web_req *r, struct tmpl_obj *o, const char *prefix)
 /* Whether the item has a photo in the local cache (one the page can
  * show). */
 static bool
-has_photo(struct web_req *r, const struct store_item *it)
+has_photo(struct web_req *r, const struct item *it)
 {
 	struct site_photo ph;
 
@@ -619,7 +607,7 @@ static int
 site_home(struct web_req *r)
 {
 	struct store_item_query q = { .limit = 80 };
-	struct store_item *items = NULL;
+	struct item *items = NULL;
 	size_t n = 0, ntop = 0;
 	struct tmpl_obj *o;
 	struct tmpl_list *top, *river;
@@ -687,7 +675,7 @@ list_page(struct web_req *r, const char *title, const char *kicker,
     const char *slug, struct store_item_query *q, const char *feed_prefix,
     bool paged)
 {
-	struct store_item *items = NULL;
+	struct item *items = NULL;
 	size_t n = 0;
 	long long page = paged ? query_int(r, "page", 1, 1000, 1) : 1;
 	struct tmpl_obj *o;
@@ -721,7 +709,7 @@ list_page(struct web_req *r, const char *title, const char *kicker,
 }
 
 int
-site_req_section(struct web_req *r, struct store_section **out)
+site_req_section(struct web_req *r, struct section **out)
 {
 	*out = NULL;
 	if (r->nargs < 1 || strncmp(r->path, "/section/", 9) != 0)
@@ -732,7 +720,7 @@ site_req_section(struct web_req *r, struct store_section **out)
 static int
 site_section(struct web_req *r)
 {
-	struct store_section *sec = NULL;
+	struct section *sec = NULL;
 	struct store_item_query q = { .limit = LIST_N };
 	int rc;
 
@@ -765,7 +753,7 @@ parse_id(const char *s, int64_t *out)
 static int
 site_source(struct web_req *r)
 {
-	struct store_source *src = NULL;
+	struct source *src = NULL;
 	struct store_item_query q = { .limit = LIST_N };
 	int64_t id;
 	int rc;
@@ -834,7 +822,7 @@ site_archive(struct web_req *r)
 	struct store_item_query q = { .limit = ARCHIVE_N };
 	long long page = query_int(r, "page", 1, 1000, 1);
 	int64_t since, until;
-	struct store_item *items = NULL;
+	struct item *items = NULL;
 	size_t n = 0;
 	struct tmpl_obj *o;
 	int rc;
@@ -869,7 +857,7 @@ site_archive(struct web_req *r)
 	{
 		struct store_item_query pq = { .until = since - 1, .limit = 1 };
 		struct store_item_query nq = { .since = until, .limit = 1 };
-		struct store_item *pi = NULL, *ni = NULL;
+		struct item *pi = NULL, *ni = NULL;
 		size_t pn = 0, nn = 0;
 
 		if (store_item_list(r->st, &r->a, &pq, &pi, &pn) == 0 && pn)
@@ -896,7 +884,7 @@ site_archive_today(struct web_req *r)
 }
 
 static const char *
-jsonld(struct web_req *r, const struct store_item *it)
+jsonld(struct web_req *r, const struct item *it)
 {
 	json_t *o = json_object(), *v;
 	int64_t t = it->published ? it->published : it->first_seen;
@@ -954,7 +942,7 @@ jsonld(struct web_req *r, const struct store_item *it)
 static int
 site_item(struct web_req *r)
 {
-	struct store_item *it = NULL;
+	struct item *it = NULL;
 	struct tmpl_obj *o, *io;
 	int64_t id;
 	int rc;
@@ -987,7 +975,7 @@ site_item(struct web_req *r)
 	{
 		struct store_item_query q = { .source_id = it->source_id,
 			.limit = 6 };
-		struct store_item *more = NULL;
+		struct item *more = NULL;
 		size_t n = 0;
 		struct tmpl_list *l = tmpl_set_list(o, "more");
 		time_t now = time(NULL);
@@ -1042,7 +1030,7 @@ site_search(struct web_req *r)
 	tmpl_set_text(o, "to", to);
 	r->max_age = 60;
 	if (section) {
-		struct store_section *sec = NULL;
+		struct section *sec = NULL;
 
 		if (store_section_find(r->st, &r->a, section, &sec) == 0) {
 			so.section_id = sec->id;
@@ -1063,7 +1051,7 @@ site_search(struct web_req *r)
 	}
 	/* sections list for the filter: mark the chosen one */
 	{
-		struct store_section *sv = NULL;
+		struct section *sv = NULL;
 		size_t ns = 0;
 		struct tmpl_list *l = tmpl_set_list(o, "filter_sections");
 
@@ -1209,8 +1197,8 @@ site_each_path(struct site *s, int (*fn)(const char *path, void *payload),
 		"/feed.json", "/sitemap.xml", "/robots.txt", "/static/site.css" };
 	struct arena a = ARENA_INIT;
 	struct store *st = NULL;
-	struct store_section *sv = NULL;
-	struct store_source *src = NULL;
+	struct section *sv = NULL;
+	struct source *src = NULL;
 	size_t ns = 0, nsrc = 0;
 	struct day_set days = { 0 };
 	int rc;
@@ -1240,7 +1228,7 @@ site_each_path(struct site *s, int (*fn)(const char *path, void *payload),
 			goto out;
 	for (size_t off = 0;; off += 500) {
 		struct store_item_query q = { .limit = 500, .offset = off };
-		struct store_item *items = NULL;
+		struct item *items = NULL;
 		size_t n = 0;
 		struct arena ia = ARENA_INIT;
 
@@ -1275,14 +1263,13 @@ site_each_path(struct site *s, int (*fn)(const char *path, void *payload),
 		    payload)) < 0)
 			goto out;
 	{
-		struct store_media *mv = NULL;
+		struct photo *mv = NULL;
 		size_t nm = 0;
 
 		if ((rc = store_media_list_ok(st, &a, &mv, &nm)) < 0)
 			goto out;
 		for (size_t i = 0; i < nm; i++) {
-			const char *ext = strcmp(mv[i].type, "image/jpeg") == 0 ?
-			    "jpg" : strchr(mv[i].type, '/') + 1;
+			const char *ext = model_photo_ext(mv[i].type);
 
 			if ((rc = fn(arena_printf(&a, "/media/%s.%s", mv[i].key,
 			    ext), payload)) < 0)

@@ -22,9 +22,9 @@ feed(struct web_req *r, enum kind k)
 {
 	const struct config *cfg = r->site->cfg;
 	const char *base = r->site->base_url;
-	struct store_section *sec = NULL;
+	struct section *sec = NULL;
 	struct store_item_query q = { .limit = FEED_N };
-	struct store_item *items = NULL;
+	struct item *items = NULL;
 	size_t n = 0;
 	struct render_feed f = { 0 };
 	int rc;
@@ -101,8 +101,8 @@ int
 site_sitemap(struct web_req *r)
 {
 	const char *base = r->site->base_url;
-	struct store_section *sv = NULL;
-	struct store_item *items = NULL;
+	struct section *sv = NULL;
+	struct item *items = NULL;
 	struct store_item_query q = { .limit = SITEMAP_ITEMS };
 	size_t ns = 0, n = 0, k = 0;
 	struct render_sitemap_url *urls;

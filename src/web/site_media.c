@@ -23,26 +23,10 @@
 #include "web/web_int.h"
 #include "core/banned.h"
 
-static const char *
-ext_of(const char *type)
-{
-	if (!type)
-		return NULL;
-	if (strcmp(type, "image/jpeg") == 0)
-		return "jpg";
-	if (strcmp(type, "image/png") == 0)
-		return "png";
-	if (strcmp(type, "image/gif") == 0)
-		return "gif";
-	if (strcmp(type, "image/webp") == 0)
-		return "webp";
-	return NULL;
-}
-
 static bool
 is_key(const char *s, size_t n)
 {
-	if (n != STORE_MEDIA_KEY_LEN)
+	if (n != PHOTO_KEY_LEN)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
@@ -55,16 +39,16 @@ site_media(struct web_req *r)
 {
 	const char *file = r->args[0], *dot = strchr(file, '.');
 	const char *inm;
-	struct store_media *m = NULL;
-	char key[STORE_MEDIA_KEY_LEN + 1];
+	struct photo *m = NULL;
+	char key[PHOTO_KEY_LEN + 1];
 	int rc;
 
 	if (!dot || !is_key(file, (size_t)(dot - file))) {
 		site_error(r, 404, "There is no such photo.");
 		return 0;
 	}
-	memcpy(key, file, STORE_MEDIA_KEY_LEN);
-	key[STORE_MEDIA_KEY_LEN] = '\0';
+	memcpy(key, file, PHOTO_KEY_LEN);
+	key[PHOTO_KEY_LEN] = '\0';
 	r->etag = arena_printf(&r->a, "\"%s\"", key);
 	inm = r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 	    "If-None-Match") : NULL;
@@ -74,15 +58,15 @@ site_media(struct web_req *r)
 		return 0;
 	}
 	if ((rc = store_media_get(r->st, &r->a, key, true, &m)) == ND_ENOTFOUND ||
-	    (rc == 0 && (m->status != STORE_MEDIA_OK || !m->len ||
-	    !ext_of(m->type) || strcmp(dot + 1, ext_of(m->type)) != 0))) {
+	    (rc == 0 && (m->status != PHOTO_OK || !m->len ||
+	    !model_photo_ext(m->type) || strcmp(dot + 1, model_photo_ext(m->type)) != 0))) {
 		r->etag = NULL;
 		site_error(r, 404, "There is no such photo.");
 		return 0;
 	}
 	if (rc < 0)
 		return rc;
-	r->ctype = ext_of(m->type) ? m->type : "application/octet-stream";
+	r->ctype = model_photo_ext(m->type) ? m->type : "application/octet-stream";
 	buf_add(&r->pg.b, m->data, m->len);
 	return buf_err(&r->pg.b);
 }
@@ -90,18 +74,18 @@ site_media(struct web_req *r)
 /* The item's photos come with the item (store_item's image_media and
  * thumb_media, read in the same query): no store call here. */
 void
-site_item_photo(struct web_req *r, const struct store_item *it,
+site_item_photo(struct web_req *r, const struct item *it,
     struct site_photo *out)
 {
-	const struct store_item_photo *m[2] = { &it->image_media,
+	const struct item_photo *m[2] = { &it->image_media,
 	    &it->thumb_media };
 	const char *path[2] = { NULL, NULL };
 
 	memset(out, 0, sizeof(out[0]));
 	for (int i = 0; i < 2; i++)
-		if (m[i]->key && ext_of(m[i]->type))
+		if (m[i]->key && model_photo_ext(m[i]->type))
 			path[i] = arena_printf(&r->a, "/media/%s.%s", m[i]->key,
-			    ext_of(m[i]->type));
+			    model_photo_ext(m[i]->type));
 	if (path[0]) {
 		out->image = path[0];
 		out->image_w = m[0]->width;

@@ -110,8 +110,8 @@ struct site_photo {
 	const char *thumb, *image;   /* in r->a */
 	int thumb_w, thumb_h, image_w, image_h;
 };
-struct store_item;
-void site_item_photo(struct web_req *r, const struct store_item *it,
+struct item;
+void site_item_photo(struct web_req *r, const struct item *it,
     struct site_photo *out);
 
 /* site_feeds.c */
@@ -123,7 +123,7 @@ int site_sitemap(struct web_req *r);
 /* site.c: helpers for the feed and page handlers */
 /* The section named by r->args[0] when the path is /section/{slug}/..., or
  * NULL for the whole site. ND_ENOTFOUND when the slug is unknown. */
-struct store_section;
-int site_req_section(struct web_req *r, struct store_section **out);
+struct section;
+int site_req_section(struct web_req *r, struct section **out);
 
 #endif

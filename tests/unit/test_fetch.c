@@ -557,7 +557,7 @@ static void
 issue_3_source_state(void **state)
 {
 	static const struct fetch_sched s = { 300, 86400 };
-	struct store_source src = { .id = 1, .url = "http://a.example/feed",
+	struct source src = { .id = 1, .url = "http://a.example/feed",
 	    .is_enabled = true };
 	struct fetch_res *r;
 	int64_t now = 1700000000;

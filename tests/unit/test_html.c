@@ -133,7 +133,7 @@ page_sink(void **state)
 static void
 review_feed_item_html_cap(void **state)
 {
-	static struct store_item items[50];
+	static struct item items[50];
 	size_t len = 64 << 10;
 	char *big = malloc(len + 1);
 	struct render_feed f = { .title = "t", .home_url = "http://d/",
@@ -171,7 +171,7 @@ review_feed_item_html_cap(void **state)
 static void
 review_feed_xml_chars(void **state)
 {
-	struct store_item it = { .id = 1, .published = 1700000000,
+	struct item it = { .id = 1, .published = 1700000000,
 		.title = "a\xef\xbf\xbe" "b\xef\xbf\xbf" "c\xff" "d\xc0\xaf" "e"
 		    "\xed\xa0\x80" "f\x01g\xe2\x82" "h \xc3\xa9\xf0\x9f\x98\x80",
 		.summary = "<p>s\xef\xbf\xbe</p>", .author = "x\xef\xbf\xbf",

@@ -92,9 +92,9 @@ sniff_table(void **state)
 		    img.height != sniff_cases[i].h)
 			fail_msg("%s: %s %dx%d", sniff_cases[i].name, img.type,
 			    img.width, img.height);
-		assert_string_equal(img.ext, fetch_image_ext(img.type));
+		assert_string_equal(img.ext, model_photo_ext(img.type));
 	}
-	assert_null(fetch_image_ext("image/svg+xml"));
+	assert_null(model_photo_ext("image/svg+xml"));
 }
 
 /* ---- the store ---- */
@@ -162,13 +162,13 @@ media_put_get_pending(void **state)
 {
 	struct fixture *fx = *state;
 	struct feed *f = NULL;
-	struct store_ingest_stats ist = { 0 };
-	struct store_source src = { .url = "http://p.example/feed" };
+	struct item_put_stats ist = { 0 };
+	struct source src = { .url = "http://p.example/feed" };
 	int64_t sid;
 	const char **urls = NULL;
 	size_t n = 0, ok = 0, bad = 0;
-	char key[STORE_MEDIA_KEY_LEN + 1], key2[STORE_MEDIA_KEY_LEN + 1];
-	struct store_media *m = NULL;
+	char key[PHOTO_KEY_LEN + 1], key2[PHOTO_KEY_LEN + 1];
+	struct photo *m = NULL;
 	static const char png[] = "\x89PNG fake bytes\0with a NUL";
 
 	assert_int_equal(store_source_add(fx->st, &src, &sid), 0);
@@ -193,14 +193,14 @@ media_put_get_pending(void **state)
 	assert_int_equal(n, 0);   /* the newest (by date) has no photo */
 
 	/* an image: bytes kept exactly (NULs too), keyed by the URL's hash */
-	assert_int_equal(store_media_put(fx->st, &(struct store_media){
-	    .url = "http://p.example/new.jpg", .status = STORE_MEDIA_OK,
+	assert_int_equal(store_media_put(fx->st, &(struct photo){
+	    .url = "http://p.example/new.jpg", .status = PHOTO_OK,
 	    .type = "image/png", .data = png, .len = sizeof(png) - 1,
 	    .width = 3, .height = 2, .fetched = 1000 }), 0);
-	store_media_key(key, "http://p.example/new.jpg");
+	model_photo_key(key, "http://p.example/new.jpg");
 	assert_int_equal(strlen(key), 32);
 	assert_int_equal(store_media_get(fx->st, &fx->a, key, true, &m), 0);
-	assert_int_equal(m->status, STORE_MEDIA_OK);
+	assert_int_equal(m->status, PHOTO_OK);
 	assert_string_equal(m->type, "image/png");
 	assert_int_equal(m->len, sizeof(png) - 1);
 	assert_memory_equal(m->data, png, sizeof(png) - 1);
@@ -212,21 +212,21 @@ media_put_get_pending(void **state)
 	    ND_ENOTFOUND);
 
 	/* a failure never replaces an image */
-	assert_int_equal(store_media_put(fx->st, &(struct store_media){
-	    .url = "http://p.example/new.jpg", .status = STORE_MEDIA_FAILED,
+	assert_int_equal(store_media_put(fx->st, &(struct photo){
+	    .url = "http://p.example/new.jpg", .status = PHOTO_FAILED,
 	    .error = "timed out", .attempts = 1, .fetched = 2000 }), 0);
 	assert_int_equal(store_media_get(fx->st, &fx->a, key, false, &m), 0);
-	assert_int_equal(m->status, STORE_MEDIA_OK);
+	assert_int_equal(m->status, PHOTO_OK);
 
 	/* a transient failure is retried after next_try, up to the maximum
 	 * number of attempts; a permanent one never */
-	assert_int_equal(store_media_put(fx->st, &(struct store_media){
-	    .url = "http://p.example/new-t.jpg", .status = STORE_MEDIA_FAILED,
+	assert_int_equal(store_media_put(fx->st, &(struct photo){
+	    .url = "http://p.example/new-t.jpg", .status = PHOTO_FAILED,
 	    .error = "timed out after 30 s", .attempts = 1, .fetched = 1000,
 	    .next_try = 4600 }), 0);
-	assert_int_equal(store_media_put(fx->st, &(struct store_media){
-	    .url = "http://p.example/old.jpg", .status = STORE_MEDIA_FAILED,
-	    .error = "SVG is refused", .attempts = STORE_MEDIA_MAX_ATTEMPTS,
+	assert_int_equal(store_media_put(fx->st, &(struct photo){
+	    .url = "http://p.example/old.jpg", .status = PHOTO_FAILED,
+	    .error = "SVG is refused", .attempts = PHOTO_MAX_ATTEMPTS,
 	    .fetched = 1000 }), 0);
 	assert_int_equal(store_media_pending(fx->st, &fx->a, 2000, 100, 10,
 	    &urls, &n), 0);
@@ -235,26 +235,26 @@ media_put_get_pending(void **state)
 	    &urls, &n), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(urls[0], "http://p.example/new-t.jpg");
-	for (int i = 0; i < STORE_MEDIA_MAX_ATTEMPTS; i++)
-		assert_int_equal(store_media_put(fx->st, &(struct store_media){
+	for (int i = 0; i < PHOTO_MAX_ATTEMPTS; i++)
+		assert_int_equal(store_media_put(fx->st, &(struct photo){
 		    .url = "http://p.example/new-t.jpg",
-		    .status = STORE_MEDIA_FAILED, .error = "timed out",
+		    .status = PHOTO_FAILED, .error = "timed out",
 		    .attempts = 1, .fetched = 5000, .next_try = 5001 }), 0);
 	assert_int_equal(store_media_pending(fx->st, &fx->a, 99999, 100, 10,
 	    &urls, &n), 0);
 	assert_int_equal(n, 0);
-	store_media_key(key2, "http://p.example/new-t.jpg");
+	model_photo_key(key2, "http://p.example/new-t.jpg");
 	assert_int_equal(store_media_get(fx->st, &fx->a, key2, false, &m), 0);
-	assert_int_equal(m->status, STORE_MEDIA_FAILED);
+	assert_int_equal(m->status, PHOTO_FAILED);
 	assert_string_equal(m->error, "timed out");
-	assert_true(m->attempts >= STORE_MEDIA_MAX_ATTEMPTS);
+	assert_true(m->attempts >= PHOTO_MAX_ATTEMPTS);
 
 	assert_int_equal(store_media_count(fx->st, &ok, &bad), 0);
 	assert_int_equal(ok, 1);
 	assert_int_equal(bad, 2);
 	/* an image needs bytes and a type */
-	assert_int_equal(store_media_put(fx->st, &(struct store_media){
-	    .url = "http://p.example/z.jpg", .status = STORE_MEDIA_OK }),
+	assert_int_equal(store_media_put(fx->st, &(struct photo){
+	    .url = "http://p.example/z.jpg", .status = PHOTO_OK }),
 	    ND_EINVAL);
 	assert_int_equal(store_check(fx->st), 0);
 }

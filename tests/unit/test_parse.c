@@ -178,7 +178,7 @@ test_media_photo_caption_credit(void **state)
 {
 	struct arena a = ARENA_INIT;
 	struct feed *f = parse_fixture(&a, "rss20-media.xml", NULL);
-	const struct media *m;
+	const struct feed_media *m;
 
 	(void)state;
 	assert_string_equal(f->version, "rss20");
@@ -475,7 +475,7 @@ test_rss_author_forms(void **state)
 		struct arena a = ARENA_INIT;
 		struct buf b = BUF_INIT(BUF_NOCAP);
 		struct feed *f = NULL;
-		const struct person *p;
+		const struct feed_person *p;
 
 		buf_adds(&b, "<rss version=\"2.0\"><channel><item><author>");
 		for (const char *q = cases[i].in; *q; q++) {

@@ -111,7 +111,7 @@ make_feed(struct arena *a, const struct ent *e, size_t n)
 static int64_t
 add_source(struct store *st, const char *url, int64_t section_id)
 {
-	struct store_source s = { 0 };
+	struct source s = { 0 };
 	int64_t id = 0;
 
 	s.url = url;
@@ -126,7 +126,7 @@ static size_t
 count_items(struct fixture *fx, int64_t source_id)
 {
 	struct store_item_query q = { 0 };
-	struct store_item *v;
+	struct item *v;
 	size_t n;
 
 	q.source_id = source_id;
@@ -187,7 +187,7 @@ static void
 sections_crud(void **state)
 {
 	struct fixture *fx = *state;
-	struct store_section *v = NULL, *s = NULL;
+	struct section *v = NULL, *s = NULL;
 	int64_t id1, id2, id3;
 	size_t n;
 
@@ -218,7 +218,7 @@ sections_crud(void **state)
 	assert_int_equal(store_section_remove(fx->st, id2), 0);
 	assert_int_equal(store_section_remove(fx->st, id2), ND_ENOTFOUND);
 	{
-		struct store_source *src;
+		struct source *src;
 
 		assert_int_equal(store_source_get(fx->st, &fx->a, fx->src1,
 		    &src), 0);
@@ -234,7 +234,7 @@ static void
 sources_crud_and_fetch_state(void **state)
 {
 	struct fixture *fx = *state;
-	struct store_source s = { 0 }, *got = NULL, *v = NULL;
+	struct source s = { 0 }, *got = NULL, *v = NULL;
 	int64_t sec, id, id2 = 0;
 	size_t n;
 
@@ -327,7 +327,7 @@ static void
 sources_due(void **state)
 {
 	struct fixture *fx = *state;
-	struct store_source s = { 0 }, *v = NULL;
+	struct source s = { 0 }, *v = NULL;
 	int64_t id;
 	size_t n;
 
@@ -381,8 +381,8 @@ feed_put_counts_and_updates(void **state)
 		{ "id-2", "https://n.example/2", "Two", "second", NULL, 2000 },
 		{ "id-3", "https://n.example/3", "Three", "third", "<p>body</p>", 3000 },
 	};
-	struct store_ingest_stats s = { 0 };
-	struct store_item *v;
+	struct item_put_stats s = { 0 };
+	struct item *v;
 	size_t n;
 
 	fx->src1 = add_source(fx->st, "https://n.example/feed", 0);
@@ -416,7 +416,7 @@ feed_put_counts_and_updates(void **state)
 	assert_string_equal(v[1].source_title, "https://n.example/feed");
 
 	{
-		struct store_item *it;
+		struct item *it;
 
 		assert_int_equal(store_item_get(fx->st, &fx->a, v[2].id, &it), 0);
 		assert_string_equal(it->guid, "id-1");
@@ -434,7 +434,7 @@ static void
 dedup_keys(void **state)
 {
 	struct fixture *fx = *state;
-	struct store_ingest_stats s = { 0 };
+	struct item_put_stats s = { 0 };
 	int64_t other;
 
 	fx->src1 = add_source(fx->st, "https://d.example/feed", 0);
@@ -497,7 +497,7 @@ dedup_keys(void **state)
 	}
 	{
 		struct store_item_query q = { 0 };
-		struct store_item *v;
+		struct item *v;
 		size_t n;
 
 		q.source_id = fx->src1;
@@ -515,8 +515,8 @@ field_caps_and_lead_image(void **state)
 {
 	struct fixture *fx = *state;
 	struct feed *f;
-	struct store_item *v;
-	struct media m[2];
+	struct item *v;
+	struct feed_media m[2];
 	char *big;
 	size_t n;
 	struct ent e[] = { { "big", "https://i.example/1", NULL, "s", NULL, 0 },
@@ -541,7 +541,7 @@ field_caps_and_lead_image(void **state)
 	f->entries[0].media = m;
 	f->entries[0].n_media = 2;
 	f->entries[1].enclosures = arena_zalloc(&fx->a,
-	    2 * sizeof(struct enclosure));
+	    2 * sizeof(struct feed_enclosure));
 	f->entries[1].enclosures[0].href = "https://i.example/a.mp3";
 	f->entries[1].enclosures[0].type = "audio/mpeg";
 	f->entries[1].enclosures[1].href = "https://i.example/b.png";
@@ -575,7 +575,7 @@ item_list_filters(void **state)
 {
 	struct fixture *fx = *state;
 	struct store_item_query q = { 0 };
-	struct store_item *v;
+	struct item *v;
 	int64_t sec, now = (int64_t)time(NULL);
 	size_t n;
 	struct ent a[] = { { "a1", NULL, "A1", "s", NULL, 1000 },
@@ -640,7 +640,7 @@ item_list_filters(void **state)
 	assert_int_equal(store_item_list(fx->st, &fx->a, &q, &v, &n), 0);
 	assert_int_equal(n, 1);
 	{
-		struct store_source *src;
+		struct source *src;
 
 		assert_int_equal(store_source_get(fx->st, &fx->a, fx->src1,
 		    &src), 0);
@@ -1043,7 +1043,7 @@ transactions_nest(void **state)
 	struct fixture *fx = *state;
 	int64_t id;
 	size_t n;
-	struct store_section *v;
+	struct section *v;
 
 	assert_int_equal(store_begin(fx->st), 0);
 	assert_int_equal(store_section_add(fx->st, "Kept", NULL, &id), 0);
@@ -1086,8 +1086,8 @@ content_version_ignores_fetch_state(void **state)
 {
 	struct fixture *fx = *state;
 	struct store *other = NULL;
-	struct store_source *src = NULL;
-	struct store_media m = { 0 };
+	struct source *src = NULL;
+	struct photo m = { 0 };
 	uint64_t v0, v1, w0, w1;
 	int64_t sec = 0;
 
@@ -1151,12 +1151,12 @@ content_version_ignores_fetch_state(void **state)
 
 	/* a failed photo is not shown: unchanged; a cached one counts */
 	m.url = "https://a.example/p.jpg";
-	m.status = STORE_MEDIA_FAILED;
+	m.status = PHOTO_FAILED;
 	m.error = "timeout";
 	assert_int_equal(store_media_put(fx->st, &m), 0);
 	assert_int_equal(store_data_version(other, &w1), 0);
 	assert_true(w1 == w0);
-	m.status = STORE_MEDIA_OK;
+	m.status = PHOTO_OK;
 	m.type = "image/jpeg";
 	m.data = "\xff\xd8\xff";
 	m.len = 3;
@@ -1175,12 +1175,12 @@ items_carry_cached_photos(void **state)
 {
 	struct fixture *fx = *state;
 	struct store_item_query q = { 0 };
-	struct store_item *v, *it;
+	struct item *v, *it;
 	struct store_hit *h;
-	struct store_media m = { 0 };
+	struct photo m = { 0 };
 	struct feed *f;
-	struct media md[1];
-	char key[STORE_MEDIA_KEY_LEN + 1], tkey[STORE_MEDIA_KEY_LEN + 1];
+	struct feed_media md[1];
+	char key[PHOTO_KEY_LEN + 1], tkey[PHOTO_KEY_LEN + 1];
 	size_t n, total;
 	struct ent e[] = {
 		{ "p", "https://i.example/p", "Photo story", "s", NULL, 0 },
@@ -1201,7 +1201,7 @@ items_carry_cached_photos(void **state)
 
 	/* nothing cached yet; a failure is not a photo */
 	m.url = "https://i.example/thumb.png";
-	m.status = STORE_MEDIA_FAILED;
+	m.status = PHOTO_FAILED;
 	m.error = "timeout";
 	assert_int_equal(store_media_put(fx->st, &m), 0);
 	assert_int_equal(store_item_list(fx->st, &fx->a, NULL, &v, &n), 0);
@@ -1213,15 +1213,15 @@ items_carry_cached_photos(void **state)
 
 	memset(&m, 0, sizeof(m));
 	m.url = "https://i.example/photo.jpg";
-	m.status = STORE_MEDIA_OK;
+	m.status = PHOTO_OK;
 	m.type = "image/jpeg";
 	m.data = "\xff\xd8\xff";
 	m.len = 3;
 	m.width = 640;
 	m.height = 480;
 	assert_int_equal(store_media_put(fx->st, &m), 0);
-	store_media_key(key, m.url);
-	store_media_key(tkey, "https://i.example/thumb.png");
+	model_photo_key(key, m.url);
+	model_photo_key(tkey, "https://i.example/thumb.png");
 
 	q.section_id = fx->sec1;
 	assert_int_equal(store_item_list(fx->st, &fx->a, &q, &v, &n), 0);
@@ -1245,7 +1245,7 @@ items_carry_cached_photos(void **state)
 	/* the thumbnail cached too, after the failure */
 	memset(&m, 0, sizeof(m));
 	m.url = "https://i.example/thumb.png";
-	m.status = STORE_MEDIA_OK;
+	m.status = PHOTO_OK;
 	m.type = "image/png";
 	m.data = "\x89PNG";
 	m.len = 4;

@@ -1,0 +1,134 @@
+/*
+ * model: the desk's nouns, shared by ingest, store, render, web and mail.
+ *
+ * Plain structs of borrowed strings: whoever fills one says how long its
+ * strings live (store reads: the caller's arena; ingest: the document's
+ * arena). Nothing here knows SQL, HTTP or a feed format: parse has its own
+ * structs (struct feed, feed_entry, ...) and ingest maps them to these.
+ * Times are seconds since the epoch, UTC; 0 means unknown.
+ */
+#ifndef ND_MODEL_MODEL_H
+#define ND_MODEL_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- section: a part of the site ("Developments"); a column is a
+ * section with a voice ---- */
+struct section {
+	int64_t id;
+	const char *name;
+	const char *slug;
+	int position;
+};
+
+/* ---- source: a followed feed and its fetch state ---- */
+struct source {
+	int64_t id;
+	const char *url;
+	const char *title;
+	const char *site_url;
+	const char *language;
+	int64_t section_id;          /* 0 = none */
+	const char *section_slug;    /* filled by reads */
+	bool is_enabled;
+	/* fetch state */
+	const char *etag;
+	const char *last_modified;
+	int last_status;             /* HTTP status of the last attempt, 0 = none */
+	const char *last_error;      /* NULL when the last attempt succeeded */
+	int error_count;             /* consecutive failures */
+	int64_t last_fetch, last_success, next_fetch;
+	int interval_s;              /* current polling interval */
+	double avg_ms;               /* average response time */
+	const char *redirect_url;    /* pending permanent-redirect target */
+	int redirect_seen;           /* how many times in a row it was seen */
+	/* derived on reads */
+	int64_t n_items;
+	double items_per_day;
+};
+
+/* ---- photo: the local photo cache ----
+ * Item photos are fetched once and kept in the store, so the public pages
+ * never make a reader's browser ask an outlet's server for anything. A
+ * photo is keyed by a hash of its URL (PHOTO_KEY_LEN hex characters), which
+ * is also its public name (/media/KEY.EXT). A row is either a cached image
+ * (PHOTO_OK: the sniffed type, the bytes, the size in pixels) or a failure
+ * (PHOTO_FAILED: the error, retried after next_try while attempts <
+ * PHOTO_MAX_ATTEMPTS). The bytes of a key never change. */
+#define PHOTO_KEY_LEN 32
+#define PHOTO_MAX_ATTEMPTS 3
+
+enum photo_status {
+	PHOTO_OK = 1,
+	PHOTO_FAILED = 2,
+};
+
+struct photo {
+	const char *key;             /* filled by reads (writes derive it) */
+	const char *url;
+	int status;                  /* enum photo_status */
+	const char *type;            /* "image/jpeg", "image/png", ... */
+	const void *data;            /* OK: the bytes (reads: only if asked) */
+	size_t len;
+	int width, height;           /* pixels, 0 = unknown */
+	const char *error;           /* FAILED: one line of words */
+	int attempts;                /* failed fetches so far */
+	int64_t fetched;             /* time of the last attempt */
+	int64_t next_try;            /* FAILED: not before this time */
+};
+
+/* The key of url: PHOTO_KEY_LEN lower-case hex characters (BLAKE2b, 16
+ * bytes), NUL terminated. Pure; thread-safe. */
+void model_photo_key(char out[PHOTO_KEY_LEN + 1], const char *url);
+
+/* The file extension of an image type we keep ("jpg" for "image/jpeg",
+ * "png", "gif", "webp"); NULL for any other type. */
+const char *model_photo_ext(const char *type);
+
+/* ---- item: one report from one outlet ---- */
+struct item {
+	int64_t id, source_id;
+	const char *source_title;    /* filled by reads */
+	int64_t section_id;          /* of the source; filled by reads */
+	const char *guid;
+	const char *url;
+	const char *canonical_url;
+	const char *title;
+	const char *summary;         /* sanitized HTML */
+	const char *content;         /* sanitized HTML */
+	const char *author;
+	const char *language;
+	const char *tags;            /* categories, joined with ", " */
+	int64_t published, updated, first_seen;
+	const char *image_url;       /* lead photo */
+	const char *image_caption;
+	const char *image_credit;
+	const char *image_thumb;
+	/* The cached photos (status PHOTO_OK) of image_url and image_thumb,
+	 * filled by every item read: key NULL when that photo is not in the
+	 * cache (yet). */
+	struct item_photo {
+		const char *key;
+		const char *type;        /* sniffed: "image/jpeg", ... */
+		int width, height;       /* pixels, 0 = unknown */
+	} image_media, thumb_media;
+	/* Set by ingest for writes: the identity and content hashes of the
+	 * dedup policy (ingest/policy.c); reads leave them zero. */
+	uint64_t content_hash;       /* what the item says: decides "updated" */
+	uint64_t body_hash;          /* what it is about: the last dedup key */
+};
+
+/* Counts of what a write of items did. */
+struct item_put_stats {
+	size_t n_new, n_updated, n_unchanged;
+};
+
+/* ---- room for what comes next (stories, the desk's own posts, users);
+ * each gets its fields with the issue that builds it ---- */
+struct story;
+struct post;
+struct user;
+
+#endif
