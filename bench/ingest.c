@@ -32,8 +32,9 @@
 #include "core/err.h"
 #include "core/str.h"
 #include "parse/parse.h"
+#include "ingest/ingest.h"
 #include "store/store.h"
-#include "store/store_int.h"        /* st->db, for EXPLAIN QUERY PLAN */
+#include "store/sqlite/sqlite_int.h" /* SQ(st)->db, for EXPLAIN QUERY PLAN */
 #include "ingest_synth.h"
 #include "core/banned.h"
 
@@ -83,7 +84,7 @@ ingest(struct store *st, int64_t src, size_t n_items, size_t feed_size,
 		    (uint32_t)(first + 1));
 		t = now_s();
 		c = cpu_s();
-		rc = store_feed_put(st, src, f, stats);
+		rc = ingest_feed_items(st, src, f, (int64_t)time(NULL), stats);
 		total += now_s() - t;
 		cpu += cpu_s() - c;
 		arena_release(&a);
@@ -154,8 +155,8 @@ small_run(long long n_items, const char *path)
 		    (uint32_t)(first + 1));
 
 		gen += now_s() - g;
-		rc = store_feed_put(st, src[(first / feed_size) %
-		    SMALL_SOURCES], f, &s);
+		rc = ingest_feed_items(st, src[(first / feed_size) %
+		    SMALL_SOURCES], f, (int64_t)time(NULL), &s);
 		arena_release(&a);
 		if (rc < 0)
 			goto out;
@@ -216,8 +217,8 @@ explain(struct store *st, const char *what, const char *sql)
 {
 	sqlite3_stmt *stmt = NULL;
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		printf("plan=%s error=\"%s\"\n", what, sqlite3_errmsg(st->db));
+	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		printf("plan=%s error=\"%s\"\n", what, sqlite3_errmsg(SQ(st)->db));
 		return;
 	}
 	while (sqlite3_step(stmt) == SQLITE_ROW)
@@ -387,7 +388,7 @@ sql_run(const char *path, const char *sql)
 	if ((rc = store_open(&st, path, 0)) < 0)
 		goto out;
 	t = now_s();
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
 		rc = store_db_err(st, "prepare");
 		goto out;
 	}

@@ -31,6 +31,7 @@
 #include "core/err.h"
 #include "core/str.h"
 #include "parse/parse.h"
+#include "ingest/ingest.h"
 #include "store/store.h"
 #include "../bench/ingest_synth.h"
 #include "core/banned.h"
@@ -87,7 +88,7 @@ child(const char *path, int start, int fd)
 	for (int r = start; r < MAX_ROUNDS; r++) {
 		struct arena a = ARENA_INIT;
 
-		if (store_feed_put(st, sid, round_feed(&a, r), NULL) < 0) {
+		if (ingest_feed_items(st, sid, round_feed(&a, r), (int64_t)time(NULL), NULL) < 0) {
 			fprintf(stderr, "child: %s\n", err_msg());
 			_exit(5);
 		}
@@ -232,8 +233,8 @@ kill9_mid_ingest(void **state)
 		struct item_put_stats s = { 0 };
 
 		assert_true(sid > 0);
-		assert_int_equal(store_feed_put(st, sid,
-		    round_feed(&a, committed + 1), &s), 0);
+		assert_int_equal(ingest_feed_items(st, sid,
+		    round_feed(&a, committed + 1), (int64_t)time(NULL), &s), 0);
 		assert_int_equal(s.n_new + s.n_updated + s.n_unchanged,
 		    committed + 1 == 0 ? ROUND : ROUND + UPDATES);
 		arena_release(&a);

@@ -14,6 +14,7 @@
 #include "core/cfg.h"
 #include "core/err.h"
 #include "fetch/fetch.h"
+#include "ingest/ingest.h"
 #include "store/store.h"
 #include "core/banned.h"
 
@@ -29,7 +30,7 @@ on_signal(int sig)
 }
 
 static void
-progress(const struct fetch_progress *p, void *payload)
+progress(const struct ingest_progress *p, void *payload)
 {
 	enum { WIDTH = 30 };
 	char bar[WIDTH + 1];
@@ -47,7 +48,7 @@ progress(const struct fetch_progress *p, void *payload)
 }
 
 static void
-summary(const struct fetch_stats *s, double secs)
+summary(const struct ingest_cycle_stats *s, double secs)
 {
 	bool is_first = true;
 
@@ -82,8 +83,8 @@ fetch_run_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct store *st = NULL;
 	struct arena a;
-	struct fetch_cycle_opts co = { 0 };
-	struct fetch_stats stats;
+	struct ingest_cycle_opts co = { 0 };
+	struct ingest_cycle_stats stats;
 	const char *source = NULL;
 	bool is_quiet = false;
 	struct timespec t0, t1;
@@ -123,7 +124,7 @@ fetch_run_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 		co.stop = &stop_flag;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = fetch_cycle(st, ctx->cfg, &co, &stats);
+	rc = ingest_cycle(st, ctx->cfg, &co, &stats);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc < 0)
 		goto out;

@@ -1,14 +1,7 @@
 /*
- * newsdesk ingest: feed files from disk into the store, as if fetched.
- *
- * Which source a file belongs to: the feed's own rel="self" link when it is
- * an http(s) URL; else the one source whose site URL is the feed's home
- * link; else file://ABSOLUTE-PATH. So a saved copy of a followed feed (the
- * demo's feeds, or a feed mirrored by another tool) lands on the source that
- * `source add` or `import-opml` created for it, and any other file becomes a
- * source of its own. A source that does
- * not exist yet is created from the feed's title, link and language;
- * file:// sources are created disabled, as there is nothing to fetch.
+ * newsdesk ingest: feed files from disk into the store, as if fetched,
+ * through the one ingest path (ingest_file: which source a file belongs
+ * to, parse, policy, store).
  *
  * One broken file is reported and skipped; the exit status is 1 when any
  * file failed.
@@ -27,11 +20,10 @@
 #include "core/err.h"
 #include "core/str.h"
 #include "core/xmalloc.h"
-#include "parse/parse.h"
+#include "ingest/ingest.h"
 #include "store/store.h"
 #include "core/banned.h"
 
-#define INGEST_MAX_FILE (32u << 20)  /* parse_feed's own default cap */
 #define INGEST_MAX_DEPTH 16
 
 struct files {
@@ -108,150 +100,33 @@ collect_dir(struct files *fl, const char *dir, int depth)
 	return rc;
 }
 
-static const char *
-self_link(const struct feed *f)
-{
-	for (size_t i = 0; i < f->head.n_links; i++) {
-		const struct feed_link *l = &f->head.links[i];
-
-		if (l->rel && strcmp(l->rel, "self") == 0 && l->href &&
-		    (str_ncasecmp(l->href, "http://", 7) == 0 ||
-		    str_ncasecmp(l->href, "https://", 8) == 0))
-			return l->href;
-	}
-	return NULL;
-}
-
-static bool
-same_site(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	while (la && a[la - 1] == '/')
-		la--;
-	while (lb && b[lb - 1] == '/')
-		lb--;
-	return la == lb && str_ncasecmp(a, b, la) == 0;
-}
-
-/* A feed without a self link (JSON Feed's feed_url is not kept by every
- * parser, RSS 0.9x has none) still belongs to a followed source when
- * exactly one source has its home page as site URL. */
-static int
-by_site_url(struct store *st, struct arena *a, const char *link,
-    struct source **out)
-{
-	struct source *srcs, *found = NULL;
-	size_t n;
-	int rc;
-
-	if (!link || !*link)
-		return ND_ENOTFOUND;
-	if ((rc = store_source_list(st, a, &srcs, &n)) < 0)
-		return rc;
-	for (size_t i = 0; i < n; i++) {
-		if (!srcs[i].site_url || !same_site(srcs[i].site_url, link))
-			continue;
-		if (found)
-			return ND_ENOTFOUND; /* ambiguous */
-		found = &srcs[i];
-	}
-	if (!found)
-		return ND_ENOTFOUND;
-	*out = found;
-	return 0;
-}
-
-/* Finds or creates the source for a parsed file. */
-static int
-source_for(struct store *st, struct arena *a, const struct feed *f,
-    const char *file_url, struct source **out, bool *out_created)
-{
-	const char *url = self_link(f);
-	struct source src;
-	int64_t id;
-	int rc;
-
-	*out_created = false;
-	if (!url && (rc = by_site_url(st, a, f->head.link, out)) != ND_ENOTFOUND)
-		return rc;
-	if (!url)
-		url = file_url;
-	rc = store_source_find_url(st, a, url, out);
-	if (rc != ND_ENOTFOUND)
-		return rc;
-	memset(&src, 0, sizeof(src));
-	src.url = url;
-	src.title = f->head.title.value;
-	src.site_url = f->head.link;
-	src.language = f->head.language;
-	src.is_enabled = url != file_url;
-	if ((rc = store_source_add(st, &src, &id)) < 0 && rc != ND_EEXISTS)
-		return rc;
-	*out_created = rc == 0;
-	return store_source_get(st, a, id, out);
-}
-
 struct totals {
 	size_t files, failed, sources_new;
 	struct item_put_stats items;
 };
 
 static int
-ingest_file(struct store *st, const char *path, struct totals *tot,
+ingest_one(struct store *st, const char *path, struct totals *tot,
     bool verbose)
 {
-	struct arena a = ARENA_INIT;
-	struct buf data = BUF_INIT(INGEST_MAX_FILE);
-	struct item_put_stats stats = { 0 };
-	struct parse_opts opts;
-	struct source *src;
-	struct feed *f;
-	char abs[PATH_MAX];
-	bool created;
+	struct ingest_file_result r;
 	int rc;
 
-	if ((rc = buf_read_file(&data, path)) < 0)
-		goto out;
-	if (!realpath(path, abs)) {
-		rc = err_set(ND_EIO, "%s: cannot resolve path", path);
-		goto out;
-	}
-	memset(&opts, 0, sizeof(opts));
-	opts.url = arena_printf(&a, "file://%s", abs);
-	if ((rc = parse_feed(&f, &a, data.ptr, data.len, &opts)) < 0)
-		goto out;
-	if (f->n_entries == 0 && f->bozo && (!f->version || !*f->version)) {
-		rc = err_set(ND_EPARSE, "%s: not a feed: %s", path,
-		    f->bozo_exception ? f->bozo_exception : "unrecognised");
-		goto out;
-	}
-	if ((rc = source_for(st, &a, f, opts.url, &src, &created)) < 0 ||
-	    (rc = store_feed_put(st, src->id, f, &stats)) < 0)
-		goto out;
-	/* Record the successful "fetch" so the source looks alive. */
-	src->last_fetch = src->last_success = (int64_t)time(NULL);
-	src->last_error = NULL;
-	src->error_count = 0;
-	if ((!src->title || !*src->title) && f->head.title.value)
-		src->title = f->head.title.value;
-	if ((rc = store_source_update(st, src)) < 0)
-		goto out;
-	tot->sources_new += created;
-	tot->items.n_new += stats.n_new;
-	tot->items.n_updated += stats.n_updated;
-	tot->items.n_unchanged += stats.n_unchanged;
+	if ((rc = ingest_file(st, path, &r)) < 0)
+		return rc;
+	tot->sources_new += r.is_new_source;
+	tot->items.n_new += r.r.items.n_new;
+	tot->items.n_updated += r.r.items.n_updated;
+	tot->items.n_unchanged += r.r.items.n_unchanged;
 	if (verbose) {
 		printf("%s: %zu new, %zu updated, %zu unchanged -> source %lld%s (",
-		    path, stats.n_new, stats.n_updated, stats.n_unchanged,
-		    (long long)src->id, created ? " (new)" : "");
-		cmd_print_text(src->title && *src->title ? src->title : src->url);
-		printf(")%s\n", f->bozo ? " [feed is not well-formed]" : "");
+		    path, r.r.items.n_new, r.r.items.n_updated,
+		    r.r.items.n_unchanged, (long long)r.source_id,
+		    r.is_new_source ? " (new)" : "");
+		cmd_print_text(r.source_name);
+		printf(")%s\n", r.is_bozo ? " [feed is not well-formed]" : "");
 	}
-out:
-	buf_release(&data);
-	arena_release(&a);
-	return rc;
+	return 0;
 }
 
 static void
@@ -302,7 +177,7 @@ ingest_run(struct cmd_ctx *ctx, int argc, char **argv)
 
 		if (ctx->is_tty && !verbose)
 			progress(i, fl.n, fl.v[i]);
-		frc = ingest_file(st, fl.v[i], &tot, verbose);
+		frc = ingest_one(st, fl.v[i], &tot, verbose);
 		tot.files++;
 		if (frc < 0) {
 			if (ctx->is_tty && !verbose)

@@ -1,6 +1,6 @@
 /*
  * newsdesk run: the long-running process. The fetch loop runs on its own
- * thread with its own store handle (fetch_loop_run), so a web server can
+ * thread with its own store handle (ingest_loop_run), so a web server can
  * share the process; this thread only waits for signals: SIGTERM and SIGINT
  * stop the loop between two sources (each source is one store transaction,
  * so nothing is left half-written), SIGHUP reloads the configuration.
@@ -19,12 +19,13 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "fetch/fetch.h"
+#include "ingest/ingest.h"
 #include "store/store.h"
 #include "web/web.h"
 #include "core/banned.h"
 
 struct loop_thread {
-	struct fetch_loop *loop;
+	struct ingest_loop *loop;
 	int rc;
 	char msg[256];
 	atomic_bool is_done;
@@ -35,7 +36,7 @@ loop_main(void *p)
 {
 	struct loop_thread *t = p;
 
-	t->rc = fetch_loop_run(t->loop);
+	t->rc = ingest_loop_run(t->loop);
 	if (t->rc < 0)
 		snprintf(t->msg, sizeof(t->msg), "%s", err_msg());
 	atomic_store(&t->is_done, true);
@@ -43,7 +44,7 @@ loop_main(void *p)
 }
 
 static void
-reload(struct cmd_ctx *ctx, struct fetch_loop *loop)
+reload(struct cmd_ctx *ctx, struct ingest_loop *loop)
 {
 	struct config cfg;
 	int rc = 0;
@@ -57,7 +58,7 @@ reload(struct cmd_ctx *ctx, struct fetch_loop *loop)
 	} else {
 		if (cfg.log.level && *cfg.log.level)
 			log_configure(cfg.log.level);
-		fetch_loop_set_config(loop, &cfg);
+		ingest_loop_set_config(loop, &cfg);
 		log_info(LOG_MAIN, "configuration reloaded path=%s",
 		    ctx->config_path ? ctx->config_path : "(defaults)");
 	}
@@ -113,10 +114,10 @@ run_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return rc;
 	}
-	t.loop = fetch_loop_new(ctx->db_path, ctx->cfg);
+	t.loop = ingest_loop_new(ctx->db_path, ctx->cfg);
 	atomic_init(&t.is_done, false);
 	if (pthread_create(&tid, NULL, loop_main, &t) != 0) {
-		fetch_loop_free(t.loop);
+		ingest_loop_free(t.loop);
 		web_site_stop(web, site);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return err_set(ND_ERR, "run: cannot start the fetch thread");
@@ -132,13 +133,13 @@ run_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 			reload(ctx, t.loop);
 		} else if (sig == SIGINT || sig == SIGTERM) {
 			log_info(LOG_MAIN, "stopping signal=%d", sig);
-			fetch_loop_stop(t.loop);
+			ingest_loop_stop(t.loop);
 			break;
 		}
 	}
 	pthread_join(tid, NULL);
 	web_site_stop(web, site);
-	fetch_loop_free(t.loop);
+	ingest_loop_free(t.loop);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (t.rc < 0)
 		return err_set(t.rc, "%s", t.msg);

@@ -8,8 +8,10 @@
  *     redirect accounting see every hop), limits. It never touches the store.
  *   - pure helpers: the address classifier behind the SSRF guard, the
  *     scheduling math (adaptive interval, backoff, Retry-After).
- *   - the glue, fetch_cycle() and fetch_loop_run(): read due sources from the
- *     store, run the engine, parse, store, and update each source's state.
+ *   - the source state machine, fetch_source_apply(): what one result
+ *     means for a source's validators, interval, backoff and redirects
+ *     (on the model's struct source; fetch never includes the store).
+ * The fetch cycle that ties them to the store is ingest's (ingest/cycle.c).
  * See docs/internals/fetch.md for the formulas and limits.
  */
 #ifndef ND_FETCH_FETCH_H
@@ -23,7 +25,6 @@
 
 struct config;
 struct sockaddr;
-struct store;
 struct source;
 
 /* ---- the engine ---- */
@@ -39,8 +40,8 @@ enum fetch_err {
 	FETCH_E_TLS,
 	FETCH_E_TOOBIG,    /* body or headers over the cap */
 	FETCH_E_REDIRECT,  /* too many, loop, bad target */
-	FETCH_E_PARSE,     /* set by fetch_cycle */
-	FETCH_E_STORE,     /* set by fetch_cycle */
+	FETCH_E_PARSE,     /* set by ingest: not a feed */
+	FETCH_E_STORE,     /* set by ingest: the store refused it */
 	FETCH_E_OTHER,
 	FETCH_E_COUNT
 };
@@ -194,48 +195,7 @@ int fetch_max_age_parse(const char *value);
 /* A uniform double in [0,1) (thread-safe, not cryptographic). */
 double fetch_random(void);
 
-/* ---- the glue: one cycle, and the long-running loop ---- */
-
-struct fetch_progress {
-	size_t done, total;
-	size_t n_errors;
-};
-
-struct fetch_cycle_opts {
-	bool is_all;              /* every enabled source, not only due ones */
-	int64_t source_id;        /* only this one (fetched even if not due) */
-	int64_t now;              /* 0 = time(NULL) */
-	atomic_bool *stop;        /* may be NULL */
-	void (*progress)(const struct fetch_progress *p, void *payload);
-	void *payload;
-};
-
-struct fetch_stats {
-	size_t n_sources;         /* attempted */
-	size_t n_fetched;         /* 200 and stored */
-	size_t n_not_modified;    /* 304 */
-	size_t n_errors;
-	size_t n_new, n_updated;  /* items */
-	size_t n_redirect_moves;  /* sources whose URL was updated */
-	size_t n_disabled;        /* 410 */
-	size_t errors_by_kind[FETCH_E_COUNT];
-	bool is_stopped;          /* interrupted by opts->stop */
-	size_t n_photos;          /* item photos cached (after the feeds) */
-	size_t n_photo_errors;    /* photos refused or failed */
-};
-
-/*
- * Runs one cycle over the due sources of st: fetches them (network on a
- * second thread), parses and stores each as it arrives (results arriving
- * together share a transaction, each source in its own savepoint, so an
- * interrupted cycle leaves nothing half-written), and updates each source's
- * fetch state and next fetch time. Uses st on the calling thread only. Per-source failures are
- * counted in *out, not returned. Returns 0, or the error of a store
- * operation that failed for all (ND_EIO) or of fetch_run. ND_ENOTFOUND for
- * an unknown opts->source_id.
- */
-int fetch_cycle(struct store *st, const struct config *cfg,
-    const struct fetch_cycle_opts *opts, struct fetch_stats *out);
+/* ---- the source state machine (state.c) ---- */
 
 /*
  * Applies one engine result to a source (the state machine: conditional
@@ -266,41 +226,7 @@ struct fetch_image {
  */
 int fetch_image_sniff(struct fetch_image *out, const void *data, size_t len);
 
-struct fetch_photo_stats {
-	size_t n_tried, n_cached, n_failed;
-};
-
-/*
- * Downloads the photos of the newest items that are not cached yet, at
- * most cfg->fetch.max_images_per_cycle, through the engine (SSRF guard,
- * allow_hosts, politeness, timeouts) with a body cap of max_image_kb, and
- * keeps the real images in the store (store_media_put); refusals and
- * failures are recorded too, so a bad URL is not asked for again (a
- * transient failure is retried later, a few times). Runs on the calling
- * thread, which must own st. Returns 0 (per-photo failures are counted in
- * *out), or a store or engine error.
- */
-int fetch_photos(struct store *st, const struct config *cfg, int64_t now,
-    atomic_bool *stop, struct fetch_photo_stats *out);
-
 /* Times a redirect must be seen in a row before the URL is updated. */
 #define FETCH_REDIRECT_CONFIRM 3
-
-struct fetch_loop;
-
-/* Sets up a loop that fetches due sources from the store at db_path on its
- * own store handle, with a copy of cfg. Free with fetch_loop_free. */
-struct fetch_loop *fetch_loop_new(const char *db_path, const struct config *cfg);
-void fetch_loop_free(struct fetch_loop *l);
-/*
- * Runs until fetch_loop_stop: a cycle whenever a source is due, sleeping in
- * between. Meant for its own thread (a web server may run in another). Stops
- * between items. Returns 0, or the error that prevented opening the store.
- */
-int fetch_loop_run(struct fetch_loop *l);
-/* Both are async-signal-unsafe but thread-safe; call from any thread. */
-void fetch_loop_stop(struct fetch_loop *l);
-/* Replaces the configuration used from the next cycle on (copied). */
-void fetch_loop_set_config(struct fetch_loop *l, const struct config *cfg);
 
 #endif

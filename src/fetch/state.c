@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "fetch/fetch.h"
-#include "store/store.h"
+#include "model/model.h"
 #include "core/banned.h"
 
 /* Retry-After is honoured up to a week; beyond that a hostile or broken

@@ -88,6 +88,18 @@ void model_photo_key(char out[PHOTO_KEY_LEN + 1], const char *url);
 const char *model_photo_ext(const char *type);
 
 /* ---- item: one report from one outlet ---- */
+#define ITEM_HASH_LEN 16
+/* Caps on an item's fields (bytes, cut on a UTF-8 boundary by ingest);
+ * the store may rely on them. */
+#define ITEM_MAX_GUID      2048
+#define ITEM_MAX_URL       4096
+#define ITEM_MAX_TITLE     2048
+#define ITEM_MAX_SUMMARY   (64 << 10)
+#define ITEM_MAX_CONTENT   (1 << 20)
+#define ITEM_MAX_SHORT     1024     /* author, caption, credit */
+#define ITEM_MAX_LANGUAGE  64
+#define ITEM_MAX_TAGS      2048
+
 struct item {
 	int64_t id, source_id;
 	const char *source_title;    /* filled by reads */
@@ -114,10 +126,14 @@ struct item {
 		const char *type;        /* sniffed: "image/jpeg", ... */
 		int width, height;       /* pixels, 0 = unknown */
 	} image_media, thumb_media;
-	/* Set by ingest for writes: the identity and content hashes of the
-	 * dedup policy (ingest/policy.c); reads leave them zero. */
-	uint64_t content_hash;       /* what the item says: decides "updated" */
-	uint64_t body_hash;          /* what it is about: the last dedup key */
+	int64_t sort_time;           /* the time lists sort by; writes: 0 =
+	                              * when first seen (ingest/policy.c) */
+	/* Set by ingest's dedup policy for writes (ingest/policy.c); reads
+	 * leave them empty. */
+	const char *dedup_key;       /* one item per (source, dedup_key) */
+	unsigned char content_hash[ITEM_HASH_LEN]; /* title, summary, content */
+	unsigned char fields_hash[ITEM_HASH_LEN];  /* every stored field: equal
+	                                            * means unchanged */
 };
 
 /* Counts of what a write of items did. */

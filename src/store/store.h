@@ -18,7 +18,6 @@
 #include "model/model.h"
 
 struct arena;
-struct feed;
 struct store;
 
 enum {
@@ -76,14 +75,16 @@ int store_source_due(struct store *st, struct arena *a, int64_t now,
     struct source **out, size_t *out_n);
 /*
  * For several workers: claims up to max (0 = all) due sources, that is
- * enabled with next_fetch <= now, in one transaction that also moves their
- * next_fetch to now + lease_s, so no other worker (process, or machine on
- * PostgreSQL) picks them until the lease runs out. The worker then writes
- * the real fetch state with store_source_update(). The returned sources
- * show the leased next_fetch. Soonest-due first.
+ * enabled with next_fetch <= now (every enabled one when is_all), in one
+ * transaction that also moves their next_fetch to now + lease_s, so no
+ * other worker (process, or machine on PostgreSQL) picks them until the
+ * lease runs out. The worker then writes the real fetch state with
+ * store_source_update(). The returned sources show the leased next_fetch.
+ * Soonest-due first. ND_EINVAL for now or lease_s < 0.
  */
 int store_source_claim(struct store *st, struct arena *a, int64_t now,
-    int lease_s, size_t max, struct source **out, size_t *out_n);
+    bool is_all, int lease_s, size_t max, struct source **out,
+    size_t *out_n);
 /* Removes a source and its items. ND_ENOTFOUND. */
 int store_source_remove(struct store *st, int64_t id);
 /* Writes url, title, site_url, language, section, is_enabled and all the
@@ -94,13 +95,17 @@ int store_source_update(struct store *st, const struct source *src);
 
 
 /*
- * Stores the entries of a parsed feed for a source, in one transaction:
- * an entry is matched to a stored item of the same source by guid, else by
- * canonical URL, else by content hash; new ones are inserted, changed ones
- * updated, the rest counted unchanged. Stats are added to *stats.
+ * Stores n items of one source, in one transaction. The dedup policy is the
+ * caller's (ingest/policy.c), carried by each item: an item whose dedup_key
+ * matches a stored item of the source updates it when its fields_hash
+ * differs and is counted unchanged (nothing written) when equal; others are
+ * inserted. sort_time 0 means the time the item is first seen (on an
+ * update: the stored first_seen). Fields must be within the ITEM_MAX_*
+ * caps; an item without a dedup_key is ND_EINVAL. Counts are added to
+ * *stats (may be NULL). ND_ENOTFOUND for an unknown source.
  */
-int store_feed_put(struct store *st, int64_t source_id, const struct feed *f,
-    struct item_put_stats *stats);
+int store_items_put(struct store *st, int64_t source_id,
+    const struct item *items, size_t n, struct item_put_stats *stats);
 
 struct store_item_query {
 	int64_t source_id;           /* 0 = any */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -17,6 +18,7 @@
 #include "core/err.h"
 #include "fetch/fetch.h"
 #include "parse/parse.h"
+#include "ingest/ingest.h"
 #include "store/store.h"
 #include "core/banned.h"
 
@@ -174,7 +176,7 @@ media_put_get_pending(void **state)
 	assert_int_equal(store_source_add(fx->st, &src, &sid), 0);
 	assert_int_equal(parse_feed(&f, &fx->a, feed_xml, sizeof(feed_xml) - 1,
 	    &(struct parse_opts){ 0 }), 0);
-	assert_int_equal(store_feed_put(fx->st, sid, f, &ist), 0);
+	assert_int_equal(ingest_feed_items(fx->st, sid, f, (int64_t)time(NULL), &ist), 0);
 	assert_int_equal(ist.n_new, 4);
 
 	/* newest item first, lead image before thumbnail, no ftp: */

@@ -17,6 +17,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "parse/parse.h"
+#include "ingest/ingest.h"
 #include "store/store.h"
 #include "core/banned.h"
 
@@ -350,20 +351,20 @@ sources_due(void **state)
 	assert_string_equal(v[1].url, "https://b/");
 
 	/* Claims lease what they return: a second worker gets the rest. */
-	assert_int_equal(store_source_claim(fx->st, &fx->a, 300, 60, 1, &v,
+	assert_int_equal(store_source_claim(fx->st, &fx->a, 300, false, 60, 1, &v,
 	    &n), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(v[0].url, "https://a/");
 	assert_int_equal(v[0].next_fetch, 360);
-	assert_int_equal(store_source_claim(fx->st, &fx->a, 300, 60, 0, &v,
+	assert_int_equal(store_source_claim(fx->st, &fx->a, 300, false, 60, 0, &v,
 	    &n), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(v[0].url, "https://b/");
-	assert_int_equal(store_source_claim(fx->st, &fx->a, 300, 60, 0, &v,
+	assert_int_equal(store_source_claim(fx->st, &fx->a, 300, false, 60, 0, &v,
 	    &n), 0);
 	assert_int_equal(n, 0);
 	/* The lease runs out. */
-	assert_int_equal(store_source_claim(fx->st, &fx->a, 360, 60, 0, &v,
+	assert_int_equal(store_source_claim(fx->st, &fx->a, 360, false, 60, 0, &v,
 	    &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(store_source_get(fx->st, &fx->a, v[0].id, &v), 0);
@@ -386,22 +387,22 @@ feed_put_counts_and_updates(void **state)
 	size_t n;
 
 	fx->src1 = add_source(fx->st, "https://n.example/feed", 0);
-	assert_int_equal(store_feed_put(fx->st, fx->src1,
-	    make_feed(&fx->a, e, 3), &s), 0);
+	assert_int_equal(ingest_feed_items(fx->st, fx->src1,
+	    make_feed(&fx->a, e, 3), (int64_t)time(NULL), &s), 0);
 	assert_int_equal(s.n_new, 3);
 	assert_int_equal(s.n_updated, 0);
 	assert_int_equal(s.n_unchanged, 0);
 
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(store_feed_put(fx->st, fx->src1,
-	    make_feed(&fx->a, e, 3), &s), 0);
+	assert_int_equal(ingest_feed_items(fx->st, fx->src1,
+	    make_feed(&fx->a, e, 3), (int64_t)time(NULL), &s), 0);
 	assert_int_equal(s.n_new, 0);
 	assert_int_equal(s.n_unchanged, 3);
 
 	/* Stats add up across calls. */
 	e[1].title = "Two (corrected)";
-	assert_int_equal(store_feed_put(fx->st, fx->src1,
-	    make_feed(&fx->a, e, 3), &s), 0);
+	assert_int_equal(ingest_feed_items(fx->st, fx->src1,
+	    make_feed(&fx->a, e, 3), (int64_t)time(NULL), &s), 0);
 	assert_int_equal(s.n_updated, 1);
 	assert_int_equal(s.n_unchanged, 5);
 	assert_int_equal(count_items(fx, fx->src1), 3);
@@ -425,7 +426,7 @@ feed_put_counts_and_updates(void **state)
 		    ND_ENOTFOUND);
 	}
 	/* Unknown source. */
-	assert_int_equal(store_feed_put(fx->st, 777, make_feed(&fx->a, e, 1),
+	assert_int_equal(ingest_feed_items(fx->st, 777, make_feed(&fx->a, e, 1), (int64_t)time(NULL),
 	    NULL), ND_ENOTFOUND);
 	assert_int_equal(store_check(fx->st), 0);
 }
@@ -444,10 +445,10 @@ dedup_keys(void **state)
 		struct ent a[] = { { "g1", "https://d.example/a", "A", "x", NULL, 0 } };
 		struct ent b[] = { { "g1", "https://d.example/a2", "A", "x", NULL, 0 } };
 
-		assert_int_equal(store_feed_put(fx->st, fx->src1,
-		    make_feed(&fx->a, a, 1), &s), 0);
-		assert_int_equal(store_feed_put(fx->st, fx->src1,
-		    make_feed(&fx->a, b, 1), &s), 0);
+		assert_int_equal(ingest_feed_items(fx->st, fx->src1,
+		    make_feed(&fx->a, a, 1), (int64_t)time(NULL), &s), 0);
+		assert_int_equal(ingest_feed_items(fx->st, fx->src1,
+		    make_feed(&fx->a, b, 1), (int64_t)time(NULL), &s), 0);
 		assert_int_equal(s.n_new, 1);
 		assert_int_equal(s.n_updated, 1);
 	}
@@ -462,14 +463,14 @@ dedup_keys(void **state)
 			"y", NULL, 0 } };
 
 		memset(&s, 0, sizeof(s));
-		assert_int_equal(store_feed_put(fx->st, fx->src1,
-		    make_feed(&fx->a, a, 1), &s), 0);
-		assert_int_equal(store_feed_put(fx->st, fx->src1,
-		    make_feed(&fx->a, b, 1), &s), 0);
+		assert_int_equal(ingest_feed_items(fx->st, fx->src1,
+		    make_feed(&fx->a, a, 1), (int64_t)time(NULL), &s), 0);
+		assert_int_equal(ingest_feed_items(fx->st, fx->src1,
+		    make_feed(&fx->a, b, 1), (int64_t)time(NULL), &s), 0);
 		assert_int_equal(s.n_new, 1);
 		assert_int_equal(s.n_updated, 1);       /* url field changed */
-		assert_int_equal(store_feed_put(fx->st, fx->src1,
-		    make_feed(&fx->a, c, 1), &s), 0);
+		assert_int_equal(ingest_feed_items(fx->st, fx->src1,
+		    make_feed(&fx->a, c, 1), (int64_t)time(NULL), &s), 0);
 		assert_int_equal(s.n_new, 2);
 	}
 	{
@@ -480,8 +481,8 @@ dedup_keys(void **state)
 			{ NULL, NULL, NULL, NULL, NULL, 0 } };  /* empty: skipped */
 
 		memset(&s, 0, sizeof(s));
-		assert_int_equal(store_feed_put(fx->st, fx->src1,
-		    make_feed(&fx->a, a, 4), &s), 0);
+		assert_int_equal(ingest_feed_items(fx->st, fx->src1,
+		    make_feed(&fx->a, a, 4), (int64_t)time(NULL), &s), 0);
 		assert_int_equal(s.n_new, 2);
 		assert_int_equal(s.n_unchanged, 1);
 	}
@@ -491,8 +492,8 @@ dedup_keys(void **state)
 		struct ent a[] = { { "g1", "https://d.example/a", "A", "x", NULL, 0 } };
 
 		memset(&s, 0, sizeof(s));
-		assert_int_equal(store_feed_put(fx->st, other,
-		    make_feed(&fx->a, a, 1), &s), 0);
+		assert_int_equal(ingest_feed_items(fx->st, other,
+		    make_feed(&fx->a, a, 1), (int64_t)time(NULL), &s), 0);
 		assert_int_equal(s.n_new, 1);
 	}
 	{
@@ -549,7 +550,7 @@ field_caps_and_lead_image(void **state)
 	f->entries[1].n_enclosures = 2;
 
 	fx->src1 = add_source(fx->st, "https://i.example/feed", 0);
-	assert_int_equal(store_feed_put(fx->st, fx->src1, f, NULL), 0);
+	assert_int_equal(ingest_feed_items(fx->st, fx->src1, f, (int64_t)time(NULL), NULL), 0);
 	assert_int_equal(store_item_list(fx->st, &fx->a, NULL, &v, &n), 0);
 	assert_int_equal(n, 2);
 	for (size_t i = 0; i < n; i++) {
@@ -587,9 +588,9 @@ item_list_filters(void **state)
 	assert_int_equal(store_section_add(fx->st, "World", NULL, &sec), 0);
 	fx->src1 = add_source(fx->st, "https://a.example/", sec);
 	fx->src2 = add_source(fx->st, "https://b.example/", 0);
-	assert_int_equal(store_feed_put(fx->st, fx->src1, make_feed(&fx->a, a, 3),
+	assert_int_equal(ingest_feed_items(fx->st, fx->src1, make_feed(&fx->a, a, 3), (int64_t)time(NULL),
 	    NULL), 0);
-	assert_int_equal(store_feed_put(fx->st, fx->src2, make_feed(&fx->a, b, 2),
+	assert_int_equal(ingest_feed_items(fx->st, fx->src2, make_feed(&fx->a, b, 2), (int64_t)time(NULL),
 	    NULL), 0);
 
 	/* A date far in the future sorts as first seen (now): on top, but
@@ -671,9 +672,9 @@ search_fixture(struct fixture *fx)
 	fx->sec1 = sec;
 	fx->src1 = add_source(fx->st, "https://s.example/", 0);
 	fx->src2 = add_source(fx->st, "https://t.example/", sec);
-	assert_int_equal(store_feed_put(fx->st, fx->src1, make_feed(&fx->a, a, 4),
+	assert_int_equal(ingest_feed_items(fx->st, fx->src1, make_feed(&fx->a, a, 4), (int64_t)time(NULL),
 	    NULL), 0);
-	assert_int_equal(store_feed_put(fx->st, fx->src2, make_feed(&fx->a, b, 1),
+	assert_int_equal(ingest_feed_items(fx->st, fx->src2, make_feed(&fx->a, b, 1), (int64_t)time(NULL),
 	    NULL), 0);
 }
 
@@ -847,7 +848,7 @@ search_newer_wins_among_equal(void **state)
 	struct store_hit *h;
 	int64_t src = add_source(fx->st, "https://n.example/", 0);
 
-	assert_int_equal(store_feed_put(fx->st, src, make_feed(&fx->a, e, 3),
+	assert_int_equal(ingest_feed_items(fx->st, src, make_feed(&fx->a, e, 3), (int64_t)time(NULL),
 	    NULL), 0);
 	assert_int_equal(search_n(fx, "dam talks", &h), 3);
 	assert_string_equal(h[0].item.guid, "n2");
@@ -877,8 +878,8 @@ search_total_capped(void **state)
 		e[i].summary = i % 1000 == 7 ? "A rare." : "A summary.";
 		e[i].published = 100000 + (int64_t)i;
 	}
-	assert_int_equal(store_feed_put(fx->st, src, make_feed(&fx->a, e,
-	    n_ent), NULL), 0);
+	assert_int_equal(ingest_feed_items(fx->st, src, make_feed(&fx->a, e,
+	    n_ent), (int64_t)time(NULL), NULL), 0);
 
 	assert_int_equal(store_search(fx->st, &fx->a, "common", NULL, &h, &n,
 	    &total, &is_capped), 0);
@@ -964,8 +965,8 @@ search_filters_match_a_scan(void **state)
 
 		for (size_t i = k; i < N; i += 3)
 			part[m++] = e[i];
-		assert_int_equal(store_feed_put(fx->st, src[k], make_feed(&fx->a,
-		    part, m), NULL), 0);
+		assert_int_equal(ingest_feed_items(fx->st, src[k], make_feed(&fx->a,
+		    part, m), (int64_t)time(NULL), NULL), 0);
 	}
 	for (int q = 0; q < 200; q++) {
 		size_t want = 0;
@@ -1055,8 +1056,8 @@ transactions_nest(void **state)
 		struct ent e[] = { { "x", NULL, "X", "x", NULL, 0 } };
 
 		fx->src1 = add_source(fx->st, "https://tx.example/", 0);
-		assert_int_equal(store_feed_put(fx->st, fx->src1,
-		    make_feed(&fx->a, e, 1), NULL), 0);
+		assert_int_equal(ingest_feed_items(fx->st, fx->src1,
+		    make_feed(&fx->a, e, 1), (int64_t)time(NULL), NULL), 0);
 	}
 	assert_int_equal(store_commit(fx->st), 0);
 	assert_int_equal(store_commit(fx->st), ND_EINVAL);
@@ -1070,8 +1071,8 @@ transactions_nest(void **state)
 	{
 		struct ent e[] = { { "y", NULL, "Y", "y", NULL, 0 } };
 
-		assert_int_equal(store_feed_put(fx->st, fx->src1,
-		    make_feed(&fx->a, e, 1), NULL), 0);
+		assert_int_equal(ingest_feed_items(fx->st, fx->src1,
+		    make_feed(&fx->a, e, 1), (int64_t)time(NULL), NULL), 0);
 	}
 	assert_int_equal(store_rollback(fx->st), 0);
 	assert_int_equal(count_items(fx, fx->src1), 1);
@@ -1116,16 +1117,16 @@ content_version_ignores_fetch_state(void **state)
 	{
 		struct ent e[] = { { "a1", NULL, "A1", "one", NULL, 0 } };
 
-		assert_int_equal(store_feed_put(fx->st, fx->src1,
-		    make_feed(&fx->a, e, 1), NULL), 0);
+		assert_int_equal(ingest_feed_items(fx->st, fx->src1,
+		    make_feed(&fx->a, e, 1), (int64_t)time(NULL), NULL), 0);
 		assert_int_equal(store_data_version(fx->st, &v1), 0);
 		assert_int_equal(store_data_version(other, &w1), 0);
 		assert_true(v1 != v0);
 		assert_true(w1 != w0);
 		v0 = v1;
 		w0 = w1;
-		assert_int_equal(store_feed_put(fx->st, fx->src1,
-		    make_feed(&fx->a, e, 1), NULL), 0);
+		assert_int_equal(ingest_feed_items(fx->st, fx->src1,
+		    make_feed(&fx->a, e, 1), (int64_t)time(NULL), NULL), 0);
 		assert_int_equal(store_data_version(other, &w1), 0);
 		assert_true(w1 == w0);
 	}
@@ -1197,7 +1198,7 @@ items_carry_cached_photos(void **state)
 	md[0].thumbnail = "https://i.example/thumb.png";
 	f->entries[0].media = md;
 	f->entries[0].n_media = 1;
-	assert_int_equal(store_feed_put(fx->st, fx->src1, f, NULL), 0);
+	assert_int_equal(ingest_feed_items(fx->st, fx->src1, f, (int64_t)time(NULL), NULL), 0);
 
 	/* nothing cached yet; a failure is not a photo */
 	m.url = "https://i.example/thumb.png";

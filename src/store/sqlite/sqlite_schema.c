@@ -13,7 +13,7 @@
 
 #include "core/err.h"
 #include "core/log.h"
-#include "store/store_int.h"
+#include "store/sqlite/sqlite_int.h"
 #include "core/banned.h"
 
 static const char *const migrations[] = {
@@ -200,7 +200,7 @@ user_version(struct store *st, int *out)
 	sqlite3_stmt *stmt = NULL;
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt,
+	if (sqlite3_prepare_v2(SQ(st)->db, "PRAGMA user_version", -1, &stmt,
 	    NULL) != SQLITE_OK || sqlite3_step(stmt) != SQLITE_ROW) {
 		rc = store_db_err(st, "read schema version");
 		goto out;
@@ -214,7 +214,7 @@ out:
 static int
 exec(struct store *st, const char *sql, const char *what)
 {
-	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(SQ(st)->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return store_db_err(st, what);
 	return 0;
 }
@@ -228,7 +228,7 @@ store_migrate(struct store *st)
 		return rc;
 	if (v > N_MIGRATIONS)
 		return err_set(ND_EIO, "store: %s: schema version %d is newer "
-		    "than this program (%d)", st->path, v, N_MIGRATIONS);
+		    "than this program (%d)", SQ(st)->path, v, N_MIGRATIONS);
 	while (v < N_MIGRATIONS) {
 		char bump[64];
 
@@ -246,15 +246,15 @@ store_migrate(struct store *st)
 		    (rc = exec(st, bump, "set schema version")) < 0 ||
 		    (rc = exec(st, "COMMIT", "commit migration")) < 0)
 			goto fail;
-		log_info(LOG_STORE, "migrated path=%s version=%d", st->path,
+		log_info(LOG_STORE, "migrated path=%s version=%d", SQ(st)->path,
 		    v + 1);
 		v++;
 	}
 	if (rc < 0)
 		return rc;
-	st->schema_version = v;
+	SQ(st)->schema_version = v;
 	return 0;
 fail:
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(SQ(st)->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }

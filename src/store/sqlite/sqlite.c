@@ -24,7 +24,7 @@
 #include "core/str.h"
 #include "core/text.h"
 #include "core/xmalloc.h"
-#include "store/store_int.h"
+#include "store/sqlite/sqlite_int.h"
 #include "core/banned.h"
 
 #define SOURCE_COLS                                                            \
@@ -94,25 +94,23 @@ static const char *const stmt_sql[ST_N] = {
 	[ST_ITEM_LOOKUP] =
 	    "SELECT id, fields_hash FROM items "
 	    "WHERE source_id = ?1 AND dedup_key = ?2",
-	/* sort_time: the published date unless missing or more than a day
-	 * in the future (a wrong clock would pin the item on top). */
+	/* sort_time: the caller's (ingest's policy), 0 = first seen. ?20
+	 * (now) is bound for both statements. */
 	[ST_ITEM_INSERT] =
 	    "INSERT INTO items (source_id, dedup_key, guid, url, canonical_url, "
 	    "title, summary, content, author, language, tags, published, "
 	    "updated, image_url, image_caption, image_credit, image_thumb, "
 	    "content_hash, fields_hash, first_seen, sort_time) VALUES (?1, ?2, "
 	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-	    "?17, ?18, ?19, ?20, CASE WHEN ?12 > 0 AND ?12 <= ?20 + 86400 "
-	    "THEN ?12 ELSE ?20 END)",
+	    "?17, ?18, ?19, ?20, CASE WHEN ?22 > 0 THEN ?22 ELSE ?20 END)",
 	[ST_ITEM_UPDATE] =
 	    "UPDATE items SET guid = ?3, url = ?4, canonical_url = ?5, "
 	    "title = ?6, summary = ?7, content = ?8, author = ?9, "
 	    "language = ?10, tags = ?11, published = ?12, updated = ?13, "
 	    "image_url = ?14, image_caption = ?15, image_credit = ?16, "
 	    "image_thumb = ?17, content_hash = ?18, fields_hash = ?19, "
-	    "sort_time = CASE WHEN ?12 > 0 AND ?12 <= ?20 + 86400 THEN ?12 "
-	    "ELSE first_seen END WHERE id = ?21 AND source_id = ?1 "
-	    "AND dedup_key = ?2",
+	    "sort_time = CASE WHEN ?22 > 0 THEN ?22 ELSE first_seen END "
+	    "WHERE id = ?21 AND source_id = ?1 AND dedup_key = ?2",
 	/* After the item row is written: meta comes from its source_id and
 	 * sort_time. */
 	[ST_FTS_INSERT] =
@@ -163,7 +161,7 @@ static const char *const stmt_sql[ST_N] = {
 int
 store_db_err(struct store *st, const char *what)
 {
-	int ext = sqlite3_extended_errcode(st->db);
+	int ext = sqlite3_extended_errcode(SQ(st)->db);
 	int code = ND_EIO;
 
 	if (ext == SQLITE_CONSTRAINT_UNIQUE ||
@@ -175,7 +173,7 @@ store_db_err(struct store *st, const char *what)
 		code = ND_ETIMEOUT;
 	else if ((ext & 0xff) == SQLITE_NOMEM)
 		code = ND_ENOMEM;
-	return err_set(code, "store: %s: %s", what, sqlite3_errmsg(st->db));
+	return err_set(code, "store: %s: %s", what, sqlite3_errmsg(SQ(st)->db));
 }
 
 int
@@ -186,7 +184,7 @@ store_stmt_prepare(struct store *st, sqlite3_stmt **slot, const char *sql)
 		sqlite3_clear_bindings(*slot);
 		return 0;
 	}
-	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot,
+	if (sqlite3_prepare_v3(SQ(st)->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot,
 	    NULL) != SQLITE_OK) {
 		*slot = NULL;
 		return store_db_err(st, "prepare");
@@ -200,9 +198,9 @@ store_stmt_get(struct store *st, enum stmt_id id, sqlite3_stmt **out)
 	int rc;
 
 	*out = NULL;
-	if ((rc = store_stmt_prepare(st, &st->stmts[id], stmt_sql[id])) < 0)
+	if ((rc = store_stmt_prepare(st, &SQ(st)->stmts[id], stmt_sql[id])) < 0)
 		return rc;
-	*out = st->stmts[id];
+	*out = SQ(st)->stmts[id];
 	return 0;
 }
 
@@ -235,7 +233,7 @@ store_col_text(struct arena *a, sqlite3_stmt *stmt, int i)
 static int
 exec(struct store *st, const char *sql, const char *what)
 {
-	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(SQ(st)->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return store_db_err(st, what);
 	return 0;
 }
@@ -243,7 +241,7 @@ exec(struct store *st, const char *sql, const char *what)
 /* ---- open, close, check ---- */
 
 int
-store_open(struct store **out, const char *path, int flags)
+store_sqlite_open(struct store **out, const char *path, int flags)
 {
 	struct store *st = NULL;
 	int oflags, rc;
@@ -251,35 +249,33 @@ store_open(struct store **out, const char *path, int flags)
 	*out = NULL;
 	if (!path || !*path)
 		return err_set(ND_EINVAL, "store: no path given");
-	if (strncmp(path, "postgres://", 11) == 0 ||
-	    strncmp(path, "postgresql://", 13) == 0)
-		return err_set(ND_EINVAL, "store: postgresql backend not built");
 	if (strcmp(path, ":memory:") != 0 && access(path, F_OK) != 0 &&
 	    !(flags & STORE_CREATE))
 		return err_set(ND_ENOTFOUND, "store: %s: no such file", path);
 	if (sodium_init() < 0)
 		return err_set(ND_ERR, "store: libsodium init failed");
 
-	st = xcalloc(1, sizeof(*st));
-	st->path = xstrdup(path);
-	st->flags = flags;
+	st = &((struct store_sqlite *)xcalloc(1, sizeof(struct store_sqlite)))->base;
+	st->ops = &store_sqlite_ops;
+	SQ(st)->path = xstrdup(path);
+	SQ(st)->flags = flags;
 	if (flags & STORE_READONLY)
 		oflags = SQLITE_OPEN_READONLY;
 	else
 		oflags = SQLITE_OPEN_READWRITE |
 		    ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
 	oflags |= SQLITE_OPEN_NOMUTEX;
-	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &SQ(st)->db, oflags, NULL) != SQLITE_OK) {
 		rc = err_set(ND_EIO, "store: %s: %s", path,
-		    st->db ? sqlite3_errmsg(st->db) : "cannot open");
+		    SQ(st)->db ? sqlite3_errmsg(SQ(st)->db) : "cannot open");
 		goto fail;
 	}
-	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, 5000);
-	if ((rc = store_fts_register(st->db)) < 0 ||
-	    (rc = store_media_register(st->db)) < 0)
+	sqlite3_extended_result_codes(SQ(st)->db, 1);
+	sqlite3_busy_timeout(SQ(st)->db, 5000);
+	if ((rc = store_fts_register(SQ(st)->db)) < 0 ||
+	    (rc = store_media_register(SQ(st)->db)) < 0)
 		goto fail;
-	if ((rc = text_analyzer_new(&st->ta)) < 0)
+	if ((rc = text_analyzer_new(&SQ(st)->ta)) < 0)
 		goto fail;
 	if (!(flags & STORE_READONLY) &&
 	    (rc = exec(st, "PRAGMA journal_mode = WAL", "set WAL")) < 0)
@@ -293,14 +289,14 @@ store_open(struct store **out, const char *path, int flags)
 	if (flags & STORE_READONLY) {
 		sqlite3_stmt *stmt = NULL;
 
-		if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt,
+		if (sqlite3_prepare_v2(SQ(st)->db, "PRAGMA user_version", -1, &stmt,
 		    NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
-			st->schema_version = sqlite3_column_int(stmt, 0);
+			SQ(st)->schema_version = sqlite3_column_int(stmt, 0);
 		sqlite3_finalize(stmt);
-		if (st->schema_version != store_schema_latest()) {
+		if (SQ(st)->schema_version != store_schema_latest()) {
 			rc = err_set(ND_EIO, "store: %s: schema version %d, "
 			    "expected %d (open read-write to migrate)", path,
-			    st->schema_version, store_schema_latest());
+			    SQ(st)->schema_version, store_schema_latest());
 			goto fail;
 		}
 	} else if ((rc = store_migrate(st)) < 0) {
@@ -309,48 +305,48 @@ store_open(struct store **out, const char *path, int flags)
 	*out = st;
 	return 0;
 fail:
-	store_close(st);
+	store_sqlite_close(st);
 	return rc;
 }
 
 void
-store_close(struct store *st)
+store_sqlite_close(struct store *st)
 {
 	if (!st)
 		return;
 	for (int i = 0; i < ST_N; i++)
-		sqlite3_finalize(st->stmts[i]);
+		sqlite3_finalize(SQ(st)->stmts[i]);
 	for (int i = 0; i < ITEM_LIST_VARIANTS; i++) {
-		sqlite3_finalize(st->item_list[i]);
-		sqlite3_finalize(st->item_count[i]);
+		sqlite3_finalize(SQ(st)->item_list[i]);
+		sqlite3_finalize(SQ(st)->item_count[i]);
 	}
-	if (st->db) {
-		if (st->tx_depth > 0)
-			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	if (SQ(st)->db) {
+		if (SQ(st)->tx_depth > 0)
+			sqlite3_exec(SQ(st)->db, "ROLLBACK", NULL, NULL, NULL);
 		/* Cheap, and keeps the planner's statistics current. */
-		if (!(st->flags & STORE_READONLY))
-			sqlite3_exec(st->db, "PRAGMA optimize", NULL, NULL,
+		if (!(SQ(st)->flags & STORE_READONLY))
+			sqlite3_exec(SQ(st)->db, "PRAGMA optimize", NULL, NULL,
 			    NULL);
-		sqlite3_close_v2(st->db);
+		sqlite3_close_v2(SQ(st)->db);
 	}
-	text_analyzer_free(st->ta);
-	free(st->path);
+	text_analyzer_free(SQ(st)->ta);
+	free(SQ(st)->path);
 	free(st);
 }
 
 int
-store_schema_version(struct store *st)
+store_sqlite_schema_version(struct store *st)
 {
-	return st->schema_version;
+	return SQ(st)->schema_version;
 }
 
 int
-store_check(struct store *st)
+store_sqlite_check(struct store *st)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc = 0, step;
 
-	if (sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &stmt,
+	if (sqlite3_prepare_v2(SQ(st)->db, "PRAGMA integrity_check", -1, &stmt,
 	    NULL) != SQLITE_OK) {
 		rc = store_db_err(st, "integrity check");
 		goto out;
@@ -369,7 +365,7 @@ store_check(struct store *st)
 	}
 	sqlite3_finalize(stmt);
 	stmt = NULL;
-	if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &stmt,
+	if (sqlite3_prepare_v2(SQ(st)->db, "PRAGMA foreign_key_check", -1, &stmt,
 	    NULL) != SQLITE_OK) {
 		rc = store_db_err(st, "foreign key check");
 		goto out;
@@ -387,7 +383,7 @@ store_check(struct store *st)
 	sqlite3_finalize(stmt);
 	stmt = NULL;
 	/* The full-text index must describe exactly the items. */
-	if (sqlite3_prepare_v2(st->db, "SELECT (SELECT count(*) FROM items) - "
+	if (sqlite3_prepare_v2(SQ(st)->db, "SELECT (SELECT count(*) FROM items) - "
 	    "(SELECT count(*) FROM item_fts), (SELECT count(*) FROM items i "
 	    "WHERE NOT EXISTS (SELECT 1 FROM item_fts f WHERE f.rowid = i.id))",
 	    -1, &stmt, NULL) != SQLITE_OK || sqlite3_step(stmt) != SQLITE_ROW) {
@@ -402,7 +398,7 @@ store_check(struct store *st)
 	}
 	sqlite3_finalize(stmt);
 	stmt = NULL;
-	if (sqlite3_exec(st->db, "INSERT INTO item_fts (item_fts, rank) "
+	if (sqlite3_exec(SQ(st)->db, "INSERT INTO item_fts (item_fts, rank) "
 	    "VALUES ('integrity-check', 1)", NULL, NULL, NULL) != SQLITE_OK)
 		rc = store_db_err(st, "full-text integrity");
 out:
@@ -418,52 +414,52 @@ out:
  * are savepoints, so an inner rollback undoes only its own work.
  */
 int
-store_begin(struct store *st)
+store_sqlite_begin(struct store *st)
 {
 	int rc;
 
-	rc = exec(st, st->tx_depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT nd",
+	rc = exec(st, SQ(st)->tx_depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT nd",
 	    "begin");
 	if (rc == 0)
-		st->tx_depth++;
+		SQ(st)->tx_depth++;
 	return rc;
 }
 
 int
-store_commit(struct store *st)
+store_sqlite_commit(struct store *st)
 {
 	int rc;
 
-	if (st->tx_depth <= 0)
+	if (SQ(st)->tx_depth <= 0)
 		return err_set(ND_EINVAL, "store: commit without begin");
-	if (st->tx_depth > 1) {
+	if (SQ(st)->tx_depth > 1) {
 		if ((rc = exec(st, "RELEASE nd", "release")) == 0)
-			st->tx_depth--;
+			SQ(st)->tx_depth--;
 		return rc;
 	}
 	if ((rc = exec(st, "COMMIT", "commit")) < 0) {
 		/* A failed COMMIT (busy) leaves the transaction open; end it
 		 * so the connection stays usable. */
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_exec(SQ(st)->db, "ROLLBACK", NULL, NULL, NULL);
 	}
-	st->tx_depth = 0;
+	SQ(st)->tx_depth = 0;
 	return rc;
 }
 
 int
-store_rollback(struct store *st)
+store_sqlite_rollback(struct store *st)
 {
 	int rc;
 
-	if (st->tx_depth <= 0)
+	if (SQ(st)->tx_depth <= 0)
 		return err_set(ND_EINVAL, "store: rollback without begin");
-	if (st->tx_depth > 1) {
+	if (SQ(st)->tx_depth > 1) {
 		rc = exec(st, "ROLLBACK TO nd; RELEASE nd", "rollback");
-		st->tx_depth--;
+		SQ(st)->tx_depth--;
 		return rc;
 	}
 	rc = exec(st, "ROLLBACK", "rollback");
-	st->tx_depth = 0;
+	SQ(st)->tx_depth = 0;
 	return rc;
 }
 
@@ -495,7 +491,7 @@ slug_of(const char *name)
 }
 
 int
-store_section_add(struct store *st, const char *name, const char *slug,
+store_sqlite_section_add(struct store *st, const char *name, const char *slug,
     int64_t *out_id)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -519,12 +515,12 @@ store_section_add(struct store *st, const char *name, const char *slug,
 		rc = store_db_err(st, "add section");
 		goto out;
 	}
-	if (sqlite3_changes(st->db) == 0) {
+	if (sqlite3_changes(SQ(st)->db) == 0) {
 		rc = err_set(ND_EEXISTS, "store: section '%s' exists", slug);
 		goto out;
 	}
 	if (out_id)
-		*out_id = sqlite3_last_insert_rowid(st->db);
+		*out_id = sqlite3_last_insert_rowid(SQ(st)->db);
 out:
 	store_stmt_put(stmt);
 	free(own_slug);
@@ -541,7 +537,7 @@ section_from_row(struct arena *a, sqlite3_stmt *stmt, struct section *s)
 }
 
 int
-store_section_list(struct store *st, struct arena *a,
+store_sqlite_section_list(struct store *st, struct arena *a,
     struct section **out, size_t *out_n)
 {
 	struct section *v = NULL;
@@ -565,7 +561,7 @@ out:
 }
 
 int
-store_section_find(struct store *st, struct arena *a, const char *key,
+store_sqlite_section_find(struct store *st, struct arena *a, const char *key,
     struct section **out)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -601,7 +597,7 @@ delete_by_id(struct store *st, enum stmt_id id, int64_t key, const char *what)
 	sqlite3_bind_int64(stmt, 1, key);
 	if (sqlite3_step(stmt) != SQLITE_DONE)
 		rc = store_db_err(st, what);
-	else if (sqlite3_changes(st->db) == 0)
+	else if (sqlite3_changes(SQ(st)->db) == 0)
 		rc = err_set(ND_ENOTFOUND, "store: %s: no id %lld", what,
 		    (long long)key);
 out:
@@ -610,7 +606,7 @@ out:
 }
 
 int
-store_section_remove(struct store *st, int64_t id)
+store_sqlite_section_remove(struct store *st, int64_t id)
 {
 	return delete_by_id(st, ST_SECTION_REMOVE, id, "remove section");
 }
@@ -691,7 +687,7 @@ source_from_row(struct arena *a, sqlite3_stmt *stmt, struct source *s)
 }
 
 int
-store_source_add(struct store *st, const struct source *src,
+store_sqlite_source_add(struct store *st, const struct source *src,
     int64_t *out_id)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -706,9 +702,9 @@ store_source_add(struct store *st, const struct source *src,
 		rc = store_db_err(st, "add source");
 		goto out;
 	}
-	if (sqlite3_changes(st->db) > 0) {
+	if (sqlite3_changes(SQ(st)->db) > 0) {
 		if (out_id)
-			*out_id = sqlite3_last_insert_rowid(st->db);
+			*out_id = sqlite3_last_insert_rowid(SQ(st)->db);
 		goto out;
 	}
 	store_stmt_put(stmt);
@@ -753,14 +749,14 @@ out:
 }
 
 int
-store_source_get(struct store *st, struct arena *a, int64_t id,
+store_sqlite_source_get(struct store *st, struct arena *a, int64_t id,
     struct source **out)
 {
 	return source_read(st, a, ST_SOURCE_GET, id, NULL, out);
 }
 
 int
-store_source_find_url(struct store *st, struct arena *a, const char *url,
+store_sqlite_source_find_url(struct store *st, struct arena *a, const char *url,
     struct source **out)
 {
 	if (!url) {
@@ -799,22 +795,22 @@ out:
 }
 
 int
-store_source_list(struct store *st, struct arena *a,
+store_sqlite_source_list(struct store *st, struct arena *a,
     struct source **out, size_t *out_n)
 {
 	return source_rows(st, a, ST_SOURCE_LIST, 0, 0, out, out_n);
 }
 
 int
-store_source_due(struct store *st, struct arena *a, int64_t now,
+store_sqlite_source_due(struct store *st, struct arena *a, int64_t now,
     struct source **out, size_t *out_n)
 {
 	return source_rows(st, a, ST_SOURCE_DUE, now, 0, out, out_n);
 }
 
 int
-store_source_claim(struct store *st, struct arena *a, int64_t now,
-    int lease_s, size_t max, struct source **out, size_t *out_n)
+store_sqlite_source_claim(struct store *st, struct arena *a, int64_t now,
+    bool is_all, int lease_s, size_t max, struct source **out, size_t *out_n)
 {
 	sqlite3_stmt *stmt = NULL;
 	size_t n = 0;
@@ -827,9 +823,10 @@ store_source_claim(struct store *st, struct arena *a, int64_t now,
 		    "lease >= 0");
 	/* BEGIN IMMEDIATE: the read and the lease are one step for every
 	 * other writer (PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED). */
-	if ((rc = store_begin(st)) < 0)
+	if ((rc = store_sqlite_begin(st)) < 0)
 		return rc;
-	if ((rc = source_rows(st, a, ST_SOURCE_DUE, now, max, out, &n)) < 0)
+	if ((rc = source_rows(st, a, ST_SOURCE_DUE, is_all ? -1 : now, max,
+	    out, &n)) < 0)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		if ((rc = store_stmt_get(st, ST_SOURCE_LEASE, &stmt)) < 0)
@@ -844,36 +841,36 @@ store_source_claim(struct store *st, struct arena *a, int64_t now,
 		stmt = NULL;
 		(*out)[i].next_fetch = now + lease_s;
 	}
-	if ((rc = store_commit(st)) < 0)
+	if ((rc = store_sqlite_commit(st)) < 0)
 		goto fail_committed;
 	*out_n = n;
 	return 0;
 fail:
 	store_stmt_put(stmt);
-	store_rollback(st);
+	store_sqlite_rollback(st);
 fail_committed:
 	*out = NULL;
 	return rc;
 }
 
 int
-store_source_remove(struct store *st, int64_t id)
+store_sqlite_source_remove(struct store *st, int64_t id)
 {
 	int rc;
 
 	/* Items and their index rows go by cascade and trigger; one
 	 * transaction keeps a large source's removal all-or-nothing. */
-	if ((rc = store_begin(st)) < 0)
+	if ((rc = store_sqlite_begin(st)) < 0)
 		return rc;
 	if ((rc = delete_by_id(st, ST_SOURCE_REMOVE, id, "remove source")) < 0) {
-		store_rollback(st);
+		store_sqlite_rollback(st);
 		return rc;
 	}
-	return store_commit(st);
+	return store_sqlite_commit(st);
 }
 
 int
-store_source_update(struct store *st, const struct source *src)
+store_sqlite_source_update(struct store *st, const struct source *src)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc;
@@ -886,10 +883,46 @@ store_source_update(struct store *st, const struct source *src)
 	sqlite3_bind_int64(stmt, 19, src->id);
 	if (sqlite3_step(stmt) != SQLITE_DONE)
 		rc = store_db_err(st, "update source");
-	else if (sqlite3_changes(st->db) == 0)
+	else if (sqlite3_changes(SQ(st)->db) == 0)
 		rc = err_set(ND_ENOTFOUND, "store: no source %lld",
 		    (long long)src->id);
 out:
 	store_stmt_put(stmt);
 	return rc;
 }
+
+/* The backend, for store.c. */
+const struct store_ops store_sqlite_ops = {
+	.name = "sqlite",
+	.open = store_sqlite_open,
+	.close = store_sqlite_close,
+	.schema_version = store_sqlite_schema_version,
+	.check = store_sqlite_check,
+	.begin = store_sqlite_begin,
+	.commit = store_sqlite_commit,
+	.rollback = store_sqlite_rollback,
+	.section_add = store_sqlite_section_add,
+	.section_list = store_sqlite_section_list,
+	.section_find = store_sqlite_section_find,
+	.section_remove = store_sqlite_section_remove,
+	.source_add = store_sqlite_source_add,
+	.source_get = store_sqlite_source_get,
+	.source_find_url = store_sqlite_source_find_url,
+	.source_list = store_sqlite_source_list,
+	.source_due = store_sqlite_source_due,
+	.source_claim = store_sqlite_source_claim,
+	.source_remove = store_sqlite_source_remove,
+	.source_update = store_sqlite_source_update,
+	.items_put = store_sqlite_items_put,
+	.item_list = store_sqlite_item_list,
+	.item_get = store_sqlite_item_get,
+	.item_count = store_sqlite_item_count,
+	.search_window = store_sqlite_search_window,
+	.search_hits = store_sqlite_search_hits,
+	.data_version = store_sqlite_data_version,
+	.media_put = store_sqlite_media_put,
+	.media_get = store_sqlite_media_get,
+	.media_pending = store_sqlite_media_pending,
+	.media_list_ok = store_sqlite_media_list_ok,
+	.media_count = store_sqlite_media_count,
+};

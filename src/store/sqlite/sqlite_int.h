@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "store/store.h"
+#include "store/store_backend.h"
 
 struct arena;
 
@@ -66,7 +67,8 @@ enum stmt_id {
 
 struct text_analyzer;
 
-struct store {
+struct store_sqlite {
+	struct store base;            /* first: a struct store * is one of these */
 	sqlite3 *db;
 	char *path;
 	int flags;
@@ -82,6 +84,61 @@ struct store {
 	uint64_t cv, cv_data_version;
 	int64_t cv_changes;
 };
+
+/* The backend behind a struct store (opened by store_sqlite_open). */
+#define SQ(st) ((struct store_sqlite *)(st))
+/* The operations of store_sqlite_ops (store_backend.h), by file. */
+int store_sqlite_open(struct store **out, const char *path, int flags);
+void store_sqlite_close(struct store *st);
+int store_sqlite_schema_version(struct store *st);
+int store_sqlite_check(struct store *st);
+int store_sqlite_begin(struct store *st);
+int store_sqlite_commit(struct store *st);
+int store_sqlite_rollback(struct store *st);
+int store_sqlite_section_add(struct store *st, const char *name,
+    const char *slug, int64_t *out_id);
+int store_sqlite_section_list(struct store *st, struct arena *a,
+    struct section **out, size_t *out_n);
+int store_sqlite_section_find(struct store *st, struct arena *a,
+    const char *key, struct section **out);
+int store_sqlite_section_remove(struct store *st, int64_t id);
+int store_sqlite_source_add(struct store *st, const struct source *src,
+    int64_t *out_id);
+int store_sqlite_source_get(struct store *st, struct arena *a, int64_t id,
+    struct source **out);
+int store_sqlite_source_find_url(struct store *st, struct arena *a,
+    const char *url, struct source **out);
+int store_sqlite_source_list(struct store *st, struct arena *a,
+    struct source **out, size_t *out_n);
+int store_sqlite_source_due(struct store *st, struct arena *a, int64_t now,
+    struct source **out, size_t *out_n);
+int store_sqlite_source_claim(struct store *st, struct arena *a, int64_t now,
+    bool is_all, int lease_s, size_t max, struct source **out, size_t *out_n);
+int store_sqlite_source_remove(struct store *st, int64_t id);
+int store_sqlite_source_update(struct store *st, const struct source *src);
+int store_sqlite_items_put(struct store *st, int64_t source_id,
+    const struct item *items, size_t n, struct item_put_stats *stats);
+int store_sqlite_item_list(struct store *st, struct arena *a,
+    const struct store_item_query *q, struct item **out, size_t *out_n);
+int store_sqlite_item_get(struct store *st, struct arena *a, int64_t id,
+    struct item **out);
+int store_sqlite_item_count(struct store *st, const struct store_item_query *q,
+    size_t *out);
+int store_sqlite_search_window(struct store *st, struct arena *a,
+    const char *query, const struct store_search_opts *opts,
+    struct store_cand **out, size_t *out_n, size_t *out_total, void **out_q);
+int store_sqlite_search_hits(struct store *st, struct arena *a, void *q,
+    const struct store_cand *c, size_t n, struct store_hit *out);
+int store_sqlite_data_version(struct store *st, uint64_t *out);
+int store_sqlite_media_put(struct store *st, const struct photo *m);
+int store_sqlite_media_get(struct store *st, struct arena *a, const char *key,
+    bool with_data, struct photo **out);
+int store_sqlite_media_pending(struct store *st, struct arena *a, int64_t now,
+    size_t recent, size_t max, const char ***out, size_t *out_n);
+int store_sqlite_media_list_ok(struct store *st, struct arena *a,
+    struct photo **out, size_t *out_n);
+int store_sqlite_media_count(struct store *st, size_t *out_ok,
+    size_t *out_failed);
 
 /* Columns of an item row as read by every item query, in this order. */
 #define ITEM_COLS                                                              \

@@ -16,7 +16,7 @@
 
 #include "core/err.h"
 #include "core/text.h"
-#include "store/store_int.h"
+#include "store/sqlite/sqlite_int.h"
 #include "core/banned.h"
 
 struct tok_ctx {

@@ -10,7 +10,7 @@
 #include <sqlite3.h>
 
 #include "core/err.h"
-#include "store/store_int.h"
+#include "store/sqlite/sqlite_int.h"
 #include "core/banned.h"
 
 static int
@@ -30,26 +30,26 @@ read_int(struct store *st, enum stmt_id id, uint64_t *out)
 }
 
 int
-store_data_version(struct store *st, uint64_t *out)
+store_sqlite_data_version(struct store *st, uint64_t *out)
 {
 	uint64_t dv = 0, cv = 0;
-	int64_t changes = (int64_t)sqlite3_total_changes64(st->db);
+	int64_t changes = (int64_t)sqlite3_total_changes64(SQ(st)->db);
 	int rc;
 
 	*out = 0;
 	if ((rc = read_int(st, ST_DATA_VERSION, &dv)) < 0)
 		return rc;
-	if (st->has_cv && dv == st->cv_data_version &&
-	    changes == st->cv_changes) {
-		*out = st->cv;
+	if (SQ(st)->has_cv && dv == SQ(st)->cv_data_version &&
+	    changes == SQ(st)->cv_changes) {
+		*out = SQ(st)->cv;
 		return 0;
 	}
 	if ((rc = read_int(st, ST_CONTENT_VERSION, &cv)) < 0)
 		return rc;
-	st->has_cv = true;
-	st->cv = cv;
-	st->cv_data_version = dv;
-	st->cv_changes = changes;
+	SQ(st)->has_cv = true;
+	SQ(st)->cv = cv;
+	SQ(st)->cv_data_version = dv;
+	SQ(st)->cv_changes = changes;
 	*out = cv;
 	return 0;
 }

@@ -17,7 +17,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
-#include "store/store_int.h"
+#include "store/sqlite/sqlite_int.h"
 #include "core/banned.h"
 
 /* nd_media_key(url): the item queries join media on it (ITEM_MEDIA_JOIN). */
@@ -51,7 +51,7 @@ store_media_register(sqlite3 *db)
 static int
 prepare(struct store *st, sqlite3_stmt **out, const char *sql)
 {
-	if (sqlite3_prepare_v2(st->db, sql, -1, out, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, out, NULL) != SQLITE_OK) {
 		*out = NULL;
 		return store_db_err(st, "prepare media statement");
 	}
@@ -59,7 +59,7 @@ prepare(struct store *st, sqlite3_stmt **out, const char *sql)
 }
 
 int
-store_media_put(struct store *st, const struct photo *m)
+store_sqlite_media_put(struct store *st, const struct photo *m)
 {
 	/* An image is never replaced by a failure; a failure counts up. */
 	static const char sql[] =
@@ -109,7 +109,7 @@ store_media_put(struct store *st, const struct photo *m)
 }
 
 int
-store_media_get(struct store *st, struct arena *a, const char *key,
+store_sqlite_media_get(struct store *st, struct arena *a, const char *key,
     bool with_data, struct photo **out)
 {
 	static const char sql_meta[] =
@@ -166,7 +166,7 @@ out:
 }
 
 int
-store_media_pending(struct store *st, struct arena *a, int64_t now,
+store_sqlite_media_pending(struct store *st, struct arena *a, int64_t now,
     size_t recent, size_t max, const char ***out, size_t *out_n)
 {
 	/* Bounded work however large the store: only the newest `recent`
@@ -210,7 +210,7 @@ store_media_pending(struct store *st, struct arena *a, int64_t now,
 }
 
 int
-store_media_count(struct store *st, size_t *out_ok, size_t *out_failed)
+store_sqlite_media_count(struct store *st, size_t *out_ok, size_t *out_failed)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc;
@@ -230,7 +230,7 @@ store_media_count(struct store *st, size_t *out_ok, size_t *out_failed)
 }
 
 int
-store_media_list_ok(struct store *st, struct arena *a,
+store_sqlite_media_list_ok(struct store *st, struct arena *a,
     struct photo **out, size_t *out_n)
 {
 	sqlite3_stmt *stmt = NULL;

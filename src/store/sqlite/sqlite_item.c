@@ -1,12 +1,11 @@
 /*
- * store_item: ingest (store_feed_put), item lists and full-text search.
+ * sqlite_item: writing items (store_items_put), item lists and full-text
+ * search, for the SQLite backend.
  *
- * De-duplication happens within a source, on one key per entry chosen by
- * precedence: the entry id (guid), else the canonical URL, else a hash of
- * title + summary + content. (source_id, dedup_key) is UNIQUE, so even a
- * bug here cannot store an entry twice. A second hash over every stored
- * field tells an unchanged entry (no write at all) from an updated one.
- * Rules and reasons: docs/internals/store.md.
+ * The dedup policy is ingest's (ingest/policy.c): each item arrives with
+ * its dedup key and hashes. (source_id, dedup_key) is UNIQUE, so even a bug
+ * there cannot store an entry twice; an equal fields_hash means unchanged
+ * (no write at all). docs/internals/store.md.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -23,272 +22,11 @@
 #include "core/text.h"
 #include "core/url.h"
 #include "parse/parse.h"
-#include "store/store_int.h"
+#include "store/sqlite/sqlite_int.h"
 #include "core/banned.h"
 
-#define HASH_LEN 16
-
-struct row {
-	const char *dedup_key, *guid, *url, *canonical_url;
-	const char *title, *summary, *content;
-	const char *author, *language, *tags;
-	int64_t published, updated;
-	const char *image_url, *image_caption, *image_credit, *image_thumb;
-	unsigned char content_hash[HASH_LEN], fields_hash[HASH_LEN];
-};
-
-/* NULL for absent or blank, else s trimmed and cut to max bytes. */
-static const char *
-field(struct arena *a, const char *s, size_t max)
-{
-	struct str t;
-
-	if (!s)
-		return NULL;
-	t = str_trim(str_of(s));
-	if (t.len == 0)
-		return NULL;
-	t.len = text_utf8_trunc(t.p, t.len, max);
-	if (t.p == s && t.len == strlen(s))
-		return s;
-	return arena_strndup(a, t.p, t.len);
-}
-
-static const char *
-entry_link(const struct feed_entry *e)
-{
-	if (e->link && *e->link)
-		return e->link;
-	for (size_t i = 0; i < e->n_links; i++) {
-		const struct feed_link *l = &e->links[i];
-
-		if (l->href && *l->href && (!l->rel || !strcmp(l->rel,
-		    "alternate")))
-			return l->href;
-	}
-	return NULL;
-}
-
-static const char *
-entry_content(const struct feed_entry *e)
-{
-	const char *first = NULL;
-
-	for (size_t i = 0; i < e->n_content; i++) {
-		const struct feed_text *t = &e->content[i];
-
-		if (!t->value || !*t->value)
-			continue;
-		if (t->type && strstr(t->type, "html"))
-			return t->value;
-		if (!first)
-			first = t->value;
-	}
-	return first;
-}
-
-static const char *
-entry_tags(struct arena *a, const struct feed_entry *e)
-{
-	struct buf b = BUF_INIT(STORE_MAX_TAGS);
-	const char *r;
-
-	for (size_t i = 0; i < e->n_tags; i++) {
-		const char *t = e->tags[i].term && *e->tags[i].term ?
-		    e->tags[i].term : e->tags[i].label;
-		struct str s = str_trim(str_of(t));
-
-		if (s.len == 0)
-			continue;
-		if (b.len)
-			buf_adds(&b, ", ");
-		buf_add(&b, s.p, s.len);
-		if (buf_err(&b) < 0)
-			break;
-	}
-	r = b.len ? arena_strndup(a, b.ptr, text_utf8_trunc(b.ptr, b.len,
-	    b.len)) : NULL;
-	buf_release(&b);
-	return r;
-}
-
-static bool
-ends_with_ci(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && str_ncasecmp(s + n - m, suffix, m) == 0;
-}
-
-static bool
-media_is_image(const struct feed_media *m)
-{
-	static const char *const ext[] = { ".jpg", ".jpeg", ".png", ".gif",
-		".webp", ".avif" };
-	const char *q;
-	char path[512];
-	size_t n;
-
-	if (!m->url || !*m->url)
-		return false;
-	if (m->medium)
-		return strcmp(m->medium, "image") == 0;
-	if (m->type)
-		return strncmp(m->type, "image/", 6) == 0;
-	/* Neither said: judge by the extension, ignoring a query string. */
-	q = strchr(m->url, '?');
-	n = q ? (size_t)(q - m->url) : strlen(m->url);
-	if (n >= sizeof(path))
-		return false;
-	memcpy(path, m->url, n);
-	path[n] = '\0';
-	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
-		if (ends_with_ci(path, ext[i]))
-			return true;
-	return false;
-}
-
-/* The lead photo: the first image in the entry's media, else the first
- * media thumbnail (a video's poster frame), else an image enclosure. */
 static void
-pick_image(struct arena *a, const struct feed_entry *e, struct row *r)
-{
-	const struct feed_media *m = NULL, *thumb = NULL;
-
-	for (size_t i = 0; i < e->n_media && !m; i++) {
-		if (media_is_image(&e->media[i]))
-			m = &e->media[i];
-		else if (!thumb && e->media[i].thumbnail &&
-		    *e->media[i].thumbnail)
-			thumb = &e->media[i];
-	}
-	if (m || thumb) {
-		const struct feed_media *x = m ? m : thumb;
-
-		r->image_url = field(a, m ? m->url : thumb->thumbnail,
-		    STORE_MAX_URL);
-		r->image_caption = field(a, x->caption && *x->caption ?
-		    x->caption : x->title, STORE_MAX_SHORT);
-		r->image_credit = field(a, x->credit, STORE_MAX_SHORT);
-		r->image_thumb = field(a, x->thumbnail, STORE_MAX_URL);
-		return;
-	}
-	for (size_t i = 0; i < e->n_enclosures; i++) {
-		const struct feed_enclosure *en = &e->enclosures[i];
-
-		if (en->href && *en->href && en->type &&
-		    strncmp(en->type, "image/", 6) == 0) {
-			r->image_url = field(a, en->href, STORE_MAX_URL);
-			return;
-		}
-	}
-}
-
-/* Hashes s with its length, so ("ab","c") and ("a","bc") differ and NULL
- * differs from "". */
-static void
-hash_str(crypto_generichash_state *h, const char *s)
-{
-	unsigned char len[9] = { 0 };
-	uint64_t n;
-
-	if (!s) {
-		crypto_generichash_update(h, len, 1);
-		return;
-	}
-	n = strlen(s);
-	len[0] = 1;
-	for (int i = 0; i < 8; i++)
-		len[1 + i] = (unsigned char)(n >> (8 * i));
-	crypto_generichash_update(h, len, sizeof(len));
-	crypto_generichash_update(h, (const unsigned char *)s, n);
-}
-
-static void
-hash_int(crypto_generichash_state *h, int64_t v)
-{
-	unsigned char b[8];
-
-	for (int i = 0; i < 8; i++)
-		b[i] = (unsigned char)((uint64_t)v >> (8 * i));
-	crypto_generichash_update(h, b, sizeof(b));
-}
-
-static void
-hash_row(struct row *r)
-{
-	crypto_generichash_state h;
-
-	crypto_generichash_init(&h, NULL, 0, HASH_LEN);
-	hash_str(&h, r->title);
-	hash_str(&h, r->summary);
-	hash_str(&h, r->content);
-	crypto_generichash_final(&h, r->content_hash, HASH_LEN);
-
-	crypto_generichash_init(&h, NULL, 0, HASH_LEN);
-	hash_str(&h, r->guid);
-	hash_str(&h, r->url);
-	hash_str(&h, r->canonical_url);
-	crypto_generichash_update(&h, r->content_hash, HASH_LEN);
-	hash_str(&h, r->author);
-	hash_str(&h, r->language);
-	hash_str(&h, r->tags);
-	hash_int(&h, r->published);
-	hash_int(&h, r->updated);
-	hash_str(&h, r->image_url);
-	hash_str(&h, r->image_caption);
-	hash_str(&h, r->image_credit);
-	hash_str(&h, r->image_thumb);
-	crypto_generichash_final(&h, r->fields_hash, HASH_LEN);
-}
-
-/* Fills r from e; false when the entry has nothing worth keeping. */
-static bool
-row_from_entry(struct arena *a, const struct feed *f,
-    const struct feed_entry *e, struct row *r)
-{
-	char hex[2 * HASH_LEN + 1];
-
-	memset(r, 0, sizeof(*r));
-	r->guid = field(a, e->id, STORE_MAX_GUID);
-	r->url = field(a, entry_link(e), STORE_MAX_URL);
-	if (r->url) {
-		const char *c = url_canonical(a, r->url);
-
-		r->canonical_url = c ? field(a, c, STORE_MAX_URL) : NULL;
-	}
-	r->title = field(a, e->title.value, STORE_MAX_TITLE);
-	r->summary = field(a, e->summary.value, STORE_MAX_SUMMARY);
-	r->content = field(a, entry_content(e), STORE_MAX_CONTENT);
-	if (!r->guid && !r->url && !r->title && !r->summary && !r->content)
-		return false;
-	r->author = field(a, e->author ? e->author : e->author_detail ?
-	    e->author_detail->name : NULL, STORE_MAX_SHORT);
-	r->language = field(a, e->language ? e->language : f->head.language,
-	    64);
-	r->tags = entry_tags(a, e);
-	if (e->published.is_set)
-		r->published = e->published.t;
-	else if (e->updated.is_set)
-		r->published = e->updated.t;
-	if (e->updated.is_set)
-		r->updated = e->updated.t;
-	pick_image(a, e, r);
-	hash_row(r);
-	if (r->guid) {
-		r->dedup_key = arena_printf(a, "g:%s", r->guid);
-	} else if (r->canonical_url || r->url) {
-		r->dedup_key = arena_printf(a, "u:%s", r->canonical_url ?
-		    r->canonical_url : r->url);
-	} else {
-		sodium_bin2hex(hex, sizeof(hex), r->content_hash, HASH_LEN);
-		r->dedup_key = arena_printf(a, "h:%s", hex);
-	}
-	return true;
-}
-
-static void
-bind_row(sqlite3_stmt *stmt, int64_t source_id, const struct row *r,
+bind_row(sqlite3_stmt *stmt, int64_t source_id, const struct item *r,
     int64_t now)
 {
 	sqlite3_bind_int64(stmt, 1, source_id);
@@ -308,9 +46,12 @@ bind_row(sqlite3_stmt *stmt, int64_t source_id, const struct row *r,
 	store_bind_text(stmt, 15, r->image_caption);
 	store_bind_text(stmt, 16, r->image_credit);
 	store_bind_text(stmt, 17, r->image_thumb);
-	sqlite3_bind_blob(stmt, 18, r->content_hash, HASH_LEN, SQLITE_STATIC);
-	sqlite3_bind_blob(stmt, 19, r->fields_hash, HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 18, r->content_hash, ITEM_HASH_LEN,
+	    SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 19, r->fields_hash, ITEM_HASH_LEN,
+	    SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 20, now);
+	sqlite3_bind_int64(stmt, 22, r->sort_time);
 }
 
 /* Scratch buffers for the plain text of one item. */
@@ -319,7 +60,7 @@ struct fts_text {
 };
 
 static int
-fts_put(struct store *st, struct fts_text *t, int64_t id, const struct row *r)
+fts_put(struct store *st, struct fts_text *t, int64_t id, const struct item *r)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc;
@@ -372,7 +113,7 @@ enum put_result { PUT_NEW, PUT_UPDATED, PUT_UNCHANGED };
 
 static int
 put_row(struct store *st, struct fts_text *t, int64_t source_id,
-    const struct row *r, int64_t now, enum put_result *out)
+    const struct item *r, int64_t now, enum put_result *out)
 {
 	sqlite3_stmt *stmt = NULL;
 	int64_t id = 0;
@@ -386,9 +127,9 @@ put_row(struct store *st, struct fts_text *t, int64_t source_id,
 	if ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		found = true;
 		id = sqlite3_column_int64(stmt, 0);
-		same = sqlite3_column_bytes(stmt, 1) == HASH_LEN &&
+		same = sqlite3_column_bytes(stmt, 1) == ITEM_HASH_LEN &&
 		    memcmp(sqlite3_column_blob(stmt, 1), r->fields_hash,
-		    HASH_LEN) == 0;
+		    ITEM_HASH_LEN) == 0;
 	} else if (step != SQLITE_DONE) {
 		rc = store_db_err(st, "look up item");
 		goto out;
@@ -410,7 +151,7 @@ put_row(struct store *st, struct fts_text *t, int64_t source_id,
 		goto out;
 	}
 	if (!found)
-		id = sqlite3_last_insert_rowid(st->db);
+		id = sqlite3_last_insert_rowid(SQ(st)->db);
 	store_stmt_put(stmt);
 	stmt = NULL;
 	if (found && (rc = fts_delete(st, id)) < 0)
@@ -424,19 +165,18 @@ out:
 }
 
 int
-store_feed_put(struct store *st, int64_t source_id, const struct feed *f,
-    struct item_put_stats *stats)
+store_sqlite_items_put(struct store *st, int64_t source_id,
+    const struct item *items, size_t n, struct item_put_stats *stats)
 {
-	struct fts_text t = { BUF_INIT(STORE_MAX_TITLE + 16),
-		BUF_INIT(STORE_MAX_SUMMARY + 16), BUF_INIT(STORE_MAX_CONTENT + 16) };
+	struct fts_text t = { BUF_INIT(ITEM_MAX_TITLE + 16),
+		BUF_INIT(ITEM_MAX_SUMMARY + 16), BUF_INIT(ITEM_MAX_CONTENT + 16) };
 	struct item_put_stats s = { 0, 0, 0 };
-	struct arena a = ARENA_INIT;
 	sqlite3_stmt *stmt = NULL;
 	int64_t now = (int64_t)time(NULL);
 	bool in_tx = false;
 	int rc, step;
 
-	if ((rc = store_begin(st)) < 0)
+	if ((rc = store_sqlite_begin(st)) < 0)
 		goto out;
 	in_tx = true;
 	if ((rc = store_stmt_get(st, ST_SOURCE_EXISTS, &stmt)) < 0)
@@ -452,13 +192,10 @@ store_feed_put(struct store *st, int64_t source_id, const struct feed *f,
 		rc = store_db_err(st, "find source");
 		goto out;
 	}
-	for (size_t i = 0; i < f->n_entries; i++) {
+	for (size_t i = 0; i < n; i++) {
 		enum put_result res = PUT_UNCHANGED;
-		struct row r;
 
-		if (!row_from_entry(&a, f, &f->entries[i], &r))
-			continue;
-		if ((rc = put_row(st, &t, source_id, &r, now, &res)) < 0)
+		if ((rc = put_row(st, &t, source_id, &items[i], now, &res)) < 0)
 			goto out;
 		if (res == PUT_NEW)
 			s.n_new++;
@@ -466,27 +203,21 @@ store_feed_put(struct store *st, int64_t source_id, const struct feed *f,
 			s.n_updated++;
 		else
 			s.n_unchanged++;
-		/* Keep memory flat on huge feeds: the row is written. */
-		if ((i & 255) == 255) {
-			arena_release(&a);
-			arena_init(&a);
-		}
 	}
 	in_tx = false;
-	if ((rc = store_commit(st)) < 0)
+	if ((rc = store_sqlite_commit(st)) < 0)
 		goto out;
 	if (stats) {
 		stats->n_new += s.n_new;
 		stats->n_updated += s.n_updated;
 		stats->n_unchanged += s.n_unchanged;
 	}
-	log_debug(LOG_STORE, "feed put source=%lld new=%zu updated=%zu "
+	log_debug(LOG_STORE, "items put source=%lld new=%zu updated=%zu "
 	    "unchanged=%zu", (long long)source_id, s.n_new, s.n_updated,
 	    s.n_unchanged);
 out:
 	if (in_tx)
-		store_rollback(st);
-	arena_release(&a);
+		store_sqlite_rollback(st);
 	buf_release(&t.title);
 	buf_release(&t.summary);
 	buf_release(&t.content);
@@ -548,8 +279,8 @@ static int
 item_query(struct store *st, unsigned mask, bool is_count,
     sqlite3_stmt **out)
 {
-	sqlite3_stmt **slot = is_count ? &st->item_count[mask] :
-	    &st->item_list[mask];
+	sqlite3_stmt **slot = is_count ? &SQ(st)->item_count[mask] :
+	    &SQ(st)->item_list[mask];
 	struct buf sql = BUF_INIT(BUF_NOCAP);
 	int rc;
 
@@ -621,7 +352,7 @@ bind_query(sqlite3_stmt *stmt, const struct store_item_query *q,
 static const struct store_item_query no_query = { 0, 0, 0, 0, 0, 0 };
 
 int
-store_item_list(struct store *st, struct arena *a,
+store_sqlite_item_list(struct store *st, struct arena *a,
     const struct store_item_query *q, struct item **out, size_t *out_n)
 {
 	struct item *v = NULL;
@@ -649,7 +380,7 @@ out:
 }
 
 int
-store_item_count(struct store *st, const struct store_item_query *q,
+store_sqlite_item_count(struct store *st, const struct store_item_query *q,
     size_t *out)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -671,7 +402,7 @@ out:
 }
 
 int
-store_item_get(struct store *st, struct arena *a, int64_t id,
+store_sqlite_item_get(struct store *st, struct arena *a, int64_t id,
     struct item **out)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -744,7 +475,7 @@ match_expr(struct store *st, struct buf *expr, const char *query,
 {
 	struct query_words w = { expr, query, 0 };
 
-	text_tokenize(st->ta, query, strlen(query), TEXT_QUERY, on_query_word,
+	text_tokenize(SQ(st)->ta, query, strlen(query), TEXT_QUERY, on_query_word,
 	    &w);
 	*out_n = w.n;
 	return buf_err(expr);
@@ -759,57 +490,6 @@ bind_search(sqlite3_stmt *stmt, const char *expr,
 	sqlite3_bind_int64(stmt, 3, o->section_id);
 	sqlite3_bind_int64(stmt, 4, o->since);
 	sqlite3_bind_int64(stmt, 5, o->until);
-}
-
-/* One match of the window. */
-struct cand {
-	int64_t id, sort_time;
-	double bm25, score;
-};
-
-/* Relevance matters most; recency halves its share every 3 days. */
-#define BLEND_RELEVANCE 0.75
-#define BLEND_HALF_LIFE (3 * 86400.0)
-
-static int
-cand_cmp(const void *x, const void *y)
-{
-	const struct cand *a = x, *b = y;
-
-	if (a->score != b->score)
-		return a->score > b->score ? -1 : 1;
-	if (a->sort_time != b->sort_time)
-		return a->sort_time > b->sort_time ? -1 : 1;
-	return a->id > b->id ? -1 : a->id < b->id;
-}
-
-/*
- * Scores the window in place and sorts it best first. bm25 is relative to
- * the best match of the window (so 1 is the best, whatever the words'
- * frequencies) and recency to the newest one (not the clock, so a result
- * list does not reorder itself as time passes); with equal bm25 the newer
- * item wins.
- */
-static void
-rank_window(struct cand *v, size_t n)
-{
-	double best = 0;
-	int64_t newest = INT64_MIN;
-
-	for (size_t i = 0; i < n; i++) {
-		if (v[i].bm25 < best)
-			best = v[i].bm25;
-		if (v[i].sort_time > newest)
-			newest = v[i].sort_time;
-	}
-	for (size_t i = 0; i < n; i++) {
-		double rel = best < 0 ? v[i].bm25 / best : 1.0;
-		double age = (double)(newest - v[i].sort_time);
-
-		v[i].score = BLEND_RELEVANCE * rel + (1 - BLEND_RELEVANCE) *
-		    exp2(-age / BLEND_HALF_LIFE);
-	}
-	qsort(v, n, sizeof(*v), cand_cmp);
 }
 
 /* ---- filter tokens (the item_fts meta column, see ITEM_FTS_META) ---- */
@@ -1038,27 +718,25 @@ count_matches(struct store *st, const char *expr, bool is_exact,
  * and only matches that pass reach the items table; the exact SQL checks
  * stay, for the day-granular date tokens.
  */
+/* What search_window prepared for search_hits. */
+struct sq_query {
+	char *hit;                   /* the words, in the text columns only */
+};
+
 int
-store_search(struct store *st, struct arena *a, const char *query,
-    const struct store_search_opts *opts, struct store_hit **out,
-    size_t *out_n, size_t *out_total, bool *out_total_capped)
+store_sqlite_search_window(struct store *st, struct arena *a,
+    const char *query, const struct store_search_opts *opts,
+    struct store_cand **out, size_t *out_n, size_t *out_total, void **out_q)
 {
-	static const struct store_search_opts none = { 0, 0, 0, 0, 0, 0 };
 	struct buf words = BUF_INIT(64 << 10), hit = BUF_INIT(BUF_NOCAP);
 	struct buf expr = BUF_INIT(BUF_NOCAP);
-	struct store_hit *v = NULL;
-	struct cand *w = NULL;
+	struct store_cand *w = NULL;
+	struct sq_query *q = NULL;
 	sqlite3_stmt *stmt = NULL;
-	size_t n = 0, nw = 0, n_words = 0, total = 0, limit;
+	size_t nw = 0, n_words = 0, total = 0;
 	bool is_none = false, is_exact = true;
 	int rc, step;
 
-	if (!opts)
-		opts = &none;
-	if (!query || str_trim(str_of(query)).len == 0) {
-		rc = err_set(ND_EINVAL, "store: empty search");
-		goto out;
-	}
 	if ((rc = match_expr(st, &words, query, &n_words)) < 0)
 		goto out;
 	if (n_words == 0)               /* only punctuation: nothing matches */
@@ -1082,8 +760,10 @@ store_search(struct store *st, struct arena *a, const char *query,
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW &&
 	    nw < STORE_SEARCH_WINDOW) {
 		w[nw].id = sqlite3_column_int64(stmt, 0);
-		w[nw].bm25 = sqlite3_column_double(stmt, 1);
+		/* bm25 is negative, lower is better */
+		w[nw].relevance = -sqlite3_column_double(stmt, 1);
 		w[nw].sort_time = sqlite3_column_int64(stmt, 2);
+		w[nw].score = 0;
 		nw++;
 	}
 	if (step != SQLITE_DONE && step != SQLITE_ROW) {
@@ -1098,45 +778,44 @@ store_search(struct store *st, struct arena *a, const char *query,
 	    (rc = count_matches(st, expr.ptr, is_exact, opts,
 	    &total)) < 0)
 		goto out;
-	if (opts->offset >= nw)
-		goto out;
-	rank_window(w, nw);
-
-	limit = limit_of(opts->limit, 20);
-	if (limit > nw - opts->offset)
-		limit = nw - opts->offset;
-	v = arena_alloc(a, limit * sizeof(*v));
-	/* The page's rows and snippets, one small query each. */
-	for (size_t i = 0; i < limit; i++) {
-		const struct cand *c = &w[opts->offset + i];
-
-		if ((rc = store_stmt_get(st, ST_SEARCH_HIT, &stmt)) < 0)
-			goto out;
-		store_bind_text(stmt, 1, hit.ptr);
-		sqlite3_bind_int64(stmt, 2, c->id);
-		if (sqlite3_step(stmt) != SQLITE_ROW) {
-			rc = store_db_err(st, "read hit");
-			goto out;
-		}
-		memset(&v[n], 0, sizeof(v[n]));
-		store_item_from_row(a, stmt, 0, &v[n].item);
-		v[n].snippet = store_col_text(a, stmt, ITEM_NCOLS);
-		v[n].rank = -c->score;
-		n++;
-		store_stmt_put(stmt);
-		stmt = NULL;
-	}
+	q = arena_zalloc(a, sizeof(*q));
+	q->hit = arena_strndup(a, hit.ptr, hit.len);
 out:
 	store_stmt_put(stmt);
 	buf_release(&words);
 	buf_release(&hit);
 	buf_release(&expr);
-	*out = v;
-	*out_n = rc < 0 ? 0 : n;
-	if (out_total)
-		*out_total = rc < 0 ? 0 : total > STORE_SEARCH_COUNT_CAP ?
-		    STORE_SEARCH_COUNT_CAP : total;
-	if (out_total_capped)
-		*out_total_capped = rc == 0 && total > STORE_SEARCH_COUNT_CAP;
+	*out = w;
+	*out_n = rc < 0 ? 0 : nw;
+	*out_total = rc < 0 ? 0 : total;
+	*out_q = q;
+	return rc;
+}
+
+int
+store_sqlite_search_hits(struct store *st, struct arena *a, void *qv,
+    const struct store_cand *c, size_t n, struct store_hit *out)
+{
+	const struct sq_query *q = qv;
+	sqlite3_stmt *stmt = NULL;
+	int rc = 0;
+
+	/* The page's rows and snippets, one small query each. */
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = store_stmt_get(st, ST_SEARCH_HIT, &stmt)) < 0)
+			break;
+		store_bind_text(stmt, 1, q->hit);
+		sqlite3_bind_int64(stmt, 2, c[i].id);
+		if (sqlite3_step(stmt) != SQLITE_ROW) {
+			rc = store_db_err(st, "read hit");
+			break;
+		}
+		memset(&out[i], 0, sizeof(out[i]));
+		store_item_from_row(a, stmt, 0, &out[i].item);
+		out[i].snippet = store_col_text(a, stmt, ITEM_NCOLS);
+		store_stmt_put(stmt);
+		stmt = NULL;
+	}
+	store_stmt_put(stmt);
 	return rc;
 }

@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/xmalloc.h"
 #include "fetch/fetch.h"
+#include "ingest/ingest.h"
 #include "parse/parse.h"
 #include "store/store.h"
 #include "core/banned.h"
@@ -132,16 +133,6 @@ queue_pop_until(struct queue *q, const struct timespec *deadline)
 	return res;
 }
 
-static int
-floor_of(const struct feed *f)
-{
-	int a = f->head.ttl > 0 ? f->head.ttl : 0;
-	int b = f->head.update_minutes > 0 ? f->head.update_minutes : 0;
-	int m = a > b ? a : b;
-
-	return m > 7 * 24 * 60 ? 7 * 86400 : m * 60;
-}
-
 /* Writes src; when a confirmed redirect collides with another source's
  * URL, keeps the old URL rather than failing the whole update. */
 static int
@@ -163,7 +154,7 @@ static int
 fail_after(struct store *st, struct source *src,
     const struct fetch_res *res, const struct fetch_sched *sched,
     enum fetch_err kind, const char *msg, int64_t now, struct arena *a,
-    struct fetch_stats *stats)
+    struct ingest_cycle_stats *stats)
 {
 	struct fetch_res r = *res;
 
@@ -180,11 +171,11 @@ fail_after(struct store *st, struct source *src,
 /* Applies one result: parse and store on 200, state only otherwise. */
 static int
 handle(struct store *st, struct source *src, const struct fetch_res *res,
-    const struct fetch_sched *sched, int64_t now, struct fetch_stats *stats)
+    const struct fetch_sched *sched, int64_t now, struct ingest_cycle_stats *stats)
 {
 	struct arena a;
 	struct feed *feed = NULL;
-	struct item_put_stats ist = { 0 };
+	struct ingest_result ir = { 0 };
 	const char *old_url = src->url;
 	bool was_enabled = src->is_enabled;
 	int rc = 0;
@@ -205,42 +196,32 @@ handle(struct store *st, struct source *src, const struct fetch_res *res,
 	}
 
 	{
-		struct parse_opts po = {
+		struct ingest_doc doc = {
+			.body = res->body,
+			.len = res->len,
 			.url = res->final_url,
 			.content_type = res->content_type,
 			.content_location = res->content_location,
 			.content_language = res->content_language,
 		};
 
-		rc = parse_feed(&feed, &a, res->body, res->len, &po);
+		rc = ingest_parse(&feed, &a, &doc);
 	}
 	if (rc < 0) {
-		char *m = arena_printf(&a, "parse: %s", err_msg());
-		rc = fail_after(st, src, res, sched, FETCH_E_PARSE, m, now, &a, stats);
-		goto out;
-	}
-	if (feed->n_entries == 0 && (!feed->version || !*feed->version)) {
-		char *m = arena_printf(&a, "not a feed%s%s%s",
-		    feed->bozo_exception ? " (" : "",
-		    feed->bozo_exception ? feed->bozo_exception : "",
-		    feed->bozo_exception ? ")" : "");
+		/* "not a feed (...)" as it is; parse's own failures (too
+		 * big) say where they came from. */
+		char *m = rc == ND_EPARSE ? arena_strdup(&a, err_msg()) :
+		    arena_printf(&a, "parse: %s", err_msg());
 		rc = fail_after(st, src, res, sched, FETCH_E_PARSE, m, now, &a, stats);
 		goto out;
 	}
 	if ((rc = store_begin(st)) < 0)
 		goto store_failed;
-	if ((rc = store_feed_put(st, src->id, feed, &ist)) < 0) {
+	if ((rc = ingest_feed_put(st, src, feed, now, &ir)) < 0) {
 		store_rollback(st);
 		goto store_failed;
 	}
-	/* A source added by URL alone learns its name from the feed. */
-	if ((!src->title || !*src->title) && feed->head.title.value)
-		src->title = feed->head.title.value;
-	if ((!src->site_url || !*src->site_url) && feed->head.link)
-		src->site_url = feed->head.link;
-	if ((!src->language || !*src->language) && feed->head.language)
-		src->language = feed->head.language;
-	fetch_source_apply(src, res, sched, ist.n_new, floor_of(feed), now);
+	fetch_source_apply(src, res, sched, ir.items.n_new, ir.floor_s, now);
 	if ((rc = write_source(st, src, old_url)) < 0) {
 		store_rollback(st);
 		goto store_failed;
@@ -248,8 +229,8 @@ handle(struct store *st, struct source *src, const struct fetch_res *res,
 	if ((rc = store_commit(st)) < 0)
 		goto store_failed;
 	stats->n_fetched++;
-	stats->n_new += ist.n_new;
-	stats->n_updated += ist.n_updated;
+	stats->n_new += ir.items.n_new;
+	stats->n_updated += ir.items.n_updated;
 	if (strcmp(old_url, src->url) != 0) {
 		stats->n_redirect_moves++;
 		log_info(LOG_FETCH, "moved source=%lld from=%s to=%s",
@@ -267,15 +248,38 @@ store_failed:
 out:
 	log_info(LOG_FETCH, "fetched source=%lld status=%ld http=%d bytes=%zu "
 	    "ms=%ld new=%zu error=%s", (long long)src->id, res->status,
-	    res->http_version, res->len, res->ms, ist.n_new,
+	    res->http_version, res->len, res->ms, ir.items.n_new,
 	    src->last_error ? src->last_error : "-");
 	arena_release(&a);
 	return rc;
 }
 
+/* Hands back the leases of claimed sources that were not fetched (the
+ * cycle stopped early, or the network failed): they are due again at
+ * once, for this worker's next cycle or another's. */
+static void
+release_unfetched(struct store *st, struct source *srcs, const bool *is_done,
+    size_t n, int64_t now)
+{
+	size_t n_back = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (is_done[i])
+			continue;
+		srcs[i].next_fetch = now;
+		if (store_source_update(st, &srcs[i]) < 0)
+			log_error(LOG_FETCH, "source=%lld cannot hand back its "
+			    "lease: %s", (long long)srcs[i].id, err_msg());
+		else
+			n_back++;
+	}
+	if (n_back)
+		log_info(LOG_FETCH, "handed back sources=%zu", n_back);
+}
+
 int
-fetch_cycle(struct store *st, const struct config *cfg,
-    const struct fetch_cycle_opts *opts, struct fetch_stats *out)
+ingest_cycle(struct store *st, const struct config *cfg,
+    const struct ingest_cycle_opts *opts, struct ingest_cycle_stats *out)
 {
 	struct arena a;
 	struct source *srcs = NULL;
@@ -286,7 +290,7 @@ fetch_cycle(struct store *st, const struct config *cfg,
 	struct queue q = { .mu = PTHREAD_MUTEX_INITIALIZER };
 	pthread_condattr_t ca;
 	struct net net = { 0 };
-	struct fetch_progress prog = { 0 };
+	struct ingest_progress prog = { 0 };
 	pthread_t tid;
 	char ua[256];
 	size_t n = 0;
@@ -295,6 +299,7 @@ fetch_cycle(struct store *st, const struct config *cfg,
 	struct fetch_res *res;
 	struct timespec t0, t1;
 	long handle_ms = 0;
+	bool *is_done = NULL, is_claimed = false;
 
 	memset(out, 0, sizeof(*out));
 	pthread_condattr_init(&ca);
@@ -306,9 +311,11 @@ fetch_cycle(struct store *st, const struct config *cfg,
 		if ((rc = store_source_get(st, &a, opts->source_id, &srcs)) < 0)
 			goto out;
 		n = 1;
-	} else if ((rc = store_source_due(st, &a, opts->is_all ? -1 : now,
-	    &srcs, &n)) < 0) {
+	} else if ((rc = store_source_claim(st, &a, now, opts->is_all,
+	    INGEST_LEASE_S, 0, &srcs, &n)) < 0) {
 		goto out;
+	} else {
+		is_claimed = true;
 	}
 	out->n_sources = n;
 	prog.total = n;
@@ -319,6 +326,7 @@ fetch_cycle(struct store *st, const struct config *cfg,
 	fo.stop = opts->stop;
 	fo.may_start = may_start;
 	reqs = arena_zalloc(&a, n * sizeof(*reqs));
+	is_done = arena_zalloc(&a, n * sizeof(*is_done));
 	for (size_t i = 0; i < n; i++) {
 		reqs[i].id = (int64_t)i;
 		reqs[i].url = srcs[i].url;
@@ -358,6 +366,7 @@ fetch_cycle(struct store *st, const struct config *cfg,
 
 			if (opts->stop && atomic_load(opts->stop))
 				break;
+			is_done[batch[i]->id] = true;
 			if (handle(st, src, batch[i], &sched, now, out) < 0) {
 				n_store_err++;
 				log_error(LOG_FETCH, "source=%lld cannot record state: %s",
@@ -390,6 +399,8 @@ fetch_cycle(struct store *st, const struct config *cfg,
 		rc = err_set(ND_EIO, "fetch: could not record any result: %s",
 		    err_msg());
 	out->is_stopped = opts->stop && atomic_load(opts->stop);
+	if (is_claimed)
+		release_unfetched(st, srcs, is_done, n, now);
 	if (rc < 0 || out->is_stopped)
 		goto out;
 photos:
@@ -397,9 +408,9 @@ photos:
 	 * they never hold up a feed; a failure here is logged, not the
 	 * cycle's. */
 	{
-		struct fetch_photo_stats ps;
+		struct ingest_photo_stats ps;
 
-		if (fetch_photos(st, cfg, now, opts->stop, &ps) < 0)
+		if (ingest_photos(st, cfg, now, opts->stop, &ps) < 0)
 			log_error(LOG_FETCH, "photos: %s", err_msg());
 		out->n_photos = ps.n_cached;
 		out->n_photo_errors = ps.n_failed;
@@ -413,7 +424,7 @@ out:
 
 /* ---- the loop ---- */
 
-struct fetch_loop {
+struct ingest_loop {
 	char *db_path;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -435,10 +446,10 @@ fetch_section_copy(struct config *dst, const struct config *src)
 	dst->fetch.ca_file = xstrdup(src->fetch.ca_file ? src->fetch.ca_file : "");
 }
 
-struct fetch_loop *
-fetch_loop_new(const char *db_path, const struct config *cfg)
+struct ingest_loop *
+ingest_loop_new(const char *db_path, const struct config *cfg)
 {
-	struct fetch_loop *l = xcalloc(1, sizeof(*l));
+	struct ingest_loop *l = xcalloc(1, sizeof(*l));
 
 	l->db_path = xstrdup(db_path);
 	pthread_mutex_init(&l->mu, NULL);
@@ -449,7 +460,7 @@ fetch_loop_new(const char *db_path, const struct config *cfg)
 }
 
 void
-fetch_loop_free(struct fetch_loop *l)
+ingest_loop_free(struct ingest_loop *l)
 {
 	if (!l)
 		return;
@@ -463,7 +474,7 @@ fetch_loop_free(struct fetch_loop *l)
 }
 
 void
-fetch_loop_stop(struct fetch_loop *l)
+ingest_loop_stop(struct ingest_loop *l)
 {
 	pthread_mutex_lock(&l->mu);
 	atomic_store(&l->stop, true);
@@ -472,7 +483,7 @@ fetch_loop_stop(struct fetch_loop *l)
 }
 
 void
-fetch_loop_set_config(struct fetch_loop *l, const struct config *cfg)
+ingest_loop_set_config(struct ingest_loop *l, const struct config *cfg)
 {
 	pthread_mutex_lock(&l->mu);
 	fetch_section_copy(&l->cfg, cfg);
@@ -500,7 +511,7 @@ next_due(struct store *st, int64_t now)
 }
 
 int
-fetch_loop_run(struct fetch_loop *l)
+ingest_loop_run(struct ingest_loop *l)
 {
 	struct store *st = NULL;
 	int rc;
@@ -510,15 +521,15 @@ fetch_loop_run(struct fetch_loop *l)
 	log_info(LOG_FETCH, "loop started db=%s", l->db_path);
 	while (!atomic_load(&l->stop)) {
 		struct config cfg = { 0 };
-		struct fetch_cycle_opts co = { .stop = &l->stop };
-		struct fetch_stats stats;
+		struct ingest_cycle_opts co = { .stop = &l->stop };
+		struct ingest_cycle_stats stats;
 		struct timespec until;
 		int64_t now, due;
 
 		pthread_mutex_lock(&l->mu);
 		fetch_section_copy(&cfg, &l->cfg);
 		pthread_mutex_unlock(&l->mu);
-		rc = fetch_cycle(st, &cfg, &co, &stats);
+		rc = ingest_cycle(st, &cfg, &co, &stats);
 		free(cfg.fetch.allow_hosts);
 		free(cfg.fetch.contact_url);
 		free(cfg.fetch.ca_file);

@@ -1,0 +1,198 @@
+/*
+ * ingest: the one path from bytes to the store, for every caller (the fetch
+ * cycle and loop, `newsdesk ingest`, the benches, the tests).
+ *
+ *     bytes ──parse──▶ struct feed ──policy──▶ struct item[] ──▶ store_items_put
+ *                                              (later: extract, analyze)
+ *
+ * The stages never call each other: fetch returns bytes and HTTP state,
+ * parse returns feed structs, the store takes and returns the model; ingest
+ * composes them, and owns the policy between them (what an entry becomes,
+ * de-duplication keys, the sort time: policy.c). The fetch cycle (cycle.c)
+ * and the photo cache (photos.c) are ingest stages that ask fetch for
+ * bytes.
+ */
+#ifndef ND_INGEST_INGEST_H
+#define ND_INGEST_INGEST_H
+
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fetch/fetch.h"
+#include "model/model.h"
+
+struct arena;
+struct config;
+struct feed;
+struct feed_entry;
+struct store;
+
+/* ---- one document ---- */
+
+struct ingest_doc {
+	const char *body;            /* the bytes, as fetched or read */
+	size_t len;
+	const char *url;             /* where they came from: base of relative links */
+	const char *content_type;    /* HTTP headers, or NULL */
+	const char *content_location;
+	const char *content_language;
+};
+
+/*
+ * Parses doc as a feed; *out lives in a. ND_EPARSE with "not a feed (why)"
+ * when the bytes are no feed at all (no entries and no recognised format),
+ * ND_ETOOBIG over parse's cap. An ill-formed feed that still yields entries
+ * is a feed (bozo is set).
+ */
+int ingest_parse(struct feed **out, struct arena *a,
+    const struct ingest_doc *doc);
+
+/*
+ * The policy (policy.c): fills *out from entry e of f, strings in a or
+ * borrowed from f, with the dedup key, hashes and sort time the store
+ * relies on. now is the time of ingest. False when the entry has nothing
+ * worth keeping (no id, link, title or text).
+ */
+bool ingest_item_from_entry(struct item *out, struct arena *a,
+    const struct feed *f, const struct feed_entry *e, int64_t now);
+
+struct ingest_result {
+	struct item_put_stats items;
+	int floor_s;                 /* the feed's own polling floor (ttl,
+	                              * sy:updatePeriod) in seconds, 0 = none */
+};
+
+/*
+ * Stores the entries of f for src (one transaction) and fills what src
+ * lacks from the feed's head: title, site URL, language (src is changed in
+ * memory only, its new strings borrowed from f; the caller writes src,
+ * in the same transaction when both should land or neither). Counts are
+ * added to out->items.
+ */
+int ingest_feed_put(struct store *st, struct source *src,
+    const struct feed *f, int64_t now, struct ingest_result *out);
+
+/* The entries of f as items of source_id, the policy applied
+ * (ingest_item_from_entry with now = the current time), written by
+ * store_items_put; counts added to *stats (may be NULL). For callers that
+ * have a feed but no source to teach (benches, tests). */
+int ingest_feed_items(struct store *st, int64_t source_id,
+    const struct feed *f, int64_t now, struct item_put_stats *stats);
+
+/* ---- files from disk (newsdesk ingest) ---- */
+
+struct ingest_file_result {
+	struct ingest_result r;
+	int64_t source_id;
+	bool is_new_source;
+	bool is_bozo;                /* the feed was not well-formed */
+	const char *source_name;     /* title, else URL (borrowed until the
+	                              * next call on the same result) */
+	char name_buf[256];
+};
+
+/*
+ * Reads the feed file at path and stores its items, as a fetch would.
+ * The source is the one whose URL is the feed's rel="self" link (JSON
+ * Feed: feed_url); else the one source whose site URL is the feed's home
+ * page; else file://ABSOLUTE-PATH, created disabled. A missing source is
+ * created from the feed's head. The source is marked as fetched now.
+ * Files over 32 MiB are ND_ETOOBIG.
+ */
+int ingest_file(struct store *st, const char *path,
+    struct ingest_file_result *out);
+
+/* ---- the fetch cycle (cycle.c) ---- */
+
+struct ingest_progress {
+	size_t done, total;
+	size_t n_errors;
+};
+
+struct ingest_cycle_opts {
+	bool is_all;              /* every enabled source, not only due ones */
+	int64_t source_id;        /* only this one (fetched even if not due) */
+	int64_t now;              /* 0 = time(NULL) */
+	atomic_bool *stop;        /* may be NULL */
+	void (*progress)(const struct ingest_progress *p, void *payload);
+	void *payload;
+};
+
+struct ingest_cycle_stats {
+	size_t n_sources;         /* attempted */
+	size_t n_fetched;         /* 200 and stored */
+	size_t n_not_modified;    /* 304 */
+	size_t n_errors;
+	size_t n_new, n_updated;  /* items */
+	size_t n_redirect_moves;  /* sources whose URL was updated */
+	size_t n_disabled;        /* 410 */
+	size_t errors_by_kind[FETCH_E_COUNT];
+	bool is_stopped;          /* interrupted by opts->stop */
+	size_t n_photos;          /* item photos cached (after the feeds) */
+	size_t n_photo_errors;    /* photos refused or failed */
+};
+
+/* How long a claimed source stays reserved for the worker that claimed it
+ * (store_source_claim): longer than any cycle, so that another worker
+ * picks it only when this one died. A cycle that stops early hands back
+ * what it did not fetch. */
+#define INGEST_LEASE_S 3600
+
+/*
+ * Runs one cycle: claims the due sources of st (store_source_claim, so
+ * two workers on one store never fetch a source twice), fetches them
+ * (network on a second thread), and as each arrives parses and stores it
+ * and updates the source's fetch state and next fetch time (results
+ * arriving together share a transaction, each source in its own
+ * savepoint, so an interrupted cycle leaves nothing half-written). Then
+ * the new items' photos (ingest_photos). Uses st on the calling thread
+ * only. Per-source failures are counted in *out, not returned. Returns 0,
+ * or the error of a store operation that failed for all (ND_EIO) or of
+ * fetch_run. ND_ENOTFOUND for an unknown opts->source_id.
+ */
+int ingest_cycle(struct store *st, const struct config *cfg,
+    const struct ingest_cycle_opts *opts, struct ingest_cycle_stats *out);
+
+struct ingest_loop;
+
+/* Sets up a loop that runs cycles on the store at db_path, on its own store
+ * handle, with a copy of cfg. Free with ingest_loop_free. */
+struct ingest_loop *ingest_loop_new(const char *db_path,
+    const struct config *cfg);
+void ingest_loop_free(struct ingest_loop *l);
+/*
+ * Runs until ingest_loop_stop: a cycle whenever a source is due, sleeping
+ * in between. Meant for its own thread (a web server may run in another).
+ * Stops between items. Returns 0, or the error that prevented opening the
+ * store.
+ */
+int ingest_loop_run(struct ingest_loop *l);
+/* Thread-safe (not async-signal-safe); call from any thread. */
+void ingest_loop_stop(struct ingest_loop *l);
+/* Replaces the configuration used from the next cycle on (copied). */
+void ingest_loop_set_config(struct ingest_loop *l, const struct config *cfg);
+
+/* ---- item photos (photos.c) ---- */
+
+struct ingest_photo_stats {
+	size_t n_tried, n_cached, n_failed;
+};
+
+/*
+ * Downloads the photos of the newest items that are not cached yet, at
+ * most cfg->fetch.max_images_per_cycle, through the fetch engine (SSRF
+ * guard, allow_hosts, politeness, timeouts) with a body cap of
+ * max_image_kb, and keeps the real images in the store (store_media_put),
+ * judged by their bytes alone (fetch_image_sniff); refusals and failures
+ * are recorded too, so a bad URL is not asked for again (a transient
+ * failure is retried later, a few times). Runs on the calling thread,
+ * which must own st. Returns 0 (per-photo failures are counted in *out),
+ * or a store or engine error.
+ */
+int ingest_photos(struct store *st, const struct config *cfg, int64_t now,
+    atomic_bool *stop, struct ingest_photo_stats *out);
+
+#endif

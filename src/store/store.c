@@ -1,0 +1,318 @@
+/*
+ * store: the backend-neutral half of store.h. Every call goes to the
+ * backend behind the handle (st->ops, see store_backend.h); what does not
+ * depend on the backend lives here, once: choosing the backend by the
+ * path, argument checks, and the ranking of search results.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/str.h"
+#include "store/store_backend.h"
+#include "core/banned.h"
+
+/* The backend that owns path: PostgreSQL URLs (not built yet), else a
+ * SQLite file. */
+static const struct store_ops *
+backend_of(const char *path)
+{
+	if (strncmp(path, "postgres://", 11) == 0 ||
+	    strncmp(path, "postgresql://", 13) == 0)
+		return NULL;
+	return &store_sqlite_ops;
+}
+
+int
+store_open(struct store **out, const char *path, int flags)
+{
+	const struct store_ops *ops;
+
+	*out = NULL;
+	if (!path || !*path)
+		return err_set(ND_EINVAL, "store: no path given");
+	if (!(ops = backend_of(path)))
+		return err_set(ND_EINVAL, "store: postgresql backend not built");
+	return ops->open(out, path, flags);
+}
+
+void
+store_close(struct store *st)
+{
+	if (st)
+		st->ops->close(st);
+}
+
+int
+store_schema_version(struct store *st)
+{
+	return st->ops->schema_version(st);
+}
+
+int
+store_check(struct store *st)
+{
+	return st->ops->check(st);
+}
+
+int
+store_begin(struct store *st)
+{
+	return st->ops->begin(st);
+}
+
+int
+store_commit(struct store *st)
+{
+	return st->ops->commit(st);
+}
+
+int
+store_rollback(struct store *st)
+{
+	return st->ops->rollback(st);
+}
+
+int
+store_section_add(struct store *st, const char *name, const char *slug,
+    int64_t *out_id)
+{
+	return st->ops->section_add(st, name, slug, out_id);
+}
+
+int
+store_section_list(struct store *st, struct arena *a, struct section **out,
+    size_t *out_n)
+{
+	return st->ops->section_list(st, a, out, out_n);
+}
+
+int
+store_section_find(struct store *st, struct arena *a, const char *key,
+    struct section **out)
+{
+	return st->ops->section_find(st, a, key, out);
+}
+
+int
+store_section_remove(struct store *st, int64_t id)
+{
+	return st->ops->section_remove(st, id);
+}
+
+int
+store_source_add(struct store *st, const struct source *src,
+    int64_t *out_id)
+{
+	return st->ops->source_add(st, src, out_id);
+}
+
+int
+store_source_get(struct store *st, struct arena *a, int64_t id,
+    struct source **out)
+{
+	return st->ops->source_get(st, a, id, out);
+}
+
+int
+store_source_find_url(struct store *st, struct arena *a, const char *url,
+    struct source **out)
+{
+	return st->ops->source_find_url(st, a, url, out);
+}
+
+int
+store_source_list(struct store *st, struct arena *a, struct source **out,
+    size_t *out_n)
+{
+	return st->ops->source_list(st, a, out, out_n);
+}
+
+int
+store_source_due(struct store *st, struct arena *a, int64_t now,
+    struct source **out, size_t *out_n)
+{
+	return st->ops->source_due(st, a, now, out, out_n);
+}
+
+int
+store_source_claim(struct store *st, struct arena *a, int64_t now,
+    bool is_all, int lease_s, size_t max, struct source **out, size_t *out_n)
+{
+	return st->ops->source_claim(st, a, now, is_all, lease_s, max, out,
+	    out_n);
+}
+
+int
+store_source_remove(struct store *st, int64_t id)
+{
+	return st->ops->source_remove(st, id);
+}
+
+int
+store_source_update(struct store *st, const struct source *src)
+{
+	return st->ops->source_update(st, src);
+}
+
+int
+store_item_list(struct store *st, struct arena *a,
+    const struct store_item_query *q, struct item **out, size_t *out_n)
+{
+	return st->ops->item_list(st, a, q, out, out_n);
+}
+
+int
+store_item_get(struct store *st, struct arena *a, int64_t id,
+    struct item **out)
+{
+	return st->ops->item_get(st, a, id, out);
+}
+
+int
+store_item_count(struct store *st, const struct store_item_query *q,
+    size_t *out)
+{
+	return st->ops->item_count(st, q, out);
+}
+
+int
+store_data_version(struct store *st, uint64_t *out)
+{
+	return st->ops->data_version(st, out);
+}
+
+int
+store_media_put(struct store *st, const struct photo *m)
+{
+	return st->ops->media_put(st, m);
+}
+
+int
+store_media_get(struct store *st, struct arena *a, const char *key,
+    bool with_data, struct photo **out)
+{
+	return st->ops->media_get(st, a, key, with_data, out);
+}
+
+int
+store_media_pending(struct store *st, struct arena *a, int64_t now,
+    size_t recent, size_t max, const char ***out, size_t *out_n)
+{
+	return st->ops->media_pending(st, a, now, recent, max, out, out_n);
+}
+
+int
+store_media_list_ok(struct store *st, struct arena *a, struct photo **out,
+    size_t *out_n)
+{
+	return st->ops->media_list_ok(st, a, out, out_n);
+}
+
+int
+store_media_count(struct store *st, size_t *out_ok, size_t *out_failed)
+{
+	return st->ops->media_count(st, out_ok, out_failed);
+}
+
+int
+store_items_put(struct store *st, int64_t source_id,
+    const struct item *items, size_t n, struct item_put_stats *stats)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!items[i].dedup_key || !*items[i].dedup_key)
+			return err_set(ND_EINVAL, "store: item %zu of %zu has no "
+			    "dedup key", i + 1, n);
+	return st->ops->items_put(st, source_id, items, n, stats);
+}
+
+/* ---- search: ranking is the same for every backend ---- */
+
+/* Relevance matters most; recency halves its share every 3 days. */
+#define BLEND_RELEVANCE 0.75
+#define BLEND_HALF_LIFE (3 * 86400.0)
+
+static int
+cand_cmp(const void *x, const void *y)
+{
+	const struct store_cand *a = x, *b = y;
+
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	if (a->sort_time != b->sort_time)
+		return a->sort_time > b->sort_time ? -1 : 1;
+	return a->id > b->id ? -1 : a->id < b->id;
+}
+
+/*
+ * Scores the window in place and sorts it best first. Relevance is taken
+ * relative to the best match of the window (so 1 is the best, whatever the
+ * words' frequencies) and recency relative to the newest one (not the
+ * clock, so a result list does not reorder itself as time passes); with
+ * equal relevance the newer item wins.
+ */
+static void
+rank_window(struct store_cand *v, size_t n)
+{
+	double best = 0;
+	int64_t newest = INT64_MIN;
+
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].relevance > best)
+			best = v[i].relevance;
+		if (v[i].sort_time > newest)
+			newest = v[i].sort_time;
+	}
+	for (size_t i = 0; i < n; i++) {
+		double rel = best > 0 ? v[i].relevance / best : 1.0;
+		double age = (double)(newest - v[i].sort_time);
+
+		v[i].score = BLEND_RELEVANCE * rel + (1 - BLEND_RELEVANCE) *
+		    exp2(-age / BLEND_HALF_LIFE);
+	}
+	qsort(v, n, sizeof(*v), cand_cmp);
+}
+
+int
+store_search(struct store *st, struct arena *a, const char *query,
+    const struct store_search_opts *opts, struct store_hit **out,
+    size_t *out_n, size_t *out_total, bool *out_total_capped)
+{
+	static const struct store_search_opts none = { 0, 0, 0, 0, 0, 0 };
+	struct store_cand *w = NULL;
+	struct store_hit *v = NULL;
+	void *q = NULL;
+	size_t nw = 0, total = 0, limit = 0;
+	int rc;
+
+	if (!opts)
+		opts = &none;
+	if (!query || str_trim(str_of(query)).len == 0) {
+		rc = err_set(ND_EINVAL, "store: empty search");
+		goto out;
+	}
+	if ((rc = st->ops->search_window(st, a, query, opts, &w, &nw, &total,
+	    &q)) < 0 || nw == 0 || opts->offset >= nw)
+		goto out;
+	rank_window(w, nw);
+	limit = !opts->limit ? 20 : opts->limit > 1000 ? 1000 : opts->limit;
+	if (limit > nw - opts->offset)
+		limit = nw - opts->offset;
+	v = arena_zalloc(a, limit * sizeof(*v));
+	if ((rc = st->ops->search_hits(st, a, q, w + opts->offset, limit,
+	    v)) < 0)
+		goto out;
+	for (size_t i = 0; i < limit; i++)
+		v[i].rank = -w[opts->offset + i].score;
+out:
+	*out = rc < 0 ? NULL : v;
+	*out_n = rc < 0 ? 0 : limit;
+	if (out_total)
+		*out_total = rc < 0 ? 0 : total > STORE_SEARCH_COUNT_CAP ?
+		    STORE_SEARCH_COUNT_CAP : total;
+	if (out_total_capped)
+		*out_total_capped = rc == 0 && total > STORE_SEARCH_COUNT_CAP;
+	return rc;
+}

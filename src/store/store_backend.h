@@ -1,0 +1,99 @@
+/*
+ * store_backend: what a storage backend provides. store.c (backend-neutral)
+ * implements store.h: it checks arguments, applies what is the same for
+ * every backend (search ranking) and calls the backend's operation of the
+ * same name through st->ops. A backend's own struct begins with a struct
+ * store, so the handle store.h hands out points to it, and it defines one
+ * const struct store_ops. The contract of each operation is the comment
+ * of its store.h function, except where noted here; the SQLite backend is
+ * in sqlite/, and docs/internals/store.md says what the next one
+ * (PostgreSQL) must provide. Nothing outside src/store/ includes this.
+ */
+#ifndef ND_STORE_STORE_BACKEND_H
+#define ND_STORE_STORE_BACKEND_H
+
+#include "store/store.h"
+
+struct store {
+	const struct store_ops *ops;
+};
+
+/* One match of a search, for store.c's ranking. */
+struct store_cand {
+	int64_t id;
+	int64_t sort_time;
+	double relevance;            /* higher is better, >= 0 (e.g. -bm25) */
+	double score;                /* set by store.c */
+};
+
+struct store_ops {
+	const char *name;            /* "sqlite", "postgresql" */
+	/* Opens the store at path (a file name or a URL this backend owns). */
+	int (*open)(struct store **out, const char *path, int flags);
+	void (*close)(struct store *st);
+	int (*schema_version)(struct store *st);
+	int (*check)(struct store *st);
+	int (*begin)(struct store *st);
+	int (*commit)(struct store *st);
+	int (*rollback)(struct store *st);
+	int (*section_add)(struct store *st, const char *name,
+    const char *slug, int64_t *out_id);
+	int (*section_list)(struct store *st, struct arena *a,
+    struct section **out, size_t *out_n);
+	int (*section_find)(struct store *st, struct arena *a, const char *key,
+    struct section **out);
+	int (*section_remove)(struct store *st, int64_t id);
+	int (*source_add)(struct store *st, const struct source *src,
+    int64_t *out_id);
+	int (*source_get)(struct store *st, struct arena *a, int64_t id,
+    struct source **out);
+	int (*source_find_url)(struct store *st, struct arena *a,
+    const char *url, struct source **out);
+	int (*source_list)(struct store *st, struct arena *a,
+    struct source **out, size_t *out_n);
+	int (*source_due)(struct store *st, struct arena *a, int64_t now,
+    struct source **out, size_t *out_n);
+	int (*source_claim)(struct store *st, struct arena *a, int64_t now,
+    bool is_all, int lease_s, size_t max, struct source **out, size_t *out_n);
+	int (*source_remove)(struct store *st, int64_t id);
+	int (*source_update)(struct store *st, const struct source *src);
+	int (*items_put)(struct store *st, int64_t source_id,
+    const struct item *items, size_t n, struct item_put_stats *stats);
+	int (*item_list)(struct store *st, struct arena *a,
+    const struct store_item_query *q, struct item **out, size_t *out_n);
+	int (*item_get)(struct store *st, struct arena *a, int64_t id,
+    struct item **out);
+	int (*item_count)(struct store *st, const struct store_item_query *q,
+    size_t *out);
+	/*
+	 * Search, in two steps (store.c ranks in between). search_window:
+	 * the newest STORE_SEARCH_WINDOW matches of query (plain words, to be
+	 * normalized and stemmed as the index is) that pass opts' filters,
+	 * in any order, in a; *out_total is how many match in all, counted
+	 * up to at least STORE_SEARCH_COUNT_CAP + 1; *out_q is the backend's
+	 * prepared query for search_hits (in a). No words (only
+	 * punctuation) or no match: 0 with *out_n = 0. search_hits: the
+	 * items and snippets (plain text, matches between \x02 and \x03)
+	 * of n candidates, into out[0..n) in the same order.
+	 */
+	int (*search_window)(struct store *st, struct arena *a,
+	    const char *query, const struct store_search_opts *opts,
+	    struct store_cand **out, size_t *out_n, size_t *out_total,
+	    void **out_q);
+	int (*search_hits)(struct store *st, struct arena *a, void *q,
+	    const struct store_cand *c, size_t n, struct store_hit *out);
+	int (*data_version)(struct store *st, uint64_t *out);
+	int (*media_put)(struct store *st, const struct photo *m);
+	int (*media_get)(struct store *st, struct arena *a, const char *key,
+    bool with_data, struct photo **out);
+	int (*media_pending)(struct store *st, struct arena *a, int64_t now,
+    size_t recent, size_t max, const char ***out, size_t *out_n);
+	int (*media_list_ok)(struct store *st, struct arena *a,
+    struct photo **out, size_t *out_n);
+	int (*media_count)(struct store *st, size_t *out_ok,
+    size_t *out_failed);
+};
+
+extern const struct store_ops store_sqlite_ops;
+
+#endif
