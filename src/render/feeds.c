@@ -19,7 +19,7 @@
 #include "core/text.h"
 #include "render/feeds.h"
 #include "render/html.h"
-#include "store/store.h"
+#include "model/model.h"
 #include "core/banned.h"
 
 #define RSS_NS_ATOM "http://www.w3.org/2005/Atom"

@@ -21,7 +21,6 @@
 #include "core/str.h"
 #include "core/text.h"
 #include "core/url.h"
-#include "parse/parse.h"
 #include "store/sqlite/sqlite_int.h"
 #include "core/banned.h"
 
