@@ -62,6 +62,18 @@ run --version; expect_out "--version" "^newsdesk "
 run source list; expect_err "no store yet: hint to init" "newsdesk init"
 run init; expect_out "init creates" "created store"
 run init; expect_out "init again is harmless" "checked store"
+run migrate; expect_out "migrate on a current store" "schema version"
+# Only init and migrate change the schema: an empty SQLite file is a store
+# at version 0, which every other command refuses.
+python3 -c "import sqlite3; sqlite3.connect('$tmp/old.db').execute('create table t (x)')"
+"$BIN" --db "$tmp/old.db" items >"$tmp/out" 2>"$tmp/err"; rc=$?
+expect_err "items refuses an old schema" "newsdesk migrate"
+"$BIN" --db "$tmp/old.db" migrate >"$tmp/out" 2>"$tmp/err"; rc=$?
+expect_out "migrate brings it up to date" "schema version"
+"$BIN" --db "$tmp/old.db" items >"$tmp/out" 2>"$tmp/err"; rc=$?
+expect_rc "items then opens it" 0
+"$BIN" --db "$tmp/none.db" migrate >"$tmp/out" 2>"$tmp/err"; rc=$?
+expect_err "migrate needs an existing store" "newsdesk init"
 run section add Developments; expect_out "section add" "added section"
 run section add Developments; expect_rc "section add duplicate fails" 1
 run section add "Diplomatic Buzz" --slug buzz; expect_out "section add --slug" "Diplomatic Buzz"

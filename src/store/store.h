@@ -21,12 +21,16 @@ struct arena;
 struct store;
 
 enum {
-	STORE_CREATE = 1 << 0,    /* create the file and schema if missing */
+	STORE_CREATE = 1 << 0,    /* create the file if missing, and migrate */
 	STORE_READONLY = 1 << 1,
+	STORE_MIGRATE = 1 << 2,   /* bring an existing store's schema up to
+	                           * date; without it or STORE_CREATE, a store
+	                           * whose schema is not this program's is
+	                           * refused (ND_EIO, "run newsdesk migrate") */
 };
 
 /*
- * Opens (and migrates) the store at path. ND_ENOTFOUND when the file does
+ * Opens the store at path (migrating it with STORE_CREATE or STORE_MIGRATE). ND_ENOTFOUND when the file does
  * not exist and STORE_CREATE is not given; ND_EIO otherwise on failure.
  * Caller frees with store_close().
  */

@@ -182,6 +182,49 @@ open_refuses_newer_schema(void **state)
 	assert_int_equal(store_open(&st2, fx->path, STORE_READONLY), ND_EIO);
 }
 
+/* Only init (STORE_CREATE) and migrate (STORE_MIGRATE) change the
+ * schema: a worker or web node opening an old store is told to migrate,
+ * and nothing is written. (An empty SQLite file is a store at version 0.) */
+static void
+open_migrates_only_when_asked(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *st2 = NULL;
+	sqlite3 *db = NULL;
+	char old[512];
+	int v = -1;
+
+	snprintf(old, sizeof(old), "%s/old.db", fx->dir);
+	assert_int_equal(sqlite3_open(old, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (x)", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(&st2, old, 0), ND_EIO);
+	assert_non_null(strstr(err_msg(), "newsdesk migrate"));
+	assert_null(st2);
+	assert_int_equal(store_open(&st2, old, STORE_READONLY), ND_EIO);
+	assert_int_equal(store_open(&st2, old, STORE_READONLY | STORE_MIGRATE),
+	    ND_EINVAL);
+	/* still version 0: the refused opens wrote nothing */
+	assert_int_equal(sqlite3_open(old, &db), SQLITE_OK);
+	{
+		sqlite3_stmt *stmt = NULL;
+
+		assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version",
+		    -1, &stmt, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+		v = sqlite3_column_int(stmt, 0);
+		sqlite3_finalize(stmt);
+	}
+	sqlite3_close(db);
+	assert_int_equal(v, 0);
+	assert_int_equal(store_open(&st2, old, STORE_MIGRATE), 0);
+	assert_int_equal(store_schema_version(st2), store_schema_version(fx->st));
+	store_close(st2);
+	assert_int_equal(store_open(&st2, old, 0), 0);
+	store_close(st2);
+}
+
 /* ---- sections ---- */
 
 static void
@@ -1271,6 +1314,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(open_migrates_once),
 		T(open_refuses_newer_schema),
+		T(open_migrates_only_when_asked),
 		T(sections_crud),
 		T(sources_crud_and_fetch_state),
 		T(sources_due),

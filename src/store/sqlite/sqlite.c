@@ -286,21 +286,36 @@ store_sqlite_open(struct store **out, const char *path, int flags)
 	    "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384",
 	    "set pragmas")) < 0)
 		goto fail;
-	if (flags & STORE_READONLY) {
+	if (flags & (STORE_CREATE | STORE_MIGRATE)) {
+		if (flags & STORE_READONLY) {
+			rc = err_set(ND_EINVAL, "store: %s: cannot migrate a "
+			    "store opened read-only", path);
+			goto fail;
+		}
+		if ((rc = store_migrate(st)) < 0)
+			goto fail;
+	} else {
+		/* Only init and migrate change the schema: every other
+		 * opener (a web node, a worker) needs the one it was built
+		 * for, so an upgrade is one explicit step, never a race. */
 		sqlite3_stmt *stmt = NULL;
 
-		if (sqlite3_prepare_v2(SQ(st)->db, "PRAGMA user_version", -1, &stmt,
-		    NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+		if (sqlite3_prepare_v2(SQ(st)->db, "PRAGMA user_version", -1,
+		    &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
 			SQ(st)->schema_version = sqlite3_column_int(stmt, 0);
 		sqlite3_finalize(stmt);
-		if (SQ(st)->schema_version != store_schema_latest()) {
-			rc = err_set(ND_EIO, "store: %s: schema version %d, "
-			    "expected %d (open read-write to migrate)", path,
+		if (SQ(st)->schema_version > store_schema_latest()) {
+			rc = err_set(ND_EIO, "store: %s: schema version %d is "
+			    "newer than this program (%d)", path,
 			    SQ(st)->schema_version, store_schema_latest());
 			goto fail;
 		}
-	} else if ((rc = store_migrate(st)) < 0) {
-		goto fail;
+		if (SQ(st)->schema_version < store_schema_latest()) {
+			rc = err_set(ND_EIO, "store: %s: schema version %d, this "
+			    "program needs %d (run `newsdesk migrate`)", path,
+			    SQ(st)->schema_version, store_schema_latest());
+			goto fail;
+		}
 	}
 	*out = st;
 	return 0;
