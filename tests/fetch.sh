@@ -14,12 +14,13 @@ tls_pid=
 nginx_pid=
 slow_pid=
 run_pid=
+w_pid=
 cleanup() {
 	set +e  # a failing kill or wait must not skip the rest
-	for p in $nginx_pid $slow_pid $run_pid $tls_pid $fx_pid; do
+	for p in $nginx_pid $slow_pid $run_pid $tls_pid $fx_pid $w_pid; do
 		kill "$p" 2>/dev/null
 	done
-	for p in $nginx_pid $slow_pid $run_pid $tls_pid $fx_pid; do
+	for p in $nginx_pid $slow_pid $run_pid $tls_pid $fx_pid $w_pid; do
 		wait "$p" 2>/dev/null
 	done
 	rm -rf "$tmp"
@@ -375,6 +376,38 @@ wait $run_pid || rc=$?
 run_pid=
 [ $rc -eq 0 ] && ok "SIGTERM stops cleanly" || { not_ok "run exit $rc"; cat "$tmp/run.err"; }
 grep -q "loop stopped" "$tmp/run.err" && ok "loop stopped" || not_ok "loop stopped"
+
+# Two workers on one store: each claims its sources with a lease
+# (store_source_claim), so no source is fetched twice in a cycle. The
+# fixture logs every request; with 60 slow feeds (150 ms each, 2 at a time
+# per host) both processes are fetching at once.
+"$fixture" --listen 127.0.0.1 --port-file "$tmp/w.port" --bomb-mb 1 \
+    --delay-ms 150 --log "$tmp/w.log" >"$tmp/w.fixture.log" 2>&1 &
+w_pid=$!
+i=0
+while [ ! -s "$tmp/w.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+export NEWSDESK_DB="$tmp/workers.db"
+"$nd" init >/dev/null
+n=1
+while [ $n -le 60 ]; do
+	echo "<outline type=\"rss\" text=\"w$n\" xmlUrl=\"http://127.0.0.1:$(cat "$tmp/w.port")/feed/$((1000 + n))\"/>"
+	n=$((n + 1))
+done >"$tmp/w.outlines"
+{ echo '<?xml version="1.0"?><opml version="2.0"><body>'; cat "$tmp/w.outlines"; echo '</body></opml>'; } >"$tmp/w.opml"
+"$nd" import-opml "$tmp/w.opml" >/dev/null
+"$nd" fetch --quiet >"$tmp/w1.out" 2>&1 &
+w1=$!
+"$nd" fetch --quiet >"$tmp/w2.out" 2>&1 &
+w2=$!
+wait $w1; wait $w2
+kill $w_pid 2>/dev/null; wait $w_pid 2>/dev/null || true
+total=$(grep -c '^/feed/' "$tmp/w.log" || true)
+dups=$(grep '^/feed/' "$tmp/w.log" | sort | uniq -d | wc -l)
+[ "$total" -eq 60 ] && [ "$dups" -eq 0 ] && ok "two workers: 60 feeds fetched once each" ||
+    not_ok "two workers: $total requests, $dups fetched twice: $(cat "$tmp/w1.out" "$tmp/w2.out")"
+snap
+[ "$(python3 -c "import json; print(sum(1 for s in json.load(open('$tmp/list.json')) if s['items'] == 20))")" -eq 60 ] &&
+    ok "two workers: every source stored" || not_ok "two workers: not every source stored"
 
 [ -n "${KEEP:-}" ] && cp "$tmp/list.json" /tmp/keep.json
 echo "$pass passed, $fail failed"
