@@ -14,6 +14,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "core/banned.h"
 
 static void
 buf_appends_and_caps(void **state)
