@@ -7,6 +7,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/str.h"
 #include "core/xmalloc.h"
 #include "core/banned.h"
 
@@ -88,6 +89,14 @@ void
 buf_addc(struct buf *b, char c)
 {
 	buf_add(b, &c, 1);
+}
+
+void
+buf_add_utf8(struct buf *b, uint32_t cp)
+{
+	char u[4];
+
+	buf_add(b, u, str_utf8_put(u, cp));
 }
 
 void

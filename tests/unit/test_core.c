@@ -131,6 +131,46 @@ arena_allocates_and_defers(void **state)
 }
 
 static void
+utf8_put_table(void **state)
+{
+	static const struct {
+		uint32_t cp;
+		const char *want;
+	} t[] = {
+		{ 0x00, "\x00" },
+		{ 0x41, "A" },
+		{ 0x7f, "\x7f" },
+		{ 0x80, "\xc2\x80" },
+		{ 0xe9, "\xc3\xa9" },
+		{ 0x7ff, "\xdf\xbf" },
+		{ 0x800, "\xe0\xa0\x80" },
+		{ 0x20ac, "\xe2\x82\xac" },
+		{ 0xfffd, "\xef\xbf\xbd" },
+		{ 0xffff, "\xef\xbf\xbf" },
+		{ 0x10000, "\xf0\x90\x80\x80" },
+		{ 0x1f600, "\xf0\x9f\x98\x80" },
+		{ 0x10ffff, "\xf4\x8f\xbf\xbf" },
+	};
+	struct buf b = BUF_INIT(BUF_NOCAP), want = BUF_INIT(BUF_NOCAP);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char out[4];
+		size_t wlen = t[i].cp ? strlen(t[i].want) : 1;
+		size_t n = str_utf8_put(out, t[i].cp);
+
+		if (n != wlen || memcmp(out, t[i].want, n) != 0)
+			fail_msg("U+%04X: %zu bytes", (unsigned)t[i].cp, n);
+		buf_add_utf8(&b, t[i].cp);
+		buf_add(&want, t[i].want, wlen);
+	}
+	assert_int_equal(b.len, want.len);
+	assert_memory_equal(b.ptr, want.ptr, b.len);
+	buf_release(&b);
+	buf_release(&want);
+}
+
+static void
 err_returns_code(void **state)
 {
 	(void)state;
@@ -211,6 +251,7 @@ main(void)
 		cmocka_unit_test(str_cursors_chain),
 		cmocka_unit_test(parse_int_table),
 		cmocka_unit_test(arena_allocates_and_defers),
+		cmocka_unit_test(utf8_put_table),
 		cmocka_unit_test(err_returns_code),
 		cmocka_unit_test(review_log_c1_controls),
 	};
