@@ -4,7 +4,8 @@
 # A skipped test is listed by name, never silently dropped: a test that
 # skips because its inputs are missing passes for nothing. With CI set
 # (.ci/run: scripts/setup.sh has installed everything a test can need) a
-# skip counts as a failure.
+# skip counts as a failure. Each distinct ThreadSanitizer report in
+# BUILD_DIR/meson-logs/tsan.* counts as a failure too.
 # usage: tests/summary.sh BUILD_DIR...
 set -u
 /usr/bin/python3 - "$@" <<'PY'
@@ -42,6 +43,22 @@ for d in sys.argv[1:]:
     if n == 0:
         print(f"summary: {d}: the test log lists no test", file=sys.stderr)
         failed += 1
+    # ThreadSanitizer writes its reports to meson-logs/tsan.<pid> (see
+    # meson.build): each distinct race fails the run once, also when the
+    # process that found it was a server whose exit status nobody checked.
+    races = {}
+    logs = os.path.join(d, "meson-logs")
+    for f in sorted(os.listdir(logs)):
+        if not f.startswith("tsan."):
+            continue
+        for line in open(os.path.join(logs, f), errors="replace"):
+            if line.startswith("SUMMARY: ThreadSanitizer:"):
+                key = line.split("SUMMARY: ThreadSanitizer: ", 1)[1].strip()
+                races[key] = races.get(key, 0) + 1
+    for key, count in sorted(races.items()):
+        failed += 1
+        print(f"FAILED: {d}: ThreadSanitizer: {key} ({count} reports, "
+              f"see {logs}/tsan.*)")
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 sys.exit(1 if failed else 0)
 PY

@@ -36,7 +36,10 @@ buf_reset(struct buf *b)
 {
 	b->len = 0;
 	b->err = 0;
-	b->ptr[0] = '\0';
+	/* buf_empty is shared by every thread's empty buffers and always
+	 * holds its NUL: writing it, even the same byte, would be a race. */
+	if (b->alloc)
+		b->ptr[0] = '\0';
 }
 
 bool
