@@ -10,7 +10,10 @@ fail=0
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 
+n=0
 for f in "$src"/tests/data/feeds/*; do
+	[ -f "$f" ] || continue  # an unmatched glob stays literal
+	n=$((n + 1))
 	name=$(basename "$f")
 	golden="$src/tests/golden/feeds/${name%.*}.json"
 	if ! "$bin" parse --json "$f" > "$tmp"; then
@@ -20,6 +23,16 @@ for f in "$src"/tests/data/feeds/*; do
 		echo "parse_feed: $name: output differs from $golden"
 		fail=1
 	fi
+done
+
+# A run over no fixtures passes for nothing; a golden file whose fixture is
+# gone is checked by nothing.
+[ "$n" -ge 10 ] || { echo "parse_feed: only $n fixtures in $src/tests/data/feeds"; fail=1; }
+for g in "$src"/tests/golden/feeds/*.json; do
+	[ -f "$g" ] || continue
+	base=$(basename "$g" .json)
+	set -- "$src"/tests/data/feeds/"$base".*
+	[ -f "$1" ] || { echo "parse_feed: $g has no fixture"; fail=1; }
 done
 
 # headers and --url reach the parser

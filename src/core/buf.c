@@ -7,6 +7,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/str.h"
 #include "core/xmalloc.h"
 #include "core/banned.h"
 
@@ -35,7 +36,10 @@ buf_reset(struct buf *b)
 {
 	b->len = 0;
 	b->err = 0;
-	b->ptr[0] = '\0';
+	/* buf_empty is shared by every thread's empty buffers and always
+	 * holds its NUL: writing it, even the same byte, would be a race. */
+	if (b->alloc)
+		b->ptr[0] = '\0';
 }
 
 bool
@@ -88,6 +92,14 @@ void
 buf_addc(struct buf *b, char c)
 {
 	buf_add(b, &c, 1);
+}
+
+void
+buf_add_utf8(struct buf *b, uint32_t cp)
+{
+	char u[4];
+
+	buf_add(b, u, str_utf8_put(u, cp));
 }
 
 void

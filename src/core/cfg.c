@@ -7,6 +7,10 @@
  * file's values, so a bad default fails the first cfg_init (an assert), and
  * `config dump --defaults` always produces a file that loads again.
  *
+ * Sections are tabled too, with where their struct lies in struct config:
+ * copying and freeing walk the two tables, so no option is copied or freed
+ * by hand (a string missed there would leak or be freed twice).
+ *
  * inih does the INI syntax; we feed it lines from memory through our own
  * reader so we always know the current line number (the library is built
  * without INI_HANDLER_LINENO) and can reject lines too long for its buffer
@@ -63,16 +67,32 @@ static int check_language(const char *v);
 static int check_listen(const char *v);
 static int check_log_level(const char *v);
 
-static const struct {
+struct cfg_section {
 	const char *name, *doc;
-} sections[] = {
-	{ "desk", "What the site is called and how it presents itself." },
-	{ "store", "Where the data lives." },
-	{ "fetch", "How sources are polled: concurrency, politeness and the "
-	    "limits that keep a hostile or broken server from hurting us." },
-	{ "web", "The built-in web server." },
-	{ "log", "Diagnostics on stderr." },
+	size_t off, size;       /* the section's struct in struct config */
 };
+
+#define CFG_SECTION(name, doc)                                                 \
+	{ #name, doc, offsetof(struct config, name),                           \
+	  sizeof(((struct config *)0)->name) }
+
+static const struct cfg_section sections[] = {
+	CFG_SECTION(desk, "What the site is called and how it presents "
+	    "itself."),
+	CFG_SECTION(store, "Where the data lives."),
+	CFG_SECTION(fetch, "How sources are polled: concurrency, politeness "
+	    "and the limits that keep a hostile or broken server from hurting "
+	    "us."),
+	CFG_SECTION(web, "The built-in web server."),
+	CFG_SECTION(log, "Diagnostics on stderr."),
+};
+
+/* A section struct added to struct config must be added above, or it would
+ * be neither copied nor freed. */
+_Static_assert(sizeof(struct config) == sizeof(struct cfg_desk) +
+    sizeof(struct cfg_store) + sizeof(struct cfg_fetch) +
+    sizeof(struct cfg_web) + sizeof(struct cfg_log),
+    "struct config has a section that sections[] does not list");
 
 static const struct cfg_opt opts[] = {
 	CFG_STR("desk", "name", desk.name, "The Meridian Desk", 200,
@@ -252,19 +272,14 @@ check_listen(const char *v)
 	return 0;
 }
 
-/* log_configure is the one parser of level specs; it sets the global levels,
- * so we restore them afterwards. Configuration is loaded before any thread
- * starts. */
+/* log_spec_parse is the one parser of level specs. It leaves the global
+ * levels alone: a SIGHUP reload validates while other threads log. */
 static int
 check_log_level(const char *v)
 {
-	enum log_level saved[LOG_NSYS];
-	int rc;
+	enum log_level lv[LOG_NSYS];
 
-	memcpy(saved, log_levels, sizeof(saved));
-	rc = log_configure(v);
-	memcpy(log_levels, saved, sizeof(saved));
-	return rc;
+	return log_spec_parse(lv, v);
 }
 
 static const char *
@@ -289,13 +304,64 @@ find_opt(const char *section, const char *key)
 	return NULL;
 }
 
-static bool
-is_section(const char *section)
+static const struct cfg_section *
+find_section(const char *section)
 {
 	for (size_t i = 0; i < NSECTIONS; i++)
 		if (strcmp(sections[i].name, section) == 0)
-			return true;
-	return false;
+			return &sections[i];
+	return NULL;
+}
+
+static bool
+is_section(const char *section)
+{
+	return find_section(section) != NULL;
+}
+
+static bool
+is_string(const struct cfg_opt *o)
+{
+	return o->type == CFG_T_STRING || o->type == CFG_T_LIST;
+}
+
+static char **
+string_at(struct config *cfg, const struct cfg_opt *o)
+{
+	return (char **)(void *)((char *)cfg + o->off);
+}
+
+static const char *
+cstring_at(const struct config *cfg, const struct cfg_opt *o)
+{
+	return *(char *const *)(const void *)((const char *)cfg + o->off);
+}
+
+static size_t
+type_size(enum cfg_type t)
+{
+	switch (t) {
+	case CFG_T_STRING:
+	case CFG_T_LIST: return sizeof(char *);
+	case CFG_T_INT: return sizeof(int);
+	case CFG_T_BOOL: return sizeof(bool);
+	}
+	return 0;
+}
+
+/* Every option's field lies inside its own section's struct: a table line
+ * with "fetch" but a web.* field would be copied with the wrong section. */
+static bool
+table_is_consistent(void)
+{
+	for (size_t i = 0; i < NOPTS; i++) {
+		const struct cfg_section *s = find_section(opts[i].section);
+
+		if (!s || opts[i].off < s->off ||
+		    opts[i].off + type_size(opts[i].type) > s->off + s->size)
+			return false;
+	}
+	return true;
 }
 
 /* Normalizes a comma/space separated list to "a, b, c". */
@@ -356,7 +422,7 @@ set_value(struct config *cfg, const struct cfg_opt *o, const char *value)
 		return 0;
 	case CFG_T_STRING:
 	case CFG_T_LIST: {
-		char **sp = (char **)(void *)field;
+		char **sp = string_at(cfg, o);
 		struct buf b = BUF_INIT(BUF_NOCAP);
 
 		if (strlen(value) > (size_t)o->max)
@@ -382,6 +448,7 @@ set_value(struct config *cfg, const struct cfg_opt *o, const char *value)
 void
 cfg_init(struct config *cfg)
 {
+	assert(table_is_consistent() && "cfg table: option outside its section");
 	memset(cfg, 0, sizeof(*cfg));
 	for (size_t i = 0; i < NOPTS; i++) {
 		int rc = set_value(cfg, &opts[i], opts[i].def);
@@ -391,19 +458,86 @@ cfg_init(struct config *cfg)
 	}
 }
 
+/* Frees the strings of s's options in cfg (all sections when s is NULL). */
+static void
+release_strings(struct config *cfg, const struct cfg_section *s)
+{
+	for (size_t i = 0; i < NOPTS; i++) {
+		char **sp;
+
+		if (!is_string(&opts[i]) ||
+		    (s && strcmp(opts[i].section, s->name) != 0))
+			continue;
+		sp = string_at(cfg, &opts[i]);
+		free(*sp);
+		*sp = NULL;
+	}
+}
+
 void
 cfg_release(struct config *cfg)
 {
-	if (!cfg)
-		return;
-	for (size_t i = 0; i < NOPTS; i++) {
-		if (opts[i].type == CFG_T_STRING || opts[i].type == CFG_T_LIST) {
-			char **sp = (char **)(void *)((char *)cfg + opts[i].off);
+	if (cfg)
+		release_strings(cfg, NULL);
+}
 
-			free(*sp);
-			*sp = NULL;
+/* The section's struct is copied whole, then each string option gets its
+ * own copy: what the table does not know is not a string cfg owns. */
+static void
+copy_section(struct config *dst, const struct config *src,
+    const struct cfg_section *s)
+{
+	release_strings(dst, s);
+	memcpy((char *)dst + s->off, (const char *)src + s->off, s->size);
+	for (size_t i = 0; i < NOPTS; i++) {
+		const char *v;
+
+		if (!is_string(&opts[i]) || strcmp(opts[i].section, s->name) != 0)
+			continue;
+		v = cstring_at(src, &opts[i]);
+		*string_at(dst, &opts[i]) = v ? xstrdup(v) : NULL;
+	}
+}
+
+void
+cfg_copy(struct config *dst, const struct config *src)
+{
+	if (dst == src)
+		return;
+	for (size_t i = 0; i < NSECTIONS; i++)
+		copy_section(dst, src, &sections[i]);
+}
+
+void
+cfg_copy_section(struct config *dst, const struct config *src,
+    const char *section)
+{
+	const struct cfg_section *s = find_section(section);
+
+	assert(s && "cfg_copy_section: unknown section");
+	if (dst == src || !s)
+		return;
+	copy_section(dst, src, s);
+}
+
+bool
+cfg_equal(const struct config *a, const struct config *b)
+{
+	for (size_t i = 0; i < NOPTS; i++) {
+		const struct cfg_opt *o = &opts[i];
+		const char *fa = (const char *)a + o->off;
+		const char *fb = (const char *)b + o->off;
+
+		if (is_string(o)) {
+			const char *sa = cstring_at(a, o), *sb = cstring_at(b, o);
+
+			if (sa != sb && (!sa || !sb || strcmp(sa, sb) != 0))
+				return false;
+		} else if (memcmp(fa, fb, type_size(o->type)) != 0) {
+			return false;
 		}
 	}
+	return true;
 }
 
 int
@@ -596,7 +730,7 @@ add_value(struct buf *out, const struct config *cfg, const struct cfg_opt *o)
 		break;
 	case CFG_T_STRING:
 	case CFG_T_LIST: {
-		const char *s = *(char *const *)(const void *)field;
+		const char *s = cstring_at(cfg, o);
 
 		buf_adds(out, s ? s : "");
 		break;

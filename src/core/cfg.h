@@ -16,54 +16,101 @@
 
 struct buf;
 
-struct config {
-	struct {
-		char *name;          /* masthead */
-		char *tagline;
-		char *contact;       /* contact line / address */
-		char *timezone;      /* IANA zone for shown times, e.g. America/New_York */
-		char *base_url;      /* public URL of the site */
-		char *language;      /* default language of the desk */
-	} desk;
-	struct {
-		char *path;          /* SQLite file */
-	} store;
-	struct {
-		int concurrency;     /* transfers at once */
-		int per_host;        /* transfers at once per host */
-		int host_spacing_ms; /* minimum gap between requests to one host */
-		int connect_timeout_s;
-		int timeout_s;       /* total per transfer */
-		int low_speed_bytes; /* abort below this many bytes/s ... */
-		int low_speed_s;     /* ... for this long */
-		int max_body_kb;     /* after decompression */
-		int max_redirects;
-		int max_header_kb;
-		int min_interval_s;  /* polling interval bounds */
-		int max_interval_s;
-		char *allow_hosts;   /* comma/space separated names or addresses */
-		char *contact_url;   /* in the User-Agent */
-		char *ca_file;       /* PEM CA bundle for TLS; "" = the system's */
-		int max_image_kb;    /* largest item photo accepted */
-		int max_images_per_cycle; /* photos fetched after the feeds; 0 = off */
-	} fetch;
-	struct {
-		char *listen;        /* ADDR:PORT */
-		char *theme_dir;     /* templates and CSS */
-		char *sponsor_html_file; /* operator-provided sponsor slot (file) */
-		char *access_log;    /* path, "-" = stderr, "" = off */
-		int max_connections;
-		int connection_timeout_s;
-		int cache_max_entries; /* rendered pages kept in memory */
-	} web;
-	struct {
-		char *level;         /* e.g. "info,fetch:debug" */
-	} log;
+/* One struct per section, so a module can be handed just its own. */
+struct cfg_desk {
+	char *name;          /* masthead */
+	char *tagline;
+	char *contact;       /* contact line / address */
+	char *timezone;      /* IANA zone for shown times, e.g. America/New_York */
+	char *base_url;      /* public URL of the site */
+	char *language;      /* default language of the desk */
 };
 
-/* Fills cfg with the defaults. Caller frees with cfg_release. */
+struct cfg_store {
+	char *path;          /* SQLite file */
+};
+
+struct cfg_fetch {
+	int concurrency;     /* transfers at once */
+	int per_host;        /* transfers at once per host */
+	int host_spacing_ms; /* minimum gap between requests to one host */
+	int connect_timeout_s;
+	int timeout_s;       /* total per transfer */
+	int low_speed_bytes; /* abort below this many bytes/s ... */
+	int low_speed_s;     /* ... for this long */
+	int max_body_kb;     /* after decompression */
+	int max_redirects;
+	int max_header_kb;
+	int min_interval_s;  /* polling interval bounds */
+	int max_interval_s;
+	char *allow_hosts;   /* comma/space separated names or addresses */
+	char *contact_url;   /* in the User-Agent */
+	char *ca_file;       /* PEM CA bundle for TLS; "" = the system's */
+	int max_image_kb;    /* largest item photo accepted */
+	int max_images_per_cycle; /* photos fetched after the feeds; 0 = off */
+};
+
+struct cfg_web {
+	char *listen;        /* ADDR:PORT */
+	char *theme_dir;     /* templates and CSS */
+	char *sponsor_html_file; /* operator-provided sponsor slot (file) */
+	char *access_log;    /* path, "-" = stderr, "" = off */
+	int max_connections;
+	int connection_timeout_s;
+	int cache_max_entries; /* rendered pages kept in memory */
+};
+
+struct cfg_log {
+	char *level;         /* e.g. "info,fetch:debug" */
+};
+
+/*
+ * The whole configuration. Its strings are owned (malloc'd) by it: they
+ * are only ever set, copied and freed through the functions below, which
+ * the option table in cfg.c drives, so a new string option needs no code
+ * of its own to be copied or freed. A struct config is "valid" once it has
+ * been through cfg_init or cfg_copy, or is all zero bytes (no strings).
+ */
+struct config {
+	struct cfg_desk desk;
+	struct cfg_store store;
+	struct cfg_fetch fetch;
+	struct cfg_web web;
+	struct cfg_log log;
+};
+
+/* Fills cfg (any memory: nothing in it is freed) with the defaults.
+ * Caller frees with cfg_release. */
 void cfg_init(struct config *cfg);
+
+/* Frees cfg's strings and sets them to NULL; cfg may be copied into or
+ * released again. Accepts NULL. */
 void cfg_release(struct config *cfg);
+
+/*
+ * Makes dst a deep copy of src: dst's own strings are freed first, so dst
+ * must be valid (see struct config); copying into the same dst again leaks
+ * nothing. dst == src does nothing. Not thread-safe on dst; src is only
+ * read. Caller frees dst with cfg_release.
+ */
+void cfg_copy(struct config *dst, const struct config *src);
+
+/*
+ * The same for one section ("desk", "store", "fetch", "web" or "log"; any
+ * other name is a programmer error, an assert): dst's other sections are
+ * left as they are. For a thread that keeps its own copy of its section
+ * and gets a new one on SIGHUP, e.g. the fetch loop:
+ *     l = xcalloc(1, sizeof(*l));            all zero: valid, empty
+ *     cfg_copy_section(&l->cfg, cfg, "fetch");
+ *     ... on reload, under the loop's lock: the same call again ...
+ *     cfg_release(&l->cfg);                  frees what it copied
+ */
+void cfg_copy_section(struct config *dst, const struct config *src,
+    const char *section);
+
+/* True when every option has the same value in a and b (strings compared
+ * by content; NULL equals only NULL). */
+bool cfg_equal(const struct config *a, const struct config *b);
 
 /* Loads an INI file over the current values. ND_ENOTFOUND when the file is
  * missing, ND_EINVAL with "file:line: ..." in err_msg() for a bad key or

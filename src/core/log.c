@@ -9,7 +9,7 @@
 #include "core/str.h"
 #include "core/banned.h"
 
-enum log_level log_levels[LOG_NSYS] = {
+atomic_int log_levels[LOG_NSYS] = {
 	LOG_WARN, LOG_WARN, LOG_WARN, LOG_WARN, LOG_WARN, LOG_WARN, LOG_WARN,
 };
 
@@ -31,7 +31,7 @@ level_of(struct str s, enum log_level *out)
 }
 
 int
-log_configure(const char *spec)
+log_spec_parse(enum log_level out[LOG_NSYS], const char *spec)
 {
 	struct str cur = str_of(spec), part, name, lvl;
 	enum log_level all = LOG_WARN, set[LOG_NSYS];
@@ -65,7 +65,21 @@ log_configure(const char *spec)
 		}
 	}
 	for (int i = 0; i < LOG_NSYS; i++)
-		log_levels[i] = given[i] ? set[i] : all;
+		out[i] = given[i] ? set[i] : all;
+	return 0;
+}
+
+int
+log_configure(const char *spec)
+{
+	enum log_level lv[LOG_NSYS];
+	int rc;
+
+	if ((rc = log_spec_parse(lv, spec)) < 0)
+		return rc;
+	for (int i = 0; i < LOG_NSYS; i++)
+		atomic_store_explicit(&log_levels[i], (int)lv[i],
+		    memory_order_relaxed);
 	return 0;
 }
 

@@ -74,6 +74,12 @@ static inline int str_toupper(int c) { return c >= 'a' && c <= 'z' ? c - 32 : c;
 int str_casecmp(const char *a, const char *b);
 int str_ncasecmp(const char *a, const char *b, size_t n);
 
+/* Writes the UTF-8 encoding of code point cp (at most U+10FFFF; surrogates
+ * are encoded as they are) to out and returns its length, 1 to 4. out needs
+ * room for 4 bytes; it is not NUL-terminated. The one UTF-8 encoder: parse,
+ * text and buf_add_utf8 use it. */
+size_t str_utf8_put(char *out, uint32_t cp);
+
 /* 64-bit FNV-1a of len bytes: a fast, non-cryptographic hash for tables and
  * cache keys (never for anything an attacker could exploit by collisions
  * across trust boundaries). */

@@ -349,14 +349,10 @@ arabic_fast(const char *s, size_t len, char *out, size_t *out_len)
 		c = map_cp(c);
 		if (c == 0)
 			continue;
+		/* room for two bytes: map_cp gives code points below U+0800 */
 		if (o + 2 > TEXT_TOKEN_MAX)
 			return false;
-		if (c < 0x80) {
-			out[o++] = (char)c;
-		} else {
-			out[o++] = (char)(0xC0 | (c >> 6));
-			out[o++] = (char)(0x80 | (c & 0x3F));
-		}
+		o += str_utf8_put(out + o, (uint32_t)c);
 	}
 	*out_len = o;
 	return true;

@@ -469,19 +469,6 @@ tokenize(struct tok *t, size_t *out_n, const char *s, size_t len)
 	return true;
 }
 
-/* Appends the UTF-8 encoding of cp. */
-static size_t
-put_utf8(char *o, uint32_t cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	o[0] = (char)(0xc0 | (cp >> 6));
-	o[1] = (char)(0x80 | (cp & 0x3f));
-	return 2;
-}
-
 /* Lower-case, no accents: Latin-1 letters and Hungarian ő ű become their
  * ASCII base letter, Greek loses tonos and dialytika and final sigma. */
 static uint32_t
@@ -548,10 +535,10 @@ fold(char out[MAX_WORD + 1], const char *s, size_t len)
 			nchars++;
 			continue;
 		}
-		cp = fold_cp(cp);
+		/* room for two bytes: fold_cp gives code points below U+0800 */
 		if (o + 2 > MAX_WORD)
 			return 0;
-		o += put_utf8(out + o, cp);
+		o += str_utf8_put(out + o, fold_cp(cp));
 		i += n;
 		nchars++;
 	}

@@ -398,31 +398,6 @@ parse_utf8_is_valid(const char *s, size_t len)
 	return true;
 }
 
-static size_t
-utf8_put(char *o, uint32_t c)
-{
-	if (c < 0x80) {
-		o[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		o[0] = (char)(0xc0 | (c >> 6));
-		o[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		o[0] = (char)(0xe0 | (c >> 12));
-		o[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | (c >> 18));
-	o[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	o[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	o[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
-}
-
 static uint32_t
 utf8_get(const unsigned char *p, size_t k)
 {
@@ -453,7 +428,7 @@ utf8_repair(const unsigned char *p, size_t n, size_t n_invalid, size_t *out_len)
 		size_t k = utf8_seq(p + i, n - i);
 
 		if (k == 0) {
-			len += utf8_put(o + len, 0xfffd);
+			len += str_utf8_put(o + len, 0xfffd);
 			i = skip_invalid(p, n, i);
 		} else {
 			memcpy(o + len, p + i, k);
@@ -921,7 +896,7 @@ sb_decode(const unsigned char *p, size_t n, const uint16_t *table,
 			*had_bad = true;
 			c = 0xfffd;
 		}
-		size += utf8_put(tmp, c);
+		size += str_utf8_put(tmp, c);
 	}
 	o = xmalloc(size + 1);
 	for (size_t i = 0; i < n; i++) {
@@ -932,7 +907,7 @@ sb_decode(const unsigned char *p, size_t n, const uint16_t *table,
 			continue;
 		}
 		c = !table ? p[i] : table[p[i] - 0x80];
-		len += utf8_put(o + len, c ? c : 0xfffd);
+		len += str_utf8_put(o + len, c ? c : 0xfffd);
 	}
 	*out_len = len;
 	return o;
@@ -1030,7 +1005,7 @@ iconv_decode(const char *from, const char *p, size_t n, size_t unit,
 			iconv_close(cd);
 			return NULL;
 		}
-		len += utf8_put(o + len, 0xfffd);
+		len += str_utf8_put(o + len, 0xfffd);
 		unit = unit < left ? unit : left;
 		in += unit;
 		left -= unit;
@@ -1082,10 +1057,10 @@ wide_decode(const unsigned char *p, size_t n, int width, bool big,
 			c = 0xfffd;
 			*had_bad = true;
 		}
-		len += utf8_put(o + len, c);
+		len += str_utf8_put(o + len, c);
 	}
 	if (i < n) {
-		len += utf8_put(o + len, 0xfffd);
+		len += str_utf8_put(o + len, 0xfffd);
 		*had_bad = true;
 	}
 	*out_len = len;
@@ -1159,7 +1134,7 @@ doc_finish(struct parse_doc *d, struct arena *a, const char *src, size_t n)
 		}
 		memcpy(o + len, p + i, (size_t)(q - (p + i)));
 		len += (size_t)(q - (p + i));
-		len += utf8_put(o + len, parse_cp1252_char(q[1]));
+		len += str_utf8_put(o + len, parse_cp1252_char(q[1]));
 		i = (size_t)(q - p) + 2;
 	}
 	o[len] = '\0';
@@ -1408,7 +1383,7 @@ parse_decode(char **out, size_t *out_len, struct arena *a, const char *data,
 			if (p[i] < 0x80) {
 				o[n++] = (char)p[i];
 			} else {
-				n += utf8_put(o + n, 0xfffd);
+				n += str_utf8_put(o + n, 0xfffd);
 				bad = true;
 			}
 		}

@@ -53,6 +53,9 @@ void *feed_vec_push(struct arena *a, void *arrp, size_t *n, size_t size);
 /* Text of el and its descendants (text and CDATA), trimmed, in the arena. */
 const char *feed_node_text(struct feed_parser *p, const xmlNode *el);
 
+/* True when el has an element among its children (markup, not only text). */
+bool feed_has_element_child(const xmlNode *el);
+
 /* Reads a text construct (title, summary, content, ...) from el.
  * deftype is the MIME type when el has no type attribute. */
 void feed_text_read(struct feed_parser *p, struct feed_text *out, const xmlNode *el,

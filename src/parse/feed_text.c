@@ -52,31 +52,6 @@ has_c1(const char *s, size_t len)
 	return false;
 }
 
-static void
-put_utf8(struct buf *b, uint32_t c)
-{
-	char u[4];
-
-	if (c < 0x80) {
-		buf_addc(b, (char)c);
-	} else if (c < 0x800) {
-		u[0] = (char)(0xc0 | (c >> 6));
-		u[1] = (char)(0x80 | (c & 0x3f));
-		buf_add(b, u, 2);
-	} else if (c < 0x10000) {
-		u[0] = (char)(0xe0 | (c >> 12));
-		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (c & 0x3f));
-		buf_add(b, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | (c >> 18));
-		u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (c & 0x3f));
-		buf_add(b, u, 4);
-	}
-}
-
 static const char *
 fix_c1(struct feed_parser *p, const char *s, size_t len, size_t *out_len)
 {
@@ -89,8 +64,8 @@ fix_c1(struct feed_parser *p, const char *s, size_t len, size_t *out_len)
 		if (c == 0xc2 && i + 1 < len &&
 		    (unsigned char)s[i + 1] >= 0x80 &&
 		    (unsigned char)s[i + 1] <= 0x9f) {
-			put_utf8(&b,
-				 parse_cp1252_char((unsigned char)s[i + 1]));
+			buf_add_utf8(&b,
+				     parse_cp1252_char((unsigned char)s[i + 1]));
 			i++;
 		} else {
 			buf_addc(&b, (char)c);
@@ -273,8 +248,8 @@ serialize_children(struct buf *b, const xmlNode *el, int depth)
 	}
 }
 
-static bool
-has_element_child(const xmlNode *el)
+bool
+feed_has_element_child(const xmlNode *el)
 {
 	for (const xmlNode *c = el->children; c; c = c->next)
 		if (c->type == XML_ELEMENT_NODE)
@@ -555,10 +530,10 @@ feed_text_read(struct feed_parser *p, struct feed_text *out, const xmlNode *el,
 		value = b64_decode(p, raw);
 		if (!value)
 			value = raw;
-	} else if (has_element_child(el)) {
+	} else if (feed_has_element_child(el)) {
 		const xmlNode *div = lone_div(el);
 
-		if (div && !ends_with(type, "xml") && !has_element_child(div)) {
+		if (div && !ends_with(type, "xml") && !feed_has_element_child(div)) {
 			/* <content type="html"><div>escaped markup</div> */
 			value = feed_node_text(p, div);
 		} else {

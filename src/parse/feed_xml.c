@@ -575,15 +575,6 @@ read_person(struct feed_parser *p, struct feed_person *pr, const xmlNode *el,
 	}
 }
 
-static bool
-has_element_child(const xmlNode *el)
-{
-	for (const xmlNode *c = el->children; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE)
-			return true;
-	return false;
-}
-
 static const char *
 person_display(struct feed_parser *p, const struct feed_person *pr)
 {
@@ -608,7 +599,7 @@ read_author(struct feed_parser *p, const char **author, struct feed_person **det
 	if (*n >= FEED_MAX_LIST)
 		return;
 	pr = feed_vec_push(p->a, list, n, sizeof(*pr));
-	if (has_element_child(el)) {
+	if (feed_has_element_child(el)) {
 		read_person(p, pr, el, sc);
 		display = person_display(p, pr);
 	} else {
@@ -634,7 +625,7 @@ read_contributor(struct feed_parser *p, struct feed_person **list, size_t *n,
 	if (*n >= FEED_MAX_LIST)
 		return;
 	pr = feed_vec_push(p->a, list, n, sizeof(*pr));
-	if (is_dc || !has_element_child(el))
+	if (is_dc || !feed_has_element_child(el))
 		pr->name = feed_node_text(p, el);
 	else
 		read_person(p, pr, el, sc);
@@ -987,7 +978,7 @@ walk_entry(struct feed_parser *p, struct feed_entry *e, const xmlNode *el,
 			break;
 		}
 		case E_SOURCE:
-			if (has_element_child(c)) {
+			if (feed_has_element_child(c)) {
 				e->source =
 				    arena_zalloc(p->a, sizeof(*e->source));
 				walk_head(p, e->source, c, &sc, true, 1);

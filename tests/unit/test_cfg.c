@@ -218,6 +218,132 @@ doc_covers_every_section(void **state)
 	buf_release(&b);
 }
 
+/* A config that differs from the defaults in every section, strings and
+ * numbers alike. */
+static const char changed_ini[] =
+    "[desk]\nname = Basin Watch\ntagline = t\ncontact = c@example.org\n"
+    "timezone = Asia/Baghdad\nbase_url = https://desk.example/\n"
+    "language = ar\n"
+    "[store]\npath = other.db\n"
+    "[fetch]\nconcurrency = 4\nallow_hosts = 10.0.0.1 feeds.lan\n"
+    "contact_url = mailto:ops@example.org\nca_file = /etc/ca.pem\n"
+    "[web]\nlisten = [::1]:0\naccess_log =\ncache_max_entries = 16\n"
+    "[log]\nlevel = info,fetch:debug\n";
+
+static void
+dump_of(const struct config *cfg, struct buf *out)
+{
+	buf_reset(out);
+	cfg_dump(cfg, out);
+	assert_int_equal(buf_err(out), 0);
+}
+
+static void
+copy_equals_original(void **state)
+{
+	struct config src, dst;
+	struct buf d1 = BUF_INIT(BUF_NOCAP), d2 = BUF_INIT(BUF_NOCAP);
+
+	(void)state;
+	cfg_init(&src);
+	assert_int_equal(load_str(&src, changed_ini), 0);
+	memset(&dst, 0, sizeof(dst));         /* all zero: valid, empty */
+	cfg_copy(&dst, &src);
+	/* field by field through the option table, and as a whole */
+	assert_true(cfg_equal(&dst, &src));
+	dump_of(&src, &d1);
+	dump_of(&dst, &d2);
+	assert_string_equal(d1.ptr, d2.ptr);
+	/* deep: no string is shared */
+	assert_ptr_not_equal(dst.desk.name, src.desk.name);
+	assert_ptr_not_equal(dst.fetch.allow_hosts, src.fetch.allow_hosts);
+	assert_ptr_not_equal(dst.log.level, src.log.level);
+	/* the copy lives on without the original (ASan: no use after free) */
+	cfg_release(&src);
+	dump_of(&dst, &d2);
+	assert_string_equal(d1.ptr, d2.ptr);
+	/* and a change to it is a difference */
+	cfg_init(&src);
+	assert_false(cfg_equal(&dst, &src));
+	cfg_copy(&src, &dst);
+	assert_true(cfg_equal(&dst, &src));
+	assert_int_equal(cfg_set(&src, "web", "access_log", "-"), 0);
+	assert_false(cfg_equal(&dst, &src));
+	assert_int_equal(cfg_set(&src, "web", "access_log", ""), 0);
+	assert_int_equal(cfg_set(&src, "fetch", "max_redirects", "6"), 0);
+	assert_false(cfg_equal(&dst, &src));
+	cfg_release(&src);
+	cfg_release(&dst);
+	buf_release(&d1);
+	buf_release(&d2);
+}
+
+/* Run under ASan (the build-asan tests): a leak or a double free fails. */
+static void
+copy_twice_leaks_nothing(void **state)
+{
+	struct config a, b, dst;
+
+	(void)state;
+	cfg_init(&a);
+	cfg_init(&b);
+	assert_int_equal(load_str(&b, changed_ini), 0);
+	cfg_init(&dst);                        /* defaults are freed first */
+	cfg_copy(&dst, &a);
+	cfg_copy(&dst, &b);
+	assert_true(cfg_equal(&dst, &b));
+	cfg_copy(&dst, &a);
+	assert_true(cfg_equal(&dst, &a));
+	cfg_copy(&dst, &dst);                  /* a no-op */
+	assert_true(cfg_equal(&dst, &a));
+	cfg_release(&a);
+	cfg_copy(&dst, &a);                    /* released: NULL strings */
+	assert_null(dst.desk.name);
+	assert_true(cfg_equal(&dst, &a));
+	cfg_release(&b);
+	cfg_release(&dst);
+	cfg_release(&dst);                     /* twice is fine */
+}
+
+/* The fetch loop's use: its own copy of [fetch], renewed on SIGHUP. */
+static void
+copy_section_touches_only_its_section(void **state)
+{
+	struct config src, mine, defaults;
+
+	(void)state;
+	cfg_init(&src);
+	cfg_init(&defaults);
+	assert_int_equal(load_str(&src, changed_ini), 0);
+	memset(&mine, 0, sizeof(mine));
+	cfg_copy_section(&mine, &src, "fetch");
+	assert_int_equal(mine.fetch.concurrency, 4);
+	assert_string_equal(mine.fetch.allow_hosts, "10.0.0.1, feeds.lan");
+	assert_ptr_not_equal(mine.fetch.allow_hosts, src.fetch.allow_hosts);
+	assert_string_equal(mine.fetch.ca_file, "/etc/ca.pem");
+	assert_null(mine.desk.name);
+	assert_null(mine.log.level);
+	/* reload: a new [fetch] over the old one */
+	cfg_copy_section(&mine, &defaults, "fetch");
+	assert_int_equal(mine.fetch.concurrency, 16);
+	assert_string_equal(mine.fetch.ca_file, "");
+	cfg_release(&mine);
+	/* section by section makes the whole */
+	cfg_init(&mine);
+	cfg_copy_section(&mine, &src, "desk");
+	assert_string_equal(mine.desk.name, "Basin Watch");
+	assert_string_equal(mine.web.listen, "127.0.0.1:8080");
+	assert_false(cfg_equal(&mine, &src));
+	cfg_copy_section(&mine, &src, "store");
+	cfg_copy_section(&mine, &src, "fetch");
+	cfg_copy_section(&mine, &src, "web");
+	cfg_copy_section(&mine, &src, "log");
+	assert_true(cfg_equal(&mine, &src));
+	cfg_release(&mine);
+	cfg_release(&src);
+	cfg_release(&defaults);
+}
+
 int
 main(void)
 {
@@ -230,6 +356,9 @@ main(void)
 		cmocka_unit_test(dump_round_trips),
 		cmocka_unit_test(set_rejects_unknown),
 		cmocka_unit_test(doc_covers_every_section),
+		cmocka_unit_test(copy_equals_original),
+		cmocka_unit_test(copy_twice_leaks_nothing),
+		cmocka_unit_test(copy_section_touches_only_its_section),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 
 #include "core/err.h"
 #include "parse/parse.h"
+#include "core/banned.h"
 
 struct row {
 	const char *in;

@@ -13,6 +13,7 @@
 #include "render/feeds.h"
 #include "render/html.h"
 #include "store/store.h"
+#include "core/banned.h"
 
 static void
 text_escapes_all_five(void **state)

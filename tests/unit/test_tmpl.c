@@ -10,6 +10,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "render/tmpl.h"
+#include "core/banned.h"
 
 static const char *
 render(struct arena *a, const char *src, const struct tmpl_obj *o, int *rc)

@@ -10,6 +10,7 @@
 
 #include "core/arena.h"
 #include "core/url.h"
+#include "core/banned.h"
 
 struct pair {
 	const char *in, *want;
