@@ -92,31 +92,33 @@ static const char *const stmt_sql[ST_N] = {
 	[ST_SOURCE_EXISTS] = "SELECT 1 FROM sources WHERE id = ?1",
 	[ST_SOURCE_LEASE] = "UPDATE sources SET next_fetch = ?2 WHERE id = ?1",
 	[ST_ITEM_LOOKUP] =
-	    "SELECT id, fields_hash FROM items "
+	    "SELECT id, fields_hash, first_seen FROM items "
 	    "WHERE source_id = ?1 AND dedup_key = ?2",
-	/* sort_time: the caller's (ingest's policy), 0 = first seen. ?20
-	 * (now) is bound for both statements. */
+	/* ?20 is now (first_seen of a new item), ?22 the sort time
+	 * (put_row: the item's, else when it was first seen). */
 	[ST_ITEM_INSERT] =
 	    "INSERT INTO items (source_id, dedup_key, guid, url, canonical_url, "
 	    "title, summary, content, author, language, tags, published, "
 	    "updated, image_url, image_caption, image_credit, image_thumb, "
 	    "content_hash, fields_hash, first_seen, sort_time) VALUES (?1, ?2, "
 	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-	    "?17, ?18, ?19, ?20, CASE WHEN ?22 > 0 THEN ?22 ELSE ?20 END)",
+	    "?17, ?18, ?19, ?20, ?22)",
 	[ST_ITEM_UPDATE] =
 	    "UPDATE items SET guid = ?3, url = ?4, canonical_url = ?5, "
 	    "title = ?6, summary = ?7, content = ?8, author = ?9, "
 	    "language = ?10, tags = ?11, published = ?12, updated = ?13, "
 	    "image_url = ?14, image_caption = ?15, image_credit = ?16, "
 	    "image_thumb = ?17, content_hash = ?18, fields_hash = ?19, "
-	    "sort_time = CASE WHEN ?22 > 0 THEN ?22 ELSE first_seen END "
-	    "WHERE id = ?21 AND source_id = ?1 AND dedup_key = ?2",
+	    "sort_time = ?22 WHERE id = ?21 AND source_id = ?1 "
+	    "AND dedup_key = ?2",
 	/* After the item row is written: meta comes from its source_id and
 	 * sort_time. */
+	/* One row, VALUES: an INSERT ... SELECT is a multi-row write, whose
+	 * statement savepoint makes FTS5 flush its pending terms to a new
+	 * segment for every item. meta: fts_meta() in sqlite_item.c. */
 	[ST_FTS_INSERT] =
 	    "INSERT INTO item_fts (rowid, title, summary, content, meta) "
-	    "SELECT ?1, ?2, ?3, ?4, " ITEM_FTS_META " FROM items i "
-	    "WHERE i.id = ?1",
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_FTS_DELETE] = "DELETE FROM item_fts WHERE rowid = ?1",
 	[ST_ITEM_GET] =
 	    "SELECT " ITEM_COLS " FROM items i "

@@ -8,6 +8,7 @@
  * (no write at all). docs/internals/store.md.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,6 +22,7 @@
 #include "core/str.h"
 #include "core/text.h"
 #include "core/url.h"
+#include "core/xmalloc.h"
 #include "store/sqlite/sqlite_int.h"
 #include "core/banned.h"
 
@@ -50,7 +52,6 @@ bind_row(sqlite3_stmt *stmt, int64_t source_id, const struct item *r,
 	sqlite3_bind_blob(stmt, 19, r->fields_hash, ITEM_HASH_LEN,
 	    SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 20, now);
-	sqlite3_bind_int64(stmt, 22, r->sort_time);
 }
 
 /* Scratch buffers for the plain text of one item. */
@@ -58,10 +59,34 @@ struct fts_text {
 	struct buf title, summary, content;
 };
 
+static void civil_from_days(int64_t z, int64_t *out_y, int *out_m,
+    int *out_d);
+
+/* The meta column of an item (ITEM_FTS_META): "s<source> y<YYYY>
+ * m<YYYYMM> d<YYYYMMDD>" of its sort time in UTC; years outside 0-9999
+ * get the source token only (SQLite's strftime has none for them). */
+static void
+fts_meta(char out[64], int64_t source_id, int64_t sort_time)
+{
+	int64_t y, days = sort_time >= 0 ? sort_time / 86400 :
+	    -((-sort_time + 86399) / 86400);
+	int m, d;
+
+	civil_from_days(days, &y, &m, &d);
+	if (y < 0 || y > 9999)
+		snprintf(out, 64, "s%lld", (long long)source_id);
+	else
+		snprintf(out, 64, "s%lld y%04lld m%04lld%02d d%04lld%02d%02d",
+		    (long long)source_id, (long long)y, (long long)y, m,
+		    (long long)y, m, d);
+}
+
 static int
-fts_put(struct store *st, struct fts_text *t, int64_t id, const struct item *r)
+fts_put(struct store *st, struct fts_text *t, int64_t id, const struct item *r,
+    int64_t source_id, int64_t sort_time)
 {
 	sqlite3_stmt *stmt = NULL;
+	char meta[64];
 	int rc;
 
 	buf_reset(&t->title);
@@ -87,6 +112,8 @@ fts_put(struct store *st, struct fts_text *t, int64_t id, const struct item *r)
 	    SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 4, t->content.ptr, (int)t->content.len,
 	    SQLITE_STATIC);
+	fts_meta(meta, source_id, sort_time);
+	sqlite3_bind_text(stmt, 5, meta, -1, SQLITE_STATIC);
 	if (sqlite3_step(stmt) != SQLITE_DONE)
 		rc = store_db_err(st, "index item");
 	store_stmt_put(stmt);
@@ -110,15 +137,23 @@ fts_delete(struct store *st, int64_t id)
 
 enum put_result { PUT_NEW, PUT_UPDATED, PUT_UNCHANGED };
 
+/* What put_row did with one item, for the index pass. */
+struct put_done {
+	enum put_result res;
+	int64_t id, sort_time;
+};
+
+/* Writes the item row (not its index row: see store_sqlite_items_put). */
 static int
-put_row(struct store *st, struct fts_text *t, int64_t source_id,
-    const struct item *r, int64_t now, enum put_result *out)
+put_row(struct store *st, int64_t source_id, const struct item *r,
+    int64_t now, struct put_done *out)
 {
 	sqlite3_stmt *stmt = NULL;
-	int64_t id = 0;
+	int64_t id = 0, first_seen = now;
 	bool found = false, same = false;
 	int rc, step;
 
+	out->res = PUT_UNCHANGED;
 	if ((rc = store_stmt_get(st, ST_ITEM_LOOKUP, &stmt)) < 0)
 		goto out;
 	sqlite3_bind_int64(stmt, 1, source_id);
@@ -129,40 +164,43 @@ put_row(struct store *st, struct fts_text *t, int64_t source_id,
 		same = sqlite3_column_bytes(stmt, 1) == ITEM_HASH_LEN &&
 		    memcmp(sqlite3_column_blob(stmt, 1), r->fields_hash,
 		    ITEM_HASH_LEN) == 0;
+		first_seen = sqlite3_column_int64(stmt, 2);
 	} else if (step != SQLITE_DONE) {
 		rc = store_db_err(st, "look up item");
 		goto out;
 	}
 	store_stmt_put(stmt);
 	stmt = NULL;
-	if (same) {
-		*out = PUT_UNCHANGED;
+	if (same)
 		goto out;
-	}
 	if ((rc = store_stmt_get(st, found ? ST_ITEM_UPDATE : ST_ITEM_INSERT,
 	    &stmt)) < 0)
 		goto out;
+	/* The item's own time (ingest's policy), else when first seen. */
+	out->sort_time = r->sort_time > 0 ? r->sort_time : first_seen;
 	bind_row(stmt, source_id, r, now);
+	sqlite3_bind_int64(stmt, 22, out->sort_time);
 	if (found)
 		sqlite3_bind_int64(stmt, 21, id);
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
 		rc = store_db_err(st, found ? "update item" : "insert item");
 		goto out;
 	}
-	if (!found)
-		id = sqlite3_last_insert_rowid(SQ(st)->db);
-	store_stmt_put(stmt);
-	stmt = NULL;
-	if (found && (rc = fts_delete(st, id)) < 0)
-		goto out;
-	if ((rc = fts_put(st, t, id, r)) < 0)
-		goto out;
-	*out = found ? PUT_UPDATED : PUT_NEW;
+	out->id = found ? id : sqlite3_last_insert_rowid(SQ(st)->db);
+	out->res = found ? PUT_UPDATED : PUT_NEW;
 out:
 	store_stmt_put(stmt);
 	return rc;
 }
 
+/*
+ * Two passes: first every item row, then every index row. The order is
+ * for speed, not meaning: a statement that may abort halfway (the item
+ * insert: a foreign key, a trigger) opens a statement savepoint, and a
+ * savepoint makes FTS5 flush the terms it holds in memory into a new index
+ * segment. Interleaved, that is one segment (and later merges) per item;
+ * in two passes the terms of the whole call are flushed once, at commit.
+ */
 int
 store_sqlite_items_put(struct store *st, int64_t source_id,
     const struct item *items, size_t n, struct item_put_stats *stats)
@@ -170,6 +208,7 @@ store_sqlite_items_put(struct store *st, int64_t source_id,
 	struct fts_text t = { BUF_INIT(ITEM_MAX_TITLE + 16),
 		BUF_INIT(ITEM_MAX_SUMMARY + 16), BUF_INIT(ITEM_MAX_CONTENT + 16) };
 	struct item_put_stats s = { 0, 0, 0 };
+	struct put_done *done = NULL;
 	sqlite3_stmt *stmt = NULL;
 	int64_t now = (int64_t)time(NULL);
 	bool in_tx = false;
@@ -191,17 +230,25 @@ store_sqlite_items_put(struct store *st, int64_t source_id,
 		rc = store_db_err(st, "find source");
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
-		enum put_result res = PUT_UNCHANGED;
-
-		if ((rc = put_row(st, &t, source_id, &items[i], now, &res)) < 0)
+	done = xcalloc(n ? n : 1, sizeof(*done));
+	for (size_t i = 0; i < n; i++)
+		if ((rc = put_row(st, source_id, &items[i], now, &done[i])) < 0)
 			goto out;
-		if (res == PUT_NEW)
-			s.n_new++;
-		else if (res == PUT_UPDATED)
-			s.n_updated++;
-		else
+	for (size_t i = 0; i < n; i++) {
+		if (done[i].res == PUT_UNCHANGED) {
 			s.n_unchanged++;
+			continue;
+		}
+		if (done[i].res == PUT_UPDATED) {
+			if ((rc = fts_delete(st, done[i].id)) < 0)
+				goto out;
+			s.n_updated++;
+		} else {
+			s.n_new++;
+		}
+		if ((rc = fts_put(st, &t, done[i].id, &items[i], source_id,
+		    done[i].sort_time)) < 0)
+			goto out;
 	}
 	in_tx = false;
 	if ((rc = store_sqlite_commit(st)) < 0)
@@ -217,6 +264,7 @@ store_sqlite_items_put(struct store *st, int64_t source_id,
 out:
 	if (in_tx)
 		store_sqlite_rollback(st);
+	free(done);
 	buf_release(&t.title);
 	buf_release(&t.summary);
 	buf_release(&t.content);
