@@ -13,8 +13,9 @@
  *
  * Bodies: only POST routes take one, up to the limits in struct
  * web_limits; it is collected whole, then parsed (form.c). A size over a
- * cap is answered 413 at once (from Content-Length when it says so), a
- * type other than a form 415, a malformed form 400.
+ * cap is answered 413 at once when Content-Length says so (a chunked body
+ * over it is dropped as it comes, as MHD answers only after the body),
+ * a type other than a form 415, a malformed form 400; no handler runs.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -41,6 +42,7 @@
 #define MAX_PATH 2048
 #define MIN_COMPRESS 256
 #define MEDIA_MAX_ONE (4u << 20)     /* larger photos are read per request */
+#define DRAIN_MAX (64u << 20)        /* an oversized chunked body read */
 
 /* img-src 'self': photos come from the local cache (site_media.c), so a
  * page makes no request to any other site. */
@@ -302,7 +304,8 @@ struct job {
 	/* POST: the body, collected up to the cap */
 	struct buf body;
 	char *ctype;
-	bool is_posting, is_refused;
+	bool is_posting, is_refused, is_too_big;
+	size_t drained;              /* body bytes read, kept or not */
 };
 
 static char get_call;            /* *con_cls of a GET between two calls */
@@ -750,15 +753,26 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (j->is_posting) {
 		if (*upload_data_size) {
-			buf_add(&j->body, upload_data, *upload_data_size);
-			*upload_data_size = 0;
-			if (buf_err(&j->body)) {
-				/* over the cap while it streams (chunked) */
-				j->is_refused = true;
-				return refuse(w, c, j->method, j->path, 413,
-				    NULL, NULL, j->t0);
+			/* Over the cap while it streams (chunked): MHD can
+			 * only answer once the body is read, so the rest is
+			 * read and dropped (up to DRAIN_MAX, then the
+			 * connection is closed), and 413 is the answer. */
+			if (!j->is_too_big)
+				buf_add(&j->body, upload_data,
+				    *upload_data_size);
+			if (buf_err(&j->body) && !j->is_too_big) {
+				j->is_too_big = true;
+				buf_release(&j->body);
 			}
-			return MHD_YES;
+			j->drained += *upload_data_size;
+			*upload_data_size = 0;
+			return j->drained > DRAIN_MAX ? MHD_NO : MHD_YES;
+		}
+		if (j->is_too_big) {
+			j->is_posting = false;
+			j->is_refused = true;
+			return refuse(w, c, j->method, j->path, 413, NULL, NULL,
+			    j->t0);
 		}
 		return post_ready(w, j);
 	}
