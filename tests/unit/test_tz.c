@@ -174,8 +174,10 @@ refuses_bad_names_and_files(void **state)
 	static const char *bad[] = { "", "/etc/passwd", "../etc/passwd",
 		"America/../../etc/passwd", "Foo Bar", "a\nb", "x;y",
 		"America/New_York\\" };
-	static const char *junk[] = { "", "TZif", "TZif2\0\0\0\0\0\0\0\0\0\0\0\0"
-		"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0" };
+	/* a header that says nothing: no types, no characters */
+	static const char *junk[] = { "", "TZif", ("TZif2\0\0\0\0\0\0\0\0\0"
+		"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+		"\0\0\0") };
 	struct tz *tz = NULL;
 
 	(void)state;

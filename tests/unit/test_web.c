@@ -462,6 +462,12 @@ http(const char *req, size_t len, int *out_status)
 }
 
 static char *
+http_lit(const char *req, int *out_status)
+{
+	return http(req, strlen(req), out_status);
+}
+
+static char *
 post(const char *path, const char *ctype, const char *extra,
     const char *body, size_t len, int *out_status)
 {
@@ -495,13 +501,11 @@ http_methods_and_forms(void **state)
 	assert_int_equal(st, 405);
 	assert_non_null(strstr(r, "Allow: GET, HEAD\r\n"));
 	free(r);
-	r = http("GET /post HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-	    52, &st);
+	r = http_lit("GET /post HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &st);
 	assert_int_equal(st, 405);
 	assert_non_null(strstr(r, "Allow: POST\r\n"));
 	free(r);
-	r = http("PUT /post HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-	    52, &st);
+	r = http_lit("PUT /post HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &st);
 	assert_int_equal(st, 405);
 	free(r);
 	r = post("/both/z", FORM, NULL, "k=v", 3, &st);
@@ -583,8 +587,7 @@ http_methods_and_forms(void **state)
 	assert_int_equal(st, 400);
 	free(r);
 	/* the server still answers */
-	r = http("GET /pub HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-	    51, &st);
+	r = http_lit("GET /pub HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &st);
 	assert_int_equal(st, 200);
 	free(r);
 }
@@ -598,8 +601,7 @@ http_csrf_and_login(void **state)
 
 	(void)state;
 	/* a form page hands out the token and sets the cookie */
-	r = http("GET /token HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-	    53, &st);
+	r = http_lit("GET /token HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &st);
 	assert_int_equal(st, 200);
 	assert_non_null(strstr(r, "Set-Cookie: nd_csrf="));
 	assert_non_null(strstr(r, "HttpOnly; SameSite=Strict"));
@@ -627,13 +629,13 @@ http_csrf_and_login(void **state)
 	free(r);
 	/* login: nobody signs in yet, so a browser is sent to the login
 	 * page and a script is told 401, for GET and POST */
-	r = http("GET /desk/admin HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n"
-	    "Connection: close\r\n\r\n", 78, &st);
+	r = http_lit("GET /desk/admin HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n"
+	    "Connection: close\r\n\r\n", &st);
 	assert_int_equal(st, 303);
 	assert_non_null(strstr(r, "Location: /desk/login?next=%2Fdesk%2Fadmin"));
 	free(r);
-	r = http("GET /desk/admin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-	    "\r\n", 58, &st);
+	r = http_lit("GET /desk/admin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+	    "\r\n", &st);
 	assert_int_equal(st, 401);
 	free(r);
 	r = post("/desk/edit", FORM, NULL, "a=1", 3, &st);
