@@ -106,9 +106,8 @@ run_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 
-	/* The site first: site_new sets TZ (setenv, tzset), which must
-	 * happen before any other thread runs (the fetch thread's resolver
-	 * reads the environment). */
+	/* The site first, so a bad theme stops the command before the
+	 * fetch thread starts. */
 	if (!no_web && (rc = web_site_start(&web, &site, ctx->cfg, ctx->db_path,
 	    listen)) < 0) {
 		pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -171,7 +171,8 @@ fail_after(struct store *st, struct source *src,
 /* Applies one result: parse and store on 200, state only otherwise. */
 static int
 handle(struct store *st, struct source *src, const struct fetch_res *res,
-    const struct fetch_sched *sched, int64_t now, struct ingest_cycle_stats *stats)
+    const struct fetch_sched *sched, int64_t now,
+    struct ingest_cycle_stats *stats)
 {
 	struct arena a;
 	struct feed *feed = NULL;

@@ -145,6 +145,22 @@ struct item_put_stats {
  * each gets its fields with the issue that builds it ---- */
 struct story;
 struct post;
-struct user;
+
+/* ---- user: someone who signs in to the desk (editors, correspondents).
+ * Roles are ordered: a route that needs USER_ROLE_EDITOR also lets an
+ * admin in. ---- */
+enum user_role {
+	USER_ROLE_NONE = 0,
+	USER_ROLE_CORRESPONDENT = 1,
+	USER_ROLE_EDITOR = 2,
+	USER_ROLE_ADMIN = 3,
+};
+
+struct user {
+	int64_t id;
+	const char *email;
+	const char *name;
+	int role;                    /* enum user_role */
+};
 
 #endif

@@ -218,6 +218,14 @@ store_media_count(struct store *st, size_t *out_ok, size_t *out_failed)
 }
 
 int
+store_changes_since(struct store *st, struct arena *a,
+    struct store_cursor *cur, size_t max, struct store_change **out,
+    size_t *out_n, bool *out_all)
+{
+	return st->ops->changes_since(st, a, cur, max, out, out_n, out_all);
+}
+
+int
 store_items_put(struct store *st, int64_t source_id,
     const struct item *items, size_t n, struct item_put_stats *stats)
 {

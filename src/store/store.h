@@ -30,9 +30,11 @@ enum {
 };
 
 /*
- * Opens the store at path (migrating it with STORE_CREATE or STORE_MIGRATE). ND_ENOTFOUND when the file does
- * not exist and STORE_CREATE is not given; ND_EIO otherwise on failure.
- * Caller frees with store_close().
+ * Opens the store at path; with STORE_CREATE or STORE_MIGRATE it also
+ * brings the schema up to date. ND_ENOTFOUND when the file does not exist
+ * and STORE_CREATE is not given; ND_EIO otherwise on failure (also for a
+ * schema of another version without STORE_MIGRATE). Caller frees with
+ * store_close().
  */
 int store_open(struct store **out, const char *path, int flags);
 void store_close(struct store *st);
@@ -205,5 +207,46 @@ int store_media_list_ok(struct store *st, struct arena *a,
 
 /* Counts of rows by status, for tests and summaries. */
 int store_media_count(struct store *st, size_t *out_ok, size_t *out_failed);
+
+/* ---- what changed since a cursor ---- */
+/*
+ * For caches of rendered pages on any number of web nodes: which items
+ * and photos changed since the last call. New items are found by id
+ * (read side only: nothing is written per inserted item); updated and
+ * deleted items, cached photos and changes that touch every page
+ * (sections, an outlet's shown columns) are written to a small change
+ * log by triggers, pruned as it grows.
+ */
+struct store_cursor {
+	int64_t item_id;             /* the newest item id seen */
+	int64_t seq;                 /* the newest change-log entry seen */
+	bool is_set;
+};
+
+enum store_change_kind {
+	STORE_CHANGE_ITEM = 1,       /* inserted, updated or deleted */
+	STORE_CHANGE_PHOTO = 2,      /* a photo became cached (or went) */
+};
+
+struct store_change {
+	int kind;
+	int64_t item_id, source_id;
+	int64_t section_id;          /* of the source; 0 = none or unknown */
+	int64_t time, old_time;      /* items: sort time (published, else
+	                                first seen), before and after */
+	const char *photo_key;       /* PHOTO: the media key */
+};
+
+/*
+ * Fills *out (in a) with at most max changes committed after *cur and
+ * moves *cur past them. *out_all is set (and *out_n is 0) when the caller
+ * should treat everything as changed: on the first call (cur not set),
+ * after a change to sections or to a source's shown columns, when there
+ * are more than max, or when the log was pruned past *cur. Reads in one
+ * snapshot; works on a read-only handle.
+ */
+int store_changes_since(struct store *st, struct arena *a,
+    struct store_cursor *cur, size_t max, struct store_change **out,
+    size_t *out_n, bool *out_all);
 
 #endif

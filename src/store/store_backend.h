@@ -37,34 +37,35 @@ struct store_ops {
 	int (*commit)(struct store *st);
 	int (*rollback)(struct store *st);
 	int (*section_add)(struct store *st, const char *name,
-    const char *slug, int64_t *out_id);
+	    const char *slug, int64_t *out_id);
 	int (*section_list)(struct store *st, struct arena *a,
-    struct section **out, size_t *out_n);
+	    struct section **out, size_t *out_n);
 	int (*section_find)(struct store *st, struct arena *a, const char *key,
-    struct section **out);
+	    struct section **out);
 	int (*section_remove)(struct store *st, int64_t id);
 	int (*source_add)(struct store *st, const struct source *src,
-    int64_t *out_id);
+	    int64_t *out_id);
 	int (*source_get)(struct store *st, struct arena *a, int64_t id,
-    struct source **out);
+	    struct source **out);
 	int (*source_find_url)(struct store *st, struct arena *a,
-    const char *url, struct source **out);
+	    const char *url, struct source **out);
 	int (*source_list)(struct store *st, struct arena *a,
-    struct source **out, size_t *out_n);
+	    struct source **out, size_t *out_n);
 	int (*source_due)(struct store *st, struct arena *a, int64_t now,
-    struct source **out, size_t *out_n);
+	    struct source **out, size_t *out_n);
 	int (*source_claim)(struct store *st, struct arena *a, int64_t now,
-    bool is_all, int lease_s, size_t max, struct source **out, size_t *out_n);
+	    bool is_all, int lease_s, size_t max, struct source **out,
+	    size_t *out_n);
 	int (*source_remove)(struct store *st, int64_t id);
 	int (*source_update)(struct store *st, const struct source *src);
 	int (*items_put)(struct store *st, int64_t source_id,
-    const struct item *items, size_t n, struct item_put_stats *stats);
+	    const struct item *items, size_t n, struct item_put_stats *stats);
 	int (*item_list)(struct store *st, struct arena *a,
-    const struct store_item_query *q, struct item **out, size_t *out_n);
+	    const struct store_item_query *q, struct item **out, size_t *out_n);
 	int (*item_get)(struct store *st, struct arena *a, int64_t id,
-    struct item **out);
+	    struct item **out);
 	int (*item_count)(struct store *st, const struct store_item_query *q,
-    size_t *out);
+	    size_t *out);
 	/*
 	 * Search, in two steps (store.c ranks in between). search_window:
 	 * the newest STORE_SEARCH_WINDOW matches of query (plain words, to be
@@ -85,13 +86,18 @@ struct store_ops {
 	int (*data_version)(struct store *st, uint64_t *out);
 	int (*media_put)(struct store *st, const struct photo *m);
 	int (*media_get)(struct store *st, struct arena *a, const char *key,
-    bool with_data, struct photo **out);
+	    bool with_data, struct photo **out);
 	int (*media_pending)(struct store *st, struct arena *a, int64_t now,
-    size_t recent, size_t max, const char ***out, size_t *out_n);
+	    size_t recent, size_t max, const char ***out, size_t *out_n);
 	int (*media_list_ok)(struct store *st, struct arena *a,
-    struct photo **out, size_t *out_n);
+	    struct photo **out, size_t *out_n);
 	int (*media_count)(struct store *st, size_t *out_ok,
-    size_t *out_failed);
+	    size_t *out_failed);
+	/* store_changes_since; see docs/internals/store.md for how a backend
+	 * without serial commits (PostgreSQL) finds new items. */
+	int (*changes_since)(struct store *st, struct arena *a,
+	    struct store_cursor *cur, size_t max, struct store_change **out,
+	    size_t *out_n, bool *out_all);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -1,18 +1,21 @@
 /*
- * server: libmicrohttpd glue. Dispatches through site.c's route table and
- * keeps rendered pages in memory.
+ * server: the HTTP core (libmicrohttpd). Turns a connection into a
+ * struct web_req (method, path, query, form, cookies), dispatches it
+ * through the route table (dispatch.c: methods, login, role, CSRF), and
+ * answers from the page cache (cache.c) or hands it to the render pool.
  *
- * The cache: a page of a ROUTE_CACHE route is rendered once per data
- * generation and kept as prebuilt MHD responses (identity, gzip, brotli,
- * 304), so a hit is a hash lookup and MHD_queue_response under a read
- * lock. The generation is bumped by a watcher thread that polls the
- * store's data version four times a second; pages that show relative ages
- * also expire after a minute. Responses are reference-counted by MHD, so
- * replacing an entry while a connection still sends it is safe. Photos
- * (/media/KEY.EXT) are kept in the same table as their identity response
- * and its 304, in a part of their own with its own caps, so photos and
- * pages never push each other out; the bytes of a key never change, so a
- * photo stays until it is evicted.
+ * Threads: MHD's pool (one thread per CPU) only answers from the cache
+ * and refuses what must be refused. A miss becomes a job for the render
+ * pool (two threads per CPU): the connection is suspended, a worker
+ * renders (and fills the cache), resumes it, and MHD calls the handler
+ * again, which sends the answer. So a slow render never holds an MHD
+ * thread, and cache hits on every connection go on while a search runs.
+ *
+ * Bodies: only POST routes take one, up to the limits in struct
+ * web_limits; it is collected whole, then parsed (form.c). A size over a
+ * cap is answered 413 at once when Content-Length says so (a chunked body
+ * over it is dropped as it comes, as MHD answers only after the body),
+ * a type other than a form 415, a malformed form 400; no handler runs.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,91 +29,29 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <brotli/encode.h>
 #include <microhttpd.h>
-#include <zlib.h>
 
 #include "core/cfg.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/str.h"
 #include "core/xmalloc.h"
-#include "store/store.h"
-#include "web/web_int.h"
+#include "web/http_int.h"
 #include "core/banned.h"
 
-#define NBUCKETS 4096
-#define CACHE_MAX_BYTES (512u << 20)
-#define CACHE_MAX_QUERY 2000   /* search pages: evicted alone when full */
-#define MEDIA_MAX_BYTES (64u << 20)  /* photos: a part of their own */
-#define MEDIA_MAX_ENTRIES 4096
-#define MEDIA_MAX_ONE (4u << 20)     /* larger photos are read per request */
-#define AGE_TTL 60             /* seconds a page with relative ages lives */
 #define MAX_PATH 2048
 #define MIN_COMPRESS 256
+#define MEDIA_MAX_ONE (4u << 20)     /* larger photos are read per request */
+#define DRAIN_MAX (64u << 20)        /* an oversized chunked body read */
 
 /* img-src 'self': photos come from the local cache (site_media.c), so a
  * page makes no request to any other site. */
 #define CSP "default-src 'none'; style-src 'self'; img-src 'self'; " \
 	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
-/* The parts of the cache, each with its own caps (see make_room). */
-enum cache_part {
-	PART_PAGE = 1 << 0,
-	PART_QUERY = 1 << 1,     /* search pages: dropped alone when full */
-	PART_MEDIA = 1 << 2,     /* photos: never count against pages */
-};
-
-struct centry {
-	struct centry *next;
-	char *key;
-	enum cache_part part;
-	uint64_t gen;
-	time_t expires;          /* 0 = until the generation changes */
-	struct MHD_Response *plain, *gz, *br, *not_modified;
-	char etag[40];           /* quoted; a photo's holds its 32-hex key */
-	char last_modified[40];  /* "" for photos */
-	size_t bytes;
-	/* stale-while-revalidate: set when a background render of this key
-	 * has been started, so only one is */
-	atomic_int is_refreshing;
-	_Atomic long refresh_at;
-	/* second chance: set by every hit, cleared by an eviction sweep */
-	atomic_bool was_hit;
-};
-
-struct web {
-	struct MHD_Daemon *d;
-	struct site *s;
-	const struct config *cfg;
-	int port;
-	int listen_fd;
-	char url[300];           /* http://HOST:PORT, for people and base URLs */
-	pthread_rwlock_t mu;
-	struct centry *buckets[NBUCKETS];
-	size_t n_entries, n_bytes;   /* pages, search pages included */
-	size_t n_query;            /* entries of ROUTE_QUERY pages */
-	size_t n_media, media_bytes; /* photos (ROUTE_MEDIA), apart */
-	_Atomic uint64_t gen;
-	pthread_t watcher;
-	bool has_watcher;
-	pthread_mutex_t stop_mu;
-	pthread_cond_t stop_cv;
-	bool stopping;
-	FILE *access;
-	pthread_mutex_t log_mu;
-	/* the render pool */
-	pthread_mutex_t q_mu;
-	pthread_cond_t q_cv;
-	struct job *q_head, *q_tail;
-	bool q_stop;
-	pthread_t *workers;
-	size_t n_workers;
-};
-
 /* ---- headers: the one door, which refuses CR and LF ---- */
 
-static int
+int
 web_header_set(struct MHD_Response *resp, const char *name, const char *value)
 {
 	if (strpbrk(name, "\r\n:") || strpbrk(value, "\r\n"))
@@ -119,15 +60,6 @@ web_header_set(struct MHD_Response *resp, const char *name, const char *value)
 	if (MHD_add_response_header(resp, name, value) != MHD_YES)
 		return err_set(ND_ERR, "web: header %s: cannot add", name);
 	return 0;
-}
-
-static void
-http_date(char out[40], time_t t)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 40, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }
 
 static void
@@ -144,122 +76,8 @@ common_headers(struct MHD_Response *resp, const char *ctype,
 	(void)web_header_set(resp, "Vary", "Accept-Encoding");
 }
 
-/* ---- compression ---- */
-
-static char *
-gzip_of(const char *p, size_t len, int level, size_t *out_len)
-{
-	z_stream z = { 0 };
-	size_t cap = deflateBound(&z, len) + 64;
-	char *out;
-
-	if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 9,
-	    Z_DEFAULT_STRATEGY) != Z_OK)
-		return NULL;
-	cap = deflateBound(&z, len) + 64;
-	out = xmalloc(cap);
-	z.next_in = (Bytef *)(uintptr_t)p;
-	z.avail_in = (uInt)len;
-	z.next_out = (Bytef *)out;
-	z.avail_out = (uInt)cap;
-	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
-		deflateEnd(&z);
-		free(out);
-		return NULL;
-	}
-	*out_len = z.total_out;
-	deflateEnd(&z);
-	return out;
-}
-
-static char *
-brotli_of(const char *p, size_t len, int quality, size_t *out_len)
-{
-	size_t cap = BrotliEncoderMaxCompressedSize(len);
-	char *out;
-
-	if (!cap)
-		return NULL;
-	out = xmalloc(cap);
-	*out_len = cap;
-	if (!BrotliEncoderCompress(quality, 22, BROTLI_MODE_TEXT, len,
-	    (const uint8_t *)p, out_len, (uint8_t *)out)) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
-/* Which encodings the client takes: bit 1 gzip, bit 2 br. "q=0" refuses. */
-static int
-accepted(struct MHD_Connection *c)
-{
-	const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    "Accept-Encoding");
-	struct str cur, tok;
-	int enc = 0;
-
-	if (!ae)
-		return 0;
-	cur = str_of(ae);
-	while (cur.len) {
-		struct str name, params;
-		const char *semi;
-
-		if (!str_take_until(&cur, ',', &tok)) {
-			tok = cur;
-			cur.len = 0;
-		}
-		tok = str_trim(tok);
-		semi = memchr(tok.p, ';', tok.len);
-		name = str_trim(str_make(tok.p, semi ? (size_t)(semi - tok.p) :
-		    tok.len));
-		params = semi ? str_make(semi, tok.len - (size_t)(semi - tok.p)) :
-		    str_make("", 0);
-		if (params.len && memmem(params.p, params.len, "q=0", 3) &&
-		    !memmem(params.p, params.len, "q=0.", 4))
-			continue;
-		if (str_ieq(name, "gzip"))
-			enc |= 1;
-		else if (str_ieq(name, "br"))
-			enc |= 2;
-	}
-	return enc;
-}
-
-/* ---- the cache ---- */
-
-static uint64_t
-hash_key(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-static void
-centry_free(struct centry *e)
-{
-	if (!e)
-		return;
-	if (e->plain)
-		MHD_destroy_response(e->plain);
-	if (e->gz)
-		MHD_destroy_response(e->gz);
-	if (e->br)
-		MHD_destroy_response(e->br);
-	if (e->not_modified)
-		MHD_destroy_response(e->not_modified);
-	free(e->key);
-	free(e);
-}
-
-static struct MHD_Response *
-make_response(const char *body, size_t len, bool must_free, const char *ctype,
+struct MHD_Response *
+web_response(const char *body, size_t len, bool must_free, const char *ctype,
     const char *cc, const char *etag, const char *lm, const char *encoding)
 {
 	struct MHD_Response *resp = MHD_create_response_from_buffer(len,
@@ -268,7 +86,7 @@ make_response(const char *body, size_t len, bool must_free, const char *ctype,
 
 	if (!resp)
 		return NULL;
-	common_headers(resp, ctype, cc);
+	common_headers(resp, ctype ? ctype : "text/plain; charset=utf-8", cc);
 	if (etag)
 		(void)web_header_set(resp, "ETag", etag);
 	if (lm && *lm)
@@ -278,244 +96,19 @@ make_response(const char *body, size_t len, bool must_free, const char *ctype,
 	return resp;
 }
 
-static const char *
-cache_control(const struct web_req *r, char *buf, size_t cap)
+const char *
+web_cache_control(const struct web_req *r, char *buf, size_t cap)
 {
 	if ((r->flags & ROUTE_STATIC) || ((r->flags & ROUTE_MEDIA) &&
 	    (r->status == 200 || r->status == 304)))
 		return "public, max-age=31536000, immutable";
-	if (r->status >= 500)
+	if (r->status >= 500 || r->method == WEB_POST || r->set_cookie ||
+	    (r->flags & ROUTE_LOGIN))
 		return "no-store";
 	if (!(r->flags & (ROUTE_CACHE | ROUTE_STATIC)))
 		return "private, max-age=0";
 	snprintf(buf, cap, "public, max-age=%d", r->max_age > 0 ? r->max_age : 60);
 	return buf;
-}
-
-static bool
-is_query_key(const char *key)
-{
-	return strncmp(key, "/search?", 8) == 0;
-}
-
-/* Builds an entry from a rendered page or a photo. */
-static struct centry *
-centry_new(struct web *w, const char *key, struct web_req *r, uint64_t gen,
-    const char *old_etag, const char *old_lm)
-{
-	struct centry *e = xcalloc(1, sizeof(*e));
-	const char *body = r->pg.b.ptr;
-	size_t len = r->pg.b.len, zlen = 0, blen = 0;
-	char ccb[64];
-	const char *cc = cache_control(r, ccb, sizeof(ccb));
-	char *z = NULL, *br = NULL;
-	uint64_t h;
-
-	(void)w;
-	e->key = xstrdup(key);
-	e->gen = gen;
-	if (r->flags & ROUTE_MEDIA) {
-		/* The photo as it was: its ETag is its key (site_media), no
-		 * Last-Modified, no compressed forms. */
-		e->part = PART_MEDIA;
-		snprintf(e->etag, sizeof(e->etag), "%s", r->etag ? r->etag :
-		    "");
-		e->plain = make_response(body, len, false, r->ctype, cc,
-		    r->etag, NULL, NULL);
-		e->not_modified = make_response("", 0, false, r->ctype, cc,
-		    r->etag, NULL, NULL);
-		e->bytes = len + strlen(key) + sizeof(*e);
-		return e;
-	}
-	e->part = is_query_key(key) ? PART_QUERY : PART_PAGE;
-	h = hash_key(body);  /* body has no NULs: it is text */
-	e->expires = (r->flags & ROUTE_AGES) ? time(NULL) + AGE_TTL : 0;
-	snprintf(e->etag, sizeof(e->etag), "\"%016llx\"", (unsigned long long)h);
-	/* The same bytes keep their Last-Modified across re-renders. */
-	if (old_etag && old_lm && strcmp(old_etag, e->etag) == 0)
-		snprintf(e->last_modified, sizeof(e->last_modified), "%s", old_lm);
-	else
-		http_date(e->last_modified, time(NULL));
-	e->plain = make_response(body, len, false, r->ctype, cc, e->etag,
-	    e->last_modified, NULL);
-	if (len >= MIN_COMPRESS) {
-		/* Pages most readers will fetch get the smallest encodings;
-		 * a search page, likely asked for once, gets fast ones
-		 * (brotli 11 costs milliseconds, more than the search). */
-		bool is_cheap = strncmp(key, "/search?", 8) == 0;
-
-		if ((z = gzip_of(body, len, is_cheap ? 5 : 9, &zlen)))
-			e->gz = make_response(z, zlen, true, r->ctype, cc,
-			    e->etag, e->last_modified, "gzip");
-		if ((br = brotli_of(body, len, is_cheap ? 4 : len > (256 << 10) ?
-		    9 : 11, &blen)))
-			e->br = make_response(br, blen, true, r->ctype, cc,
-			    e->etag, e->last_modified, "br");
-	}
-	e->not_modified = make_response("", 0, false, r->ctype, cc, e->etag,
-	    e->last_modified, NULL);
-	e->bytes = len + zlen + blen + strlen(key) + sizeof(*e);
-	return e;
-}
-
-/* Caller holds the lock. */
-static struct centry **
-cache_slot(struct web *w, const char *key)
-{
-	struct centry **pp = &w->buckets[hash_key(key) % NBUCKETS];
-
-	for (; *pp; pp = &(*pp)->next)
-		if (strcmp((*pp)->key, key) == 0)
-			return pp;
-	return pp;
-}
-
-static void
-cache_clear(struct web *w)
-{
-	for (size_t i = 0; i < NBUCKETS; i++) {
-		struct centry *e = w->buckets[i], *next;
-
-		for (; e; e = next) {
-			next = e->next;
-			centry_free(e);
-		}
-		w->buckets[i] = NULL;
-	}
-	w->n_entries = w->n_bytes = w->n_query = 0;
-	w->n_media = w->media_bytes = 0;
-}
-
-/* Counts e in (is_add) or out of its part. Caller holds the write lock. */
-static void
-cache_count(struct web *w, const struct centry *e, bool is_add)
-{
-	size_t *n = &w->n_entries, *bytes = &w->n_bytes;
-
-	if (e->part == PART_MEDIA) {
-		n = &w->n_media;
-		bytes = &w->media_bytes;
-	} else if (e->part == PART_QUERY) {
-		w->n_query = is_add ? w->n_query + 1 : w->n_query - 1;
-	}
-	*n = is_add ? *n + 1 : *n - 1;
-	*bytes = is_add ? *bytes + e->bytes : *bytes - e->bytes;
-}
-
-/*
- * Drops the entries of the given parts: all of them (is_all), or only those
- * nobody asked for since the last sweep, clearing the mark on the rest
- * (second chance). Returns how many were dropped. Caller holds the write
- * lock.
- */
-static size_t
-cache_sweep(struct web *w, unsigned parts, bool is_all)
-{
-	size_t dropped = 0;
-
-	for (size_t i = 0; i < NBUCKETS; i++) {
-		struct centry **pp = &w->buckets[i];
-
-		while (*pp) {
-			struct centry *e = *pp;
-
-			if ((e->part & parts) && (!atomic_exchange(&e->was_hit,
-			    false) || is_all)) {
-				*pp = e->next;
-				cache_count(w, e, false);
-				centry_free(e);
-				dropped++;
-			} else {
-				pp = &e->next;
-			}
-		}
-	}
-	return dropped;
-}
-
-static bool
-is_full(const struct web *w, const struct centry *ne)
-{
-	if (ne->part == PART_MEDIA)
-		return w->n_media >= MEDIA_MAX_ENTRIES ||
-		    w->media_bytes + ne->bytes > MEDIA_MAX_BYTES;
-	return w->n_entries >= (size_t)w->cfg->web.cache_max_entries ||
-	    w->n_bytes + ne->bytes > CACHE_MAX_BYTES;
-}
-
-/*
- * Makes room for ne. Search pages are dropped alone when there are too
- * many, so a flood of distinct searches cannot push the front page out.
- * Then, when ne's part is full, the second-chance sweep drops the entries
- * nobody asked for since the last one, so a crawler walking through a
- * million item pages (or photos) evicts its own one-off entries, not the
- * front page that is hit all the time; when that is not enough, the whole
- * part goes. Pages (search pages included) and photos are separate parts:
- * neither ever evicts the other. Caller holds the write lock.
- */
-static void
-make_room(struct web *w, const struct centry *ne)
-{
-	unsigned parts = ne->part == PART_MEDIA ? PART_MEDIA :
-	    PART_PAGE | PART_QUERY;
-
-	if (ne->part == PART_QUERY && w->n_query >= CACHE_MAX_QUERY)
-		cache_sweep(w, PART_QUERY, true);
-	if (is_full(w, ne))
-		cache_sweep(w, parts, false);
-	if (is_full(w, ne))
-		cache_sweep(w, parts, true);
-}
-
-static bool
-fresh(struct web *w, const struct centry *e, time_t now)
-{
-	/* the theme until restart; a photo's bytes never change */
-	if (e->gen != atomic_load(&w->gen) && e->part != PART_MEDIA &&
-	    !(e->expires == 0 && strncmp(e->key, "/static/", 8) == 0))
-		return false;
-	return !e->expires || now < e->expires;
-}
-
-static bool
-etag_matches(const char *inm, const char *etag)
-{
-	size_t n = strlen(etag);
-	const char *p;
-
-	if (!inm)
-		return false;
-	if (strcmp(inm, "*") == 0)
-		return true;
-	for (p = inm; (p = strstr(p, etag)); p += n)
-		return true;
-	return false;
-}
-
-/* Queues the right variant of e. Caller holds the read lock. */
-static int
-queue_entry(struct MHD_Connection *c, const struct centry *e, int enc,
-    int *out_status, size_t *out_bytes)
-{
-	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    "If-None-Match");
-	const char *ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    "If-Modified-Since");
-	struct MHD_Response *resp = e->plain;
-
-	if (etag_matches(inm, e->etag) || (!inm && ims &&
-	    e->last_modified[0] && strcmp(ims, e->last_modified) == 0)) {
-		*out_status = 304;
-		*out_bytes = 0;
-		return MHD_queue_response(c, 304, e->not_modified);
-	}
-	if ((enc & 2) && e->br)
-		resp = e->br;
-	else if ((enc & 1) && e->gz)
-		resp = e->gz;
-	*out_status = 200;
-	*out_bytes = 0;
-	return MHD_queue_response(c, 200, resp);
 }
 
 /* ---- access log ---- */
@@ -561,13 +154,12 @@ now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* ---- the handler ---- */
-
+/* A short plain-text answer (refusals, redirects). */
 static enum MHD_Result
 simple(struct MHD_Connection *c, int status, const char *text,
-    const char *allow)
+    const char *allow, const char *location)
 {
-	struct MHD_Response *resp = make_response(text, strlen(text), false,
+	struct MHD_Response *resp = web_response(text, strlen(text), false,
 	    "text/plain; charset=utf-8", "no-store", NULL, NULL, NULL);
 	enum MHD_Result ret;
 
@@ -575,72 +167,125 @@ simple(struct MHD_Connection *c, int status, const char *text,
 		return MHD_NO;
 	if (allow)
 		(void)web_header_set(resp, "Allow", allow);
+	if (location)
+		(void)web_header_set(resp, "Location", location);
 	ret = MHD_queue_response(c, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	return ret;
 }
 
-/* The cache key: the path, plus the page number for paged lists. */
-static char *
-cache_key(struct MHD_Connection *c, const char *path, int flags)
+static const char *
+status_text(int status)
 {
-	const char *page;
-	long long n;
-
-	if (flags & (ROUTE_STATIC | ROUTE_MEDIA))
-		return xstrdup(path);
-	if (flags & ROUTE_QUERY) {
-		/* every parameter the page shows or depends on, in one
-		 * order, so the same search is the same key */
-		static const char *const keys[] = { "q", "section", "source",
-			"from", "to", "page" };
-		struct buf b = BUF_INIT(4096);
-
-		buf_adds(&b, path);
-		buf_addc(&b, '?');
-		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-			const char *v = MHD_lookup_connection_value(c,
-			    MHD_GET_ARGUMENT_KIND, keys[i]);
-
-			buf_adds(&b, keys[i]);
-			buf_addc(&b, '=');
-			for (; v && *v; v++) {  /* & and = cannot be confused */
-				if (*v == '&' || *v == '=' || *v == '%') {
-					static const char hex[] =
-					    "0123456789ABCDEF";
-
-					buf_addc(&b, '%');
-					buf_addc(&b, hex[(unsigned char)*v >> 4]);
-					buf_addc(&b, hex[*v & 15]);
-				} else {
-					buf_addc(&b, *v);
-				}
-			}
-			buf_addc(&b, '&');
-		}
-		if (buf_err(&b)) {      /* too long to be worth caching */
-			buf_release(&b);
-			return NULL;
-		}
-		return buf_detach(&b, NULL);
+	switch (status) {
+	case 303: return "see other\n";
+	case 400: return "bad request\n";
+	case 401: return "sign in first\n";
+	case 403: return "forbidden\n";
+	case 404: return "not found\n";
+	case 405: return "method not allowed\n";
+	case 413: return "request body too large\n";
+	case 414: return "uri too long\n";
+	case 415: return "unsupported form type\n";
+	default: return "error\n";
 	}
-	page = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page");
-	if (page && parse_int(page, 2, 1000, &n) == 0) {
-		size_t len = strlen(path) + 32;
-		char *k = xmalloc(len);
-
-		snprintf(k, len, "%s?page=%lld", path, n);
-		return k;
-	}
-	return xstrdup(path);
 }
 
+static enum MHD_Result
+refuse(struct web *w, struct MHD_Connection *c, const char *method,
+    const char *path, int status, const char *allow, const char *location,
+    double t0)
+{
+	access_log(w, method, path, status, now_ms() - t0);
+	return simple(c, status, status_text(status), allow, location);
+}
+
+/* ---- the request as handlers see it ---- */
+
+static unsigned
+method_of(const char *m)
+{
+	if (strcmp(m, "GET") == 0)
+		return WEB_GET;
+	if (strcmp(m, "HEAD") == 0)
+		return WEB_HEAD;
+	if (strcmp(m, "POST") == 0)
+		return WEB_POST;
+	return 0;
+}
+
+/* The path without trailing slashes into out (MAX_PATH + 1); false when
+ * it is too long or not absolute. */
+static bool
+clean_path(const char *url, char *out)
+{
+	size_t plen = strlen(url);
+
+	if (plen > MAX_PATH || url[0] != '/')
+		return false;
+	memcpy(out, url, plen + 1);
+	while (plen > 1 && out[plen - 1] == '/')
+		out[--plen] = '\0';
+	return true;
+}
+
+struct qcopy {
+	struct web_req *r;
+	size_t cap, max;
+	bool is_over;
+};
+
+static enum MHD_Result
+copy_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct qcopy *q = cls;
+	struct web_req *r = q->r;
+
+	(void)kind;
+	if (r->n_query == q->max) {
+		q->is_over = true;
+		return MHD_NO;
+	}
+	ARENA_GROW(&r->a, r->query, r->n_query, r->n_query + 1, q->cap);
+	r->query[r->n_query++] = (struct web_param){
+		.name = arena_strdup(&r->a, key),
+		.value = arena_strdup(&r->a, value ? value : ""),
+		.len = value ? strlen(value) : 0,
+	};
+	return MHD_YES;
+}
+
+/* Copies what handlers may read from c into r (query, cookies, a few
+ * headers). 0, or 400 when the client sent more than the limits. */
+static int
+req_fill(struct web *w, struct web_req *r, struct MHD_Connection *c)
+{
+	struct qcopy q = { r, 0, w->limits.max_query, false };
+	const char *v;
+
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, copy_arg, &q);
+	if (q.is_over)
+		return 400;
+	if ((v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie")) &&
+	    web_cookies_parse(&r->a, v, w->limits.max_cookies, &r->cookies,
+	    &r->n_cookies) != 0)
+		return 400;
+	if ((v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "If-None-Match")))
+		r->if_none_match = arena_strdup(&r->a, v);
+	v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
+	r->accepts_html = v && strstr(v, "text/html");
+	return 0;
+}
+
+/* ---- the render pool ---- */
+
 /*
- * A request that needs rendering (a cache miss, a search) becomes a job for
- * the render pool: the connection is suspended, a worker renders (and
- * fills the cache), resumes it, and MHD calls the handler again, which
- * sends the answer. So a slow render never holds an MHD thread, and cache
- * hits on every connection go on while a search runs.
+ * A request that needs rendering (a cache miss, a search, a POST) becomes
+ * a job: the connection is suspended, a worker renders (and fills the
+ * cache), resumes it, and MHD calls the handler again, which sends the
+ * answer.
  */
 struct job {
 	struct job *next;
@@ -651,15 +296,19 @@ struct job {
 	char method[8];
 	char *key;                   /* cache key; NULL for uncached routes */
 	int enc;
-	bool is_head;
 	double t0;
 	bool is_done;
 	bool is_cached;              /* the answer is in the cache under key */
 	struct MHD_Response *resp;   /* else: a one-off response */
 	int status;
+	/* POST: the body, collected up to the cap */
+	struct buf body;
+	char *ctype;
+	bool is_posting, is_refused, is_too_big;
+	size_t drained;              /* body bytes read, kept or not */
 };
 
-static char first_call;          /* *con_cls between the two calls */
+static char get_call;            /* *con_cls of a GET between two calls */
 
 static void
 job_free(struct job *j)
@@ -669,9 +318,30 @@ job_free(struct job *j)
 	if (j->resp)
 		MHD_destroy_response(j->resp);
 	free(j->key);
-	page_release(&j->r.pg);
-	arena_release(&j->r.a);
+	free(j->ctype);
+	buf_release(&j->body);
+	web_req_release(&j->r);
 	free(j);
+}
+
+static struct job *
+job_new(struct web *w, struct MHD_Connection *c, const char *path,
+    unsigned method, char *key, int enc, double t0)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+
+	j->c = c;
+	snprintf(j->path, sizeof(j->path), "%s", path);
+	snprintf(j->method, sizeof(j->method), "%s", method == WEB_HEAD ?
+	    "HEAD" : method == WEB_POST ? "POST" : "GET");
+	j->key = key;
+	j->enc = enc;
+	j->t0 = t0;
+	buf_init(&j->body, w->limits.max_body);
+	web_req_init(&j->r, w->s, method, j->path);
+	if (web_route_find(w->routes, w->n_routes, &j->r, &j->rt) != 0)
+		j->rt = NULL;
+	return j;
 }
 
 /* Renders j: into the cache for cached routes, else a one-off response. */
@@ -683,13 +353,16 @@ job_run(struct web *w, struct job *j)
 	if (j->key) {
 		struct centry *e;
 		char old_etag[40] = "", old_lm[40] = "";
+		/* taken before the render reads the store: a change that
+		 * comes meanwhile makes the entry stale (cache_put) */
 		uint64_t gen = atomic_load(&w->gen);
+		uint64_t epoch0 = atomic_load(&w->epoch);
 		bool is_fresh;
 
 		/* another worker may have rendered it while this one waited */
 		pthread_rwlock_rdlock(&w->mu);
 		e = *cache_slot(w, j->key);
-		is_fresh = e && fresh(w, e, time(NULL));
+		is_fresh = e && cache_fresh(w, e, time(NULL));
 		if (e && !is_fresh) {
 			memcpy(old_etag, e->etag, sizeof(old_etag));
 			memcpy(old_lm, e->last_modified, sizeof(old_lm));
@@ -700,26 +373,12 @@ job_run(struct web *w, struct job *j)
 			return;
 		}
 		site_handle(r, j->rt);
-		/* a photo too large to keep is read per request */
-		if (r->status == 200 && !((r->flags & ROUTE_MEDIA) &&
-		    r->pg.b.len > MEDIA_MAX_ONE)) {
-			struct centry *ne = centry_new(w, j->key, r, gen,
-			    old_etag[0] ? old_etag : NULL, old_lm);
-			struct centry **pp;
-
-			pthread_rwlock_wrlock(&w->mu);
-			make_room(w, ne);
-			pp = cache_slot(w, j->key);
-			if (*pp) {
-				struct centry *old = *pp;
-
-				ne->next = old->next;
-				cache_count(w, old, false);
-				centry_free(old);
-			}
-			*pp = ne;
-			cache_count(w, ne, true);
-			pthread_rwlock_unlock(&w->mu);
+		/* a photo too large to keep is read per request; an answer
+		 * that sets a cookie is someone's own */
+		if (r->status == 200 && !r->set_cookie &&
+		    !((r->flags & ROUTE_MEDIA) && r->pg.b.len > MEDIA_MAX_ONE)) {
+			cache_put(w, cache_entry_new(w, j->key, r, gen,
+			    old_etag[0] ? old_etag : NULL, old_lm), epoch0);
 			j->is_cached = true;
 			return;
 		}
@@ -728,28 +387,32 @@ job_run(struct web *w, struct job *j)
 	}
 	{
 		char ccb[64];
-		const char *cc = cache_control(r, ccb, sizeof(ccb));
+		const char *cc = web_cache_control(r, ccb, sizeof(ccb));
 		char *z = NULL;
 		size_t zlen = 0;
 
 		j->status = r->status ? r->status : 200;
 		/* photos are compressed already */
-		if ((j->enc & 1) && r->pg.b.len >= MIN_COMPRESS && !j->is_head &&
-		    !(r->flags & ROUTE_MEDIA))
-			z = gzip_of(r->pg.b.ptr, r->pg.b.len, 5, &zlen);
+		if ((j->enc & 1) && r->pg.b.len >= MIN_COMPRESS &&
+		    r->method != WEB_HEAD && !(r->flags & ROUTE_MEDIA))
+			z = web_gzip(r->pg.b.ptr, r->pg.b.len, 5, &zlen);
 		if (z)
-			j->resp = make_response(z, zlen, true, r->ctype, cc, NULL,
+			j->resp = web_response(z, zlen, true, r->ctype, cc, NULL,
 			    NULL, "gzip");
 		else
-			j->resp = make_response(r->pg.b.ptr, r->pg.b.len, false,
-			    r->ctype ? r->ctype : "text/plain; charset=utf-8",
-			    cc, NULL, NULL, NULL);
-		if (!j->resp)
+			j->resp = web_response(r->pg.b.ptr, r->pg.b.len, false,
+			    r->ctype, cc, NULL, NULL, NULL);
+		if (!j->resp) {
 			free(z);
-		else if (r->location)
+			return;
+		}
+		if (r->location)
 			(void)web_header_set(j->resp, "Location", r->location);
-		if (j->resp && r->etag)
+		if (r->etag)
 			(void)web_header_set(j->resp, "ETag", r->etag);
+		if (r->set_cookie)
+			(void)web_header_set(j->resp, "Set-Cookie",
+			    r->set_cookie);
 	}
 }
 
@@ -758,7 +421,6 @@ static enum MHD_Result
 job_answer(struct web *w, struct job *j)
 {
 	enum MHD_Result ret = MHD_NO;
-	size_t bytes = 0;
 	int status = 0;
 
 	if (j->is_cached) {
@@ -768,8 +430,7 @@ job_answer(struct web *w, struct job *j)
 		e = *cache_slot(w, j->key);
 		/* any entry will do, even one replaced since: it is newer */
 		if (e)
-			ret = (enum MHD_Result)queue_entry(j->c, e, j->enc,
-			    &status, &bytes);
+			ret = cache_queue(j->c, e, j->enc, &status);
 		pthread_rwlock_unlock(&w->mu);
 		if (!e) {
 			/* the cache was cleared meanwhile: render here */
@@ -778,6 +439,7 @@ job_answer(struct web *w, struct job *j)
 			j->key = NULL;
 			page_release(&j->r.pg);
 			page_init(&j->r.pg, &j->r.a, WEB_MAX_PAGE);
+			j->r.n_deps = 0;
 			job_run(w, j);
 		}
 	}
@@ -831,28 +493,6 @@ worker(void *arg)
 	return NULL;
 }
 
-static struct job *
-job_new(struct web *w, struct MHD_Connection *c, const char *path,
-    char *key, int enc, bool is_head, double t0)
-{
-	struct job *j = xcalloc(1, sizeof(*j));
-
-	j->c = c;
-	snprintf(j->path, sizeof(j->path), "%s", path);
-	snprintf(j->method, sizeof(j->method), "%s", is_head ? "HEAD" : "GET");
-	j->key = key;
-	j->enc = enc;
-	j->is_head = is_head;
-	j->t0 = t0;
-	arena_init(&j->r.a);
-	page_init(&j->r.pg, &j->r.a, WEB_MAX_PAGE);
-	j->r.site = w->s;
-	j->r.conn = c;
-	j->r.path = j->path;
-	j->rt = site_match(&j->r, "GET", j->path);
-	return j;
-}
-
 /* Queues j for the render pool; false when the pool is stopping. When j
  * has a connection, it is suspended first (under the queue lock, so no
  * worker can resume it before). */
@@ -876,6 +516,17 @@ job_push(struct web *w, struct job *j)
 	return true;
 }
 
+/* Renders j in the pool, or here when the pool is stopping. */
+static enum MHD_Result
+job_start(struct web *w, struct job *j)
+{
+	if (job_push(w, j))
+		return MHD_YES;
+	job_run(w, j);
+	j->is_done = true;
+	return job_answer(w, j);
+}
+
 /*
  * A stale entry may still be sent while one background render replaces
  * it (stale-while-revalidate), so a change of the data or a page's minute
@@ -890,8 +541,8 @@ serve_stale(struct web *w, struct centry *e, const char *path, time_t now)
 	if (strchr(e->key, '?'))
 		return false;
 	if (atomic_exchange(&e->is_refreshing, 1) == 0) {
-		struct job *j = job_new(w, NULL, path, xstrdup(e->key), 0,
-		    false, 0);
+		struct job *j = job_new(w, NULL, path, WEB_GET, xstrdup(e->key),
+		    0, 0);
 
 		atomic_store(&e->refresh_at, (long)now);
 		if (!job_push(w, j)) {
@@ -904,85 +555,159 @@ serve_stale(struct web *w, struct centry *e, const char *path, time_t now)
 	return now - atomic_load(&e->refresh_at) < 5;
 }
 
-static enum MHD_Result
-handle(void *cls, struct MHD_Connection *c, const char *url,
-    const char *method, const char *version, const char *upload_data,
-    size_t *upload_data_size, void **con_cls)
+/* ---- the handler ---- */
+
+static const char *
+query_of(void *payload, const char *name)
 {
-	struct web *w = cls;
-	struct job *j;
-	const struct route *rt;
-	struct web_req probe;
+	return MHD_lookup_connection_value(payload, MHD_GET_ARGUMENT_KIND,
+	    name);
+}
+
+/*
+ * The first call (headers only): refuses what must be refused at once
+ * (an unknown method or one the route does not take, a body where none
+ * is taken or one over the cap, a type that is not a form), and for a
+ * POST starts collecting the body. Answering a GET on this call would
+ * make MHD close the connection (it cannot skip a body it has not read),
+ * so a GET is answered on the second call, with keep-alive intact.
+ */
+static enum MHD_Result
+first_call(struct web *w, struct MHD_Connection *c, const char *url,
+    const char *method, void **con_cls, double t0)
+{
+	unsigned m = method_of(method);
 	char path[MAX_PATH + 1];
-	size_t plen;
+	struct web_req probe;
+	const struct route *rt = NULL;
+	const char *cl, *ctype;
+	long long clen = -1;
+	bool has_body;
+	int st;
+	struct job *j;
+
+	if (!m) {
+		/* the Allow of the path when there is one */
+		const char *allow = "GET, HEAD";
+
+		if (clean_path(url, path)) {
+			web_req_init(&probe, w->s, WEB_GET, path);
+			probe.method = 0;
+			if (web_route_find(w->routes, w->n_routes, &probe,
+			    &rt) == 405)
+				allow = probe.allow;
+			web_req_release(&probe);
+		}
+		return refuse(w, c, method, url, 405, allow, NULL, t0);
+	}
+	if (!clean_path(url, path))
+		return refuse(w, c, method, "-", 414, NULL, NULL, t0);
+	web_req_init(&probe, w->s, m, path);
+	st = web_route_find(w->routes, w->n_routes, &probe, &rt);
+	if (st == 405) {
+		enum MHD_Result ret = refuse(w, c, method, path, 405,
+		    probe.allow, NULL, t0);
+
+		web_req_release(&probe);
+		return ret;
+	}
+	web_req_release(&probe);
+	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	if (cl && parse_int(cl, 0, INT64_MAX, &clen) < 0)
+		return refuse(w, c, method, path, 400, NULL, NULL, t0);
+	has_body = clen > 0 || MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "Transfer-Encoding");
+	if (m != WEB_POST) {
+		if (has_body)
+			return refuse(w, c, method, path, 413, NULL, NULL, t0);
+		*con_cls = &get_call;
+		return MHD_YES;
+	}
+	if (st == 404)
+		return refuse(w, c, method, path, 404, NULL, NULL, t0);
+	if (clen > 0 && (unsigned long long)clen > w->limits.max_body)
+		return refuse(w, c, method, path, 413, NULL, NULL, t0);
+	ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	if (has_body || ctype) {
+		struct str t = str_of(ctype);
+		const char *semi = ctype ? strchr(ctype, ';') : NULL;
+
+		if (semi)
+			t.len = (size_t)(semi - ctype);
+		t = str_trim(t);
+		if (!str_ieq(t, "application/x-www-form-urlencoded") &&
+		    !str_ieq(t, "multipart/form-data"))
+			return refuse(w, c, method, path, 415, NULL, NULL, t0);
+	}
+	j = job_new(w, c, path, m, NULL, 0, t0);
+	j->ctype = ctype ? xstrdup(ctype) : NULL;
+	j->enc = web_accept_encoding(MHD_lookup_connection_value(c,
+	    MHD_HEADER_KIND, "Accept-Encoding"));
+	j->is_posting = true;
+	*con_cls = j;
+	if ((st = req_fill(w, &j->r, c)) != 0) {
+		j->is_refused = true;
+		return refuse(w, c, method, path, st, NULL, NULL, t0);
+	}
+	return MHD_YES;
+}
+
+/* A POST whose body has all come: the form, the route's checks, then
+ * the handler in the pool. */
+static enum MHD_Result
+post_ready(struct web *w, struct job *j)
+{
+	int st;
+
+	j->is_posting = false;
+	if ((st = web_form_parse(&j->r, j->ctype, j->body.ptr, j->body.len,
+	    &w->limits)) != 0 ||
+	    (st = web_route_check(j->rt, &j->r)) != 0) {
+		j->is_refused = true;
+		return refuse(w, j->c, j->method, j->path, st, NULL,
+		    j->r.location, j->t0);
+	}
+	return job_start(w, j);
+}
+
+/* The second call of a GET or HEAD: from the cache, else a job. */
+static enum MHD_Result
+get_ready(struct web *w, struct MHD_Connection *c, const char *url,
+    const char *method, void **con_cls, double t0)
+{
+	unsigned m = method_of(method);
+	char path[MAX_PATH + 1];
+	struct web_req probe;
+	const struct route *rt = NULL;
+	struct job *j;
 	char *key;
-	int enc, status = 0;
-	size_t bytes = 0;
-	double t0 = now_ms();
+	int enc, st, status = 0;
 	enum MHD_Result ret;
-	bool is_head = strcmp(method, "HEAD") == 0;
 
-	(void)version;
-	(void)upload_data;
-	/* Answering on the first call (headers only) would make MHD close
-	 * the connection, as it could not skip the body; so the first call
-	 * only refuses what must be refused, and the answer comes on the
-	 * second, when the request is complete and keep-alive still holds. */
-	if (*con_cls == NULL) {
-		const char *cl;
-
-		*con_cls = &first_call;
-		if (strcmp(method, "GET") != 0 && !is_head) {
-			access_log(w, method, url, 405, now_ms() - t0);
-			return simple(c, 405, "method not allowed\n", "GET, HEAD");
-		}
-		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-		    "Content-Length");
-		if ((cl && strcmp(cl, "0") != 0) || MHD_lookup_connection_value(
-		    c, MHD_HEADER_KIND, "Transfer-Encoding")) {
-			access_log(w, method, url, 413, now_ms() - t0);
-			return simple(c, 413, "request body not allowed\n", NULL);
-		}
-		return MHD_YES;
-	}
-	if (*con_cls != &first_call) {
-		/* resumed: the render pool has done this request */
-		j = *con_cls;
-		return j->is_done ? job_answer(w, j) : MHD_YES;
-	}
-	if (*upload_data_size) {
-		*upload_data_size = 0;   /* cannot happen: bodies are refused */
-		return MHD_YES;
-	}
-	plen = strlen(url);
-	if (plen > MAX_PATH || url[0] != '/') {
-		access_log(w, method, "-", 414, now_ms() - t0);
-		return simple(c, 414, "uri too long\n", NULL);
-	}
-	memcpy(path, url, plen + 1);
-	while (plen > 1 && path[plen - 1] == '/')
-		path[--plen] = '\0';
-
+	if (!clean_path(url, path))
+		return refuse(w, c, method, "-", 414, NULL, NULL, t0);
+	if (MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, NULL, NULL) >
+	    (int)w->limits.max_query)
+		return refuse(w, c, method, path, 400, NULL, NULL, t0);
 	/* the fast path: a fresh cached page, no allocation but the key */
-	memset(&probe, 0, sizeof(probe));
-	arena_init(&probe.a);
-	rt = site_match(&probe, "GET", path);
-	arena_release(&probe.a);
-	enc = accepted(c);
-	key = rt && (rt->flags & (ROUTE_CACHE | ROUTE_STATIC | ROUTE_QUERY |
-	    ROUTE_MEDIA)) ?
-	    cache_key(c, path, rt->flags) : NULL;
+	web_req_init(&probe, w->s, m, path);
+	if (web_route_find(w->routes, w->n_routes, &probe, &rt) != 0)
+		rt = NULL;
+	web_req_release(&probe);
+	enc = web_accept_encoding(MHD_lookup_connection_value(c,
+	    MHD_HEADER_KIND, "Accept-Encoding"));
+	key = web_cache_key(path, rt, query_of, c);
 	if (key) {
 		struct centry *e;
 		time_t now = time(NULL);
 
 		pthread_rwlock_rdlock(&w->mu);
 		e = *cache_slot(w, key);
-		if (e && (fresh(w, e, now) || serve_stale(w, e, path, now))) {
+		if (e && (cache_fresh(w, e, now) || serve_stale(w, e, path,
+		    now))) {
 			atomic_store_explicit(&e->was_hit, true,
 			    memory_order_relaxed);
-			ret = (enum MHD_Result)queue_entry(c, e, enc, &status,
-			    &bytes);
+			ret = cache_queue(c, e, enc, &status);
 			pthread_rwlock_unlock(&w->mu);
 			free(key);
 			if (!(rt->flags & ROUTE_NOLOG))
@@ -991,58 +716,68 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		}
 		pthread_rwlock_unlock(&w->mu);
 	}
-
 	/* a job: render in the pool (or here, when stopping) */
-	j = job_new(w, c, path, key, enc, is_head, t0);
+	j = job_new(w, c, path, m, key, enc, t0);
 	*con_cls = j;
-	if (job_push(w, j))
-		return MHD_YES;
-	job_run(w, j);
-	j->is_done = true;
-	return job_answer(w, j);
+	if ((st = req_fill(w, &j->r, c)) != 0 ||
+	    (j->rt && (st = web_route_check(j->rt, &j->r)) != 0)) {
+		j->is_refused = true;
+		return refuse(w, c, method, path, st, NULL, j->r.location, t0);
+	}
+	return job_start(w, j);
 }
 
-/* ---- the data-version watcher ---- */
-
-static void *
-watch(void *arg)
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
 {
-	struct web *w = arg;
-	struct store *st = NULL;
-	uint64_t last = 0, v;
-	bool has_last = false;
+	struct web *w = cls;
+	struct job *j;
+	double t0 = now_ms();
 
-	pthread_mutex_lock(&w->stop_mu);
-	while (!w->stopping) {
-		struct timespec ts;
-
-		pthread_mutex_unlock(&w->stop_mu);
-		if (!st && site_store_get(w->s, &st) < 0)
-			st = NULL;
-		if (st && store_data_version(st, &v) == 0) {
-			if (has_last && v != last)
-				atomic_fetch_add(&w->gen, 1);
-			last = v;
-			has_last = true;
-		} else if (st) {
-			/* a broken handle: drop it and bump, to be safe */
-			store_close(st);
-			st = NULL;
-			atomic_fetch_add(&w->gen, 1);
+	(void)version;
+	if (*con_cls == NULL)
+		return first_call(w, c, url, method, con_cls, t0);
+	if (*con_cls == &get_call) {
+		if (*upload_data_size) {
+			*upload_data_size = 0;  /* cannot happen: refused */
+			return MHD_YES;
 		}
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 250 * 1000 * 1000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_mutex_lock(&w->stop_mu);
-		if (!w->stopping)
-			pthread_cond_timedwait(&w->stop_cv, &w->stop_mu, &ts);
+		return get_ready(w, c, url, method, con_cls, t0);
 	}
-	pthread_mutex_unlock(&w->stop_mu);
-	store_close(st);
-	return NULL;
+	j = *con_cls;
+	if (j->is_refused) {
+		*upload_data_size = 0;      /* the rest is discarded */
+		return MHD_YES;
+	}
+	if (j->is_posting) {
+		if (*upload_data_size) {
+			/* Over the cap while it streams (chunked): MHD can
+			 * only answer once the body is read, so the rest is
+			 * read and dropped (up to DRAIN_MAX, then the
+			 * connection is closed), and 413 is the answer. */
+			if (!j->is_too_big)
+				buf_add(&j->body, upload_data,
+				    *upload_data_size);
+			if (buf_err(&j->body) && !j->is_too_big) {
+				j->is_too_big = true;
+				buf_release(&j->body);
+			}
+			j->drained += *upload_data_size;
+			*upload_data_size = 0;
+			return j->drained > DRAIN_MAX ? MHD_NO : MHD_YES;
+		}
+		if (j->is_too_big) {
+			j->is_posting = false;
+			j->is_refused = true;
+			return refuse(w, c, j->method, j->path, 413, NULL, NULL,
+			    j->t0);
+		}
+		return post_ready(w, j);
+	}
+	/* resumed: the render pool has done this request */
+	return j->is_done ? job_answer(w, j) : MHD_YES;
 }
 
 /* ---- start and stop ---- */
@@ -1103,7 +838,7 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)cls;
 	(void)c;
 	(void)toe;
-	if (*con_cls && *con_cls != &first_call)
+	if (*con_cls && *con_cls != &get_call)
 		job_free(*con_cls);
 	*con_cls = NULL;
 }
@@ -1111,6 +846,17 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 int
 web_start(struct web **out, struct site *s, const struct config *cfg,
     const char *addr)
+{
+	const struct route *rt;
+	size_t n;
+
+	rt = site_routes(&n);
+	return web_start_routes(out, s, cfg, addr, rt, n);
+}
+
+int
+web_start_routes(struct web **out, struct site *s, const struct config *cfg,
+    const char *addr, const struct route *routes, size_t n_routes)
 {
 	struct web *w = NULL;
 	struct sockaddr_storage ss;
@@ -1139,6 +885,9 @@ web_start(struct web **out, struct site *s, const struct config *cfg,
 	w = xcalloc(1, sizeof(*w));
 	w->s = s;
 	w->cfg = cfg;
+	w->routes = routes;
+	w->n_routes = n_routes;
+	w->limits = (struct web_limits)WEB_LIMITS_DEFAULT;
 	w->listen_fd = fd;
 	pthread_rwlock_init(&w->mu, NULL);
 	pthread_mutex_init(&w->stop_mu, NULL);
@@ -1194,7 +943,7 @@ web_start(struct web **out, struct site *s, const struct config *cfg,
 		web_stop(w);
 		return rc;
 	}
-	if (pthread_create(&w->watcher, NULL, watch, w) == 0)
+	if (pthread_create(&w->watcher, NULL, web_watch, w) == 0)
 		w->has_watcher = true;
 	log_info(LOG_WEB, "listening port=%d threads=%u render_threads=%zu",
 	    w->port, threads, w->n_workers);
@@ -1289,29 +1038,6 @@ web_stop(struct web *w)
 	pthread_mutex_destroy(&w->q_mu);
 	pthread_cond_destroy(&w->q_cv);
 	free(w);
-}
-
-/* ---- export: the same pages without HTTP ---- */
-
-int
-site_render_path(struct site *s, const char *path, struct buf *out,
-    int *out_status, const char **out_ctype)
-{
-	struct web_req r = { 0 };
-	const struct route *rt;
-
-	arena_init(&r.a);
-	page_init(&r.pg, &r.a, WEB_MAX_PAGE);
-	r.site = s;
-	r.path = path;
-	rt = site_match(&r, "GET", path);
-	site_handle(&r, rt);
-	*out_status = r.status;
-	*out_ctype = r.ctype ? r.ctype : "text/plain; charset=utf-8";
-	buf_add(out, r.pg.b.ptr, r.pg.b.len);
-	page_release(&r.pg);
-	arena_release(&r.a);
-	return buf_err(out);
 }
 
 int

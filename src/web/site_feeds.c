@@ -8,6 +8,7 @@
 #include "core/cfg.h"
 #include "core/err.h"
 #include "render/feeds.h"
+#include "render/view.h"
 #include "store/store.h"
 #include "web/web_int.h"
 #include "core/banned.h"
@@ -39,14 +40,16 @@ feed(struct web_req *r, enum kind k)
 		q.section_id = sec->id;
 	if ((rc = store_item_list(r->st, &r->a, &q, &items, &n)) < 0)
 		return rc;
+	web_dep(r, sec ? DEP_SECTION : DEP_ITEMS, sec ? sec->id : 0);
+	web_dep_photos(r, items, n);
 	/* A photo the desk has cached is given as its own copy, so a
 	 * subscriber's reader need not ask the outlet either; the others
 	 * keep the outlet's URL (a feed is not a page: nothing loads it
 	 * in the desk's name). */
 	for (size_t i = 0; i < n; i++) {
-		struct site_photo ph;
+		struct view_photo ph;
 
-		site_item_photo(r, &items[i], &ph);
+		view_item_photo(&r->a, &items[i], &ph);
 		if (ph.image)
 			items[i].image_url = arena_printf(&r->a, "%s%s", base,
 			    ph.image);
@@ -111,6 +114,7 @@ site_sitemap(struct web_req *r)
 	if ((rc = store_section_list(r->st, &r->a, &sv, &ns)) < 0 ||
 	    (rc = store_item_list(r->st, &r->a, &q, &items, &n)) < 0)
 		return rc;
+	web_dep(r, DEP_ITEMS, 0);
 	urls = arena_zalloc(&r->a, (ns + n + 1) * sizeof(*urls));
 	urls[k].loc = arena_printf(&r->a, "%s/", base);
 	urls[k++].lastmod = n ? (items[0].published ? items[0].published :

@@ -14,8 +14,6 @@
  */
 #include <string.h>
 
-#include <microhttpd.h>
-
 #include "core/arena.h"
 #include "core/err.h"
 #include "render/html.h"
@@ -50,8 +48,7 @@ site_media(struct web_req *r)
 	memcpy(key, file, PHOTO_KEY_LEN);
 	key[PHOTO_KEY_LEN] = '\0';
 	r->etag = arena_printf(&r->a, "\"%s\"", key);
-	inm = r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-	    "If-None-Match") : NULL;
+	inm = r->if_none_match;
 	if (inm && strstr(inm, r->etag)) {
 		/* The bytes of a key never change: no need to read them. */
 		r->status = 304;
@@ -69,39 +66,4 @@ site_media(struct web_req *r)
 	r->ctype = model_photo_ext(m->type) ? m->type : "application/octet-stream";
 	buf_add(&r->pg.b, m->data, m->len);
 	return buf_err(&r->pg.b);
-}
-
-/* The item's photos come with the item (store_item's image_media and
- * thumb_media, read in the same query): no store call here. */
-void
-site_item_photo(struct web_req *r, const struct item *it,
-    struct site_photo *out)
-{
-	const struct item_photo *m[2] = { &it->image_media,
-	    &it->thumb_media };
-	const char *path[2] = { NULL, NULL };
-
-	memset(out, 0, sizeof(out[0]));
-	for (int i = 0; i < 2; i++)
-		if (m[i]->key && model_photo_ext(m[i]->type))
-			path[i] = arena_printf(&r->a, "/media/%s.%s", m[i]->key,
-			    model_photo_ext(m[i]->type));
-	if (path[0]) {
-		out->image = path[0];
-		out->image_w = m[0]->width;
-		out->image_h = m[0]->height;
-	} else if (path[1]) {
-		out->image = path[1];
-		out->image_w = m[1]->width;
-		out->image_h = m[1]->height;
-	}
-	if (path[1]) {
-		out->thumb = path[1];
-		out->thumb_w = m[1]->width;
-		out->thumb_h = m[1]->height;
-	} else if (path[0]) {
-		out->thumb = path[0];
-		out->thumb_w = m[0]->width;
-		out->thumb_h = m[0]->height;
-	}
 }

@@ -5,8 +5,9 @@
  * Design: a page is rendered once per change of the data it shows and kept
  * in memory with its gzip and brotli forms, ETag and Last-Modified; a
  * request for it is a hash lookup and a queue of a prebuilt response. The
- * cache is only a cache: it is keyed on the store's data version, so a
- * second web node on the same store renders the same pages.
+ * cache is only a cache: a page is dropped when what it shows changes in
+ * the store (docs/internals/web.md), so a second web node on the same
+ * store renders the same pages.
  */
 #ifndef ND_WEB_WEB_H
 #define ND_WEB_WEB_H

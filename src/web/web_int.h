@@ -1,6 +1,10 @@
 /*
- * web internals shared by server.c (HTTP), site.c (pages) and
- * site_feeds.c. Nothing outside src/web/ includes this.
+ * web internals for handlers: the request a handler gets (struct web_req),
+ * the route table's shape and flags, and the site. Nothing outside
+ * src/web/ includes this, and nothing here names a libmicrohttpd type: a
+ * handler sees the request as plain data, so `newsdesk export`
+ * (site_render_path) and the unit tests run handlers without HTTP. The
+ * HTTP side (server.c, cache.c, watch.c) has its own header, http_int.h.
  */
 #ifndef ND_WEB_WEB_INT_H
 #define ND_WEB_WEB_INT_H
@@ -13,55 +17,236 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "render/html.h"
+#include "render/view.h"
 #include "web/web.h"
 
 struct config;
+struct item;
+struct section;
 struct store;
-struct tmpl_set;
 struct tmpl_obj;
-struct MHD_Connection;
+struct tmpl_set;
+struct tz;
+struct user;
 
 #define WEB_DECLINE 1
 #define WEB_MAX_ARGS 4
 #define WEB_MAX_PAGE (8 << 20)     /* cap on a rendered page */
+#define WEB_MAX_DEPS 256           /* what one cached page records */
+
+/* ---- methods and route flags ---- */
+
+enum web_method {
+	WEB_GET = 1 << 0,          /* a GET route answers HEAD too */
+	WEB_HEAD = 1 << 1,
+	WEB_POST = 1 << 2,
+};
 
 enum route_flags {
-	ROUTE_CACHE = 1 << 0,      /* rendered once per data version */
+	ROUTE_CACHE = 1 << 0,      /* kept in the page cache until what it
+	                              depends on changes (web_dep) */
 	ROUTE_AGES = 1 << 1,       /* shows relative ages: re-render each minute */
 	ROUTE_STATIC = 1 << 2,     /* theme file: cached until restart */
 	ROUTE_NOLOG = 1 << 3,      /* not in the access log (health checks) */
-	ROUTE_QUERY = 1 << 4,      /* cached per query string too (search),
-	                              in a bounded part of the cache */
+	ROUTE_QUERY = 1 << 4,      /* a search: cached per query (route keys)
+	                              in a bounded part of the cache, cheap
+	                              compression, Cache-Control private */
 	ROUTE_MEDIA = 1 << 5,      /* bytes from the photo cache: immutable,
 	                              r->etag, never compressed */
+	ROUTE_LOGIN = 1 << 6,      /* needs a signed-in user with at least
+	                              route.role: else 303 to /desk/login
+	                              (HTML) or 401; a lower role gets 403 */
+	ROUTE_CSRF = 1 << 7,       /* a POST must carry the CSRF token
+	                              (web_csrf_token) in the form field
+	                              WEB_CSRF_FIELD: else 403 */
 };
+
+/* One query parameter that is part of a cached page's key. With max > 0
+ * the value must be a canonical integer in [min, max] (else it is left
+ * out, as the handler then uses its default): "page=01" and "page=1" are
+ * not two entries. Otherwise the text as given. */
+struct route_key {
+	const char *name;
+	long long min, max;
+};
+
+struct web_req;
+typedef int (*route_fn)(struct web_req *r);
+
+/*
+ * One line per route. The dispatcher (dispatch.c) checks methods, login,
+ * role and CSRF once, before the handler runs; the server reads the cache
+ * flags and keys. Adding a route is one line in routes.c.
+ */
+struct route {
+	const char *pattern;         /* "/item/{id}": {x} takes one segment */
+	route_fn fn;
+	unsigned methods;            /* WEB_GET, WEB_POST (HEAD comes with GET) */
+	unsigned flags;              /* enum route_flags */
+	int role;                    /* ROUTE_LOGIN: the least user role */
+	const struct route_key *keys;  /* the query keys of the cache key,
+	                                  ended by { NULL }; NULL = none */
+};
+
+/* ---- the request a handler gets ---- */
+
+struct web_param {
+	const char *name;
+	const char *value;           /* NUL-terminated; may hold NULs (len) */
+	size_t len;
+	const char *filename;        /* multipart file parts; else NULL */
+	const char *ctype;           /* multipart part type; else NULL */
+};
+
+/* Caps on what a client sends (form.c); exceeding one gives 413 (sizes)
+ * or 400 (counts, malformed) before any handler runs. */
+struct web_limits {
+	size_t max_body;             /* a whole request body */
+	size_t max_fields;           /* form fields, files included */
+	size_t max_field;            /* one text field */
+	size_t max_file;             /* one uploaded file */
+	size_t max_query;            /* query parameters */
+	size_t max_cookies;
+};
+
+#define WEB_LIMITS_DEFAULT { .max_body = 8u << 20, .max_fields = 64, \
+	.max_field = 64u << 10, .max_file = 8u << 20, .max_query = 64, \
+	.max_cookies = 32 }
+
+#define WEB_CSRF_COOKIE "nd_csrf"
+#define WEB_CSRF_FIELD "csrf_token"
 
 struct web_req {
 	struct arena a;
 	struct site *site;
 	struct store *st;            /* borrowed from the pool while handling */
-	struct MHD_Connection *conn; /* NULL when exporting */
+	unsigned method;             /* one enum web_method */
 	const char *path;
 	const char *args[WEB_MAX_ARGS];
 	size_t nargs;
-	int flags;                   /* of the route */
+	struct web_param *query;     /* decoded, in r->a */
+	size_t n_query;
+	struct web_param *form;      /* POST fields, urlencoded or multipart */
+	size_t n_form;
+	struct web_param *cookies;
+	size_t n_cookies;
+	const char *if_none_match;   /* the header, or NULL */
+	bool accepts_html;           /* Accept names text/html (a browser) */
+	const struct user *user;     /* signed-in user; NULL (no sessions yet) */
+	const struct route *route;   /* set by the dispatcher */
+	unsigned flags;              /* of the route */
 	/* the answer */
 	int status;
 	const char *ctype;
 	struct page pg;
 	const char *location;        /* redirects */
+	const char *allow;           /* 405: the Allow header */
 	int max_age;                 /* Cache-Control max-age */
 	const char *etag;            /* ROUTE_MEDIA: the ETag, quoted */
+	const char *set_cookie;      /* one Set-Cookie value; such an answer
+	                                is never cached */
+	int64_t expires;             /* 0, or when the page goes stale by
+	                                itself (a new day in the desk's zone) */
+	/* what the page shows, for the cache (web_dep) */
+	uint64_t deps[WEB_MAX_DEPS];
+	size_t n_deps;
+	bool has_all_deps;           /* too many: any change invalidates it */
 };
 
-typedef int (*route_fn)(struct web_req *r);
+/* Sets up r for one request (arena, page sink). */
+void web_req_init(struct web_req *r, struct site *s, unsigned method,
+    const char *path);
+void web_req_release(struct web_req *r);
 
-struct route {
-	const char *method;
-	const char *pattern;
-	route_fn fn;
-	int flags;
+/* A query parameter / form field / cookie by name (the first), or NULL;
+ * an empty value counts as absent for query parameters. Borrowed from r. */
+const char *web_query(const struct web_req *r, const char *name);
+const struct web_param *web_form_param(const struct web_req *r,
+    const char *name);
+const char *web_form(const struct web_req *r, const char *name);
+const char *web_cookie(const struct web_req *r, const char *name);
+/* The query parameter as an integer in [min, max], else def. */
+long long web_query_int(const struct web_req *r, const char *name,
+    long long min, long long max, long long def);
+
+/* ---- parsing what the client sent (form.c; pure, no HTTP) ---- */
+
+/*
+ * The decoded parameters of a query string or an
+ * application/x-www-form-urlencoded body ("a=1&b=%20x+y"). Returns 0, or
+ * the HTTP status to answer: 400 (more than max_n parameters, a bad
+ * escape) or 413 (a value over max_value bytes). In a.
+ */
+int web_form_urlencoded(struct arena *a, const char *p, size_t len,
+    size_t max_n, size_t max_value, struct web_param **out, size_t *out_n);
+
+/*
+ * The parts of a multipart/form-data body; ctype is the request's
+ * Content-Type (its boundary parameter). File parts (with a filename) are
+ * capped at lim->max_file, the others at lim->max_field. Returns 0, 400
+ * (no or bad boundary, malformed body, too many parts), or 413. In a.
+ */
+int web_form_multipart(struct arena *a, const char *ctype, const char *p,
+    size_t len, const struct web_limits *lim, struct web_param **out,
+    size_t *out_n);
+
+/*
+ * Parses a request body by its Content-Type (urlencoded or multipart)
+ * into r->form. 0, or 400 / 413 / 415 (another type).
+ */
+int web_form_parse(struct web_req *r, const char *ctype, const char *body,
+    size_t len, const struct web_limits *lim);
+
+/* The cookies of a Cookie header ("a=1; b=2"), at most max_n (more:
+ * 400). Values keep their bytes (no decoding); names and values are
+ * trimmed, a pair without '=' is skipped. In a. */
+int web_cookies_parse(struct arena *a, const char *header, size_t max_n,
+    struct web_param **out, size_t *out_n);
+
+/* ---- the dispatcher (dispatch.c) ---- */
+
+/* Finds the route of r->path (filling r->args). Returns 0 with *out set;
+ * 404 when no pattern matches; 405 when one matches but not r->method,
+ * with r->allow set ("GET, HEAD, POST"). */
+int web_route_find(const struct route *table, size_t n, struct web_req *r,
+    const struct route **out);
+
+/* Checks rt's login, role and CSRF flags against r (user, cookies and
+ * form): 0 to run the handler, else the status, with r->location set for
+ * a 303 to the login page. */
+int web_route_check(const struct route *rt, struct web_req *r);
+
+/* Both, for callers that have the whole request (tests, export). */
+int web_dispatch(const struct route *table, size_t n, struct web_req *r,
+    const struct route **out);
+
+/* The CSRF token to put in a form (field WEB_CSRF_FIELD): the value of
+ * the request's nd_csrf cookie, or a new random one that r->set_cookie
+ * then sets. In r->a. */
+const char *web_csrf_token(struct web_req *r);
+/* true when the form's token matches the cookie (constant time). */
+bool web_csrf_ok(const struct web_req *r);
+
+/* ---- what a page depends on (for the cache) ---- */
+
+enum web_dep_kind {
+	DEP_ITEMS = 1,               /* any item: home, feeds, search */
+	DEP_SOURCE,                  /* an outlet's items */
+	DEP_SECTION,                 /* a section's items */
+	DEP_ITEM,                    /* one item */
+	DEP_DAY,                     /* items of one UTC day (t / 86400) */
+	DEP_MEDIA,                   /* a photo key (its hash) */
 };
+
+/* The 64-bit name of a dependency: the kind in the top byte. */
+uint64_t web_dep_key(enum web_dep_kind kind, int64_t id);
+/* Records that r's page shows kind:id. */
+void web_dep(struct web_req *r, enum web_dep_kind kind, int64_t id);
+/* Records the photos of items (their keys, cached or not): the page
+ * changes when one of them is cached. */
+void web_dep_photos(struct web_req *r, const struct item *items, size_t n);
+
+/* ---- the site ---- */
 
 struct site {
 	const struct config *cfg;
@@ -72,58 +257,60 @@ struct site {
 	size_t css_len;
 	char css_hash[17];
 	struct html sponsor;         /* sanitized sponsor slot, or empty */
+	struct tz *tz;               /* [desk] timezone */
+	struct view_site vs;         /* what view models need of the site */
 	struct arena a;              /* long-lived: sponsor, hash strings */
-	/* store pool: one handle per thread that needs one */
+	/* store pool: one handle per thread that needs one (site_pool.c) */
 	pthread_mutex_t pool_mu;
 	struct store **pool;
 	size_t pool_n, pool_cap;
 };
 
-/* site.c */
+/* routes.c: the public site's route table */
 const struct route *site_routes(size_t *out_n);
-/* Finds the route for path; fills r->args. NULL when none matches. */
-const struct route *site_match(struct web_req *r, const char *method,
-    const char *path);
-/* Takes a store from the pool (opening one when empty). */
+
+/* site_pool.c: takes a store from the pool (opening one when empty). */
 int site_store_get(struct site *s, struct store **out);
 void site_store_put(struct site *s, struct store *st);
+
+/* site.c */
 /* Renders an error page (404, 500, ...) into r. */
 void site_error(struct web_req *r, int status, const char *what);
-/* A query parameter (decoded) or NULL. */
-const char *web_query(struct web_req *r, const char *key);
-/* Runs the route for r (r->path set), with a store from the pool; on
- * failure renders the 500 page. */
+/* Runs rt's handler for r (r->path set), with a store from the pool; on
+ * failure renders the 500 page; rt NULL: the 404 page. */
 void site_handle(struct web_req *r, const struct route *rt);
+/* Renders template tmpl with ctx as HTML into r. */
+int site_render(struct web_req *r, const char *tmpl, struct tmpl_obj *ctx);
+/* The context every page shares (site, sections, sponsor, css); records
+ * the dependency every page has. */
+struct tmpl_obj *site_page_ctx(struct web_req *r, const char *title,
+    const char *current_slug);
+/* Adds items to list l (view_item), and their photos to r's deps. */
+struct tmpl_list;
+void site_add_items(struct web_req *r, struct tmpl_list *l,
+    const struct item *items, size_t n, bool full);
+/* Canonical decimal id ("12", not "012"): ND_EINVAL otherwise. */
+int site_parse_id(const char *s, int64_t *out);
 
-/* site_media.c: the photo cache on the site */
-/* GET /media/KEY.EXT: a cached photo with its sniffed type; 304 when the
- * client has it (the ETag is the key: the bytes of a key never change). */
-int site_media(struct web_req *r);
+/* The section named by r->args[0] when the path is /section/{slug}/..., or
+ * NULL for the whole site. ND_ENOTFOUND when the slug is unknown. */
+int site_req_section(struct web_req *r, struct section **out);
 
-/* An item's photos as the site's own URLs (/media/KEY.EXT), only when the
- * fetcher has cached them: thumb for lists (the thumbnail, else the lead
- * image), image for the item page (the lead image, else the thumbnail).
- * NULL when not cached: pages then show no <img> at all. Made from the
- * item's image_media/thumb_media, which the store reads with the item:
- * no store call per item. */
-struct site_photo {
-	const char *thumb, *image;   /* in r->a */
-	int thumb_w, thumb_h, image_w, image_h;
-};
-struct item;
-void site_item_photo(struct web_req *r, const struct item *it,
-    struct site_photo *out);
-
-/* site_feeds.c */
-int site_feed_rss(struct web_req *r);
+/* The handlers, one file per page kind. */
+int site_home(struct web_req *r);                 /* site_home.c */
+int site_section(struct web_req *r);              /* site_list.c */
+int site_source(struct web_req *r);
+int site_archive(struct web_req *r);              /* site_archive.c */
+int site_archive_today(struct web_req *r);
+int site_item(struct web_req *r);                 /* site_item.c */
+int site_search(struct web_req *r);               /* site_search.c */
+int site_healthz(struct web_req *r);              /* site_misc.c */
+int site_robots(struct web_req *r);
+int site_css(struct web_req *r);
+int site_media(struct web_req *r);                /* site_media.c */
+int site_feed_rss(struct web_req *r);             /* site_feeds.c */
 int site_feed_atom(struct web_req *r);
 int site_feed_json(struct web_req *r);
 int site_sitemap(struct web_req *r);
-
-/* site.c: helpers for the feed and page handlers */
-/* The section named by r->args[0] when the path is /section/{slug}/..., or
- * NULL for the whole site. ND_ENOTFOUND when the slug is unknown. */
-struct section;
-int site_req_section(struct web_req *r, struct section **out);
 
 #endif

@@ -389,11 +389,79 @@ while time.time() < deadline:
     time.sleep(0.1)
 check(changed and hdrs["etag"] != etag, "home page did not change after an ingest")
 
+now = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime())
+# ---- pages are invalidated by what they show, not by any change ----
+# X-Render-Id names the render that made an answer: the same id is a cache
+# hit. An item added to one outlet re-renders that outlet's page, the home
+# page and the site's feeds, while another outlet's page and a feed of a
+# section the outlet is not in are still answered from the cache. On a
+# server of its own with a cache large enough that nothing is evicted.
+srcs = json.loads(subprocess.run([BIN, "--db", DB, "source", "list", "--json"],
+                                 check=True, capture_output=True).stdout)
+late = [x for x in srcs if (x.get("title") or "") == "Late Wire"]
+other = [x for x in srcs if x.get("items", 0) > 0 and (x.get("title") or "") != "Late Wire"]
+cfg2 = os.path.join(TMP, "big-cache.ini")
+with open(os.environ["NEWSDESK_CONFIG"]) as f:
+    ini = f.read().replace("cache_max_entries = 16", "cache_max_entries = 1000")
+with open(cfg2, "w") as f:
+    f.write(ini.replace("access_log = ", "#access_log = "))
+srv = subprocess.Popen([BIN, "--db", DB, "serve", "--listen", "127.0.0.1:0"],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                       env=dict(os.environ, NEWSDESK_CONFIG=cfg2))
+line = srv.stdout.readline().decode()
+base2 = urllib.parse.urlsplit(line.split("serving ", 1)[-1].strip())
+
+
+def get2(path):
+    c = http.client.HTTPConnection(base2.hostname, base2.port, timeout=10)
+    c.request("GET", path)
+    r = c.getresponse()
+    d = r.read()
+    c.close()
+    return r.status, int(r.getheader("X-Render-Id") or 0), d
+
+
+try:
+    if check(late and other and line.startswith("newsdesk: serving"),
+             "invalidation test: no server or sources (%r)" % line):
+        late_p, other_p = "/source/%d" % late[0]["id"], "/source/%d" % other[0]["id"]
+        watched = [late_p, other_p, "/", "/feed.xml", "/section/diplomacy/feed.xml",
+                   "/item/1"]
+        before = {p: get2(p) for p in watched}
+        for p in watched:
+            check(before[p][0] == 200 and before[p][1] > 0, "%s: %r" % (p, before[p][:2]))
+            check(get2(p)[1] == before[p][1], "a second GET re-rendered %s" % p)
+        with open(feed, "w") as f:
+            f.write("""<?xml version="1.0"?><rss version="2.0"><channel><title>Late Wire</title>
+<link>http://late.example/</link><item><title>Late breaking canary headline</title>
+<link>http://late.example/1</link><guid>late-1</guid><pubDate>%s</pubDate></item>
+<item><title>Second late dispatch canary</title><link>http://late.example/2</link>
+<guid>late-2</guid><pubDate>%s</pubDate></item></channel></rss>""" % (now, now))
+        subprocess.run([BIN, "--db", DB, "ingest", feed], check=True, capture_output=True)
+        # what changed is re-rendered (the first request after the
+        # change may still get the old page while it renders)
+        for p in (late_p, "/", "/feed.xml"):
+            deadline = time.time() + 5
+            while time.time() < deadline:
+                st, rid, d = get2(p)
+                if b"Second late dispatch canary" in d:
+                    break
+                time.sleep(0.1)
+            check(rid != before[p][1] and b"Second late dispatch canary" in d,
+                  "%s was not re-rendered after its outlet changed" % p)
+        for p in (other_p, "/section/diplomacy/feed.xml", "/item/1"):
+            st, rid, d = get2(p)
+            check(rid == before[p][1] and d == before[p][2],
+                  "%s was re-rendered though nothing it shows changed (%d -> %d)"
+                  % (p, before[p][1], rid))
+finally:
+    srv.terminate()
+    srv.wait()
+
 # review_source_title_cap: a feed's channel title becomes its source's
 # title, shown with every item of the source; a 9 MiB one was stored
 # whole, so the front page passed the page cap and answered 500
 feed = os.path.join(TMP, "huge-title.xml")
-now = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime())
 with open(feed, "w") as f:
     f.write('<?xml version="1.0"?><rss version="2.0"><channel><title>%s</title>'
             '<link>http://huge.example/</link>' % ("Huge outlet " * (800 << 10)))

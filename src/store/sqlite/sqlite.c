@@ -942,4 +942,5 @@ const struct store_ops store_sqlite_ops = {
 	.media_pending = store_sqlite_media_pending,
 	.media_list_ok = store_sqlite_media_list_ok,
 	.media_count = store_sqlite_media_count,
+	.changes_since = store_sqlite_changes_since,
 };

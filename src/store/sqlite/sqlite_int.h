@@ -137,6 +137,9 @@ int store_sqlite_media_pending(struct store *st, struct arena *a, int64_t now,
     size_t recent, size_t max, const char ***out, size_t *out_n);
 int store_sqlite_media_list_ok(struct store *st, struct arena *a,
     struct photo **out, size_t *out_n);
+int store_sqlite_changes_since(struct store *st, struct arena *a,
+    struct store_cursor *cur, size_t max, struct store_change **out,
+    size_t *out_n, bool *out_all);
 int store_sqlite_media_count(struct store *st, size_t *out_ok,
     size_t *out_failed);
 

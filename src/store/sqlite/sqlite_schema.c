@@ -193,6 +193,67 @@ static const char *const migrations[] = {
 	"DROP INDEX items_canonical;"
 	"DROP INDEX items_content_hash;"
 	"INSERT INTO item_fts (item_fts, rank) VALUES ('automerge', 16);",
+	/* 6: a change log for page caches (store_changes.c): kind 1 an
+	 * updated item, 4 a deleted one (inserted ones are found by id, so
+	 * the ingest path writes nothing more per new item), 2 a photo that
+	 * is or was cached, 3 a change every page shows (sections, a
+	 * source's shown columns or its removal). Pruned by trigger once every 1024
+	 * entries to the last 8192; a reader that fell further behind
+	 * treats everything as changed. */
+	"CREATE TABLE change_log ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  kind INTEGER NOT NULL,"
+	"  item_id INTEGER NOT NULL DEFAULT 0,"
+	"  source_id INTEGER NOT NULL DEFAULT 0,"
+	"  t1 INTEGER NOT NULL DEFAULT 0,"
+	"  t2 INTEGER NOT NULL DEFAULT 0,"
+	"  key TEXT"
+	");"
+	"CREATE TRIGGER cl_items_update AFTER UPDATE ON items BEGIN"
+	"  INSERT INTO change_log (kind, item_id, source_id, t1, t2)"
+	"  VALUES (1, new.id, new.source_id, old.sort_time, new.sort_time);"
+	"END;"
+	"CREATE TRIGGER cl_items_delete AFTER DELETE ON items BEGIN"
+	"  INSERT INTO change_log (kind, item_id, source_id, t1, t2)"
+	"  VALUES (4, old.id, old.source_id, old.sort_time, old.sort_time);"
+	"END;"
+	"CREATE TRIGGER cl_sections_insert AFTER INSERT ON sections BEGIN"
+	"  INSERT INTO change_log (kind) VALUES (3);"
+	"END;"
+	"CREATE TRIGGER cl_sections_update AFTER UPDATE ON sections BEGIN"
+	"  INSERT INTO change_log (kind) VALUES (3);"
+	"END;"
+	"CREATE TRIGGER cl_sections_delete AFTER DELETE ON sections BEGIN"
+	"  INSERT INTO change_log (kind) VALUES (3);"
+	"END;"
+	"CREATE TRIGGER cl_sources_update AFTER UPDATE OF url, title, site_url,"
+	"  language, section_id, is_enabled ON sources"
+	"  WHEN old.url IS NOT new.url OR old.title IS NOT new.title"
+	"  OR old.site_url IS NOT new.site_url"
+	"  OR old.language IS NOT new.language"
+	"  OR old.section_id IS NOT new.section_id"
+	"  OR old.is_enabled IS NOT new.is_enabled BEGIN"
+	"  INSERT INTO change_log (kind) VALUES (3);"
+	"END;"
+	"CREATE TRIGGER cl_sources_delete AFTER DELETE ON sources BEGIN"
+	"  INSERT INTO change_log (kind) VALUES (3);"
+	"END;"
+	"CREATE TRIGGER cl_media_insert AFTER INSERT ON media"
+	"  WHEN new.status = 1 BEGIN"
+	"  INSERT INTO change_log (kind, key) VALUES (2, new.key);"
+	"END;"
+	"CREATE TRIGGER cl_media_update AFTER UPDATE ON media"
+	"  WHEN old.status = 1 OR new.status = 1 BEGIN"
+	"  INSERT INTO change_log (kind, key) VALUES (2, new.key);"
+	"END;"
+	"CREATE TRIGGER cl_media_delete AFTER DELETE ON media"
+	"  WHEN old.status = 1 BEGIN"
+	"  INSERT INTO change_log (kind, key) VALUES (2, old.key);"
+	"END;"
+	"CREATE TRIGGER cl_prune AFTER INSERT ON change_log"
+	"  WHEN new.seq % 1024 = 0 BEGIN"
+	"  DELETE FROM change_log WHERE seq <= new.seq - 8192;"
+	"END;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -1,0 +1,348 @@
+/*
+ * view: view models for pages, digests and feeds (see view.h). Moved out
+ * of the web module so that what an item looks like is decided once.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "core/str.h"
+#include "core/tz.h"
+#include "model/model.h"
+#include "render/html.h"
+#include "render/tmpl.h"
+#include "render/view.h"
+#include "core/banned.h"
+
+void
+view_item_photo(struct arena *a, const struct item *it, struct view_photo *out)
+{
+	const struct item_photo *m[2] = { &it->image_media, &it->thumb_media };
+	const char *path[2] = { NULL, NULL };
+
+	memset(out, 0, sizeof(out[0]));
+	for (int i = 0; i < 2; i++)
+		if (m[i]->key && model_photo_ext(m[i]->type))
+			path[i] = arena_printf(a, "/media/%s.%s", m[i]->key,
+			    model_photo_ext(m[i]->type));
+	if (path[0]) {
+		out->image = path[0];
+		out->image_w = m[0]->width;
+		out->image_h = m[0]->height;
+	} else if (path[1]) {
+		out->image = path[1];
+		out->image_w = m[1]->width;
+		out->image_h = m[1]->height;
+	}
+	if (path[1]) {
+		out->thumb = path[1];
+		out->thumb_w = m[1]->width;
+		out->thumb_h = m[1]->height;
+	} else if (path[0]) {
+		out->thumb = path[0];
+		out->thumb_w = m[0]->width;
+		out->thumb_h = m[0]->height;
+	}
+}
+
+/* "EDT" -> "ET": US zones are written without standard/daylight. */
+static void
+zone_short(char *out, size_t cap, const char *zone)
+{
+	if (zone && strlen(zone) == 3 && zone[2] == 'T' &&
+	    (zone[1] == 'S' || zone[1] == 'D') && str_isalpha(zone[0]))
+		snprintf(out, cap, "%cT", zone[0]);
+	else
+		snprintf(out, cap, "%s", zone ? zone : "");
+}
+
+const char *
+view_desk_time(struct arena *a, const struct tz *tz, int64_t t)
+{
+	struct tm tm;
+	const char *abbr;
+	char day[64], zone[16];
+
+	if (!t)
+		return NULL;
+	tz_local(tz, t, &tm, &abbr);
+	strftime(day, sizeof(day), "%m/%d/%Y %I:%M %p", &tm);
+	zone_short(zone, sizeof(zone), abbr);
+	return arena_printf(a, "%s %s", day, zone);
+}
+
+void
+view_iso_utc(char out[static 32], int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm))
+		tm = (struct tm){ .tm_year = 70, .tm_mday = 1 };
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+const char *
+view_iso_time(struct arena *a, int64_t t)
+{
+	char out[32];
+
+	if (!t)
+		return NULL;
+	view_iso_utc(out, t);
+	return arena_strdup(a, out);
+}
+
+const char *
+view_age(struct arena *a, const struct tz *tz, int64_t t, time_t now)
+{
+	long long d = (long long)now - (long long)t;
+	struct tm tm;
+	char out[32];
+
+	if (!t)
+		return NULL;
+	if (d < 60)
+		return "just now";
+	if (d < 3600)
+		return arena_printf(a, "%lld min ago", d / 60);
+	if (d < 86400)
+		return d < 7200 ? "1 hour ago" :
+		    arena_printf(a, "%lld hours ago", d / 3600);
+	if (d < 7 * 86400)
+		return d < 2 * 86400 ? "yesterday" :
+		    arena_printf(a, "%lld days ago", d / 86400);
+	tz_local(tz, t, &tm, NULL);
+	strftime(out, sizeof(out), "%b %d, %Y", &tm);
+	return arena_strdup(a, out);
+}
+
+const char *
+view_day(struct arena *a, const struct tz *tz, int64_t t, bool is_long)
+{
+	struct tm tm;
+	char out[64];
+
+	tz_local(tz, t, &tm, NULL);
+	if (is_long)
+		strftime(out, sizeof(out), "%A, %B %d, %Y", &tm);
+	else
+		strftime(out, sizeof(out), "%Y-%m-%d", &tm);
+	return arena_strdup(a, out);
+}
+
+bool
+view_parse_day(const struct tz *tz, const char *s, int64_t *since,
+    int64_t *until)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+		30, 31 };
+	struct str cur = str_of(s);
+	uint64_t y, m, d;
+	int dim;
+
+	if (!s || strlen(s) != 10 || !str_take_uint(&cur, 4, &y) ||
+	    !str_skip_char(&cur, '-') || !str_take_uint(&cur, 2, &m) ||
+	    !str_skip_char(&cur, '-') || !str_take_uint(&cur, 2, &d) ||
+	    cur.len || y < 1970 || y > 2100 || m < 1 || m > 12 || d < 1)
+		return false;
+	dim = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) ||
+	    y % 400 == 0));
+	if ((int)d > dim)
+		return false;   /* Feb 31 */
+	*since = tz_mktime(tz, (int)y, (int)m, (int)d, 0, 0, 0);
+	*until = tz_mktime(tz, (int)y, (int)m, (int)d + 1, 0, 0, 0);
+	return true;
+}
+
+int64_t
+view_next_midnight(const struct tz *tz, time_t now)
+{
+	struct tm tm;
+
+	tz_local(tz, now, &tm, NULL);
+	return tz_mktime(tz, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday + 1,
+	    0, 0, 0);
+}
+
+bool
+view_is_rtl(const char *lang, const char *text)
+{
+	static const char *rtl[] = { "ar", "fa", "he", "iw", "ur", "ps",
+		"yi", "ckb", "dv", "sd", "ug" };
+	const unsigned char *s;
+
+	if (lang && *lang) {
+		for (size_t i = 0; i < sizeof(rtl) / sizeof(rtl[0]); i++) {
+			size_t n = strlen(rtl[i]);
+
+			if (str_ncasecmp(lang, rtl[i], n) == 0 &&
+			    (lang[n] == '\0' || lang[n] == '-' || lang[n] == '_'))
+				return true;
+		}
+		return false;
+	}
+	for (s = (const unsigned char *)(text ? text : ""); *s; s++) {
+		if (str_isalpha(*s))
+			return false;
+		/* U+0590..U+08FF: Hebrew, Arabic, Syriac, Thaana, ... */
+		if (*s >= 0xD6 && *s <= 0xDF)
+			return true;
+		if (*s == 0xE0 && (s[1] == 0xA0 || s[1] == 0xA1 || s[1] == 0xA2 ||
+		    s[1] == 0xA3))
+			return true;
+	}
+	return false;
+}
+
+const char *
+view_lang(const char *lang)
+{
+	size_t n;
+
+	if (!lang)
+		return NULL;
+	/* a BCP 47 tag: letters, digits and '-' only (it goes in lang="") */
+	for (n = 0; lang[n]; n++)
+		if (!str_isalnum((unsigned char)lang[n]) && lang[n] != '-' &&
+		    lang[n] != '_')
+			return NULL;
+	return n && n < 36 ? lang : NULL;
+}
+
+static void
+set_url(struct tmpl_obj *o, struct arena *a, const char *key, const char *url)
+{
+	struct html h = html_url(a, url);
+
+	if (h.len)
+		tmpl_set_html(o, key, h);
+}
+
+void
+view_item(struct tmpl_obj *o, struct arena *a, const struct view_site *vs,
+    const struct item *it, bool full, time_t now)
+{
+	int64_t t = it->published ? it->published : it->first_seen;
+	const char *lang = view_lang(it->language);
+	bool rtl = view_is_rtl(it->language, it->title);
+	struct view_photo ph;
+
+	tmpl_set_int(o, "id", it->id);
+	tmpl_set_text(o, "path", arena_printf(a, "/item/%lld",
+	    (long long)it->id));
+	tmpl_set_text(o, "title", it->title && *it->title ? it->title :
+	    "(untitled)");
+	tmpl_set_text(o, "outlet", it->source_title && *it->source_title ?
+	    it->source_title : "Unknown outlet");
+	tmpl_set_text(o, "outlet_path", arena_printf(a, "/source/%lld",
+	    (long long)it->source_id));
+	set_url(o, a, "link", it->url);
+	tmpl_set_text(o, "time", view_desk_time(a, vs->tz, t));
+	tmpl_set_text(o, "time_iso", view_iso_time(a, t));
+	tmpl_set_text(o, "age", view_age(a, vs->tz, t, now));
+	if (lang)
+		tmpl_set_text(o, "lang", lang);
+	tmpl_set_text(o, "dir", rtl ? "rtl" : "ltr");
+	tmpl_set_bool(o, "is_rtl", rtl);
+	if (it->author && *it->author)
+		tmpl_set_text(o, "author", it->author);
+	/* Photos only from the local cache: never another site's URL in an
+	 * <img> (web/site_media.c). */
+	view_item_photo(a, it, &ph);
+	if (ph.thumb) {
+		tmpl_set_text(o, "thumb", ph.thumb);
+		if (ph.thumb_w > 0 && ph.thumb_h > 0) {
+			tmpl_set_int(o, "thumb_w", ph.thumb_w);
+			tmpl_set_int(o, "thumb_h", ph.thumb_h);
+		}
+	}
+	if (it->summary && *it->summary)
+		tmpl_set_text(o, "summary_text", render_plain(a, it->summary,
+		    full ? 400 : 260));
+	if (!full)
+		return;
+	if (ph.image) {
+		tmpl_set_text(o, "image", ph.image);
+		if (ph.image_w > 0 && ph.image_h > 0) {
+			tmpl_set_int(o, "image_w", ph.image_w);
+			tmpl_set_int(o, "image_h", ph.image_h);
+		}
+	}
+	if (it->image_caption && *it->image_caption)
+		tmpl_set_text(o, "caption", it->image_caption);
+	if (it->image_credit && *it->image_credit)
+		tmpl_set_text(o, "credit", it->image_credit);
+	/* The store keeps sanitized HTML; sanitize again anyway (cheap, as
+	 * the page is rendered once per change), so a store written by an
+	 * older or foreign version cannot put script on the page. */
+	if (it->content && *it->content)
+		tmpl_set_html(o, "body", html_sanitize_no_images(a, it->content,
+		    strlen(it->content)));
+	else if (it->summary && *it->summary)
+		tmpl_set_html(o, "body", html_sanitize_no_images(a, it->summary,
+		    strlen(it->summary)));
+	if (it->tags && *it->tags) {
+		struct tmpl_list *l = tmpl_set_list(o, "tags");
+		struct str cur = str_of(it->tags), tok;
+
+		tmpl_set_bool(o, "has_tags", true);
+		while (cur.len) {
+			if (!str_take_until(&cur, ',', &tok)) {
+				tok = cur;
+				cur.len = 0;
+			}
+			tok = str_trim(tok);
+			if (tok.len)
+				tmpl_set_text(tmpl_list_add(l), "tag",
+				    arena_strndup(a, tok.p, tok.len));
+		}
+	}
+}
+
+struct tmpl_obj *
+view_page(struct arena *a, const struct view_site *vs, const char *title,
+    const char *path, const struct section *sections, size_t n_sections,
+    const char *current_slug, time_t now)
+{
+	struct tmpl_obj *o = tmpl_obj_new(a);
+	struct tmpl_obj *site = tmpl_set_obj(o, "site");
+	struct tmpl_list *secs = tmpl_set_list(o, "sections");
+	struct tm tm;
+	char date[64];
+
+	tmpl_set_text(site, "name", vs->name);
+	tmpl_set_text(site, "tagline", vs->tagline);
+	if (vs->contact && *vs->contact)
+		tmpl_set_text(site, "contact", vs->contact);
+	tmpl_set_text(site, "base_url", vs->base_url);
+	tmpl_set_text(site, "lang", view_lang(vs->language) ? vs->language :
+	    "en");
+	tmpl_set_text(site, "dir", view_is_rtl(vs->language, NULL) ? "rtl" :
+	    "ltr");
+	tz_local(vs->tz, now, &tm, NULL);
+	strftime(date, sizeof(date), "%A, %B %d, %Y", &tm);
+	tmpl_set_text(site, "today", arena_strdup(a, date));
+	tmpl_set_int(site, "year", tm.tm_year + 1900);
+	if (vs->sponsor.len)
+		tmpl_set_html(o, "sponsor", vs->sponsor);
+	tmpl_set_text(o, "css", arena_printf(a, "/static/site.css?v=%s",
+	    vs->css_hash));
+	tmpl_set_text(o, "title", title);
+	/* the path as requested may hold anything: html_url percent-encodes
+	 * controls and spaces */
+	set_url(o, a, "canonical", arena_printf(a, "%s%s", vs->base_url,
+	    strcmp(path, "/") == 0 ? "/" : path));
+	for (size_t i = 0; i < n_sections; i++) {
+		struct tmpl_obj *e = tmpl_list_add(secs);
+
+		tmpl_set_text(e, "name", sections[i].name);
+		tmpl_set_text(e, "path", arena_printf(a, "/section/%s",
+		    render_pct(a, sections[i].slug)));
+		tmpl_set_text(e, "slug", sections[i].slug);
+		tmpl_set_bool(e, "is_current", current_slug &&
+		    strcmp(current_slug, sections[i].slug) == 0);
+	}
+	return o;
+}

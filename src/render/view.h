@@ -1,0 +1,87 @@
+/*
+ * view: view models, the values templates show, made from the model's
+ * structs (model/model.h) and nothing else: the web pages use them today,
+ * email digests and feeds can use the same ones. No store, no HTTP.
+ *
+ * Times are shown in the desk's zone, a struct tz passed in (core/tz.h):
+ * nothing here reads or sets the process's TZ.
+ */
+#ifndef ND_RENDER_VIEW_H
+#define ND_RENDER_VIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "render/html.h"
+
+struct arena;
+struct item;
+struct section;
+struct tmpl_obj;
+struct tz;
+
+/* What every page shows about the desk. Borrowed strings. */
+struct view_site {
+	const char *name, *tagline, *contact;
+	const char *base_url;        /* absolute, no trailing slash */
+	const char *language;        /* BCP 47, may be NULL */
+	struct html sponsor;         /* sanitized; empty for none */
+	const char *css_hash;        /* the theme CSS's hash (cache busting) */
+	const struct tz *tz;         /* the desk's zone */
+};
+
+/* An item's photos as the site's own URLs (/media/KEY.EXT), only when the
+ * fetcher has cached them: thumb for lists (the thumbnail, else the lead
+ * image), image for the item page (the lead image, else the thumbnail).
+ * NULL when not cached: pages then show no <img> at all. Made from the
+ * item's image_media/thumb_media, which the store reads with the item. */
+struct view_photo {
+	const char *thumb, *image;   /* in the arena */
+	int thumb_w, thumb_h, image_w, image_h;
+};
+void view_item_photo(struct arena *a, const struct item *it,
+    struct view_photo *out);
+
+/* "05/28/2007 03:15 PM ET" in tz (US zones without standard/daylight);
+ * NULL for t 0. In a. */
+const char *view_desk_time(struct arena *a, const struct tz *tz, int64_t t);
+/* "2007-05-28T19:15:00Z"; NULL for t 0. */
+const char *view_iso_time(struct arena *a, int64_t t);
+void view_iso_utc(char out[static 32], int64_t t);
+/* "just now", "5 min ago", ... "yesterday", then the date in tz. */
+const char *view_age(struct arena *a, const struct tz *tz, int64_t t,
+    time_t now);
+/* The day of t in tz: "2007-05-28", or "Monday, May 28, 2007". */
+const char *view_day(struct arena *a, const struct tz *tz, int64_t t,
+    bool is_long);
+/* YYYY-MM-DD as the tz day [since, until); false when not a date. */
+bool view_parse_day(const struct tz *tz, const char *s, int64_t *since,
+    int64_t *until);
+/* The next local midnight after now in tz: when "today" changes. */
+int64_t view_next_midnight(const struct tz *tz, time_t now);
+
+/* Right-to-left by language tag, else by the first strong letter. */
+bool view_is_rtl(const char *lang, const char *text);
+/* lang when it is a plausible BCP 47 tag (it goes in lang=""), else NULL. */
+const char *view_lang(const char *lang);
+
+/*
+ * Fills o with an item's keys: id path title outlet outlet_path link time
+ * time_iso age lang dir is_rtl author thumb thumb_w thumb_h summary_text,
+ * and with full (the item page) also image image_w image_h caption credit
+ * body tags[] has_tags. All in a.
+ */
+void view_item(struct tmpl_obj *o, struct arena *a, const struct view_site *vs,
+    const struct item *it, bool full, time_t now);
+
+/*
+ * The context every page shares: site.{name tagline contact base_url lang
+ * dir today year}, sponsor, css, title, canonical (base URL + path),
+ * sections[] {name path slug is_current}. In a.
+ */
+struct tmpl_obj *view_page(struct arena *a, const struct view_site *vs,
+    const char *title, const char *path, const struct section *sections,
+    size_t n_sections, const char *current_slug, time_t now);
+
+#endif

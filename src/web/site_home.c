@@ -1,0 +1,113 @@
+/*
+ * site_home: the front page: top stories (the newest item with a cached
+ * photo leads), the Headlines river, the sponsor slot and the feeds.
+ */
+#include <stdbool.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "core/cfg.h"
+#include "render/tmpl.h"
+#include "render/view.h"
+#include "store/store.h"
+#include "web/web_int.h"
+#include "core/banned.h"
+
+#define RIVER_N 30
+#define TOP_N 6
+
+/* Whether the item has a photo in the local cache (one the page can
+ * show). */
+static bool
+has_photo(struct web_req *r, const struct item *it)
+{
+	struct view_photo ph;
+
+	if ((!it->image_url || !*it->image_url) &&
+	    (!it->image_thumb || !*it->image_thumb))
+		return false;
+	view_item_photo(&r->a, it, &ph);
+	return ph.thumb != NULL;
+}
+
+static void
+add_feeds(struct web_req *r, struct tmpl_obj *o)
+{
+	struct tmpl_obj *f = tmpl_set_obj(o, "feeds");
+
+	tmpl_set_text(f, "rss", "/feed.xml");
+	tmpl_set_text(f, "atom", "/atom.xml");
+	tmpl_set_text(f, "json", "/feed.json");
+}
+
+int
+site_home(struct web_req *r)
+{
+	struct store_item_query q = { .limit = 80 };
+	struct item *items = NULL;
+	size_t n = 0, ntop = 0;
+	struct tmpl_obj *o;
+	struct tmpl_list *top, *river;
+	unsigned char *used;         /* 1: a top story with a photo, 2: without */
+	int rc;
+
+	if ((rc = store_item_list(r->st, &r->a, &q, &items, &n)) < 0)
+		return rc;
+	web_dep(r, DEP_ITEMS, 0);
+	/* all 80, not only those shown: a photo cached for one of them can
+	 * make it a top story */
+	web_dep_photos(r, items, n);
+	o = site_page_ctx(r, r->site->cfg->desk.name, NULL);
+	tmpl_set_bool(o, "is_home", true);
+	add_feeds(r, o);
+	top = tmpl_set_list(o, "top");
+	river = tmpl_set_list(o, "river");
+	used = arena_zalloc(&r->a, n + 1);
+	/* Top stories: the newest items with a photo or a summary, one per
+	 * outlet, until story clustering ranks by coverage. */
+	for (size_t pass = 0; pass < 2 && ntop < TOP_N; pass++) {
+		for (size_t i = 0; i < n && ntop < TOP_N; i++) {
+			bool dup = false, good;
+
+			if (used[i])
+				continue;
+			good = pass ? (items[i].summary && *items[i].summary) :
+			    (items[i].summary && *items[i].summary &&
+			    has_photo(r, &items[i]));
+			for (size_t k = 0; k < n && !dup; k++)
+				dup = used[k] && items[k].source_id ==
+				    items[i].source_id;
+			if (!good || dup)
+				continue;
+			used[i] = (unsigned char)(pass + 1);
+			ntop++;
+		}
+	}
+	{
+		time_t now = time(NULL);
+		size_t nriver = 0, lead = n;
+		const struct view_site *vs = &r->site->vs;
+
+		/* The lead story (shown largest) is the newest with a photo;
+		 * the others follow newest first. */
+		for (size_t i = 0; i < n && lead == n; i++)
+			if (used[i] == 1)
+				lead = i;
+		if (lead < n)
+			view_item(tmpl_list_add(top), &r->a, vs, &items[lead],
+			    false, now);
+		for (size_t i = 0; i < n; i++)
+			if (used[i] && i != lead)
+				view_item(tmpl_list_add(top), &r->a, vs,
+				    &items[i], false, now);
+		for (size_t i = 0; i < n && nriver < RIVER_N; i++) {
+			if (used[i])
+				continue;
+			view_item(tmpl_list_add(river), &r->a, vs, &items[i],
+			    false, now);
+			nriver++;
+		}
+	}
+	tmpl_set_bool(o, "is_empty", n == 0);
+	return site_render(r, "home", o);
+}

@@ -1,0 +1,129 @@
+/*
+ * site_item: one item's page, with OpenGraph and JSON-LD NewsArticle and
+ * more from the same outlet.
+ */
+#include <stdlib.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "render/html.h"
+#include "render/tmpl.h"
+#include "render/view.h"
+#include "store/store.h"
+#include "web/web_int.h"
+#include "core/banned.h"
+
+static const char *
+jsonld(struct web_req *r, const struct item *it)
+{
+	json_t *o = json_object(), *v;
+	int64_t t = it->published ? it->published : it->first_seen;
+	const char *base = r->site->base_url;
+	char iso[32];
+	char *s;
+	const char *out;
+
+	json_object_set_new(o, "@context", json_string("https://schema.org"));
+	json_object_set_new(o, "@type", json_string("NewsArticle"));
+	if (it->title)
+		json_object_set_new(o, "headline", json_string(it->title));
+	if (t) {
+		view_iso_utc(iso, t);
+		json_object_set_new(o, "datePublished", json_string(iso));
+	}
+	if (it->updated) {
+		view_iso_utc(iso, it->updated);
+		json_object_set_new(o, "dateModified", json_string(iso));
+	}
+	if (it->author && *it->author) {
+		v = json_object();
+		json_object_set_new(v, "@type", json_string("Person"));
+		json_object_set_new(v, "name", json_string(it->author));
+		json_object_set_new(o, "author", v);
+	}
+	if (it->source_title) {
+		v = json_object();
+		json_object_set_new(v, "@type", json_string("Organization"));
+		json_object_set_new(v, "name", json_string(it->source_title));
+		json_object_set_new(o, "publisher", v);
+	}
+	{
+		struct view_photo ph;
+
+		view_item_photo(&r->a, it, &ph);
+		if (ph.image)
+			json_object_set_new(o, "image", json_string(arena_printf(
+			    &r->a, "%s%s", base, ph.image)));
+	}
+	if (it->url && html_url_is_safe(it->url))
+		json_object_set_new(o, "url", json_string(it->url));
+	json_object_set_new(o, "mainEntityOfPage", json_string(arena_printf(
+	    &r->a, "%s/item/%lld", base, (long long)it->id)));
+	if (view_lang(it->language))
+		json_object_set_new(o, "inLanguage", json_string(it->language));
+	/* json_string returns NULL (and set_new ignores it) for invalid
+	 * UTF-8, which the store should not hold anyway */
+	s = json_dumps(o, JSON_COMPACT | JSON_ESCAPE_SLASH);
+	json_decref(o);
+	out = arena_strdup(&r->a, s ? s : "{}");
+	free(s);
+	return out;
+}
+
+int
+site_item(struct web_req *r)
+{
+	struct item *it = NULL;
+	struct tmpl_obj *o, *io;
+	int64_t id;
+	int rc;
+
+	if (site_parse_id(r->args[0], &id) < 0 ||
+	    (rc = store_item_get(r->st, &r->a, id, &it)) == ND_ENOTFOUND) {
+		site_error(r, 404, "There is no such story; it may have "
+		    "expired from the desk.");
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	web_dep(r, DEP_ITEM, it->id);
+	web_dep(r, DEP_SOURCE, it->source_id);     /* more from the outlet */
+	web_dep_photos(r, it, 1);
+	o = site_page_ctx(r, it->title && *it->title ? it->title : "(untitled)",
+	    NULL);
+	io = tmpl_set_obj(o, "item");
+	view_item(io, &r->a, &r->site->vs, it, true, time(NULL));
+	tmpl_set_html(o, "jsonld", html_json_script(&r->a, jsonld(r, it)));
+	if (it->summary && *it->summary)
+		tmpl_set_text(o, "description", render_plain(&r->a, it->summary,
+		    200));
+	{
+		struct view_photo ph;
+		struct html h;
+
+		view_item_photo(&r->a, it, &ph);
+		if (ph.image && (h = html_url(&r->a, arena_printf(&r->a, "%s%s",
+		    r->site->base_url, ph.image))).len)
+			tmpl_set_html(o, "og_image", h);
+	}
+	/* more from the same outlet */
+	{
+		struct store_item_query q = { .source_id = it->source_id,
+			.limit = 6 };
+		struct item *more = NULL;
+		size_t n = 0, k = 0;
+		struct tmpl_list *l = tmpl_set_list(o, "more");
+
+		if (store_item_list(r->st, &r->a, &q, &more, &n) == 0) {
+			for (size_t i = 0; i < n && k < 5; i++)
+				if (more[i].id != it->id)
+					more[k++] = more[i];
+			site_add_items(r, l, more, k, false);
+		}
+		tmpl_set_bool(o, "has_more", tmpl_list_len(l) > 0);
+	}
+	return site_render(r, "item", o);
+}

@@ -1,0 +1,42 @@
+/*
+ * site_misc: the small fixed answers: /healthz, /robots.txt and the
+ * theme's CSS.
+ */
+#include <stdint.h>
+
+#include "store/store.h"
+#include "web/web_int.h"
+#include "core/banned.h"
+
+int
+site_healthz(struct web_req *r)
+{
+	uint64_t v;
+
+	r->ctype = "text/plain; charset=utf-8";
+	if (store_data_version(r->st, &v) < 0) {
+		r->status = 503;
+		buf_adds(&r->pg.b, "store unavailable\n");
+		return 0;
+	}
+	buf_adds(&r->pg.b, "ok\n");
+	return 0;
+}
+
+int
+site_robots(struct web_req *r)
+{
+	r->ctype = "text/plain; charset=utf-8";
+	buf_addf(&r->pg.b, "User-agent: *\nDisallow: /search\n\nSitemap: %s/sitemap.xml\n",
+	    r->site->base_url);
+	return 0;
+}
+
+int
+site_css(struct web_req *r)
+{
+	r->ctype = "text/css; charset=utf-8";
+	buf_add(&r->pg.b, r->site->css, r->site->css_len);
+	r->max_age = 31536000;
+	return 0;
+}

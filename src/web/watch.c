@@ -1,0 +1,137 @@
+/*
+ * watch: a thread that polls the store four times a second and tells the
+ * page cache what changed. The cheap check is store_data_version (a read
+ * of PRAGMA data_version, plus a counter when that moved); only when it
+ * moved does it ask the store what changed (store_changes_since) and turn
+ * that into the dependency keys pages record (web_dep): the item, its
+ * outlet, its section, its day(s), "any item", a photo. Everything goes
+ * through the store, so a second web node on the same store sees the same
+ * changes: no signal between processes is needed.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "core/xmalloc.h"
+#include "store/store.h"
+#include "web/http_int.h"
+#include "core/banned.h"
+
+#define MAX_CHANGES 4096         /* more at once: everything changed */
+
+static int64_t
+day_of(int64_t t)
+{
+	return t >= 0 ? t / 86400 : (t - 86399) / 86400;
+}
+
+/* The dependency keys of changes; caller frees. */
+static uint64_t *
+keys_of(const struct store_change *ch, size_t n, size_t *out_n)
+{
+	uint64_t *k = xmalloc((n * 6 + 1) * sizeof(*k));
+	size_t nk = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct store_change *c = &ch[i];
+
+		if (c->kind == STORE_CHANGE_PHOTO) {
+			if (c->photo_key)
+				k[nk++] = web_dep_key(DEP_MEDIA, (int64_t)str_hash(
+				    c->photo_key, strlen(c->photo_key)));
+			continue;
+		}
+		k[nk++] = web_dep_key(DEP_ITEMS, 0);
+		k[nk++] = web_dep_key(DEP_ITEM, c->item_id);
+		k[nk++] = web_dep_key(DEP_SOURCE, c->source_id);
+		if (c->section_id)
+			k[nk++] = web_dep_key(DEP_SECTION, c->section_id);
+		k[nk++] = web_dep_key(DEP_DAY, day_of(c->time));
+		if (day_of(c->old_time) != day_of(c->time))
+			k[nk++] = web_dep_key(DEP_DAY, day_of(c->old_time));
+	}
+	*out_n = nk;
+	return k;
+}
+
+/* Asks the store what changed and invalidates what depends on it. */
+static int
+apply_changes(struct web *w, struct store *st, struct store_cursor *cur)
+{
+	struct arena a;
+	struct store_change *ch = NULL;
+	size_t n = 0;
+	bool all = false;
+	int rc;
+
+	arena_init(&a);
+	rc = store_changes_since(st, &a, cur, MAX_CHANGES, &ch, &n, &all);
+	if (rc < 0 || all) {
+		cache_invalidate_all(w);
+	} else if (n) {
+		size_t nk = 0;
+		uint64_t *keys = keys_of(ch, n, &nk);
+
+		log_debug(LOG_WEB, "changes n=%zu keys=%zu", n, nk);
+		cache_invalidate(w, keys, nk);   /* takes keys */
+	}
+	arena_release(&a);
+	return rc;
+}
+
+void *
+web_watch(void *arg)
+{
+	struct web *w = arg;
+	struct store *st = NULL;
+	struct store_cursor cur = { 0 };
+	uint64_t last = 0, v;
+	bool has_last = false;
+
+	pthread_mutex_lock(&w->stop_mu);
+	while (!w->stopping) {
+		struct timespec ts;
+
+		pthread_mutex_unlock(&w->stop_mu);
+		if (!st && site_store_get(w->s, &st) < 0)
+			st = NULL;
+		if (st && store_data_version(st, &v) == 0) {
+			/* the first poll positions the cursor (and drops what
+			 * was rendered before it) */
+			if ((!has_last || v != last) &&
+			    apply_changes(w, st, &cur) < 0) {
+				log_warn(LOG_WEB, "reading changes: %s",
+				    err_msg());
+				store_close(st);
+				st = NULL;
+				cur.is_set = false;
+			} else {
+				last = v;
+				has_last = true;
+			}
+		} else if (st) {
+			/* a broken handle: drop it and invalidate, to be safe */
+			store_close(st);
+			st = NULL;
+			cur.is_set = false;
+			has_last = false;
+			cache_invalidate_all(w);
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 250 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_mutex_lock(&w->stop_mu);
+		if (!w->stopping)
+			pthread_cond_timedwait(&w->stop_cv, &w->stop_mu, &ts);
+	}
+	pthread_mutex_unlock(&w->stop_mu);
+	store_close(st);
+	return NULL;
+}
