@@ -5,6 +5,7 @@
 #  - SQL is written only in src/store/
 #  - no printf-style writer builds HTML in src/render or src/web
 #  - no system(), popen() in the program
+#  - the module map of docs/HACKING.md: who may include whom
 # Exit 1 with one line per finding.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,6 +45,33 @@ done
 
 for f in $(find src -name '*.c'); do
 	grep -nE '\b(system|popen)\(' "$f" | sed "s|^|lint: $f:shell call: |" | grep . && rc=1
+done
+
+# Who may include whom (docs/HACKING.md, "The map"): MODULE:FORBIDDEN...
+# Pipeline stages do not call each other; ingest composes them.
+for rule in \
+    "core:model parse store fetch ingest render web cli" \
+    "model:parse store fetch ingest render web cli" \
+    "parse:store fetch ingest render web cli" \
+    "fetch:store parse ingest render web cli" \
+    "store:parse fetch ingest render web cli" \
+    "render:store fetch ingest web cli" \
+    "ingest:render web cli" \
+    "web:fetch ingest cli"; do
+	mod=${rule%%:*}
+	for bad in ${rule#*:}; do
+		for f in $(find "src/$mod" -name '*.[ch]'); do
+			grep -n "^#include \"$bad/" "$f" |
+				sed "s|^|lint: $f: $mod must not include $bad/: |" | grep . && rc=1
+		done
+	done
+done
+# Handlers never see libmicrohttpd: only the HTTP core includes it.
+for f in $(grep -l 'microhttpd.h' src/web/*.[ch] 2>/dev/null); do
+	case $f in
+	src/web/server.c|src/web/http_int.h) ;;
+	*) say "$f: includes microhttpd.h (handlers see struct web_req only)" ;;
+	esac
 done
 
 [ $rc = 0 ] && echo "lint: ok ($n C files)"

@@ -156,6 +156,17 @@ if [ "$rc" -eq 1 ] && grep -q "junk.xml" "$tmp/err" && grep -q "missing.xml" "$t
 	grep -q "ingested 3 files (2 failed): 0 new, 0 updated, 16 unchanged" "$tmp/out"; then
 	ok "ingest: broken files reported, others go on, exit 1"
 else not_ok "ingest: broken files reported, others go on, exit 1"; fi
+# One rule for "not a feed", whichever way the bytes came (ingest_parse,
+# shared with the fetch cycle): no entries and no feed format, even when
+# the XML is well-formed. (ingest used to store it as an empty source.)
+printf '<?xml version="1.0"?><html><body><p>a page</p></body></html>' >"$tmp/page.xml"
+run ingest "$tmp/page.xml"
+expect_err "ingest: a well-formed page is not a feed" "not a feed"
+run source list --json
+py "no source was created for it" '
+import json, sys
+assert not any("page.xml" in s["url"] for s in json.load(sys.stdin))
+'
 run source list --json
 py "items are attached to the imported sources" '
 import json, sys

@@ -1,6 +1,7 @@
 /* err: see err.h. The message lives in thread-local storage. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "core/err.h"
 #include "core/banned.h"
@@ -10,11 +11,16 @@ static _Thread_local char msg[1024];
 int
 err_set(int code, const char *fmt, ...)
 {
+	char tmp[sizeof(msg)];
 	va_list ap;
 
+	/* Through a copy: callers wrap the message that is there
+	 * ("%s: %s", path, err_msg()), which must not be overwritten while
+	 * it is being read. */
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
+	memcpy(msg, tmp, sizeof(msg));
 	return code;
 }
 

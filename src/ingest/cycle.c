@@ -433,20 +433,6 @@ struct ingest_loop {
 	atomic_bool stop;
 };
 
-static void
-fetch_section_copy(struct config *dst, const struct config *src)
-{
-	free(dst->fetch.allow_hosts);
-	free(dst->fetch.contact_url);
-	free(dst->fetch.ca_file);
-	dst->fetch = src->fetch;
-	dst->fetch.allow_hosts = xstrdup(src->fetch.allow_hosts ?
-	    src->fetch.allow_hosts : "");
-	dst->fetch.contact_url = xstrdup(src->fetch.contact_url ?
-	    src->fetch.contact_url : "");
-	dst->fetch.ca_file = xstrdup(src->fetch.ca_file ? src->fetch.ca_file : "");
-}
-
 struct ingest_loop *
 ingest_loop_new(const char *db_path, const struct config *cfg)
 {
@@ -455,7 +441,7 @@ ingest_loop_new(const char *db_path, const struct config *cfg)
 	l->db_path = xstrdup(db_path);
 	pthread_mutex_init(&l->mu, NULL);
 	pthread_cond_init(&l->cv, NULL);
-	fetch_section_copy(&l->cfg, cfg);
+	cfg_copy_section(&l->cfg, cfg, "fetch");
 	atomic_init(&l->stop, false);
 	return l;
 }
@@ -465,9 +451,7 @@ ingest_loop_free(struct ingest_loop *l)
 {
 	if (!l)
 		return;
-	free(l->cfg.fetch.allow_hosts);
-	free(l->cfg.fetch.contact_url);
-	free(l->cfg.fetch.ca_file);
+	cfg_release(&l->cfg);
 	pthread_mutex_destroy(&l->mu);
 	pthread_cond_destroy(&l->cv);
 	free(l->db_path);
@@ -487,7 +471,7 @@ void
 ingest_loop_set_config(struct ingest_loop *l, const struct config *cfg)
 {
 	pthread_mutex_lock(&l->mu);
-	fetch_section_copy(&l->cfg, cfg);
+	cfg_copy_section(&l->cfg, cfg, "fetch");
 	pthread_cond_broadcast(&l->cv);
 	pthread_mutex_unlock(&l->mu);
 }
@@ -528,12 +512,10 @@ ingest_loop_run(struct ingest_loop *l)
 		int64_t now, due;
 
 		pthread_mutex_lock(&l->mu);
-		fetch_section_copy(&cfg, &l->cfg);
+		cfg_copy_section(&cfg, &l->cfg, "fetch");
 		pthread_mutex_unlock(&l->mu);
 		rc = ingest_cycle(st, &cfg, &co, &stats);
-		free(cfg.fetch.allow_hosts);
-		free(cfg.fetch.contact_url);
-		free(cfg.fetch.ca_file);
+		cfg_release(&cfg);
 		if (rc < 0)
 			log_error(LOG_FETCH, "cycle failed: %s", err_msg());
 		else if (stats.n_sources)

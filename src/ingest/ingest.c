@@ -213,7 +213,10 @@ ingest_file(struct store *st, const char *path, struct ingest_file_result *out)
 	doc.len = data.len;
 	doc.url = arena_printf(&a, "file://%s", abs);
 	if ((rc = ingest_parse(&f, &a, &doc)) < 0) {
-		rc = err_set(rc, "%s: %s", path, err_msg());
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", err_msg());
+		rc = err_set(rc, "%s: %s", path, why);
 		goto out;
 	}
 	if ((rc = store_begin(st)) < 0)

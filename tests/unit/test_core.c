@@ -286,10 +286,24 @@ review_log_c1_controls(void **state)
 	assert_non_null(strstr(got, " error fetch photo url=http://x/\\xc2\\x9b2J\\x0a\n"));
 }
 
+/* Wrapping the current message in a new one keeps it: err_set reads its
+ * arguments before it writes (the CLI and ingest do "%s: %s", path,
+ * err_msg()). */
+static void
+err_wraps_its_own_message(void **state)
+{
+	(void)state;
+	err_set(ND_EPARSE, "not a feed (%s)", "no root element");
+	assert_int_equal(err_set(ND_EPARSE, "%s: %s", "page.xml", err_msg()),
+	    ND_EPARSE);
+	assert_string_equal(err_msg(), "page.xml: not a feed (no root element)");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(err_wraps_its_own_message),
 		cmocka_unit_test(buf_appends_and_caps),
 		cmocka_unit_test(buf_detach_owns),
 		cmocka_unit_test(str_cursors_chain),
