@@ -69,6 +69,14 @@ static inline int str_isalpha(int c)
 static inline int str_isalnum(int c) { return str_isalpha(c) || str_isdigit(c); }
 static inline int str_tolower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 static inline int str_toupper(int c) { return c >= 'a' && c <= 'z' ? c - 32 : c; }
+/* The value of a hex digit, -1 for anything else. */
+static inline int str_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = str_tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
 
 /* ASCII case-insensitive compare of NUL-terminated strings (0 = equal). */
 int str_casecmp(const char *a, const char *b);

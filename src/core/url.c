@@ -330,17 +330,6 @@ url_is_safe(const char *url)
 /* -- canonical form -- */
 
 static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = str_tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-static int
 is_unreserved(int c)
 {
 	return str_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
@@ -370,8 +359,8 @@ put_pct_norm(struct sink *o, const char *s, size_t len)
 		int c = (unsigned char)s[i], hi, lo;
 
 		if (c == '%' && i + 2 < len &&
-		    (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
-		    (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+		    (hi = str_hexval((unsigned char)s[i + 1])) >= 0 &&
+		    (lo = str_hexval((unsigned char)s[i + 2])) >= 0) {
 			int d = hi * 16 + lo;
 
 			if (is_unreserved(d)) {

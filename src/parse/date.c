@@ -20,6 +20,7 @@
 
 #include "core/err.h"
 #include "core/str.h"
+#include "core/tz.h"
 #include "parse/parse.h"
 #include "core/banned.h"
 
@@ -44,43 +45,6 @@ days_in_month(int64_t y, int m)
 	return m == 2 && is_leap(y) ? 29 : dim[m - 1];
 }
 
-/*
- * Days since 1970-01-01 of a proleptic Gregorian date. Counting years from
- * March makes the leap day the last day of its year, so a month's offset
- * within the year is a fixed formula ((153 * m + 2) / 5) and leap years only
- * matter through y / 4 - y / 100 + y / 400 (floor division, via eras of
- * 400 years = 146097 days).
- */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* The inverse of days_from_civil. */
-static void
-civil_from_days(int64_t z, int64_t *out_y, int *out_m, int *out_d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*out_d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*out_m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*out_y = yoe + era * 400 + (*out_m <= 2);
-}
-
 void
 parse_date_iso(char out[static 32], int64_t t)
 {
@@ -91,7 +55,7 @@ parse_date_iso(char out[static 32], int64_t t)
 		secs += 86400;
 		days--;
 	}
-	civil_from_days(days, &y, &m, &d);
+	tz_civil_from_days(days, &y, &m, &d);
 	snprintf(out, 32, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y,
 	    m, d, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
 }
@@ -137,7 +101,7 @@ finish(int64_t *out, const struct fields *f)
 		return ND_EPARSE;
 	if (f->off <= -24 * 60 || f->off >= 24 * 60)
 		return ND_EPARSE;
-	t = days_from_civil(f->year, f->mon, f->day) * 86400 + hour * 3600 +
+	t = tz_days_from_civil(f->year, f->mon, f->day) * 86400 + hour * 3600 +
 	    min * 60 + sec - (int64_t)f->off * 60;
 	/* Keep results printable as YYYY (0000-01-01 .. 9999-12-31). */
 	if (t < -62167219200LL || t > 253402300799LL)

@@ -15,17 +15,6 @@
 #include "web/web_int.h"
 #include "core/banned.h"
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = str_tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Decodes %XX and '+' of p[0..len) into a (NUL-terminated). -1 on a bad
  * escape. */
 static int
@@ -39,8 +28,8 @@ pct_decode(struct arena *a, const char *p, size_t len, const char **out,
 		if (p[i] == '%') {
 			int hi, lo;
 
-			if (i + 2 >= len || (hi = hexval((unsigned char)p[i + 1])) < 0 ||
-			    (lo = hexval((unsigned char)p[i + 2])) < 0)
+			if (i + 2 >= len || (hi = str_hexval((unsigned char)p[i + 1])) < 0 ||
+			    (lo = str_hexval((unsigned char)p[i + 2])) < 0)
 				return -1;
 			d[j++] = (char)(hi << 4 | lo);
 			i += 2;

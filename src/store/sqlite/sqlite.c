@@ -232,8 +232,8 @@ store_col_text(struct arena *a, sqlite3_stmt *stmt, int i)
 	    (size_t)sqlite3_column_bytes(stmt, i));
 }
 
-static int
-exec(struct store *st, const char *sql, const char *what)
+int
+store_exec(struct store *st, const char *sql, const char *what)
 {
 	if (sqlite3_exec(SQ(st)->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return store_db_err(st, what);
@@ -280,11 +280,11 @@ store_sqlite_open(struct store **out, const char *path, int flags)
 	if ((rc = text_analyzer_new(&SQ(st)->ta)) < 0)
 		goto fail;
 	if (!(flags & STORE_READONLY) &&
-	    (rc = exec(st, "PRAGMA journal_mode = WAL", "set WAL")) < 0)
+	    (rc = store_exec(st, "PRAGMA journal_mode = WAL", "set WAL")) < 0)
 		goto fail;
 	/* NORMAL is durable against process crashes in WAL mode; only a power
 	 * loss can drop the last transactions, never corrupt the file. */
-	if ((rc = exec(st, "PRAGMA foreign_keys = ON; "
+	if ((rc = store_exec(st, "PRAGMA foreign_keys = ON; "
 	    "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384",
 	    "set pragmas")) < 0)
 		goto fail;
@@ -435,7 +435,7 @@ store_sqlite_begin(struct store *st)
 {
 	int rc;
 
-	rc = exec(st, SQ(st)->tx_depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT nd",
+	rc = store_exec(st, SQ(st)->tx_depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT nd",
 	    "begin");
 	if (rc == 0)
 		SQ(st)->tx_depth++;
@@ -450,11 +450,11 @@ store_sqlite_commit(struct store *st)
 	if (SQ(st)->tx_depth <= 0)
 		return err_set(ND_EINVAL, "store: commit without begin");
 	if (SQ(st)->tx_depth > 1) {
-		if ((rc = exec(st, "RELEASE nd", "release")) == 0)
+		if ((rc = store_exec(st, "RELEASE nd", "release")) == 0)
 			SQ(st)->tx_depth--;
 		return rc;
 	}
-	if ((rc = exec(st, "COMMIT", "commit")) < 0) {
+	if ((rc = store_exec(st, "COMMIT", "commit")) < 0) {
 		/* A failed COMMIT (busy) leaves the transaction open; end it
 		 * so the connection stays usable. */
 		sqlite3_exec(SQ(st)->db, "ROLLBACK", NULL, NULL, NULL);
@@ -471,11 +471,11 @@ store_sqlite_rollback(struct store *st)
 	if (SQ(st)->tx_depth <= 0)
 		return err_set(ND_EINVAL, "store: rollback without begin");
 	if (SQ(st)->tx_depth > 1) {
-		rc = exec(st, "ROLLBACK TO nd; RELEASE nd", "rollback");
+		rc = store_exec(st, "ROLLBACK TO nd; RELEASE nd", "rollback");
 		SQ(st)->tx_depth--;
 		return rc;
 	}
-	rc = exec(st, "ROLLBACK", "rollback");
+	rc = store_exec(st, "ROLLBACK", "rollback");
 	SQ(st)->tx_depth = 0;
 	return rc;
 }

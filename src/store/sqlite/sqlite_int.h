@@ -189,6 +189,9 @@ int store_stmt_prepare(struct store *st, sqlite3_stmt **slot,
     const char *sql);
 /* Resets stmt (NULL-safe) so it holds no read transaction. */
 void store_stmt_put(sqlite3_stmt *stmt);
+/* Runs sql (no parameters: schema, pragmas, transaction control); on
+ * failure records "store: <what>: <sqlite msg>" (store_db_err). */
+int store_exec(struct store *st, const char *sql, const char *what);
 /* Records the connection's last error as "store: <what>: <sqlite msg>" and
  * returns its code: ND_EEXISTS (unique), ND_EINVAL (foreign key),
  * ND_ETIMEOUT (busy), ND_ENOMEM, else ND_EIO. */

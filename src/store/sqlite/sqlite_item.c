@@ -21,6 +21,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "core/text.h"
+#include "core/tz.h"
 #include "core/url.h"
 #include "core/xmalloc.h"
 #include "store/sqlite/sqlite_int.h"
@@ -59,9 +60,6 @@ struct fts_text {
 	struct buf title, summary, content;
 };
 
-static void civil_from_days(int64_t z, int64_t *out_y, int *out_m,
-    int *out_d);
-
 /* The meta column of an item (ITEM_FTS_META): "s<source> y<YYYY>
  * m<YYYYMM> d<YYYYMMDD>" of its sort time in UTC; years outside 0-9999
  * get the source token only (SQLite's strftime has none for them). */
@@ -72,7 +70,7 @@ fts_meta(char out[64], int64_t source_id, int64_t sort_time)
 	    -((-sort_time + 86399) / 86400);
 	int m, d;
 
-	civil_from_days(days, &y, &m, &d);
+	tz_civil_from_days(days, &y, &m, &d);
 	if (y < 0 || y > 9999)
 		snprintf(out, 64, "s%lld", (long long)source_id);
 	else
@@ -545,40 +543,6 @@ bind_search(sqlite3_stmt *stmt, const char *expr,
  * filter is left to the per-match check instead. */
 #define MAX_FILTER_TOKENS 128
 
-/* Civil date of day z (days since 1970-01-01), proleptic Gregorian (Howard
- * Hinnant's algorithm, valid for any int64 day in range). */
-static void
-civil_from_days(int64_t z, int64_t *out_y, int *out_m, int *out_d)
-{
-	int64_t era, y;
-	unsigned doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = (int64_t)yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*out_d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*out_m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*out_y = y + (*out_m <= 2);
-}
-
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (unsigned)((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1);
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
 static int64_t
 day_of(int64_t t)
 {
@@ -599,16 +563,16 @@ date_tokens(struct buf *b, int64_t d0, int64_t d1)
 		int64_t y, next;
 		int m, dd;
 
-		civil_from_days(d, &y, &m, &dd);
+		tz_civil_from_days(d, &y, &m, &dd);
 		if (y < 0 || y > 9999 || n == MAX_FILTER_TOKENS)
 			return false;
 		if (n)
 			buf_adds(b, " OR ");
 		if (m == 1 && dd == 1 &&
-		    (next = days_from_civil(y + 1, 1, 1)) - 1 <= d1) {
+		    (next = tz_days_from_civil(y + 1, 1, 1)) - 1 <= d1) {
 			buf_addf(b, "\"y%04lld\"", (long long)y);
-		} else if (dd == 1 && (next = m == 12 ? days_from_civil(y + 1,
-		    1, 1) : days_from_civil(y, m + 1, 1)) - 1 <= d1) {
+		} else if (dd == 1 && (next = m == 12 ? tz_days_from_civil(y + 1,
+		    1, 1) : tz_days_from_civil(y, m + 1, 1)) - 1 <= d1) {
 			buf_addf(b, "\"m%04lld%02d\"", (long long)y, m);
 		} else {
 			buf_addf(b, "\"d%04lld%02d%02d\"", (long long)y, m, dd);

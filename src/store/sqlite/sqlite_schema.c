@@ -281,14 +281,6 @@ out:
 	return rc;
 }
 
-static int
-exec(struct store *st, const char *sql, const char *what)
-{
-	if (sqlite3_exec(SQ(st)->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return store_db_err(st, what);
-	return 0;
-}
-
 int
 store_migrate(struct store *st)
 {
@@ -302,19 +294,19 @@ store_migrate(struct store *st)
 	while (v < N_MIGRATIONS) {
 		char bump[64];
 
-		if ((rc = exec(st, "BEGIN IMMEDIATE", "begin migration")) < 0)
+		if ((rc = store_exec(st, "BEGIN IMMEDIATE", "begin migration")) < 0)
 			return rc;
 		/* Another process may have migrated while we waited. */
 		if ((rc = user_version(st, &v)) < 0)
 			goto fail;
 		if (v >= N_MIGRATIONS) {
-			rc = exec(st, "COMMIT", "commit migration");
+			rc = store_exec(st, "COMMIT", "commit migration");
 			break;
 		}
 		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", v + 1);
-		if ((rc = exec(st, migrations[v], "migrate")) < 0 ||
-		    (rc = exec(st, bump, "set schema version")) < 0 ||
-		    (rc = exec(st, "COMMIT", "commit migration")) < 0)
+		if ((rc = store_exec(st, migrations[v], "migrate")) < 0 ||
+		    (rc = store_exec(st, bump, "set schema version")) < 0 ||
+		    (rc = store_exec(st, "COMMIT", "commit migration")) < 0)
 			goto fail;
 		log_info(LOG_STORE, "migrated path=%s version=%d", SQ(st)->path,
 		    v + 1);
