@@ -1,0 +1,215 @@
+/*
+ * ingest: the one path from bytes to the store. The policy (what an entry
+ * becomes) is tested as a pure function; ingest_parse's "not a feed" rule
+ * and ingest_feed_put on a real SQLite store in a temporary directory.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "ingest/ingest.h"
+#include "parse/parse.h"
+#include "store/store.h"
+#include "core/banned.h"
+
+#define NOW 1764400000  /* 2025-11-29 */
+
+static struct feed_entry
+entry(const char *id, const char *link, const char *title)
+{
+	struct feed_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.id = id;
+	e.link = link;
+	e.title.value = title;
+	e.title.type = "text/plain";
+	return e;
+}
+
+/* The dedup key goes guid, then canonical URL, then content hash. */
+static void
+dedup_key_precedence(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct feed f = { 0 };
+	struct feed_entry e;
+	struct item it;
+
+	(void)state;
+	e = entry("  urn:x:1 ", "https://A.example/p?utm_source=x#top", "T");
+	assert_true(ingest_item_from_entry(&it, &a, &f, &e, NOW));
+	assert_string_equal(it.dedup_key, "g:urn:x:1");       /* trimmed */
+	assert_string_equal(it.canonical_url, "https://a.example/p");
+	e = entry(NULL, "https://A.example/p?utm_source=x#top", "T");
+	assert_true(ingest_item_from_entry(&it, &a, &f, &e, NOW));
+	assert_string_equal(it.dedup_key, "u:https://a.example/p");
+	e = entry(NULL, NULL, "Only a title");
+	assert_true(ingest_item_from_entry(&it, &a, &f, &e, NOW));
+	assert_int_equal(strncmp(it.dedup_key, "h:", 2), 0);
+	assert_int_equal(strlen(it.dedup_key), 2 + 2 * ITEM_HASH_LEN);
+	/* nothing worth keeping: skipped */
+	e = entry("  ", NULL, NULL);
+	assert_false(ingest_item_from_entry(&it, &a, &f, &e, NOW));
+	arena_release(&a);
+}
+
+/* The sort time is the published date, else the updated one, unless it is
+ * more than a day ahead of now; else 0 (the store: when first seen). */
+static void
+sort_time_policy(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct feed f = { 0 };
+	struct feed_entry e = entry("1", NULL, "T");
+	struct item it;
+
+	(void)state;
+	e.published = (struct feed_date){ NOW - 3600, true, "x" };
+	assert_true(ingest_item_from_entry(&it, &a, &f, &e, NOW));
+	assert_int_equal(it.sort_time, NOW - 3600);
+	e.published = (struct feed_date){ NOW + 86400 + 1, true, "x" };
+	assert_true(ingest_item_from_entry(&it, &a, &f, &e, NOW));
+	assert_int_equal(it.sort_time, 0);
+	assert_int_equal(it.published, NOW + 86400 + 1);     /* kept as given */
+	e.published = (struct feed_date){ 0, false, NULL };
+	e.updated = (struct feed_date){ NOW - 60, true, "x" };
+	assert_true(ingest_item_from_entry(&it, &a, &f, &e, NOW));
+	assert_int_equal(it.sort_time, NOW - 60);
+	e.updated = (struct feed_date){ 0, false, NULL };
+	assert_true(ingest_item_from_entry(&it, &a, &f, &e, NOW));
+	assert_int_equal(it.sort_time, 0);
+	arena_release(&a);
+}
+
+/* Any change to a stored field changes fields_hash; only title, summary
+ * and body change content_hash. Fields are cut to the model's caps. */
+static void
+hashes_and_caps(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct feed f = { 0 };
+	struct feed_entry e = entry("1", "https://x.example/1", "T");
+	struct item x, y;
+	char *long_title = malloc(ITEM_MAX_TITLE + 100);
+
+	(void)state;
+	assert_true(ingest_item_from_entry(&x, &a, &f, &e, NOW));
+	e.author = "Someone";
+	assert_true(ingest_item_from_entry(&y, &a, &f, &e, NOW));
+	assert_memory_equal(x.content_hash, y.content_hash, ITEM_HASH_LEN);
+	assert_memory_not_equal(x.fields_hash, y.fields_hash, ITEM_HASH_LEN);
+	e.title.value = "T2";
+	assert_true(ingest_item_from_entry(&y, &a, &f, &e, NOW));
+	assert_memory_not_equal(x.content_hash, y.content_hash, ITEM_HASH_LEN);
+	memset(long_title, 'a', ITEM_MAX_TITLE + 99);
+	long_title[ITEM_MAX_TITLE + 99] = '\0';
+	e.title.value = long_title;
+	assert_true(ingest_item_from_entry(&y, &a, &f, &e, NOW));
+	assert_int_equal(strlen(y.title), ITEM_MAX_TITLE);
+	free(long_title);
+	arena_release(&a);
+}
+
+/* One "not a feed" rule whichever way the bytes came: no entries and no
+ * feed format, even well-formed; an empty feed is still a feed. */
+static void
+parse_not_a_feed(void **state)
+{
+	static const char page[] =
+	    "<?xml version=\"1.0\"?><html><body><p>a page</p></body></html>";
+	static const char empty_rss[] =
+	    "<rss version=\"2.0\"><channel><title>Quiet</title></channel></rss>";
+	struct arena a = ARENA_INIT;
+	struct ingest_doc doc = { .url = "https://x.example/feed" };
+	struct feed *f = NULL;
+
+	(void)state;
+	doc.body = page;
+	doc.len = sizeof(page) - 1;
+	assert_int_equal(ingest_parse(&f, &a, &doc), ND_EPARSE);
+	assert_null(f);
+	assert_non_null(strstr(err_msg(), "not a feed"));
+	doc.body = empty_rss;
+	doc.len = sizeof(empty_rss) - 1;
+	assert_int_equal(ingest_parse(&f, &a, &doc), 0);
+	assert_int_equal(f->n_entries, 0);
+	assert_string_equal(f->version, "rss20");
+	arena_release(&a);
+}
+
+/* Bytes to store: a source added by URL alone learns its title, site and
+ * language from the feed head; the second put finds every item unchanged;
+ * the feed's ttl becomes the polling floor. */
+static void
+feed_put_end_to_end(void **state)
+{
+	static const char rss[] =
+	    "<rss version=\"2.0\"><channel><title>Korvia Herald</title>"
+	    "<link>https://herald.example/</link><language>en</language>"
+	    "<ttl>90</ttl>"
+	    "<item><guid>a</guid><title>One</title></item>"
+	    "<item><guid>b</guid><title>Two</title>"
+	    "<pubDate>Sat, 29 Nov 2025 06:00:00 GMT</pubDate></item>"
+	    "</channel></rss>";
+	char dir[] = "/tmp/nd-ingest-XXXXXX", path[128], p2[160];
+	struct arena a = ARENA_INIT;
+	struct ingest_doc doc = { rss, sizeof(rss) - 1,
+		"https://herald.example/feed", NULL, NULL, NULL };
+	struct ingest_result r = { 0 };
+	struct source src = { 0 }, *got = NULL;
+	struct store *st = NULL;
+	struct feed *f = NULL;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/s.db", dir);
+	assert_int_equal(store_open(&st, path, STORE_CREATE), 0);
+	src.url = doc.url;
+	src.is_enabled = true;
+	assert_int_equal(store_source_add(st, &src, &src.id), 0);
+	assert_int_equal(ingest_parse(&f, &a, &doc), 0);
+	assert_int_equal(ingest_feed_put(st, &src, f, NOW, &r), 0);
+	assert_int_equal(r.items.n_new, 2);
+	assert_int_equal(r.floor_s, 90 * 60);
+	assert_string_equal(src.title, "Korvia Herald");
+	assert_string_equal(src.site_url, "https://herald.example/");
+	assert_string_equal(src.language, "en");
+	assert_int_equal(store_source_update(st, &src), 0);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(ingest_feed_put(st, &src, f, NOW, &r), 0);
+	assert_int_equal(r.items.n_new, 0);
+	assert_int_equal(r.items.n_unchanged, 2);
+	assert_int_equal(store_source_get(st, &a, src.id, &got), 0);
+	assert_string_equal(got->title, "Korvia Herald");
+	store_close(st);
+	arena_release(&a);
+	unlink(path);
+	snprintf(p2, sizeof(p2), "%s-wal", path);
+	unlink(p2);
+	snprintf(p2, sizeof(p2), "%s-shm", path);
+	unlink(p2);
+	rmdir(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(dedup_key_precedence),
+		cmocka_unit_test(sort_time_policy),
+		cmocka_unit_test(hashes_and_caps),
+		cmocka_unit_test(parse_not_a_feed),
+		cmocka_unit_test(feed_put_end_to_end),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
