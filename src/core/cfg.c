@@ -181,6 +181,16 @@ static const struct cfg_opt opts[] = {
 	    "Connections served at once."),
 	CFG_INT("web", "connection_timeout_s", web.connection_timeout_s, 30, 1,
 	    3600, "Idle connections are closed after this many seconds."),
+	CFG_INT("web", "head_timeout_s", web.head_timeout_s, 10, 1, 3600,
+	    "A request's line and headers must have come whole within this "
+	    "many seconds of the connection (or of the previous answer on "
+	    "it); else 408 and the connection is closed (slow-header "
+	    "attacks)."),
+	CFG_INT("web", "max_connections_per_ip", web.max_connections_per_ip,
+	    64, 0, 65536, "Connections one client address may hold at once; "
+	    "more are closed at once, so one client cannot take every "
+	    "connection (0 = no limit: set it behind a reverse proxy, where "
+	    "every connection comes from the proxy)."),
 	CFG_INT("web", "cache_max_entries", web.cache_max_entries, 20000, 16,
 	    1000000, "Rendered pages kept in memory; when full, pages not asked "
 	    "for since the last sweep are dropped first."),

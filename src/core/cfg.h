@@ -57,6 +57,9 @@ struct cfg_web {
 	char *access_log;    /* path, "-" = stderr, "" = off */
 	int max_connections;
 	int connection_timeout_s;
+	int head_timeout_s;  /* a whole request head, from the connection
+	                      * or the end of the previous request */
+	int max_connections_per_ip; /* 0 = no per-address limit */
 	int cache_max_entries; /* rendered pages kept in memory */
 };
 

@@ -60,6 +60,7 @@ struct change_set {
 };
 
 struct job;
+struct guard;
 
 struct web {
 	struct MHD_Daemon *d;
@@ -96,6 +97,14 @@ struct web {
 	bool q_stop;
 	pthread_t *workers;
 	size_t n_workers;
+	/* the head deadline (server.c guard): every open connection */
+	pthread_mutex_t g_mu;
+	pthread_cond_t g_cv;
+	struct guard *g_head;
+	bool g_stop;
+	bool has_guard;
+	pthread_t guard;
+	int head_timeout_ms;
 };
 
 /* server.c: the one door for headers, which refuses CR and LF */

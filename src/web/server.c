@@ -16,6 +16,20 @@
  * cap is answered 413 at once when Content-Length says so (a chunked body
  * over it is dropped as it comes, as MHD answers only after the body),
  * a type other than a form 415, a malformed form 400; no handler runs.
+ *
+ * The front door (issue 13): every request is checked before a route is
+ * looked at. The raw target (uri_check, MHD's URI log callback, which
+ * sees it before MHD splits the query): too many parameters or too long
+ * is 414, an encoded NUL 400. The headers (head_check): a field name
+ * that is not a token (space before the colon, obs-fold), two
+ * Content-Length or Host fields, Content-Length with Transfer-Encoding,
+ * HTTP/1.1 without Host: 400; a coding other than chunked 501; a head
+ * over HEAD_MAX bytes or HEAD_MAX_FIELDS fields 431. Refusals of the
+ * grammar close the connection, as the next request's start is unknown.
+ * Slow heads: a guard thread closes a connection whose head has not come
+ * whole within [web] head_timeout_s of its start or of its previous
+ * answer (408), and MHD's per-address limit keeps one client from taking
+ * every connection.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,6 +58,14 @@
 #define MIN_COMPRESS 256
 #define MEDIA_MAX_ONE (4u << 20)     /* larger photos are read per request */
 #define DRAIN_MAX (64u << 20)        /* an oversized chunked body read */
+#define MAX_TARGET 8192              /* request target, query included */
+#define HEAD_MAX (32u << 10)         /* request line and header fields */
+#define HEAD_MAX_FIELDS 100
+/* MHD's per-connection pool holds the head, the parsed fields and the
+ * answer's headers. Twice HEAD_MAX, so a head just under the limit
+ * still leaves room for the answer (with 32 KiB, a 32,000-byte header
+ * was closed without any status); MHD itself answers 431 beyond it. */
+#define POOL_SIZE (2 * HEAD_MAX + (16u << 10))
 
 /* img-src 'self': photos come from the local cache (site_media.c), so a
  * page makes no request to any other site. */
@@ -169,6 +192,11 @@ simple(struct MHD_Connection *c, int status, const char *text,
 		(void)web_header_set(resp, "Allow", allow);
 	if (location)
 		(void)web_header_set(resp, "Location", location);
+	/* after a malformed or oversized request, where the next one would
+	 * start is not known: MHD closes the connection once this is sent */
+	if (status == 400 || status == 408 || status == 413 || status == 414 ||
+	    status == 431 || status == 501)
+		(void)web_header_set(resp, "Connection", "close");
 	ret = MHD_queue_response(c, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -186,7 +214,10 @@ status_text(int status)
 	case 405: return "method not allowed\n";
 	case 413: return "request body too large\n";
 	case 414: return "uri too long\n";
+	case 408: return "request timeout\n";
 	case 415: return "unsupported form type\n";
+	case 431: return "request header fields too large\n";
+	case 501: return "transfer coding not implemented\n";
 	default: return "error\n";
 	}
 }
@@ -214,19 +245,33 @@ method_of(const char *m)
 	return 0;
 }
 
-/* The path without trailing slashes into out (MAX_PATH + 1); false when
- * it is too long or not absolute. */
-static bool
+/* The path without trailing slashes into out (MAX_PATH + 1): 0, 414 when
+ * it is too long, 400 when it is neither a path nor an http(s) URL. An
+ * absolute-form target (http://host/path, RFC 9112 3.2.2, what a proxy
+ * may send) is served by its path; the authority is not checked, as Host
+ * is not. */
+static int
 clean_path(const char *url, char *out)
 {
-	size_t plen = strlen(url);
+	size_t plen;
 
-	if (plen > MAX_PATH || url[0] != '/')
-		return false;
+	if (strncasecmp(url, "http://", 7) == 0 ||
+	    strncasecmp(url, "https://", 8) == 0) {
+		const char *p = strstr(url, "//") + 2;
+
+		url = p + strcspn(p, "/");
+		if (!*url)
+			url = "/";
+	}
+	plen = strlen(url);
+	if (url[0] != '/')
+		return 400;
+	if (plen > MAX_PATH)
+		return 414;
 	memcpy(out, url, plen + 1);
 	while (plen > 1 && out[plen - 1] == '/')
 		out[--plen] = '\0';
-	return true;
+	return 0;
 }
 
 struct qcopy {
@@ -555,6 +600,239 @@ serve_stale(struct web *w, struct centry *e, const char *path, time_t now)
 	return now - atomic_load(&e->refresh_at) < 5;
 }
 
+/* ---- the front door: the target, the head, slow heads ---- */
+
+static char uri_414, uri_400;    /* *con_cls of a target uri_check refused */
+static char mhd_answered;        /* *con_cls when MHD has queued its answer */
+
+/*
+ * MHD's URI log callback: the raw target, before MHD splits the query
+ * into its per-connection pool (which it cannot answer from when the
+ * pool runs out: 471 parameters hung the connection). A target over
+ * MAX_TARGET or with more parameters than the limit is 414, an encoded
+ * NUL (which would cut the path short: /item/1%00) 400; the verdict is
+ * the request's *con_cls, and the query of a refused target is cut here,
+ * in MHD's read buffer (writable: MHD NUL-terminates its parts in place),
+ * so MHD never parses it.
+ */
+static void *
+uri_check(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct web *w = cls;
+	char *q = strchr(uri, '?');
+	void *verdict = NULL;
+
+	(void)c;
+	if (strlen(uri) > MAX_TARGET)
+		verdict = &uri_414;
+	else if (q) {
+		size_t n = 1;
+
+		for (const char *p = q + 1; *p; p++)
+			n += *p == '&';
+		if (n > w->limits.max_query)
+			verdict = &uri_414;
+	}
+	if (!verdict) {
+		for (const char *p = uri; (p = strchr(p, '%')); p++)
+			if (p[1] == '0' && p[2] == '0') {
+				verdict = &uri_400;
+				break;
+			}
+	}
+	if (verdict && q)
+		((char *)(uintptr_t)q)[1] = '\0';
+	return verdict;
+}
+
+static bool
+is_tchar(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9') || (ch && strchr("!#$%&'*+-.^_`|~", ch));
+}
+
+struct hscan {
+	size_t n, bytes, n_cl, n_host, n_te;
+	bool is_bad;
+};
+
+static enum MHD_Result
+scan_field(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct hscan *h = cls;
+	size_t klen = strlen(key);
+	uintptr_t k = (uintptr_t)key, v = (uintptr_t)value;
+
+	(void)kind;
+	h->n++;
+	h->bytes += klen + (value ? strlen(value) : 0) + 4;
+	if (!klen)
+		h->is_bad = true;
+	for (size_t i = 0; i < klen; i++)
+		if (!is_tchar((unsigned char)key[i]))
+			h->is_bad = true;
+	/* obs-fold (RFC 9112 5.2: a server must reject it or unfold it):
+	 * MHD 0.9.75 appends a continuation line to the field *name*, which
+	 * it copies elsewhere in its pool, so "Transfer-Encoding:\r\n
+	 * chunked" becomes a field "Transfer-Encodingchunked". An unfolded
+	 * field's value follows its name on the same line of the read
+	 * buffer: name, NUL (the colon), blanks, value. */
+	if (!value || v <= k + klen || v - (k + klen) > 256)
+		h->is_bad = true;
+	else
+		for (const char *p = key + klen + 1; p < value; p++)
+			if (*p != ' ' && *p != '\t')
+				h->is_bad = true;
+	if (strcasecmp(key, "Content-Length") == 0)
+		h->n_cl++;
+	else if (strcasecmp(key, "Host") == 0)
+		h->n_host++;
+	else if (strcasecmp(key, "Transfer-Encoding") == 0)
+		h->n_te++;
+	return MHD_YES;
+}
+
+/*
+ * The head of a request, before anything else looks at it (RFC 9112
+ * 6.3: a message whose length is ambiguous must be refused, not
+ * guessed). 0; 400, 431 or 501; or -1 when MHD has answered already
+ * (a Content-Length that is not a number: MHD queues 400 or 413 itself,
+ * and a second answer would send a second status line).
+ */
+static int
+head_check(struct MHD_Connection *c, const char *method, const char *url,
+    const char *version)
+{
+	struct hscan h = { 0 };
+	const char *v;
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, scan_field, &h);
+	if ((v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "Content-Length")) && (!*v || v[strspn(v, "0123456789")]))
+		return -1;
+	if (h.n > HEAD_MAX_FIELDS || strlen(method) + strlen(url) +
+	    strlen(version) + 4 + h.bytes + 2 > HEAD_MAX)
+		return 431;
+	if (h.is_bad || h.n_cl > 1 || h.n_host > 1 || h.n_te > 1 ||
+	    (h.n_cl && h.n_te))
+		return 400;
+	if (!h.n_host && strcmp(version, "HTTP/1.1") == 0)
+		return 400;
+	if ((v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "Transfer-Encoding")) && strcasecmp(v, "chunked") != 0)
+		return 501;
+	return 0;
+}
+
+/*
+ * Slow heads. MHD's idle timeout starts again with every byte, so a
+ * client sending one byte a second holds a connection for ever. Each
+ * connection gets a guard (MHD's connection notifications) with a
+ * deadline for a whole head: head_timeout after it opened, or after its
+ * previous answer; none while a request is being served. The guard
+ * thread answers 408 to a connection past it that never had a request
+ * (an idle keep-alive one is closed silently) and shuts the socket down,
+ * which MHD sees as the client going away. MHD closes the socket only
+ * after its CLOSED notification, which unlinks the guard under g_mu, so
+ * the guard thread never touches a socket that is not this connection's.
+ */
+struct guard {
+	struct guard *prev, *next;
+	MHD_socket fd;
+	_Atomic long long deadline;  /* ms (now_ms), 0 while a request runs */
+	atomic_uint n_requests;
+	bool is_cut;
+};
+
+#define TIMEOUT_408 "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n" \
+	"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 16\r\n" \
+	"\r\nrequest timeout\n"
+
+static struct guard *
+guard_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+static void
+notify_conn(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct web *w = cls;
+	struct guard *g;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		g = xcalloc(1, sizeof(*g));
+		g->fd = ci ? ci->connect_fd : MHD_INVALID_SOCKET;
+		atomic_store(&g->deadline, (long long)now_ms() +
+		    w->head_timeout_ms);
+		pthread_mutex_lock(&w->g_mu);
+		g->next = w->g_head;
+		if (w->g_head)
+			w->g_head->prev = g;
+		w->g_head = g;
+		pthread_mutex_unlock(&w->g_mu);
+		*socket_context = g;
+		return;
+	}
+	if (!(g = *socket_context))
+		return;
+	pthread_mutex_lock(&w->g_mu);
+	if (g->prev)
+		g->prev->next = g->next;
+	else
+		w->g_head = g->next;
+	if (g->next)
+		g->next->prev = g->prev;
+	pthread_mutex_unlock(&w->g_mu);
+	free(g);
+	*socket_context = NULL;
+}
+
+static void *
+guard_run(void *arg)
+{
+	struct web *w = arg;
+
+	pthread_mutex_lock(&w->g_mu);
+	while (!w->g_stop) {
+		struct timespec ts;
+		long long now;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 200 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&w->g_cv, &w->g_mu, &ts);
+		now = (long long)now_ms();
+		for (struct guard *g = w->g_head; g; g = g->next) {
+			long long d = atomic_load(&g->deadline);
+
+			if (g->is_cut || d == 0 || now < d ||
+			    g->fd == MHD_INVALID_SOCKET)
+				continue;
+			if (atomic_load(&g->n_requests) == 0)
+				(void)send(g->fd, TIMEOUT_408,
+				    sizeof(TIMEOUT_408) - 1,
+				    MSG_DONTWAIT | MSG_NOSIGNAL);
+			shutdown(g->fd, SHUT_RDWR);
+			g->is_cut = true;
+		}
+	}
+	pthread_mutex_unlock(&w->g_mu);
+	return NULL;
+}
+
 /* ---- the handler ---- */
 
 static const char *
@@ -590,7 +868,7 @@ first_call(struct web *w, struct MHD_Connection *c, const char *url,
 		/* the Allow of the path when there is one */
 		const char *allow = "GET, HEAD";
 
-		if (clean_path(url, path)) {
+		if (clean_path(url, path) == 0) {
 			web_req_init(&probe, w->s, WEB_GET, path);
 			probe.method = 0;
 			if (web_route_find(w->routes, w->n_routes, &probe,
@@ -600,8 +878,8 @@ first_call(struct web *w, struct MHD_Connection *c, const char *url,
 		}
 		return refuse(w, c, method, url, 405, allow, NULL, t0);
 	}
-	if (!clean_path(url, path))
-		return refuse(w, c, method, "-", 414, NULL, NULL, t0);
+	if ((st = clean_path(url, path)) != 0)
+		return refuse(w, c, method, "-", st, NULL, NULL, t0);
 	web_req_init(&probe, w->s, m, path);
 	st = web_route_find(w->routes, w->n_routes, &probe, &rt);
 	if (st == 405) {
@@ -684,11 +962,11 @@ get_ready(struct web *w, struct MHD_Connection *c, const char *url,
 	int enc, st, status = 0;
 	enum MHD_Result ret;
 
-	if (!clean_path(url, path))
-		return refuse(w, c, method, "-", 414, NULL, NULL, t0);
+	if ((st = clean_path(url, path)) != 0)
+		return refuse(w, c, method, "-", st, NULL, NULL, t0);
 	if (MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, NULL, NULL) >
 	    (int)w->limits.max_query)
-		return refuse(w, c, method, path, 400, NULL, NULL, t0);
+		return refuse(w, c, method, path, 414, NULL, NULL, t0);
 	/* the fast path: a fresh cached page, no allocation but the key */
 	web_req_init(&probe, w->s, m, path);
 	if (web_route_find(w->routes, w->n_routes, &probe, &rt) != 0)
@@ -736,9 +1014,30 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	struct job *j;
 	double t0 = now_ms();
 
-	(void)version;
-	if (*con_cls == NULL)
+	if (*con_cls == NULL || *con_cls == &uri_414 || *con_cls == &uri_400) {
+		struct guard *g = guard_of(c);
+		int st;
+
+		if (g)
+			atomic_store(&g->deadline, 0);
+		if (*con_cls != NULL) {
+			st = *con_cls == &uri_414 ? 414 : 400;
+			*con_cls = NULL;
+			return refuse(w, c, method, "-", st, NULL, NULL, t0);
+		}
+		if ((st = head_check(c, method, url, version)) != 0) {
+			if (st < 0) {
+				*con_cls = &mhd_answered;
+				return MHD_YES;
+			}
+			return refuse(w, c, method, "-", st, NULL, NULL, t0);
+		}
 		return first_call(w, c, url, method, con_cls, t0);
+	}
+	if (*con_cls == &mhd_answered) {
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
 	if (*con_cls == &get_call) {
 		if (*upload_data_size) {
 			*upload_data_size = 0;  /* cannot happen: refused */
@@ -835,10 +1134,17 @@ static void
 completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
-	(void)c;
+	struct web *w = cls;
+	struct guard *g = guard_of(c);
+
 	(void)toe;
-	if (*con_cls && *con_cls != &get_call)
+	if (g) {
+		atomic_fetch_add(&g->n_requests, 1);
+		atomic_store(&g->deadline, (long long)now_ms() +
+		    w->head_timeout_ms);
+	}
+	if (*con_cls && *con_cls != &get_call && *con_cls != &uri_414 &&
+	    *con_cls != &uri_400 && *con_cls != &mhd_answered)
 		job_free(*con_cls);
 	*con_cls = NULL;
 }
@@ -895,6 +1201,10 @@ web_start_routes(struct web **out, struct site *s, const struct config *cfg,
 	pthread_mutex_init(&w->log_mu, NULL);
 	pthread_mutex_init(&w->q_mu, NULL);
 	pthread_cond_init(&w->q_cv, NULL);
+	pthread_mutex_init(&w->g_mu, NULL);
+	pthread_cond_init(&w->g_cv, NULL);
+	w->head_timeout_ms = 1000 * (cfg->web.head_timeout_s > 0 ?
+	    cfg->web.head_timeout_s : 10);
 	{
 		struct sockaddr_storage bound;
 		socklen_t bl = sizeof(bound);
@@ -930,9 +1240,14 @@ web_start_routes(struct web **out, struct site *s, const struct config *cfg,
 	    MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)(cfg->web.connection_timeout_s > 0 ?
 	    cfg->web.connection_timeout_s : 30),
-	    /* request line + headers must fit: larger gets 431 */
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 << 10),
+	    /* the head and its answer; head_check says 431 past HEAD_MAX */
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)POOL_SIZE,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, w,
+	    MHD_OPTION_NOTIFY_CONNECTION, notify_conn, w,
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_check, w,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned)(cfg->web.max_connections_per_ip > 0 ?
+	    cfg->web.max_connections_per_ip : 0),
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 	    MHD_OPTION_END);
 	if (!w->d) {
@@ -945,6 +1260,8 @@ web_start_routes(struct web **out, struct site *s, const struct config *cfg,
 	}
 	if (pthread_create(&w->watcher, NULL, web_watch, w) == 0)
 		w->has_watcher = true;
+	if (pthread_create(&w->guard, NULL, guard_run, w) == 0)
+		w->has_guard = true;
 	log_info(LOG_WEB, "listening port=%d threads=%u render_threads=%zu",
 	    w->port, threads, w->n_workers);
 	*out = w;
@@ -1021,6 +1338,13 @@ web_stop(struct web *w)
 	free(w->workers);
 	if (w->d)
 		MHD_stop_daemon(w->d);
+	if (w->has_guard) {
+		pthread_mutex_lock(&w->g_mu);
+		w->g_stop = true;
+		pthread_cond_signal(&w->g_cv);
+		pthread_mutex_unlock(&w->g_mu);
+		pthread_join(w->guard, NULL);
+	}
 	if (w->has_watcher) {
 		pthread_mutex_lock(&w->stop_mu);
 		w->stopping = true;
@@ -1037,6 +1361,8 @@ web_stop(struct web *w)
 	pthread_mutex_destroy(&w->log_mu);
 	pthread_mutex_destroy(&w->q_mu);
 	pthread_cond_destroy(&w->q_cv);
+	pthread_mutex_destroy(&w->g_mu);
+	pthread_cond_destroy(&w->g_cv);
 	free(w);
 }
 
