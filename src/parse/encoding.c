@@ -27,7 +27,7 @@
 #include "core/banned.h"
 
 #define LABEL_MAX 48             /* longer labels are not encodings */
-#define PROLOG_MAX 256           /* units read when looking for <?xml ...?> */
+#define PROLOG_MAX 256           /* first buffer for a wide <?xml ...?> */
 
 enum enc_kind {
 	ENC_UTF8,
@@ -753,14 +753,16 @@ layout_sniff(const unsigned char *p, size_t n)
 }
 
 /* Reads the start of the document as ASCII in layout l, up to the first
- * '>' or non-ASCII character. */
-static size_t
-prolog_ascii(char out[static PROLOG_MAX + 1], const unsigned char *p,
-    size_t n, enum layout l)
+ * '>' or non-ASCII character, into a (the whole XML declaration, however
+ * many blanks pad it: a KOI8-R feed whose encoding="" came after byte 512
+ * was decoded as windows-1252). */
+static struct str
+prolog_ascii(struct arena *a, const unsigned char *p, size_t n, enum layout l)
 {
-	size_t w = (size_t)layout_width(l), len = 0;
+	size_t w = (size_t)layout_width(l), len = 0, cap = 0;
+	char *out = NULL;
 
-	for (size_t i = 0; i + w <= n && len < PROLOG_MAX; i += w) {
+	for (size_t i = 0; i + w <= n; i += w) {
 		uint32_t c;
 
 		switch (l) {
@@ -784,12 +786,29 @@ prolog_ascii(char out[static PROLOG_MAX + 1], const unsigned char *p,
 		}
 		if (c == 0 || c >= 0x80)
 			break;
+		if (l == LAY_8BIT) {
+			/* the bytes are the text: no copy */
+			len++;
+			if (c == '>')
+				break;
+			continue;
+		}
+		if (len == cap) {
+			size_t ncap = cap ? 2 * cap : PROLOG_MAX;
+			char *grown = arena_alloc(a, ncap);
+
+			if (len)
+				memcpy(grown, out, len);
+			out = grown;
+			cap = ncap;
+		}
 		out[len++] = (char)c;
 		if (c == '>')
 			break;
 	}
-	out[len] = '\0';
-	return len;
+	if (l == LAY_8BIT)
+		return str_make((const char *)p, len);
+	return str_make(out ? out : "", len);
 }
 
 /*
@@ -1088,7 +1107,9 @@ doc_finish(struct parse_doc *d, struct arena *a, const char *src, size_t n)
 		d->len = 0;
 		return;
 	}
-	if (xml_decl_encoding(str_make(src, n < 512 ? n : 512), &val) &&
+	/* the whole declaration, whatever its length (xml_decl_encoding
+	 * stops at its '>') */
+	if (xml_decl_encoding(str_make(src, n), &val) &&
 	    val.p && !str_ieq(val, "utf-8") && !str_ieq(val, "utf8")) {
 		rewrite = true;
 		val_off = (size_t)(val.p - src);
@@ -1263,7 +1284,7 @@ parse_doc_decode(struct parse_doc *out, struct arena *a, const char *data,
     size_t len, const char *content_type)
 {
 	const unsigned char *p = (const unsigned char *)data;
-	char prolog[PROLOG_MAX + 1];
+	struct str prolog;
 	struct enc e;
 	enum layout l;
 	size_t skip;
@@ -1292,8 +1313,8 @@ parse_doc_decode(struct parse_doc *out, struct arena *a, const char *data,
 			else
 				chosen = true;
 		}
-		prolog_ascii(prolog, p, len, l);
-		if (!chosen && xml_decl_encoding(str_of(prolog), &decl) &&
+		prolog = prolog_ascii(a, p, len, l);
+		if (!chosen && xml_decl_encoding(prolog, &decl) &&
 		    decl.p) {
 			if (!enc_lookup(&e, a, decl))
 				doc_bozo(out, arena_printf(a, "unknown encoding "

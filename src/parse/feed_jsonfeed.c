@@ -15,19 +15,33 @@
 #include "parse/parse.h"
 #include "core/banned.h"
 
+/* A JSON string, trimmed, copied into the arena without the NULs that a
+ * \u0000 escape puts in it (RFC 8259 allows it; one used to reject the
+ * whole feed, and kept it would cut the C string short). */
+static const char *
+jcopy(struct feed_parser *p, const json_t *v)
+{
+	struct str t = str_trim(
+	    str_make(json_string_value(v), json_string_length(v)));
+	char *o = arena_alloc(p->a, t.len + 1);
+	size_t n = 0;
+
+	for (size_t i = 0; i < t.len; i++)
+		if (t.p[i])
+			o[n++] = t.p[i];
+	o[n] = '\0';
+	return o;
+}
+
 /* A string member, trimmed, copied into the arena; numbers become strings
  * (ids are often numbers). NULL when absent or of another type. */
 static const char *
 jstr(struct feed_parser *p, const json_t *o, const char *key)
 {
 	const json_t *v = json_object_get(o, key);
-	struct str t;
 
-	if (json_is_string(v)) {
-		t = str_trim(
-		    str_make(json_string_value(v), json_string_length(v)));
-		return arena_strndup(p->a, t.p, t.len);
-	}
+	if (json_is_string(v))
+		return jcopy(p, v);
 	if (json_is_integer(v))
 		return arena_printf(p->a, "%lld",
 				    (long long)json_integer_value(v));
@@ -157,7 +171,7 @@ read_item(struct feed_parser *p, struct feed_entry *e, const json_t *it,
 		if (!json_is_string(tv))
 			continue;
 		tg = feed_vec_push(p->a, &e->tags, &e->n_tags, sizeof(*tg));
-		tg->term = arena_strdup(p->a, json_string_value(tv));
+		tg->term = jcopy(p, tv);
 	}
 	for (i = 0; json_is_array(att) && i < json_array_size(att) &&
 		    e->n_enclosures < FEED_MAX_LIST;
@@ -212,8 +226,8 @@ feed_jsonfeed_parse(struct feed_parser *p, const char *data, size_t len,
 		len -= 3;
 	}
 	f->encoding = "utf-8";
-	root = json_loadb(
-	    data, len, JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK, &jerr);
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES |
+	    JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL, &jerr);
 	if (!root) {
 		feed_bozo(p, arena_printf(p->a, "invalid JSON: line %d: %s",
 					  jerr.line, jerr.text));

@@ -27,7 +27,7 @@ check_decl(const char *s, size_t len)
 	if (len < 6 || memcmp(s, "<?xml", 5) != 0 ||
 	    (s[5] != ' ' && s[5] != '\t' && s[5] != '\r' && s[5] != '\n'))
 		return;
-	end = memchr(s, '>', len < 512 ? len : 512);
+	end = memchr(s, '>', len);
 	e = strstr(s, "encoding");
 	if (!end || !e || e > end)
 		return;

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "parse/parse.h"
 #include "parse/parse_int.h"
@@ -396,6 +397,54 @@ test_replacement_growth(void **state)
 	arena_release(&a);
 }
 
+/* issue 13: the declaration is found on the raw bytes whatever its
+ * length: KOI8-R with blanks that push encoding="" past byte 512 (and
+ * past 256 in UTF-16), and the rewritten declaration says utf-8. */
+static void
+issue_13_padded_declaration(void **state)
+{
+	static const char koi8[] = "\xf0\xd2\xc9\xd7\xc5\xd4 \xcd\xc9\xd2";
+	static const char want[] = "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2"
+	    "\xd0\xb5\xd1\x82 \xd0\xbc\xd0\xb8\xd1\x80"; /* Привет мир */
+	static const size_t pads[] = { 0, 300, 600, 5000, 100000 };
+	struct arena a;
+	struct parse_doc d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(pads) / sizeof(pads[0]); i++) {
+		struct buf b = BUF_INIT(1u << 20);
+		char *u16;
+
+		arena_init(&a);
+		buf_add(&b, "<?xml version=\"1.0\"", 19);
+		for (size_t k = 0; k < pads[i]; k++)
+			buf_add(&b, " ", 1);
+		buf_adds(&b, " encoding=\"KOI8-R\"?><rss><channel><title>");
+		buf_adds(&b, koi8);
+		buf_adds(&b, "</title></channel></rss>");
+		assert_int_equal(buf_err(&b), 0);
+		assert_int_equal(parse_doc_decode(&d, &a, b.ptr, b.len, NULL),
+		    0);
+		assert_string_equal(d.encoding, "koi8-r");
+		assert_non_null(strstr(d.utf8, want));
+		assert_non_null(strstr(d.utf8, "encoding=\"utf-8\""));
+		assert_null(strstr(d.utf8, "KOI8"));
+		/* the same in UTF-16LE without a BOM: the label must fit
+		 * the layout, so it is refused, but it is found */
+		u16 = arena_alloc(&a, 2 * b.len);
+		for (size_t k = 0; k < b.len; k++) {
+			u16[2 * k] = b.ptr[k] & 0x7f;
+			u16[2 * k + 1] = 0;
+		}
+		assert_int_equal(parse_doc_decode(&d, &a, u16, 2 * b.len, NULL),
+		    0);
+		assert_true(d.bozo);
+		assert_non_null(strstr(d.bozo_reason, "koi8-r"));
+		buf_release(&b);
+		arena_release(&a);
+	}
+}
+
 static void
 test_helpers(void **state)
 {
@@ -438,6 +487,7 @@ main(void)
 		cmocka_unit_test(test_parse_decode),
 		cmocka_unit_test(test_replacement_growth),
 		cmocka_unit_test(test_helpers),
+		cmocka_unit_test(issue_13_padded_declaration),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

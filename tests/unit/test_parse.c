@@ -277,6 +277,30 @@ test_jsonfeed(void **state)
 	arena_release(&a);
 }
 
+/* issue 13: a \u0000 escape (RFC 8259 allows it) keeps the feed; the NUL
+ * is dropped from its string */
+static void
+issue_13_jsonfeed_nul(void **state)
+{
+	static const char doc[] = "{\"version\": "
+	    "\"https://jsonfeed.org/version/1.1\", \"title\": \"A\\u0000B\", "
+	    "\"items\": [{\"id\": \"1\", \"title\": \"x\\u0000y\", "
+	    "\"content_text\": \"\\u0000\", \"tags\": [\"t\\u0000u\"]}, "
+	    "{\"id\": \"2\\u0000\", \"title\": \"two\"}]}";
+	struct arena a = ARENA_INIT;
+	struct feed *f = NULL;
+
+	(void)state;
+	assert_int_equal(parse_feed(&f, &a, doc, sizeof(doc) - 1, NULL), 0);
+	assert_false(f->bozo);
+	assert_int_equal(f->n_entries, 2);
+	assert_string_equal(f->head.title.value, "AB");
+	assert_string_equal(f->entries[0].title.value, "xy");
+	assert_string_equal(f->entries[0].tags[0].term, "tu");
+	assert_string_equal(f->entries[1].id, "2");
+	arena_release(&a);
+}
+
 static void
 test_illformed_recovers(void **state)
 {
@@ -523,6 +547,7 @@ main(void)
 	    cmocka_unit_test(test_truncated_prefixes),
 	    cmocka_unit_test(test_adversarial_linear),
 	    cmocka_unit_test(test_not_a_feed),
+	    cmocka_unit_test(issue_13_jsonfeed_nul),
 	    cmocka_unit_test(test_entities),
 	    cmocka_unit_test(test_rss_author_forms),
 	};
