@@ -92,6 +92,13 @@ run source add https://two.example/rss --section "New Section"
 expect_out "source add creates section" "added section"
 run source add https://one.example/feed.xml; expect_err "source add duplicate" "already source"
 run source add not-a-url; expect_rc "source add rejects non-URL" 1
+# issue 13: every scheme but http and https is refused at add, with the reason
+for u in file:///etc/passwd FILE://localhost/etc/hosts gopher://g.example/ \
+    dict://d.example/ ftp://f.example/feed.xml javascript:alert%281%29 \
+    data:text/xml,x "http://" "https:///path"; do
+	run source add "$u"; expect_err "source add refuses $u" "source add: '$u'"
+done
+run source add file:///etc/passwd; expect_err "source add: file:// reason" "only http and https"
 run source list; expect_out "source list" "https://two.example/rss"
 run source list --json
 py "source list --json" '
