@@ -602,6 +602,42 @@ serve_stale(struct web *w, struct centry *e, const char *path, time_t now)
 
 /* ---- the front door: the target, the head, slow heads ---- */
 
+/*
+ * Slow heads. MHD's idle timeout starts again with every byte, so a
+ * client sending one byte a second holds a connection for ever. Each
+ * connection gets a guard (MHD's connection notifications) with a
+ * deadline for a whole head: head_timeout after it opened, or after its
+ * previous answer; none while a request is being served. The guard
+ * thread answers 408 to a connection past it whose request line has come
+ * (one that sent nothing or only part of a line, such as a browser's
+ * preconnection or an idle keep-alive one, is closed silently: browsers
+ * may take a 408 there for the answer to their next request) and shuts
+ * the socket down, which MHD sees as the client going away. MHD closes
+ * the socket only
+ * after its CLOSED notification, which unlinks the guard under g_mu, so
+ * the guard thread never touches a socket that is not this connection's.
+ */
+struct guard {
+	struct guard *prev, *next;
+	MHD_socket fd;
+	_Atomic long long deadline;  /* ms (now_ms), 0 while a request runs */
+	atomic_bool has_line;        /* this request's line has come */
+	bool is_cut;
+};
+
+#define TIMEOUT_408 "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n" \
+	"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 16\r\n" \
+	"\r\nrequest timeout\n"
+
+static struct guard *
+guard_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
 static char uri_414, uri_400;    /* *con_cls of a target uri_check refused */
 static char mhd_answered;        /* *con_cls when MHD has queued its answer */
 
@@ -619,10 +655,12 @@ static void *
 uri_check(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	struct web *w = cls;
+	struct guard *g = guard_of(c);
 	char *q = strchr(uri, '?');
 	void *verdict = NULL;
 
-	(void)c;
+	if (g)
+		atomic_store(&g->has_line, true);
 	if (strlen(uri) > MAX_TARGET)
 		verdict = &uri_414;
 	else if (q) {
@@ -726,39 +764,6 @@ head_check(struct MHD_Connection *c, const char *method, const char *url,
 	return 0;
 }
 
-/*
- * Slow heads. MHD's idle timeout starts again with every byte, so a
- * client sending one byte a second holds a connection for ever. Each
- * connection gets a guard (MHD's connection notifications) with a
- * deadline for a whole head: head_timeout after it opened, or after its
- * previous answer; none while a request is being served. The guard
- * thread answers 408 to a connection past it that never had a request
- * (an idle keep-alive one is closed silently) and shuts the socket down,
- * which MHD sees as the client going away. MHD closes the socket only
- * after its CLOSED notification, which unlinks the guard under g_mu, so
- * the guard thread never touches a socket that is not this connection's.
- */
-struct guard {
-	struct guard *prev, *next;
-	MHD_socket fd;
-	_Atomic long long deadline;  /* ms (now_ms), 0 while a request runs */
-	atomic_uint n_requests;
-	bool is_cut;
-};
-
-#define TIMEOUT_408 "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n" \
-	"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 16\r\n" \
-	"\r\nrequest timeout\n"
-
-static struct guard *
-guard_of(struct MHD_Connection *c)
-{
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
-	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-
-	return ci ? ci->socket_context : NULL;
-}
-
 static void
 notify_conn(void *cls, struct MHD_Connection *c, void **socket_context,
     enum MHD_ConnectionNotificationCode code)
@@ -821,7 +826,7 @@ guard_run(void *arg)
 			if (g->is_cut || d == 0 || now < d ||
 			    g->fd == MHD_INVALID_SOCKET)
 				continue;
-			if (atomic_load(&g->n_requests) == 0)
+			if (atomic_load(&g->has_line))
 				(void)send(g->fd, TIMEOUT_408,
 				    sizeof(TIMEOUT_408) - 1,
 				    MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -1139,7 +1144,7 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 	(void)toe;
 	if (g) {
-		atomic_fetch_add(&g->n_requests, 1);
+		atomic_store(&g->has_line, false);
 		atomic_store(&g->deadline, (long long)now_ms() +
 		    w->head_timeout_ms);
 	}

@@ -187,42 +187,54 @@ out, _, _ = raw(b"GET /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n"
                 b"Content-Length: 40\r\n\r\n" + second, timeout=5)
 check(statuses(out) == [200, 400], "pipelined smuggling: %r" % statuses(out))
 
-# ---- slow heads: cut at the deadline, with 408 ----
-s = conn()
-t0 = time.monotonic()
-got = b""
-try:
-    for ch in b"GET /robots.txt HTTP/1.1\r\nHost: x\r\n":
-        s.send(bytes([ch]))
-        time.sleep(0.2)
-        s.setblocking(False)
-        try:
+# ---- slow heads: cut at the deadline, with 408 once the line has come ----
+
+
+def slow(first, dribble):
+    s = conn()
+    t0 = time.monotonic()
+    got = b""
+    try:
+        s.sendall(first)
+        for ch in dribble:
+            s.send(bytes([ch]))
+            time.sleep(0.2)
+            s.setblocking(False)
+            try:
+                d = s.recv(4096)
+                if not d:
+                    break
+                got += d
+            except BlockingIOError:
+                pass
+            except OSError:
+                break
+            s.setblocking(True)
+            if time.monotonic() - t0 > HEAD_TIMEOUT + 4:
+                break
+    except OSError:
+        pass
+    secs = time.monotonic() - t0
+    s.settimeout(2)
+    try:
+        while True:
             d = s.recv(4096)
             if not d:
                 break
             got += d
-        except BlockingIOError:
-            pass
-        except OSError:
-            break
-        s.setblocking(True)
-        if time.monotonic() - t0 > HEAD_TIMEOUT + 4:
-            break
-except OSError:
-    pass
-secs = time.monotonic() - t0
-s.settimeout(2)
-try:
-    while True:
-        d = s.recv(4096)
-        if not d:
-            break
-        got += d
-except OSError:
-    pass
-s.close()
+    except OSError:
+        pass
+    s.close()
+    return got, secs
+
+
+got, secs = slow(b"GET /robots.txt HTTP/1.1\r\n", b"Host: x\r\nX-Slow: " +
+                 b"a" * 100)
 check(statuses(got) == [408] and secs < HEAD_TIMEOUT + 2,
       "slow head: %r after %.1fs" % (got[:40], secs))
+got, secs = slow(b"", b"GET /robots.txt HTTP/1.1\r\n")
+check(got == b"" and secs < HEAD_TIMEOUT + 2,
+      "slow request line: %r after %.1fs" % (got[:40], secs))
 
 # an idle keep-alive connection is closed after the deadline too
 s = conn()
