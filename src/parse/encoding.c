@@ -1033,6 +1033,21 @@ iconv_decode(const char *from, const char *p, size_t n, size_t unit,
 			break;
 	}
 	iconv_close(cd);
+	/* glibc's UTF-8 encoder writes whatever its decoders give, and some
+	 * (UCS-4 under a label like "++ucs-4++") give values past U+10FFFF:
+	 * 5- and 6-byte forms. Those become U+FFFD (found by
+	 * fuzz_encoding, tests/fuzz/encoding/crashes). */
+	if (!parse_utf8_is_valid(o, len)) {
+		struct utf8_stats st;
+		char *r;
+
+		utf8_scan(&st, (const unsigned char *)o, len);
+		r = utf8_repair((const unsigned char *)o, len, st.n_invalid,
+		    &len);
+		free(o);
+		o = r;
+		*had_bad = true;
+	}
 	*out_len = len;
 	return o;
 }
