@@ -182,10 +182,23 @@ static enum MHD_Result
 simple(struct MHD_Connection *c, int status, const char *text,
     const char *allow, const char *location)
 {
-	struct MHD_Response *resp = web_response(text, strlen(text), false,
-	    "text/plain; charset=utf-8", "no-store", NULL, NULL, NULL);
+	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
+	/* A head over the limit may have filled nearly all of MHD's pool,
+	 * where the answer's headers are written too: the fewer, the
+	 * smaller the band of head sizes (just under the pool) where no
+	 * answer fits and MHD can only close the connection. */
+	if (status == 431) {
+		resp = MHD_create_response_from_buffer(strlen(text),
+		    (void *)(uintptr_t)text, MHD_RESPMEM_PERSISTENT);
+		if (!resp)
+			return MHD_NO;
+		(void)web_header_set(resp, "Content-Type", "text/plain");
+	} else {
+		resp = web_response(text, strlen(text), false,
+		    "text/plain; charset=utf-8", "no-store", NULL, NULL, NULL);
+	}
 	if (!resp)
 		return MHD_NO;
 	if (allow)
