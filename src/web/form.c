@@ -7,11 +7,17 @@
  * Every count and size is capped by the caller's limits, and the answer to
  * a request over a limit is an HTTP status (413 for sizes, 400 for counts
  * and malformed input), which the server sends before any handler runs.
+ *
+ * Also the checks of the request target and field names that the server
+ * makes before MHD's parse is trusted (web_target_check, web_target_path,
+ * web_field_name_ok; issue 13), pure too and fuzzed by fuzz_head.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "core/arena.h"
 #include "core/str.h"
+#include "web/http_int.h"
 #include "web/web_int.h"
 #include "core/banned.h"
 
@@ -326,4 +332,61 @@ web_cookies_parse(struct arena *a, const char *header, size_t max_n,
 	*out = v;
 	*out_n = n;
 	return 0;
+}
+
+/* ---- the request target and field names (issue 13) ---- */
+
+int
+web_target_check(const char *target, size_t max_len, size_t max_query)
+{
+	const char *q = strchr(target, '?');
+
+	if (strlen(target) > max_len)
+		return 414;
+	if (q) {
+		size_t n = 1;
+
+		for (const char *p = q + 1; *p; p++)
+			if (*p == '&' && ++n > max_query)
+				return 414;
+	}
+	/* an encoded NUL would cut the decoded path (or a parameter) short:
+	 * /item/1%00 served item 1, /static/site.css%00.html the CSS */
+	for (const char *p = target; (p = strchr(p, '%')); p++)
+		if (p[1] == '0' && p[2] == '0')
+			return 400;
+	return 0;
+}
+
+const char *
+web_target_path(const char *target)
+{
+	const char *p;
+
+	if (target[0] == '/')
+		return target;
+	if (strncasecmp(target, "http://", 7) == 0)
+		p = target + 7;
+	else if (strncasecmp(target, "https://", 8) == 0)
+		p = target + 8;
+	else
+		return NULL;
+	p += strcspn(p, "/?#");
+	return *p == '/' ? p : *p ? NULL : "/";
+}
+
+bool
+web_field_name_ok(const char *name, size_t len)
+{
+	if (!len)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)name[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') ||
+		    (ch && strchr("!#$%&'*+-.^_`|~", ch))))
+			return false;
+	}
+	return true;
 }

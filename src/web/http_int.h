@@ -167,6 +167,20 @@ int web_start_routes(struct web **out, struct site *s,
     const struct config *cfg, const char *addr, const struct route *routes,
     size_t n_routes);
 
+/* form.c: the request target and field names, before MHD's parse of them
+ * is trusted (pure; fuzz_head). */
+/* The raw target (query included): 0; 414 over max_len bytes or with more
+ * than max_query parameters; 400 with an encoded NUL ("%00") anywhere. */
+int web_target_check(const char *target, size_t max_len, size_t max_query);
+/* The path of a target: an origin-form one as it is; of an absolute-form
+ * http(s)://authority/path one, "/path" (a pointer into target) or "/"
+ * when it has none. NULL for anything else (another scheme, "*", a query
+ * right after the authority). */
+const char *web_target_path(const char *target);
+/* Whether name[0..len) is a field name (RFC 9110 token: no blanks, no
+ * separators, no controls). */
+bool web_field_name_ok(const char *name, size_t len);
+
 /* watch.c: polls the store for changes and invalidates the cache. */
 void *web_watch(void *arg);
 

@@ -268,17 +268,9 @@ clean_path(const char *url, char *out)
 {
 	size_t plen;
 
-	if (strncasecmp(url, "http://", 7) == 0 ||
-	    strncasecmp(url, "https://", 8) == 0) {
-		const char *p = strstr(url, "//") + 2;
-
-		url = p + strcspn(p, "/");
-		if (!*url)
-			url = "/";
-	}
-	plen = strlen(url);
-	if (url[0] != '/')
+	if (!(url = web_target_path(url)))
 		return 400;
+	plen = strlen(url);
 	if (plen > MAX_PATH)
 		return 414;
 	memcpy(out, url, plen + 1);
@@ -674,33 +666,19 @@ uri_check(void *cls, const char *uri, struct MHD_Connection *c)
 
 	if (g)
 		atomic_store(&g->has_line, true);
-	if (strlen(uri) > MAX_TARGET)
+	switch (web_target_check(uri, MAX_TARGET, w->limits.max_query)) {
+	case 414:
 		verdict = &uri_414;
-	else if (q) {
-		size_t n = 1;
-
-		for (const char *p = q + 1; *p; p++)
-			n += *p == '&';
-		if (n > w->limits.max_query)
-			verdict = &uri_414;
-	}
-	if (!verdict) {
-		for (const char *p = uri; (p = strchr(p, '%')); p++)
-			if (p[1] == '0' && p[2] == '0') {
-				verdict = &uri_400;
-				break;
-			}
+		break;
+	case 400:
+		verdict = &uri_400;
+		break;
+	default:
+		break;
 	}
 	if (verdict && q)
 		((char *)(uintptr_t)q)[1] = '\0';
 	return verdict;
-}
-
-static bool
-is_tchar(unsigned char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-	    (ch >= '0' && ch <= '9') || (ch && strchr("!#$%&'*+-.^_`|~", ch));
 }
 
 struct hscan {
@@ -719,11 +697,8 @@ scan_field(void *cls, enum MHD_ValueKind kind, const char *key,
 	(void)kind;
 	h->n++;
 	h->bytes += klen + (value ? strlen(value) : 0) + 4;
-	if (!klen)
+	if (!web_field_name_ok(key, klen))
 		h->is_bad = true;
-	for (size_t i = 0; i < klen; i++)
-		if (!is_tchar((unsigned char)key[i]))
-			h->is_bad = true;
 	/* obs-fold (RFC 9112 5.2: a server must reject it or unfold it):
 	 * MHD 0.9.75 appends a continuation line to the field *name*, which
 	 * it copies elsewhere in its pool, so "Transfer-Encoding:\r\n

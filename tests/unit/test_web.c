@@ -643,6 +643,48 @@ http_csrf_and_login(void **state)
 	free(r);
 }
 
+/* issue 13: the target and field-name checks made before MHD's parse of
+ * them is trusted */
+static void
+issue_13_target_checks(void **state)
+{
+	static const struct { const char *t; int want; } targets[] = {
+		{ "/", 0 }, { "/item/1", 0 }, { "/search?q=a&page=2", 0 },
+		{ "/?a&b&c&d", 0 }, { "/?a&b&c&d&e", 414 }, { "/?&&&&", 414 },
+		{ "/item/1%00", 400 }, { "/s.css%00.html", 400 },
+		{ "/search?q=a%00b", 400 }, { "/a%0", 0 }, { "/a%01", 0 },
+		{ "/0123456789012345678", 0 }, { "/01234567890123456789", 414 },
+	};
+	static const struct { const char *t, *path; } paths[] = {
+		{ "/x", "/x" }, { "http://h/x/y", "/x/y" }, { "HTTP://h:80", "/" },
+		{ "https://h/", "/" }, { "http://h?x", NULL }, { "ftp://h/x", NULL },
+		{ "*", NULL }, { "x/y", NULL }, { "http:/x", NULL },
+	};
+	static const struct { const char *n; bool ok; } names[] = {
+		{ "Host", true }, { "X-A_b.c~", true }, { "", false },
+		{ "Transfer-Encoding ", false }, { "X\tA", false },
+		{ "A:B", false }, { "X-A\x80", false }, { "A B", false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
+		if (web_target_check(targets[i].t, 20, 4) != targets[i].want)
+			fail_msg("target %s: want %d", targets[i].t,
+			    targets[i].want);
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		const char *p = web_target_path(paths[i].t);
+
+		if (paths[i].path)
+			assert_string_equal(p ? p : "(null)", paths[i].path);
+		else if (p)
+			fail_msg("target %s: path %s, want none", paths[i].t, p);
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (web_field_name_ok(names[i].n, strlen(names[i].n)) !=
+		    names[i].ok)
+			fail_msg("field name '%s'", names[i].n);
+}
+
 int
 main(void)
 {
@@ -651,6 +693,7 @@ main(void)
 		cmocka_unit_test(multipart),
 		cmocka_unit_test(form_parse_by_type),
 		cmocka_unit_test(cookies),
+		cmocka_unit_test(issue_13_target_checks),
 		cmocka_unit_test(dispatcher_walk),
 		cmocka_unit_test(cache_keys),
 	};
