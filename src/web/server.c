@@ -736,8 +736,14 @@ head_check(struct MHD_Connection *c, const char *method, const char *url,
 
 	MHD_get_connection_values(c, MHD_HEADER_KIND, scan_field, &h);
 	if ((v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    "Content-Length")) && (!*v || v[strspn(v, "0123456789")]))
-		return -1;
+	    "Content-Length"))) {
+		size_t nd = strspn(v, "0123456789"), z = strspn(v, "0");
+
+		/* not a number: MHD's 400; over 2^64 - 1: MHD's 413 */
+		if (!*v || v[nd] || nd - z > 20 || (nd - z == 20 &&
+		    strcmp(v + z, "18446744073709551615") > 0))
+			return -1;
+	}
 	if (h.n > HEAD_MAX_FIELDS || strlen(method) + strlen(url) +
 	    strlen(version) + 4 + h.bytes + 2 > HEAD_MAX)
 		return 431;
