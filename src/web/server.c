@@ -225,9 +225,9 @@ status_text(int status)
 	case 403: return "forbidden\n";
 	case 404: return "not found\n";
 	case 405: return "method not allowed\n";
+	case 408: return "request timeout\n";
 	case 413: return "request body too large\n";
 	case 414: return "uri too long\n";
-	case 408: return "request timeout\n";
 	case 415: return "unsupported form type\n";
 	case 431: return "request header fields too large\n";
 	case 501: return "transfer coding not implemented\n";
@@ -618,9 +618,9 @@ serve_stale(struct web *w, struct centry *e, const char *path, time_t now)
  * preconnection or an idle keep-alive one, is closed silently: browsers
  * may take a 408 there for the answer to their next request) and shuts
  * the socket down, which MHD sees as the client going away. MHD closes
- * the socket only
- * after its CLOSED notification, which unlinks the guard under g_mu, so
- * the guard thread never touches a socket that is not this connection's.
+ * the socket only after its CLOSED notification, which unlinks the guard
+ * under g_mu, so the guard thread never touches a socket that is not
+ * this connection's.
  */
 struct guard {
 	struct guard *prev, *next;
