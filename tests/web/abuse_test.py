@@ -118,8 +118,10 @@ expect("two equal Content-Length", b"POST /search HTTP/1.1\r\nHost: x\r\n"
 
 
 def expect_mhd(name, req, status=400):
-    """A Content-Length that is not a number: libmicrohttpd 0.9.75 queues
-    its own 400 and builds its headers, then overwrites the connection's
+    """What libmicrohttpd refuses itself before the application sees the
+    request (a Content-Length that is not a number or over 2^64 - 1, more
+    cookies than its pool holds): 0.9.75 queues its own answer and builds
+    its headers, then overwrites the connection's
     state (connection.c, MHD_CONNECTION_HEADERS_RECEIVED: state =
     HEADERS_PROCESSED after parse_connection_headers) and builds them a
     second time when the request completes; nothing the application does
@@ -162,6 +164,13 @@ expect_mhd("Content-Length over 2^64", b"POST /search HTTP/1.1\r\n"
 # never read
 expect("Content-Length over 2^63", b"POST /search HTTP/1.1\r\n"
        b"Host: x\r\nContent-Length: 18446744073709551615\r\n\r\n", 405)
+# more cookies than MHD's pool holds once split: MHD's own 431, twice
+expect_mhd("3000 cookies", b"GET /robots.txt HTTP/1.1\r\nHost: x\r\n"
+           b"Cookie: " + b"; ".join(b"a%d=1" % i for i in range(3000)) +
+           b"\r\n\r\n", 431)
+many = b"".join(b"X%d:a\r\n" % i for i in range(20000))
+expect("20000 tiny header fields", b"GET /robots.txt HTTP/1.1\r\nHost: x"
+       b"\r\n" + many + b"\r\n", 431)
 expect("unknown transfer coding", b"POST /search HTTP/1.1\r\nHost: x\r\n"
        b"Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501)
 expect("NUL in the path", b"GET /item/1%00 HTTP/1.1\r\nHost: x\r\n" +
