@@ -4,16 +4,16 @@ many slow connections (issue 13).
 
 The attacker (127.0.0.1) keeps N connections open, each sending a request
 head one byte a second and opening a new one a second after the server
-closes it. Meanwhile a reader from another address (127.0.0.2) fetches
-PATH on a new connection every 20 ms. Prints the reader's p50/p99/max
+closes it. Meanwhile a reader from another address (127.0.0.2), in its own
+process, fetches PATH on a new connection every 20 ms. Prints the reader's p50/p99/max
 latency and errors, and how many attacker connections the server held.
 
 usage: slowloris.py URL [N=5000] [SECONDS=20] [PATH=/]
 """
 import asyncio
+import multiprocessing
 import socket
 import sys
-import threading
 import time
 import urllib.parse
 
@@ -61,7 +61,7 @@ async def attack():
     await asyncio.gather(*(slow_one() for _ in range(N)))
 
 
-def reader(out):
+def reader(out, stop):
     lat, errs = [], 0
     req = ("GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" %
            PATH).encode()
@@ -87,13 +87,14 @@ def reader(out):
         except OSError:
             errs += 1
         time.sleep(0.02)
-    out.extend([lat, errs])
+    out.put((lat, errs))
 
 
 def main():
-    out = []
-    t = threading.Thread(target=reader, args=(out,))
-    time.sleep(0)
+    # the reader is its own process: in a thread it would wait for the
+    # attacker's event loop (one interpreter lock), and measure that
+    out = multiprocessing.Queue()
+    t = multiprocessing.Process(target=reader, args=(out, stop))
     samples = []
 
     async def run():
@@ -105,8 +106,9 @@ def main():
             await asyncio.sleep(0.5)
         await task
     asyncio.run(run())
+    res = out.get()
     t.join()
-    lat, errs = out
+    lat, errs = res
     lat.sort()
 
     def pct(p):
