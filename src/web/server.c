@@ -23,9 +23,10 @@
  * is 414, an encoded NUL 400. The headers (head_check): a field name
  * that is not a token (space before the colon, obs-fold), two
  * Content-Length or Host fields, Content-Length with Transfer-Encoding,
- * HTTP/1.1 without Host: 400; a coding other than chunked 501; a head
- * over HEAD_MAX bytes or HEAD_MAX_FIELDS fields 431. Refusals of the
- * grammar close the connection, as the next request's start is unknown.
+ * HTTP/1.1 without Host, Transfer-Encoding in HTTP/1.0: 400; a coding
+ * other than chunked 501; a head over HEAD_MAX bytes or HEAD_MAX_FIELDS
+ * fields 431. Refusals of the grammar close the connection, as the next
+ * request's start is unknown.
  * Slow heads: a guard thread closes a connection whose head has not come
  * whole within [web] head_timeout_s of its start or of its previous
  * answer (408), and MHD's per-address limit keeps one client from taking
@@ -751,6 +752,9 @@ head_check(struct MHD_Connection *c, const char *method, const char *url,
 	    (h.n_cl && h.n_te))
 		return 400;
 	if (!h.n_host && strcmp(version, "HTTP/1.1") == 0)
+		return 400;
+	/* RFC 9112 6.1: Transfer-Encoding in HTTP/1.0 is a faulty framing */
+	if (h.n_te && strcmp(version, "HTTP/1.1") != 0)
 		return 400;
 	if ((v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    "Transfer-Encoding")) && strcasecmp(v, "chunked") != 0)

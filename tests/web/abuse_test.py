@@ -151,6 +151,8 @@ expect("obs-fold", b"GET /robots.txt HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n"
 expect("obs-fold of Transfer-Encoding", b"POST /search HTTP/1.1\r\nHost: x"
        b"\r\nTransfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n" + second, 400)
 expect("HTTP/1.1 without Host", b"GET /robots.txt HTTP/1.1\r\n\r\n", 400)
+expect("HTTP/1.0 with Transfer-Encoding", b"POST /search HTTP/1.0\r\n"
+       b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + second, 400)
 expect("two Host headers", b"GET /robots.txt HTTP/1.1\r\nHost: a\r\n"
        b"Host: b\r\n\r\n", 400)
 out = expect("HTTP/1.0 without Host", b"GET /robots.txt HTTP/1.0\r\n\r\n",
