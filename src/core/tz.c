@@ -246,6 +246,11 @@ parse_rule(const char *s, struct tz_rule *r)
 	if (!p_abbr(&s, r->std_abbr) || !p_hms(&s, &off))
 		return false;
 	r->std_off = -off;       /* POSIX counts west of UTC */
+	/* p_hms takes RFC 8536's 167 hours, which are for transition
+	 * times; an offset is within a day of UTC (POSIX: 0 to 24 hours;
+	 * found by fuzz_tz, tests/fuzz/tz/crashes) */
+	if (r->std_off <= -86400 || r->std_off >= 86400)
+		return false;
 	if (!*s)
 		return true;
 	if (!p_abbr(&s, r->dst_abbr))
@@ -257,6 +262,8 @@ parse_rule(const char *s, struct tz_rule *r)
 			return false;
 		r->dst_off = -off;
 	}
+	if (r->dst_off <= -86400 || r->dst_off >= 86400)
+		return false;
 	if (!*s) {
 		/* no dates: the US rules, as POSIX implementations assume */
 		r->start = (struct tz_when){ 'M', 3, 2, 0, 7200 };
