@@ -362,7 +362,7 @@ export NEWSDESK_DB="$tmp/run.db"
 "$nd" init >/dev/null
 "$nd" source add "$base/feed/900" >/dev/null
 sed 's/^level = warn/level = info/' "$tmp/nd.ini" >"$tmp/run.ini"
-NEWSDESK_CONFIG="$tmp/run.ini" "$nd" run >"$tmp/run.out" 2>"$tmp/run.err" &
+NEWSDESK_CONFIG="$tmp/run.ini" "$nd" run --listen 127.0.0.1:0 >"$tmp/run.out" 2>"$tmp/run.err" &
 run_pid=$!
 i=0
 while snap && [ "$(state 1 items)" != 20 ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
