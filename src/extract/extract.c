@@ -127,7 +127,7 @@ is_dropped_tag(enum tag t)
 	case T_SVG: case T_IFRAME: case T_BUTTON: case T_SELECT:
 	case T_TEXTAREA: case T_INPUT: case T_NAV: case T_ASIDE:
 	case T_FOOTER: case T_OBJECT: case T_EMBED: case T_CANVAS:
-	case T_AUDIO: case T_VIDEO: case T_MAP: case T_FORM: case T_DIALOG:
+	case T_AUDIO: case T_VIDEO: case T_MAP: case T_DIALOG:
 	case T_TITLE: case T_META: case T_LINK: case T_OPTION: case T_MENU:
 	case T_FIELDSET: case T_SOURCE:
 		return true;
@@ -141,22 +141,27 @@ is_dropped_tag(enum tag t)
 /* Words in class or id that mark what is not the article. A hint that also
  * matches a positive word ("article-sidebar" vs "main-content") is weighed
  * by the score, not dropped. */
-static const char *const neg_drop[] = {
+static const char *const neg_strong[] = {
 	"comment", "sidebar", "side-bar", "share", "social", "related",
 	"newsletter", "cookie", "consent", "gdpr", "popup", "modal",
-	"breadcrumb", "pagination", "pager", "promo", "sponsor", "advert",
-	"banner", "footer", "masthead", "menu", "navbar", "navigation",
-	"subscribe", "signup", "sign-up", "disqus", "widget", "outbrain",
-	"taboola", "recommend", "skip-link", "skiplink", "print-only",
-	"author-bio", "byline", "dateline", "toolbar", "hidden", "tags",
-	"tagcloud", "rating", "jump", "teaser", "more-stories", "most-",
-	"trending", "read-more", "readmore", "login", "paywall", "caption",
-	"credit", "meta", "timestamp", "post-date", "entry-date", "published",
-	"navig", "crumb", "cookie", "overlay", "shoutbox", "combx",
-	"community", "remark", "replies", "rss", "skyscraper", "supplement",
-	"ad-slot", "adslot", "ad-container", "ad-wrapper", "ads-", "-ads",
-	"dfp", "googlead", "sharing", "follow", "kommentar", "werbung",
-	"anzeige", "teilen", "header",
+	"breadcrumb", "pagination", "pager", "disqus", "outbrain", "taboola",
+	"recommend", "skip-link", "skiplink", "author-bio", "byline",
+	"dateline", "toolbar", "tagcloud", "rating", "more-stories",
+	"most-read", "most-popular", "trending", "read-more", "readmore",
+	"paywall", "caption", "credit", "timestamp", "post-date",
+	"entry-date", "navig", "crumb", "shoutbox", "combx", "replies",
+	"sharing", "follow-us", "kommentar", "werbung", "anzeige", "teilen",
+	"subscribe", "signup", "sign-up", "newsletter", "print-only",
+	"login", "footer", "navbar", "menu", "masthead",
+};
+/* Weak hints: junk when the element is not a large part of the page
+ * (a page wrapper called "has-advert-rail" is not an advert). */
+static const char *const neg_weak[] = {
+	"promo", "sponsor", "advert", "banner", "widget", "jump", "teaser",
+	"meta", "hidden", "tags", "overlay", "community", "remark", "rss",
+	"skyscraper", "supplement", "ad-slot", "adslot", "ad-container",
+	"ad-wrapper", "ads-", "-ads", "dfp", "googlead", "header", "rail",
+	"published", "aside",
 };
 static const char *const pos_words[] = {
 	"article", "content", "entry", "post", "story", "text", "body",
@@ -233,7 +238,8 @@ enum {
 	NI_CAND = 1 << 1,     /* received a paragraph's score */
 	NI_NEG = 1 << 2,      /* class/id negative (not strong enough to drop) */
 	NI_POS = 1 << 3,
-	NI_HIDDEN = 1 << 4,
+	NI_STRONG = 1 << 4,   /* strong negative hint: always junk */
+	NI_JUNK = 1 << 5,     /* decided after the walk: not content */
 };
 
 /* What the walk learns about one element kept (node->_private). */
@@ -254,12 +260,19 @@ struct ni {
 
 #define PAR_MIN 25          /* characters that make a block a paragraph */
 #define MAX_CANDS 4096
+#define MAX_NEGS 4096
+#define MAX_PARS 65536
+#define MAX_UP 256          /* ancestors looked at for a junk one */
 
 struct walk {
 	struct arena *a;
 	struct meta *m;
 	xmlNode **cands;
 	size_t n_cands, cap_cands;
+	xmlNode **negs;
+	size_t n_negs, cap_negs;
+	xmlNode **pars;
+	size_t n_pars, cap_pars;
 	uint32_t n_elems;
 	uint32_t body_text, body_link;
 	uint32_t n_par_total;
@@ -395,21 +408,40 @@ enter(struct walk *w, xmlNode *n)
 		    ((v = ex_attr(n, "style")) && style_hidden(v)))
 			return false;
 		if (hint_of(n, hint, sizeof(hint))) {
-			bool neg = any_in(hint, neg_drop, COUNT(neg_drop));
+			bool strong = any_in(hint, neg_strong, COUNT(neg_strong));
+			bool weak = any_in(hint, neg_weak, COUNT(neg_weak));
 			bool pos = any_in(hint, pos_words, COUNT(pos_words));
 
-			if (strstr(hint, "paywall") || strstr(hint, "regwall") ||
-			    strstr(hint, "consent") || strstr(hint, "cookie"))
+			if (strstr(hint, "paywall") || strstr(hint, "regwall"))
 				w->wall_hint = true;
-			if (neg && any_in(hint, strong_pos, COUNT(strong_pos)))
-				neg = false;
-			if (neg && !pos && t != T_ARTICLE && t != T_MAIN &&
-			    t != T_A && t != T_P && !is_inline(t))
-				return false;
-			if (neg)
-				x->flags |= NI_NEG, x->weight -= 25;
+			if ((strong || weak) &&
+			    any_in(hint, strong_pos, COUNT(strong_pos)))
+				strong = weak = false, pos = true;
+			if (t == T_ARTICLE || t == T_MAIN || t == T_BODY ||
+			    t == T_HTML)
+				strong = weak = false;
+			if (strong && !pos)
+				x->flags |= NI_STRONG;
+			if (strong || weak) {
+				x->flags |= NI_NEG;
+				x->weight -= 25;
+				if (w->n_negs < MAX_NEGS) {
+					ARENA_GROW(w->a, w->negs, w->n_negs,
+					    w->n_negs + 1, w->cap_negs);
+					w->negs[w->n_negs++] = n;
+				}
+			}
 			if (pos)
 				x->flags |= NI_POS, x->weight += 25;
+		}
+		if (t == T_FORM && !(x->flags & NI_NEG) &&
+		    w->n_negs < MAX_NEGS) {
+			/* a form around the whole page (ASP.NET) is kept;
+			 * a small one is a search box or a sign-up */
+			x->flags |= NI_NEG;
+			ARENA_GROW(w->a, w->negs, w->n_negs, w->n_negs + 1,
+			    w->cap_negs);
+			w->negs[w->n_negs++] = n;
 		}
 	}
 	n->_private = x;
@@ -431,21 +463,12 @@ leave(struct walk *w, xmlNode *n)
 	if (t == T_LI)
 		x->n_li++;
 	if (!is_inline(t) && x->own >= PAR_MIN) {
-		float s = 1.0f + (float)x->commas +
-			  fminf(floorf((float)x->own / 100.0f), 3.0f);
-		float ld = (float)x->own_link / (float)x->own;
-		xmlNode *anc = n->parent;
-
 		x->n_par++;
 		w->n_par_total++;
-		s *= 1.0f - ld;
-		for (int level = 0; anc && level < 3; level++, anc = anc->parent) {
-			struct ni *y = NI(anc);
-
-			if (!y)
-				break;
-			add_cand(w, anc, y);
-			y->score += level == 0 ? s : level == 1 ? s / 2 : s / 6;
+		if (w->n_pars < MAX_PARS) {
+			ARENA_GROW(w->a, w->pars, w->n_pars, w->n_pars + 1,
+			    w->cap_pars);
+			w->pars[w->n_pars++] = n;
 		}
 	}
 	p = NI(n->parent);
@@ -503,6 +526,67 @@ walk_tree(struct walk *w, xmlNode *root)
 		if (n == root)
 			break;
 		n = n->next;
+	}
+}
+
+/* ---- scoring ------------------------------------------------------------ */
+
+/* Decides which negatively hinted elements are junk: a strong hint always
+ * (unless the element holds most of the page's text), a weak one or a form
+ * only when it is a small part of the page. */
+static void
+mark_junk(struct walk *w, xmlNode *root)
+{
+	struct ni *r = NI(root);
+	uint32_t total = r ? r->text : 0;
+
+	for (size_t i = 0; i < w->n_negs; i++) {
+		struct ni *x = NI(w->negs[i]);
+		bool big = (float)x->text > 0.4f * (float)total;
+
+		if ((x->flags & NI_STRONG) ? !big || x->n_par == 0 :
+					       !big)
+			x->flags |= NI_JUNK;
+	}
+}
+
+static bool
+under_junk(xmlNode *n)
+{
+	for (int k = 0; n && k < MAX_UP; k++, n = n->parent) {
+		struct ni *x = NI(n);
+
+		if (x && (x->flags & NI_JUNK))
+			return true;
+	}
+	return false;
+}
+
+/* Each paragraph outside junk gives its score to its three nearest
+ * ancestors: all of it, a half, a sixth. */
+static void
+score_paragraphs(struct walk *w)
+{
+	for (size_t i = 0; i < w->n_pars; i++) {
+		xmlNode *n = w->pars[i], *anc;
+		struct ni *x = NI(n);
+		float s, ld;
+
+		if (under_junk(n))
+			continue;
+		s = 1.0f + (float)x->commas +
+		    fminf(floorf((float)x->own / 100.0f), 3.0f);
+		ld = (float)x->own_link / (float)x->own;
+		s *= 1.0f - ld;
+		anc = n->parent;
+		for (int level = 0; anc && level < 3; level++, anc = anc->parent) {
+			struct ni *y = NI(anc);
+
+			if (!y)
+				break;
+			add_cand(w, anc, y);
+			y->score += level == 0 ? s : level == 1 ? s / 2 : s / 6;
+		}
 	}
 }
 
@@ -655,7 +739,7 @@ is_junk(xmlNode *n, struct ni *x)
 		return true;
 	if (x->text == 0)
 		return true;
-	if (x->weight < 0 && !(x->flags & NI_POS))
+	if (x->flags & NI_JUNK)
 		return true;
 	switch (t) {
 	case T_P: case T_PRE: case T_BLOCKQUOTE:
@@ -1097,6 +1181,8 @@ extract_page(struct extract **out, struct arena *a, const char *data,
 	w.a = a;
 	w.m = &m;
 	walk_tree(&w, root);
+	mark_junk(&w, root);
+	score_paragraphs(&w);
 	meta_finish(&m, a, e, opts->url, opts->content_language);
 
 	top = choose_top(&w);
