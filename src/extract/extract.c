@@ -869,7 +869,8 @@ write_article(struct arena *a, xmlNode *top, size_t *out_len,
 					bonus = top_score * 0.2f;
 				take = final_score(s) + bonus >= thresh;
 			}
-			if (!take && y->tag == T_P) {
+			/* a paragraph next to the article is part of it */
+			if (!take && (y->tag == T_P || y->own >= PAR_MIN)) {
 				float ld = ld_of(y);
 
 				take = (y->text > 80 && ld < 0.25f) ||
@@ -1199,10 +1200,10 @@ extract_page(struct extract **out, struct arena *a, const char *data,
 		if (e->text_len < 1500 && looks_not_found(e->title))
 			no_article(e, EXTRACT_NOT_FOUND,
 			    "the page says it was not found");
-		else if (e->text_len < 600 && (w.wall_hint || m.ld_paywalled))
+		else if (e->text_len < 200 && (w.wall_hint || m.ld_paywalled))
 			no_article(e, EXTRACT_WALL,
 			    "a paywall or consent wall hides the text");
-		else if (e->text_len < 500 && page_ld > 0.5f)
+		else if (e->text_len < 300 && page_ld > 0.6f)
 			no_article(e, EXTRACT_INDEX,
 			    "a page of links, not an article");
 		else if (e->text_len == 0)
