@@ -141,6 +141,10 @@ is_dropped_tag(enum tag t)
 /* Words in class or id that mark what is not the article. A hint that also
  * matches a positive word ("article-sidebar" vs "main-content") is weighed
  * by the score, not dropped. */
+/* Reader comments: junk unless they are most of the page. */
+static const char *const neg_comments[] = {
+	"comment", "disqus", "replies", "kommentar", "respond", "discussion",
+};
 static const char *const neg_strong[] = {
 	"comment", "sidebar", "side-bar", "share", "social", "related",
 	"newsletter", "cookie", "consent", "gdpr", "popup", "modal",
@@ -158,7 +162,7 @@ static const char *const neg_strong[] = {
  * (a page wrapper called "has-advert-rail" is not an advert). */
 static const char *const neg_weak[] = {
 	"promo", "sponsor", "advert", "banner", "widget", "jump", "teaser",
-	"meta", "hidden", "tags", "overlay", "community", "remark", "rss",
+	"meta", "tags", "overlay", "community", "remark", "rss",
 	"skyscraper", "supplement", "ad-slot", "adslot", "ad-container",
 	"ad-wrapper", "ads-", "-ads", "dfp", "googlead", "header", "rail",
 	"published", "aside",
@@ -240,6 +244,7 @@ enum {
 	NI_POS = 1 << 3,
 	NI_STRONG = 1 << 4,   /* strong negative hint: always junk */
 	NI_JUNK = 1 << 5,     /* decided after the walk: not content */
+	NI_COMMENTS = 1 << 6, /* reader comments */
 };
 
 /* What the walk learns about one element kept (node->_private). */
@@ -422,6 +427,9 @@ enter(struct walk *w, xmlNode *n)
 				strong = weak = false;
 			if (strong && !pos)
 				x->flags |= NI_STRONG;
+			if (any_in(hint, neg_comments, COUNT(neg_comments)) &&
+			    (strong || weak))
+				x->flags |= NI_COMMENTS;
 			if (strong || weak) {
 				x->flags |= NI_NEG;
 				x->weight -= 25;
@@ -531,6 +539,12 @@ walk_tree(struct walk *w, xmlNode *root)
 
 /* ---- scoring ------------------------------------------------------------ */
 
+static float
+ld_of(const struct ni *x)
+{
+	return x->text ? (float)x->link / (float)x->text : 0;
+}
+
 /* Decides which negatively hinted elements are junk: a strong hint always
  * (unless the element holds most of the page's text), a weak one or a form
  * only when it is a small part of the page. */
@@ -544,8 +558,9 @@ mark_junk(struct walk *w, xmlNode *root)
 		struct ni *x = NI(w->negs[i]);
 		bool big = (float)x->text > 0.4f * (float)total;
 
-		if ((x->flags & NI_STRONG) ? !big || x->n_par == 0 :
-					       !big)
+		bool prose = x->n_par >= 3 && ld_of(x) < 0.3f;
+
+		if (x->flags & NI_COMMENTS ? !big : !big && !prose)
 			x->flags |= NI_JUNK;
 	}
 }
@@ -591,12 +606,6 @@ score_paragraphs(struct walk *w)
 }
 
 /* ---- choosing the article ----------------------------------------------- */
-
-static float
-ld_of(const struct ni *x)
-{
-	return x->text ? (float)x->link / (float)x->text : 0;
-}
 
 static float
 final_score(xmlNode *n)
@@ -754,7 +763,9 @@ is_junk(xmlNode *n, struct ni *x)
 	case T_OTHER:
 		if (x->n_par == 0 && ld > 0.5f)
 			return true;
-		if (ld > 0.33f && x->weight < 25)
+		if (ld > 0.33f && x->weight < 25 && x->n_par <= 2)
+			return true;
+		if (ld > 0.6f)
 			return true;
 		if (x->n_li > x->n_par * 2 + 3 && ld > 0.2f)
 			return true;
@@ -837,6 +848,32 @@ tidy_lines(struct arena *a, const char *s, size_t len, size_t *out_len,
 	*out_len = k;
 	*out_lines = lines;
 	return o;
+}
+
+/* Plain text from elsewhere (JSON-LD): spaces collapsed within lines,
+ * empty lines dropped. */
+static const char *
+tidy_text(struct arena *a, const char *s, size_t len, size_t *out_len,
+    size_t *out_lines)
+{
+	struct out o = {BUF_INIT(EXTRACT_MAX_TEXT), true, true};
+	const char *p = s, *end = s + len;
+	char *res;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *line;
+
+		if (!nl)
+			nl = end;
+		line = arena_strndup(a, p, (size_t)(nl - p));
+		out_text(&o, (const unsigned char *)line);
+		out_break(&o);
+		p = nl + 1;
+	}
+	res = tidy_lines(a, o.b.ptr, o.b.len, out_len, out_lines);
+	buf_release(&o.b);
+	return res;
 }
 
 static const char *
@@ -1104,6 +1141,25 @@ looks_not_found(const char *title)
 	return false;
 }
 
+/* The cross-check with JSON-LD's articleBody: when the page's text (or a
+ * script that renders it) is missing from the HTML, the text we found is
+ * much shorter than what the publisher says the article holds. Plain text
+ * only: a body holding markup is not trusted. */
+static void
+use_ld_body(struct arena *a, struct extract *e, const struct meta *m)
+{
+	size_t n;
+
+	if (!m->ld_body)
+		return;
+	n = strlen(m->ld_body);
+	if (n < 200 || n > EXTRACT_MAX_TEXT || (double)e->text_len >= 0.5 * (double)n)
+		return;
+	if (strstr(m->ld_body, "</") || strstr(m->ld_body, "<p"))
+		return;
+	e->text = tidy_text(a, m->ld_body, n, &e->text_len, &e->n_blocks);
+}
+
 /* ---- entry --------------------------------------------------------------- */
 
 const char *
@@ -1189,10 +1245,17 @@ extract_page(struct extract **out, struct arena *a, const char *data,
 	top = choose_top(&w);
 	if (!top) {
 		no_article(e, EXTRACT_EMPTY, "no block of text long enough");
+		e->text = "";
+		use_ld_body(a, e, &m);
+		if (e->text_len)
+			e->reason = EXTRACT_ARTICLE, e->reason_msg = NULL;
+		else
+			e->text = NULL;
 		return 0;
 	}
 	e->text = write_article(a, top, &e->text_len, &e->n_blocks);
 	e->reason = EXTRACT_ARTICLE;
+	use_ld_body(a, e, &m);
 	{
 		struct ni *r = NI(root);
 		float page_ld = r && r->text ? (float)r->link / (float)r->text : 0;
