@@ -257,6 +257,7 @@ struct ni {
 	uint32_t n_par;    /* paragraphs below (blocks with own >= PAR_MIN) */
 	uint32_t n_img;
 	uint32_t n_li;
+	uint32_t out_at;   /* where its text starts in the output */
 	float score;
 	float weight;      /* class/id weight */
 	uint8_t tag;
@@ -706,6 +707,8 @@ struct out {
 	struct buf b;
 	bool sp;          /* last byte written was a space or a line break */
 	bool nl;          /* last byte written was a line break */
+	bool label_open;  /* a heading or label ends the text so far ... */
+	size_t label_at;  /* ... starting here: dropped if junk follows */
 };
 
 static void
@@ -734,6 +737,49 @@ out_text(struct out *o, const unsigned char *s)
 		}
 		buf_addc(&o->b, (char)*s);
 		o->sp = o->nl = false;
+		o->label_open = false;
+	}
+}
+
+static bool
+is_heading(enum tag t)
+{
+	return t == T_H2 || t == T_H3 || t == T_H4 || t == T_H5 || t == T_H6;
+}
+
+/* After a block's text: a heading, or a short line ending in ':', only
+ * introduces what follows; if what follows is boilerplate ("Related:",
+ * "More on this topic"), it goes too. */
+static void
+on_block_end(struct out *o, struct ni *x)
+{
+	size_t at = x->out_at, n;
+	const char *p;
+
+	if (at >= o->b.len)
+		return;
+	p = o->b.ptr + at;
+	n = o->b.len - at;
+	while (n && (p[n - 1] == '\n' || p[n - 1] == ' '))
+		n--;
+	if (!n)
+		return;
+	if (is_heading((enum tag)x->tag) || (n < 60 && p[n - 1] == ':')) {
+		o->label_open = true;
+		o->label_at = at;
+	}
+}
+
+static void
+on_junk(struct out *o, struct ni *x)
+{
+	if (o->label_open && x->text > 0 &&
+	    ((x->flags & NI_JUNK) || ld_of(x) > 0.5f)) {
+		buf_truncate(&o->b, o->label_at);
+		o->label_open = false;
+		o->nl = o->sp = true;
+		if (o->b.len && o->b.ptr[o->b.len - 1] != '\n')
+			o->nl = false;
 	}
 }
 
@@ -791,8 +837,11 @@ write_node(struct out *o, xmlNode *root, bool root_checked)
 				down = true;
 			else
 				down = !is_junk(n, x);
+			if (!down)
+				on_junk(o, x);
 			if (down && !is_inline(t))
 				out_break(o);
+			x->out_at = (uint32_t)o->b.len;
 			if (t == T_BR)
 				out_break(o);
 		} else if (n->type == XML_TEXT_NODE && n->content) {
@@ -802,12 +851,16 @@ write_node(struct out *o, xmlNode *root, bool root_checked)
 			n = n->children;
 			continue;
 		}
-		if (down && NI(n) && !is_inline((enum tag)NI(n)->tag))
+		if (down && NI(n) && !is_inline((enum tag)NI(n)->tag)) {
 			out_break(o);
+			on_block_end(o, NI(n));
+		}
 		while (n != root && !n->next) {
 			n = n->parent;
-			if (NI(n) && !is_inline((enum tag)NI(n)->tag))
+			if (NI(n) && !is_inline((enum tag)NI(n)->tag)) {
 				out_break(o);
+				on_block_end(o, NI(n));
+			}
 		}
 		if (n == root)
 			break;
@@ -815,7 +868,26 @@ write_node(struct out *o, xmlNode *root, bool root_checked)
 	}
 }
 
-/* Drops lines that are short and look like labels, not prose. */
+/* A copyright or rights line: the site's, not the article's. */
+static bool
+is_legal_line(const char *p, size_t n)
+{
+	static const char *const marks[] = {
+	    "\xc2\xa9", "all rights reserved", "alle rechte vorbehalten",
+	    "tous droits r\xc3\xa9serv\xc3\xa9s", "todos los derechos reservados",
+	};
+	char low[300];
+
+	for (size_t i = 0; i < n && i < sizeof(low) - 1; i++)
+		low[i] = (char)str_tolower((unsigned char)p[i]);
+	low[n < sizeof(low) - 1 ? n : sizeof(low) - 1] = '\0';
+	for (size_t i = 0; i < COUNT(marks); i++)
+		if (strstr(low, marks[i]))
+			return true;
+	return false;
+}
+
+/* Drops empty lines and the site's rights lines; trims. */
 static char *
 tidy_lines(struct arena *a, const char *s, size_t len, size_t *out_len,
     size_t *out_lines)
@@ -835,6 +907,8 @@ tidy_lines(struct arena *a, const char *s, size_t len, size_t *out_len,
 			p++, n--;
 		while (n && p[n - 1] == ' ')
 			n--;
+		if (n && n < 300 && is_legal_line(p, n))
+			n = 0;
 		if (n) {
 			if (k)
 				o[k++] = '\n';
@@ -856,7 +930,7 @@ static const char *
 tidy_text(struct arena *a, const char *s, size_t len, size_t *out_len,
     size_t *out_lines)
 {
-	struct out o = {BUF_INIT(EXTRACT_MAX_TEXT), true, true};
+	struct out o = {BUF_INIT(EXTRACT_MAX_TEXT), true, true, false, 0};
 	const char *p = s, *end = s + len;
 	char *res;
 
@@ -880,7 +954,7 @@ static const char *
 write_article(struct arena *a, xmlNode *top, size_t *out_len,
     size_t *out_lines)
 {
-	struct out o = {BUF_INIT(EXTRACT_MAX_TEXT), true, true};
+	struct out o = {BUF_INIT(EXTRACT_MAX_TEXT), true, true, false, 0};
 	struct ni *tx = NI(top);
 	float top_score = final_score(top);
 	float thresh = fmaxf(10.0f, top_score * 0.2f);
@@ -920,6 +994,8 @@ write_article(struct arena *a, xmlNode *top, size_t *out_len,
 	} else {
 		write_node(&o, top, true);
 	}
+	if (o.label_open)   /* a heading with nothing after it */
+		buf_truncate(&o.b, o.label_at);
 	if (buf_err(&o.b) < 0)
 		buf_reset(&o.b); /* over EXTRACT_MAX_TEXT: sticky; keep none */
 	res = tidy_lines(a, o.b.ptr, o.b.len, out_len, out_lines);
