@@ -123,10 +123,9 @@ static bool
 is_dropped_tag(enum tag t)
 {
 	switch (t) {
-	case T_SCRIPT: case T_STYLE: case T_NOSCRIPT: case T_TEMPLATE:
+	case T_SCRIPT: case T_STYLE: case T_TEMPLATE:
 	case T_SVG: case T_IFRAME: case T_BUTTON: case T_SELECT:
-	case T_TEXTAREA: case T_INPUT: case T_NAV: case T_ASIDE:
-	case T_FOOTER: case T_OBJECT: case T_EMBED: case T_CANVAS:
+	case T_TEXTAREA: case T_INPUT: case T_OBJECT: case T_EMBED: case T_CANVAS:
 	case T_AUDIO: case T_VIDEO: case T_MAP: case T_DIALOG:
 	case T_TITLE: case T_META: case T_LINK: case T_OPTION: case T_MENU:
 	case T_FIELDSET: case T_SOURCE:
@@ -244,7 +243,8 @@ enum {
 	NI_POS = 1 << 3,
 	NI_STRONG = 1 << 4,   /* strong negative hint: always junk */
 	NI_JUNK = 1 << 5,     /* decided after the walk: not content */
-	NI_COMMENTS = 1 << 6, /* reader comments */
+	NI_UNLESS_BIG = 1 << 6, /* comments, <nav>, <aside>...: junk unless
+	                         * most of the page */
 };
 
 /* What the walk learns about one element kept (node->_private). */
@@ -430,7 +430,7 @@ enter(struct walk *w, xmlNode *n)
 				x->flags |= NI_STRONG;
 			if (any_in(hint, neg_comments, COUNT(neg_comments)) &&
 			    (strong || weak))
-				x->flags |= NI_COMMENTS;
+				x->flags |= NI_UNLESS_BIG;
 			if (strong || weak) {
 				x->flags |= NI_NEG;
 				x->weight -= 25;
@@ -443,10 +443,14 @@ enter(struct walk *w, xmlNode *n)
 			if (pos)
 				x->flags |= NI_POS, x->weight += 25;
 		}
-		if (t == T_FORM && !(x->flags & NI_NEG) &&
-		    w->n_negs < MAX_NEGS) {
-			/* a form around the whole page (ASP.NET) is kept;
-			 * a small one is a search box or a sign-up */
+	}
+	if (t == T_FORM || t == T_NAV || t == T_ASIDE || t == T_FOOTER ||
+	    t == T_NOSCRIPT) {
+		/* Junk, unless most of the page's text is inside: a form
+		 * around the whole page (ASP.NET), or an unclosed <aside>
+		 * or <noscript> the parser let swallow the article. */
+		x->flags |= NI_UNLESS_BIG;
+		if (!(x->flags & NI_NEG) && w->n_negs < MAX_NEGS) {
 			x->flags |= NI_NEG;
 			ARENA_GROW(w->a, w->negs, w->n_negs, w->n_negs + 1,
 			    w->cap_negs);
@@ -561,7 +565,7 @@ mark_junk(struct walk *w, xmlNode *root)
 
 		bool prose = x->n_par >= 3 && ld_of(x) < 0.3f;
 
-		if (x->flags & NI_COMMENTS ? !big : !big && !prose)
+		if (x->flags & NI_UNLESS_BIG ? !big : !big && !prose)
 			x->flags |= NI_JUNK;
 	}
 }
