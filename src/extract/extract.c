@@ -891,7 +891,30 @@ is_legal_line(const char *p, size_t n)
 	return false;
 }
 
-/* Drops empty lines and the site's rights lines; trims. */
+/* A line that is only an ad label or a "read more": page furniture. */
+static bool
+is_label_line(const char *p, size_t n)
+{
+	static const char *const labels[] = {
+	    "advertisement", "advert", "ad", "ads", "anzeige", "werbung",
+	    "publicit\xc3\xa9", "publicidad", "pubblicit\xc3\xa0",
+	    "sponsored", "continue reading", "read more", "weiterlesen",
+	    "mehr lesen", "lire la suite", "leer m\xc3\xa1s",
+	    "this slideshow requires javascript", "comments", "kommentare",
+	    "share", "teilen", "tweet",
+	};
+
+	while (n && (p[n - 1] == '.' || p[n - 1] == ':' || p[n - 1] == ' '))
+		n--;
+	if (n > 40)
+		return false;
+	for (size_t i = 0; i < COUNT(labels); i++)
+		if (strlen(labels[i]) == n && str_ncasecmp(p, labels[i], n) == 0)
+			return true;
+	return false;
+}
+
+/* Drops empty lines, the site's rights lines and ad labels; trims. */
 static char *
 tidy_lines(struct arena *a, const char *s, size_t len, size_t *out_len,
     size_t *out_lines)
@@ -911,7 +934,7 @@ tidy_lines(struct arena *a, const char *s, size_t len, size_t *out_len,
 			p++, n--;
 		while (n && p[n - 1] == ' ')
 			n--;
-		if (n && n < 300 && is_legal_line(p, n))
+		if (n && n < 300 && (is_legal_line(p, n) || is_label_line(p, n)))
 			n = 0;
 		if (n) {
 			if (k)
