@@ -1023,8 +1023,12 @@ write_article(struct arena *a, xmlNode *top, size_t *out_len,
 	}
 	if (o.label_open)   /* a heading with nothing after it */
 		buf_truncate(&o.b, o.label_at);
-	if (buf_err(&o.b) < 0)
-		buf_reset(&o.b); /* over EXTRACT_MAX_TEXT: sticky; keep none */
+	if (buf_err(&o.b) < 0) {
+		/* over EXTRACT_MAX_TEXT: keep the whole lines that fit */
+		const char *nl = memrchr(o.b.ptr, '\n', o.b.len);
+
+		buf_truncate(&o.b, nl ? (size_t)(nl - o.b.ptr) : 0);
+	}
 	res = tidy_lines(a, o.b.ptr, o.b.len, out_len, out_lines);
 	buf_release(&o.b);
 	return res;
