@@ -269,6 +269,7 @@ struct ni {
 #define MAX_NEGS 4096
 #define MAX_PARS 65536
 #define MAX_UP 256          /* ancestors looked at for a junk one */
+#define JUNK_PENALTY 0.25f  /* weight of a paragraph inside junk */
 
 struct walk {
 	struct arena *a;
@@ -592,12 +593,14 @@ score_paragraphs(struct walk *w)
 		struct ni *x = NI(n);
 		float s, ld;
 
-		if (under_junk(n))
-			continue;
 		s = 1.0f + (float)x->commas +
 		    fminf(floorf((float)x->own / 100.0f), 3.0f);
 		ld = (float)x->own_link / (float)x->own;
 		s *= 1.0f - ld;
+		/* a hint can be wrong (a wrapper called "has-sidebar"): junk
+		 * only weakens, and the article found inside it clears it */
+		if (under_junk(n))
+			s *= JUNK_PENALTY;
 		anc = n->parent;
 		for (int level = 0; anc && level < 3; level++, anc = anc->parent) {
 			struct ni *y = NI(anc);
@@ -689,6 +692,14 @@ choose_top(struct walk *w)
 			}
 			break;
 		}
+	}
+	/* What holds the article is not junk, whatever its class says. */
+	{
+		xmlNode *p = top;
+
+		for (int k = 0; p && k < MAX_UP; k++, p = p->parent)
+			if (NI(p))
+				NI(p)->flags &= (uint8_t)~NI_JUNK;
 	}
 	/* The only child of its parent: the parent is the same block. */
 	while (top->parent && NI(top->parent) && NI(top->parent)->tag != T_BODY) {
