@@ -564,9 +564,7 @@ mark_junk(struct walk *w, xmlNode *root)
 		struct ni *x = NI(w->negs[i]);
 		bool big = (float)x->text > 0.4f * (float)total;
 
-		bool prose = x->n_par >= 3 && ld_of(x) < 0.3f;
-
-		if (x->flags & NI_UNLESS_BIG ? !big : !big && !prose)
+		if (!big)
 			x->flags |= NI_JUNK;
 	}
 }
