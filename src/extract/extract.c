@@ -923,7 +923,53 @@ is_label_line(const char *p, size_t n)
 	return false;
 }
 
-/* Drops empty lines, the site's rights lines and ad labels; trims. */
+/* A line that is only a date or a time ("23.10.2018", "19:49"). */
+static bool
+is_date_line(const char *p, size_t n)
+{
+	size_t digits = 0, seps = 0;
+
+	if (n > 24)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (str_isdigit((unsigned char)p[i]))
+			digits++;
+		else if (strchr(".:/", p[i]))
+			seps++;
+		else if (!strchr(" -,", p[i]))
+			return false;
+	}
+	/* "5040" in a table is a number, "19:49" a time */
+	return digits >= 4 && seps >= 1;
+}
+
+/* A short line that asks the reader to do something else: subscribe,
+ * follow, download the app; or credits a picture. */
+static bool
+is_promo_line(const char *p, size_t n)
+{
+	static const char *const words[] = {
+	    "newsletter", "subscribe", "abonnier", "sign up", "telegram",
+	    "whatsapp", "follow us", "folgen sie", "folge uns", "app store",
+	    "google play", "getty images", "titelbild", "beitragsbild",
+	    "cr\xc3\xa9" "dits photo", "photo credit", "bildquelle",
+	    "foto:", "photo:", "bild:",
+	};
+	char low[160];
+
+	if (n >= sizeof(low))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		low[i] = (char)str_tolower((unsigned char)p[i]);
+	low[n] = '\0';
+	for (size_t i = 0; i < COUNT(words); i++)
+		if (strstr(low, words[i]))
+			return true;
+	return false;
+}
+
+/* Drops empty lines, the site's rights lines, ad labels, bare dates and
+ * calls to subscribe; trims. */
 static char *
 tidy_lines(struct arena *a, const char *s, size_t len, size_t *out_len,
     size_t *out_lines)
@@ -943,7 +989,8 @@ tidy_lines(struct arena *a, const char *s, size_t len, size_t *out_len,
 			p++, n--;
 		while (n && p[n - 1] == ' ')
 			n--;
-		if (n && n < 300 && (is_legal_line(p, n) || is_label_line(p, n)))
+		if (n && n < 300 && (is_legal_line(p, n) || is_label_line(p, n) ||
+		    is_date_line(p, n) || is_promo_line(p, n)))
 			n = 0;
 		if (n) {
 			if (k)
