@@ -160,7 +160,7 @@ static const char *const neg_strong[] = {
 /* Weak hints: junk when the element is not a large part of the page
  * (a page wrapper called "has-advert-rail" is not an advert). */
 static const char *const neg_weak[] = {
-	"promo", "sponsor", "advert", "banner", "widget", "jump", "teaser",
+	"promo", "sponsor", "advert", "banner", "jump", "teaser",
 	"meta", "tags", "overlay", "community", "remark", "rss",
 	"skyscraper", "supplement", "ad-slot", "adslot", "ad-container",
 	"ad-wrapper", "ads-", "-ads", "dfp", "googlead", "header", "rail",
@@ -698,6 +698,16 @@ choose_top(struct walk *w)
 		for (int k = 0; p && k < MAX_UP; k++, p = p->parent)
 			if (NI(p))
 				NI(p)->flags &= (uint8_t)~NI_JUNK;
+	}
+	/* Inside the article, what holds most of it is not junk either (a
+	 * body wrapped in "banners-content") */
+	for (size_t i = 0; i < w->n_negs; i++) {
+		struct ni *x = NI(w->negs[i]);
+
+		if ((x->flags & NI_JUNK) &&
+		    (float)x->text > 0.5f * (float)NI(top)->text &&
+		    is_ancestor(top, w->negs[i]))
+			x->flags &= (uint8_t)~NI_JUNK;
 	}
 	/* The only child of its parent: the parent is the same block. */
 	while (top->parent && NI(top->parent) && NI(top->parent)->tag != T_BODY) {
