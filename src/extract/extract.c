@@ -269,7 +269,8 @@ struct ni {
 #define MAX_NEGS 4096
 #define MAX_PARS 65536
 #define MAX_UP 256          /* ancestors looked at for a junk one */
-#define JUNK_PENALTY 0.25f  /* weight of a paragraph inside junk */
+#define JUNK_PENALTY 0.25f
+#define TAIL_SHORT 15       /* bytes: a shorter last line is no sentence */  /* weight of a paragraph inside junk */
 
 struct walk {
 	struct arena *a;
@@ -1010,6 +1011,19 @@ tidy_lines(struct arena *a, const char *s, size_t len, size_t *out_len,
 			lines++;
 		}
 		p = e + 1;
+	}
+	/* The article ends with its last sentence: short lines after it
+	 * without one are the page's (a label, a name, "Show sources"). */
+	while (k && lines > 1) {
+		char *nl = memrchr(o, '\n', k);
+		size_t start = nl ? (size_t)(nl - o) + 1 : 0;
+		char c = o[k - 1];
+
+		if (k - start >= TAIL_SHORT || c == '.' || c == '!' || c == '?' ||
+		    c == '"' || c == ')' || (unsigned char)c >= 0x80)
+			break;
+		k = start ? start - 1 : 0;
+		lines--;
 	}
 	o[k] = '\0';
 	*out_len = k;
