@@ -160,7 +160,7 @@ static const char *const neg_strong[] = {
 /* Weak hints: junk when the element is not a large part of the page
  * (a page wrapper called "has-advert-rail" is not an advert). */
 static const char *const neg_weak[] = {
-	"promo", "sponsor", "advert", "banner", "jump", "teaser",
+	"promo", "sponsor", "advert", "banner", "jump",
 	"meta", "tags", "overlay", "community", "remark", "rss",
 	"skyscraper", "supplement", "ad-slot", "adslot", "ad-container",
 	"ad-wrapper", "ads-", "-ads", "dfp", "googlead", "header", "rail",
@@ -169,6 +169,11 @@ static const char *const neg_weak[] = {
 static const char *const pos_words[] = {
 	"article", "content", "entry", "post", "story", "text", "body",
 	"main", "blog", "artikel", "inhalt", "hentry", "page",
+};
+/* The standfirst: a summary set apart from the body, often above it. */
+static const char *const lead_words[] = {
+	"intro", "lead", "teaser", "abstract", "perex", "standfirst",
+	"summary", "excerpt",
 };
 /* Only these make a block that matched a negative word stay. */
 static const char *const strong_pos[] = {
@@ -243,6 +248,7 @@ enum {
 	NI_POS = 1 << 3,
 	NI_STRONG = 1 << 4,   /* strong negative hint: always junk */
 	NI_JUNK = 1 << 5,     /* decided after the walk: not content */
+	NI_WRITTEN = 1 << 7,  /* written as a part of the article */
 	NI_UNLESS_BIG = 1 << 6, /* comments, <nav>, <aside>...: junk unless
 	                         * most of the page */
 };
@@ -258,6 +264,7 @@ struct ni {
 	uint32_t n_img;
 	uint32_t n_li;
 	uint32_t out_at;   /* where its text starts in the output */
+	uint32_t order;    /* position in document order */
 	float score;
 	float weight;      /* class/id weight */
 	uint8_t tag;
@@ -267,6 +274,7 @@ struct ni {
 #define PAR_MIN 25          /* characters that make a block a paragraph */
 #define MAX_CANDS 4096
 #define MAX_NEGS 4096
+#define MAX_LEADS 32
 #define MAX_PARS 65536
 #define MAX_UP 256          /* ancestors looked at for a junk one */
 #define JUNK_PENALTY 0.25f
@@ -281,6 +289,8 @@ struct walk {
 	size_t n_negs, cap_negs;
 	xmlNode **pars;
 	size_t n_pars, cap_pars;
+	xmlNode *leads[MAX_LEADS];
+	size_t n_leads;
 	uint32_t n_elems;
 	uint32_t body_text, body_link;
 	uint32_t n_par_total;
@@ -410,6 +420,7 @@ enter(struct walk *w, xmlNode *n)
 		return false;
 	x = arena_zalloc(w->a, sizeof(*x));
 	x->tag = (uint8_t)t;
+	x->order = w->n_elems;
 	if (n->properties && t != T_BODY && t != T_HTML) {
 		if (ex_attr(n, "hidden") ||
 		    ((v = ex_attr(n, "aria-hidden")) && strcmp(v, "true") == 0) ||
@@ -444,6 +455,9 @@ enter(struct walk *w, xmlNode *n)
 			}
 			if (pos)
 				x->flags |= NI_POS, x->weight += 25;
+			if (w->n_leads < MAX_LEADS &&
+			    any_in(hint, lead_words, COUNT(lead_words)))
+				w->leads[w->n_leads++] = n;
 		}
 	}
 	if (t == T_FORM || t == T_NAV || t == T_ASIDE || t == T_FOOTER ||
@@ -1057,11 +1071,38 @@ tidy_text(struct arena *a, const char *s, size_t len, size_t *out_len,
 	return res;
 }
 
+/* Is a lead (standfirst) that precedes the article, near it and not in
+ * comments or navigation, to be written before it? */
+static bool
+lead_fits(xmlNode *l, xmlNode *top)
+{
+	struct ni *y = NI(l);
+	xmlNode *anc = top->parent;
+	int k;
+
+	if (!y || y->text < 40 || ld_of(y) > 0.3f ||
+	    y->order >= NI(top)->order || is_ancestor(l, top))
+		return false;
+	for (k = 0; anc && NI(anc) && k < 4; k++, anc = anc->parent)
+		if (is_ancestor(anc, l))
+			break;
+	if (!anc || !NI(anc) || k == 4)
+		return false;
+	for (xmlNode *p = l; p && p != anc; p = p->parent) {
+		struct ni *z = NI(p);
+
+		if (!z || (z->flags & (NI_WRITTEN | NI_UNLESS_BIG | NI_STRONG)))
+			return false;
+	}
+	return true;
+}
+
 static const char *
-write_article(struct arena *a, xmlNode *top, size_t *out_len,
+write_article(struct arena *a, struct walk *w, xmlNode *top, size_t *out_len,
     size_t *out_lines)
 {
 	struct out o = {BUF_INIT(EXTRACT_MAX_TEXT), true, true, false, 0};
+	struct out lead = {BUF_INIT(EXTRACT_MAX_TEXT), true, true, false, 0};
 	struct ni *tx = NI(top);
 	float top_score = final_score(top);
 	float thresh = fmaxf(10.0f, top_score * 0.2f);
@@ -1075,6 +1116,7 @@ write_article(struct arena *a, xmlNode *top, size_t *out_len,
 
 			if (s == top) {
 				write_node(&o, s, true);
+				y->flags |= NI_WRITTEN;
 				continue;
 			}
 			if (!y || is_junk(s, y))
@@ -1095,12 +1137,49 @@ write_article(struct arena *a, xmlNode *top, size_t *out_len,
 				       (y->text > 0 && y->text <= 80 && ld == 0 &&
 					y->n_par > 0);
 			}
-			if (take)
+			if (take) {
 				write_node(&o, s, true);
+				y->flags |= NI_WRITTEN;
+			}
 		}
 	} else {
 		write_node(&o, top, true);
+		tx->flags |= NI_WRITTEN;
 	}
+	for (size_t i = 0; i < w->n_leads; i++) {
+		if (!lead_fits(w->leads[i], top))
+			continue;
+		{
+			size_t at = lead.b.len, n;
+
+			write_node(&lead, w->leads[i], true);
+			n = lead.b.len;
+			while (n > at && (lead.b.ptr[n - 1] == '\n' ||
+					  lead.b.ptr[n - 1] == ' '))
+				n--;
+			/* a lead is sentences; a deck ("Jury out in 15
+			 * minutes") is a second headline */
+			if (n == at || !strchr(".!?\"\xe2", lead.b.ptr[n - 1]) ||
+			    ((unsigned char)lead.b.ptr[n - 1] >= 0x80 &&
+			     !(n - at >= 3 &&
+			       memcmp(lead.b.ptr + n - 3, "\xe2\x80\xa6", 3) == 0))) {
+				buf_truncate(&lead.b, at);
+				lead.nl = lead.sp = true;
+				continue;
+			}
+			out_break(&lead);
+		}
+		NI(w->leads[i])->flags |= NI_WRITTEN;
+	}
+	if (lead.b.len && !buf_err(&lead.b)) {
+		buf_add(&lead.b, o.b.ptr, o.b.len);
+		if (o.label_open)
+			o.label_at += lead.b.len - o.b.len;
+		buf_release(&o.b);
+		o.b = lead.b;
+		lead.b = (struct buf)BUF_INIT(0);
+	}
+	buf_release(&lead.b);
 	if (o.label_open)   /* a heading with nothing after it */
 		buf_truncate(&o.b, o.label_at);
 	if (buf_err(&o.b) < 0) {
@@ -1440,7 +1519,7 @@ extract_page(struct extract **out, struct arena *a, const char *data,
 			e->text = NULL;
 		return 0;
 	}
-	e->text = write_article(a, top, &e->text_len, &e->n_blocks);
+	e->text = write_article(a, &w, top, &e->text_len, &e->n_blocks);
 	e->reason = EXTRACT_ARTICLE;
 	use_ld_body(a, e, &m);
 	{
