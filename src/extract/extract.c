@@ -977,7 +977,7 @@ is_promo_line(const char *p, size_t n)
 	    "newsletter", "subscribe", "abonnier", "sign up", "telegram",
 	    "whatsapp", "follow us", "folgen sie", "folge uns", "app store",
 	    "google play", "getty images", "titelbild", "beitragsbild",
-	    "cr\xc3\xa9" "dits photo", "photo credit", "bildquelle",
+	    ("cr\xc3\xa9" "dits photo"), "photo credit", "bildquelle",
 	    "foto:", "photo:", "bild:",
 	};
 	char low[160];
