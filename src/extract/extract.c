@@ -416,6 +416,9 @@ enter(struct walk *w, xmlNode *n)
 			meta_on_element(w->m, w->a, n, (const char *)n->name);
 		break;
 	}
+	if (t == T_A && !w->m->rel_author_text && (v = ex_attr(n, "rel")) &&
+	    str_casecmp(v, "author") == 0)
+		meta_on_byline(w->m, w->a, n, &w->m->rel_author_text);
 	if (is_dropped_tag(t))
 		return false;
 	x = arena_zalloc(w->a, sizeof(*x));
@@ -433,6 +436,16 @@ enter(struct walk *w, xmlNode *n)
 
 			if (strstr(hint, "paywall") || strstr(hint, "regwall"))
 				w->wall_hint = true;
+			if (!w->m->byline_hint && !strstr(hint, "comment") &&
+			    !strstr(hint, "bio") && (strstr(hint, "author") ||
+			    strstr(hint, "byline") || strstr(hint, "autor") ||
+			    strstr(hint, "verfasser")))
+				meta_on_byline(w->m, w->a, n, &w->m->byline_hint);
+			if (!w->m->text_date && (strstr(hint, "date") ||
+			    strstr(hint, "datum") || strstr(hint, "time") ||
+			    strstr(hint, "publish") || strstr(hint, "posted") ||
+			    strstr(hint, "byline") || strstr(hint, "meta")))
+				meta_on_date_text(w->m, w->a, n);
 			if ((strong || weak) &&
 			    any_in(hint, strong_pos, COUNT(strong_pos)))
 				strong = weak = false, pos = true;

@@ -20,18 +20,27 @@ struct extract;
 struct meta {
 	const char *og_title, *tw_title, *doc_title, *ld_headline, *h1;
 	const char *meta_author, *ld_author, *rel_author, *byline_el;
-	const char *og_date, *ld_date, *meta_date, *time_date;
+	const char *byline_hint, *rel_author_text;
+	int n_byline_tries;
+	const char *og_date, *ld_date, *meta_date, *time_date, *text_date;
 	const char *og_image, *tw_image, *ld_image;
 	const char *html_lang, *meta_lang, *og_locale;
 	const char *og_type, *ld_type;
 	const char *ld_body;      /* JSON-LD articleBody, for the cross-check */
 	bool ld_paywalled;        /* isAccessibleForFree: false */
 	int n_ld;                 /* JSON-LD blocks seen (capped) */
+	int n_date_tries;         /* meta_on_date_text calls (capped) */
 };
 
 /* meta.c: called by the walk on the elements named */
 void meta_on_element(struct meta *m, struct arena *a, xmlNode *n,
     const char *tag);
+/* n's class or id says it holds a date: the first date in its text. */
+void meta_on_date_text(struct meta *m, struct arena *a, xmlNode *n);
+/* n's class says it names the author (or it is <a rel=author>): its
+ * short text, without "By", into *slot. */
+void meta_on_byline(struct meta *m, struct arena *a, xmlNode *n,
+    const char **slot);
 /* Resolves the candidates into e (title, byline, date, image, lang). */
 void meta_finish(struct meta *m, struct arena *a, struct extract *e,
     const char *url, const char *content_language);

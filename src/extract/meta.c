@@ -9,6 +9,7 @@
  * understands it; a title from <title> loses its " | Site" tail when the
  * h1 or og:title says the headline is shorter.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -382,10 +383,263 @@ pick_title(struct meta *m, struct arena *a)
 	return m->h1;
 }
 
-static const char *
-pick_date(struct meta *m, struct arena *a, int64_t *out_t)
+/* ISO 8601 as the contract takes it: YYYY-MM-DD, optionally [T ]HH:MM,
+ * :SS, .fraction, Z or an offset. */
+static bool
+is_iso(const char *s)
 {
-	const char *c[] = {m->ld_date, m->og_date, m->meta_date, m->time_date};
+	size_t i = 0;
+
+#define D(k) str_isdigit((unsigned char)s[k])
+	if (!(D(0) && D(1) && D(2) && D(3) && s[4] == '-' && D(5) && D(6) &&
+	      s[7] == '-' && D(8) && D(9)))
+		return false;
+	i = 10;
+	if (!s[i])
+		return true;
+	if ((s[i] != 'T' && s[i] != ' ') || !(D(i + 1) && D(i + 2)) ||
+	    s[i + 3] != ':' || !(D(i + 4) && D(i + 5)))
+		return false;
+	i += 6;
+	if (s[i] == ':') {
+		if (!(D(i + 1) && D(i + 2)))
+			return false;
+		i += 3;
+		if (s[i] == '.') {
+			i++;
+			if (!D(i))
+				return false;
+			while (D(i))
+				i++;
+		}
+	}
+	if (s[i] == 'Z')
+		return !s[i + 1];
+	if (s[i] == '+' || s[i] == '-') {
+		if (!(D(i + 1) && D(i + 2)))
+			return false;
+		i += 3;
+		if (s[i] == ':')
+			i++;
+		if (D(i) && D(i + 1))
+			i += 2;
+	}
+	return !s[i];
+#undef D
+}
+
+static const struct {
+	const char *p;     /* prefix, lower case */
+	int mon;
+} months[] = {
+	{"jan", 1}, {"j\xc3\xa4n", 1}, {"ene", 1}, {"gen", 1},
+	{"feb", 2}, {"f\xc3\xa9v", 2}, {"fev", 2},
+	{"mar", 3}, {"m\xc3\xa4r", 3}, {"mrz", 3},
+	{"apr", 4}, {"avr", 4}, {"abr", 4},
+	{"may", 5}, {"mai", 5}, {"mag", 5},
+	{"jun", 6}, {"juin", 6}, {"giu", 6},
+	{"jul", 7}, {"juil", 7}, {"lug", 7},
+	{"aug", 8}, {"ao\xc3\xbb", 8}, {"ago", 8},
+	{"sep", 9}, {"set", 9},
+	{"oct", 10}, {"okt", 10}, {"ott", 10},
+	{"nov", 11},
+	{"dec", 12}, {"dez", 12}, {"d\xc3\xa9" "c", 12}, {"dic", 12},
+};
+
+static int
+month_at(const char *s)
+{
+	int best = 0;
+	size_t best_len = 0;
+
+	for (size_t i = 0; i < sizeof(months) / sizeof(months[0]); i++) {
+		size_t n = strlen(months[i].p);
+
+		if (n > best_len && str_ncasecmp(s, months[i].p, n) == 0) {
+			best = months[i].mon;
+			best_len = n;
+		}
+	}
+	/* "juillet" starts with "jui": "juin" and "juil" are both longer
+	 * than "jun"/"jul", which it does not start with */
+	return best;
+}
+
+static int
+num_at(const char *s, int maxd, const char **end)
+{
+	int v = 0, k = 0;
+
+	while (k < maxd && str_isdigit((unsigned char)s[k]))
+		v = v * 10 + (s[k++] - '0');
+	*end = s + k;
+	return k ? v : -1;
+}
+
+/* The first date written in s as DD.MM.YYYY, YYYY-MM-DD, "D. Month YYYY",
+ * "D Month YYYY" or "Month D, YYYY", as "YYYY-MM-DD" in out. */
+static bool
+scan_text_date(const char *s, char out[static 11])
+{
+	for (const char *p = s; *p; p++) {
+		const char *e, *q;
+		int d = -1, mo = -1, y = -1;
+
+		if (p > s && str_isalnum((unsigned char)p[-1]))
+			continue;
+		if (str_isdigit((unsigned char)*p)) {
+			int a = num_at(p, 4, &e);
+
+			if (e - p == 4 && *e == '-') {          /* YYYY-MM-DD */
+				y = a;
+				mo = num_at(e + 1, 2, &q);
+				if (*q == '-')
+					d = num_at(q + 1, 2, &q);
+			} else if (e - p <= 2 && *e == '.') {
+				q = e + 1;
+				while (*q == ' ')
+					q++;
+				if (str_isdigit((unsigned char)*q)) { /* D.M.Y */
+					mo = num_at(q, 2, &q);
+					if (*q == '.') {
+						d = a;
+						y = num_at(q + 1, 4, &e);
+						if (e - (q + 1) != 4)
+							y = -1;
+					}
+				} else if ((mo = month_at(q))) {    /* D. Month Y */
+					d = a;
+					while (str_isalpha((unsigned char)*q) ||
+					       (unsigned char)*q >= 0x80 || *q == '.')
+						q++;
+					while (*q == ' ')
+						q++;
+					y = num_at(q, 4, &e);
+					if (e - q != 4)
+						y = -1;
+				}
+			} else if (e - p <= 2 && *e == ' ' &&
+				   (mo = month_at(e + 1))) {           /* D Month Y */
+				d = a;
+				q = e + 1;
+				while (str_isalpha((unsigned char)*q) ||
+				       (unsigned char)*q >= 0x80 || *q == '.')
+					q++;
+				while (*q == ' ')
+					q++;
+				y = num_at(q, 4, &e);
+				if (e - q != 4)
+					y = -1;
+			}
+		} else if (str_isalpha((unsigned char)*p) && (mo = month_at(p))) {
+			q = p;                                      /* Month D, Y */
+			while (str_isalpha((unsigned char)*q) || *q == '.')
+				q++;
+			while (*q == ' ')
+				q++;
+			d = num_at(q, 2, &q);
+			if (*q == ',')
+				q++;
+			while (*q == ' ')
+				q++;
+			y = num_at(q, 4, &e);
+			if (e - q != 4)
+				y = -1;
+		}
+		if (y >= 1990 && y <= 2100 && mo >= 1 && mo <= 12 && d >= 1 &&
+		    d <= 31) {
+			int64_t t;
+
+			snprintf(out, 11, "%04d-%02d-%02d", y, mo, d);
+			if (parse_date(&t, out, 10) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* A date in the page's URL: /2019/10/19/ or /2019-10-19. */
+static bool
+url_date(const char *url, char out[static 11])
+{
+	for (const char *p = url ? strchr(url, '/') : NULL; p && *p; p++) {
+		const char *e, *q;
+		int y, mo, d;
+		int64_t t;
+
+		if (*p != '/')
+			continue;
+		y = num_at(p + 1, 4, &e);
+		if (e - (p + 1) != 4 || (*e != '/' && *e != '-'))
+			continue;
+		mo = num_at(e + 1, 2, &q);
+		if (q - (e + 1) != 2 || *q != *e)
+			continue;
+		d = num_at(q + 1, 2, &e);
+		if (e - (q + 1) != 2 || str_isdigit((unsigned char)*e))
+			continue;
+		if (y < 1990 || y > 2100)
+			continue;
+		snprintf(out, 11, "%04d-%02d-%02d", y, mo, d);
+		if (parse_date(&t, out, 10) == 0)
+			return true;
+	}
+	return false;
+}
+
+void
+meta_on_date_text(struct meta *m, struct arena *a, xmlNode *n)
+{
+	const char *t;
+	char d[11];
+
+	/* each try reads up to 200 bytes of text: a page of a thousand
+	 * "post-meta" blocks without a date costs 16 tries */
+	if (m->text_date || m->n_date_tries >= 16)
+		return;
+	m->n_date_tries++;
+	if (!(t = meta_node_text(a, n, 200)))
+		return;
+	if (scan_text_date(t, d))
+		m->text_date = arena_strdup(a, d);
+}
+
+void
+meta_on_byline(struct meta *m, struct arena *a, xmlNode *n, const char **slot)
+{
+	static const char *const by[] = {
+	    "by ", "von ", "par ", "por ", "di ", "door ", "autor: ",
+	    "author: ", "autorin: ", "text: ", "written by ",
+	};
+	const char *t;
+	size_t len;
+
+	if (*slot || m->n_byline_tries >= 16)
+		return;
+	m->n_byline_tries++;
+	if (!(t = meta_node_text(a, n, 120)))
+		return;
+	for (size_t i = 0; i < sizeof(by) / sizeof(by[0]); i++) {
+		size_t k = strlen(by[i]);
+
+		if (str_ncasecmp(t, by[i], k) == 0) {
+			t += k;
+			break;
+		}
+	}
+	len = strlen(t);
+	/* a name, not a paragraph about the author */
+	if (len < 3 || len > 80 || strchr(t, '@'))
+		return;
+	*slot = t;
+}
+
+static const char *
+pick_date(struct meta *m, struct arena *a, int64_t *out_t, const char *url)
+{
+	char ud[11] = "";
+	const char *c[] = {m->ld_date, m->og_date, m->meta_date, m->time_date,
+			   m->text_date, url_date(url, ud) ? ud : NULL};
 
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		int64_t t;
@@ -395,6 +649,10 @@ pick_date(struct meta *m, struct arena *a, int64_t *out_t)
 			continue;
 		if (parse_date(&t, c[i], strlen(c[i])) == 0) {
 			*out_t = t;
+			/* as written, when it is ISO already: the page's own
+			 * offset keeps the page's own day */
+			if (is_iso(c[i]))
+				return arena_strdup(a, c[i]);
 			parse_date_iso(iso, t);
 			return arena_strdup(a, iso);
 		}
@@ -474,9 +732,10 @@ meta_finish(struct meta *m, struct arena *a, struct extract *e,
 
 	e->title = pick_title(m, a);
 	by = m->ld_author ? m->ld_author : m->meta_author ? m->meta_author :
-	     m->byline_el ? m->byline_el : m->rel_author;
+	     m->byline_el ? m->byline_el : m->byline_hint ? m->byline_hint :
+	     m->rel_author_text ? m->rel_author_text : m->rel_author;
 	e->byline = by;
-	e->date = pick_date(m, a, &e->date_t);
+	e->date = pick_date(m, a, &e->date_t, url);
 	e->lead_image = pick_image(m, a, url);
 	e->lang = pick_lang(m, a, content_language);
 }

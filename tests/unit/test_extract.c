@@ -255,7 +255,7 @@ metadata_sources(void **state)
 	    &o);
 	assert_string_equal(e->title, "The bridge over the river is closed");
 	assert_string_equal(e->byline, "Meta Author");
-	assert_string_equal(e->date, "2024-05-02T00:00:00Z");
+	assert_string_equal(e->date, "2024-05-02");
 	assert_string_equal(e->lang, "de-DE");
 	assert_null(e->lead_image);
 	arena_release(&a);
@@ -270,6 +270,56 @@ metadata_sources(void **state)
 	assert_null(e->date);
 	assert_null(e->lead_image);
 	arena_release(&a);
+}
+
+/* No machine-readable metadata: what the page shows, and the URL. */
+static void
+metadata_from_the_page(void **state)
+{
+	static const struct {
+		const char *html, *url, *byline, *date;
+	} cases[] = {
+	    {"<div class='entry-meta'><span class='author'>Von Anna Muster"
+	     "</span> <span class='date'>27. Januar 2022</span></div>",
+	     NULL, "Anna Muster", "2022-01-27"},
+	    {"<p class='byline'>By Jo Smith</p><p class='post-date'>Posted "
+	     "March 3, 2021</p>", NULL, "Jo Smith", "2021-03-03"},
+	    {"<div class='meta'>12.11.2019, 10:30 Uhr</div>"
+	     "<a rel='author' href='/u/x'>Kim Lee</a>", NULL, "Kim Lee",
+	     "2019-11-12"},
+	    {"<div class='meta'>no date here</div>",
+	     "https://x.example/2018/07/05/slug", NULL, "2018-07-05"},
+	    {"<p class='author-bio'>Anna writes about rivers and has done "
+	     "so since 1990.</p>", "https://x.example/2018/13/05/slug", NULL,
+	     NULL},
+	    /* ISO as written: the page's own day */
+	    {"<time datetime='2022-05-03T00:30:00+02:00'>3 May</time>", NULL,
+	     NULL, "2022-05-03T00:30:00+02:00"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct arena a = ARENA_INIT;
+		struct extract_opts o = {.url = cases[i].url};
+		struct buf page = BUF_INIT(BUF_NOCAP);
+		struct extract *e;
+
+		buf_addf(&page, "<html><body><article>%s%s</article></body>"
+				"</html>", cases[i].html, PROSE);
+		e = run(&a, page.ptr, &o);
+		if (cases[i].byline)
+			assert_string_equal(e->byline, cases[i].byline);
+		else
+			assert_null(e->byline);
+		if (cases[i].date)
+			assert_string_equal(e->date, cases[i].date);
+		else
+			assert_null(e->date);
+		/* the byline and date lines are not the article's text */
+		assert_has(e->text, "The river rose");
+		buf_release(&page);
+		arena_release(&a);
+	}
 }
 
 static void
@@ -455,6 +505,7 @@ main(void)
 		cmocka_unit_test(encoding_order),
 		cmocka_unit_test(encoding_bom_utf16),
 		cmocka_unit_test(metadata_sources),
+		cmocka_unit_test(metadata_from_the_page),
 		cmocka_unit_test(jsonld_body_when_the_page_has_none),
 		cmocka_unit_test(not_an_article),
 		cmocka_unit_test(bounds_size),
