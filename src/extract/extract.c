@@ -855,9 +855,15 @@ is_junk(xmlNode *n, struct ni *x)
 		return false;
 	case T_UL: case T_OL: case T_DL:
 		return ld > 0.5f;
+	case T_OTHER:
+		/* an unknown element inside a sentence (a custom element
+		 * around a reference link) is inline; one that holds blocks
+		 * is a container */
+		if (x->n_par == 0 && x->text < 100)
+			return false;
+		/* fall through */
 	case T_DIV: case T_SECTION: case T_TABLE: case T_FIGURE:
 	case T_ARTICLE: case T_TBODY: case T_TR: case T_TD: case T_CENTER:
-	case T_OTHER:
 		if (x->n_par == 0 && ld > 0.5f)
 			return true;
 		if (ld > 0.33f && x->weight < 25 && x->n_par <= 2)

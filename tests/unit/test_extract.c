@@ -130,6 +130,8 @@ line_breaks_and_labels(void **state)
 	(void)state;
 	e = run(&a,
 	    "<html><body><article>" PROSE
+	    "<p>Studies found it works (<ref-source kind='x'><a href='/r'>12"
+	    "</a></ref-source>), twice.</p>"
 	    "<p>First line of a poem, long enough to matter here<br>second line "
 	    "of the poem, also long</p><p>Advertisement</p>"
 	    "<p>\xc2\xa9 2024 The Gazette. All rights reserved.</p>"
@@ -137,6 +139,8 @@ line_breaks_and_labels(void **state)
 	    "news</a></li></ul></article></body></html>",
 	    NULL);
 	assert_has(e->text, "matter here\nsecond line");
+	/* an unknown element inside a sentence is inline */
+	assert_has(e->text, "works (12), twice.");
 	assert_lacks(e->text, "Advertisement");
 	assert_lacks(e->text, "All rights reserved");
 	assert_lacks(e->text, "Related");
