@@ -299,7 +299,7 @@ struct walk {
 };
 
 static inline struct ni *
-NI(xmlNode *n)
+ni_of(xmlNode *n)
 {
 	return n && n->type == XML_ELEMENT_NODE ? (struct ni *)n->_private :
 						  NULL;
@@ -494,7 +494,7 @@ enter(struct walk *w, xmlNode *n)
 static void
 leave(struct walk *w, xmlNode *n)
 {
-	struct ni *x = NI(n), *p;
+	struct ni *x = ni_of(n), *p;
 	enum tag t;
 
 	if (!x)
@@ -513,7 +513,7 @@ leave(struct walk *w, xmlNode *n)
 			w->pars[w->n_pars++] = n;
 		}
 	}
-	p = NI(n->parent);
+	p = ni_of(n->parent);
 	if (!p)
 		return;
 	p->text += x->text;
@@ -531,7 +531,7 @@ leave(struct walk *w, xmlNode *n)
 static void
 on_text(xmlNode *n)
 {
-	struct ni *p = NI(n->parent);
+	struct ni *p = ni_of(n->parent);
 	uint32_t c, k;
 
 	if (!p || !n->content)
@@ -585,11 +585,11 @@ ld_of(const struct ni *x)
 static void
 mark_junk(struct walk *w, xmlNode *root)
 {
-	struct ni *r = NI(root);
+	struct ni *r = ni_of(root);
 	uint32_t total = r ? r->text : 0;
 
 	for (size_t i = 0; i < w->n_negs; i++) {
-		struct ni *x = NI(w->negs[i]);
+		struct ni *x = ni_of(w->negs[i]);
 		bool big = (float)x->text > 0.4f * (float)total;
 
 		if (!big)
@@ -601,7 +601,7 @@ static bool
 under_junk(xmlNode *n)
 {
 	for (int k = 0; n && k < MAX_UP; k++, n = n->parent) {
-		struct ni *x = NI(n);
+		struct ni *x = ni_of(n);
 
 		if (x && (x->flags & NI_JUNK))
 			return true;
@@ -616,7 +616,7 @@ score_paragraphs(struct walk *w)
 {
 	for (size_t i = 0; i < w->n_pars; i++) {
 		xmlNode *n = w->pars[i], *anc;
-		struct ni *x = NI(n);
+		struct ni *x = ni_of(n);
 		float s, ld;
 
 		s = 1.0f + (float)x->commas +
@@ -629,7 +629,7 @@ score_paragraphs(struct walk *w)
 			s *= JUNK_PENALTY;
 		anc = n->parent;
 		for (int level = 0; anc && level < 3; level++, anc = anc->parent) {
-			struct ni *y = NI(anc);
+			struct ni *y = ni_of(anc);
 
 			if (!y)
 				break;
@@ -644,7 +644,7 @@ score_paragraphs(struct walk *w)
 static float
 final_score(xmlNode *n)
 {
-	struct ni *x = NI(n);
+	struct ni *x = ni_of(n);
 
 	return x->score * (1.0f - ld_of(x));
 }
@@ -686,10 +686,10 @@ choose_top(struct walk *w)
 				alt[n_alt++] = c;
 		}
 		if (n_alt >= 2) {
-			for (xmlNode *p = top->parent; p && NI(p); p = p->parent) {
+			for (xmlNode *p = top->parent; p && ni_of(p); p = p->parent) {
 				size_t in = 0;
 
-				if (((struct ni *)NI(p))->tag == T_BODY)
+				if (((struct ni *)ni_of(p))->tag == T_BODY)
 					break;
 				for (size_t i = 0; i < n_alt; i++)
 					in += is_ancestor(p, alt[i]);
@@ -705,8 +705,8 @@ choose_top(struct walk *w)
 		float last = final_score(top);
 		xmlNode *p = top->parent;
 
-		while (p && NI(p) && NI(p)->tag != T_BODY) {
-			struct ni *y = NI(p);
+		while (p && ni_of(p) && ni_of(p)->tag != T_BODY) {
+			struct ni *y = ni_of(p);
 
 			if (!(y->flags & NI_CAND))
 				break;
@@ -724,26 +724,26 @@ choose_top(struct walk *w)
 		xmlNode *p = top;
 
 		for (int k = 0; p && k < MAX_UP; k++, p = p->parent)
-			if (NI(p))
-				NI(p)->flags &= (uint8_t)~NI_JUNK;
+			if (ni_of(p))
+				ni_of(p)->flags &= (uint8_t)~NI_JUNK;
 	}
 	/* Inside the article, what holds most of it is not junk either (a
 	 * body wrapped in "banners-content") */
 	for (size_t i = 0; i < w->n_negs; i++) {
-		struct ni *x = NI(w->negs[i]);
+		struct ni *x = ni_of(w->negs[i]);
 
 		if ((x->flags & NI_JUNK) &&
-		    (float)x->text > 0.5f * (float)NI(top)->text &&
+		    (float)x->text > 0.5f * (float)ni_of(top)->text &&
 		    is_ancestor(top, w->negs[i]))
 			x->flags &= (uint8_t)~NI_JUNK;
 	}
 	/* The only child of its parent: the parent is the same block. */
-	while (top->parent && NI(top->parent) && NI(top->parent)->tag != T_BODY) {
+	while (top->parent && ni_of(top->parent) && ni_of(top->parent)->tag != T_BODY) {
 		xmlNode *c;
 		int k = 0;
 
 		for (c = top->parent->children; c; c = c->next)
-			if (NI(c))
+			if (ni_of(c))
 				k++;
 		if (k != 1)
 			break;
@@ -885,7 +885,7 @@ write_node(struct out *o, xmlNode *root, bool root_checked)
 
 	while (n) {
 		bool down = false;
-		struct ni *x = NI(n);
+		struct ni *x = ni_of(n);
 
 		if (n->type == XML_ELEMENT_NODE && x) {
 			enum tag t = (enum tag)x->tag;
@@ -908,15 +908,15 @@ write_node(struct out *o, xmlNode *root, bool root_checked)
 			n = n->children;
 			continue;
 		}
-		if (down && NI(n) && !is_inline((enum tag)NI(n)->tag)) {
+		if (down && ni_of(n) && !is_inline((enum tag)ni_of(n)->tag)) {
 			out_break(o);
-			on_block_end(o, NI(n));
+			on_block_end(o, ni_of(n));
 		}
 		while (n != root && !n->next) {
 			n = n->parent;
-			if (NI(n) && !is_inline((enum tag)NI(n)->tag)) {
+			if (ni_of(n) && !is_inline((enum tag)ni_of(n)->tag)) {
 				out_break(o);
-				on_block_end(o, NI(n));
+				on_block_end(o, ni_of(n));
 			}
 		}
 		if (n == root)
@@ -1095,20 +1095,20 @@ tidy_text(struct arena *a, const char *s, size_t len, size_t *out_len,
 static bool
 lead_fits(xmlNode *l, xmlNode *top)
 {
-	struct ni *y = NI(l);
+	struct ni *y = ni_of(l);
 	xmlNode *anc = top->parent;
 	int k;
 
 	if (!y || y->text < 40 || ld_of(y) > 0.3f ||
-	    y->order >= NI(top)->order || is_ancestor(l, top))
+	    y->order >= ni_of(top)->order || is_ancestor(l, top))
 		return false;
-	for (k = 0; anc && NI(anc) && k < 4; k++, anc = anc->parent)
+	for (k = 0; anc && ni_of(anc) && k < 4; k++, anc = anc->parent)
 		if (is_ancestor(anc, l))
 			break;
-	if (!anc || !NI(anc) || k == 4)
+	if (!anc || !ni_of(anc) || k == 4)
 		return false;
 	for (xmlNode *p = l; p && p != anc; p = p->parent) {
-		struct ni *z = NI(p);
+		struct ni *z = ni_of(p);
 
 		if (!z || (z->flags & (NI_WRITTEN | NI_UNLESS_BIG | NI_STRONG)))
 			return false;
@@ -1122,15 +1122,15 @@ write_article(struct arena *a, struct walk *w, xmlNode *top, size_t *out_len,
 {
 	struct out o = {BUF_INIT(EXTRACT_MAX_TEXT), true, true, false, 0};
 	struct out lead = {BUF_INIT(EXTRACT_MAX_TEXT), true, true, false, 0};
-	struct ni *tx = NI(top);
+	struct ni *tx = ni_of(top);
 	float top_score = final_score(top);
 	float thresh = fmaxf(10.0f, top_score * 0.2f);
 	const char *top_class = ex_attr(top, "class");
 	char *res;
 
-	if (top->parent && NI(top->parent) && tx->tag != T_BODY) {
+	if (top->parent && ni_of(top->parent) && tx->tag != T_BODY) {
 		for (xmlNode *s = top->parent->children; s; s = s->next) {
-			struct ni *y = NI(s);
+			struct ni *y = ni_of(s);
 			bool take = false;
 
 			if (s == top) {
@@ -1188,7 +1188,7 @@ write_article(struct arena *a, struct walk *w, xmlNode *top, size_t *out_len,
 			}
 			out_break(&lead);
 		}
-		NI(w->leads[i])->flags |= NI_WRITTEN;
+		ni_of(w->leads[i])->flags |= NI_WRITTEN;
 	}
 	if (lead.b.len && !buf_err(&lead.b)) {
 		buf_add(&lead.b, o.b.ptr, o.b.len);
@@ -1542,7 +1542,7 @@ extract_page(struct extract **out, struct arena *a, const char *data,
 	e->reason = EXTRACT_ARTICLE;
 	use_ld_body(a, e, &m);
 	{
-		struct ni *r = NI(root);
+		struct ni *r = ni_of(root);
 		float page_ld = r && r->text ? (float)r->link / (float)r->text : 0;
 
 		if (e->text_len < 1500 && looks_not_found(e->title))
