@@ -278,6 +278,7 @@ struct ni {
 #define MAX_PARS 65536
 #define MAX_UP 256          /* ancestors looked at for a junk one */
 #define JUNK_PENALTY 0.25f
+#define WEIGHT_FULL_AT 200.0f /* characters for the full class weight */
 #define TAIL_SHORT 15       /* bytes: a shorter last line is no sentence */  /* weight of a paragraph inside junk */
 
 struct walk {
@@ -374,7 +375,10 @@ add_cand(struct walk *w, xmlNode *n, struct ni *x)
 	if (x->flags & NI_CAND)
 		return;
 	x->flags |= NI_CAND;
-	x->score += tag_base((enum tag)x->tag) + x->weight;
+	/* a class name is a hint, not content: a small block called "text"
+	 * must not outweigh the article next to it */
+	x->score += tag_base((enum tag)x->tag) +
+	    x->weight * fminf(1.0f, (float)x->text / WEIGHT_FULL_AT);
 	if (w->n_cands >= MAX_CANDS)
 		return;
 	ARENA_GROW(w->a, w->cands, w->n_cands, w->n_cands + 1, w->cap_cands);
