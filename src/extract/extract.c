@@ -1415,17 +1415,31 @@ ci_contains(const char *hay, const char *needle)
 	return false;
 }
 
+/* The title of an error page: "404", "Page not found" in a few
+ * languages, or a short title that is only "Not found". A headline such
+ * as "Missing hiker not found after three days" is not one. */
 static bool
 looks_not_found(const char *title)
 {
-	static const char *const words[] = {
-	    "404", "not found", "page not found", "nicht gefunden",
-	    "introuvable", "no encontrada", "non trovata", "niet gevonden",
-	    "does not exist", "doesn't exist", "existiert nicht",
+	static const char *const phrases[] = {
+	    "page not found", "seite nicht gefunden", "page introuvable",
+	    "p\xc3\xa1gina no encontrada", "pagina non trovata",
+	    "pagina niet gevonden", "file not found", "error 404",
+	    "fehler 404", "erreur 404",
+	};
+	static const char *const short_words[] = {
+	    "404", "not found", "nicht gefunden", "introuvable",
 	};
 
-	for (size_t i = 0; i < COUNT(words); i++)
-		if (ci_contains(title, words[i]))
+	if (!title)
+		return false;
+	for (size_t i = 0; i < COUNT(phrases); i++)
+		if (ci_contains(title, phrases[i]))
+			return true;
+	if (strlen(title) > 40)
+		return false;
+	for (size_t i = 0; i < COUNT(short_words); i++)
+		if (ci_contains(title, short_words[i]))
 			return true;
 	return false;
 }

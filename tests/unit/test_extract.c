@@ -376,6 +376,15 @@ not_an_article(void **state)
 	    NULL);
 	assert_int_equal(e->reason, EXTRACT_NOT_FOUND);
 	assert_null(e->text);
+	/* a headline that says "not found" is not an error page */
+	e = run(&a,
+	    "<html><head><title>Missing hikers not found after three days of "
+	    "searching | Gazette</title></head><body><article>"
+	    "<p>Rescuers searched the ridge again on Sunday, with dogs and a "
+	    "helicopter, but found no trace of the two hikers.</p></article>"
+	    "</body></html>",
+	    NULL);
+	assert_int_equal(e->reason, EXTRACT_ARTICLE);
 
 	e = run(&a,
 	    "<html><head><script type='application/ld+json'>{\"@type\":"
