@@ -3,6 +3,8 @@
 # machine in one run (so the ratios to the anchors are fair).
 #   parse.sh  feed parsing items/s vs xmllint (issue 2)
 #   bench_ingest  store ingest items/s incl. dedup + FTS (issue 2)
+#   extract.sh  article extraction quality (kit) and pages/CPU-s vs bare
+#             libxml2 parse (issue 12)
 #   fetch.sh  two fetch cycles over 1,000 feeds at 50 ms (issue 3)
 #   web.sh    wrk against home/item/search vs nginx (issue 4)
 # usage: bench/run.sh [BUILD_DIR]
@@ -18,6 +20,9 @@ ninja -C "$build" bench_ingest >/dev/null
 db=$(mktemp -u "${TMPDIR:-/tmp}/nd-bench-ingest.XXXXXX.db")
 "$build/bench_ingest" 20000 50 "$db" || true
 rm -f "$db" "$db-wal" "$db-shm"
+echo
+echo "== extract (bench/extract.sh)"
+sh "$top/bench/extract.sh" "$build"
 echo
 echo "== fetch (bench/fetch.sh)"
 sh "$top/bench/fetch.sh" "$build" 16 64

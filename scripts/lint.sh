@@ -56,6 +56,7 @@ for rule in \
     "fetch:store parse ingest render web cli" \
     "store:parse fetch ingest render web cli" \
     "render:store fetch ingest web cli" \
+    "extract:model store fetch ingest render web cli" \
     "ingest:render web cli" \
     "web:fetch ingest cli"; do
 	mod=${rule%%:*}

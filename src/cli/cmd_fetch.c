@@ -74,6 +74,8 @@ summary(const struct ingest_cycle_stats *s, double secs)
 	if (s->n_photos || s->n_photo_errors)
 		printf("%zu photos cached, %zu refused or failed\n", s->n_photos,
 		    s->n_photo_errors);
+	if (s->n_full_text)
+		printf("%zu article texts extracted\n", s->n_full_text);
 	if (s->is_stopped)
 		fputs("stopped before the end of the cycle\n", stdout);
 }

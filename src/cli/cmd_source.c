@@ -39,12 +39,34 @@ check_source_url(struct arena *a, const char *u)
 	return 0;
 }
 
+/* --full-text MODE: auto, always or never (enum source_full_text). */
+static int
+full_text_mode(const char *v, int *out)
+{
+	static const char *const names[] = {"auto", "always", "never"};
+
+	for (int i = 0; i < 3; i++)
+		if (strcmp(v, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	return err_set(ND_EINVAL, "source: --full-text '%s': want auto, "
+	    "always or never", v);
+}
+
+static const char *
+full_text_name(int mode)
+{
+	return mode == SOURCE_FULL_TEXT_ALWAYS ? "always" :
+	       mode == SOURCE_FULL_TEXT_NEVER ? "never" : "auto";
+}
+
 static int
 source_add(struct store *st, int argc, char **argv)
 {
 	struct arena a = ARENA_INIT;
 	struct source src;
-	const char *url = NULL, *section = NULL, *title = NULL;
+	const char *url = NULL, *section = NULL, *title = NULL, *ft = NULL;
 	int64_t id;
 	bool created = false;
 	int rc = 0;
@@ -52,7 +74,8 @@ source_add(struct store *st, int argc, char **argv)
 	memset(&src, 0, sizeof(src));
 	for (int i = 2; i < argc; i++) {
 		if ((rc = cmd_opt(argc, argv, &i, "--section", &section)) ||
-		    (rc = cmd_opt(argc, argv, &i, "--title", &title))) {
+		    (rc = cmd_opt(argc, argv, &i, "--title", &title)) ||
+		    (rc = cmd_opt(argc, argv, &i, "--full-text", &ft))) {
 			if (rc < 0)
 				return rc;
 			continue;
@@ -68,6 +91,8 @@ source_add(struct store *st, int argc, char **argv)
 	src.url = url;
 	src.title = title;
 	src.is_enabled = true;
+	if (ft && (rc = full_text_mode(ft, &src.full_text)) < 0)
+		return rc;
 	if (section && (rc = cmd_section_ensure(st, &a, section,
 	    &src.section_id, &created)) < 0)
 		goto out;
@@ -113,6 +138,7 @@ source_json(const struct source *s)
 	json_object_set_new(o, "interval_s", json_integer(s->interval_s));
 	json_object_set_new(o, "items", json_integer(s->n_items));
 	json_object_set_new(o, "items_per_day", json_real(s->items_per_day));
+	json_object_set_new(o, "full_text", json_string(full_text_name(s->full_text)));
 	return o;
 }
 
@@ -190,6 +216,32 @@ source_remove(struct store *st, int argc, char **argv)
 	return rc;
 }
 
+/* source set ID|URL --full-text MODE */
+static int
+source_set(struct store *st, int argc, char **argv)
+{
+	struct arena a = ARENA_INIT;
+	struct source *src;
+	const char *ft = NULL;
+	int i = 3, rc;
+
+	if (argc != 5 && argc != 4)
+		return CMD_USAGE;
+	if ((rc = cmd_opt(argc, argv, &i, "--full-text", &ft)) <= 0 ||
+	    i + 1 != argc)
+		return rc < 0 ? rc : CMD_USAGE;
+	if ((rc = cmd_source_lookup(st, &a, argv[2], &src)) < 0)
+		goto out;
+	if ((rc = full_text_mode(ft, &src->full_text)) < 0 ||
+	    (rc = store_source_update(st, src)) < 0)
+		goto out;
+	printf("source %lld: full text %s\n", (long long)src->id,
+	    full_text_name(src->full_text));
+out:
+	arena_release(&a);
+	return rc;
+}
+
 static int
 source_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -205,6 +257,8 @@ source_run(struct cmd_ctx *ctx, int argc, char **argv)
 		fn = source_list;
 	else if (strcmp(argv[1], "remove") == 0 || strcmp(argv[1], "rm") == 0)
 		fn = source_remove;
+	else if (strcmp(argv[1], "set") == 0)
+		fn = source_set;
 	else
 		return CMD_USAGE;
 	if ((rc = cmd_open_store(ctx, &st, false)) < 0)
@@ -216,14 +270,20 @@ source_run(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd cmd_source = {
 	.name = "source",
-	.summary = "add, list or remove the feeds the desk follows",
+	.summary = "add, list, change or remove the feeds the desk follows",
 	.usage =
 	    "usage: newsdesk source add URL [--section SECTION] [--title TITLE]\n"
+	    "                           [--full-text auto|always|never]\n"
 	    "       newsdesk source list [--json]\n"
+	    "       newsdesk source set ID|URL --full-text auto|always|never\n"
 	    "       newsdesk source remove ID|URL\n"
 	    "\n"
 	    "add     follows the feed at URL; SECTION (a name or slug) is created\n"
 	    "        if missing; adding a URL twice is an error\n"
+	    "set     when the fetch cycle fetches the source's article pages for\n"
+	    "        their full text: auto (when the feed's text is short, the\n"
+	    "        default), always or never; [fetch] max_articles_per_cycle\n"
+	    "        must be above 0 for any\n"
 	    "list    shows every source with its status (new, ok, failing,\n"
 	    "        disabled), items and section; --json prints an array of\n"
 	    "        objects with id, url, title, section, status, error, errors,\n"

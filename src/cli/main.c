@@ -30,6 +30,7 @@ extern const struct cmd cmd_run;
 extern const struct cmd cmd_search;
 extern const struct cmd cmd_config;
 extern const struct cmd cmd_parse;
+extern const struct cmd cmd_extract;
 extern const struct cmd cmd_parse_date;
 extern const struct cmd cmd_serve;
 extern const struct cmd cmd_export;
@@ -50,6 +51,7 @@ static const struct cmd *const commands[] = {
 	&cmd_search,
 	&cmd_config,
 	&cmd_parse,
+	&cmd_extract,
 	&cmd_parse_date,
 	&cmd_serve,
 	&cmd_export,

@@ -166,6 +166,15 @@ static const struct cfg_opt opts[] = {
 	    100, 0, 10000, "Item photos downloaded after the feeds of each "
 	    "fetch cycle, newest items first (0 = none: pages then show no "
 	    "photos, as they never link to other sites' images)."),
+	CFG_INT("fetch", "max_articles_per_cycle",
+	    fetch.max_articles_per_cycle, 0, 0, 10000, "Article pages fetched "
+	    "after the feeds (and photos) of each fetch cycle for their full "
+	    "text, newest items first, per each source's full_text setting "
+	    "(0 = none)."),
+	CFG_INT("fetch", "full_text_short", fetch.full_text_short, 600, 0,
+	    100000, "A source with full_text = auto has an item's article "
+	    "page fetched when the feed's summary and content together are "
+	    "shorter than this many bytes."),
 
 	CFG_STR("web", "listen", web.listen, "127.0.0.1:8080", 300,
 	    check_listen, "Address and port to listen on, as ADDR:PORT "

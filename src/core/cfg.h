@@ -48,6 +48,8 @@ struct cfg_fetch {
 	char *ca_file;       /* PEM CA bundle for TLS; "" = the system's */
 	int max_image_kb;    /* largest item photo accepted */
 	int max_images_per_cycle; /* photos fetched after the feeds; 0 = off */
+	int max_articles_per_cycle; /* article pages for full text; 0 = off */
+	int full_text_short; /* auto: fetch when the feed's text is shorter */
 };
 
 struct cfg_web {

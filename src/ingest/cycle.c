@@ -416,6 +416,14 @@ photos:
 		out->n_photos = ps.n_cached;
 		out->n_photo_errors = ps.n_failed;
 	}
+	/* Then article pages for full text, on the same terms. */
+	if (!(opts->stop && atomic_load(opts->stop))) {
+		struct ingest_fulltext_stats fs;
+
+		if (ingest_fulltext(st, cfg, now, opts->stop, &fs) < 0)
+			log_error(LOG_FETCH, "full text: %s", err_msg());
+		out->n_full_text = fs.n_text;
+	}
 out:
 	free(q.v);
 	pthread_cond_destroy(&q.cv);

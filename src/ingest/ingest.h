@@ -133,6 +133,7 @@ struct ingest_cycle_stats {
 	bool is_stopped;          /* interrupted by opts->stop */
 	size_t n_photos;          /* item photos cached (after the feeds) */
 	size_t n_photo_errors;    /* photos refused or failed */
+	size_t n_full_text;       /* article texts extracted (after photos) */
 };
 
 /* How long a claimed source stays reserved for the worker that claimed it
@@ -194,5 +195,27 @@ struct ingest_photo_stats {
  */
 int ingest_photos(struct store *st, const struct config *cfg, int64_t now,
     atomic_bool *stop, struct ingest_photo_stats *out);
+
+/* ---- full text (fulltext.c, issue 12) ---- */
+
+struct ingest_fulltext_stats {
+	size_t n_tried;           /* article pages asked for */
+	size_t n_text;            /* text extracted and stored */
+	size_t n_not_article;     /* a PDF, an index, a wall, a 404... */
+	size_t n_failed;          /* fetch failed (retried later) */
+};
+
+/*
+ * Fetches the article pages of the newest items that want full text
+ * (store_fulltext_pending: the source's full_text, the feed's text shorter
+ * than cfg->fetch.full_text_short for auto), at most
+ * cfg->fetch.max_articles_per_cycle, through the fetch engine (SSRF guard,
+ * allow_hosts, per-host politeness, timeouts; body cap
+ * EXTRACT_MAX_BYTES_DEFAULT), runs extract_page on each, and stores the
+ * text, or why there is none (store_fulltext_put). Runs after the feeds,
+ * so an article page never holds up a feed. Returns the first store error.
+ */
+int ingest_fulltext(struct store *st, const struct config *cfg, int64_t now,
+    atomic_bool *stop, struct ingest_fulltext_stats *out);
 
 #endif

@@ -24,6 +24,22 @@ struct section {
 };
 
 /* ---- source: a followed feed and its fetch state ---- */
+/* When ingest fetches an item's article page for its full text. */
+enum source_full_text {
+	SOURCE_FULL_TEXT_AUTO = 0,   /* when the feed's text is short */
+	SOURCE_FULL_TEXT_ALWAYS = 1,
+	SOURCE_FULL_TEXT_NEVER = 2,
+};
+
+/* Where an item's full-text attempt stands (items.full_text_state). */
+enum item_full_text_state {
+	ITEM_FULL_TEXT_NONE = 0,         /* not tried */
+	ITEM_FULL_TEXT_OK = 1,           /* extracted */
+	ITEM_FULL_TEXT_NOT_ARTICLE = 2,  /* the page is no article: not again */
+	ITEM_FULL_TEXT_FAILED = 3,       /* tried again later */
+};
+#define ITEM_FULL_TEXT_MAX_TRIES 3
+
 struct source {
 	int64_t id;
 	const char *url;
@@ -44,6 +60,7 @@ struct source {
 	double avg_ms;               /* average response time */
 	const char *redirect_url;    /* pending permanent-redirect target */
 	int redirect_seen;           /* how many times in a row it was seen */
+	int full_text;               /* enum source_full_text */
 	/* derived on reads */
 	int64_t n_items;
 	double items_per_day;

@@ -205,6 +205,29 @@ store_media_pending(struct store *st, struct arena *a, int64_t now,
 }
 
 int
+store_fulltext_pending(struct store *st, struct arena *a, int64_t now,
+    size_t recent, size_t max, size_t short_len, struct fulltext_job **out,
+    size_t *out_n)
+{
+	return st->ops->fulltext_pending(st, a, now, recent, max, short_len, out,
+	    out_n);
+}
+
+int
+store_fulltext_put(struct store *st, int64_t item_id, int state,
+    const char *text, const char *reason, int64_t next_try)
+{
+	return st->ops->fulltext_put(st, item_id, state, text, reason, next_try);
+}
+
+int
+store_fulltext_get(struct store *st, struct arena *a, int64_t item_id,
+    const char **out_text, int *out_state)
+{
+	return st->ops->fulltext_get(st, a, item_id, out_text, out_state);
+}
+
+int
 store_media_list_ok(struct store *st, struct arena *a, struct photo **out,
     size_t *out_n)
 {

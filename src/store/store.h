@@ -201,6 +201,39 @@ int store_media_get(struct store *st, struct arena *a, const char *key,
 int store_media_pending(struct store *st, struct arena *a, int64_t now,
     size_t recent, size_t max, const char ***out, size_t *out_n);
 
+/* ---- full text (issue 12) ---- */
+
+/* An item whose article page is to be fetched. */
+struct fulltext_job {
+	int64_t item_id;
+	const char *url;
+	int tries;                   /* attempts so far */
+};
+
+/*
+ * Items of the newest `recent` (bounded work) whose article page should be
+ * fetched: an http(s) link, a source whose full_text is ALWAYS, or AUTO and
+ * the feed's summary and content together shorter than short_len bytes;
+ * not tried yet, or failed and due again (full_text_next <= now, tries
+ * under ITEM_FULL_TEXT_MAX_TRIES). Newest first, at most max, in a.
+ */
+int store_fulltext_pending(struct store *st, struct arena *a, int64_t now,
+    size_t recent, size_t max, size_t short_len, struct fulltext_job **out,
+    size_t *out_n);
+
+/*
+ * Records an attempt on item_id: state (enum item_full_text_state), the
+ * text when ITEM_FULL_TEXT_OK (which then replaces the feed's content in
+ * the search index, so search finds words only the article has), the
+ * reason otherwise, next_try for a FAILED one. ND_ENOTFOUND for no item.
+ */
+int store_fulltext_put(struct store *st, int64_t item_id, int state,
+    const char *text, const char *reason, int64_t next_try);
+
+/* The stored full text of item_id (NULL when none), in a. */
+int store_fulltext_get(struct store *st, struct arena *a, int64_t item_id,
+    const char **out_text, int *out_state);
+
 /* Every cached image (key, type, width, height; no bytes), for export. */
 int store_media_list_ok(struct store *st, struct arena *a,
     struct photo **out, size_t *out_n);

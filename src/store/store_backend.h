@@ -89,6 +89,13 @@ struct store_ops {
 	    bool with_data, struct photo **out);
 	int (*media_pending)(struct store *st, struct arena *a, int64_t now,
 	    size_t recent, size_t max, const char ***out, size_t *out_n);
+	int (*fulltext_pending)(struct store *st, struct arena *a, int64_t now,
+	    size_t recent, size_t max, size_t short_len,
+	    struct fulltext_job **out, size_t *out_n);
+	int (*fulltext_put)(struct store *st, int64_t item_id, int state,
+	    const char *text, const char *reason, int64_t next_try);
+	int (*fulltext_get)(struct store *st, struct arena *a, int64_t item_id,
+	    const char **out_text, int *out_state);
 	int (*media_list_ok)(struct store *st, struct arena *a,
 	    struct photo **out, size_t *out_n);
 	int (*media_count)(struct store *st, size_t *out_ok,

@@ -35,14 +35,15 @@
 	"s.redirect_seen, "                                                    \
 	"(SELECT count(*) FROM items WHERE source_id = s.id), "                \
 	"(SELECT count(*) FROM items WHERE source_id = s.id AND sort_time >= " \
-	"CAST(strftime('%s', 'now') AS INTEGER) - 30 * 86400) / 30.0 "         \
+	"CAST(strftime('%s', 'now') AS INTEGER) - 30 * 86400) / 30.0, "        \
+	"s.full_text "                                                         \
 	"FROM sources s LEFT JOIN sections sec ON sec.id = s.section_id "
 
 #define SOURCE_FIELDS                                                          \
 	"url, title, site_url, language, section_id, is_enabled, etag, "       \
 	"last_modified, last_status, last_error, error_count, last_fetch, "    \
 	"last_success, next_fetch, interval_s, avg_ms, redirect_url, "         \
-	"redirect_seen"
+	"redirect_seen, full_text"
 
 /*
  * Search filters, checked per match by the statements that reach items
@@ -72,7 +73,7 @@ static const char *const stmt_sql[ST_N] = {
 	[ST_SOURCE_ADD] =
 	    "INSERT INTO sources (" SOURCE_FIELDS ", created) VALUES (?1, ?2, "
 	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-	    "?17, ?18, CAST(strftime('%s', 'now') AS INTEGER)) "
+	    "?17, ?18, ?19, CAST(strftime('%s', 'now') AS INTEGER)) "
 	    "ON CONFLICT (url) DO NOTHING",
 	[ST_SOURCE_ID_BY_URL] = "SELECT id FROM sources WHERE url = ?1",
 	[ST_SOURCE_GET] = "SELECT " SOURCE_COLS "WHERE s.id = ?1",
@@ -88,7 +89,8 @@ static const char *const stmt_sql[ST_N] = {
 	    "last_modified = ?8, last_status = ?9, last_error = ?10, "
 	    "error_count = ?11, last_fetch = ?12, last_success = ?13, "
 	    "next_fetch = ?14, interval_s = ?15, avg_ms = ?16, "
-	    "redirect_url = ?17, redirect_seen = ?18 WHERE id = ?19",
+	    "redirect_url = ?17, redirect_seen = ?18, full_text = ?19 "
+	    "WHERE id = ?20",
 	[ST_SOURCE_EXISTS] = "SELECT 1 FROM sources WHERE id = ?1",
 	[ST_SOURCE_LEASE] = "UPDATE sources SET next_fetch = ?2 WHERE id = ?1",
 	[ST_ITEM_LOOKUP] =
@@ -118,7 +120,8 @@ static const char *const stmt_sql[ST_N] = {
 	 * segment for every item. meta: fts_meta() in sqlite_item.c. */
 	[ST_FTS_INSERT] =
 	    "INSERT INTO item_fts (rowid, title, summary, content, meta) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	    "VALUES (?1, ?2, ?3, coalesce((SELECT full_text FROM items "
+	    "WHERE id = ?1), ?4), ?5)",
 	[ST_FTS_DELETE] = "DELETE FROM item_fts WHERE rowid = ?1",
 	[ST_ITEM_GET] =
 	    "SELECT " ITEM_COLS " FROM items i "
@@ -674,6 +677,7 @@ bind_source(sqlite3_stmt *stmt, const struct source *s)
 	sqlite3_bind_double(stmt, 16, s->avg_ms);
 	store_bind_text(stmt, 17, s->redirect_url);
 	sqlite3_bind_int(stmt, 18, s->redirect_seen);
+	sqlite3_bind_int(stmt, 19, s->full_text);
 }
 
 static void
@@ -701,6 +705,7 @@ source_from_row(struct arena *a, sqlite3_stmt *stmt, struct source *s)
 	s->redirect_seen = sqlite3_column_int(stmt, 19);
 	s->n_items = sqlite3_column_int64(stmt, 20);
 	s->items_per_day = sqlite3_column_double(stmt, 21);
+	s->full_text = sqlite3_column_int(stmt, 22);
 }
 
 int
@@ -897,7 +902,7 @@ store_sqlite_source_update(struct store *st, const struct source *src)
 	if ((rc = store_stmt_get(st, ST_SOURCE_UPDATE, &stmt)) < 0)
 		goto out;
 	bind_source(stmt, src);
-	sqlite3_bind_int64(stmt, 19, src->id);
+	sqlite3_bind_int64(stmt, 20, src->id);
 	if (sqlite3_step(stmt) != SQLITE_DONE)
 		rc = store_db_err(st, "update source");
 	else if (sqlite3_changes(SQ(st)->db) == 0)
@@ -940,6 +945,9 @@ const struct store_ops store_sqlite_ops = {
 	.media_put = store_sqlite_media_put,
 	.media_get = store_sqlite_media_get,
 	.media_pending = store_sqlite_media_pending,
+	.fulltext_pending = store_sqlite_fulltext_pending,
+	.fulltext_put = store_sqlite_fulltext_put,
+	.fulltext_get = store_sqlite_fulltext_get,
 	.media_list_ok = store_sqlite_media_list_ok,
 	.media_count = store_sqlite_media_count,
 	.changes_since = store_sqlite_changes_since,

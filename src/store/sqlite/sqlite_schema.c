@@ -254,6 +254,17 @@ static const char *const migrations[] = {
 	"  WHEN new.seq % 1024 = 0 BEGIN"
 	"  DELETE FROM change_log WHERE seq <= new.seq - 8192;"
 	"END;",
+	/* 7: full text (issue 12). Per source, when to fetch an item's
+	 * article page (0 auto: when the feed's text is short, 1 always,
+	 * 2 never); per item, the extracted text and where the attempt
+	 * stands (0 not tried, 1 text, 2 not an article, 3 failed: tried
+	 * again after full_text_next, up to a few attempts). */
+	"ALTER TABLE sources ADD COLUMN full_text INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE items ADD COLUMN full_text TEXT;"
+	"ALTER TABLE items ADD COLUMN full_text_state INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE items ADD COLUMN full_text_reason TEXT;"
+	"ALTER TABLE items ADD COLUMN full_text_tries INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE items ADD COLUMN full_text_next INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

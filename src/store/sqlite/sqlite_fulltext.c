@@ -1,0 +1,160 @@
+/*
+ * store_fulltext: the full text of items (issue 12), for the SQLite
+ * backend. Statements are prepared per call: they run once per article
+ * page fetched, or once per cycle.
+ *
+ * The text also goes into the search index, in place of the feed's
+ * content (item_fts.content); when a later fetch of the feed rewrites the
+ * item, ST_FTS_INSERT takes items.full_text again, so the index keeps it.
+ */
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "store/sqlite/sqlite_int.h"
+#include "core/banned.h"
+
+static int
+prepare(struct store *st, sqlite3_stmt **out, const char *sql)
+{
+	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, out, NULL) != SQLITE_OK) {
+		*out = NULL;
+		return store_db_err(st, "prepare full-text statement");
+	}
+	return 0;
+}
+
+int
+store_sqlite_fulltext_pending(struct store *st, struct arena *a, int64_t now,
+    size_t recent, size_t max, size_t short_len, struct fulltext_job **out,
+    size_t *out_n)
+{
+	/* Bounded work however large the store: only the newest `recent`
+	 * items (by the items_sort index) are looked at. */
+	static const char sql[] =
+	    "WITH recent AS (SELECT id, source_id, url, summary, content, "
+	    "full_text_state, full_text_tries, full_text_next, sort_time "
+	    "FROM items ORDER BY sort_time DESC, id DESC LIMIT ?1) "
+	    "SELECT r.id, r.url, r.full_text_tries FROM recent r "
+	    "JOIN sources s ON s.id = r.source_id "
+	    "WHERE s.full_text <> 2 AND r.url IS NOT NULL "
+	    "AND (r.url LIKE 'http://%' OR r.url LIKE 'https://%') "
+	    "AND (r.full_text_state = 0 OR (r.full_text_state = 3 "
+	    "AND r.full_text_next <= ?2 AND r.full_text_tries < ?3)) "
+	    "AND (s.full_text = 1 OR length(coalesce(r.summary, '')) + "
+	    "length(coalesce(r.content, '')) < ?4) "
+	    "ORDER BY r.sort_time DESC, r.id DESC LIMIT ?5";
+	sqlite3_stmt *stmt = NULL;
+	struct fulltext_job *v;
+	size_t n = 0;
+	int rc, step;
+
+	*out = NULL;
+	*out_n = 0;
+	if (!max)
+		return 0;
+	if ((rc = prepare(st, &stmt, sql)) < 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)recent);
+	sqlite3_bind_int64(stmt, 2, now);
+	sqlite3_bind_int(stmt, 3, ITEM_FULL_TEXT_MAX_TRIES);
+	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)short_len);
+	sqlite3_bind_int64(stmt, 5, (sqlite3_int64)max);
+	v = arena_zalloc(a, max * sizeof(*v));
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW && n < max) {
+		v[n].item_id = sqlite3_column_int64(stmt, 0);
+		v[n].url = store_col_text(a, stmt, 1);
+		v[n].tries = sqlite3_column_int(stmt, 2);
+		n++;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = store_db_err(st, "list pending full text");
+	sqlite3_finalize(stmt);
+	if (rc < 0)
+		return rc;
+	*out = v;
+	*out_n = n;
+	return 0;
+}
+
+int
+store_sqlite_fulltext_put(struct store *st, int64_t item_id, int state,
+    const char *text, const char *reason, int64_t next_try)
+{
+	static const char upd[] =
+	    "UPDATE items SET full_text = ?2, full_text_state = ?3, "
+	    "full_text_reason = ?4, full_text_tries = full_text_tries + 1, "
+	    "full_text_next = ?5 WHERE id = ?1";
+	static const char fts[] =
+	    "UPDATE item_fts SET content = ?2 WHERE rowid = ?1";
+	sqlite3_stmt *stmt = NULL;
+	bool has_text = state == ITEM_FULL_TEXT_OK && text;
+	int rc;
+
+	if ((rc = store_exec(st, "SAVEPOINT fulltext", "begin full text")) < 0)
+		return rc;
+	if ((rc = prepare(st, &stmt, upd)) < 0)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, item_id);
+	if (has_text)
+		sqlite3_bind_text(stmt, 2, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, 2);
+	sqlite3_bind_int(stmt, 3, state);
+	store_bind_text(stmt, 4, reason);
+	sqlite3_bind_int64(stmt, 5, next_try);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		rc = store_db_err(st, "write full text");
+		goto out;
+	}
+	if (sqlite3_changes(SQ(st)->db) == 0) {
+		rc = err_set(ND_ENOTFOUND, "store: no item %lld",
+		    (long long)item_id);
+		goto out;
+	}
+	if (has_text) {
+		sqlite3_finalize(stmt);
+		if ((rc = prepare(st, &stmt, fts)) < 0)
+			goto out;
+		sqlite3_bind_int64(stmt, 1, item_id);
+		sqlite3_bind_text(stmt, 2, text, -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) != SQLITE_DONE) {
+			rc = store_db_err(st, "index full text");
+			goto out;
+		}
+	}
+out:
+	sqlite3_finalize(stmt);
+	if (rc < 0) {
+		(void)store_exec(st, "ROLLBACK TO fulltext; RELEASE fulltext",
+		    "roll back full text");
+		return rc;
+	}
+	return store_exec(st, "RELEASE fulltext", "commit full text");
+}
+
+int
+store_sqlite_fulltext_get(struct store *st, struct arena *a, int64_t item_id,
+    const char **out_text, int *out_state)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	*out_text = NULL;
+	*out_state = 0;
+	if ((rc = prepare(st, &stmt, "SELECT full_text, full_text_state "
+	    "FROM items WHERE id = ?1")) < 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, item_id);
+	if ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out_text = store_col_text(a, stmt, 0);
+		*out_state = sqlite3_column_int(stmt, 1);
+	} else if (step == SQLITE_DONE) {
+		rc = err_set(ND_ENOTFOUND, "store: no item %lld",
+		    (long long)item_id);
+	} else {
+		rc = store_db_err(st, "read full text");
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
