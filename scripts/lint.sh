@@ -57,7 +57,8 @@ for rule in \
     "store:parse fetch ingest render web cli" \
     "render:store fetch ingest web cli" \
     "ingest:render web cli" \
-    "web:fetch ingest cli"; do
+    "web:fetch ingest cli" \
+    "analyze:store fetch ingest web cli parse render"; do
 	mod=${rule%%:*}
 	for bad in ${rule#*:}; do
 		for f in $(find "src/$mod" -name '*.[ch]'); do

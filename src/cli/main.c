@@ -33,6 +33,7 @@ extern const struct cmd cmd_parse;
 extern const struct cmd cmd_parse_date;
 extern const struct cmd cmd_serve;
 extern const struct cmd cmd_export;
+extern const struct cmd cmd_cluster;
 
 /* In the order `newsdesk help` lists them. */
 static const struct cmd *const commands[] = {
@@ -53,6 +54,7 @@ static const struct cmd *const commands[] = {
 	&cmd_parse_date,
 	&cmd_serve,
 	&cmd_export,
+	&cmd_cluster,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -276,7 +276,7 @@ stem_word(struct text_analyzer *ta, const char *w, size_t len, enum script sc,
  * three times), and news text repeats its words, so the stems of recent
  * short words are kept in a direct-mapped cache.
  */
-#define CACHE_SLOTS 2048
+#define CACHE_SLOTS 16384
 #define CACHE_WORD 48
 
 struct cache_slot {
