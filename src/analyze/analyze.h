@@ -29,6 +29,9 @@ struct analyze_opts {
 	int64_t window_s;      /* a story quiet this long leaves memory */
 	double threshold;      /* cosine needed to join a story */
 	double decay_per_day;  /* threshold rises this much per day of gap */
+	double span_per_day;   /* and this much per day the story would last
+	                        * beyond span_grace_s */
+	int64_t span_grace_s;
 	double dup_jaccard;    /* estimated shingle Jaccard for a near-duplicate */
 	size_t max_live;       /* cap on stories in memory (oldest go first) */
 };

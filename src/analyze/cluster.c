@@ -121,6 +121,8 @@ analyze_opts_default(struct analyze_opts *out)
 	out->window_s = 4 * 86400;
 	out->threshold = 0.08;
 	out->decay_per_day = 0.01;
+	out->span_per_day = 0.06;
+	out->span_grace_s = 86400;
 	out->dup_jaccard = 0.7;
 	out->max_live = 16384;
 }
@@ -593,6 +595,17 @@ gap_of(const struct story *s, int64_t t)
 	return 0;
 }
 
+/* How far past the grace period the story would stretch with a report
+ * at t: a story is one event, not the whole thread of a beat. */
+static double
+span_over(const struct story *s, int64_t t, int64_t grace)
+{
+	int64_t first = t < s->first ? t : s->first;
+	int64_t last = t > s->last ? t : s->last;
+
+	return last - first > grace ? (double)(last - first - grace) : 0;
+}
+
 /* ---- near-duplicates ---- */
 
 static void
@@ -737,7 +750,9 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 					continue;
 				sim = dot(vec, nv, s->t, s->nterm) / s->norm;
 				need = an->o.threshold + an->o.decay_per_day *
-				    (double)gap_of(s, t) / 86400.0;
+				    (double)gap_of(s, t) / 86400.0 +
+				    an->o.span_per_day * span_over(s, t,
+				    an->o.span_grace_s) / 86400.0;
 				if (sim >= need && sim - need > best_sim) {
 					best_sim = sim - need;
 					best = ways[w].slot - 1;

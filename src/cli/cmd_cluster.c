@@ -51,7 +51,8 @@ cluster_run(struct cmd_ctx *ctx, int argc, char **argv)
 	struct buf scratch = BUF_INIT(1u << 20);
 	struct buf out = BUF_INIT(BUF_NOCAP);
 	struct analyze *an = NULL;
-	const char *path = NULL, *thr = NULL, *decay = NULL, *window = NULL;
+	const char *path = NULL, *thr = NULL, *decay = NULL, *window = NULL,
+	    *span = NULL;
 	struct analyze_opts o;
 	bool is_stats = false;
 	char *line = NULL;
@@ -66,7 +67,8 @@ cluster_run(struct cmd_ctx *ctx, int argc, char **argv)
 		if ((rc = cmd_opt(argc, argv, &i, "--jsonl", &path)) ||
 		    (rc = cmd_opt(argc, argv, &i, "--threshold", &thr)) ||
 		    (rc = cmd_opt(argc, argv, &i, "--decay", &decay)) ||
-		    (rc = cmd_opt(argc, argv, &i, "--window", &window))) {
+		    (rc = cmd_opt(argc, argv, &i, "--window", &window)) ||
+		    (rc = cmd_opt(argc, argv, &i, "--span", &span))) {
 			if (rc < 0)
 				return rc;
 			continue;
@@ -81,7 +83,8 @@ cluster_run(struct cmd_ctx *ctx, int argc, char **argv)
 		return CMD_USAGE;
 	analyze_opts_default(&o);
 	if ((thr && (rc = opt_num(thr, 0, 1, &o.threshold)) < 0) ||
-	    (decay && (rc = opt_num(decay, 0, 1, &o.decay_per_day)) < 0))
+	    (decay && (rc = opt_num(decay, 0, 1, &o.decay_per_day)) < 0) ||
+	    (span && (rc = opt_num(span, 0, 1, &o.span_per_day)) < 0))
 		return rc;
 	if (window) {
 		double d;
@@ -165,7 +168,7 @@ const struct cmd cmd_cluster = {
 	.summary = "group the items of a JSONL file into stories (the clustering kit)",
 	.usage =
 	    "usage: newsdesk cluster --jsonl FILE [--stats] [--threshold X] [--decay X]\n"
-	    "                        [--window DAYS]\n"
+	    "                        [--window DAYS] [--span X]\n"
 	    "\n"
 	    "Runs the story clusterer that ingest runs (same features, same\n"
 	    "thresholds) over FILE, one JSON object per line with id, time (ISO\n"
@@ -181,6 +184,7 @@ const struct cmd cmd_cluster = {
 	    "  --threshold X  cosine needed to join a story\n"
 	    "  --decay X      added to the threshold per day of time gap\n"
 	    "  --window D     days a quiet story stays in memory\n"
+	    "  --span X       added per day a story would last beyond a day\n"
 	    "\n"
 	    "example:\n"
 	    "  newsdesk cluster --jsonl ../shared/eval/clustering/dev/events.jsonl\n",

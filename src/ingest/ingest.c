@@ -79,7 +79,21 @@ ingest_feed_items(struct store *st, int64_t source_id, const struct feed *f,
 		if (ingest_item_from_entry(&items[n], &a, f, &f->entries[i],
 		    now))
 			n++;
-	rc = store_items_put(st, source_id, items, n, stats);
+	if ((rc = store_items_put(st, source_id, items, n, stats)) == 0 &&
+	    n > 0) {
+		struct ingest_stories *s = NULL;
+		int64_t since = now;
+
+		for (size_t i = 0; i < n; i++) {
+			int64_t t = ingest_story_time(&items[i], now);
+
+			if (t < since)
+				since = t;
+		}
+		if ((rc = ingest_stories_open(&s, st, since)) == 0)
+			rc = ingest_stories_put(s, st, source_id, items, n, now);
+		ingest_stories_free(s);
+	}
 	arena_release(&a);
 	return rc;
 }

@@ -82,6 +82,38 @@ int ingest_feed_put(struct store *st, struct source *src,
 int ingest_feed_items(struct store *st, int64_t source_id,
     const struct feed *f, int64_t now, struct item_put_stats *stats);
 
+/* ---- stories (stories.c): the analyze stage ---- */
+
+/* Items read back from the store to warm a clusterer up, at most. */
+#define INGEST_STORY_WARM_MAX 20000
+
+struct ingest_stories;
+
+/*
+ * A clusterer warmed up from st: the assigned items from one window
+ * (analyze_opts_default's window_s) before since on, replayed into their
+ * stories. since is the oldest time of the items about to be clustered
+ * (a feed may carry reports older than a window). Free with
+ * ingest_stories_free (NULL-safe).
+ */
+int ingest_stories_open(struct ingest_stories **out, struct store *st,
+    int64_t since);
+
+/* The time the clusterer uses for it: published, else the sort time,
+ * else now. */
+int64_t ingest_story_time(const struct item *it, int64_t now);
+void ingest_stories_free(struct ingest_stories *s);
+
+/*
+ * Clusters the items of source_id that were just stored (store_items_put)
+ * and stores where they went (store_story_assign; an editor's placement
+ * stays). Items already assigned with the same headline are skipped; an
+ * item whose headline changed is clustered again and may move. Closes
+ * stories quiet for longer than the window.
+ */
+int ingest_stories_put(struct ingest_stories *s, struct store *st,
+    int64_t source_id, const struct item *items, size_t n, int64_t now);
+
 /* ---- files from disk (newsdesk ingest) ---- */
 
 struct ingest_file_result {

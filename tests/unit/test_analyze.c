@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -35,11 +36,157 @@ kit_parse_fields(void **state)
 	buf_release(&scratch);
 }
 
+static const char *const wire =
+    "The river authority said on Tuesday that the reservoir behind the "
+    "Tessen dam rose four metres in five days, the fastest filling since "
+    "construction began, and that downstream flows fell by a quarter at "
+    "the Nuwayra gauge, according to figures released to reporters.";
+
+/* Two outlets carrying the same wire copy (one with its own headline and
+ * a last sentence cut) are near-duplicates and share a story; an unrelated
+ * report starts its own. */
+static void
+near_duplicates(void **state)
+{
+	struct analyze *an = analyze_new(NULL, 1);
+	struct analyze_doc a = { .time = 1000000, .title = "Reservoir rises",
+		.text = wire };
+	struct analyze_doc b = { .time = 1003600, .title = "Tessen filling "
+		"speeds up", .text = wire };
+	struct analyze_doc c = { .time = 1007200, .title = "Football cup "
+		"final tonight", .text = "The cup final kicks off at eight "
+		"with both teams at full strength after a long season of "
+		"matches in the northern league." };
+	struct analyze_result ra, rb, rc;
+
+	(void)state;
+	assert_non_null(an);
+	analyze_add(an, &a, &ra);
+	analyze_add(an, &b, &rb);
+	analyze_add(an, &c, &rc);
+	assert_true(ra.is_new_story);
+	assert_int_equal(rb.story, ra.story);
+	assert_int_equal(rb.dup_of, 0);
+	assert_true(rc.story != ra.story);
+	assert_int_equal(rc.dup_of, -1);
+	analyze_free(an);
+}
+
+/* An editor's placement (force_story) wins over similarity, and stories
+ * handed out later never reuse its id. */
+static void
+forced_story(void **state)
+{
+	struct analyze *an = analyze_new(NULL, 1);
+	struct analyze_doc a = { .time = 1000000, .title = "Reservoir rises",
+		.text = wire, .force_story = 40 };
+	struct analyze_doc b = { .time = 1000100, .title = "Football final",
+		.text = "The cup final kicks off at eight.", .force_story = 40 };
+	struct analyze_doc c = { .time = 1000200, .title = "Election called",
+		.text = "Parliament was dissolved on Monday." };
+	struct analyze_result r;
+
+	(void)state;
+	analyze_add(an, &a, &r);
+	assert_int_equal(r.story, 40);
+	analyze_add(an, &b, &r);
+	assert_int_equal(r.story, 40);
+	analyze_add(an, &c, &r);
+	assert_true(r.story > 40);
+	analyze_free(an);
+}
+
+/* Memory is bounded by the window: a year of distinct reports, one an
+ * hour, leaves only the stories of the last window live, and the memory
+ * held stops growing. */
+static void
+window_bounds_memory(void **state)
+{
+	struct analyze_opts o;
+	struct analyze *an;
+	struct analyze_stats s1, s2;
+	char title[64], text[128];
+
+	(void)state;
+	analyze_opts_default(&o);
+	an = analyze_new(&o, 1);
+	for (int i = 0; i < 24 * 365; i++) {
+		struct analyze_doc d = { .time = 1000000 + (int64_t)i * 3600,
+			.title = title, .text = text };
+		struct analyze_result r;
+
+		snprintf(title, sizeof(title), "Report number w%dx q%dz", i, i * 7);
+		snprintf(text, sizeof(text), "Unique words k%dk and m%dm and "
+		    "p%dp", i, i * 3, i * 11);
+		analyze_add(an, &d, &r);
+		if (i == 24 * 30)
+			analyze_stats(an, &s1);
+	}
+	analyze_stats(an, &s2);
+	assert_true(s2.n_live <= (size_t)(o.window_s / 3600) + 256 + 1);
+	assert_true(s2.bytes <= s1.bytes + (s1.bytes >> 3));
+	assert_true(s2.n_stories > s2.n_live);
+	analyze_free(an);
+}
+
+/* The same documents in the same order give the same stories, whether a
+ * caller adds them in one run or restarts from the stored assignments
+ * (force_story) of the first part: what ingest's warm-up relies on. */
+static void
+batching_independent(void **state)
+{
+	static const char *const titles[] = {
+		"Dam talks open in Port Amsel", "Port Amsel dam talks begin",
+		"Cup final ends in a draw", "Dam talks in Port Amsel stall",
+		"Draw in the cup final", "Port Amsel talks: drought clause",
+	};
+	size_t n = sizeof(titles) / sizeof(titles[0]);
+	int64_t one[6], two[6];
+	struct analyze *an = analyze_new(NULL, 1), *b1, *b2;
+	struct analyze_result r;
+
+	(void)state;
+	for (size_t i = 0; i < n; i++) {
+		struct analyze_doc d = { .time = 1000000 + (int64_t)i * 600,
+			.title = titles[i] };
+
+		analyze_add(an, &d, &r);
+		one[i] = r.story;
+	}
+	/* Batch 1: the first half; batch 2: a new clusterer warmed up from
+	 * batch 1's results, then the rest. */
+	b1 = analyze_new(NULL, 1);
+	for (size_t i = 0; i < n / 2; i++) {
+		struct analyze_doc d = { .time = 1000000 + (int64_t)i * 600,
+			.title = titles[i] };
+
+		analyze_add(b1, &d, &r);
+		two[i] = r.story;
+	}
+	b2 = analyze_new(NULL, 1);
+	for (size_t i = 0; i < n; i++) {
+		struct analyze_doc d = { .time = 1000000 + (int64_t)i * 600,
+			.title = titles[i], .force_story = i < n / 2 ? two[i] : 0 };
+
+		analyze_add(b2, &d, &r);
+		two[i] = r.story;
+	}
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(one[i], two[i]);
+	analyze_free(an);
+	analyze_free(b1);
+	analyze_free(b2);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kit_parse_fields),
+		cmocka_unit_test(near_duplicates),
+		cmocka_unit_test(forced_story),
+		cmocka_unit_test(window_bounds_memory),
+		cmocka_unit_test(batching_independent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
