@@ -27,6 +27,7 @@
 #define VEC_K 48               /* terms per document */
 #define CENT_K 112             /* terms per story */
 #define IDX_Q 16               /* a document's terms used to find stories */
+#define CAND_MAX 24            /* candidate stories scored per document */
 #define IDX_BITS 17
 #define IDX_WAYS 8
 #define DF_BITS 20             /* document-frequency counters */
@@ -50,6 +51,7 @@ struct story {
 	int64_t id;
 	int64_t first, last;
 	uint64_t stamp;            /* last document that considered it */
+	uint32_t cand_ix;          /* its candidate entry for that document */
 	uint32_t gen;
 	uint32_t n;
 	bool is_live;
@@ -731,32 +733,71 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 		best_sim = 1;
 		an->n_dups++;
 	} else {
+		struct cand {
+			uint32_t slot, hits;
+		} cand[IDX_Q * IDX_WAYS];
+		size_t nc = 0;
+
+		/* Candidates: live stories indexed under the query's terms,
+		 * counted by how many terms led to them; only the CAND_MAX
+		 * with the most are scored (on a beat every story shares
+		 * some words, and scoring them all cost more than the rest
+		 * of the document). */
 		for (size_t i = 0; i < nq; i++) {
 			size_t b = (size_t)(mix64(q[i].h) >> (64 - IDX_BITS));
 			struct idx_slot *ways = &an->idx[b * IDX_WAYS];
 
 			for (size_t w = 0; w < IDX_WAYS; w++) {
 				struct story *s;
-				double sim, need;
 
 				if (!ways[w].slot)
 					continue;
 				s = &an->st[ways[w].slot - 1];
-				if (!s->is_live || s->gen != ways[w].gen ||
-				    s->stamp == an->n_docs)
+				if (!s->is_live || s->gen != ways[w].gen)
 					continue;
-				s->stamp = an->n_docs;
-				if (gap_of(s, t) > an->o.window_s)
+				if (s->stamp == an->n_docs) {
+					cand[s->cand_ix].hits++;
 					continue;
-				sim = dot(vec, nv, s->t, s->nterm) / s->norm;
-				need = an->o.threshold + an->o.decay_per_day *
-				    (double)gap_of(s, t) / 86400.0 +
-				    an->o.span_per_day * span_over(s, t,
-				    an->o.span_grace_s) / 86400.0;
-				if (sim >= need && sim - need > best_sim) {
-					best_sim = sim - need;
-					best = ways[w].slot - 1;
 				}
+				s->stamp = an->n_docs;
+				if (gap_of(s, t) > an->o.window_s) {
+					s->cand_ix = (uint32_t)nc;
+					cand[nc].slot = UINT32_MAX;
+					cand[nc++].hits = 0;
+					continue;
+				}
+				s->cand_ix = (uint32_t)nc;
+				cand[nc].slot = ways[w].slot - 1;
+				cand[nc++].hits = 1;
+			}
+		}
+		if (nc > CAND_MAX) {
+			/* Stable by first appearance: insertion sort on hits. */
+			for (size_t i = 1; i < nc; i++) {
+				struct cand x = cand[i];
+				size_t j = i;
+
+				for (; j > 0 && cand[j - 1].hits < x.hits; j--)
+					cand[j] = cand[j - 1];
+				cand[j] = x;
+			}
+			nc = CAND_MAX;
+		}
+		for (size_t c = 0; c < nc; c++) {
+			struct story *s;
+			double sim, need;
+
+			if (cand[c].slot == UINT32_MAX)
+				continue;
+			s = &an->st[cand[c].slot];
+			sim = dot(vec, nv, s->t, s->nterm) / s->norm;
+			need = an->o.threshold + an->o.decay_per_day *
+			    (double)gap_of(s, t) / 86400.0 +
+			    an->o.span_per_day * span_over(s, t,
+			    an->o.span_grace_s) / 86400.0;
+			if (sim >= need && sim - need > best_sim) {
+				best_sim = sim - need;
+				best = cand[c].slot;
 			}
 		}
 		if (best != UINT32_MAX)

@@ -70,6 +70,7 @@ ingest_feed_items(struct store *st, int64_t source_id, const struct feed *f,
 {
 	struct arena a = ARENA_INIT;
 	struct item *items = NULL;
+	uint64_t version = 0;
 	size_t n = 0;
 	int rc;
 
@@ -79,6 +80,10 @@ ingest_feed_items(struct store *st, int64_t source_id, const struct feed *f,
 		if (ingest_item_from_entry(&items[n], &a, f, &f->entries[i],
 		    now))
 			n++;
+	/* The content version before this batch: the kept clusterer is
+	 * current only if nobody else wrote since our last batch. */
+	if ((rc = store_data_version(st, &version)) < 0)
+		goto out;
 	if ((rc = store_items_put(st, source_id, items, n, stats)) == 0 &&
 	    n > 0) {
 		struct ingest_stories *s = NULL;
@@ -90,10 +95,11 @@ ingest_feed_items(struct store *st, int64_t source_id, const struct feed *f,
 			if (t < since)
 				since = t;
 		}
-		if ((rc = ingest_stories_open(&s, st, since)) == 0)
+		if ((rc = ingest_stories_cached(&s, st, since, version)) == 0)
 			rc = ingest_stories_put(s, st, source_id, items, n, now);
-		ingest_stories_free(s);
+		ingest_stories_cached_done(st, rc);
 	}
+out:
 	arena_release(&a);
 	return rc;
 }

@@ -99,6 +99,22 @@ struct ingest_stories;
 int ingest_stories_open(struct ingest_stories **out, struct store *st,
     int64_t since);
 
+/*
+ * The calling thread's kept clusterer for st (warming one up when there is
+ * none, when it was for another handle, when the store's content version
+ * is not version, read before this batch was written, or when since is
+ * older than its window); borrowed until ingest_stories_cache_release.
+ * After ingest_stories_put, call ingest_stories_cached_done with its
+ * result: it records the version our write left, or drops the clusterer
+ * on an error (a rolled-back write leaves it out of step).
+ */
+int ingest_stories_cached(struct ingest_stories **out, struct store *st,
+    int64_t since, uint64_t version);
+void ingest_stories_cached_done(struct store *st, int rc);
+/* Frees the calling thread's kept clusterer (the fetch loop's thread does
+ * when it stops; the main thread's goes at exit). */
+void ingest_stories_cache_release(void);
+
 /* The time the clusterer uses for it: published, else the sort time,
  * else now. */
 int64_t ingest_story_time(const struct item *it, int64_t now);
