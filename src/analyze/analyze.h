@@ -28,6 +28,7 @@ struct text_analyzer;
 struct analyze_opts {
 	int64_t window_s;      /* a story quiet this long leaves memory */
 	double threshold;      /* cosine needed to join a story */
+	double threshold_short; /* the same for a document of few words */
 	double decay_per_day;  /* threshold rises this much per day of gap */
 	double span_per_day;   /* and this much per day the story would last
 	                        * beyond span_grace_s */

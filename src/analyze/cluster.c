@@ -24,9 +24,10 @@
 #include "core/xmalloc.h"
 #include "core/banned.h"
 
-#define VEC_K 48               /* terms per document */
-#define CENT_K 112             /* terms per story */
+#define VEC_K 48
+#define CENT_K 112
 #define IDX_Q 16               /* a document's terms used to find stories */
+#define SHORT_TERMS 16          /* fewer terms: a short document */
 #define CAND_MAX 24            /* candidate stories scored per document */
 #define IDX_BITS 17
 #define IDX_WAYS 8
@@ -95,11 +96,12 @@ struct analyze {
 	struct term *tf;           /* open addressing, DOC_TERMS_MAX * 2 */
 	uint16_t *tf_used;         /* the slots in use, DOC_TERMS_MAX */
 	size_t n_tf;
-	uint64_t *shingle_prev;    /* last two token hashes */
+	uint64_t shingle_prev[2];  /* last two token hashes */
 	uint32_t sig[MH_N];
 	size_t n_shingles;
 	float field_w;
 	const char *field;
+	bool is_title_case;        /* every word capitalized: no names told */
 	int64_t field_last_end;
 };
 
@@ -120,10 +122,11 @@ static uint64_t stop_h[STOP_SLOTS];
 void
 analyze_opts_default(struct analyze_opts *out)
 {
-	out->window_s = 4 * 86400;
-	out->threshold = 0.08;
-	out->decay_per_day = 0.01;
-	out->span_per_day = 0.06;
+	out->window_s = 30 * 86400;
+	out->threshold = 0.11;
+	out->threshold_short = 0.06;
+	out->decay_per_day = 0.0;
+	out->span_per_day = 0.01;
 	out->span_grace_s = 86400;
 	out->dup_jaccard = 0.7;
 	out->max_live = 16384;
@@ -307,10 +310,27 @@ on_token(const char *tok, size_t len, size_t start, size_t end,
 	for (size_t i = 0; i < len; i++)
 		if (!str_isdigit((unsigned char)tok[i]))
 			is_num = false;
-	if (is_num || is_entity(an->field, start))
+	if (is_num || (!an->is_title_case && is_entity(an->field, start)))
 		w *= ENTITY_W;
 	tf_add(an, h, w);
 	return 0;
+}
+
+/* "Apple TV Update Adds Ability to Hide Channels": when most words of a
+ * field start with a capital, capitals say nothing about names. */
+static bool
+is_title_case(const char *s, size_t len)
+{
+	size_t words = 0, caps = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (!str_isalpha((unsigned char)s[i]) ||
+		    (i > 0 && str_isalnum((unsigned char)s[i - 1])))
+			continue;
+		words++;
+		caps += s[i] >= 'A' && s[i] <= 'Z';
+	}
+	return words >= 3 && caps * 10 > words * 6;
 }
 
 static void
@@ -323,6 +343,7 @@ field(struct analyze *an, const char *s, size_t max, float w)
 	len = strnlen(s, max);
 	len = text_utf8_trunc(s, len, max);
 	an->field = s;
+	an->is_title_case = is_title_case(s, len);
 	an->field_w = w;
 	an->shingle_prev[0] = an->shingle_prev[1] = 0;
 	(void)text_tokenize(an->ta, s, len, TEXT_STEM, on_token, an);
@@ -416,14 +437,12 @@ keep_heaviest(struct term *t, size_t n, size_t k)
 static size_t
 vectorize(struct analyze *an, const struct analyze_doc *d, struct term *vec)
 {
-	uint64_t prev[2] = { 0, 0 };
 	struct term all[DOC_TERMS_MAX];
 	size_t n = 0;
 	double norm = 0, ndocs = (double)an->n_docs + 1;
 
 	an->n_tf = 0;
 	an->n_shingles = 0;
-	an->shingle_prev = prev;
 	for (size_t i = 0; i < MH_N; i++)
 		an->sig[i] = UINT32_MAX;
 	field(an, d->title, ANALYZE_FIELD_MAX, TITLE_W);
@@ -733,6 +752,10 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 		best_sim = 1;
 		an->n_dups++;
 	} else {
+		/* A headline alone is little evidence, and its cosine with a
+		 * story is lower than an article's for the same match. */
+		double base = nv < SHORT_TERMS ? an->o.threshold_short :
+		    an->o.threshold;
 		struct cand {
 			uint32_t slot, hits;
 		} cand[IDX_Q * IDX_WAYS];
@@ -791,7 +814,7 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 				continue;
 			s = &an->st[cand[c].slot];
 			sim = dot(vec, nv, s->t, s->nterm) / s->norm;
-			need = an->o.threshold + an->o.decay_per_day *
+			need = base + an->o.decay_per_day *
 			    (double)gap_of(s, t) / 86400.0 +
 			    an->o.span_per_day * span_over(s, t,
 			    an->o.span_grace_s) / 86400.0;

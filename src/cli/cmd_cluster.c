@@ -52,7 +52,7 @@ cluster_run(struct cmd_ctx *ctx, int argc, char **argv)
 	struct buf out = BUF_INIT(BUF_NOCAP);
 	struct analyze *an = NULL;
 	const char *path = NULL, *thr = NULL, *decay = NULL, *window = NULL,
-	    *span = NULL;
+	    *span = NULL, *thr_short = NULL;
 	struct analyze_opts o;
 	bool is_stats = false;
 	char *line = NULL;
@@ -68,7 +68,9 @@ cluster_run(struct cmd_ctx *ctx, int argc, char **argv)
 		    (rc = cmd_opt(argc, argv, &i, "--threshold", &thr)) ||
 		    (rc = cmd_opt(argc, argv, &i, "--decay", &decay)) ||
 		    (rc = cmd_opt(argc, argv, &i, "--window", &window)) ||
-		    (rc = cmd_opt(argc, argv, &i, "--span", &span))) {
+		    (rc = cmd_opt(argc, argv, &i, "--span", &span)) ||
+		    (rc = cmd_opt(argc, argv, &i, "--threshold-short",
+		    &thr_short))) {
 			if (rc < 0)
 				return rc;
 			continue;
@@ -84,7 +86,9 @@ cluster_run(struct cmd_ctx *ctx, int argc, char **argv)
 	analyze_opts_default(&o);
 	if ((thr && (rc = opt_num(thr, 0, 1, &o.threshold)) < 0) ||
 	    (decay && (rc = opt_num(decay, 0, 1, &o.decay_per_day)) < 0) ||
-	    (span && (rc = opt_num(span, 0, 1, &o.span_per_day)) < 0))
+	    (span && (rc = opt_num(span, 0, 1, &o.span_per_day)) < 0) ||
+	    (thr_short && (rc = opt_num(thr_short, 0, 1,
+	    &o.threshold_short)) < 0))
 		return rc;
 	if (window) {
 		double d;
@@ -169,6 +173,7 @@ const struct cmd cmd_cluster = {
 	.usage =
 	    "usage: newsdesk cluster --jsonl FILE [--stats] [--threshold X] [--decay X]\n"
 	    "                        [--window DAYS] [--span X]\n"
+	    "                        [--threshold-short X]\n"
 	    "\n"
 	    "Runs the story clusterer that ingest runs (same features, same\n"
 	    "thresholds) over FILE, one JSON object per line with id, time (ISO\n"
@@ -185,6 +190,7 @@ const struct cmd cmd_cluster = {
 	    "  --decay X      added to the threshold per day of time gap\n"
 	    "  --window D     days a quiet story stays in memory\n"
 	    "  --span X       added per day a story would last beyond a day\n"
+	    "  --threshold-short X  the threshold for a document of few words\n"
 	    "\n"
 	    "example:\n"
 	    "  newsdesk cluster --jsonl ../shared/eval/clustering/dev/events.jsonl\n",

@@ -84,6 +84,10 @@ int ingest_feed_items(struct store *st, int64_t source_id,
 
 /* ---- stories (stories.c): the analyze stage ---- */
 
+/* A story with no report for this long is closed (a new report opens it
+ * again: the clusterer keeps it for its whole window). */
+#define INGEST_STORY_QUIET_S (3 * 86400)
+
 /* Items read back from the store to warm a clusterer up, at most. */
 #define INGEST_STORY_WARM_MAX 20000
 
@@ -125,7 +129,7 @@ void ingest_stories_free(struct ingest_stories *s);
  * and stores where they went (store_story_assign; an editor's placement
  * stays). Items already assigned with the same headline are skipped; an
  * item whose headline changed is clustered again and may move. Closes
- * stories quiet for longer than the window.
+ * stories quiet for INGEST_STORY_QUIET_S.
  */
 int ingest_stories_put(struct ingest_stories *s, struct store *st,
     int64_t source_id, const struct item *items, size_t n, int64_t now);

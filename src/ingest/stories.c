@@ -211,7 +211,7 @@ ingest_stories_put(struct ingest_stories *s, struct store *st,
 		as[k].similarity = r.similarity;
 		k++;
 	}
-	rc = store_story_assign(st, as, k, now - s->opts.window_s);
+	rc = store_story_assign(st, as, k, now - INGEST_STORY_QUIET_S);
 	free(as);
 	return rc;
 }
