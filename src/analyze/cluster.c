@@ -38,7 +38,7 @@
 #define MH_MIN_SHINGLES 4
 #define LSH_BITS 16
 #define RING_BITS 15           /* recent documents kept for near-dups */
-#define DOC_TERMS_MAX 4096     /* distinct terms counted per document */
+#define DOC_TERMS_MAX 1024     /* distinct terms counted per document */
 #define TITLE_W 3.0f
 #define SUMMARY_W 1.5f
 #define ENTITY_W 1.6f
@@ -102,6 +102,7 @@ struct analyze {
 	float field_w;
 	const char *field;
 	bool is_title_case;        /* every word capitalized: no names told */
+	const char *title;         /* the document's title (is_title_case) */
 	int64_t field_last_end;
 };
 
@@ -343,7 +344,7 @@ field(struct analyze *an, const char *s, size_t max, float w)
 	len = strnlen(s, max);
 	len = text_utf8_trunc(s, len, max);
 	an->field = s;
-	an->is_title_case = is_title_case(s, len);
+	an->is_title_case = s == an->title && is_title_case(s, len);
 	an->field_w = w;
 	an->shingle_prev[0] = an->shingle_prev[1] = 0;
 	(void)text_tokenize(an->ta, s, len, TEXT_STEM, on_token, an);
@@ -445,6 +446,7 @@ vectorize(struct analyze *an, const struct analyze_doc *d, struct term *vec)
 	an->n_shingles = 0;
 	for (size_t i = 0; i < MH_N; i++)
 		an->sig[i] = UINT32_MAX;
+	an->title = d->title;
 	field(an, d->title, ANALYZE_FIELD_MAX, TITLE_W);
 	field(an, d->summary, ANALYZE_FIELD_MAX, SUMMARY_W);
 	field(an, d->text, ANALYZE_TEXT_LEAD, 1.0f);
