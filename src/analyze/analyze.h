@@ -97,14 +97,38 @@ struct analyze_stats {
 
 void analyze_stats(const struct analyze *an, struct analyze_stats *out);
 
+/* ---- sections (classify.c): multinomial naive Bayes ---- */
+
+#define ANALYZE_NB_MAX_CLASSES 64
+
+struct analyze_nb;
+
+/* An empty model (NULL when the stemmers cannot be created). Not
+ * thread-safe. Free with analyze_nb_free (NULL-safe). */
+struct analyze_nb *analyze_nb_new(void);
+void analyze_nb_free(struct analyze_nb *nb);
+/* Learns that d is filed under section (a name; new names add a class).
+ * ND_EINVAL without a section, ND_ETOOBIG past ANALYZE_NB_MAX_CLASSES. */
+int analyze_nb_learn(struct analyze_nb *nb, const struct analyze_doc *d,
+    const char *section);
+/* Takes a learned d out again (an editor moved it; leave-one-out).
+ * ND_ENOTFOUND for a section never learned. */
+int analyze_nb_forget(struct analyze_nb *nb, const struct analyze_doc *d,
+    const char *section);
+/* The likeliest section (borrowed from nb), NULL before any learning;
+ * *out_margin (may be NULL): log-odds over the runner-up. */
+const char *analyze_nb_predict(struct analyze_nb *nb,
+    const struct analyze_doc *d, double *out_margin);
+
 /* ---- the clustering kit's line format (kit.c) ---- */
 
 /*
  * One line of the kit's JSONL (../shared/eval/clustering): an object with
  * string fields id, time (ISO 8601 UTC), source, title, summary, text,
- * lang. A small scanner, not a general JSON parser: it decodes only those
- * fields (escapes included; text only up to ANALYZE_TEXT_LEAD bytes, the
- * rest skipped) and skips any other value. Strings point into scratch,
+ * lang (and section, for labelled sets). A small scanner, not a general
+ * JSON parser: it decodes only those fields (escapes included; text only
+ * up to text_max bytes, the rest skipped: ANALYZE_TEXT_LEAD for the
+ * clusterer) and skips any other value. Strings point into scratch,
  * which the call resets and fills (its cap bounds the memory); *out is
  * valid until the next call with the same scratch. Returns 0, or
  * ND_EPARSE with a message for a line that is not such an object.
@@ -113,10 +137,11 @@ struct buf;
 
 struct analyze_kit_line {
 	const char *id;
+	const char *section;   /* labelled sets only */
 	struct analyze_doc doc;
 };
 
 int analyze_kit_parse(struct analyze_kit_line *out, struct buf *scratch,
-    const char *line, size_t len);
+    const char *line, size_t len, size_t text_max);
 
 #endif

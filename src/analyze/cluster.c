@@ -26,7 +26,7 @@
 
 #define VEC_K 48
 #define CENT_K 112
-#define IDX_Q 16               /* a document's terms used to find stories */
+#define IDX_Q 16
 #define SHORT_TERMS 16          /* fewer terms: a short document */
 #define CAND_MAX 24            /* candidate stories scored per document */
 #define IDX_BITS 17

@@ -32,7 +32,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		an = analyze_new(&o, 1);
 		assert(an);
 	}
-	if (analyze_kit_parse(&kl, &scratch, (const char *)data, size) == 0) {
+	if (analyze_kit_parse(&kl, &scratch, (const char *)data, size,
+	    ANALYZE_TEXT_LEAD) == 0) {
 		if (kl.doc.text)
 			assert(strlen(kl.doc.text) <= ANALYZE_TEXT_LEAD + 4);
 		analyze_add(an, &kl.doc, &r);

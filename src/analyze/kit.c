@@ -211,7 +211,8 @@ iso_time(const char *s)
 	    v[3] * 3600 + v[4] * 60 + v[5];
 }
 
-enum { F_ID, F_TIME, F_SOURCE, F_LANG, F_TITLE, F_SUMMARY, F_TEXT, F_N };
+enum { F_ID, F_TIME, F_SOURCE, F_LANG, F_TITLE, F_SUMMARY, F_TEXT, F_SECTION,
+	F_N };
 
 static const struct {
 	const char *name;
@@ -223,12 +224,13 @@ static const struct {
 	[F_LANG] = { "lang", 64 },
 	[F_TITLE] = { "title", ANALYZE_FIELD_MAX },
 	[F_SUMMARY] = { "summary", ANALYZE_FIELD_MAX },
-	[F_TEXT] = { "text", ANALYZE_TEXT_LEAD },
+	[F_TEXT] = { "text", 0 },              /* the caller's text_max */
+	[F_SECTION] = { "section", 256 },
 };
 
 int
 analyze_kit_parse(struct analyze_kit_line *out, struct buf *scratch,
-    const char *line, size_t len)
+    const char *line, size_t len, size_t text_max)
 {
 	struct cur c = { line, line + len };
 	size_t off[F_N];
@@ -269,7 +271,8 @@ analyze_kit_parse(struct analyze_kit_line *out, struct buf *scratch,
 				break;
 		if (f < F_N && c.p < c.end && *c.p == '"') {
 			off[f] = scratch->len;
-			if (string(&c, scratch, fields[f].cap) < 0)
+			if (string(&c, scratch, f == F_TEXT ? text_max :
+			    fields[f].cap) < 0)
 				return err_set(ND_EPARSE, "kit: bad string in %s",
 				    fields[f].name);
 			buf_addc(scratch, '\0');
@@ -306,5 +309,6 @@ done:
 	out->doc.title = v[F_TITLE];
 	out->doc.summary = v[F_SUMMARY];
 	out->doc.text = v[F_TEXT];
+	out->section = v[F_SECTION];
 	return 0;
 }

@@ -123,7 +123,7 @@ cluster_run(struct cmd_ctx *ctx, int argc, char **argv)
 		if (len == 0)
 			continue;
 		if ((rc = analyze_kit_parse(&kl, &scratch, line,
-		    (size_t)len)) < 0) {
+		    (size_t)len, ANALYZE_TEXT_LEAD)) < 0) {
 			char why[256];
 
 			snprintf(why, sizeof(why), "%s", err_msg());

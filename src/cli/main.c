@@ -34,6 +34,7 @@ extern const struct cmd cmd_parse_date;
 extern const struct cmd cmd_serve;
 extern const struct cmd cmd_export;
 extern const struct cmd cmd_cluster;
+extern const struct cmd cmd_classify;
 extern const struct cmd cmd_stories;
 extern const struct cmd cmd_story;
 
@@ -59,6 +60,7 @@ static const struct cmd *const commands[] = {
 	&cmd_stories,
 	&cmd_story,
 	&cmd_cluster,
+	&cmd_classify,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

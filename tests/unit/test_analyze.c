@@ -24,15 +24,17 @@ kit_parse_fields(void **state)
 	    "\"extra\": [1, {\"k\": null}], \"text\": \"body\", \"lang\": \"en\"}";
 
 	(void)state;
-	assert_int_equal(analyze_kit_parse(&kl, &scratch, line, strlen(line)), 0);
+	assert_int_equal(analyze_kit_parse(&kl, &scratch, line, strlen(line),
+	    ANALYZE_TEXT_LEAD), 0);
 	assert_string_equal(kl.id, "a1");
 	assert_string_equal(kl.doc.title, "Caf\xc3\xa9 \"opens\"");
 	assert_string_equal(kl.doc.text, "body");
 	assert_string_equal(kl.doc.lang, "en");
 	assert_true(kl.doc.time == 1394470469);
-	assert_int_equal(analyze_kit_parse(&kl, &scratch, "{\"id\": ", 7),
-	    ND_EPARSE);
-	assert_int_equal(analyze_kit_parse(&kl, &scratch, "[1]", 3), ND_EPARSE);
+	assert_int_equal(analyze_kit_parse(&kl, &scratch, "{\"id\": ", 7,
+	    ANALYZE_TEXT_LEAD), ND_EPARSE);
+	assert_int_equal(analyze_kit_parse(&kl, &scratch, "[1]", 3,
+	    ANALYZE_TEXT_LEAD), ND_EPARSE);
 	buf_release(&scratch);
 }
 
@@ -178,6 +180,58 @@ batching_independent(void **state)
 	analyze_free(b2);
 }
 
+/* The section classifier learns from filed items, and an item taken out
+ * again (an editor's correction, leave-one-out) leaves the model as it
+ * was. */
+static void
+sections_naive_bayes(void **state)
+{
+	static const struct {
+		const char *title, *text, *section;
+	} train[] = {
+		{ "Striker scores twice", "The striker scored twice as the club "
+		  "won the league match in extra time.", "sports" },
+		{ "Coach praises defence", "The coach said the team defended "
+		  "well in the cup match against the champions.", "sports" },
+		{ "Shares fall on profit warning", "The company's shares fell "
+		  "after it warned that annual profit would miss forecasts.",
+		  "business" },
+		{ "Bank raises interest rates", "The central bank raised "
+		  "interest rates to curb inflation, lifting the currency.",
+		  "business" },
+	};
+	struct analyze_nb *nb = analyze_nb_new();
+	struct analyze_doc q1 = { .title = "Club wins cup match",
+		.text = "The team scored late to win the cup." };
+	struct analyze_doc q2 = { .title = "Profit and shares",
+		.text = "Inflation hit profit and the shares fell." };
+	struct analyze_doc odd = { .title = "Bank match", .text =
+		"The striker opened a bank account." };
+	double m1, m2;
+	const char *before;
+
+	(void)state;
+	assert_non_null(nb);
+	assert_null(analyze_nb_predict(nb, &q1, NULL));
+	for (size_t i = 0; i < sizeof(train) / sizeof(train[0]); i++) {
+		struct analyze_doc d = { .title = train[i].title,
+			.text = train[i].text };
+
+		assert_int_equal(analyze_nb_learn(nb, &d, train[i].section), 0);
+	}
+	assert_string_equal(analyze_nb_predict(nb, &q1, &m1), "sports");
+	assert_string_equal(analyze_nb_predict(nb, &q2, &m2), "business");
+	assert_true(m1 > 0 && m2 > 0);
+	before = analyze_nb_predict(nb, &odd, &m1);
+	assert_int_equal(analyze_nb_learn(nb, &odd, "business"), 0);
+	assert_int_equal(analyze_nb_forget(nb, &odd, "business"), 0);
+	assert_string_equal(analyze_nb_predict(nb, &odd, &m2), before);
+	assert_true(m1 - m2 < 1e-6 && m2 - m1 < 1e-6);
+	assert_int_equal(analyze_nb_forget(nb, &odd, "weather"), ND_ENOTFOUND);
+	assert_int_equal(analyze_nb_learn(nb, &odd, ""), ND_EINVAL);
+	analyze_nb_free(nb);
+}
+
 int
 main(void)
 {
@@ -187,6 +241,7 @@ main(void)
 		cmocka_unit_test(forced_story),
 		cmocka_unit_test(window_bounds_memory),
 		cmocka_unit_test(batching_independent),
+		cmocka_unit_test(sections_naive_bayes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
