@@ -74,7 +74,8 @@ main(int argc, char **argv)
 			len--;
 		if (len == 0)
 			continue;
-		if (analyze_kit_parse(&kl, &scratch, line, (size_t)len) < 0) {
+		if (analyze_kit_parse(&kl, &scratch, line, (size_t)len,
+		    ANALYZE_TEXT_LEAD) < 0) {
 			fprintf(stderr, "%s: %s\n", argv[1], err_msg());
 			return 1;
 		}
