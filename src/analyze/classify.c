@@ -127,7 +127,7 @@ class_of(struct analyze_nb *nb, const char *name, bool is_add)
 	if (nb->n_classes >= ANALYZE_NB_MAX_CLASSES)
 		return err_set(ND_ETOOBIG, "classify: more than %d sections",
 		    ANALYZE_NB_MAX_CLASSES);
-	nb->names[nb->n_classes] = xstrndup(name, 256);
+	nb->names[nb->n_classes] = xstrndup(name, strnlen(name, 256));
 	nb->counts[nb->n_classes] = xcalloc(NB_BUCKETS, sizeof(float));
 	return (int)nb->n_classes++;
 }
