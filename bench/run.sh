@@ -25,6 +25,7 @@ ninja -C "$build" bench_cluster >/dev/null
 events=${NEWSDESK_EVAL:-$top/../shared/eval}/clustering/dev/events.jsonl
 if [ -f "$events" ]; then "$build/bench_cluster" "$events" || true
 else echo "bench_cluster: $events missing; skipped"; fi
+sh "$top/bench/cluster.sh" "$build" 100000 || true
 echo
 echo "== fetch (bench/fetch.sh)"
 sh "$top/bench/fetch.sh" "$build" 16 64
