@@ -14,6 +14,7 @@
  * process, an editor) makes the next batch warm up again. A fetch cycle
  * of many sources thus reads the window once, not once per feed.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -224,12 +225,20 @@ static _Thread_local struct {
 	uint64_t version;            /* content version after our last write */
 } cache;
 
-static bool is_atexit;
+static pthread_once_t atexit_once = PTHREAD_ONCE_INIT;
 
 static void
 cache_release_at_exit(void)
 {
 	ingest_stories_cache_release();
+}
+
+static void
+register_atexit(void)
+{
+	/* LeakSanitizer's own exit check runs after this (exit handlers run
+	 * in reverse order of registration). */
+	atexit(cache_release_at_exit);
 }
 
 void
@@ -255,12 +264,7 @@ ingest_stories_cached(struct ingest_stories **out, struct store *st,
 	if ((rc = ingest_stories_open(&cache.s, st, since)) < 0)
 		return rc;
 	cache.st = st;
-	if (!is_atexit) {
-		/* LeakSanitizer's own exit check runs after this (exit
-		 * handlers run in reverse order of registration). */
-		is_atexit = true;
-		atexit(cache_release_at_exit);
-	}
+	pthread_once(&atexit_once, register_atexit);
 	*out = cache.s;
 	return 0;
 }
