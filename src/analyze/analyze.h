@@ -49,6 +49,10 @@ struct analyze_doc {
 	const char *title;
 	const char *summary;
 	const char *text;
+	/* The lead photo's URL (or any stable key of it): two outlets showing
+	 * the same photo within ANALYZE_PHOTO_WINDOW_S report the same event,
+	 * whatever their language. NULL: none. */
+	const char *photo;
 	/* An editor's decision: when non-zero the document goes to this story
 	 * (created if unknown) whatever the similarity says, and the story
 	 * learns from it. Also how a caller warms the window up again from
@@ -80,6 +84,10 @@ void analyze_free(struct analyze *an);
  * capped inside (the lead of text is used, ANALYZE_TEXT_LEAD bytes). */
 void analyze_add(struct analyze *an, const struct analyze_doc *doc,
     struct analyze_result *out);
+
+/* How close in time two reports with one photo must be to be one event
+ * (the same wire photo is reused for other events on other days). */
+#define ANALYZE_PHOTO_WINDOW_S (12 * 3600)
 
 /* Bytes of text read per document (title and summary are read whole up
  * to ANALYZE_FIELD_MAX). The lead of a report names its event. */

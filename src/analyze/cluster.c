@@ -39,6 +39,7 @@
 #define LSH_BITS 16
 #define RING_BITS 15           /* recent documents kept for near-dups */
 #define DOC_TERMS_MAX 1024     /* distinct terms counted per document */
+#define PHOTO_BITS 14          /* recent lead photos remembered */
 #define TITLE_W 3.0f
 #define SUMMARY_W 1.5f
 #define ENTITY_W 1.6f
@@ -86,6 +87,11 @@ struct analyze {
 	uint32_t *lsh;             /* ring position + 1, 0 = empty */
 	uint32_t *lsh_key;
 	struct ring_doc *ring;
+	struct photo_ent {
+		uint64_t key, source;
+		int64_t time;
+		uint32_t slot, gen;    /* slot + 1; 0 = empty */
+	} *photos;
 
 	struct story *st;          /* slots */
 	size_t n_slots, cap_slots, n_live;
@@ -168,6 +174,7 @@ analyze_new(const struct analyze_opts *opts, int64_t next_story)
 	an->ring = xcalloc((size_t)1 << RING_BITS, sizeof(*an->ring));
 	for (size_t i = 0; i < (size_t)1 << RING_BITS; i++)
 		an->ring[i].idx = -1;
+	an->photos = xcalloc((size_t)1 << PHOTO_BITS, sizeof(*an->photos));
 	an->tf = xcalloc(DOC_TERMS_MAX * 2, sizeof(*an->tf));
 	an->tf_used = xcalloc(DOC_TERMS_MAX, sizeof(*an->tf_used));
 	for (size_t i = 0; i < sizeof(stop_en) / sizeof(stop_en[0]); i++) {
@@ -193,6 +200,7 @@ analyze_free(struct analyze *an)
 	free(an->lsh);
 	free(an->lsh_key);
 	free(an->ring);
+	free(an->photos);
 	free(an->tf);
 	free(an->tf_used);
 	free(an->st);
@@ -213,6 +221,7 @@ analyze_stats(const struct analyze *an, struct analyze_stats *out)
 	    ((size_t)1 << IDX_BITS) +
 	    ((size_t)1 << LSH_BITS) * 2 * sizeof(uint32_t) +
 	    ((size_t)1 << RING_BITS) * sizeof(struct ring_doc) +
+	    ((size_t)1 << PHOTO_BITS) * sizeof(struct photo_ent) +
 	    DOC_TERMS_MAX * 2 * sizeof(struct term) +
 	    an->cap_slots * sizeof(struct story) +
 	    an->cap_free * sizeof(uint32_t);
@@ -706,6 +715,54 @@ remember(struct analyze *an, int64_t idx, int64_t time, uint32_t slot)
 	}
 }
 
+/* ---- one photo, two outlets ---- */
+
+static uint64_t
+hash_str(const char *s)
+{
+	return s && *s ? str_hash(s, strnlen(s, ANALYZE_FIELD_MAX)) | 1 : 0;
+}
+
+/* The live story of another outlet's report with the same lead photo,
+ * close in time. One outlet reusing a photo (its logo, a file picture)
+ * proves nothing, so the outlet that first showed it with that story
+ * cannot join through it. */
+static bool
+find_photo(struct analyze *an, uint64_t key, uint64_t source, int64_t t,
+    uint32_t *out_slot)
+{
+	struct photo_ent *e = &an->photos[mix64(key) >> (64 - PHOTO_BITS)];
+	struct story *s;
+
+	if (!key || e->key != key || !e->slot || e->source == source ||
+	    llabs(e->time - t) > ANALYZE_PHOTO_WINDOW_S)
+		return false;
+	s = &an->st[e->slot - 1];
+	if (!s->is_live || s->gen != e->gen)
+		return false;
+	*out_slot = e->slot - 1;
+	return true;
+}
+
+static void
+photo_remember(struct analyze *an, uint64_t key, uint64_t source, int64_t t,
+    uint32_t slot)
+{
+	struct photo_ent *e = &an->photos[mix64(key) >> (64 - PHOTO_BITS)];
+
+	if (!key)
+		return;
+	/* The outlet that first showed the photo for this story stays: it
+	 * reusing the photo later proves nothing. */
+	if (!(e->key == key && e->slot == slot + 1 &&
+	    e->gen == an->st[slot].gen))
+		e->source = source;
+	e->key = key;
+	e->time = t;
+	e->slot = slot + 1;
+	e->gen = an->st[slot].gen;
+}
+
 /* ---- one document ---- */
 
 void
@@ -717,6 +774,7 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 	size_t nv, nq;
 	int64_t idx = (int64_t)an->n_docs;
 	int64_t t = d->time;
+	uint64_t photo = hash_str(d->photo), source = hash_str(d->source);
 	uint32_t best = UINT32_MAX, dslot;
 	double best_sim = 0;
 	bool has_sig;
@@ -753,6 +811,10 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 		best = dslot;
 		best_sim = 1;
 		an->n_dups++;
+	} else if (find_photo(an, photo, source, t, &dslot)) {
+		best = dslot;
+		best_sim = dot(vec, nv, an->st[best].t, an->st[best].nterm) /
+		    an->st[best].norm;
 	} else {
 		/* A headline alone is little evidence, and its cosine with a
 		 * story is lower than an article's for the same match. */
@@ -848,4 +910,5 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 	}
 	if (has_sig)
 		remember(an, idx, t, best);
+	photo_remember(an, photo, source, t, best);
 }

@@ -15,6 +15,7 @@
  * of many sources thus reads the window once, not once per feed.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,17 +96,21 @@ plain(struct buf *out, const char *html)
 }
 
 static void
-add(struct ingest_stories *s, const char *title, const char *summary,
-    const char *content, const char *lang, int64_t time, int64_t force,
-    struct analyze_result *r)
+add(struct ingest_stories *s, int64_t source_id, const char *title,
+    const char *summary, const char *content, const char *lang,
+    const char *photo, int64_t time, int64_t force, struct analyze_result *r)
 {
+	char source[32];
 	struct analyze_doc d = {
 		.time = time,
+		.source = source,
 		.lang = lang,
 		.title = title,
+		.photo = photo && *photo ? photo : NULL,
 		.force_story = force,
 	};
 
+	snprintf(source, sizeof(source), "s%lld", (long long)source_id);
 	plain(&s->summary, summary);
 	plain(&s->text, content);
 	d.summary = buf_err(&s->summary) ? NULL : s->summary.ptr;
@@ -146,8 +151,8 @@ ingest_stories_open(struct ingest_stories **out, struct store *st,
 	for (size_t i = 0; i < n_m; i++) {
 		struct analyze_result r;
 
-		add(s, m[i].title, m[i].summary, m[i].content, m[i].language,
-		    m[i].time, m[i].story_id, &r);
+		add(s, m[i].source_id, m[i].title, m[i].summary, m[i].content,
+		    m[i].language, m[i].image_url, m[i].time, m[i].story_id, &r);
 		seen_put(s, seen_key(m[i].source_id, m[i].dedup_key),
 		    title_hash(m[i].title));
 	}
@@ -202,8 +207,8 @@ ingest_stories_put(struct ingest_stories *s, struct store *st,
 		if (seen_same(s, key, th))
 			continue;
 		seen_put(s, key, th);
-		add(s, it->title, it->summary, it->content, it->language, t, 0,
-		    &r);
+		add(s, source_id, it->title, it->summary, it->content,
+		    it->language, it->image_url, t, 0, &r);
 		as[k].source_id = source_id;
 		as[k].dedup_key = it->dedup_key;
 		as[k].story_id = r.story;

@@ -238,6 +238,7 @@ struct story_member {
 	bool is_locked;
 	int64_t time;                /* sort time */
 	const char *source, *language, *title, *summary, *content;
+	const char *image_url;
 };
 
 /*

@@ -232,6 +232,40 @@ sections_naive_bayes(void **state)
 	analyze_nb_free(nb);
 }
 
+/* The same lead photo from another outlet within hours is the same event,
+ * whatever the language (the demo's English and Arabic reports of one
+ * agreement); the same outlet reusing a photo, or another outlet days
+ * later, is not. */
+static void
+shared_photo(void **state)
+{
+	struct analyze *an = analyze_new(NULL, 1);
+	struct analyze_doc en = { .time = 1000000, .source = "wire",
+		.lang = "en", .title = "Deal in principle on the dam",
+		.photo = "http://p.example/conference.jpg" };
+	struct analyze_doc ar = { .time = 1000000 + 3600, .source = "paper",
+		.lang = "ar", .title = "\xd8\xa7\xd8\xaa\xd9\x81\xd8\xa7\xd9\x82 "
+		"\xd9\x85\xd8\xa8\xd8\xaf\xd8\xa6\xd9\x8a",
+		.photo = "http://p.example/conference.jpg" };
+	struct analyze_doc same = { .time = 1000000 + 7200, .source = "wire",
+		.lang = "en", .title = "Football cup final tonight",
+		.photo = "http://p.example/conference.jpg" };
+	struct analyze_doc later = { .time = 1000000 + 3 * 86400,
+		.source = "herald", .lang = "en", .title = "Budget vote passes",
+		.photo = "http://p.example/conference.jpg" };
+	struct analyze_result r1, r2, r3, r4;
+
+	(void)state;
+	analyze_add(an, &en, &r1);
+	analyze_add(an, &ar, &r2);
+	analyze_add(an, &same, &r3);
+	analyze_add(an, &later, &r4);
+	assert_int_equal(r2.story, r1.story);
+	assert_true(r3.story != r1.story);
+	assert_true(r4.story != r1.story && r4.story != r3.story);
+	analyze_free(an);
+}
+
 int
 main(void)
 {
@@ -242,6 +276,7 @@ main(void)
 		cmocka_unit_test(window_bounds_memory),
 		cmocka_unit_test(batching_independent),
 		cmocka_unit_test(sections_naive_bayes),
+		cmocka_unit_test(shared_photo),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -145,6 +145,13 @@ for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }],
     check(outlets.size === t.coverage.length + 1, `stories: ${t.id}: an outlet listed twice`);
     check(t.count === `${outlets.size} outlets`, `stories: ${t.id}: count "${t.count}" for ${outlets.size} outlets`);
   }
+  // one event in two languages is one story (the same wire photo from
+  // two outlets within hours: the English and Arabic reports of the
+  // agreement in principle)
+  const arabic = /[\u0600-\u06FF]/;
+  check(multi.some((t) => [t.outlet, ...t.coverage.map((c) => c.outlet)].some((o) => arabic.test(o)) &&
+    [t.outlet, ...t.coverage.map((c) => c.outlet)].some((o) => !arabic.test(o))),
+    'stories: no top story joins an Arabic and an English outlet');
   // the reports a story shows are not repeated in the river
   const shown = new Set(tops.flatMap((t) => t.coverage.map((c) => c.href)));
   const river = await page.locator('.river li a').evaluateAll((els) => els.map((a) => a.getAttribute('href')));

@@ -170,7 +170,8 @@ store_sqlite_story_window(struct store *st, struct arena *a, int64_t since,
 	/* The newest max, then oldest first. */
 	if ((rc = prep(st, &stmt, "SELECT * FROM (SELECT i.id, si.story_id, "
 	    "si.is_locked, i.sort_time, coalesce(s.title, s.url), i.language, "
-	    "i.title, i.summary, i.content, i.source_id, i.dedup_key "
+	    "i.title, i.summary, i.content, i.source_id, i.dedup_key, "
+	    "i.image_url "
 	    "FROM story_items si "
 	    "JOIN items i ON i.id = si.item_id "
 	    "JOIN sources s ON s.id = i.source_id "
@@ -200,6 +201,7 @@ store_sqlite_story_window(struct store *st, struct arena *a, int64_t since,
 		m->content = store_col_text(a, stmt, 8);
 		m->source_id = sqlite3_column_int64(stmt, 9);
 		m->dedup_key = store_col_text(a, stmt, 10);
+		m->image_url = store_col_text(a, stmt, 11);
 	}
 	if (step != SQLITE_DONE)
 		rc = store_db_err(st, "read story window");
