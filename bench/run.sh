@@ -7,6 +7,7 @@
 #             libxml2 parse (issue 12)
 #   fetch.sh  two fetch cycles over 1,000 feeds at 50 ms (issue 3)
 #   web.sh    wrk against home/item/search vs nginx (issue 4)
+#   bench_cluster  story clustering at 10k/100k/1M items (issue 9)
 # usage: bench/run.sh [BUILD_DIR]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +24,12 @@ rm -f "$db" "$db-wal" "$db-shm"
 echo
 echo "== extract (bench/extract.sh)"
 sh "$top/bench/extract.sh" "$build"
+echo "== cluster (bench_cluster on the clustering kit's events, 10k/100k/1M)"
+ninja -C "$build" bench_cluster >/dev/null
+events=${NEWSDESK_EVAL:-$top/../shared/eval}/clustering/dev/events.jsonl
+if [ -f "$events" ]; then "$build/bench_cluster" "$events" || true
+else echo "bench_cluster: $events missing; skipped"; fi
+sh "$top/bench/cluster.sh" "$build" 100000 || true
 echo
 echo "== fetch (bench/fetch.sh)"
 sh "$top/bench/fetch.sh" "$build" 16 64

@@ -58,7 +58,8 @@ for rule in \
     "render:store fetch ingest web cli" \
     "extract:model store fetch ingest render web cli" \
     "ingest:render web cli" \
-    "web:fetch ingest cli"; do
+    "web:fetch ingest cli" \
+    "analyze:store fetch ingest web cli parse render"; do
 	mod=${rule%%:*}
 	for bad in ${rule#*:}; do
 		for f in $(find "src/$mod" -name '*.[ch]'); do

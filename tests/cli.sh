@@ -157,6 +157,31 @@ run ingest "$SRC/demo/feeds"
 expect_out "ingest demo feeds" "ingested 7 files (0 failed): 86 new, 0 updated, 0 unchanged items; 0 new sources"
 run ingest "$SRC/demo/feeds"
 expect_out "re-ingest: all unchanged" "ingested 7 files (0 failed): 0 new, 0 updated, 86 unchanged"
+# issue 9: ingest grouped the reports into stories; the desk's decisions
+# hold (the clusterer never undoes them)
+run stories --json
+py "stories: several outlets' reports of one event share a story" '
+import json, sys
+a = json.load(sys.stdin)
+assert len(a) >= 10, len(a)
+assert max(s["outlets"] for s in a) >= 3, a[:3]
+assert sum(s["items"] for s in a) == 86, sum(s["items"] for s in a)
+'
+sid=$("$BIN" --db "$DB" stories --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["id"])')
+run story pin "$sid"; expect_out "story pin" "pin: story $sid"
+run story retitle "$sid" "The desk's own headline"; expect_out "story retitle" "retitle: story $sid"
+run stories --json
+py "a pinned story comes first, with the editor's title" '
+import json, sys
+a = json.load(sys.stdin)
+assert a[0]["pinned"] and a[0]["title"] == "The desk'"'"'s own headline", a[0]
+'
+run story merge "$sid" "$sid"; expect_err "story merge into itself" "itself"
+run story pin 99999999; expect_err "story pin: unknown story" "no story"
+run story frobnicate 1; expect_rc "story: bad verb exits 2" 2
+run cluster --jsonl "$SRC/tests/fuzz/kit/corpus/line1"; expect_out "cluster: one line per item" '^{"id":"uci-8c4c699f7984","story":1}$'
+printf '{"id": "a", "title": "x"}\nnot json\n' >"$tmp/bad.jsonl"
+run cluster --jsonl "$tmp/bad.jsonl"; expect_err "cluster: a bad line is an error with its number" "bad.jsonl:2"
 printf 'not a feed at all' >"$tmp/junk.xml"
 run ingest "$tmp/junk.xml" "$SRC/demo/feeds/basin-wire.xml" "$tmp/missing.xml"
 if [ "$rc" -eq 1 ] && grep -q "junk.xml" "$tmp/err" && grep -q "missing.xml" "$tmp/err" &&

@@ -34,6 +34,10 @@ extern const struct cmd cmd_extract;
 extern const struct cmd cmd_parse_date;
 extern const struct cmd cmd_serve;
 extern const struct cmd cmd_export;
+extern const struct cmd cmd_cluster;
+extern const struct cmd cmd_classify;
+extern const struct cmd cmd_stories;
+extern const struct cmd cmd_story;
 
 /* In the order `newsdesk help` lists them. */
 static const struct cmd *const commands[] = {
@@ -55,6 +59,10 @@ static const struct cmd *const commands[] = {
 	&cmd_parse_date,
 	&cmd_serve,
 	&cmd_export,
+	&cmd_stories,
+	&cmd_story,
+	&cmd_cluster,
+	&cmd_classify,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -276,7 +276,7 @@ stem_word(struct text_analyzer *ta, const char *w, size_t len, enum script sc,
  * three times), and news text repeats its words, so the stems of recent
  * short words are kept in a direct-mapped cache.
  */
-#define CACHE_SLOTS 2048
+#define CACHE_SLOTS 16384
 #define CACHE_WORD 48
 
 struct cache_slot {
@@ -422,11 +422,17 @@ text_tokenize(struct text_analyzer *ta, const char *s, size_t len, int flags,
 		utf8proc_int32_t c;
 		utf8proc_ssize_t n;
 
-		n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-		    (utf8proc_ssize_t)(len - i), &c);
-		if (n <= 0) {                   /* invalid byte: a separator */
-			c = -1;
+		if ((unsigned char)s[i] < 0x80) {
+			/* ASCII, most of the bytes of most text: no decoding */
+			c = (unsigned char)s[i];
 			n = 1;
+		} else {
+			n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+			    (utf8proc_ssize_t)(len - i), &c);
+			if (n <= 0) {           /* invalid byte: a separator */
+				c = -1;
+				n = 1;
+			}
 		}
 		if (c >= 0 && is_word_cp(c)) {
 			if (!in_word) {

@@ -549,6 +549,7 @@ ingest_loop_run(struct ingest_loop *l)
 		pthread_mutex_unlock(&l->mu);
 	}
 	log_info(LOG_FETCH, "loop stopped");
+	ingest_stories_cache_release();
 	store_close(st);
 	return 0;
 }

@@ -70,6 +70,7 @@ ingest_feed_items(struct store *st, int64_t source_id, const struct feed *f,
 {
 	struct arena a = ARENA_INIT;
 	struct item *items = NULL;
+	uint64_t version = 0;
 	size_t n = 0;
 	int rc;
 
@@ -79,7 +80,26 @@ ingest_feed_items(struct store *st, int64_t source_id, const struct feed *f,
 		if (ingest_item_from_entry(&items[n], &a, f, &f->entries[i],
 		    now))
 			n++;
-	rc = store_items_put(st, source_id, items, n, stats);
+	/* The content version before this batch: the kept clusterer is
+	 * current only if nobody else wrote since our last batch. */
+	if ((rc = store_data_version(st, &version)) < 0)
+		goto out;
+	if ((rc = store_items_put(st, source_id, items, n, stats)) == 0 &&
+	    n > 0) {
+		struct ingest_stories *s = NULL;
+		int64_t since = now;
+
+		for (size_t i = 0; i < n; i++) {
+			int64_t t = ingest_story_time(&items[i], now);
+
+			if (t < since)
+				since = t;
+		}
+		if ((rc = ingest_stories_cached(&s, st, since, version)) == 0)
+			rc = ingest_stories_put(s, st, source_id, items, n, now);
+		ingest_stories_cached_done(st, rc);
+	}
+out:
 	arena_release(&a);
 	return rc;
 }

@@ -82,6 +82,58 @@ int ingest_feed_put(struct store *st, struct source *src,
 int ingest_feed_items(struct store *st, int64_t source_id,
     const struct feed *f, int64_t now, struct item_put_stats *stats);
 
+/* ---- stories (stories.c): the analyze stage ---- */
+
+/* A story with no report for this long is closed (a new report opens it
+ * again: the clusterer keeps it for its whole window). */
+#define INGEST_STORY_QUIET_S (3 * 86400)
+
+/* Items read back from the store to warm a clusterer up, at most. */
+#define INGEST_STORY_WARM_MAX 20000
+
+struct ingest_stories;
+
+/*
+ * A clusterer warmed up from st: the assigned items from one window
+ * (analyze_opts_default's window_s) before since on, replayed into their
+ * stories. since is the oldest time of the items about to be clustered
+ * (a feed may carry reports older than a window). Free with
+ * ingest_stories_free (NULL-safe).
+ */
+int ingest_stories_open(struct ingest_stories **out, struct store *st,
+    int64_t since);
+
+/*
+ * The calling thread's kept clusterer for st (warming one up when there is
+ * none, when it was for another handle, when the store's content version
+ * is not version, read before this batch was written, or when since is
+ * older than its window); borrowed until ingest_stories_cache_release.
+ * After ingest_stories_put, call ingest_stories_cached_done with its
+ * result: it records the version our write left, or drops the clusterer
+ * on an error (a rolled-back write leaves it out of step).
+ */
+int ingest_stories_cached(struct ingest_stories **out, struct store *st,
+    int64_t since, uint64_t version);
+void ingest_stories_cached_done(struct store *st, int rc);
+/* Frees the calling thread's kept clusterer (the fetch loop's thread does
+ * when it stops; the main thread's goes at exit). */
+void ingest_stories_cache_release(void);
+
+/* The time the clusterer uses for it: published, else the sort time,
+ * else now. */
+int64_t ingest_story_time(const struct item *it, int64_t now);
+void ingest_stories_free(struct ingest_stories *s);
+
+/*
+ * Clusters the items of source_id that were just stored (store_items_put)
+ * and stores where they went (store_story_assign; an editor's placement
+ * stays). Items already assigned with the same headline are skipped; an
+ * item whose headline changed is clustered again and may move. Closes
+ * stories quiet for INGEST_STORY_QUIET_S.
+ */
+int ingest_stories_put(struct ingest_stories *s, struct store *st,
+    int64_t source_id, const struct item *items, size_t n, int64_t now);
+
 /* ---- files from disk (newsdesk ingest) ---- */
 
 struct ingest_file_result {

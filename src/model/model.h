@@ -158,9 +158,31 @@ struct item_put_stats {
 	size_t n_new, n_updated, n_unchanged;
 };
 
-/* ---- room for what comes next (stories, the desk's own posts, users);
- * each gets its fields with the issue that builds it ---- */
-struct story;
+/* ---- story: every outlet's report of one event (issue 9). Items join
+ * stories at ingest (analyze/); editors pin, retitle, merge and split,
+ * and the algorithm never undoes that. ---- */
+enum story_status {
+	STORY_OPEN = 1,              /* still getting reports */
+	STORY_CLOSED = 2,            /* quiet for longer than the window */
+};
+
+struct story {
+	int64_t id;
+	const char *title;           /* the first report's headline */
+	const char *editor_title;    /* NULL unless an editor retitled it */
+	int64_t first_seen, last_seen;
+	int status;                  /* enum story_status */
+	bool is_pinned;
+	int64_t merged_into;         /* 0, or the story that absorbed it */
+	/* derived on reads */
+	size_t n_items;
+	size_t n_outlets;            /* distinct sources */
+	size_t n_recent;             /* items in the last 6 hours of the story */
+	double score;                /* rank (store.c), higher first */
+};
+
+/* ---- room for what comes next (the desk's own posts, users); each
+ * gets its fields with the issue that builds it ---- */
 struct post;
 
 /* ---- user: someone who signs in to the desk (editors, correspondents).

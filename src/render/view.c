@@ -346,3 +346,131 @@ view_page(struct arena *a, const struct view_site *vs, const char *title,
 	}
 	return o;
 }
+
+/* ---- stories (issue 9) ---- */
+
+/* The report that leads a story: the first with a cached photo and a
+ * summary, else the first with a summary, else the first. */
+size_t
+view_story_lead(struct arena *a, const struct item *items, size_t n)
+{
+	size_t with_summary = n;
+
+	for (size_t i = 0; i < n; i++) {
+		struct view_photo ph;
+		bool has_summary = items[i].summary && *items[i].summary;
+
+		if (!has_summary)
+			continue;
+		if (with_summary == n)
+			with_summary = i;
+		view_item_photo(a, &items[i], &ph);
+		if (ph.thumb)
+			return i;
+	}
+	return with_summary < n ? with_summary : 0;
+}
+
+void
+view_story(struct tmpl_obj *o, struct arena *a, const struct view_site *vs,
+    const struct story *s, const struct item *items, size_t n, time_t now,
+    bool *out_shown)
+{
+	const char *title = s->editor_title && *s->editor_title ?
+	    s->editor_title : NULL;
+	struct tmpl_list *more;
+	size_t lead, n_more = 0;
+	bool *seen;
+
+	tmpl_set_int(o, "story_id", s->id);
+	tmpl_set_text(o, "story_path", arena_printf(a, "/story/%lld",
+	    (long long)s->id));
+	tmpl_set_int(o, "n_outlets", (long long)s->n_outlets);
+	tmpl_set_int(o, "n_items", (long long)s->n_items);
+	tmpl_set_bool(o, "is_many_outlets", s->n_outlets > 1);
+	tmpl_set_bool(o, "is_pinned", s->is_pinned);
+	if (n == 0) {
+		tmpl_set_text(o, "headline", title ? title : s->title &&
+		    *s->title ? s->title : "(untitled)");
+		return;
+	}
+	lead = view_story_lead(a, items, n);
+	if (out_shown)
+		out_shown[lead] = true;
+	/* The lead's own keys (title, path, thumb, outlet, ...), then the
+	 * story's headline when an editor gave one. */
+	view_item(o, a, vs, &items[lead], false, now);
+	tmpl_set_text(o, "headline", title ? title : items[lead].title &&
+	    *items[lead].title ? items[lead].title : "(untitled)");
+	tmpl_set_text(o, "first_outlet", items[0].source_title &&
+	    *items[0].source_title ? items[0].source_title : "Unknown outlet");
+	more = tmpl_set_list(o, "more_coverage");
+	seen = arena_zalloc(a, n);
+	/* One link per other outlet, to its first report. */
+	for (size_t i = 0; i < n; i++) {
+		struct tmpl_obj *m;
+		bool dup = items[i].source_id == items[lead].source_id;
+
+		for (size_t k = 0; k < i && !dup; k++)
+			dup = seen[k] && items[k].source_id == items[i].source_id;
+		if (dup)
+			continue;
+		seen[i] = true;
+		if (out_shown)
+			out_shown[i] = true;
+		m = tmpl_list_add(more);
+		tmpl_set_text(m, "outlet", items[i].source_title &&
+		    *items[i].source_title ? items[i].source_title :
+		    "Unknown outlet");
+		tmpl_set_text(m, "path", arena_printf(a, "/item/%lld",
+		    (long long)items[i].id));
+		tmpl_set_text(m, "title", items[i].title ? items[i].title : "");
+		n_more++;
+	}
+	tmpl_set_bool(o, "has_more_coverage", n_more > 0);
+}
+
+void
+view_story_timeline(struct tmpl_obj *o, struct arena *a,
+    const struct view_site *vs, const struct item *items, size_t n,
+    time_t now)
+{
+	struct tmpl_list *outlets = tmpl_set_list(o, "outlets");
+	struct tmpl_list *photos = tmpl_set_list(o, "photos");
+	bool *done = arena_zalloc(a, n + 1);
+
+	/* Outlets in the order they first reported; each with its reports,
+	 * oldest first (items come oldest first). */
+	for (size_t i = 0; i < n; i++) {
+		struct tmpl_obj *g;
+		struct tmpl_list *l;
+
+		if (done[i])
+			continue;
+		g = tmpl_list_add(outlets);
+		tmpl_set_text(g, "outlet", items[i].source_title &&
+		    *items[i].source_title ? items[i].source_title :
+		    "Unknown outlet");
+		tmpl_set_text(g, "outlet_path", arena_printf(a, "/source/%lld",
+		    (long long)items[i].source_id));
+		tmpl_set_bool(g, "is_first", i == 0);
+		l = tmpl_set_list(g, "reports");
+		for (size_t k = i; k < n; k++) {
+			if (done[k] || items[k].source_id != items[i].source_id)
+				continue;
+			done[k] = true;
+			view_item(tmpl_list_add(l), a, vs, &items[k], false, now);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct view_photo ph;
+		struct tmpl_obj *p;
+
+		view_item_photo(a, &items[i], &ph);
+		if (!ph.thumb)
+			continue;
+		p = tmpl_list_add(photos);
+		view_item(p, a, vs, &items[i], true, now);
+	}
+	tmpl_set_bool(o, "has_photos", tmpl_list_len(photos) > 0);
+}

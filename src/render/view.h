@@ -75,6 +75,36 @@ const char *view_lang(const char *lang);
 void view_item(struct tmpl_obj *o, struct arena *a, const struct view_site *vs,
     const struct item *it, bool full, time_t now);
 
+struct story;
+
+/* The report that leads a story (items oldest first): the first with a
+ * cached photo and a summary, else the first with a summary, else the
+ * first. 0 when n is 0. */
+size_t view_story_lead(struct arena *a, const struct item *items, size_t n);
+
+/*
+ * A story for the home page's Top stories: the lead report's keys (as
+ * view_item; view_story_lead), headline (the editor's title, else the
+ * lead's), story_id
+ * story_path n_outlets n_items is_many_outlets is_pinned first_outlet
+ * (who reported first), more_coverage[] {outlet path title} (one per
+ * other outlet, its first report) and has_more_coverage. items are the
+ * story's reports, oldest first. All in a. out_shown (n entries, may be
+ * NULL) gets true for each report the block links to.
+ */
+void view_story(struct tmpl_obj *o, struct arena *a, const struct view_site *vs,
+    const struct story *s, const struct item *items, size_t n, time_t now,
+    bool *out_shown);
+
+/*
+ * A story's page: outlets[] {outlet outlet_path is_first reports[] (as
+ * view_item)} in the order they first reported, photos[] (view_item with
+ * full, for the reports with a cached photo) and has_photos. In a.
+ */
+void view_story_timeline(struct tmpl_obj *o, struct arena *a,
+    const struct view_site *vs, const struct item *items, size_t n,
+    time_t now);
+
 /*
  * The context every page shares: site.{name tagline contact base_url lang
  * dir today year}, sponsor, css, title, canonical (base URL + path),

@@ -347,3 +347,104 @@ out:
 		*out_total_capped = rc == 0 && total > STORE_SEARCH_COUNT_CAP;
 	return rc;
 }
+
+/* ---- stories: the ranking is the same for every backend ---- */
+
+int
+store_story_assign(struct store *st, const struct story_assign *as, size_t n,
+    int64_t close_before)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!as[i].dedup_key || as[i].story_id <= 0)
+			return err_set(ND_EINVAL, "store: assignment %zu of %zu "
+			    "has no item or story", i + 1, n);
+	return st->ops->story_assign(st, as, n, close_before);
+}
+
+int
+store_story_window(struct store *st, struct arena *a, int64_t since,
+    size_t max, struct story_member **out, size_t *out_n, int64_t *out_next_id)
+{
+	return st->ops->story_window(st, a, since, max, out, out_n,
+	    out_next_id);
+}
+
+/*
+ * A story's rank: breadth of coverage (distinct outlets, with diminishing
+ * returns: the fifth outlet adds less than the second), velocity (reports
+ * in its last six hours) and recency (a point lost every 12 hours since
+ * its last report). Pinned stories come first whatever their score.
+ */
+static double
+story_score(const struct story *s, int64_t now)
+{
+	double age_h = now > s->last_seen ? (double)(now - s->last_seen) / 3600 : 0;
+
+	return 2.0 * log2(1.0 + (double)s->n_outlets) +
+	    0.5 * log2(1.0 + (double)s->n_recent) +
+	    0.25 * log2(1.0 + (double)s->n_items) - age_h / 12.0;
+}
+
+static int
+by_rank(const void *x, const void *y)
+{
+	const struct story *a = x, *b = y;
+
+	if (a->is_pinned != b->is_pinned)
+		return a->is_pinned ? -1 : 1;
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	return a->id > b->id ? -1 : a->id < b->id;
+}
+
+int
+store_story_list(struct store *st, struct arena *a,
+    const struct store_story_query *q, int64_t now, struct story **out,
+    size_t *out_n)
+{
+	struct store_story_query none = { 0 };
+	size_t limit;
+	int rc;
+
+	if (!q)
+		q = &none;
+	if ((rc = st->ops->story_list(st, a, q, now, out, out_n)) < 0)
+		return rc;
+	for (size_t i = 0; i < *out_n; i++)
+		(*out)[i].score = story_score(&(*out)[i], now);
+	qsort(*out, *out_n, sizeof(**out), by_rank);
+	limit = !q->limit ? 50 : q->limit;
+	if (*out_n > limit)
+		*out_n = limit;
+	return 0;
+}
+
+int
+store_story_get(struct store *st, struct arena *a, int64_t id,
+    struct story **out)
+{
+	int rc = st->ops->story_get(st, a, id, out);
+
+	if (rc == 0)
+		(*out)->score = story_score(*out, (*out)->last_seen);
+	return rc;
+}
+
+int
+store_story_items(struct store *st, struct arena *a, int64_t id,
+    struct item **out, size_t *out_n)
+{
+	return st->ops->story_items(st, a, id, out, out_n);
+}
+
+int
+store_story_edit(struct store *st, const struct store_story_edit *e,
+    int64_t *out_id)
+{
+	if (e->op == STORE_STORY_MERGE && e->id == e->other)
+		return err_set(ND_EINVAL, "store: cannot merge story %lld into "
+		    "itself", (long long)e->id);
+	if (e->op < STORE_STORY_MERGE || e->op > STORE_STORY_RETITLE)
+		return err_set(ND_EINVAL, "store: unknown story edit %d", e->op);
+	return st->ops->story_edit(st, e, out_id);
+}

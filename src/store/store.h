@@ -241,6 +241,87 @@ int store_media_list_ok(struct store *st, struct arena *a,
 /* Counts of rows by status, for tests and summaries. */
 int store_media_count(struct store *st, size_t *out_ok, size_t *out_failed);
 
+/* ---- stories (issue 9) ---- */
+
+/* Where the clusterer put one item, for store_story_assign. */
+struct story_assign {
+	int64_t source_id;           /* the item: (source, dedup key) */
+	const char *dedup_key;
+	int64_t story_id;            /* created when new */
+	const char *title;           /* a new story's title (the item's) */
+	int64_t time;                /* the item's time */
+	double similarity;
+};
+
+/*
+ * Records n assignments in one transaction: creates stories that do not
+ * exist yet, moves unlocked items (an item an editor placed stays where
+ * it is), follows merged_into, widens first/last seen, reopens a story
+ * that gets a report, and closes open, unpinned stories whose last report
+ * is older than close_before (0 = none). Unknown items are skipped.
+ */
+int store_story_assign(struct store *st, const struct story_assign *as,
+    size_t n, int64_t close_before);
+
+/* One stored item in a story, as the clusterer needs it to warm up. */
+struct story_member {
+	int64_t item_id, story_id;
+	int64_t source_id;
+	const char *dedup_key;
+	bool is_locked;
+	int64_t time;                /* sort time */
+	const char *source, *language, *title, *summary, *content;
+	const char *image_url;
+};
+
+/*
+ * The assigned items with sort time >= since, oldest first, at most max
+ * (the newest max), in a; *out_next_id is one above the largest story id
+ * ever used.
+ */
+int store_story_window(struct store *st, struct arena *a, int64_t since,
+    size_t max, struct story_member **out, size_t *out_n,
+    int64_t *out_next_id);
+
+struct store_story_query {
+	bool is_open_only;
+	int64_t since;               /* last_seen >= since; 0 = any */
+	size_t limit;                /* 0 = 50 */
+};
+
+/* Stories (merged ones left out) with their counts, ranked: pinned first,
+ * then by score (store.c: outlets, velocity, recency). */
+int store_story_list(struct store *st, struct arena *a,
+    const struct store_story_query *q, int64_t now, struct story **out,
+    size_t *out_n);
+/* One story with its counts; ND_ENOTFOUND. */
+int store_story_get(struct store *st, struct arena *a, int64_t id,
+    struct story **out);
+/* The items of a story, oldest first (at most 1000). */
+int store_story_items(struct store *st, struct arena *a, int64_t id,
+    struct item **out, size_t *out_n);
+
+/* An editor's decision. Items they move are locked. */
+enum store_story_op {
+	STORE_STORY_MERGE = 1,       /* every item of id into other */
+	STORE_STORY_SPLIT,           /* item_id out into a new story */
+	STORE_STORY_PIN,
+	STORE_STORY_UNPIN,
+	STORE_STORY_RETITLE,         /* title; NULL or "" clears it */
+};
+
+struct store_story_edit {
+	int op;                      /* enum store_story_op */
+	int64_t id, other, item_id;
+	const char *title;
+};
+
+/* Applies e; *out_id (may be NULL) is the story that results (SPLIT: the
+ * new one). ND_ENOTFOUND for an unknown story or item, ND_EINVAL for a
+ * merge of a story into itself. */
+int store_story_edit(struct store *st, const struct store_story_edit *e,
+    int64_t *out_id);
+
 /* ---- what changed since a cursor ---- */
 /*
  * For caches of rendered pages on any number of web nodes: which items

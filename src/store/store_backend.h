@@ -26,6 +26,9 @@ struct store_cand {
 	double score;                /* set by store.c */
 };
 
+/* How many stories, newest by last seen, story_list reads for ranking. */
+#define STORE_STORY_WINDOW 500
+
 struct store_ops {
 	const char *name;            /* "sqlite", "postgresql" */
 	/* Opens the store at path (a file name or a URL this backend owns). */
@@ -105,6 +108,22 @@ struct store_ops {
 	int (*changes_since)(struct store *st, struct arena *a,
 	    struct store_cursor *cur, size_t max, struct store_change **out,
 	    size_t *out_n, bool *out_all);
+	int (*story_assign)(struct store *st, const struct story_assign *as,
+	    size_t n, int64_t close_before);
+	int (*story_window)(struct store *st, struct arena *a, int64_t since,
+	    size_t max, struct story_member **out, size_t *out_n,
+	    int64_t *out_next_id);
+	/* story_list: unranked, at most STORE_STORY_WINDOW rows by last
+	 * seen; store.c ranks and cuts to the limit. */
+	int (*story_list)(struct store *st, struct arena *a,
+	    const struct store_story_query *q, int64_t now,
+	    struct story **out, size_t *out_n);
+	int (*story_get)(struct store *st, struct arena *a, int64_t id,
+	    struct story **out);
+	int (*story_items)(struct store *st, struct arena *a, int64_t id,
+	    struct item **out, size_t *out_n);
+	int (*story_edit)(struct store *st, const struct store_story_edit *e,
+	    int64_t *out_id);
 };
 
 extern const struct store_ops store_sqlite_ops;

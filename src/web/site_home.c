@@ -1,6 +1,10 @@
 /*
- * site_home: the front page: top stories (the newest item with a cached
- * photo leads), the Headlines river, the sponsor slot and the feeds.
+ * site_home: the front page: top stories (the stories ranked by coverage,
+ * velocity and recency, pins first, each led by its best report with a
+ * photo and followed by "More coverage: outlet, outlet"; before any story
+ * exists, the newest items with a cached photo), the Headlines river (the
+ * reports of the top stories left out, so each event shows once), the
+ * sponsor slot and the feeds.
  */
 #include <stdbool.h>
 #include <time.h>
@@ -40,6 +44,42 @@ add_feeds(struct web_req *r, struct tmpl_obj *o)
 	tmpl_set_text(f, "json", "/feed.json");
 }
 
+/* Top stories from the stories; the reports they link to (the lead and
+ * one per other outlet) are marked in used[] (by position in items) so
+ * the river does not repeat them; an outlet's follow-ups stay in the
+ * river. Returns how
+ * many stories it added (0: none yet, the caller falls back). */
+static size_t
+top_stories(struct web_req *r, struct tmpl_list *top, const struct item *items,
+    size_t n, unsigned char *used, time_t now)
+{
+	struct store_story_query q = { .limit = TOP_N };
+	struct story *sv = NULL;
+	size_t ns = 0, k = 0;
+
+	if (store_story_list(r->st, &r->a, &q, (int64_t)now, &sv, &ns) < 0)
+		return 0;
+	for (size_t i = 0; i < ns; i++) {
+		struct item *si = NULL;
+		bool *shown;
+		size_t nsi = 0;
+
+		if (store_story_items(r->st, &r->a, sv[i].id, &si, &nsi) < 0 ||
+		    nsi == 0)
+			continue;
+		web_dep_photos(r, si, nsi);
+		shown = arena_zalloc(&r->a, nsi);
+		view_story(tmpl_list_add(top), &r->a, &r->site->vs, &sv[i], si,
+		    nsi, now, shown);
+		for (size_t j = 0; j < nsi; j++)
+			for (size_t x = 0; x < n && shown[j]; x++)
+				if (items[x].id == si[j].id)
+					used[x] = 3;
+		k++;
+	}
+	return k;
+}
+
 int
 site_home(struct web_req *r)
 {
@@ -63,8 +103,10 @@ site_home(struct web_req *r)
 	top = tmpl_set_list(o, "top");
 	river = tmpl_set_list(o, "river");
 	used = arena_zalloc(&r->a, n + 1);
-	/* Top stories: the newest items with a photo or a summary, one per
-	 * outlet, until story clustering ranks by coverage. */
+	if (top_stories(r, top, items, n, used, time(NULL)) > 0)
+		ntop = TOP_N;
+	/* Before any story exists: the newest items with a photo or a
+	 * summary, one per outlet. */
 	for (size_t pass = 0; pass < 2 && ntop < TOP_N; pass++) {
 		for (size_t i = 0; i < n && ntop < TOP_N; i++) {
 			bool dup = false, good;
@@ -93,11 +135,12 @@ site_home(struct web_req *r)
 		for (size_t i = 0; i < n && lead == n; i++)
 			if (used[i] == 1)
 				lead = i;
+		/* used[i] == 3: shown in a story above */
 		if (lead < n)
 			view_item(tmpl_list_add(top), &r->a, vs, &items[lead],
 			    false, now);
 		for (size_t i = 0; i < n; i++)
-			if (used[i] && i != lead)
+			if (used[i] && used[i] != 3 && i != lead)
 				view_item(tmpl_list_add(top), &r->a, vs,
 				    &items[i], false, now);
 		for (size_t i = 0; i < n && nriver < RIVER_N; i++) {

@@ -312,5 +312,9 @@ int site_feed_rss(struct web_req *r);             /* site_feeds.c */
 int site_feed_atom(struct web_req *r);
 int site_feed_json(struct web_req *r);
 int site_sitemap(struct web_req *r);
+int site_story(struct web_req *r);                /* site_story.c */
+int site_story_rss(struct web_req *r);
+int site_story_atom(struct web_req *r);
+int site_story_json(struct web_req *r);
 
 #endif

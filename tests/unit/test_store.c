@@ -1308,6 +1308,154 @@ items_carry_cached_photos(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
+
+/* ---- stories (issue 9) ---- */
+
+static int64_t
+story_of(struct fixture *fx, int64_t story_id_hint, const char *title)
+{
+	struct story *v;
+	size_t n;
+
+	(void)story_id_hint;
+	assert_int_equal(store_story_list(fx->st, &fx->a, NULL, 0, &v, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		struct item *items;
+		size_t ni;
+
+		assert_int_equal(store_story_items(fx->st, &fx->a, v[i].id,
+		    &items, &ni), 0);
+		for (size_t k = 0; k < ni; k++)
+			if (strcmp(items[k].title, title) == 0)
+				return v[i].id;
+	}
+	return 0;
+}
+
+/* Ingest clusters what it stores: two outlets' reports of one event share
+ * a story across two ingest calls (the second warms up from the store),
+ * another event gets its own; an editor's split, merge, pin and retitle
+ * hold, and a later ingest of the same items does not undo them. */
+static void
+issue_9_stories_at_ingest(void **state)
+{
+	struct fixture *fx = *state;
+	const char *dam = "<p>The reservoir behind the Tessen dam rose four "
+	    "metres in five days, the river authority said, and flows at the "
+	    "Nuwayra gauge fell by a quarter.</p>";
+	struct ent a[] = {
+		{ "a1", "https://a.example/1", "Tessen reservoir rises four metres",
+		  dam, NULL, 1000000 },
+		{ "a2", "https://a.example/2", "Cup final ends goalless after "
+		  "extra time", "<p>The northern league cup final ended without "
+		  "goals in the capital stadium.</p>", NULL, 1001000 },
+	};
+	struct ent b[] = {
+		{ "b1", "https://b.example/1", "Tessen dam filling speeds up",
+		  dam, NULL, 1002000 },
+	};
+	int64_t s_dam, s_cup, s_split, got;
+	struct store_story_edit e = { 0 };
+	struct story *st, *v;
+	struct item *items;
+	size_t n;
+
+	fx->src1 = add_source(fx->st, "https://a.example/feed", 0);
+	fx->src2 = add_source(fx->st, "https://b.example/feed", 0);
+	assert_int_equal(ingest_feed_items(fx->st, fx->src1,
+	    make_feed(&fx->a, a, 2), 1003000, NULL), 0);
+	assert_int_equal(ingest_feed_items(fx->st, fx->src2,
+	    make_feed(&fx->a, b, 1), 1003000, NULL), 0);
+	s_dam = story_of(fx, 0, "Tessen reservoir rises four metres");
+	s_cup = story_of(fx, 0, "Cup final ends goalless after extra time");
+	assert_true(s_dam > 0 && s_cup > 0 && s_dam != s_cup);
+	assert_int_equal(story_of(fx, 0, "Tessen dam filling speeds up"), s_dam);
+	assert_int_equal(store_story_get(fx->st, &fx->a, s_dam, &st), 0);
+	assert_int_equal(st->n_items, 2);
+	assert_int_equal(st->n_outlets, 2);
+	assert_string_equal(st->title, "Tessen reservoir rises four metres");
+	/* Ranked: the story with two outlets first. */
+	assert_int_equal(store_story_list(fx->st, &fx->a, NULL, 1003000, &v,
+	    &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].id, s_dam);
+
+	/* Split the second outlet's report out; pin and retitle the cup. */
+	assert_int_equal(store_story_items(fx->st, &fx->a, s_dam, &items, &n), 0);
+	assert_int_equal(n, 2);
+	e.op = STORE_STORY_SPLIT;
+	e.item_id = items[1].id;
+	assert_int_equal(store_story_edit(fx->st, &e, &s_split), 0);
+	assert_true(s_split != s_dam && s_split != s_cup);
+	e.op = STORE_STORY_PIN;
+	e.id = s_cup;
+	assert_int_equal(store_story_edit(fx->st, &e, NULL), 0);
+	e.op = STORE_STORY_RETITLE;
+	e.title = "The cup final";
+	assert_int_equal(store_story_edit(fx->st, &e, NULL), 0);
+	assert_int_equal(store_story_list(fx->st, &fx->a, NULL, 1003000, &v,
+	    &n), 0);
+	assert_int_equal(v[0].id, s_cup);               /* pinned on top */
+	assert_string_equal(v[0].editor_title, "The cup final");
+
+	/* The same feeds again, one headline changed: nothing moves back. */
+	b[0].title = "Tessen dam filling speeds up, officials say";
+	assert_int_equal(ingest_feed_items(fx->st, fx->src2,
+	    make_feed(&fx->a, b, 1), 1004000, NULL), 0);
+	assert_int_equal(ingest_feed_items(fx->st, fx->src1,
+	    make_feed(&fx->a, a, 2), 1004000, NULL), 0);
+	assert_int_equal(story_of(fx, 0,
+	    "Tessen dam filling speeds up, officials say"), s_split);
+
+	/* Merge the split story back into the cup story (an editor may): a
+	 * merged story is gone from lists and its items follow. */
+	e.op = STORE_STORY_MERGE;
+	e.id = s_split;
+	e.other = s_cup;
+	assert_int_equal(store_story_edit(fx->st, &e, &got), 0);
+	assert_int_equal(got, s_cup);
+	assert_int_equal(story_of(fx, 0,
+	    "Tessen dam filling speeds up, officials say"), s_cup);
+	e.id = s_cup;
+	assert_int_equal(store_story_edit(fx->st, &e, NULL), ND_EINVAL);
+	e.id = 999999;
+	assert_int_equal(store_story_edit(fx->st, &e, NULL), ND_ENOTFOUND);
+	assert_int_equal(store_check(fx->st), 0);
+}
+
+/* Stories close when quiet for longer than the window; a pinned one
+ * stays open. */
+static void
+issue_9_stories_close_when_quiet(void **state)
+{
+	struct fixture *fx = *state;
+	struct ent a[] = {
+		{ "q1", "https://q.example/1", "Old report on the harbour strike",
+		  "<p>Dock workers walked out.</p>", NULL, 1000000 },
+	};
+	struct ent b[] = {
+		{ "q2", "https://q.example/2", "Parliament passes the budget",
+		  "<p>The vote was close.</p>", NULL, 1000000 + 30 * 86400 },
+	};
+	struct store_story_query q = { .is_open_only = true };
+	struct story *v;
+	size_t n;
+
+	fx->src1 = add_source(fx->st, "https://q.example/feed", 0);
+	assert_int_equal(ingest_feed_items(fx->st, fx->src1,
+	    make_feed(&fx->a, a, 1), 1000100, NULL), 0);
+	assert_int_equal(store_story_list(fx->st, &fx->a, &q, 0, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ingest_feed_items(fx->st, fx->src1,
+	    make_feed(&fx->a, b, 1), 1000000 + 30 * 86400 + 100, NULL), 0);
+	assert_int_equal(store_story_list(fx->st, &fx->a, &q, 0, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].title, "Parliament passes the budget");
+	q.is_open_only = false;
+	assert_int_equal(store_story_list(fx->st, &fx->a, &q, 0, &v, &n), 0);
+	assert_int_equal(n, 2);
+}
+
 int
 main(void)
 {
@@ -1319,6 +1467,8 @@ main(void)
 		T(sources_crud_and_fetch_state),
 		T(sources_due),
 		T(feed_put_counts_and_updates),
+		T(issue_9_stories_at_ingest),
+		T(issue_9_stories_close_when_quiet),
 		T(dedup_keys),
 		T(field_caps_and_lead_image),
 		T(item_list_filters),

@@ -122,6 +122,62 @@ for (const [label, viewport] of [['desktop', { width: 1280, height: 900 }],
   await ctx.close();
 }
 
+// ---- issue 9: stories, each event once with its outlets ----
+{
+  const { ctx, page } = await newPage({ width: 1280, height: 900 });
+  await page.goto(base + '/');
+  const tops = await page.locator('.top .story').evaluateAll((els) => els.map((e) => ({
+    id: e.getAttribute('data-story'),
+    headline: e.querySelector('h3 a').textContent.trim(),
+    href: e.querySelector('h3 a').getAttribute('href'),
+    count: (e.querySelector('a.count') || { textContent: '' }).textContent.trim(),
+    coverage: [...e.querySelectorAll('.coverage a')].map((a) => ({ outlet: a.textContent.trim(), href: a.getAttribute('href') })),
+    outlet: e.querySelector('.meta .outlet').textContent.trim(),
+  })));
+  check(tops.length >= 3, `stories: ${tops.length} top stories`);
+  check(tops.every((t) => /^\d+$/.test(t.id || '')), 'stories: a top story is not a story');
+  check(new Set(tops.map((t) => t.id)).size === tops.length, 'stories: a story shows twice');
+  check(new Set(tops.map((t) => t.headline)).size === tops.length, 'stories: a headline shows twice');
+  const multi = tops.filter((t) => t.coverage.length > 0);
+  check(multi.length >= 1, 'stories: no top story lists more coverage');
+  for (const t of multi) {
+    const outlets = new Set([t.outlet, ...t.coverage.map((c) => c.outlet)]);
+    check(outlets.size === t.coverage.length + 1, `stories: ${t.id}: an outlet listed twice`);
+    check(t.count === `${outlets.size} outlets`, `stories: ${t.id}: count "${t.count}" for ${outlets.size} outlets`);
+  }
+  // one event in two languages is one story (the same wire photo from
+  // two outlets within hours: the English and Arabic reports of the
+  // agreement in principle)
+  const arabic = /[\u0600-\u06FF]/;
+  check(multi.some((t) => [t.outlet, ...t.coverage.map((c) => c.outlet)].some((o) => arabic.test(o)) &&
+    [t.outlet, ...t.coverage.map((c) => c.outlet)].some((o) => !arabic.test(o))),
+    'stories: no top story joins an Arabic and an English outlet');
+  // the reports a story shows are not repeated in the river
+  const shown = new Set(tops.flatMap((t) => t.coverage.map((c) => c.href)));
+  const river = await page.locator('.river li a').evaluateAll((els) => els.map((a) => a.getAttribute('href')));
+  check(river.every((h) => !shown.has(h)), 'stories: a story\'s report is repeated in the river');
+  await shot(page, 'home-stories');
+
+  // the story page: headline, who was first, every outlet's reports, feeds
+  const best = multi.sort((a, b) => b.coverage.length - a.coverage.length)[0] || tops[0];
+  await Promise.all([page.waitForNavigation(), page.locator(`.story[data-story="${best.id}"] h3 a`).click()]);
+  check(page.url().endsWith(`/story/${best.id}`), `story: link went to ${page.url()}`);
+  check((await page.locator('.story-page h1').textContent()).trim() === best.headline, 'story: headline differs from the home page');
+  check(await page.locator('.first-outlet').count() === 1, 'story: no first outlet');
+  const groups = await page.locator('.outlet-group h2 bdi').allTextContents();
+  check(groups.length === best.coverage.length + 1, `story: ${groups.length} outlet groups for ${best.coverage.length + 1} outlets`);
+  check(new Set(groups).size === groups.length, 'story: an outlet grouped twice');
+  check(await page.locator('.outlet-group .first-tag').count() === 1, 'story: first reporter not marked');
+  await shot(page, 'story');
+  for (const [suffix, type] of [['feed.xml', 'rss+xml'], ['atom.xml', 'atom+xml'], ['feed.json', 'feed+json']]) {
+    const fr = await page.request.get(`${base}/story/${best.id}/${suffix}`);
+    check(fr.status() === 200 && fr.headers()['content-type'].includes(type), `story: ${suffix} ${fr.status()} ${fr.headers()['content-type']}`);
+  }
+  const nf = await page.goto(base + '/story/99999999');
+  check(nf.status() === 404, `story: unknown story gave ${nf.status()}`);
+  await ctx.close();
+}
+
 // ---- hostile content never runs ----
 {
   const { ctx, page } = await newPage({ width: 1280, height: 900 });

@@ -951,4 +951,10 @@ const struct store_ops store_sqlite_ops = {
 	.media_list_ok = store_sqlite_media_list_ok,
 	.media_count = store_sqlite_media_count,
 	.changes_since = store_sqlite_changes_since,
+	.story_assign = store_sqlite_story_assign,
+	.story_window = store_sqlite_story_window,
+	.story_list = store_sqlite_story_list,
+	.story_get = store_sqlite_story_get,
+	.story_items = store_sqlite_story_items,
+	.story_edit = store_sqlite_story_edit,
 };

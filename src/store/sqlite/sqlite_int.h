@@ -150,6 +150,20 @@ int store_sqlite_changes_since(struct store *st, struct arena *a,
 int store_sqlite_media_count(struct store *st, size_t *out_ok,
     size_t *out_failed);
 
+int store_sqlite_story_assign(struct store *st, const struct story_assign *as,
+    size_t n, int64_t close_before);
+int store_sqlite_story_window(struct store *st, struct arena *a, int64_t since,
+    size_t max, struct story_member **out, size_t *out_n, int64_t *out_next_id);
+int store_sqlite_story_list(struct store *st, struct arena *a,
+    const struct store_story_query *q, int64_t now, struct story **out,
+    size_t *out_n);
+int store_sqlite_story_get(struct store *st, struct arena *a, int64_t id,
+    struct story **out);
+int store_sqlite_story_items(struct store *st, struct arena *a, int64_t id,
+    struct item **out, size_t *out_n);
+int store_sqlite_story_edit(struct store *st, const struct store_story_edit *e,
+    int64_t *out_id);
+
 /* Columns of an item row as read by every item query, in this order. */
 #define ITEM_COLS                                                              \
 	"i.id, i.source_id, s.title, s.section_id, i.guid, i.url, "           \

@@ -265,6 +265,44 @@ static const char *const migrations[] = {
 	"ALTER TABLE items ADD COLUMN full_text_reason TEXT;"
 	"ALTER TABLE items ADD COLUMN full_text_tries INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE items ADD COLUMN full_text_next INTEGER NOT NULL DEFAULT 0;",
+	/* 8: stories (issue 9, store_story.c). A story's id is handed out by
+	 * the clusterer (analyze/) or by an editor's split; merged_into
+	 * points a merged story at the one that absorbed it, and assignments
+	 * to it follow that pointer. story_items.is_locked marks an editor's
+	 * placement, which the clusterer never changes. A story change
+	 * (first report, title, pin) changes what the home page shows, so it
+	 * bumps the content version. */
+	"CREATE TABLE stories ("
+	"  id INTEGER PRIMARY KEY,"
+	"  title TEXT NOT NULL DEFAULT '',"
+	"  editor_title TEXT,"
+	"  first_seen INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  status INTEGER NOT NULL DEFAULT 1,"
+	"  is_pinned INTEGER NOT NULL DEFAULT 0,"
+	"  merged_into INTEGER"
+	");"
+	"CREATE INDEX stories_last ON stories(status, last_seen);"
+	"CREATE TABLE story_items ("
+	"  item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,"
+	"  story_id INTEGER NOT NULL REFERENCES stories(id),"
+	"  is_locked INTEGER NOT NULL DEFAULT 0,"
+	"  similarity REAL NOT NULL DEFAULT 0"
+	");"
+	"CREATE INDEX story_items_story ON story_items(story_id);"
+	"CREATE TRIGGER cv_stories_insert AFTER INSERT ON stories BEGIN"
+	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
+	"END;"
+	"CREATE TRIGGER cv_stories_update AFTER UPDATE ON stories BEGIN"
+	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
+	"END;"
+	"CREATE TRIGGER cv_story_items_insert AFTER INSERT ON story_items BEGIN"
+	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
+	"END;"
+	"CREATE TRIGGER cv_story_items_update AFTER UPDATE ON story_items"
+	"  WHEN old.story_id IS NOT new.story_id BEGIN"
+	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
+	"END;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

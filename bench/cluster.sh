@@ -1,0 +1,31 @@
+#!/bin/sh
+# bench/cluster.sh: `newsdesk cluster` (JSON lines in and out, the kit's
+# command) on the clustering kit's events file repeated to N items (issue
+# 9; default 100000). Each copy is moved 30 years after the one before and
+# its ids suffixed, so copies never share a window. Prints the command's
+# own --stats line (wall time) and the CPU time and peak memory.
+# usage: bench/cluster.sh [BUILD_DIR] [N]
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$top/build}
+n=${2:-100000}
+events=${NEWSDESK_EVAL:-$top/../shared/eval}/clustering/dev/events.jsonl
+[ -f "$events" ] || { echo "bench/cluster.sh: $events missing" >&2; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+python3 - "$events" "$n" >"$tmp/in.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+n, rep, out = int(sys.argv[2]), 0, sys.stdout
+while n > 0:
+    for r in rows[:n]:
+        r = dict(r, id="%s-%d" % (r["id"], rep),
+                 time="%04d%s" % (int(r["time"][:4]) + 30 * rep, r["time"][4:]))
+        out.write(json.dumps(r) + "\n")
+    n -= len(rows)
+    rep += 1
+PY
+/usr/bin/time -f "cpu_s=%U maxrss_kb=%M" "$build/newsdesk" cluster \
+    --jsonl "$tmp/in.jsonl" --stats >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; exit 1; }
+cat "$tmp/err"
+awk -v n="$n" '/cpu_s=/ { split($1, a, "="); printf "items_per_cpu_s=%.0f\n", n / a[2] }' "$tmp/err"

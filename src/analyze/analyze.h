@@ -1,0 +1,155 @@
+/*
+ * analyze: story clustering and near-duplicates. Pure: documents in,
+ * assignments out; no store, no network, no configuration globals. Ingest
+ * (and `newsdesk cluster`, the benches, the tests) hand it one document at
+ * a time and store what it returns.
+ *
+ * The one design decision: clustering is *online* and its memory is a
+ * *time window*. Each document either joins a live story (the best cosine
+ * match of its TF-IDF vector against the stories' centroids, found through
+ * a fixed-size term index, never by scanning) or starts one; stories that
+ * have been quiet for longer than the window leave memory. Everything is
+ * a function of the documents in the order they were added, so the same
+ * documents in the same order give the same stories however the caller
+ * batches them. docs/internals/analyze.md has the features and thresholds.
+ */
+#ifndef ND_ANALYZE_ANALYZE_H
+#define ND_ANALYZE_ANALYZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct analyze;
+struct text_analyzer;
+
+/* Knobs; analyze_opts_default() gives the tuned values. General
+ * thresholds only: nothing here knows an outlet or a data set. */
+struct analyze_opts {
+	int64_t window_s;      /* a story quiet this long leaves memory */
+	double threshold;      /* cosine needed to join a story */
+	double threshold_short; /* the same for a document of few words */
+	double decay_per_day;  /* threshold rises this much per day of gap */
+	double span_per_day;   /* and this much per day the story would last
+	                        * beyond span_grace_s */
+	int64_t span_grace_s;
+	double dup_jaccard;    /* estimated shingle Jaccard for a near-duplicate */
+	size_t max_live;       /* cap on stories in memory (oldest go first) */
+};
+
+void analyze_opts_default(struct analyze_opts *out);
+
+/* One document. Strings are borrowed for the call; text is plain text
+ * (callers strip HTML first; core/text.h text_strip_html). Any may be
+ * NULL. */
+struct analyze_doc {
+	int64_t time;          /* seconds since the epoch (published) */
+	const char *source;    /* outlet: a name or URL */
+	const char *lang;      /* "en", "ar", ... */
+	const char *title;
+	const char *summary;
+	const char *text;
+	/* The lead photo's URL (or any stable key of it): two outlets showing
+	 * the same photo within ANALYZE_PHOTO_WINDOW_S report the same event,
+	 * whatever their language. NULL: none. */
+	const char *photo;
+	/* An editor's decision: when non-zero the document goes to this story
+	 * (created if unknown) whatever the similarity says, and the story
+	 * learns from it. Also how a caller warms the window up again from
+	 * stored assignments. */
+	int64_t force_story;
+};
+
+struct analyze_result {
+	int64_t story;         /* the story the document joined */
+	bool is_new_story;     /* it started that story */
+	double similarity;     /* cosine with the story it joined (0 if new) */
+	/* A near-duplicate: the index (0-based count of analyze_add calls) of
+	 * an earlier document in the window with (estimated) the same shingles
+	 * (wire copy, re-posts); -1 when none. */
+	int64_t dup_of;
+};
+
+/*
+ * A clusterer. next_story is the first story id handed out (stores pass
+ * one above their largest id). Caller frees with analyze_free(). Returns
+ * NULL only when the stemmers cannot be created (err_set then). Not
+ * thread-safe: one per thread.
+ */
+struct analyze *analyze_new(const struct analyze_opts *opts,
+    int64_t next_story);
+void analyze_free(struct analyze *an);
+
+/* Adds one document and says where it went. Never fails: every size is
+ * capped inside (the lead of text is used, ANALYZE_TEXT_LEAD bytes). */
+void analyze_add(struct analyze *an, const struct analyze_doc *doc,
+    struct analyze_result *out);
+
+/* How close in time two reports with one photo must be to be one event
+ * (the same wire photo is reused for other events on other days). */
+#define ANALYZE_PHOTO_WINDOW_S (12 * 3600)
+
+/* Bytes of text read per document (title and summary are read whole up
+ * to ANALYZE_FIELD_MAX). The lead of a report names its event. */
+#define ANALYZE_TEXT_LEAD 600
+#define ANALYZE_FIELD_MAX 4096
+
+/* What is in memory, for benches and tests. */
+struct analyze_stats {
+	size_t n_docs;         /* documents added */
+	size_t n_live;         /* stories in the window */
+	size_t n_stories;      /* stories started */
+	size_t n_dups;         /* near-duplicates found */
+	size_t bytes;          /* memory held (fixed tables + live stories) */
+};
+
+void analyze_stats(const struct analyze *an, struct analyze_stats *out);
+
+/* ---- sections (classify.c): multinomial naive Bayes ---- */
+
+#define ANALYZE_NB_MAX_CLASSES 64
+
+struct analyze_nb;
+
+/* An empty model (NULL when the stemmers cannot be created). Not
+ * thread-safe. Free with analyze_nb_free (NULL-safe). */
+struct analyze_nb *analyze_nb_new(void);
+void analyze_nb_free(struct analyze_nb *nb);
+/* Learns that d is filed under section (a name; new names add a class).
+ * ND_EINVAL without a section, ND_ETOOBIG past ANALYZE_NB_MAX_CLASSES. */
+int analyze_nb_learn(struct analyze_nb *nb, const struct analyze_doc *d,
+    const char *section);
+/* Takes a learned d out again (an editor moved it; leave-one-out).
+ * ND_ENOTFOUND for a section never learned. */
+int analyze_nb_forget(struct analyze_nb *nb, const struct analyze_doc *d,
+    const char *section);
+/* The likeliest section (borrowed from nb), NULL before any learning;
+ * *out_margin (may be NULL): log-odds over the runner-up. */
+const char *analyze_nb_predict(struct analyze_nb *nb,
+    const struct analyze_doc *d, double *out_margin);
+
+/* ---- the clustering kit's line format (kit.c) ---- */
+
+/*
+ * One line of the kit's JSONL (../shared/eval/clustering): an object with
+ * string fields id, time (ISO 8601 UTC), source, title, summary, text,
+ * lang (and section, for labelled sets). A small scanner, not a general
+ * JSON parser: it decodes only those fields (escapes included; text only
+ * up to text_max bytes, the rest skipped: ANALYZE_TEXT_LEAD for the
+ * clusterer) and skips any other value. Strings point into scratch,
+ * which the call resets and fills (its cap bounds the memory); *out is
+ * valid until the next call with the same scratch. Returns 0, or
+ * ND_EPARSE with a message for a line that is not such an object.
+ */
+struct buf;
+
+struct analyze_kit_line {
+	const char *id;
+	const char *section;   /* labelled sets only */
+	struct analyze_doc doc;
+};
+
+int analyze_kit_parse(struct analyze_kit_line *out, struct buf *scratch,
+    const char *line, size_t len, size_t text_max);
+
+#endif

@@ -1,0 +1,914 @@
+/*
+ * cluster: online story clustering with a time window, and near-duplicate
+ * detection by one-permutation MinHash with LSH bands.
+ *
+ * Per document: words from core/text.c (the tokenizer search uses), title
+ * words counted TITLE_W times, capitalized words (names, places) and
+ * numbers boosted, weighted by TF-IDF (document frequencies in a fixed
+ * table of counters), the VEC_K heaviest kept and normalized. A story is
+ * the sum of its members' vectors, cut to its CENT_K heaviest terms.
+ * Candidates come from a fixed-size term index (each bucket remembers the
+ * last IDX_WAYS stories indexed under it), so the cost per document does
+ * not grow with the number of stories; the best cosine wins if it clears
+ * a threshold that rises with the time gap. All memory is fixed tables
+ * plus the live stories, which leave when quiet for window_s.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/analyze.h"
+#include "core/err.h"
+#include "core/str.h"
+#include "core/text.h"
+#include "core/xmalloc.h"
+#include "core/banned.h"
+
+#define VEC_K 48
+#define CENT_K 112
+#define IDX_Q 16
+#define SHORT_TERMS 16          /* fewer terms: a short document */
+#define CAND_MAX 24            /* candidate stories scored per document */
+#define IDX_BITS 17
+#define IDX_WAYS 8
+#define DF_BITS 20             /* document-frequency counters */
+#define MH_N 32                /* MinHash bins */
+#define MH_ROWS 4              /* bins per LSH band */
+#define MH_BANDS (MH_N / MH_ROWS)
+#define MH_MIN_SHINGLES 4
+#define LSH_BITS 16
+#define RING_BITS 15           /* recent documents kept for near-dups */
+#define DOC_TERMS_MAX 1024     /* distinct terms counted per document */
+#define PHOTO_BITS 14          /* recent lead photos remembered */
+#define TITLE_W 3.0f
+#define SUMMARY_W 1.5f
+#define ENTITY_W 1.6f
+
+struct term {
+	uint64_t h;
+	float w;
+};
+
+struct story {
+	int64_t id;
+	int64_t first, last;
+	uint64_t stamp;            /* last document that considered it */
+	uint32_t cand_ix;          /* its candidate entry for that document */
+	uint32_t gen;
+	uint32_t n;
+	bool is_live;
+	uint16_t nterm;
+	float norm;
+	struct term t[CENT_K];     /* sorted by h */
+};
+
+struct idx_slot {
+	uint32_t slot, gen;
+};
+
+struct ring_doc {
+	int64_t idx;               /* -1: empty */
+	int64_t time;
+	uint32_t slot, gen;
+	uint32_t sig[MH_N];
+};
+
+struct analyze {
+	struct analyze_opts o;
+	struct text_analyzer *ta;
+	int64_t next_story;
+	uint64_t n_docs;
+	size_t n_stories, n_dups;
+	int64_t clock;             /* newest document time seen */
+
+	uint32_t *df;              /* 1 << DF_BITS */
+	struct idx_slot *idx;      /* (1 << IDX_BITS) * IDX_WAYS */
+	uint8_t *idx_next;         /* round robin per bucket */
+	uint32_t *lsh;             /* ring position + 1, 0 = empty */
+	uint32_t *lsh_key;
+	struct ring_doc *ring;
+	struct photo_ent {
+		uint64_t key, source;
+		int64_t time;
+		uint32_t slot, gen;    /* slot + 1; 0 = empty */
+	} *photos;
+
+	struct story *st;          /* slots */
+	size_t n_slots, cap_slots, n_live;
+	uint32_t *free_slots;
+	size_t n_free, cap_free;
+
+	/* per-document scratch */
+	struct term *tf;           /* open addressing, DOC_TERMS_MAX * 2 */
+	uint16_t *tf_used;         /* the slots in use, DOC_TERMS_MAX */
+	size_t n_tf;
+	uint64_t shingle_prev[2];  /* last two token hashes */
+	uint32_t sig[MH_N];
+	size_t n_shingles;
+	float field_w;
+	const char *field;
+	bool is_title_case;        /* every word capitalized: no names told */
+	const char *title;         /* the document's title (is_title_case) */
+	int64_t field_last_end;
+};
+
+static const char *const stop_en[] = {
+	"a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for",
+	"from", "had", "has", "have", "he", "her", "his", "i", "in", "is", "it",
+	"it", "its", "of", "on", "or", "said", "say", "she", "that", "the",
+	"their", "they", "this", "to", "was", "we", "were", "which", "who",
+	"will", "with", "would", "you", "not", "after", "also", "more", "new",
+	"one", "than", "there", "about", "said", "year", "over", "up", "out",
+};
+
+/* A set of the stop words' hashes (open addressing; written once per
+ * analyze_new with the same values, read only by the owning thread). */
+#define STOP_SLOTS 256
+static uint64_t stop_h[STOP_SLOTS];
+
+void
+analyze_opts_default(struct analyze_opts *out)
+{
+	out->window_s = 30 * 86400;
+	out->threshold = 0.11;
+	out->threshold_short = 0.06;
+	out->decay_per_day = 0.0;
+	out->span_per_day = 0.01;
+	out->span_grace_s = 86400;
+	out->dup_jaccard = 0.7;
+	out->max_live = 16384;
+}
+
+static inline uint64_t
+mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+struct analyze *
+analyze_new(const struct analyze_opts *opts, int64_t next_story)
+{
+	struct analyze *an = xcalloc(1, sizeof(*an));
+
+	if (opts)
+		an->o = *opts;
+	else
+		analyze_opts_default(&an->o);
+	if (an->o.max_live < 16)
+		an->o.max_live = 16;
+	if (text_analyzer_new(&an->ta) < 0) {
+		free(an);
+		return NULL;
+	}
+	an->next_story = next_story > 0 ? next_story : 1;
+	an->df = xcalloc((size_t)1 << DF_BITS, sizeof(*an->df));
+	an->idx = xcalloc((size_t)IDX_WAYS << IDX_BITS, sizeof(*an->idx));
+	an->idx_next = xcalloc((size_t)1 << IDX_BITS, 1);
+	an->lsh = xcalloc((size_t)1 << LSH_BITS, sizeof(*an->lsh));
+	an->lsh_key = xcalloc((size_t)1 << LSH_BITS, sizeof(*an->lsh_key));
+	an->ring = xcalloc((size_t)1 << RING_BITS, sizeof(*an->ring));
+	for (size_t i = 0; i < (size_t)1 << RING_BITS; i++)
+		an->ring[i].idx = -1;
+	an->photos = xcalloc((size_t)1 << PHOTO_BITS, sizeof(*an->photos));
+	an->tf = xcalloc(DOC_TERMS_MAX * 2, sizeof(*an->tf));
+	an->tf_used = xcalloc(DOC_TERMS_MAX, sizeof(*an->tf_used));
+	for (size_t i = 0; i < sizeof(stop_en) / sizeof(stop_en[0]); i++) {
+		uint64_t h = str_hash(stop_en[i], strlen(stop_en[i]));
+		size_t k = (size_t)mix64(h) & (STOP_SLOTS - 1);
+
+		while (stop_h[k] && stop_h[k] != h)
+			k = (k + 1) & (STOP_SLOTS - 1);
+		stop_h[k] = h;
+	}
+	return an;
+}
+
+void
+analyze_free(struct analyze *an)
+{
+	if (!an)
+		return;
+	text_analyzer_free(an->ta);
+	free(an->df);
+	free(an->idx);
+	free(an->idx_next);
+	free(an->lsh);
+	free(an->lsh_key);
+	free(an->ring);
+	free(an->photos);
+	free(an->tf);
+	free(an->tf_used);
+	free(an->st);
+	free(an->free_slots);
+	free(an);
+}
+
+void
+analyze_stats(const struct analyze *an, struct analyze_stats *out)
+{
+	out->n_docs = (size_t)an->n_docs;
+	out->n_live = an->n_live;
+	out->n_stories = an->n_stories;
+	out->n_dups = an->n_dups;
+	out->bytes = sizeof(*an) +
+	    ((size_t)1 << DF_BITS) * sizeof(*an->df) +
+	    ((size_t)IDX_WAYS << IDX_BITS) * sizeof(*an->idx) +
+	    ((size_t)1 << IDX_BITS) +
+	    ((size_t)1 << LSH_BITS) * 2 * sizeof(uint32_t) +
+	    ((size_t)1 << RING_BITS) * sizeof(struct ring_doc) +
+	    ((size_t)1 << PHOTO_BITS) * sizeof(struct photo_ent) +
+	    DOC_TERMS_MAX * 2 * sizeof(struct term) +
+	    an->cap_slots * sizeof(struct story) +
+	    an->cap_free * sizeof(uint32_t);
+}
+
+/* ---- features ---- */
+
+static bool
+is_stop(uint64_t h)
+{
+	for (size_t k = (size_t)mix64(h) & (STOP_SLOTS - 1); stop_h[k];
+	    k = (k + 1) & (STOP_SLOTS - 1))
+		if (stop_h[k] == h)
+			return true;
+	return false;
+}
+
+static void
+tf_add(struct analyze *an, uint64_t h, float w)
+{
+	size_t mask = DOC_TERMS_MAX * 2 - 1;
+
+	if (h == 0)
+		h = 1;
+	for (size_t i = (size_t)mix64(h) & mask;; i = (i + 1) & mask) {
+		if (an->tf[i].h == h) {
+			an->tf[i].w += w;
+			return;
+		}
+		if (an->tf[i].h == 0) {
+			if (an->n_tf >= DOC_TERMS_MAX)
+				return;
+			an->tf[i].h = h;
+			an->tf[i].w = w;
+			an->tf_used[an->n_tf++] = (uint16_t)i;
+			return;
+		}
+	}
+}
+
+static void
+shingle(struct analyze *an, uint64_t h)
+{
+	uint64_t *p = an->shingle_prev;
+
+	if (p[0] && p[1]) {
+		uint64_t s = mix64(p[0] * 31 + p[1] * 17 + h);
+		uint32_t bin = (uint32_t)(s >> 59);   /* 32 bins */
+		uint32_t v = (uint32_t)s;
+
+		if (v < an->sig[bin])
+			an->sig[bin] = v;
+		an->n_shingles++;
+	}
+	p[0] = p[1];
+	p[1] = h;
+}
+
+/* Is the word at start a capitalized one inside a sentence (a name)? */
+static bool
+is_entity(const char *s, size_t start)
+{
+	size_t i;
+
+	if (!(s[start] >= 'A' && s[start] <= 'Z'))
+		return false;
+	if (start == 0)
+		return false;
+	for (i = start; i > 0; i--) {
+		char c = s[i - 1];
+
+		if (c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '(')
+			continue;
+		return !(c == '.' || c == '!' || c == '?' || c == '\n' ||
+		    c == ':');
+	}
+	return false;
+}
+
+static int
+on_token(const char *tok, size_t len, size_t start, size_t end,
+    bool is_colocated, void *payload)
+{
+	struct analyze *an = payload;
+	uint64_t h;
+	float w = an->field_w;
+	bool is_num = true;
+
+	(void)end;
+	if (is_colocated)
+		return 0;
+	h = str_hash(tok, len);
+	shingle(an, h);
+	if (len < 2 || is_stop(h))
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!str_isdigit((unsigned char)tok[i]))
+			is_num = false;
+	if (is_num || (!an->is_title_case && is_entity(an->field, start)))
+		w *= ENTITY_W;
+	tf_add(an, h, w);
+	return 0;
+}
+
+/* "Apple TV Update Adds Ability to Hide Channels": when most words of a
+ * field start with a capital, capitals say nothing about names. */
+static bool
+is_title_case(const char *s, size_t len)
+{
+	size_t words = 0, caps = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (!str_isalpha((unsigned char)s[i]) ||
+		    (i > 0 && str_isalnum((unsigned char)s[i - 1])))
+			continue;
+		words++;
+		caps += s[i] >= 'A' && s[i] <= 'Z';
+	}
+	return words >= 3 && caps * 10 > words * 6;
+}
+
+static void
+field(struct analyze *an, const char *s, size_t max, float w)
+{
+	size_t len;
+
+	if (!s || !*s)
+		return;
+	len = strnlen(s, max);
+	len = text_utf8_trunc(s, len, max);
+	an->field = s;
+	an->is_title_case = s == an->title && is_title_case(s, len);
+	an->field_w = w;
+	an->shingle_prev[0] = an->shingle_prev[1] = 0;
+	(void)text_tokenize(an->ta, s, len, TEXT_STEM, on_token, an);
+}
+
+static bool
+heavier(const struct term *x, const struct term *y)
+{
+	return x->w != y->w ? x->w > y->w : x->h < y->h;
+}
+
+/* Moves the k heaviest terms of t[0..n) to its front, in no order
+ * (quickselect; the tie-break on the hash keeps it deterministic). */
+static void
+top_k(struct term *t, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+
+	while (lo < hi) {
+		struct term pivot = t[lo + (hi - lo) / 2], tmp;
+		size_t i = lo, j = hi;
+
+		while (i <= j) {
+			while (heavier(&t[i], &pivot))
+				i++;
+			while (heavier(&pivot, &t[j]))
+				j--;
+			if (i <= j) {
+				tmp = t[i];
+				t[i] = t[j];
+				t[j] = tmp;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k - 1 <= j)
+			hi = j;
+		else if (k - 1 >= i)
+			lo = i;
+		else
+			return;
+	}
+}
+
+/* Insertion sort: the arrays are at most VEC_K long. */
+static void
+sort_by_hash(struct term *t, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct term x = t[i];
+		size_t j = i;
+
+		for (; j > 0 && t[j - 1].h > x.h; j--)
+			t[j] = t[j - 1];
+		t[j] = x;
+	}
+}
+
+/* Keeps the k heaviest of t[0..n) (sorted by hash) in hash order; returns
+ * k. Ties at the cut go to the smaller hashes. */
+static size_t
+keep_heaviest(struct term *t, size_t n, size_t k)
+{
+	struct term w[CENT_K + VEC_K];
+	float cut;
+	size_t above = 0, out = 0, at_cut;
+
+	memcpy(w, t, n * sizeof(*t));
+	top_k(w, n, k);
+	cut = w[0].w;
+	for (size_t i = 1; i < k; i++)
+		if (w[i].w < cut)
+			cut = w[i].w;
+	for (size_t i = 0; i < n; i++)
+		above += t[i].w > cut;
+	at_cut = k - above;
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].w > cut || (t[i].w == cut && at_cut > 0)) {
+			if (t[i].w == cut)
+				at_cut--;
+			t[out++] = t[i];
+		}
+	}
+	return out;
+}
+
+/* The document's vector into vec (sorted by hash); returns its length.
+ * Also counts its terms into the document frequencies. */
+static size_t
+vectorize(struct analyze *an, const struct analyze_doc *d, struct term *vec)
+{
+	struct term all[DOC_TERMS_MAX];
+	size_t n = 0;
+	double norm = 0, ndocs = (double)an->n_docs + 1;
+
+	an->n_tf = 0;
+	an->n_shingles = 0;
+	for (size_t i = 0; i < MH_N; i++)
+		an->sig[i] = UINT32_MAX;
+	an->title = d->title;
+	field(an, d->title, ANALYZE_FIELD_MAX, TITLE_W);
+	field(an, d->summary, ANALYZE_FIELD_MAX, SUMMARY_W);
+	field(an, d->text, ANALYZE_TEXT_LEAD, 1.0f);
+	for (size_t i = 0; i < an->n_tf; i++) {
+		struct term *t = &an->tf[an->tf_used[i]];
+		uint32_t *dfc;
+		double idf;
+
+		dfc = &an->df[mix64(t->h) >> (64 - DF_BITS)];
+		idf = log((ndocs + 1) / ((double)*dfc + 0.5));
+		if (*dfc < UINT32_MAX)
+			(*dfc)++;
+		all[n].h = t->h;
+		all[n].w = (float)((1 + log(t->w)) * idf);
+		n++;
+		t->h = 0;
+		t->w = 0;
+	}
+	if (n > VEC_K) {
+		top_k(all, n, VEC_K);
+		n = VEC_K;
+	}
+	for (size_t i = 0; i < n; i++)
+		norm += (double)all[i].w * all[i].w;
+	norm = norm > 0 ? sqrt(norm) : 1;
+	for (size_t i = 0; i < n; i++) {
+		vec[i].h = all[i].h;
+		vec[i].w = (float)(all[i].w / norm);
+	}
+	sort_by_hash(vec, n);
+	return n;
+}
+
+/* ---- stories ---- */
+
+static double
+dot(const struct term *a, size_t na, const struct term *b, size_t nb)
+{
+	double s = 0;
+	size_t i = 0, j = 0;
+
+	while (i < na && j < nb) {
+		if (a[i].h == b[j].h)
+			s += (double)a[i++].w * b[j++].w;
+		else if (a[i].h < b[j].h)
+			i++;
+		else
+			j++;
+	}
+	return s;
+}
+
+static void
+story_learn(struct story *s, const struct term *v, size_t nv)
+{
+	struct term m[CENT_K + VEC_K];
+	size_t i = 0, j = 0, n = 0;
+	double norm = 0;
+
+	while (i < s->nterm || j < nv) {
+		if (j >= nv || (i < s->nterm && s->t[i].h < v[j].h))
+			m[n++] = s->t[i++];
+		else if (i >= s->nterm || v[j].h < s->t[i].h)
+			m[n++] = v[j++];
+		else {
+			m[n] = s->t[i++];
+			m[n++].w += v[j++].w;
+		}
+	}
+	if (n > CENT_K)
+		n = keep_heaviest(m, n, CENT_K);
+	memcpy(s->t, m, n * sizeof(m[0]));
+	s->nterm = (uint16_t)n;
+	for (size_t k = 0; k < n; k++)
+		norm += (double)m[k].w * m[k].w;
+	s->norm = (float)(norm > 0 ? sqrt(norm) : 1);
+	s->n++;
+}
+
+static void
+story_drop(struct analyze *an, uint32_t slot)
+{
+	struct story *s = &an->st[slot];
+
+	s->is_live = false;
+	s->gen++;
+	an->n_live--;
+	an->free_slots = xgrow(an->free_slots, sizeof(*an->free_slots),
+	    an->n_free + 1, &an->cap_free);
+	an->free_slots[an->n_free++] = slot;
+}
+
+/* Stories quiet for longer than the window leave; when the cap is
+ * reached, the window shrinks until an eighth of the slots is free. */
+static void
+evict(struct analyze *an)
+{
+	int64_t window = an->o.window_s;
+
+	for (;;) {
+		for (size_t i = 0; i < an->n_slots; i++)
+			if (an->st[i].is_live &&
+			    an->st[i].last < an->clock - window)
+				story_drop(an, (uint32_t)i);
+		if (an->n_live < an->o.max_live - an->o.max_live / 8 ||
+		    window <= 0)
+			return;
+		window /= 2;
+	}
+}
+
+static uint32_t
+story_new(struct analyze *an, int64_t id, int64_t time)
+{
+	uint32_t slot;
+	struct story *s;
+
+	if (an->n_live >= an->o.max_live)
+		evict(an);
+	if (an->n_free) {
+		slot = an->free_slots[--an->n_free];
+	} else {
+		an->st = xgrow(an->st, sizeof(*an->st), an->n_slots + 1,
+		    &an->cap_slots);
+		slot = (uint32_t)an->n_slots++;
+		an->st[slot].gen = 0;
+	}
+	s = &an->st[slot];
+	s->id = id;
+	s->first = s->last = time;
+	s->stamp = 0;
+	s->n = 0;
+	s->nterm = 0;
+	s->norm = 1;
+	s->is_live = true;
+	an->n_live++;
+	an->n_stories++;
+	return slot;
+}
+
+static void
+index_story(struct analyze *an, uint32_t slot, const struct term *q,
+    size_t nq)
+{
+	for (size_t i = 0; i < nq; i++) {
+		size_t b = (size_t)(mix64(q[i].h) >> (64 - IDX_BITS));
+		struct idx_slot *ways = &an->idx[b * IDX_WAYS];
+		bool has = false;
+
+		for (size_t w = 0; w < IDX_WAYS; w++)
+			if (ways[w].slot == slot + 1 &&
+			    ways[w].gen == an->st[slot].gen)
+				has = true;
+		if (has)
+			continue;
+		ways[an->idx_next[b]].slot = slot + 1;
+		ways[an->idx_next[b]].gen = an->st[slot].gen;
+		an->idx_next[b] = (uint8_t)((an->idx_next[b] + 1) % IDX_WAYS);
+	}
+}
+
+static int64_t
+gap_of(const struct story *s, int64_t t)
+{
+	if (t > s->last)
+		return t - s->last;
+	if (t < s->first)
+		return s->first - t;
+	return 0;
+}
+
+/* How far past the grace period the story would stretch with a report
+ * at t: a story is one event, not the whole thread of a beat. */
+static double
+span_over(const struct story *s, int64_t t, int64_t grace)
+{
+	int64_t first = t < s->first ? t : s->first;
+	int64_t last = t > s->last ? t : s->last;
+
+	return last - first > grace ? (double)(last - first - grace) : 0;
+}
+
+/* ---- near-duplicates ---- */
+
+static void
+densify(uint32_t *sig)
+{
+	/* One-permutation hashing leaves bins empty for short texts; each
+	 * empty bin borrows the next filled one's value (rotation), so two
+	 * equal texts still agree bin by bin. */
+	for (size_t i = 0; i < MH_N; i++) {
+		if (sig[i] != UINT32_MAX)
+			continue;
+		for (size_t k = 1; k < MH_N; k++) {
+			uint32_t v = sig[(i + k) % MH_N];
+
+			if (v != UINT32_MAX) {
+				sig[i] = (uint32_t)mix64(v + k);
+				break;
+			}
+		}
+	}
+}
+
+static int
+find_dup(struct analyze *an, int64_t time, int64_t *out_idx,
+    uint32_t *out_slot)
+{
+	size_t ring_mask = ((size_t)1 << RING_BITS) - 1;
+
+	for (size_t b = 0; b < MH_BANDS; b++) {
+		uint64_t key = str_hash(&an->sig[b * MH_ROWS],
+		    MH_ROWS * sizeof(uint32_t)) ^ b;
+		size_t pos = (size_t)(mix64(key) >> (64 - LSH_BITS));
+		uint32_t r = an->lsh[pos];
+		struct ring_doc *rd;
+		size_t same = 0;
+
+		if (!r || an->lsh_key[pos] != (uint32_t)key)
+			continue;
+		rd = &an->ring[(r - 1) & ring_mask];
+		if (rd->idx < 0 || llabs(rd->time - time) > an->o.window_s)
+			continue;
+		for (size_t i = 0; i < MH_N; i++)
+			same += rd->sig[i] == an->sig[i];
+		if ((double)same / MH_N < an->o.dup_jaccard)
+			continue;
+		if (rd->slot == 0 || !an->st[rd->slot - 1].is_live ||
+		    an->st[rd->slot - 1].gen != rd->gen)
+			continue;
+		*out_idx = rd->idx;
+		*out_slot = rd->slot - 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+remember(struct analyze *an, int64_t idx, int64_t time, uint32_t slot)
+{
+	size_t ring_mask = ((size_t)1 << RING_BITS) - 1;
+	size_t at = (size_t)idx & ring_mask;
+	struct ring_doc *rd = &an->ring[at];
+
+	rd->idx = idx;
+	rd->time = time;
+	rd->slot = slot + 1;
+	rd->gen = an->st[slot].gen;
+	memcpy(rd->sig, an->sig, sizeof(rd->sig));
+	for (size_t b = 0; b < MH_BANDS; b++) {
+		uint64_t key = str_hash(&an->sig[b * MH_ROWS],
+		    MH_ROWS * sizeof(uint32_t)) ^ b;
+		size_t pos = (size_t)(mix64(key) >> (64 - LSH_BITS));
+
+		an->lsh[pos] = (uint32_t)(at + 1);
+		an->lsh_key[pos] = (uint32_t)key;
+	}
+}
+
+/* ---- one photo, two outlets ---- */
+
+static uint64_t
+hash_str(const char *s)
+{
+	return s && *s ? str_hash(s, strnlen(s, ANALYZE_FIELD_MAX)) | 1 : 0;
+}
+
+/* The live story of another outlet's report with the same lead photo,
+ * close in time. One outlet reusing a photo (its logo, a file picture)
+ * proves nothing, so the outlet that first showed it with that story
+ * cannot join through it. */
+static bool
+find_photo(struct analyze *an, uint64_t key, uint64_t source, int64_t t,
+    uint32_t *out_slot)
+{
+	struct photo_ent *e = &an->photos[mix64(key) >> (64 - PHOTO_BITS)];
+	struct story *s;
+
+	if (!key || e->key != key || !e->slot || e->source == source ||
+	    llabs(e->time - t) > ANALYZE_PHOTO_WINDOW_S)
+		return false;
+	s = &an->st[e->slot - 1];
+	if (!s->is_live || s->gen != e->gen)
+		return false;
+	*out_slot = e->slot - 1;
+	return true;
+}
+
+static void
+photo_remember(struct analyze *an, uint64_t key, uint64_t source, int64_t t,
+    uint32_t slot)
+{
+	struct photo_ent *e = &an->photos[mix64(key) >> (64 - PHOTO_BITS)];
+
+	if (!key)
+		return;
+	/* The outlet that first showed the photo for this story stays: it
+	 * reusing the photo later proves nothing. */
+	if (!(e->key == key && e->slot == slot + 1 &&
+	    e->gen == an->st[slot].gen))
+		e->source = source;
+	e->key = key;
+	e->time = t;
+	e->slot = slot + 1;
+	e->gen = an->st[slot].gen;
+}
+
+/* ---- one document ---- */
+
+void
+analyze_add(struct analyze *an, const struct analyze_doc *d,
+    struct analyze_result *out)
+{
+	struct term vec[VEC_K];
+	struct term q[VEC_K];
+	size_t nv, nq;
+	int64_t idx = (int64_t)an->n_docs;
+	int64_t t = d->time;
+	uint64_t photo = hash_str(d->photo), source = hash_str(d->source);
+	uint32_t best = UINT32_MAX, dslot;
+	double best_sim = 0;
+	bool has_sig;
+
+	memset(out, 0, sizeof(*out));
+	out->dup_of = -1;
+	nv = vectorize(an, d, vec);
+	an->n_docs++;
+	if (t > an->clock)
+		an->clock = t;
+	if (an->n_docs % 256 == 0)
+		evict(an);
+	has_sig = an->n_shingles >= MH_MIN_SHINGLES;
+	if (has_sig)
+		densify(an->sig);
+
+	/* The query: the heaviest terms. */
+	memcpy(q, vec, nv * sizeof(vec[0]));
+	nq = nv < IDX_Q ? nv : IDX_Q;
+	if (nv > IDX_Q)
+		top_k(q, nv, IDX_Q);
+
+	if (d->force_story > 0) {
+		for (size_t i = 0; i < an->n_slots; i++)
+			if (an->st[i].is_live && an->st[i].id == d->force_story)
+				best = (uint32_t)i;
+		if (best == UINT32_MAX) {
+			best = story_new(an, d->force_story, t);
+			out->is_new_story = true;
+			if (d->force_story >= an->next_story)
+				an->next_story = d->force_story + 1;
+		}
+	} else if (has_sig && find_dup(an, t, &out->dup_of, &dslot)) {
+		best = dslot;
+		best_sim = 1;
+		an->n_dups++;
+	} else if (find_photo(an, photo, source, t, &dslot)) {
+		best = dslot;
+		best_sim = dot(vec, nv, an->st[best].t, an->st[best].nterm) /
+		    an->st[best].norm;
+	} else {
+		/* A headline alone is little evidence, and its cosine with a
+		 * story is lower than an article's for the same match. */
+		double base = nv < SHORT_TERMS ? an->o.threshold_short :
+		    an->o.threshold;
+		struct cand {
+			uint32_t slot, hits;
+		} cand[IDX_Q * IDX_WAYS];
+		size_t nc = 0;
+
+		/* Candidates: live stories indexed under the query's terms,
+		 * counted by how many terms led to them; only the CAND_MAX
+		 * with the most are scored (on a beat every story shares
+		 * some words, and scoring them all cost more than the rest
+		 * of the document). */
+		for (size_t i = 0; i < nq; i++) {
+			size_t b = (size_t)(mix64(q[i].h) >> (64 - IDX_BITS));
+			struct idx_slot *ways = &an->idx[b * IDX_WAYS];
+
+			for (size_t w = 0; w < IDX_WAYS; w++) {
+				struct story *s;
+
+				if (!ways[w].slot)
+					continue;
+				s = &an->st[ways[w].slot - 1];
+				if (!s->is_live || s->gen != ways[w].gen)
+					continue;
+				if (s->stamp == an->n_docs) {
+					cand[s->cand_ix].hits++;
+					continue;
+				}
+				s->stamp = an->n_docs;
+				if (gap_of(s, t) > an->o.window_s) {
+					s->cand_ix = (uint32_t)nc;
+					cand[nc].slot = UINT32_MAX;
+					cand[nc++].hits = 0;
+					continue;
+				}
+				s->cand_ix = (uint32_t)nc;
+				cand[nc].slot = ways[w].slot - 1;
+				cand[nc++].hits = 1;
+			}
+		}
+		if (nc > CAND_MAX) {
+			/* Stable by first appearance: insertion sort on hits. */
+			for (size_t i = 1; i < nc; i++) {
+				struct cand x = cand[i];
+				size_t j = i;
+
+				for (; j > 0 && cand[j - 1].hits < x.hits; j--)
+					cand[j] = cand[j - 1];
+				cand[j] = x;
+			}
+			nc = CAND_MAX;
+		}
+		for (size_t c = 0; c < nc; c++) {
+			struct story *s;
+			double sim, need;
+
+			if (cand[c].slot == UINT32_MAX)
+				continue;
+			s = &an->st[cand[c].slot];
+			sim = dot(vec, nv, s->t, s->nterm) / s->norm;
+			need = base + an->o.decay_per_day *
+			    (double)gap_of(s, t) / 86400.0 +
+			    an->o.span_per_day * span_over(s, t,
+			    an->o.span_grace_s) / 86400.0;
+			if (sim >= need && sim - need > best_sim) {
+				best_sim = sim - need;
+				best = cand[c].slot;
+			}
+		}
+		if (best != UINT32_MAX)
+			best_sim = dot(vec, nv, an->st[best].t,
+			    an->st[best].nterm) / an->st[best].norm;
+	}
+	if (best == UINT32_MAX) {
+		best = story_new(an, an->next_story++, t);
+		out->is_new_story = true;
+		best_sim = 0;
+	}
+	{
+		struct story *s = &an->st[best];
+
+		story_learn(s, vec, nv);
+		if (t > s->last)
+			s->last = t;
+		if (t < s->first)
+			s->first = t;
+		index_story(an, best, q, nq);
+		out->story = s->id;
+		out->similarity = best_sim;
+	}
+	if (has_sig)
+		remember(an, idx, t, best);
+	photo_remember(an, photo, source, t, best);
+}

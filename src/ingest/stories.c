@@ -1,0 +1,287 @@
+/*
+ * stories: the analyze stage of ingest. After a batch of items is stored,
+ * a clusterer (analyze/) is warmed up from the store's window (the
+ * assigned items of the last INGEST_STORY_WINDOW_S seconds, replayed in
+ * time order into the stories they are in), the batch's new and changed
+ * items are clustered, and the assignments go back to the store, which
+ * leaves editors' placements alone and closes quiet stories. The warm-up
+ * is what makes the stories a function of the items and not of how they
+ * were batched, and it keeps memory bounded by the window.
+ *
+ * A warmed-up clusterer is kept per thread for the next batch on the same
+ * store handle (ingest_stories_cached), as long as the store's content
+ * version is the one our last write left: any other writer (another
+ * process, an editor) makes the next batch warm up again. A fetch cycle
+ * of many sources thus reads the window once, not once per feed.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/str.h"
+
+#include "analyze/analyze.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "ingest/ingest.h"
+#include "store/store.h"
+#include "core/banned.h"
+
+/* HTML read per field to find the lead text: enough for ANALYZE_TEXT_LEAD
+ * bytes of text after tags are removed. */
+#define STORY_HTML_LEAD (16u << 10)
+
+struct ingest_stories {
+	struct analyze *an;
+	struct analyze_opts opts;
+	struct buf summary, text;
+	int64_t since;               /* the window it was warmed up from */
+	/* Items already clustered, by hash of (source, dedup key), with the
+	 * hash of their headline: an item seen again with the same headline
+	 * is not clustered twice. Direct-mapped, fixed size: a forgotten
+	 * item is only clustered again. */
+	struct seen {
+		uint64_t key, title;
+	} *seen;
+};
+
+#define SEEN_SLOTS (1u << 16)
+
+static uint64_t
+seen_key(int64_t source_id, const char *dedup_key)
+{
+	uint64_t h = str_hash(&source_id, sizeof(source_id));
+
+	return h ^ (str_hash(dedup_key ? dedup_key : "",
+	    dedup_key ? strlen(dedup_key) : 0) * 0x9E3779B97F4A7C15ULL);
+}
+
+static uint64_t
+title_hash(const char *t)
+{
+	return str_hash(t ? t : "", t ? strlen(t) : 0);
+}
+
+static void
+seen_put(struct ingest_stories *s, uint64_t key, uint64_t title)
+{
+	struct seen *e = &s->seen[key % SEEN_SLOTS];
+
+	e->key = key;
+	e->title = title;
+}
+
+static bool
+seen_same(const struct ingest_stories *s, uint64_t key, uint64_t title)
+{
+	const struct seen *e = &s->seen[key % SEEN_SLOTS];
+
+	return e->key == key && e->title == title;
+}
+
+static void
+plain(struct buf *out, const char *html)
+{
+	size_t len;
+
+	buf_reset(out);
+	if (!html)
+		return;
+	len = strnlen(html, STORY_HTML_LEAD);
+	(void)text_strip_html(out, html, len);
+}
+
+static void
+add(struct ingest_stories *s, int64_t source_id, const char *title,
+    const char *summary, const char *content, const char *lang,
+    const char *photo, int64_t time, int64_t force, struct analyze_result *r)
+{
+	char source[32];
+	struct analyze_doc d = {
+		.time = time,
+		.source = source,
+		.lang = lang,
+		.title = title,
+		.photo = photo && *photo ? photo : NULL,
+		.force_story = force,
+	};
+
+	snprintf(source, sizeof(source), "s%lld", (long long)source_id);
+	plain(&s->summary, summary);
+	plain(&s->text, content);
+	d.summary = buf_err(&s->summary) ? NULL : s->summary.ptr;
+	d.text = buf_err(&s->text) ? NULL : s->text.ptr;
+	analyze_add(s->an, &d, r);
+}
+
+int
+ingest_stories_open(struct ingest_stories **out, struct store *st,
+    int64_t since)
+{
+	struct ingest_stories *s = calloc(1, sizeof(*s));
+	struct arena a = ARENA_INIT;
+	struct story_member *m;
+	size_t n_m;
+	int64_t next_id;
+	int rc;
+
+	*out = NULL;
+	if (!s)
+		return err_set(ND_ENOMEM, "ingest: out of memory");
+	analyze_opts_default(&s->opts);
+	buf_init(&s->summary, STORY_HTML_LEAD);
+	buf_init(&s->text, STORY_HTML_LEAD);
+	s->seen = calloc(SEEN_SLOTS, sizeof(*s->seen));
+	s->since = since - s->opts.window_s;
+	if (!s->seen) {
+		rc = err_set(ND_ENOMEM, "ingest: out of memory");
+		goto fail;
+	}
+	if ((rc = store_story_window(st, &a, s->since, INGEST_STORY_WARM_MAX,
+	    &m, &n_m, &next_id)) < 0)
+		goto fail;
+	if (!(s->an = analyze_new(&s->opts, next_id))) {
+		rc = ND_ERR;
+		goto fail;
+	}
+	for (size_t i = 0; i < n_m; i++) {
+		struct analyze_result r;
+
+		add(s, m[i].source_id, m[i].title, m[i].summary, m[i].content,
+		    m[i].language, m[i].image_url, m[i].time, m[i].story_id, &r);
+		seen_put(s, seen_key(m[i].source_id, m[i].dedup_key),
+		    title_hash(m[i].title));
+	}
+	arena_release(&a);
+	*out = s;
+	return 0;
+fail:
+	arena_release(&a);
+	ingest_stories_free(s);
+	return rc;
+}
+
+void
+ingest_stories_free(struct ingest_stories *s)
+{
+	if (!s)
+		return;
+	analyze_free(s->an);
+	buf_release(&s->summary);
+	buf_release(&s->text);
+	free(s->seen);
+	free(s);
+}
+
+int64_t
+ingest_story_time(const struct item *it, int64_t now)
+{
+	return it->published ? it->published : it->sort_time ? it->sort_time :
+	    now;
+}
+
+int
+ingest_stories_put(struct ingest_stories *s, struct store *st,
+    int64_t source_id, const struct item *items, size_t n, int64_t now)
+{
+	struct story_assign *as = NULL;
+	size_t k = 0;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	as = calloc(n, sizeof(*as));
+	if (!as)
+		return err_set(ND_ENOMEM, "ingest: out of memory");
+	for (size_t i = 0; i < n; i++) {
+		const struct item *it = &items[i];
+		struct analyze_result r;
+		int64_t t = ingest_story_time(it, now);
+		uint64_t key = seen_key(source_id, it->dedup_key);
+		uint64_t th = title_hash(it->title);
+
+		if (seen_same(s, key, th))
+			continue;
+		seen_put(s, key, th);
+		add(s, source_id, it->title, it->summary, it->content,
+		    it->language, it->image_url, t, 0, &r);
+		as[k].source_id = source_id;
+		as[k].dedup_key = it->dedup_key;
+		as[k].story_id = r.story;
+		as[k].title = it->title;
+		as[k].time = t;
+		as[k].similarity = r.similarity;
+		k++;
+	}
+	rc = store_story_assign(st, as, k, now - INGEST_STORY_QUIET_S);
+	free(as);
+	return rc;
+}
+
+/* ---- one warmed-up clusterer per thread ---- */
+
+static _Thread_local struct {
+	struct store *st;
+	struct ingest_stories *s;
+	uint64_t version;            /* content version after our last write */
+} cache;
+
+static pthread_once_t atexit_once = PTHREAD_ONCE_INIT;
+
+static void
+cache_release_at_exit(void)
+{
+	ingest_stories_cache_release();
+}
+
+static void
+register_atexit(void)
+{
+	/* LeakSanitizer's own exit check runs after this (exit handlers run
+	 * in reverse order of registration). */
+	atexit(cache_release_at_exit);
+}
+
+void
+ingest_stories_cache_release(void)
+{
+	ingest_stories_free(cache.s);
+	cache.s = NULL;
+	cache.st = NULL;
+}
+
+int
+ingest_stories_cached(struct ingest_stories **out, struct store *st,
+    int64_t since, uint64_t version)
+{
+	int rc;
+
+	if (cache.s && cache.st == st && cache.version == version &&
+	    since - cache.s->opts.window_s >= cache.s->since) {
+		*out = cache.s;
+		return 0;
+	}
+	ingest_stories_cache_release();
+	if ((rc = ingest_stories_open(&cache.s, st, since)) < 0)
+		return rc;
+	cache.st = st;
+	pthread_once(&atexit_once, register_atexit);
+	*out = cache.s;
+	return 0;
+}
+
+void
+ingest_stories_cached_done(struct store *st, int rc)
+{
+	uint64_t v;
+
+	if (rc < 0 || store_data_version(st, &v) < 0) {
+		ingest_stories_cache_release();
+		return;
+	}
+	cache.version = v;
+}

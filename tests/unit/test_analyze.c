@@ -1,0 +1,283 @@
+/*
+ * test_analyze: the story clusterer and the kit's line scanner.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "analyze/analyze.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/banned.h"
+
+static void
+kit_parse_fields(void **state)
+{
+	struct buf scratch = BUF_INIT(1u << 20);
+	struct analyze_kit_line kl;
+	const char *line = "{\"id\": \"a1\", \"time\": \"2014-03-10T16:54:29Z\", "
+	    "\"source\": \"X\", \"title\": \"Caf\\u00e9 \\\"opens\\\"\", "
+	    "\"extra\": [1, {\"k\": null}], \"text\": \"body\", \"lang\": \"en\"}";
+
+	(void)state;
+	assert_int_equal(analyze_kit_parse(&kl, &scratch, line, strlen(line),
+	    ANALYZE_TEXT_LEAD), 0);
+	assert_string_equal(kl.id, "a1");
+	assert_string_equal(kl.doc.title, "Caf\xc3\xa9 \"opens\"");
+	assert_string_equal(kl.doc.text, "body");
+	assert_string_equal(kl.doc.lang, "en");
+	assert_true(kl.doc.time == 1394470469);
+	assert_int_equal(analyze_kit_parse(&kl, &scratch, "{\"id\": ", 7,
+	    ANALYZE_TEXT_LEAD), ND_EPARSE);
+	assert_int_equal(analyze_kit_parse(&kl, &scratch, "[1]", 3,
+	    ANALYZE_TEXT_LEAD), ND_EPARSE);
+	buf_release(&scratch);
+}
+
+static const char *const wire =
+    "The river authority said on Tuesday that the reservoir behind the "
+    "Tessen dam rose four metres in five days, the fastest filling since "
+    "construction began, and that downstream flows fell by a quarter at "
+    "the Nuwayra gauge, according to figures released to reporters.";
+
+/* Two outlets carrying the same wire copy (one with its own headline and
+ * a last sentence cut) are near-duplicates and share a story; an unrelated
+ * report starts its own. */
+static void
+near_duplicates(void **state)
+{
+	struct analyze *an = analyze_new(NULL, 1);
+	struct analyze_doc a = { .time = 1000000, .title = "Reservoir rises",
+		.text = wire };
+	struct analyze_doc b = { .time = 1003600, .title = "Tessen filling "
+		"speeds up", .text = wire };
+	struct analyze_doc c = { .time = 1007200, .title = "Football cup "
+		"final tonight", .text = "The cup final kicks off at eight "
+		"with both teams at full strength after a long season of "
+		"matches in the northern league." };
+	struct analyze_result ra, rb, rc;
+
+	(void)state;
+	assert_non_null(an);
+	analyze_add(an, &a, &ra);
+	analyze_add(an, &b, &rb);
+	analyze_add(an, &c, &rc);
+	assert_true(ra.is_new_story);
+	assert_int_equal(rb.story, ra.story);
+	assert_int_equal(rb.dup_of, 0);
+	assert_true(rc.story != ra.story);
+	assert_int_equal(rc.dup_of, -1);
+	analyze_free(an);
+}
+
+/* An editor's placement (force_story) wins over similarity, and stories
+ * handed out later never reuse its id. */
+static void
+forced_story(void **state)
+{
+	struct analyze *an = analyze_new(NULL, 1);
+	struct analyze_doc a = { .time = 1000000, .title = "Reservoir rises",
+		.text = wire, .force_story = 40 };
+	struct analyze_doc b = { .time = 1000100, .title = "Football final",
+		.text = "The cup final kicks off at eight.", .force_story = 40 };
+	struct analyze_doc c = { .time = 1000200, .title = "Election called",
+		.text = "Parliament was dissolved on Monday." };
+	struct analyze_result r;
+
+	(void)state;
+	analyze_add(an, &a, &r);
+	assert_int_equal(r.story, 40);
+	analyze_add(an, &b, &r);
+	assert_int_equal(r.story, 40);
+	analyze_add(an, &c, &r);
+	assert_true(r.story > 40);
+	analyze_free(an);
+}
+
+/* Memory is bounded by the window: a year of distinct reports, one an
+ * hour, leaves only the stories of the last window live, and the memory
+ * held stops growing. */
+static void
+window_bounds_memory(void **state)
+{
+	struct analyze_opts o;
+	struct analyze *an;
+	struct analyze_stats s1, s2;
+	char title[64], text[128];
+
+	(void)state;
+	analyze_opts_default(&o);
+	an = analyze_new(&o, 1);
+	for (int i = 0; i < 24 * 365; i++) {
+		struct analyze_doc d = { .time = 1000000 + (int64_t)i * 3600,
+			.title = title, .text = text };
+		struct analyze_result r;
+
+		snprintf(title, sizeof(title), "Report number w%dx q%dz", i, i * 7);
+		snprintf(text, sizeof(text), "Unique words k%dk and m%dm and "
+		    "p%dp", i, i * 3, i * 11);
+		analyze_add(an, &d, &r);
+		if (i == 24 * 30)
+			analyze_stats(an, &s1);
+	}
+	analyze_stats(an, &s2);
+	assert_true(s2.n_live <= (size_t)(o.window_s / 3600) + 256 + 1);
+	assert_true(s2.bytes <= s1.bytes + (s1.bytes >> 3));
+	assert_true(s2.n_stories > s2.n_live);
+	analyze_free(an);
+}
+
+/* The same documents in the same order give the same stories, whether a
+ * caller adds them in one run or restarts from the stored assignments
+ * (force_story) of the first part: what ingest's warm-up relies on. */
+static void
+batching_independent(void **state)
+{
+	static const char *const titles[] = {
+		"Dam talks open in Port Amsel", "Port Amsel dam talks begin",
+		"Cup final ends in a draw", "Dam talks in Port Amsel stall",
+		"Draw in the cup final", "Port Amsel talks: drought clause",
+	};
+	size_t n = sizeof(titles) / sizeof(titles[0]);
+	int64_t one[6], two[6];
+	struct analyze *an = analyze_new(NULL, 1), *b1, *b2;
+	struct analyze_result r;
+
+	(void)state;
+	for (size_t i = 0; i < n; i++) {
+		struct analyze_doc d = { .time = 1000000 + (int64_t)i * 600,
+			.title = titles[i] };
+
+		analyze_add(an, &d, &r);
+		one[i] = r.story;
+	}
+	/* Batch 1: the first half; batch 2: a new clusterer warmed up from
+	 * batch 1's results, then the rest. */
+	b1 = analyze_new(NULL, 1);
+	for (size_t i = 0; i < n / 2; i++) {
+		struct analyze_doc d = { .time = 1000000 + (int64_t)i * 600,
+			.title = titles[i] };
+
+		analyze_add(b1, &d, &r);
+		two[i] = r.story;
+	}
+	b2 = analyze_new(NULL, 1);
+	for (size_t i = 0; i < n; i++) {
+		struct analyze_doc d = { .time = 1000000 + (int64_t)i * 600,
+			.title = titles[i], .force_story = i < n / 2 ? two[i] : 0 };
+
+		analyze_add(b2, &d, &r);
+		two[i] = r.story;
+	}
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(one[i], two[i]);
+	analyze_free(an);
+	analyze_free(b1);
+	analyze_free(b2);
+}
+
+/* The section classifier learns from filed items, and an item taken out
+ * again (an editor's correction, leave-one-out) leaves the model as it
+ * was. */
+static void
+sections_naive_bayes(void **state)
+{
+	static const struct {
+		const char *title, *text, *section;
+	} train[] = {
+		{ "Striker scores twice", "The striker scored twice as the club "
+		  "won the league match in extra time.", "sports" },
+		{ "Coach praises defence", "The coach said the team defended "
+		  "well in the cup match against the champions.", "sports" },
+		{ "Shares fall on profit warning", "The company's shares fell "
+		  "after it warned that annual profit would miss forecasts.",
+		  "business" },
+		{ "Bank raises interest rates", "The central bank raised "
+		  "interest rates to curb inflation, lifting the currency.",
+		  "business" },
+	};
+	struct analyze_nb *nb = analyze_nb_new();
+	struct analyze_doc q1 = { .title = "Club wins cup match",
+		.text = "The team scored late to win the cup." };
+	struct analyze_doc q2 = { .title = "Profit and shares",
+		.text = "Inflation hit profit and the shares fell." };
+	struct analyze_doc odd = { .title = "Bank match", .text =
+		"The striker opened a bank account." };
+	double m1, m2;
+	const char *before;
+
+	(void)state;
+	assert_non_null(nb);
+	assert_null(analyze_nb_predict(nb, &q1, NULL));
+	for (size_t i = 0; i < sizeof(train) / sizeof(train[0]); i++) {
+		struct analyze_doc d = { .title = train[i].title,
+			.text = train[i].text };
+
+		assert_int_equal(analyze_nb_learn(nb, &d, train[i].section), 0);
+	}
+	assert_string_equal(analyze_nb_predict(nb, &q1, &m1), "sports");
+	assert_string_equal(analyze_nb_predict(nb, &q2, &m2), "business");
+	assert_true(m1 > 0 && m2 > 0);
+	before = analyze_nb_predict(nb, &odd, &m1);
+	assert_int_equal(analyze_nb_learn(nb, &odd, "business"), 0);
+	assert_int_equal(analyze_nb_forget(nb, &odd, "business"), 0);
+	assert_string_equal(analyze_nb_predict(nb, &odd, &m2), before);
+	assert_true(m1 - m2 < 1e-6 && m2 - m1 < 1e-6);
+	assert_int_equal(analyze_nb_forget(nb, &odd, "weather"), ND_ENOTFOUND);
+	assert_int_equal(analyze_nb_learn(nb, &odd, ""), ND_EINVAL);
+	analyze_nb_free(nb);
+}
+
+/* The same lead photo from another outlet within hours is the same event,
+ * whatever the language (the demo's English and Arabic reports of one
+ * agreement); the same outlet reusing a photo, or another outlet days
+ * later, is not. */
+static void
+shared_photo(void **state)
+{
+	struct analyze *an = analyze_new(NULL, 1);
+	struct analyze_doc en = { .time = 1000000, .source = "wire",
+		.lang = "en", .title = "Deal in principle on the dam",
+		.photo = "http://p.example/conference.jpg" };
+	struct analyze_doc ar = { .time = 1000000 + 3600, .source = "paper",
+		.lang = "ar", .title = "\xd8\xa7\xd8\xaa\xd9\x81\xd8\xa7\xd9\x82 "
+		"\xd9\x85\xd8\xa8\xd8\xaf\xd8\xa6\xd9\x8a",
+		.photo = "http://p.example/conference.jpg" };
+	struct analyze_doc same = { .time = 1000000 + 7200, .source = "wire",
+		.lang = "en", .title = "Football cup final tonight",
+		.photo = "http://p.example/conference.jpg" };
+	struct analyze_doc later = { .time = 1000000 + 3 * 86400,
+		.source = "herald", .lang = "en", .title = "Budget vote passes",
+		.photo = "http://p.example/conference.jpg" };
+	struct analyze_result r1, r2, r3, r4;
+
+	(void)state;
+	analyze_add(an, &en, &r1);
+	analyze_add(an, &ar, &r2);
+	analyze_add(an, &same, &r3);
+	analyze_add(an, &later, &r4);
+	assert_int_equal(r2.story, r1.story);
+	assert_true(r3.story != r1.story);
+	assert_true(r4.story != r1.story && r4.story != r3.story);
+	analyze_free(an);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(kit_parse_fields),
+		cmocka_unit_test(near_duplicates),
+		cmocka_unit_test(forced_story),
+		cmocka_unit_test(window_bounds_memory),
+		cmocka_unit_test(batching_independent),
+		cmocka_unit_test(sections_naive_bayes),
+		cmocka_unit_test(shared_photo),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
