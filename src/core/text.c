@@ -461,6 +461,8 @@ text_utf8_trunc(const char *s, size_t len, size_t max)
 struct strip {
 	struct buf *out;
 	bool pending_space;
+	const char *pending_mark;    /* "; " or ". " before the next text,
+	                              * unless the text before ends in a mark */
 };
 
 static void
@@ -469,12 +471,25 @@ put_space(struct strip *st)
 	st->pending_space = true;
 }
 
+/* Whether the output so far ends in a letter or digit (any non-ASCII
+ * byte counts as a letter: marks are what matters here). */
+static bool
+ends_in_word(const struct buf *b)
+{
+	unsigned char c = b->len ? (unsigned char)b->ptr[b->len - 1] : 0;
+
+	return c >= 0x80 || str_isalnum(c);
+}
+
 static void
 put_bytes(struct strip *st, const char *p, size_t n)
 {
-	if (st->pending_space && st->out->len > 0)
+	if (st->pending_mark && ends_in_word(st->out))
+		buf_adds(st->out, st->pending_mark);
+	else if ((st->pending_space || st->pending_mark) && st->out->len > 0)
 		buf_addc(st->out, ' ');
 	st->pending_space = false;
+	st->pending_mark = NULL;
 	buf_add(st->out, p, n);
 }
 
@@ -600,7 +615,7 @@ find_ci(const char *s, size_t len, const char *needle)
 int
 text_strip_html(struct buf *out, const char *html, size_t len)
 {
-	struct strip st = { out, false };
+	struct strip st = { out, false, NULL };
 	size_t i = 0;
 
 	while (i < len) {
@@ -656,7 +671,14 @@ text_strip_html(struct buf *out, const char *html, size_t len)
 				put_space(&st);
 				continue;
 			}
-			if (!is_inline(html + ns, ne - ns))
+			if (name_is(html + ns, ne - ns, "li") ||
+			    name_is(html + ns, ne - ns, "dt") ||
+			    name_is(html + ns, ne - ns, "dd"))
+				st.pending_mark = "; ";  /* items stay apart */
+			else if (ne - ns == 2 && str_tolower(html[ns]) == 'h' &&
+			    html[ns + 1] >= '1' && html[ns + 1] <= '6')
+				st.pending_mark = ". ";  /* a heading ends */
+			else if (!is_inline(html + ns, ne - ns))
 				put_space(&st);
 			continue;
 		}

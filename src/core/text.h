@@ -74,7 +74,9 @@ int text_normalize(struct buf *out, const char *s, size_t len);
 /*
  * Appends the text of an HTML fragment to out: tags removed (the contents
  * of script, style and comments dropped), entities decoded, block-level
- * tags and runs of whitespace turned into one space, ends trimmed.
+ * tags and runs of whitespace turned into one space, ends trimmed. Inline
+ * tags separate nothing ("<a>x</a>." is "x."); list items are joined with
+ * "; " and a heading ends with ". " unless their text ends in a mark.
  * Plain text passes through (with & entities decoded). Returns out's error.
  */
 int text_strip_html(struct buf *out, const char *html, size_t len);

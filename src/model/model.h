@@ -107,7 +107,9 @@ struct item {
 	const char *guid;
 	const char *url;
 	const char *canonical_url;
-	const char *title;
+	const char *title;           /* plain text (ingest/policy.c) */
+	bool is_title_derived;       /* title made from the text: the entry
+	                              * had none */
 	const char *summary;         /* sanitized HTML */
 	const char *content;         /* sanitized HTML */
 	const char *author;

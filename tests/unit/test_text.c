@@ -187,6 +187,11 @@ strip_html_table(void **state)
 		{ "cut <img src=", "cut" },
 		{ "&#0;&#xD800;", "\xef\xbf\xbd\xef\xbf\xbd" },
 		{ "<p>بغداد</p>", "بغداد" },
+		/* issue 8: inline vs block when flattening summaries */
+		{ "a <a href=\"/s\">socialist</a>.", "a socialist." },
+		{ "<ul><li>One</li><li>Two.</li><li>Three</li></ul>after",
+		  "One; Two. Three; after" },
+		{ "<h2>Head</h2><p>Body</p>", "Head. Body" },
 	};
 	struct buf b = BUF_INIT(BUF_NOCAP);
 

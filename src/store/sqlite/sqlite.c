@@ -100,16 +100,16 @@ static const char *const stmt_sql[ST_N] = {
 	    "INSERT INTO items (source_id, dedup_key, guid, url, canonical_url, "
 	    "title, summary, content, author, language, tags, published, "
 	    "updated, image_url, image_caption, image_credit, image_thumb, "
-	    "content_hash, fields_hash, first_seen, sort_time) VALUES (?1, ?2, "
-	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-	    "?17, ?18, ?19, ?20, ?22)",
+	    "content_hash, fields_hash, first_seen, sort_time, title_derived) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?22, ?23)",
 	[ST_ITEM_UPDATE] =
 	    "UPDATE items SET guid = ?3, url = ?4, canonical_url = ?5, "
 	    "title = ?6, summary = ?7, content = ?8, author = ?9, "
 	    "language = ?10, tags = ?11, published = ?12, updated = ?13, "
 	    "image_url = ?14, image_caption = ?15, image_credit = ?16, "
 	    "image_thumb = ?17, content_hash = ?18, fields_hash = ?19, "
-	    "sort_time = ?22 WHERE id = ?21 AND source_id = ?1 "
+	    "sort_time = ?22, title_derived = ?23 WHERE id = ?21 AND source_id = ?1 "
 	    "AND dedup_key = ?2",
 	/* After the item row is written: meta comes from its source_id and
 	 * sort_time. */

@@ -53,6 +53,7 @@ bind_row(sqlite3_stmt *stmt, int64_t source_id, const struct item *r,
 	sqlite3_bind_blob(stmt, 19, r->fields_hash, ITEM_HASH_LEN,
 	    SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 20, now);
+	sqlite3_bind_int(stmt, 23, r->is_title_derived);
 }
 
 /* Scratch buffers for the plain text of one item. */
@@ -303,6 +304,7 @@ store_item_from_row(struct arena *a, sqlite3_stmt *stmt, int c,
 	it->thumb_media.type = store_col_text(a, stmt, c + 25);
 	it->thumb_media.width = sqlite3_column_int(stmt, c + 26);
 	it->thumb_media.height = sqlite3_column_int(stmt, c + 27);
+	it->is_title_derived = sqlite3_column_int(stmt, c + 28) != 0;
 }
 
 static size_t

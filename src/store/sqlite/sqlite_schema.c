@@ -254,6 +254,12 @@ static const char *const migrations[] = {
 	"  WHEN new.seq % 1024 = 0 BEGIN"
 	"  DELETE FROM change_log WHERE seq <= new.seq - 8192;"
 	"END;",
+	/* 7 (issue 8): an item's headline is plain text made by ingest, and
+	 * marked when it was derived from the text of an entry without a
+	 * title (ingest/policy.c). Items stored before keep their titles
+	 * until their feed changes them. */
+	"ALTER TABLE items ADD COLUMN title_derived INTEGER NOT NULL"
+	"  DEFAULT 0;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
