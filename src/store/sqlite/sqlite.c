@@ -322,6 +322,11 @@ store_sqlite_open(struct store **out, const char *path, int flags)
 	*out = st;
 	return 0;
 fail:
+	/* Whatever step failed, the message names the file: "file is not a
+	 * database" alone does not say which one (err_set may quote its own
+	 * message). */
+	if (!strstr(err_msg(), path) && strncmp(err_msg(), "store: ", 7) == 0)
+		rc = err_set(rc, "store: %s: %s", path, err_msg() + 7);
 	store_sqlite_close(st);
 	return rc;
 }
