@@ -44,6 +44,8 @@ static const struct route routes[] = {
 	{ "/sitemap.xml",              site_sitemap,   G, ROUTE_CACHE,         0, NULL },
 	{ "/robots.txt",               site_robots,    G, ROUTE_CACHE,         0, NULL },
 	{ "/static/site.css",          site_css,       G, ROUTE_STATIC,        0, NULL },
+	{ "/favicon.svg",              site_favicon,   G, ROUTE_STATIC,        0, NULL },
+	{ "/favicon.ico",              site_favicon,   G, ROUTE_STATIC,        0, NULL },
 	{ "/media/{file}",             site_media,     G, ROUTE_MEDIA,         0, NULL },
 	{ "/healthz",                  site_healthz,   G, ROUTE_NOLOG,         0, NULL },
 };

@@ -3,6 +3,7 @@
  * photo leads), the Headlines river, the sponsor slot and the feeds.
  */
 #include <stdbool.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/arena.h"
@@ -13,7 +14,8 @@
 #include "web/web_int.h"
 #include "core/banned.h"
 
-#define RIVER_N 30
+#define RIVER_N 12              /* the right column's Headlines */
+#define LATEST_N 24             /* then "More headlines" under the top */
 #define TOP_N 6
 
 /* Whether the item has a photo in the local cache (one the page can
@@ -65,15 +67,23 @@ site_home(struct web_req *r)
 	used = arena_zalloc(&r->a, n + 1);
 	/* Top stories: the newest items with a photo or a summary, one per
 	 * outlet, until story clustering ranks by coverage. */
-	for (size_t pass = 0; pass < 2 && ntop < TOP_N; pass++) {
+	for (size_t pass = 0; pass < 3 && ntop < TOP_N; pass++) {
+		/* undated items only when the newest are all undated (a
+		 * desk of old feeds), rather than no top stories at all */
+		if (pass == 2 && ntop >= 3)
+			break;
 		for (size_t i = 0; i < n && ntop < TOP_N; i++) {
 			bool dup = false, good;
 
 			if (used[i])
 				continue;
-			good = pass ? (items[i].summary && *items[i].summary) :
+			good = pass == 2 ? (items[i].summary && *items[i].summary)
+			    : pass ? (items[i].summary && *items[i].summary &&
+			    items[i].published != 0) :
 			    (items[i].summary && *items[i].summary &&
-			    has_photo(r, &items[i]));
+			    has_photo(r, &items[i]) && items[i].published != 0);
+			/* an item of unknown date is not presented as news
+			 * (pass 2 aside) */
 			for (size_t k = 0; k < n && !dup; k++)
 				dup = used[k] && items[k].source_id ==
 				    items[i].source_id;
@@ -100,14 +110,36 @@ site_home(struct web_req *r)
 			if (used[i] && i != lead)
 				view_item(tmpl_list_add(top), &r->a, vs,
 				    &items[i], false, now);
-		for (size_t i = 0; i < n && nriver < RIVER_N; i++) {
+		struct tmpl_list *latest = tmpl_set_list(o, "latest");
+
+		for (size_t i = 0; i < n && nriver < RIVER_N + LATEST_N; i++) {
 			if (used[i])
 				continue;
-			view_item(tmpl_list_add(river), &r->a, vs, &items[i],
-			    false, now);
+			view_item(tmpl_list_add(nriver < RIVER_N ? river :
+			    latest), &r->a, vs, &items[i], false, now);
 			nriver++;
 		}
+		tmpl_set_bool(o, "has_latest", nriver > RIVER_N);
+		/* "all of the day's headlines": the newest day with items,
+		 * which is not today when nothing came in yet today */
+		if (n) {
+			/* the archive's days are of the published date, else
+			 * of when first seen (store_item_query) */
+			int64_t t = items[0].published > 0 ?
+			    items[0].published : items[0].first_seen;
+			const char *day = view_day(&r->a, vs->tz, t, false);
+			bool is_today = strcmp(day, view_day(&r->a, vs->tz, now,
+			    false)) == 0;
+
+			tmpl_set_text(o, "archive_path", arena_printf(&r->a,
+			    "/archive/%s", day));
+			tmpl_set_text(o, "archive_label", is_today ?
+			    "All of today’s headlines" : arena_printf(&r->a,
+			    "All headlines of %s", view_day(&r->a, vs->tz, t,
+			    true)));
+		}
 	}
+	site_add_outlets(r, o);
 	tmpl_set_bool(o, "is_empty", n == 0);
 	return site_render(r, "home", o);
 }

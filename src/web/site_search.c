@@ -149,6 +149,7 @@ site_search(struct web_req *r)
 			    so.offset + n, group_digits(&r->a, total),
 			    is_capped ? "+" : ""));
 	}
+	site_add_outlets(r, o);
 	rc = site_render(r, "search", o);
 out:
 	buf_release(&qs);
