@@ -3,7 +3,8 @@
  * the rules the store then applies without knowing them.
  *
  *   - Fields: trimmed, blank = absent, cut to the ITEM_MAX_* caps on a
- *     UTF-8 boundary. The link is the entry's link, else its first
+ *     UTF-8 boundary. Author, caption and credit are one line of plain
+ *     text, like the headline. The link is the entry's link, else its first
  *     alternate link; the body is the first HTML content, else the first.
  *   - The lead photo: the first image among the entry's media, else the
  *     first media thumbnail (a video's poster frame), else an image
@@ -247,9 +248,9 @@ pick_image(struct arena *a, const struct feed_entry *e, struct item *it)
 
 		it->image_url = field(a, m ? m->url : thumb->thumbnail,
 		    ITEM_MAX_URL);
-		it->image_caption = field(a, x->caption && *x->caption ?
+		it->image_caption = plain(a, x->caption && *x->caption ?
 		    x->caption : x->title, ITEM_MAX_SHORT);
-		it->image_credit = field(a, x->credit, ITEM_MAX_SHORT);
+		it->image_credit = plain(a, x->credit, ITEM_MAX_SHORT);
 		it->image_thumb = field(a, x->thumbnail, ITEM_MAX_URL);
 		return;
 	}
@@ -355,7 +356,8 @@ ingest_item_from_entry(struct item *it, struct arena *a,
 			it->title = it->guid;
 		it->is_title_derived = it->title != NULL;
 	}
-	it->author = field(a, e->author ? e->author : e->author_detail ?
+	/* names are one line of plain text too ("Staff,\n\t\tGlenn") */
+	it->author = plain(a, e->author ? e->author : e->author_detail ?
 	    e->author_detail->name : NULL, ITEM_MAX_SHORT);
 	it->language = field(a, e->language ? e->language : f->head.language,
 	    ITEM_MAX_LANGUAGE);

@@ -248,6 +248,25 @@ view_headline(struct arena *a, const struct item *it)
 	    *it->source_title ? it->source_title : "an outlet");
 }
 
+/* The words a page says around an item, in the item's language when the
+ * desk knows them (Arabic), else English; the arrow points the way the
+ * item's text runs. */
+static void
+set_labels(struct tmpl_obj *o, const char *lang, bool rtl)
+{
+	bool ar = lang ? str_ncasecmp(lang, "ar", 2) == 0 && (lang[2] == '\0' ||
+	    lang[2] == '-' || lang[2] == '_') : rtl;
+
+	tmpl_set_text(o, "l_by", ar ? "بقلم" : "By");
+	tmpl_set_text(o, "l_more_from", ar ? "المزيد من" : "More from");
+	tmpl_set_text(o, "l_read_at", ar ? "اقرأ الخبر كاملاً في" :
+	    "Read the full story at");
+	tmpl_set_text(o, "l_arrow", rtl ? "←" : "→");
+	tmpl_set_text(o, "l_comma", ar ? "،" : ",");
+	if (ar)
+		tmpl_set_text(o, "l_lang", "ar");
+}
+
 static void
 set_url(struct tmpl_obj *o, struct arena *a, const char *key, const char *url)
 {
@@ -291,6 +310,8 @@ view_item(struct tmpl_obj *o, struct arena *a, const struct view_site *vs,
 		tmpl_set_text(o, "lang", lang);
 	tmpl_set_text(o, "dir", rtl ? "rtl" : "ltr");
 	tmpl_set_bool(o, "is_rtl", rtl);
+	if (full)
+		set_labels(o, it->language, rtl);
 	if (it->author && *it->author)
 		tmpl_set_text(o, "author", it->author);
 	/* Photos only from the local cache: never another site's URL in an

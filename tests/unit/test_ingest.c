@@ -147,6 +147,13 @@ issue_8_headline_plain_text(void **state)
 		assert_string_equal(it.title, cases[i].out);
 		assert_false(it.is_title_derived);
 	}
+	{
+		struct feed_entry e = entry("1", NULL, "T");
+
+		e.author = "Macworld Staff,\n\t\t\tGlenn &amp; Co";
+		assert_true(ingest_item_from_entry(&it, &a, &f, &e, NOW));
+		assert_string_equal(it.author, "Macworld Staff, Glenn & Co");
+	}
 	arena_release(&a);
 }
 
