@@ -358,6 +358,31 @@ arabic_fast(const char *s, size_t len, char *out, size_t *out_len)
 	return true;
 }
 
+/*
+ * The bytes of the definite article at the start of a normalized Arabic
+ * word: ال, or وال فال بال كال (a proclitic and the article), or لل (ل +
+ * ال); 0 when there is none or fewer than 2 letters would be left. The
+ * stemmer keeps the article on short words (السد stays السد), so without
+ * this السد and سد never meet. Index and query both strip it.
+ */
+static size_t
+article_len(const char *w, size_t len)
+{
+	static const char *const art[] = { "\xd9\x88\xd8\xa7\xd9\x84",
+		"\xd9\x81\xd8\xa7\xd9\x84", "\xd8\xa8\xd8\xa7\xd9\x84",
+		"\xd9\x83\xd8\xa7\xd9\x84", "\xd8\xa7\xd9\x84",
+		"\xd9\x84\xd9\x84" };
+
+	for (size_t i = 0; i < sizeof(art) / sizeof(art[0]); i++) {
+		size_t n = strlen(art[i]);
+
+		if (len > n && memcmp(w, art[i], n) == 0 &&
+		    utf8_count(w + n, len - n) >= 2)
+			return n;
+	}
+	return 0;
+}
+
 static int
 emit_word(struct text_analyzer *ta, const char *src, size_t start, size_t end,
     int flags, text_token_fn fn, void *payload)
@@ -398,6 +423,12 @@ emit_word(struct text_analyzer *ta, const char *src, size_t start, size_t end,
 	if (!(flags & TEXT_STEM) || sc == SCRIPT_OTHER || sc == SCRIPT_DIGITS)
 		return fn(ta->word, len, start, end, false, payload);
 
+	if (sc == SCRIPT_ARABIC) {
+		size_t n = article_len(ta->word, len);
+
+		memmove(ta->word, ta->word + n, len - n + 1);
+		len -= n;
+	}
 	stems_cached(ta, ta->word, len, sc, sm);
 	if ((rc = fn(sm->s0, sm->n0, start, end, false, payload)) != 0)
 		return rc;

@@ -56,7 +56,9 @@ void text_analyzer_free(struct text_analyzer *ta);
 /*
  * Splits s (len bytes of UTF-8; invalid bytes separate words) into words
  * (runs of letters, marks and digits), normalizes each and, with flags,
- * stems it and adds variants. Returns 0 or the callback's non-zero value.
+ * stems it and adds variants. Stemming an Arabic word first drops its
+ * definite article (ال, وال فال بال كال, لل) when 2 letters remain, so
+ * السد and سد are one word. Returns 0 or the callback's non-zero value.
  */
 int text_tokenize(struct text_analyzer *ta, const char *s, size_t len,
     int flags, text_token_fn fn, void *payload);

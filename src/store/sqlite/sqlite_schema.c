@@ -260,6 +260,26 @@ static const char *const migrations[] = {
 	 * until their feed changes them. */
 	"ALTER TABLE items ADD COLUMN title_derived INTEGER NOT NULL"
 	"  DEFAULT 0;",
+	/* 8 (issue 8): the nd tokenizer drops the Arabic definite article
+	 * (core/text.c), so every indexed document is tokenized again. The
+	 * index holds its own text (title, summary, content, meta): copied
+	 * out and back into a new table, as in migration 3, because a
+	 * regular FTS5 table cannot 'rebuild' and deleting rows tokenized
+	 * the old way with the new tokenizer would corrupt it. */
+	"DROP TRIGGER items_fts_delete;"
+	"CREATE TEMP TABLE item_fts_copy AS"
+	"  SELECT rowid AS id, title, summary, content, meta FROM item_fts;"
+	"DROP TABLE item_fts;"
+	"CREATE VIRTUAL TABLE item_fts USING fts5("
+	"  title, summary, content, meta, tokenize = 'nd', detail = full);"
+	"INSERT INTO item_fts (rowid, title, summary, content, meta)"
+	"  SELECT id, title, summary, content, meta FROM item_fts_copy;"
+	"DROP TABLE item_fts_copy;"
+	"INSERT INTO item_fts (item_fts, rank) VALUES ('automerge', 16);"
+	"INSERT INTO item_fts (item_fts) VALUES ('optimize');"
+	"CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN"
+	"  DELETE FROM item_fts WHERE rowid = old.id;"
+	"END;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
