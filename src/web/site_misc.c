@@ -27,8 +27,11 @@ int
 site_robots(struct web_req *r)
 {
 	r->ctype = "text/plain; charset=utf-8";
-	buf_addf(&r->pg.b, "User-agent: *\nDisallow: /search\n\nSitemap: %s/sitemap.xml\n",
-	    r->site->base_url);
+	/* A search is a page readers share and find (issue 8: Lighthouse's
+	 * "blocked from indexing"); crawlers are kept off its paging, the
+	 * endless part. */
+	buf_addf(&r->pg.b, "User-agent: *\nDisallow: /search?*page=\n\n"
+	    "Sitemap: %s/sitemap.xml\n", r->site->base_url);
 	return 0;
 }
 
