@@ -581,16 +581,23 @@ int
 render_sitemap(struct buf *out, const struct render_sitemap_url *urls,
     size_t n)
 {
+	return render_sitemap_of(out, urls, n, false);
+}
+
+int
+render_sitemap_of(struct buf *out, const struct render_sitemap_url *urls,
+    size_t n, bool is_index)
+{
 	struct xw x;
 	char date[64];
 	int rc;
 
 	if ((rc = xw_open(&x)) < 0)
 		return rc;
-	start(&x, "urlset");
+	start(&x, is_index ? "sitemapindex" : "urlset");
 	attr(&x, "xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9");
 	for (size_t i = 0; i < n; i++) {
-		start(&x, "url");
+		start(&x, is_index ? "sitemap" : "url");
 		el(&x, "loc", urls[i].loc);
 		if (urls[i].lastmod) {
 			rfc3339(date, urls[i].lastmod);

@@ -42,6 +42,7 @@ static const struct route routes[] = {
 	{ "/atom.xml",                 site_feed_atom, G, ROUTE_CACHE,         0, NULL },
 	{ "/feed.json",                site_feed_json, G, ROUTE_CACHE,         0, NULL },
 	{ "/sitemap.xml",              site_sitemap,   G, ROUTE_CACHE,         0, NULL },
+	{ "/sitemap/{file}",           site_sitemap_part, G, ROUTE_CACHE,      0, NULL },
 	{ "/robots.txt",               site_robots,    G, ROUTE_CACHE,         0, NULL },
 	{ "/static/site.css",          site_css,       G, ROUTE_STATIC,        0, NULL },
 	{ "/favicon.svg",              site_favicon,   G, ROUTE_STATIC,        0, NULL },

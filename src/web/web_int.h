@@ -310,6 +310,7 @@ int site_healthz(struct web_req *r);              /* site_misc.c */
 int site_robots(struct web_req *r);
 int site_css(struct web_req *r);
 int site_favicon(struct web_req *r);
+int site_sitemap_part(struct web_req *r);
 /* Sets outlets[] {name path n_items} (the busiest outlets, by items per
  * day) and has_outlets on o: the second column of home and list pages. */
 void site_add_outlets(struct web_req *r, struct tmpl_obj *o);
