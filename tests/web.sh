@@ -25,8 +25,8 @@ with open(sys.argv[1], "w") as f:
             '<link>https://big.example/</link>')
     for i in range(5100):
         f.write('<item><title>Item %d</title><link>https://big.example/%d</link>'
-                '<pubDate>Mon, 02 Jan 2023 %02d:%02d:00 GMT</pubDate></item>'
-                % (i, i, (i // 60) % 24, i % 60))
+                '<pubDate>%02d Jan 2023 %02d:%02d:00 GMT</pubDate></item>'
+                % (i, i, 1 + i // 400, (i // 60) % 24, i % 60))
     f.write('</channel></rss>')
 PY
 "$BIN" --db "$big" init >/dev/null && "$BIN" --db "$big" ingest "$tmp/big.xml" >/dev/null
@@ -53,6 +53,22 @@ for p in parts:
 ids = {r[0] for r in sqlite3.connect(db).execute("select id from items")}
 assert len(ids) == 5100 and seen == ids, (len(ids), len(seen))
 print("ok - issue 8: sitemap index of %d parts lists all %d items" % (len(parts), len(ids)))
+# every match of a search is reachable: the pages of the ranked window,
+# then "Older matches" (the same search up to an earlier day), and so on
+found, url, hops = set(), "/search?q=item", 0
+while url and hops < 40:
+    hops += 1
+    page, older = url, None
+    while page:
+        body = get(page)
+        found.update(int(x) for x in re.findall(r'<h2><a href="/item/(\d+)"', body))
+        m = re.search(r'<a rel="next" href="([^"]*)"', body)
+        o = re.search(r'<a href="([^"]*)">Older matches', body)
+        older = older or (o and o.group(1).replace("&amp;", "&"))
+        page = m and m.group(1).replace("&amp;", "&")
+    url = older
+assert found == ids, (len(found), len(ids))
+print("ok - issue 8: all %d matches reached through %d searches" % (len(found), hops))
 PY
 kill "$pid"; wait "$pid" || true; pid=""
 # the same pages as static files

@@ -22,7 +22,7 @@ static const struct route_key keys_page[] = {
  * same search is the same key */
 static const struct route_key keys_search[] = {
 	{ "q", 0, 0 }, { "section", 0, 0 }, { "source", 0, 0 },
-	{ "from", 0, 0 }, { "to", 0, 0 }, { "page", 0, 0 },
+	{ "from", 0, 0 }, { "to", 0, 0 }, { "page", 0, 0 }, { "before", 0, 0 },
 	{ NULL, 0, 0 },
 };
 

@@ -55,7 +55,7 @@
 	"item_fts MATCH ?1 AND (?2 = 0 OR i.source_id = ?2) "                  \
 	"AND (?3 = 0 OR i.source_id IN (SELECT id FROM sources "               \
 	"WHERE section_id = ?3)) AND (?4 = 0 OR i.sort_time >= ?4) "           \
-	"AND (?5 = 0 OR i.sort_time <= ?5) "
+	"AND (?5 = 0 OR i.sort_time <= ?5) AND item_fts.rowid < ?8 "
 
 static const char *const stmt_sql[ST_N] = {
 	[ST_SECTION_ADD] =

@@ -537,6 +537,9 @@ bind_search(sqlite3_stmt *stmt, const char *expr,
 	sqlite3_bind_int64(stmt, 3, o->section_id);
 	sqlite3_bind_int64(stmt, 4, o->since);
 	sqlite3_bind_int64(stmt, 5, o->until);
+	/* a plain bound (no "OR ?8 = 0"), so FTS5 seeks to it */
+	sqlite3_bind_int64(stmt, 8, o->before_id > 0 ? o->before_id :
+	    INT64_MAX);
 }
 
 /* ---- filter tokens (the item_fts meta column, see ITEM_FTS_META) ---- */
@@ -703,6 +706,8 @@ count_matches(struct store *st, const char *expr, bool is_exact,
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
+	if (o->before_id > 0)
+		is_exact = false;       /* the index-only count ignores it */
 	if ((rc = store_stmt_get(st, is_exact ? ST_SEARCH_COUNT_ALL :
 	    ST_SEARCH_COUNT, &stmt)) < 0)
 		return rc;
