@@ -126,6 +126,8 @@ ingest_feed_put(struct store *st, struct arena *a, struct source *src,
 		    f->head.title.value);
 	if (is_blank(src->site_url) && !is_blank(f->head.link))
 		src->site_url = f->head.link;
+	if (is_blank(src->description) && !is_blank(f->head.subtitle.value))
+		src->description = ingest_headline(a, f->head.subtitle.value);
 	if (is_blank(src->language) && !is_blank(f->head.language))
 		src->language = f->head.language;
 	return 0;
@@ -208,6 +210,7 @@ source_for(struct store *st, struct arena *a, const struct feed *f,
 	memset(&src, 0, sizeof(src));
 	src.url = url;
 	src.title = ingest_headline(a, f->head.title.value);
+	src.description = ingest_headline(a, f->head.subtitle.value);
 	src.site_url = f->head.link;
 	src.language = f->head.language;
 	src.is_enabled = url != file_url;

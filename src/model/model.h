@@ -30,6 +30,7 @@ struct source {
 	const char *title;
 	const char *site_url;
 	const char *language;
+	const char *description;     /* the feed's own, plain text, or NULL */
 	int64_t section_id;          /* 0 = none */
 	const char *section_slug;    /* filled by reads */
 	bool is_enabled;

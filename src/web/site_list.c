@@ -40,6 +40,8 @@ add_about(struct web_req *r, struct tmpl_obj *o, const struct source *src)
 	}
 	if ((h = html_url(&r->a, src->url)).len)
 		tmpl_set_html(ab, "feed_url", h);
+	if (src->description && *src->description)
+		tmpl_set_text(ab, "description", src->description);
 	if (view_lang(src->language))
 		tmpl_set_text(ab, "language", src->language);
 	tmpl_set_int(ab, "n_items", src->n_items);

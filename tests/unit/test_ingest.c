@@ -266,6 +266,8 @@ feed_put_end_to_end(void **state)
 {
 	static const char rss[] =
 	    "<rss version=\"2.0\"><channel><title>Korvia Herald</title>"
+	    "<description>News &amp;amp; views\n\t from &lt;b&gt;Korvia"
+	    "&lt;/b&gt;</description>"
 	    "<link>https://herald.example/</link><language>en</language>"
 	    "<ttl>90</ttl>"
 	    "<item><guid>a</guid><title>One</title></item>"
@@ -295,6 +297,8 @@ feed_put_end_to_end(void **state)
 	assert_string_equal(src.title, "Korvia Herald");
 	assert_string_equal(src.site_url, "https://herald.example/");
 	assert_string_equal(src.language, "en");
+	/* issue 8: and its description, as plain text */
+	assert_string_equal(src.description, "News & views from Korvia");
 	assert_int_equal(store_source_update(st, &src), 0);
 	memset(&r, 0, sizeof(r));
 	assert_int_equal(ingest_feed_put(st, &a, &src, f, NOW, &r), 0);
@@ -302,6 +306,7 @@ feed_put_end_to_end(void **state)
 	assert_int_equal(r.items.n_unchanged, 2);
 	assert_int_equal(store_source_get(st, &a, src.id, &got), 0);
 	assert_string_equal(got->title, "Korvia Herald");
+	assert_string_equal(got->description, "News & views from Korvia");
 	store_close(st);
 	arena_release(&a);
 	unlink(path);

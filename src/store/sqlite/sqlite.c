@@ -35,7 +35,8 @@
 	"s.redirect_seen, "                                                    \
 	"(SELECT count(*) FROM items WHERE source_id = s.id), "                \
 	"(SELECT count(*) FROM items WHERE source_id = s.id AND sort_time >= " \
-	"CAST(strftime('%s', 'now') AS INTEGER) - 30 * 86400) / 30.0 "         \
+	"CAST(strftime('%s', 'now') AS INTEGER) - 30 * 86400) / 30.0, "        \
+	"s.description "                                                       \
 	"FROM sources s LEFT JOIN sections sec ON sec.id = s.section_id "
 
 #define SOURCE_FIELDS                                                          \
@@ -70,9 +71,10 @@ static const char *const stmt_sql[ST_N] = {
 	    "WHERE slug = ?1 OR name = ?1 ORDER BY slug = ?1 DESC, id LIMIT 1",
 	[ST_SECTION_REMOVE] = "DELETE FROM sections WHERE id = ?1",
 	[ST_SOURCE_ADD] =
-	    "INSERT INTO sources (" SOURCE_FIELDS ", created) VALUES (?1, ?2, "
-	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-	    "?17, ?18, CAST(strftime('%s', 'now') AS INTEGER)) "
+	    "INSERT INTO sources (" SOURCE_FIELDS ", created, description) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14, ?15, ?16, ?17, ?18, CAST(strftime('%s', 'now') AS INTEGER), "
+	    "?20) "
 	    "ON CONFLICT (url) DO NOTHING",
 	[ST_SOURCE_ID_BY_URL] = "SELECT id FROM sources WHERE url = ?1",
 	[ST_SOURCE_GET] = "SELECT " SOURCE_COLS "WHERE s.id = ?1",
@@ -88,7 +90,8 @@ static const char *const stmt_sql[ST_N] = {
 	    "last_modified = ?8, last_status = ?9, last_error = ?10, "
 	    "error_count = ?11, last_fetch = ?12, last_success = ?13, "
 	    "next_fetch = ?14, interval_s = ?15, avg_ms = ?16, "
-	    "redirect_url = ?17, redirect_seen = ?18 WHERE id = ?19",
+	    "redirect_url = ?17, redirect_seen = ?18, description = ?20 "
+	    "WHERE id = ?19",
 	[ST_SOURCE_EXISTS] = "SELECT 1 FROM sources WHERE id = ?1",
 	[ST_SOURCE_LEASE] = "UPDATE sources SET next_fetch = ?2 WHERE id = ?1",
 	[ST_ITEM_LOOKUP] =
@@ -679,6 +682,7 @@ bind_source(sqlite3_stmt *stmt, const struct source *s)
 	sqlite3_bind_double(stmt, 16, s->avg_ms);
 	store_bind_text(stmt, 17, s->redirect_url);
 	sqlite3_bind_int(stmt, 18, s->redirect_seen);
+	bind_capped(stmt, 20, s->description, STORE_MAX_SHORT, true);
 }
 
 static void
@@ -706,6 +710,7 @@ source_from_row(struct arena *a, sqlite3_stmt *stmt, struct source *s)
 	s->redirect_seen = sqlite3_column_int(stmt, 19);
 	s->n_items = sqlite3_column_int64(stmt, 20);
 	s->items_per_day = sqlite3_column_double(stmt, 21);
+	s->description = store_col_text(a, stmt, 22);
 }
 
 int

@@ -280,6 +280,9 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN"
 	"  DELETE FROM item_fts WHERE rowid = old.id;"
 	"END;",
+	/* 9 (issue 8): an outlet's description (its feed's subtitle, plain
+	 * text), shown on its page. Learnt by ingest like the title. */
+	"ALTER TABLE sources ADD COLUMN description TEXT;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
