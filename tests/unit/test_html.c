@@ -207,8 +207,9 @@ static const char *
 render_item(struct arena *a, const struct item *it, time_t now,
     const char *src)
 {
+	struct tz *tz = tz_utc();
 	struct view_site vs = { .name = "D", .tagline = "", .base_url =
-		"http://d.example", .css_hash = "0", .tz = tz_utc() };
+		"http://d.example", .css_hash = "0", .tz = tz };
 	struct tmpl_obj *o = tmpl_obj_new(a);
 	struct tmpl *t = NULL;
 	struct page pg;
@@ -220,6 +221,7 @@ render_item(struct arena *a, const struct item *it, time_t now,
 	assert_int_equal(tmpl_render_one(&pg, t, o), 0);
 	out = arena_strndup(a, pg.b.ptr, pg.b.len);
 	page_release(&pg);
+	tz_free(tz);
 	return out;
 }
 
