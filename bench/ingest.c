@@ -298,7 +298,7 @@ search_run(const char *path, long long reps)
 	    "WHERE item_fts MATCH ?1 AND item_fts.rowid = ?2");
 	for (size_t k = 0; k < nq; k++) {
 		struct store_search_opts o = { qs[k].source_id,
-			qs[k].section_id, qs[k].since, qs[k].until, 20, 0 };
+			qs[k].section_id, qs[k].since, qs[k].until, 20, 0, 0 };
 		size_t n = 0, total = 0;
 		bool is_capped = false;
 		double sum = 0, mx = 0;

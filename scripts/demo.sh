@@ -36,8 +36,15 @@ step() { printf '\n== %s\n' "$*"; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/newsdesk-demo.XXXXXX")
 fx_pid=
+run_pid=
+watch_pid=
 cleanup() {
 	set +e
+	[ -n "$watch_pid" ] && kill "$watch_pid" 2>/dev/null
+	if [ -n "$run_pid" ]; then
+		kill -TERM "$run_pid" 2>/dev/null
+		wait "$run_pid" 2>/dev/null
+	fi
 	if [ -n "$fx_pid" ]; then
 		kill "$fx_pid" 2>/dev/null
 		wait "$fx_pid" 2>/dev/null
@@ -49,6 +56,12 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 trap 'exit 141' PIPE
+# When what started us dies (make killed by a signal does not pass it on
+# to its recipe), stop too, rather than serve on as an orphan.
+parent=$PPID
+(while kill -0 "$parent" 2>/dev/null; do sleep 1; done; kill -TERM $$) \
+    >/dev/null 2>&1 &
+watch_pid=$!
 
 step "starting the demo's fixture server on 127.0.0.1:$FIXTURE_PORT (demo/serve.py)"
 python3 "$top/demo/serve.py" --listen 127.0.0.1 --port "$FIXTURE_PORT" \
@@ -102,10 +115,13 @@ printf '(the store stays in %s; try `%s --db %s search tessen`)\n\n' "$DB" \
 # or SIGHUP to the script are passed on to it as SIGTERM (a shell defers
 # its traps while a foreground child runs, so a kill of the script alone
 # would leave the site running). newsdesk stops cleanly; the EXIT trap
-# then stops the fixture server.
-nd run --listen "$LISTEN" &
+# then stops the fixture server. It is started as itself, not through the
+# nd function: `nd ... &` forks a subshell, and $! would be the subshell,
+# whose death leaves newsdesk serving.
+"$BIN" --config "$CONFIG" --db "$DB" run --listen "$LISTEN" &
 run_pid=$!
 trap 'kill -TERM "$run_pid" 2>/dev/null' INT TERM HUP
 while kill -0 "$run_pid" 2>/dev/null; do
 	wait "$run_pid" || true
 done
+run_pid=

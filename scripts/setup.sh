@@ -25,9 +25,16 @@ if [ -n "$missing" ]; then
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
 
-# Browser tests: playwright-core drives Debian's chromium (no browser download).
+# Browser tests: playwright-core drives Debian's chromium (no browser
+# download); html-validate and lighthouse check the pages. npm runs when
+# any package of tests/web/package.json is missing.
 top=$(cd "$(dirname "$0")/.." && pwd)
-if [ -f "$top/tests/web/package.json" ] && [ ! -d "$top/tests/web/node_modules/playwright-core" ]; then
-	(cd "$top/tests/web" && npm install --no-audit --no-fund --silent)
+if [ -f "$top/tests/web/package.json" ]; then
+	for p in playwright-core html-validate lighthouse; do
+		if [ ! -d "$top/tests/web/node_modules/$p" ]; then
+			(cd "$top/tests/web" && npm install --no-audit --no-fund --silent)
+			break
+		fi
+	done
 fi
 echo "setup: ok"

@@ -267,7 +267,7 @@ assert all(i["published"] >= "2026-11-29" for i in a), a
 '
 run items --since yesterday; expect_err "items --since bad time" "not a time"
 run items --since 1w; expect_rc "items --since relative age" 0
-run items --limit 0; expect_rc "items --limit 0 is refused" 1
+run items --limit 0; expect_rc "items --limit 0 is refused as a usage error" 2
 run items --section "Regional Press" --limit 100 --json
 py "items --section" 'import json,sys; a=json.load(sys.stdin); assert len(a) == 22, len(a)'
 
@@ -284,6 +284,31 @@ assert "\u0002" in o["hits"][0]["snippet"]
 run search الطمي; expect_out "search Arabic: bare word finds it with diacritics" "كيف يحرم"
 run search بحيرة الحمراء; expect_out "search Arabic in a windows-1256 feed" "صيادو بحيرة الحمراء"
 run search; expect_rc "search without words" 2
+# issue 8: السد and سد are one word, at index and at query time
+run search --json السد; cp "$tmp/out" "$tmp/with.json"
+run search --json سد
+if python3 -c "
+import json, sys
+a = sorted(h['id'] for h in json.load(open(sys.argv[1]))['hits'])
+b = sorted(h['id'] for h in json.load(open(sys.argv[2]))['hits'])
+sys.exit(0 if a == b and a else 1)" "$tmp/with.json" "$tmp/out"; then
+	ok "issue 8: search السد = سد"; else not_ok "issue 8: search السد = سد"; fi
+# migration 10 re-tokenizes the whole index: nothing lost, same hits
+python3 -c "import sqlite3; c = sqlite3.connect('$DB'); c.execute('ALTER TABLE sources DROP COLUMN description'); c.execute('PRAGMA user_version = 9'); c.commit()"
+run migrate; expect_out "issue 8: migration 10 runs" "schema version"
+run search --json سد
+if python3 -c "
+import json, sys
+a = sorted(h['id'] for h in json.load(open(sys.argv[1]))['hits'])
+b = sorted(h['id'] for h in json.load(open(sys.argv[2]))['hits'])
+sys.exit(0 if a == b and a else 1)" "$tmp/with.json" "$tmp/out"; then
+	ok "issue 8: the index after migration 10 finds the same"; else not_ok "issue 8: the index after migration 10 finds the same"; fi
+run search --json --limit 3 Halvorsen
+py "issue 8: English search after migration 10" '
+import json, sys
+o = json.load(sys.stdin)
+assert o["total"] >= 10, o["total"]
+'
 
 # ---- review_opml_long_names: a third-party OPML's titles become source
 # titles and section names, shown on every page: stored titles are capped
@@ -332,6 +357,39 @@ expect_err "missing --config file is an error" "missing.ini"
 printf '[store]\npath = %s\n' "$DB" >"$tmp/store.ini"
 "$BIN" --config "$tmp/store.ini" section list >"$tmp/out" 2>"$tmp/err"; rc=$?
 expect_out "[store] path from the config" "regional-press"
+
+# issue 8: every command's error line is whole (err_set may wrap its own
+# message), usage errors exit 2 with one line, the store's file is named.
+# expect_line DESC RC LINE: the last run exited RC and stderr is exactly LINE.
+expect_line() {
+	if [ "$rc" -eq "$2" ] && [ "$(cat "$tmp/err")" = "$3" ]; then ok "$1"; else
+		not_ok "$1 (exit $rc, want $2; stderr: $(head -c 300 "$tmp/err"))"; fi
+}
+printf 'just some notes\n' >"$tmp/notes.txt"
+run import-opml "$tmp/notes.txt"
+expect_line "issue 8: import-opml of a text file" 1 "newsdesk: $tmp/notes.txt: opml: the root element is not <opml>"
+run search --limit 0 x
+expect_line "issue 8: search --limit 0" 2 "newsdesk: --limit: 0 is out of range (1 to 1000) (see \`newsdesk search --help\`)"
+run items --limit 5000
+expect_line "issue 8: items --limit 5000 says the cap" 2 "newsdesk: --limit: 5000 is out of range (1 to 1000) (see \`newsdesk items --help\`)"
+run items --limit
+expect_line "issue 8: an option without its value" 2 "newsdesk: --limit needs a value (see \`newsdesk items --help\`)"
+run items --since yesterdayish
+expect_rc "issue 8: items --since garbage is a usage error" 2
+run search
+expect_line "issue 8: search without words: one line" 2 "newsdesk: search: no words to find (see \`newsdesk search --help\`)"
+run search "   "
+expect_rc "issue 8: search of blanks: usage" 2
+head -c 8192 /dev/zero | tr '\0' 'x' >"$tmp/corrupt.db"
+"$BIN" --db "$tmp/corrupt.db" items >"$tmp/out" 2>"$tmp/err"; rc=$?
+expect_line "issue 8: a corrupt store names its file" 1 "newsdesk: store: $tmp/corrupt.db: set WAL: file is not a database"
+run ingest "$SRC/tests/cli.sh"
+expect_err "issue 8: ingest of a text file: not a feed, named" "cli.sh: not a feed"
+for c in source section items search ingest fetch serve run export export-opml import-opml parse parse-date config migrate init; do
+	run "$c" --no-such-option
+	if [ "$rc" -eq 2 ]; then ok "issue 8: $c --no-such-option exits 2"
+	else not_ok "issue 8: $c --no-such-option exits 2 (exit $rc)"; fi
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -70,4 +70,48 @@ for s in set(srcs):
         print("not ok - %s: %s, %d bytes" % (s, t, len(data)))
 sys.exit(0 if ok else 1)
 PY
+kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=
+
+# issue 8: the demo stopped by a signal stops everything it started: sent
+# to the script, and sent to what started it (make passes no signal on).
+# how=script|parent; checks that newsdesk run and the fixture server end.
+descendants() {
+	for c in $(ps -o pid= --ppid "$1"); do echo "$c"; descendants "$c"; done
+}
+stop_demo() {
+	how=$1
+	rm -f "$tmp/demo2.db"
+	DEMO_LISTEN=127.0.0.1:0 TMPDIR=$tmp sh -c 'sh scripts/demo.sh "$@"; :' \
+	    sh "$BIN" "$tmp/demo2.db" >"$tmp/out2" 2>&1 &
+	pid=$!
+	i=0
+	while ! grep -q "^Open http" "$tmp/out2" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 300 ] && { cat "$tmp/out2"; echo "not ok - demo ($how) did not start"; fail=1; return; }
+		sleep 0.1
+	done
+	script=$(ps -o pid= --ppid "$pid" | head -1 | tr -d ' ')
+	kids=$(descendants "$script")
+	if [ "$how" = script ]; then kill -TERM "$script"; else kill -TERM "$pid"; fi
+	i=0
+	left=
+	while [ $i -lt 50 ]; do
+		left=
+		for k in $script $kids; do kill -0 "$k" 2>/dev/null && left="$left $k"; done
+		[ -z "$left" ] && break
+		i=$((i + 1))
+		sleep 0.1
+	done
+	wait "$pid" 2>/dev/null || true
+	pid=
+	if [ -z "$left" ]; then echo "ok - issue 8: SIGTERM to the $how stops the demo"
+	else
+		ps -o pid,args -p "$(echo $left | tr ' ' ',')" || true
+		echo "not ok - issue 8: SIGTERM to the $how leaves$left running"
+		for k in $left; do kill "$k" 2>/dev/null; done
+		fail=1
+	fi
+}
+stop_demo script
+stop_demo parent
 exit $fail

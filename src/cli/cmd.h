@@ -5,7 +5,10 @@
  * run() gets argv with argv[0] = the command name and the global options
  * (--db, --config) already removed. It returns 0, a negative ND_E* code
  * after err_set() (main prints "newsdesk: <message>" and exits 1), or
- * CMD_USAGE (main prints the usage and exits 2).
+ * CMD_USAGE (main prints the usage and exits 2), or CMD_USAGE_MSG after
+ * err_set() for a usage error that one line explains (a bad option value,
+ * no words to search: main prints "newsdesk: <message>" and where the
+ * usage is, and exits 2).
  */
 #ifndef ND_CLI_CMD_H
 #define ND_CLI_CMD_H
@@ -17,6 +20,7 @@ struct config;
 struct store;
 
 #define CMD_USAGE (-100)
+#define CMD_USAGE_MSG (-101)
 
 /* struct cmd flags */
 enum {
@@ -45,8 +49,8 @@ bool cmd_wants_help(int argc, char **argv);
 /*
  * Option scanning inside run(): at argv[*i], matches "--name VALUE" (then
  * *i is advanced past VALUE) or "--name=VALUE". Returns 1 and sets *out on a
- * match, 0 when argv[*i] is something else, ND_EINVAL (message set) when
- * the value is missing.
+ * match, 0 when argv[*i] is something else, CMD_USAGE_MSG (message set)
+ * when the value is missing.
  */
 int cmd_opt(int argc, char **argv, int *i, const char *name, const char **out);
 

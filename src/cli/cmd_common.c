@@ -39,8 +39,10 @@ cmd_opt(int argc, char **argv, int *i, const char *name, const char **out)
 	const char *arg = argv[*i];
 
 	if (strcmp(arg, name) == 0) {
-		if (*i + 1 >= argc)
-			return err_set(ND_EINVAL, "%s needs a value", name);
+		if (*i + 1 >= argc) {
+			err_set(ND_EINVAL, "%s needs a value", name);
+			return CMD_USAGE_MSG;   /* a usage error: exit 2 */
+		}
 		*out = argv[++*i];
 		return 1;
 	}

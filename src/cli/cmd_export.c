@@ -103,7 +103,8 @@ export_run(struct cmd_ctx *ctx, int argc, char **argv)
 	const char *ctype;
 	int rc, status;
 
-	if (argc != 2)
+	/* an unknown option is not a directory to create */
+	if (argc != 2 || argv[1][0] == '-')
 		return CMD_USAGE;
 	e.dir = argv[1];
 	if (mkdir(e.dir, 0755) < 0 && errno != EEXIST)

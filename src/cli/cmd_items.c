@@ -45,12 +45,16 @@ items_run(struct cmd_ctx *ctx, int argc, char **argv)
 	if (limit) {
 		long long l;
 
-		if ((rc = parse_int(limit, 1, 100000, &l)) < 0)
-			return err_set(rc, "--limit: %s", err_msg());
+		/* the store reads at most 1000 items a call: say so rather
+		 * than return fewer than asked */
+		if (parse_int(limit, 1, 1000, &l) < 0) {
+			err_set(ND_EINVAL, "--limit: %s", err_msg());
+			return CMD_USAGE_MSG;
+		}
 		q.limit = (size_t)l;
 	}
-	if (since && (rc = cmd_parse_time(since, (int64_t)time(NULL), &q.since)) < 0)
-		return rc;
+	if (since && cmd_parse_time(since, (int64_t)time(NULL), &q.since) < 0)
+		return CMD_USAGE_MSG;
 	if ((rc = cmd_open_store(ctx, &st, false)) < 0)
 		return rc;
 	if (source) {
@@ -115,7 +119,7 @@ const struct cmd cmd_items = {
 	    "  --section NAME   only sources in this section (name or slug)\n"
 	    "  --since TIME     published at or after TIME: an ISO date or date-time\n"
 	    "                   (2026-11-20, 2026-11-20T08:00Z) or an age (90m, 3h, 2d, 1w)\n"
-	    "  --limit N        at most N items (default 50)\n"
+	    "  --limit N        at most N items (default 50, at most 1000)\n"
 	    "  --json           an array of objects: id, source_id, source, title, url,\n"
 	    "                   guid, author, language, tags, published, updated,\n"
 	    "                   first_seen, summary (sanitized HTML), image {url,\n"

@@ -38,6 +38,8 @@ parse_date_run(struct cmd_ctx *ctx, int argc, char **argv)
 	(void)ctx;
 	if (argc > 1 && strcmp(argv[1], "--") == 0)
 		i++;
+	else if (argc > 1 && strncmp(argv[1], "--", 2) == 0)
+		return CMD_USAGE;       /* no options; "--" before such a date */
 	if (i < argc) {
 		for (; i < argc; i++)
 			print_one(argv[i], strlen(argv[i]));

@@ -55,14 +55,16 @@ search_run(struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (!str_trim(str_make(query.ptr, query.len)).len) {
-		rc = CMD_USAGE;
+		err_set(ND_EINVAL, "search: no words to find");
+		rc = CMD_USAGE_MSG;
 		goto out;
 	}
 	if (limit) {
 		long long l;
 
-		if ((rc = parse_int(limit, 1, 10000, &l)) < 0) {
-			rc = err_set(rc, "--limit: %s", err_msg());
+		if (parse_int(limit, 1, 1000, &l) < 0) {
+			err_set(ND_EINVAL, "--limit: %s", err_msg());
+			rc = CMD_USAGE_MSG;
 			goto out;
 		}
 		so.limit = (size_t)l;

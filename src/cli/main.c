@@ -234,6 +234,13 @@ main(int argc, char **argv)
 		fputs(cmd->usage, stderr);
 		return 2;
 	}
+	if (rc == CMD_USAGE_MSG) {
+		char msg[4096];
+
+		fprintf(stderr, "newsdesk: %s (see `newsdesk %s --help`)\n",
+		    cmd_escape(msg, sizeof(msg), err_msg()), cmd->name);
+		return 2;
+	}
 	if (rc < 0) {
 		char msg[4096];
 

@@ -358,6 +358,31 @@ arabic_fast(const char *s, size_t len, char *out, size_t *out_len)
 	return true;
 }
 
+/*
+ * The bytes of the definite article at the start of a normalized Arabic
+ * word: ال, or وال فال بال كال (a proclitic and the article), or لل (ل +
+ * ال); 0 when there is none or fewer than 2 letters would be left. The
+ * stemmer keeps the article on short words (السد stays السد), so without
+ * this السد and سد never meet. Index and query both strip it.
+ */
+static size_t
+article_len(const char *w, size_t len)
+{
+	static const char *const art[] = { "\xd9\x88\xd8\xa7\xd9\x84",
+		"\xd9\x81\xd8\xa7\xd9\x84", "\xd8\xa8\xd8\xa7\xd9\x84",
+		"\xd9\x83\xd8\xa7\xd9\x84", "\xd8\xa7\xd9\x84",
+		"\xd9\x84\xd9\x84" };
+
+	for (size_t i = 0; i < sizeof(art) / sizeof(art[0]); i++) {
+		size_t n = strlen(art[i]);
+
+		if (len > n && memcmp(w, art[i], n) == 0 &&
+		    utf8_count(w + n, len - n) >= 2)
+			return n;
+	}
+	return 0;
+}
+
 static int
 emit_word(struct text_analyzer *ta, const char *src, size_t start, size_t end,
     int flags, text_token_fn fn, void *payload)
@@ -398,6 +423,12 @@ emit_word(struct text_analyzer *ta, const char *src, size_t start, size_t end,
 	if (!(flags & TEXT_STEM) || sc == SCRIPT_OTHER || sc == SCRIPT_DIGITS)
 		return fn(ta->word, len, start, end, false, payload);
 
+	if (sc == SCRIPT_ARABIC) {
+		size_t n = article_len(ta->word, len);
+
+		memmove(ta->word, ta->word + n, len - n + 1);
+		len -= n;
+	}
 	stems_cached(ta, ta->word, len, sc, sm);
 	if ((rc = fn(sm->s0, sm->n0, start, end, false, payload)) != 0)
 		return rc;
@@ -467,6 +498,8 @@ text_utf8_trunc(const char *s, size_t len, size_t max)
 struct strip {
 	struct buf *out;
 	bool pending_space;
+	const char *pending_mark;    /* "; " or ". " before the next text,
+	                              * unless the text before ends in a mark */
 };
 
 static void
@@ -475,12 +508,25 @@ put_space(struct strip *st)
 	st->pending_space = true;
 }
 
+/* Whether the output so far ends in a letter or digit (any non-ASCII
+ * byte counts as a letter: marks are what matters here). */
+static bool
+ends_in_word(const struct buf *b)
+{
+	unsigned char c = b->len ? (unsigned char)b->ptr[b->len - 1] : 0;
+
+	return c >= 0x80 || str_isalnum(c);
+}
+
 static void
 put_bytes(struct strip *st, const char *p, size_t n)
 {
-	if (st->pending_space && st->out->len > 0)
+	if (st->pending_mark && ends_in_word(st->out))
+		buf_adds(st->out, st->pending_mark);
+	else if ((st->pending_space || st->pending_mark) && st->out->len > 0)
 		buf_addc(st->out, ' ');
 	st->pending_space = false;
+	st->pending_mark = NULL;
 	buf_add(st->out, p, n);
 }
 
@@ -606,7 +652,7 @@ find_ci(const char *s, size_t len, const char *needle)
 int
 text_strip_html(struct buf *out, const char *html, size_t len)
 {
-	struct strip st = { out, false };
+	struct strip st = { out, false, NULL };
 	size_t i = 0;
 
 	while (i < len) {
@@ -662,7 +708,14 @@ text_strip_html(struct buf *out, const char *html, size_t len)
 				put_space(&st);
 				continue;
 			}
-			if (!is_inline(html + ns, ne - ns))
+			if (name_is(html + ns, ne - ns, "li") ||
+			    name_is(html + ns, ne - ns, "dt") ||
+			    name_is(html + ns, ne - ns, "dd"))
+				st.pending_mark = "; ";  /* items stay apart */
+			else if (ne - ns == 2 && str_tolower(html[ns]) == 'h' &&
+			    html[ns + 1] >= '1' && html[ns + 1] <= '6')
+				st.pending_mark = ". ";  /* a heading ends */
+			else if (!is_inline(html + ns, ne - ns))
 				put_space(&st);
 			continue;
 		}

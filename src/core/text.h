@@ -56,7 +56,9 @@ void text_analyzer_free(struct text_analyzer *ta);
 /*
  * Splits s (len bytes of UTF-8; invalid bytes separate words) into words
  * (runs of letters, marks and digits), normalizes each and, with flags,
- * stems it and adds variants. Returns 0 or the callback's non-zero value.
+ * stems it and adds variants. Stemming an Arabic word first drops its
+ * definite article (ال, وال فال بال كال, لل) when 2 letters remain, so
+ * السد and سد are one word. Returns 0 or the callback's non-zero value.
  */
 int text_tokenize(struct text_analyzer *ta, const char *s, size_t len,
     int flags, text_token_fn fn, void *payload);
@@ -74,7 +76,9 @@ int text_normalize(struct buf *out, const char *s, size_t len);
 /*
  * Appends the text of an HTML fragment to out: tags removed (the contents
  * of script, style and comments dropped), entities decoded, block-level
- * tags and runs of whitespace turned into one space, ends trimmed.
+ * tags and runs of whitespace turned into one space, ends trimmed. Inline
+ * tags separate nothing ("<a>x</a>." is "x."); list items are joined with
+ * "; " and a heading ends with ". " unless their text ends in a mark.
  * Plain text passes through (with & entities decoded). Returns out's error.
  */
 int text_strip_html(struct buf *out, const char *html, size_t len);

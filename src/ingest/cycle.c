@@ -218,7 +218,7 @@ handle(struct store *st, struct source *src, const struct fetch_res *res,
 	}
 	if ((rc = store_begin(st)) < 0)
 		goto store_failed;
-	if ((rc = ingest_feed_put(st, src, feed, now, &ir)) < 0) {
+	if ((rc = ingest_feed_put(st, &a, src, feed, now, &ir)) < 0) {
 		store_rollback(st);
 		goto store_failed;
 	}

@@ -22,6 +22,20 @@
 
 #define INGEST_MAX_FILE (32u << 20)  /* parse_feed's own default cap */
 
+static bool
+has_entry(const struct feed *f)
+{
+	for (size_t i = 0; i < f->n_entries; i++) {
+		const struct feed_entry *e = &f->entries[i];
+
+		if ((e->id && *e->id) || (e->link && *e->link) ||
+		    e->n_links || (e->title.value && *e->title.value) ||
+		    (e->summary.value && *e->summary.value) || e->n_content)
+			return true;
+	}
+	return false;
+}
+
 int
 ingest_parse(struct feed **out, struct arena *a, const struct ingest_doc *doc)
 {
@@ -38,8 +52,10 @@ ingest_parse(struct feed **out, struct arena *a, const struct ingest_doc *doc)
 	if ((rc = parse_feed(&f, a, doc->body, doc->len, &po)) < 0)
 		return rc;
 	/* Entries make a feed, however ill-formed; without any, only a
-	 * recognised format does (an empty feed is still a feed). */
-	if (f->n_entries == 0 && (!f->version || !*f->version))
+	 * recognised format does (an empty feed is still a feed). An entry
+	 * with no id, link, title or text is none: a JSON file with an
+	 * "items" array of other things is not a feed. */
+	if (!has_entry(f) && (!f->version || !*f->version))
 		return err_set(ND_EPARSE, "not a feed%s%s%s",
 		    f->bozo_exception ? " (" : "",
 		    f->bozo_exception ? f->bozo_exception : "",
@@ -64,9 +80,9 @@ is_blank(const char *s)
 	return !s || !*s;
 }
 
-int
-ingest_feed_items(struct store *st, int64_t source_id, const struct feed *f,
-    int64_t now, struct item_put_stats *stats)
+static int
+feed_items(struct store *st, int64_t source_id, const struct feed *f,
+    int64_t now, bool is_first_fetch, struct item_put_stats *stats)
 {
 	struct arena a = ARENA_INIT;
 	struct item *items = NULL;
@@ -80,6 +96,7 @@ ingest_feed_items(struct store *st, int64_t source_id, const struct feed *f,
 		if (ingest_item_from_entry(&items[n], &a, f, &f->entries[i],
 		    now))
 			n++;
+	ingest_items_date_undated(items, n, now, is_first_fetch);
 	/* The content version before this batch: the kept clusterer is
 	 * current only if nobody else wrote since our last batch. */
 	if ((rc = store_data_version(st, &version)) < 0)
@@ -105,19 +122,32 @@ out:
 }
 
 int
-ingest_feed_put(struct store *st, struct source *src, const struct feed *f,
-    int64_t now, struct ingest_result *out)
+ingest_feed_items(struct store *st, int64_t source_id, const struct feed *f,
+    int64_t now, struct item_put_stats *stats)
+{
+	return feed_items(st, source_id, f, now, false, stats);
+}
+
+int
+ingest_feed_put(struct store *st, struct arena *a, struct source *src,
+    const struct feed *f, int64_t now, struct ingest_result *out)
 {
 	int rc;
 
-	if ((rc = ingest_feed_items(st, src->id, f, now, &out->items)) < 0)
+	/* never fetched before: what it lists is its back catalogue */
+	if ((rc = feed_items(st, src->id, f, now, src->last_success == 0,
+	    &out->items)) < 0)
 		return rc;
 	out->floor_s = floor_of(f);
-	/* A source added by URL alone learns its name from the feed. */
+	/* A source added by URL alone learns its name from the feed (as
+	 * plain text, like an item's headline). */
 	if (is_blank(src->title) && !is_blank(f->head.title.value))
-		src->title = f->head.title.value;
+		src->title = ingest_headline(a,
+		    f->head.title.value);
 	if (is_blank(src->site_url) && !is_blank(f->head.link))
 		src->site_url = f->head.link;
+	if (is_blank(src->description) && !is_blank(f->head.subtitle.value))
+		src->description = ingest_headline(a, f->head.subtitle.value);
 	if (is_blank(src->language) && !is_blank(f->head.language))
 		src->language = f->head.language;
 	return 0;
@@ -199,7 +229,8 @@ source_for(struct store *st, struct arena *a, const struct feed *f,
 		return rc;
 	memset(&src, 0, sizeof(src));
 	src.url = url;
-	src.title = f->head.title.value;
+	src.title = ingest_headline(a, f->head.title.value);
+	src.description = ingest_headline(a, f->head.subtitle.value);
 	src.site_url = f->head.link;
 	src.language = f->head.language;
 	src.is_enabled = url != file_url;
@@ -244,7 +275,7 @@ ingest_file(struct store *st, const char *path, struct ingest_file_result *out)
 	in_tx = true;
 	if ((rc = source_for(st, &a, f, doc.url, &src,
 	    &out->is_new_source)) < 0 ||
-	    (rc = ingest_feed_put(st, src, f, now, &out->r)) < 0)
+	    (rc = ingest_feed_put(st, &a, src, f, now, &out->r)) < 0)
 		goto out;
 	/* Record the successful "fetch" so the source looks alive. */
 	src->last_fetch = src->last_success = now;

@@ -59,6 +59,28 @@ int ingest_parse(struct feed **out, struct arena *a,
 bool ingest_item_from_entry(struct item *out, struct arena *a,
     const struct feed *f, const struct feed_entry *e, int64_t now);
 
+/*
+ * A headline as plain text (policy.c): tags dropped, entities decoded,
+ * whitespace collapsed, cut to ITEM_MAX_TITLE; NULL when blank. In a.
+ * ingest_headline_derive makes one from an item's text (HTML): its first
+ * sentence, cut at a word boundary with an ellipsis; NULL when blank.
+ */
+const char *ingest_headline(struct arena *a, const char *title);
+const char *ingest_headline_derive(struct arena *a, const char *html);
+
+/*
+ * The sort time of undated entries (sort_time 0 after
+ * ingest_item_from_entry) among the n items of one fetch: never above the
+ * dated items of the same fetch (one second apart below the oldest of
+ * them, in feed order); on a source's first fetch, also at least
+ * BACKLOG_AGE_S behind now, so a new source's back catalogue does not fill
+ * the front page. With no dated item on a later fetch they stay 0: the
+ * store then uses the time first seen. Their published time stays 0: they
+ * are never shown as published then.
+ */
+void ingest_items_date_undated(struct item *items, size_t n, int64_t now,
+    bool is_first_fetch);
+
 struct ingest_result {
 	struct item_put_stats items;
 	int floor_s;                 /* the feed's own polling floor (ttl,
@@ -68,11 +90,11 @@ struct ingest_result {
 /*
  * Stores the entries of f for src (one transaction) and fills what src
  * lacks from the feed's head: title, site URL, language (src is changed in
- * memory only, its new strings borrowed from f; the caller writes src,
+ * memory only, its new strings borrowed from f or in a; the caller writes src,
  * in the same transaction when both should land or neither). Counts are
  * added to out->items.
  */
-int ingest_feed_put(struct store *st, struct source *src,
+int ingest_feed_put(struct store *st, struct arena *a, struct source *src,
     const struct feed *f, int64_t now, struct ingest_result *out);
 
 /* The entries of f as items of source_id, the policy applied

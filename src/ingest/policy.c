@@ -3,7 +3,8 @@
  * the rules the store then applies without knowing them.
  *
  *   - Fields: trimmed, blank = absent, cut to the ITEM_MAX_* caps on a
- *     UTF-8 boundary. The link is the entry's link, else its first
+ *     UTF-8 boundary. Author, caption and credit are one line of plain
+ *     text, like the headline. The link is the entry's link, else its first
  *     alternate link; the body is the first HTML content, else the first.
  *   - The lead photo: the first image among the entry's media, else the
  *     first media thumbnail (a video's poster frame), else an image
@@ -12,9 +13,18 @@
  *     entry id (guid), else the canonical URL, else a hash of title +
  *     summary + content. A second hash over every stored field tells an
  *     unchanged entry (the store writes nothing) from an updated one.
+ *   - Headline: plain text, once, here: whatever the feed says the
+ *     title's type is, tags are dropped, entities decoded (outlets
+ *     double-encode: "&amp;#8216;" in JSON Feed, "&lt;b&gt;" in Atom
+ *     type="html") and whitespace collapsed; pages, feeds out, search and
+ *     the CLI show it as it is. An entry without a title gets the first
+ *     sentence of its text, cut at a word boundary, and is marked derived.
  *   - Sort time: the published date (else the updated date) unless it is
  *     missing or more than a day in the future, where a wrong clock would
  *     pin the item on top; then the time the desk first saw it (0 here).
+ *     ingest_items_date_undated() then keeps undated entries below the
+ *     dated ones of the same fetch, and a new source's undated back
+ *     catalogue off the top.
  * Rules and reasons: docs/internals/store.md ("De-duplication").
  */
 #include <string.h>
@@ -33,6 +43,11 @@
 
 /* A published date further ahead than this is not believed. */
 #define FUTURE_SLACK_S 86400
+/* A derived headline is cut (at a word boundary) near this many bytes. */
+#define DERIVED_TITLE_MAX 120
+/* Undated entries of a source's first fetch are its back catalogue: they
+ * sort this far behind the time they were first seen. */
+#define BACKLOG_AGE_S (7 * 86400)
 
 /* NULL for absent or blank, else s trimmed and cut to max bytes. */
 static const char *
@@ -49,6 +64,80 @@ field(struct arena *a, const char *s, size_t max)
 	if (t.p == s && t.len == strlen(s))
 		return s;
 	return arena_strndup(a, t.p, t.len);
+}
+
+/* s as one line of plain text (tags dropped, entities decoded, whitespace
+ * collapsed), cut to max bytes; NULL when nothing is left. */
+static const char *
+plain(struct arena *a, const char *s, size_t max)
+{
+	struct buf b = BUF_INIT(BUF_NOCAP);
+	const char *r = NULL;
+
+	if (!s || !*s)
+		return NULL;
+	text_strip_html(&b, s, strlen(s));
+	if (buf_err(&b) == 0 && b.len)
+		r = field(a, b.ptr, max);
+	if (r == b.ptr)
+		r = arena_strndup(a, b.ptr, b.len);
+	buf_release(&b);
+	return r;
+}
+
+const char *
+ingest_headline(struct arena *a, const char *title)
+{
+	return plain(a, title, ITEM_MAX_TITLE);
+}
+
+static bool
+is_sentence_end(const char *s, size_t i, size_t len)
+{
+	/* ". " "! " "? " and the Arabic question mark; a full stop within
+	 * the first 16 bytes ("Dr. ", "U.S. ") or after a single capital
+	 * ("J. Smith") does not end one, nor one inside a number ("3.5") */
+	if (s[i] == '.' && (i < 16 || (s[i - 1] >= 'A' && s[i - 1] <= 'Z' &&
+	    s[i - 2] == ' ')))
+		return false;
+	if (s[i] == '.' || s[i] == '!' || s[i] == '?')
+		return i + 1 == len || s[i + 1] == ' ';
+	return i + 1 < len && (unsigned char)s[i] == 0xD8 &&
+	    (unsigned char)s[i + 1] == 0x9F;            /* U+061F */
+}
+
+const char *
+ingest_headline_derive(struct arena *a, const char *html)
+{
+	const char *t = plain(a, html, ITEM_MAX_SUMMARY);
+	size_t len, cut;
+
+	if (!t)
+		return NULL;
+	len = strlen(t);
+	for (size_t i = 0; i < len && i < DERIVED_TITLE_MAX; i++) {
+		if (is_sentence_end(t, i, len)) {
+			len = i + ((unsigned char)t[i] == 0xD8 ? 2 : 1);
+			/* a question or exclamation keeps its mark; a full
+			 * stop is not part of a headline */
+			if (t[i] == '.')
+				len--;
+			break;
+		}
+	}
+	if (len <= DERIVED_TITLE_MAX)
+		return arena_strndup(a, t, len);
+	cut = text_utf8_trunc(t, len, DERIVED_TITLE_MAX);
+	for (size_t k = cut; k > DERIVED_TITLE_MAX / 2; k--) {
+		if (t[k] == ' ') {
+			cut = k;
+			break;
+		}
+	}
+	while (cut > 0 && (t[cut - 1] == ',' || t[cut - 1] == ';' ||
+	    t[cut - 1] == ':' || t[cut - 1] == ' '))
+		cut--;
+	return arena_printf(a, "%.*s\xe2\x80\xa6", (int)cut, t);
 }
 
 static const char *
@@ -159,9 +248,9 @@ pick_image(struct arena *a, const struct feed_entry *e, struct item *it)
 
 		it->image_url = field(a, m ? m->url : thumb->thumbnail,
 		    ITEM_MAX_URL);
-		it->image_caption = field(a, x->caption && *x->caption ?
+		it->image_caption = plain(a, x->caption && *x->caption ?
 		    x->caption : x->title, ITEM_MAX_SHORT);
-		it->image_credit = field(a, x->credit, ITEM_MAX_SHORT);
+		it->image_credit = plain(a, x->credit, ITEM_MAX_SHORT);
 		it->image_thumb = field(a, x->thumbnail, ITEM_MAX_URL);
 		return;
 	}
@@ -227,6 +316,7 @@ hash_item(struct item *it)
 	hash_str(&h, it->tags);
 	hash_int(&h, it->published);
 	hash_int(&h, it->updated);
+	hash_int(&h, it->is_title_derived);
 	hash_str(&h, it->image_url);
 	hash_str(&h, it->image_caption);
 	hash_str(&h, it->image_credit);
@@ -248,13 +338,26 @@ ingest_item_from_entry(struct item *it, struct arena *a,
 
 		it->canonical_url = c ? field(a, c, ITEM_MAX_URL) : NULL;
 	}
-	it->title = field(a, e->title.value, ITEM_MAX_TITLE);
+	it->title = ingest_headline(a, e->title.value);
 	it->summary = field(a, e->summary.value, ITEM_MAX_SUMMARY);
 	it->content = field(a, entry_content(e), ITEM_MAX_CONTENT);
 	if (!it->guid && !it->url && !it->title && !it->summary &&
 	    !it->content)
 		return false;
-	it->author = field(a, e->author ? e->author : e->author_detail ?
+	if (!it->title) {
+		it->title = ingest_headline_derive(a, it->summary ?
+		    it->summary : it->content);
+		/* nothing to read either: the link says what it is */
+		if (!it->title && it->url)
+			it->title = it->url;
+		else if (!it->title && it->guid && (str_ncasecmp(it->guid,
+		    "http://", 7) == 0 || str_ncasecmp(it->guid, "https://",
+		    8) == 0))
+			it->title = it->guid;
+		it->is_title_derived = it->title != NULL;
+	}
+	/* names are one line of plain text too ("Staff,\n\t\tGlenn") */
+	it->author = plain(a, e->author ? e->author : e->author_detail ?
 	    e->author_detail->name : NULL, ITEM_MAX_SHORT);
 	it->language = field(a, e->language ? e->language : f->head.language,
 	    ITEM_MAX_LANGUAGE);
@@ -280,4 +383,27 @@ ingest_item_from_entry(struct item *it, struct arena *a,
 	it->sort_time = it->published > 0 &&
 	    it->published <= now + FUTURE_SLACK_S ? it->published : 0;
 	return true;
+}
+
+void
+ingest_items_date_undated(struct item *items, size_t n, int64_t now,
+    bool is_first_fetch)
+{
+	int64_t oldest = 0;
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (items[i].sort_time > 0 && (!oldest ||
+		    items[i].sort_time < oldest))
+			oldest = items[i].sort_time;
+	if (!oldest && !is_first_fetch)
+		return;         /* nothing dated: first seen it is (the store) */
+	if (!oldest || oldest > now)
+		oldest = now;
+	if (is_first_fetch && oldest > now - BACKLOG_AGE_S)
+		oldest = now - BACKLOG_AGE_S;
+	/* one second apart, in feed order (newest first, as feeds list) */
+	for (size_t i = 0; i < n; i++)
+		if (items[i].sort_time == 0 && items[i].published == 0)
+			items[i].sort_time = oldest - (int64_t)++k;
 }

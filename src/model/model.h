@@ -46,6 +46,7 @@ struct source {
 	const char *title;
 	const char *site_url;
 	const char *language;
+	const char *description;     /* the feed's own, plain text, or NULL */
 	int64_t section_id;          /* 0 = none */
 	const char *section_slug;    /* filled by reads */
 	bool is_enabled;
@@ -124,7 +125,9 @@ struct item {
 	const char *guid;
 	const char *url;
 	const char *canonical_url;
-	const char *title;
+	const char *title;           /* plain text (ingest/policy.c) */
+	bool is_title_derived;       /* title made from the text: the entry
+	                              * had none */
 	const char *summary;         /* sanitized HTML */
 	const char *content;         /* sanitized HTML */
 	const char *author;

@@ -18,6 +18,7 @@
 #include "core/err.h"
 #include "core/text.h"
 #include "render/feeds.h"
+#include "render/view.h"
 #include "render/html.h"
 #include "model/model.h"
 #include "core/banned.h"
@@ -318,7 +319,7 @@ render_feed_rss(struct buf *out, const struct render_feed *f)
 		const char *img = safe_url(it->image_url);
 
 		start(&x, "item");
-		el(&x, "title", it->title && *it->title ? it->title : "(untitled)");
+		el(&x, "title", view_headline(&x.a, it));
 		el(&x, "link", url);
 		start(&x, "guid");
 		attr(&x, "isPermaLink", "true");
@@ -327,8 +328,11 @@ render_feed_rss(struct buf *out, const struct render_feed *f)
 		end(&x);
 		if (it->summary && *it->summary)
 			el(&x, "description", safe_html(&x.a, it->summary));
-		rfc822(date, item_time(it));
-		el(&x, "pubDate", date);
+		/* an undated item gets no invented date */
+		if (it->published) {
+			rfc822(date, it->published);
+			el(&x, "pubDate", date);
+		}
 		if (it->author && *it->author)
 			el(&x, "dc:creator", it->author);
 		if (it->source_title && safe_url(it->url)) {
@@ -426,7 +430,7 @@ render_feed_atom(struct buf *out, const struct render_feed *f)
 		start(&x, "title");
 		attr(&x, "type", "text");
 		if (xmlTextWriterWriteString(x.w, BAD_CAST render_xml_clean(&x.a,
-		    it->title && *it->title ? it->title : "(untitled)")) < 0)
+		    view_headline(&x.a, it))) < 0)
 			x.rc = -1;
 		end(&x);
 		el(&x, "id", url);
@@ -434,8 +438,10 @@ render_feed_atom(struct buf *out, const struct render_feed *f)
 		atom_link(&x, "related", safe_url(it->url), NULL);
 		rfc3339(date, it->updated ? it->updated : item_time(it));
 		el(&x, "updated", date);
-		rfc3339(date, item_time(it));
-		el(&x, "published", date);
+		if (it->published) {
+			rfc3339(date, it->published);
+			el(&x, "published", date);
+		}
 		if (it->author && *it->author) {
 			start(&x, "author");
 			el(&x, "name", it->author);
@@ -514,8 +520,7 @@ render_feed_json(struct buf *out, const struct render_feed *f)
 		jset_str(o, "id", url);
 		jset_str(o, "url", url);
 		jset_str(o, "external_url", safe_url(it->url));
-		jset_str(o, "title", it->title && *it->title ? it->title :
-		    "(untitled)");
+		jset_str(o, "title", view_headline(&a, it));
 		if (it->summary && *it->summary) {
 			jset_str(o, "content_html", safe_html(&a, it->summary));
 			jset_str(o, "summary", render_plain(&a, it->summary, 300));
@@ -523,8 +528,10 @@ render_feed_json(struct buf *out, const struct render_feed *f)
 			jset_str(o, "content_text", "");
 		}
 		jset_str(o, "image", safe_url(it->image_url));
-		rfc3339(date, item_time(it));
-		jset_str(o, "date_published", date);
+		if (it->published) {
+			rfc3339(date, it->published);
+			jset_str(o, "date_published", date);
+		}
 		if (it->updated) {
 			rfc3339(date, it->updated);
 			jset_str(o, "date_modified", date);
@@ -574,16 +581,23 @@ int
 render_sitemap(struct buf *out, const struct render_sitemap_url *urls,
     size_t n)
 {
+	return render_sitemap_of(out, urls, n, false);
+}
+
+int
+render_sitemap_of(struct buf *out, const struct render_sitemap_url *urls,
+    size_t n, bool is_index)
+{
 	struct xw x;
 	char date[64];
 	int rc;
 
 	if ((rc = xw_open(&x)) < 0)
 		return rc;
-	start(&x, "urlset");
+	start(&x, is_index ? "sitemapindex" : "urlset");
 	attr(&x, "xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9");
 	for (size_t i = 0; i < n; i++) {
-		start(&x, "url");
+		start(&x, is_index ? "sitemap" : "url");
 		el(&x, "loc", urls[i].loc);
 		if (urls[i].lastmod) {
 			rfc3339(date, urls[i].lastmod);

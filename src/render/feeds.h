@@ -9,6 +9,7 @@
 #define ND_RENDER_FEEDS_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct arena;
@@ -45,5 +46,9 @@ struct render_sitemap_url {
 
 int render_sitemap(struct buf *out, const struct render_sitemap_url *urls,
     size_t n);
+/* The same, or with is_index a sitemap index (<sitemapindex>, each loc a
+ * sitemap). */
+int render_sitemap_of(struct buf *out, const struct render_sitemap_url *urls,
+    size_t n, bool is_index);
 
 #endif

@@ -8,6 +8,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/str.h"
+#include "core/text.h"
 #include "render/html.h"
 #include "core/banned.h"
 
@@ -181,116 +182,21 @@ render_pct(struct arena *a, const char *s)
 	return out;
 }
 
-static const struct {
-	const char *name;
-	const char *utf8;
-} entities[] = {
-	{ "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" },
-	{ "apos", "'" }, { "nbsp", " " }, { "#39", "'" }, { "#34", "\"" },
-	{ "mdash", "\xe2\x80\x94" }, { "ndash", "\xe2\x80\x93" },
-	{ "hellip", "\xe2\x80\xa6" }, { "rsquo", "\xe2\x80\x99" },
-	{ "lsquo", "\xe2\x80\x98" }, { "ldquo", "\xe2\x80\x9c" },
-	{ "rdquo", "\xe2\x80\x9d" },
-};
-
-static void
-add_codepoint(struct buf *b, unsigned long cp)
-{
-	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		cp = 0xFFFD;
-	if (cp < 0x20 && cp != '\t' && cp != '\n')
-		cp = ' ';
-	if (cp < 0x80) {
-		buf_addc(b, (char)cp);
-	} else if (cp < 0x800) {
-		buf_addc(b, (char)(0xC0 | (cp >> 6)));
-		buf_addc(b, (char)(0x80 | (cp & 0x3F)));
-	} else if (cp < 0x10000) {
-		buf_addc(b, (char)(0xE0 | (cp >> 12)));
-		buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		buf_addc(b, (char)(0x80 | (cp & 0x3F)));
-	} else {
-		buf_addc(b, (char)(0xF0 | (cp >> 18)));
-		buf_addc(b, (char)(0x80 | ((cp >> 12) & 0x3F)));
-		buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		buf_addc(b, (char)(0x80 | (cp & 0x3F)));
-	}
-}
-
+/* One flattening rule for the whole desk (core/text.c: inline tags
+ * separate nothing, blocks do, every entity decoded), then a cut near a
+ * word boundary. */
 const char *
 render_plain(struct arena *a, const char *html, size_t max)
 {
 	struct buf b = BUF_INIT(BUF_NOCAP);
-	const char *s, *out;
-	bool space = false;
+	const char *out;
 
 	if (!html)
 		return "";
-	for (s = html; *s && b.len < max + 8; s++) {
-		if (*s == '<') {
-			const char *e = strchr(s, '>');
-
-			if (!e)
-				break;
-			s = e;
-			space = true;
-			continue;
-		}
-		if (str_isspace((unsigned char)*s)) {
-			space = true;
-			continue;
-		}
-		if (space && b.len)
-			buf_addc(&b, ' ');
-		space = false;
-		if (*s == '&') {
-			const char *e = strchr(s, ';');
-			size_t i, n = e ? (size_t)(e - s - 1) : 0;
-			bool done = false;
-
-			if (e && n > 1 && n < 10 && s[1] == '#') {
-				unsigned long cp = 0;
-				bool hexa = s[2] == 'x' || s[2] == 'X';
-				const char *d = s + (hexa ? 3 : 2);
-
-				for (; d < e; d++) {
-					int c = (unsigned char)*d, v;
-
-					if (str_isdigit(c))
-						v = c - '0';
-					else if (hexa && str_isalpha(c) &&
-					    str_tolower(c) <= 'f')
-						v = str_tolower(c) - 'a' + 10;
-					else
-						break;
-					cp = cp * (hexa ? 16 : 10) + (unsigned long)v;
-				}
-				if (d == e) {
-					add_codepoint(&b, cp);
-					s = e;
-					done = true;
-				}
-			}
-			for (i = 0; !done && e && i < sizeof(entities) /
-			    sizeof(entities[0]); i++) {
-				if (strlen(entities[i].name) == n &&
-				    memcmp(s + 1, entities[i].name, n) == 0) {
-					buf_adds(&b, entities[i].utf8);
-					s = e;
-					done = true;
-				}
-			}
-			if (!done)
-				buf_addc(&b, '&');
-			continue;
-		}
-		buf_addc(&b, *s);
-	}
+	text_strip_html(&b, html, strlen(html));
 	if (b.len > max) {
-		size_t cut = max;
+		size_t cut = text_utf8_trunc(b.ptr, b.len, max);
 
-		while (cut > 0 && ((unsigned char)b.ptr[cut] & 0xC0) == 0x80)
-			cut--;
 		/* back up to a word boundary when one is near */
 		for (size_t k = cut; k > 0 && cut - k < 24; k--) {
 			if (b.ptr[k] == ' ') {
@@ -298,10 +204,13 @@ render_plain(struct arena *a, const char *html, size_t max)
 				break;
 			}
 		}
+		while (cut > 0 && (b.ptr[cut - 1] == ' ' ||
+		    b.ptr[cut - 1] == ',' || b.ptr[cut - 1] == ';'))
+			cut--;
 		buf_truncate(&b, cut);
 		buf_adds(&b, "\xe2\x80\xa6");
 	}
-	out = arena_strndup(a, b.ptr, b.len);
+	out = buf_err(&b) < 0 ? "" : arena_strndup(a, b.ptr, b.len);
 	buf_release(&b);
 	return out;
 }

@@ -119,6 +119,32 @@ view_age(struct arena *a, const struct tz *tz, int64_t t, time_t now)
 }
 
 const char *
+view_when(struct arena *a, const struct tz *tz, int64_t t, time_t now)
+{
+	struct tm tm, today;
+	const char *abbr;
+	char clock[32], zone[16], day[32];
+	long long d = (long long)now - (long long)t;
+
+	if (!t)
+		return NULL;
+	tz_local(tz, t, &tm, &abbr);
+	tz_local(tz, now, &today, NULL);
+	strftime(clock, sizeof(clock), "%I:%M %p", &tm);
+	zone_short(zone, sizeof(zone), abbr);
+	if (tm.tm_year == today.tm_year && tm.tm_yday == today.tm_yday) {
+		if (d >= 0 && d < 60)
+			return arena_printf(a, "%s %s, just now", clock, zone);
+		if (d >= 0 && d < 3600)
+			return arena_printf(a, "%s %s, %lld min ago", clock,
+			    zone, d / 60);
+		return arena_printf(a, "%s %s", clock, zone);
+	}
+	strftime(day, sizeof(day), "%m/%d/%Y", &tm);
+	return arena_strdup(a, day);
+}
+
+const char *
 view_day(struct arena *a, const struct tz *tz, int64_t t, bool is_long)
 {
 	struct tm tm;
@@ -211,6 +237,36 @@ view_lang(const char *lang)
 	return n && n < 36 ? lang : NULL;
 }
 
+const char *
+view_headline(struct arena *a, const struct item *it)
+{
+	/* ingest makes every headline it can (policy.c); an item with no
+	 * title, text or link is named by its outlet */
+	if (it->title && *it->title)
+		return it->title;
+	return arena_printf(a, "A report from %s", it->source_title &&
+	    *it->source_title ? it->source_title : "an outlet");
+}
+
+/* The words a page says around an item, in the item's language when the
+ * desk knows them (Arabic), else English; the arrow points the way the
+ * item's text runs. */
+static void
+set_labels(struct tmpl_obj *o, const char *lang, bool rtl)
+{
+	bool ar = lang ? str_ncasecmp(lang, "ar", 2) == 0 && (lang[2] == '\0' ||
+	    lang[2] == '-' || lang[2] == '_') : rtl;
+
+	tmpl_set_text(o, "l_by", ar ? "بقلم" : "By");
+	tmpl_set_text(o, "l_more_from", ar ? "المزيد من" : "More from");
+	tmpl_set_text(o, "l_read_at", ar ? "اقرأ الخبر كاملاً في" :
+	    "Read the full story at");
+	tmpl_set_text(o, "l_arrow", rtl ? "←" : "→");
+	tmpl_set_text(o, "l_comma", ar ? "،" : ",");
+	if (ar)
+		tmpl_set_text(o, "l_lang", "ar");
+}
+
 static void
 set_url(struct tmpl_obj *o, struct arena *a, const char *key, const char *url)
 {
@@ -224,7 +280,9 @@ void
 view_item(struct tmpl_obj *o, struct arena *a, const struct view_site *vs,
     const struct item *it, bool full, time_t now)
 {
-	int64_t t = it->published ? it->published : it->first_seen;
+	/* Only a date the outlet gave is shown: an undated item sorts by
+	 * when the desk first saw it, but was not published then. */
+	int64_t t = it->published;
 	const char *lang = view_lang(it->language);
 	bool rtl = view_is_rtl(it->language, it->title);
 	struct view_photo ph;
@@ -232,8 +290,10 @@ view_item(struct tmpl_obj *o, struct arena *a, const struct view_site *vs,
 	tmpl_set_int(o, "id", it->id);
 	tmpl_set_text(o, "path", arena_printf(a, "/item/%lld",
 	    (long long)it->id));
-	tmpl_set_text(o, "title", it->title && *it->title ? it->title :
-	    "(untitled)");
+	/* ingest makes every headline it can (policy.c); an item with no
+	 * title, text or link is named by its outlet */
+	tmpl_set_text(o, "title", view_headline(a, it));
+	tmpl_set_bool(o, "is_title_derived", it->is_title_derived);
 	tmpl_set_text(o, "outlet", it->source_title && *it->source_title ?
 	    it->source_title : "Unknown outlet");
 	tmpl_set_text(o, "outlet_path", arena_printf(a, "/source/%lld",
@@ -242,10 +302,16 @@ view_item(struct tmpl_obj *o, struct arena *a, const struct view_site *vs,
 	tmpl_set_text(o, "time", view_desk_time(a, vs->tz, t));
 	tmpl_set_text(o, "time_iso", view_iso_time(a, t));
 	tmpl_set_text(o, "age", view_age(a, vs->tz, t, now));
+	tmpl_set_text(o, "when", view_when(a, vs->tz, t, now));
+	/* the item page adds the age to the full time while it helps */
+	if (t && now - t < 86400 && now >= t)
+		tmpl_set_text(o, "age_recent", view_age(a, vs->tz, t, now));
 	if (lang)
 		tmpl_set_text(o, "lang", lang);
 	tmpl_set_text(o, "dir", rtl ? "rtl" : "ltr");
 	tmpl_set_bool(o, "is_rtl", rtl);
+	if (full)
+		set_labels(o, it->language, rtl);
 	if (it->author && *it->author)
 		tmpl_set_text(o, "author", it->author);
 	/* Photos only from the local cache: never another site's URL in an

@@ -52,6 +52,11 @@ void view_iso_utc(char out[static 32], int64_t t);
 /* "just now", "5 min ago", ... "yesterday", then the date in tz. */
 const char *view_age(struct arena *a, const struct tz *tz, int64_t t,
     time_t now);
+/* A time as lists show it, once, in the desk's format: "03:15 PM ET" for
+ * today (with the age in the first hour: "03:15 PM ET, 5 min ago"), else
+ * the date "05/28/2007". NULL for t 0. In a. */
+const char *view_when(struct arena *a, const struct tz *tz, int64_t t,
+    time_t now);
 /* The day of t in tz: "2007-05-28", or "Monday, May 28, 2007". */
 const char *view_day(struct arena *a, const struct tz *tz, int64_t t,
     bool is_long);
@@ -66,9 +71,15 @@ bool view_is_rtl(const char *lang, const char *text);
 /* lang when it is a plausible BCP 47 tag (it goes in lang=""), else NULL. */
 const char *view_lang(const char *lang);
 
+/* The headline of an item as every output shows it (plain text, made by
+ * ingest); never empty. Borrowed from it or in a. */
+const char *view_headline(struct arena *a, const struct item *it);
+
 /*
- * Fills o with an item's keys: id path title outlet outlet_path link time
- * time_iso age lang dir is_rtl author thumb thumb_w thumb_h summary_text,
+ * Fills o with an item's keys: id path title is_title_derived outlet
+ * outlet_path link time time_iso age when age_recent lang dir is_rtl
+ * author thumb thumb_w thumb_h summary_text (times only for a published
+ * date: none for an undated item),
  * and with full (the item page) also image image_w image_h caption credit
  * body tags[] has_tags. All in a.
  */

@@ -311,11 +311,28 @@ store_search(struct store *st, struct arena *a, const char *query,
     const struct store_search_opts *opts, struct store_hit **out,
     size_t *out_n, size_t *out_total, bool *out_total_capped)
 {
-	static const struct store_search_opts none = { 0, 0, 0, 0, 0, 0 };
+	struct store_search_result res;
+	int rc = store_search_ex(st, a, query, opts, &res);
+
+	*out = res.hits;
+	*out_n = res.n;
+	if (out_total)
+		*out_total = res.total;
+	if (out_total_capped)
+		*out_total_capped = res.is_capped;
+	return rc;
+}
+
+int
+store_search_ex(struct store *st, struct arena *a, const char *query,
+    const struct store_search_opts *opts, struct store_search_result *res)
+{
+	static const struct store_search_opts none = { 0, 0, 0, 0, 0, 0, 0 };
 	struct store_cand *w = NULL;
 	struct store_hit *v = NULL;
 	void *q = NULL;
 	size_t nw = 0, total = 0, limit = 0;
+	int64_t oldest = 0, min_id = 0;
 	int rc;
 
 	if (!opts)
@@ -325,7 +342,15 @@ store_search(struct store *st, struct arena *a, const char *query,
 		goto out;
 	}
 	if ((rc = st->ops->search_window(st, a, query, opts, &w, &nw, &total,
-	    &q)) < 0 || nw == 0 || opts->offset >= nw)
+	    &q)) < 0 || nw == 0)
+		goto out;
+	for (size_t i = 0; i < nw; i++) {
+		if (!oldest || w[i].sort_time < oldest)
+			oldest = w[i].sort_time;
+		if (!min_id || w[i].id < min_id)
+			min_id = w[i].id;
+	}
+	if (opts->offset >= nw)
 		goto out;
 	rank_window(w, nw);
 	limit = !opts->limit ? 20 : opts->limit > 1000 ? 1000 : opts->limit;
@@ -338,13 +363,13 @@ store_search(struct store *st, struct arena *a, const char *query,
 	for (size_t i = 0; i < limit; i++)
 		v[i].rank = -w[opts->offset + i].score;
 out:
-	*out = rc < 0 ? NULL : v;
-	*out_n = rc < 0 ? 0 : limit;
-	if (out_total)
-		*out_total = rc < 0 ? 0 : total > STORE_SEARCH_COUNT_CAP ?
-		    STORE_SEARCH_COUNT_CAP : total;
-	if (out_total_capped)
-		*out_total_capped = rc == 0 && total > STORE_SEARCH_COUNT_CAP;
+	res->hits = rc < 0 ? NULL : v;
+	res->n = rc < 0 ? 0 : limit;
+	res->total = rc < 0 ? 0 : total > STORE_SEARCH_COUNT_CAP ?
+	    STORE_SEARCH_COUNT_CAP : total;
+	res->is_capped = rc == 0 && total > STORE_SEARCH_COUNT_CAP;
+	res->window_oldest = rc < 0 ? 0 : oldest;
+	res->window_min_id = rc < 0 ? 0 : min_id;
 	return rc;
 }
 

@@ -140,6 +140,8 @@ struct store_hit {
 struct store_search_opts {
 	int64_t source_id, section_id, since, until;
 	size_t limit, offset;
+	int64_t before_id;           /* only items with a smaller id; 0 = any
+	                              * (the next window of a search) */
 };
 
 /* Search does bounded work however many items match: it ranks only the
@@ -165,6 +167,22 @@ struct store_search_opts {
 int store_search(struct store *st, struct arena *a, const char *query,
     const struct store_search_opts *opts, struct store_hit **out,
     size_t *out_n, size_t *out_total, bool *out_total_capped);
+
+/* store_search, also saying how far back its window reached: the oldest
+ * sort time and the smallest id among the ranked matches (0 when none).
+ * With more matches than STORE_SEARCH_WINDOW, the older ones are reached
+ * by searching again with before_id = window_min_id (issue 8: every match
+ * reachable, window after window). */
+struct store_search_result {
+	struct store_hit *hits;
+	size_t n, total;
+	bool is_capped;              /* total stopped at the cap */
+	int64_t window_oldest;
+	int64_t window_min_id;       /* the smallest id ranked: before_id of
+	                              * the next, older window (0: none) */
+};
+int store_search_ex(struct store *st, struct arena *a, const char *query,
+    const struct store_search_opts *opts, struct store_search_result *out);
 
 /* ---- for the public site (store_site.c) ---- */
 /*

@@ -22,7 +22,7 @@ static const struct route_key keys_page[] = {
  * same search is the same key */
 static const struct route_key keys_search[] = {
 	{ "q", 0, 0 }, { "section", 0, 0 }, { "source", 0, 0 },
-	{ "from", 0, 0 }, { "to", 0, 0 }, { "page", 0, 0 },
+	{ "from", 0, 0 }, { "to", 0, 0 }, { "page", 0, 0 }, { "before", 0, 0 },
 	{ NULL, 0, 0 },
 };
 
@@ -46,8 +46,11 @@ static const struct route routes[] = {
 	{ "/atom.xml",                 site_feed_atom, G, ROUTE_CACHE,         0, NULL },
 	{ "/feed.json",                site_feed_json, G, ROUTE_CACHE,         0, NULL },
 	{ "/sitemap.xml",              site_sitemap,   G, ROUTE_CACHE,         0, NULL },
+	{ "/sitemap/{file}",           site_sitemap_part, G, ROUTE_CACHE,      0, NULL },
 	{ "/robots.txt",               site_robots,    G, ROUTE_CACHE,         0, NULL },
 	{ "/static/site.css",          site_css,       G, ROUTE_STATIC,        0, NULL },
+	{ "/favicon.svg",              site_favicon,   G, ROUTE_STATIC,        0, NULL },
+	{ "/favicon.ico",              site_favicon,   G, ROUTE_STATIC,        0, NULL },
 	{ "/media/{file}",             site_media,     G, ROUTE_MEDIA,         0, NULL },
 	{ "/healthz",                  site_healthz,   G, ROUTE_NOLOG,         0, NULL },
 };

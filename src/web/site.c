@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/cfg.h"
@@ -70,6 +71,16 @@ site_new(struct site **out, const struct config *cfg, const char *db_path)
 	s->css = buf_detach(&b, &s->css_len);
 	snprintf(s->css_hash, sizeof(s->css_hash), "%016llx",
 	    (unsigned long long)str_hash(s->css, s->css_len));
+	/* the theme's icon, optional: without it /favicon.* are 404 */
+	path = arena_printf(&s->a, "%s/favicon.svg", dir);
+	b.max = 1 << 16;
+	if (access(path, F_OK) == 0) {
+		if ((rc = buf_read_file(&b, path)) < 0)
+			goto out;
+		s->favicon_len = b.len;
+		s->favicon = arena_strndup(&s->a, b.ptr, b.len);
+		buf_reset(&b);
+	}
 	s->sponsor = HTML("");
 	if (cfg->web.sponsor_html_file && *cfg->web.sponsor_html_file) {
 		/* The operator's own HTML, still through the sanitizer: the
@@ -168,6 +179,46 @@ site_add_items(struct web_req *r, struct tmpl_list *l,
 		view_item(tmpl_list_add(l), &r->a, &r->site->vs, &items[i],
 		    full, now);
 	web_dep_photos(r, items, n);
+}
+
+#define OUTLETS_N 10
+
+static int
+by_rate(const void *a, const void *b)
+{
+	const struct source *x = a, *y = b;
+
+	if (x->items_per_day != y->items_per_day)
+		return x->items_per_day < y->items_per_day ? 1 : -1;
+	return x->n_items < y->n_items ? 1 : x->n_items > y->n_items ? -1 : 0;
+}
+
+void
+site_add_outlets(struct web_req *r, struct tmpl_obj *o)
+{
+	struct source *srcs = NULL;
+	size_t n = 0, k = 0;
+	struct tmpl_list *l;
+
+	if (store_source_list(r->st, &r->a, &srcs, &n) < 0 || n == 0)
+		return;
+	web_dep(r, DEP_ITEMS, 0);      /* the counts move with every item */
+	qsort(srcs, n, sizeof(*srcs), by_rate);
+	l = tmpl_set_list(o, "outlets");
+	for (size_t i = 0; i < n && k < OUTLETS_N; i++) {
+		struct tmpl_obj *e;
+
+		if (srcs[i].n_items == 0)
+			continue;
+		e = tmpl_list_add(l);
+		tmpl_set_text(e, "name", srcs[i].title && *srcs[i].title ?
+		    srcs[i].title : srcs[i].url);
+		tmpl_set_text(e, "path", arena_printf(&r->a, "/source/%lld",
+		    (long long)srcs[i].id));
+		tmpl_set_int(e, "n_items", srcs[i].n_items);
+		k++;
+	}
+	tmpl_set_bool(o, "has_outlets", k > 0);
 }
 
 void

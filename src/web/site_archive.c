@@ -107,7 +107,21 @@ int
 site_archive_today(struct web_req *r)
 {
 	const char *today = view_day(&r->a, r->site->tz, time(NULL), false);
+	struct store_item_query q = { .until = view_next_midnight(r->site->tz,
+		time(NULL)) - 1, .limit = 1 };
+	struct item *it = NULL;
+	size_t n = 0;
 
+	/* nothing yet today: the latest day that has items, not "nothing
+	 * here" (the page depends on every item: see site_archive) */
+	if (store_item_list(r->st, &r->a, &q, &it, &n) == 0 && n) {
+		const char *day = view_day(&r->a, r->site->tz, it[0].published ?
+		    it[0].published : it[0].first_seen, false);
+
+		if (strcmp(day, today) < 0)
+			today = day;
+	}
+	web_dep(r, DEP_ITEMS, 0);
 	r->args[0] = today;
 	r->nargs = 1;
 	return site_archive(r);

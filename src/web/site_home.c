@@ -7,6 +7,7 @@
  * sponsor slot and the feeds.
  */
 #include <stdbool.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/arena.h"
@@ -17,7 +18,8 @@
 #include "web/web_int.h"
 #include "core/banned.h"
 
-#define RIVER_N 30
+#define RIVER_N 12              /* the right column's Headlines */
+#define LATEST_N 24             /* then "More headlines" under the top */
 #define TOP_N 6
 
 /* Whether the item has a photo in the local cache (one the page can
@@ -33,6 +35,10 @@ has_photo(struct web_req *r, const struct item *it)
 	view_item_photo(&r->a, it, &ph);
 	return ph.thumb != NULL;
 }
+
+/* used[] of an item a story above already shows (the fallback passes
+ * of site_home mark their top items 1 to 3) */
+#define USED_IN_STORY 4
 
 static void
 add_feeds(struct web_req *r, struct tmpl_obj *o)
@@ -74,7 +80,7 @@ top_stories(struct web_req *r, struct tmpl_list *top, const struct item *items,
 		for (size_t j = 0; j < nsi; j++)
 			for (size_t x = 0; x < n && shown[j]; x++)
 				if (items[x].id == si[j].id)
-					used[x] = 3;
+					used[x] = USED_IN_STORY;
 		k++;
 	}
 	return k;
@@ -88,7 +94,8 @@ site_home(struct web_req *r)
 	size_t n = 0, ntop = 0;
 	struct tmpl_obj *o;
 	struct tmpl_list *top, *river;
-	unsigned char *used;         /* 1: a top story with a photo, 2: without */
+	unsigned char *used;         /* 1: a top story with a photo, 2: without,
+	                              * 3: undated; USED_IN_STORY */
 	int rc;
 
 	if ((rc = store_item_list(r->st, &r->a, &q, &items, &n)) < 0)
@@ -107,15 +114,23 @@ site_home(struct web_req *r)
 		ntop = TOP_N;
 	/* Before any story exists: the newest items with a photo or a
 	 * summary, one per outlet. */
-	for (size_t pass = 0; pass < 2 && ntop < TOP_N; pass++) {
+	for (size_t pass = 0; pass < 3 && ntop < TOP_N; pass++) {
+		/* undated items only when the newest are all undated (a
+		 * desk of old feeds), rather than no top stories at all */
+		if (pass == 2 && ntop >= 3)
+			break;
 		for (size_t i = 0; i < n && ntop < TOP_N; i++) {
 			bool dup = false, good;
 
 			if (used[i])
 				continue;
-			good = pass ? (items[i].summary && *items[i].summary) :
+			good = pass == 2 ? (items[i].summary && *items[i].summary)
+			    : pass ? (items[i].summary && *items[i].summary &&
+			    items[i].published != 0) :
 			    (items[i].summary && *items[i].summary &&
-			    has_photo(r, &items[i]));
+			    has_photo(r, &items[i]) && items[i].published != 0);
+			/* an item of unknown date is not presented as news
+			 * (pass 2 aside) */
 			for (size_t k = 0; k < n && !dup; k++)
 				dup = used[k] && items[k].source_id ==
 				    items[i].source_id;
@@ -135,22 +150,44 @@ site_home(struct web_req *r)
 		for (size_t i = 0; i < n && lead == n; i++)
 			if (used[i] == 1)
 				lead = i;
-		/* used[i] == 3: shown in a story above */
+		/* used[i] == USED_IN_STORY: shown in a story above */
 		if (lead < n)
 			view_item(tmpl_list_add(top), &r->a, vs, &items[lead],
 			    false, now);
 		for (size_t i = 0; i < n; i++)
-			if (used[i] && used[i] != 3 && i != lead)
+			if (used[i] && used[i] != USED_IN_STORY && i != lead)
 				view_item(tmpl_list_add(top), &r->a, vs,
 				    &items[i], false, now);
-		for (size_t i = 0; i < n && nriver < RIVER_N; i++) {
+		struct tmpl_list *latest = tmpl_set_list(o, "latest");
+
+		for (size_t i = 0; i < n && nriver < RIVER_N + LATEST_N; i++) {
 			if (used[i])
 				continue;
-			view_item(tmpl_list_add(river), &r->a, vs, &items[i],
-			    false, now);
+			view_item(tmpl_list_add(nriver < RIVER_N ? river :
+			    latest), &r->a, vs, &items[i], false, now);
 			nriver++;
 		}
+		tmpl_set_bool(o, "has_latest", nriver > RIVER_N);
+		/* "all of the day's headlines": the newest day with items,
+		 * which is not today when nothing came in yet today */
+		if (n) {
+			/* the archive's days are of the published date, else
+			 * of when first seen (store_item_query) */
+			int64_t t = items[0].published > 0 ?
+			    items[0].published : items[0].first_seen;
+			const char *day = view_day(&r->a, vs->tz, t, false);
+			bool is_today = strcmp(day, view_day(&r->a, vs->tz, now,
+			    false)) == 0;
+
+			tmpl_set_text(o, "archive_path", arena_printf(&r->a,
+			    "/archive/%s", day));
+			tmpl_set_text(o, "archive_label", is_today ?
+			    "All of today’s headlines" : arena_printf(&r->a,
+			    "All headlines of %s", view_day(&r->a, vs->tz, t,
+			    true)));
+		}
 	}
+	site_add_outlets(r, o);
 	tmpl_set_bool(o, "is_empty", n == 0);
 	return site_render(r, "home", o);
 }

@@ -20,7 +20,7 @@ static const char *
 jsonld(struct web_req *r, const struct item *it)
 {
 	json_t *o = json_object(), *v;
-	int64_t t = it->published ? it->published : it->first_seen;
+	int64_t t = it->published;          /* none invented for undated */
 	const char *base = r->site->base_url;
 	char iso[32];
 	char *s;
@@ -28,8 +28,8 @@ jsonld(struct web_req *r, const struct item *it)
 
 	json_object_set_new(o, "@context", json_string("https://schema.org"));
 	json_object_set_new(o, "@type", json_string("NewsArticle"));
-	if (it->title)
-		json_object_set_new(o, "headline", json_string(it->title));
+	json_object_set_new(o, "headline", json_string(view_headline(&r->a,
+	    it)));
 	if (t) {
 		view_iso_utc(iso, t);
 		json_object_set_new(o, "datePublished", json_string(iso));
@@ -92,8 +92,7 @@ site_item(struct web_req *r)
 	web_dep(r, DEP_ITEM, it->id);
 	web_dep(r, DEP_SOURCE, it->source_id);     /* more from the outlet */
 	web_dep_photos(r, it, 1);
-	o = site_page_ctx(r, it->title && *it->title ? it->title : "(untitled)",
-	    NULL);
+	o = site_page_ctx(r, view_headline(&r->a, it), NULL);
 	io = tmpl_set_obj(o, "item");
 	view_item(io, &r->a, &r->site->vs, it, true, time(NULL));
 	tmpl_set_html(o, "jsonld", html_json_script(&r->a, jsonld(r, it)));

@@ -8,6 +8,7 @@
 #include "core/err.h"
 #include "render/html.h"
 #include "render/tmpl.h"
+#include "render/view.h"
 #include "store/store.h"
 #include "web/web_int.h"
 #include "core/banned.h"
@@ -24,9 +25,41 @@ add_feeds(struct web_req *r, struct tmpl_obj *o, const char *prefix)
 	tmpl_set_text(f, "json", arena_printf(&r->a, "%s/feed.json", prefix));
 }
 
+/* About an outlet: its site and feed, language and health (when it was
+ * last fetched, how often it publishes). */
+static void
+add_about(struct web_req *r, struct tmpl_obj *o, const struct source *src)
+{
+	struct tmpl_obj *ab = tmpl_set_obj(o, "about");
+	const struct view_site *vs = &r->site->vs;
+	struct html h;
+
+	if (src->site_url && (h = html_url(&r->a, src->site_url)).len) {
+		tmpl_set_html(ab, "site_url", h);
+		tmpl_set_text(ab, "site_label", src->site_url);
+	}
+	if ((h = html_url(&r->a, src->url)).len)
+		tmpl_set_html(ab, "feed_url", h);
+	if (src->description && *src->description)
+		tmpl_set_text(ab, "description", src->description);
+	if (view_lang(src->language))
+		tmpl_set_text(ab, "language", src->language);
+	tmpl_set_int(ab, "n_items", src->n_items);
+	if (src->items_per_day > 0)
+		tmpl_set_text(ab, "per_day", arena_printf(&r->a, "%.1f",
+		    src->items_per_day));
+	if (src->last_success)
+		tmpl_set_text(ab, "last_fetch", view_desk_time(&r->a, vs->tz,
+		    src->last_success));
+	if (src->last_error && *src->last_error)
+		tmpl_set_text(ab, "last_error", src->last_error);
+	tmpl_set_bool(ab, "is_paused", !src->is_enabled);
+}
+
 static int
 list_page(struct web_req *r, const char *title, const char *kicker,
-    const char *slug, struct store_item_query *q, const char *feed_prefix)
+    const char *slug, struct store_item_query *q, const char *feed_prefix,
+    const struct source *src)
 {
 	struct item *items = NULL;
 	size_t n = 0;
@@ -49,6 +82,12 @@ list_page(struct web_req *r, const char *title, const char *kicker,
 	tmpl_set_text(o, "kicker", kicker);
 	if (feed_prefix)
 		add_feeds(r, o, feed_prefix);
+	if (src) {
+		add_about(r, o, src);
+		/* every entry is the outlet's: no need to say so on each */
+		tmpl_set_bool(o, "hide_outlet", true);
+	}
+	site_add_outlets(r, o);
 	site_add_items(r, tmpl_set_list(o, "items"), items,
 	    n > q->limit ? q->limit : n, false);
 	tmpl_set_bool(o, "is_empty", n == 0);
@@ -77,7 +116,8 @@ site_section(struct web_req *r)
 	q.section_id = sec->id;
 	web_dep(r, DEP_SECTION, sec->id);
 	return list_page(r, sec->name, "Section", sec->slug, &q,
-	    arena_printf(&r->a, "/section/%s", render_pct(&r->a, sec->slug)));
+	    arena_printf(&r->a, "/section/%s", render_pct(&r->a, sec->slug)),
+	    NULL);
 }
 
 int
@@ -98,5 +138,5 @@ site_source(struct web_req *r)
 	q.source_id = id;
 	web_dep(r, DEP_SOURCE, id);
 	return list_page(r, src->title && *src->title ? src->title : src->url,
-	    "Outlet", NULL, &q, NULL);
+	    "Outlet", NULL, &q, NULL, src);
 }

@@ -1,6 +1,6 @@
 /*
- * site_misc: the small fixed answers: /healthz, /robots.txt and the
- * theme's CSS.
+ * site_misc: the small fixed answers: /healthz, /robots.txt, the theme's
+ * CSS and icon.
  */
 #include <stdint.h>
 
@@ -27,8 +27,24 @@ int
 site_robots(struct web_req *r)
 {
 	r->ctype = "text/plain; charset=utf-8";
-	buf_addf(&r->pg.b, "User-agent: *\nDisallow: /search\n\nSitemap: %s/sitemap.xml\n",
-	    r->site->base_url);
+	/* A search is a page readers share and find (issue 8: Lighthouse's
+	 * "blocked from indexing"); crawlers are kept off its paging, the
+	 * endless part. */
+	buf_addf(&r->pg.b, "User-agent: *\nDisallow: /search?*page=\n\n"
+	    "Sitemap: %s/sitemap.xml\n", r->site->base_url);
+	return 0;
+}
+
+/* /favicon.svg, and /favicon.ico for browsers that ask without looking at
+ * the page's <link rel="icon"> (an SVG under that name: they sniff). */
+int
+site_favicon(struct web_req *r)
+{
+	if (!r->site->favicon)
+		return WEB_DECLINE;
+	r->ctype = "image/svg+xml";
+	buf_add(&r->pg.b, r->site->favicon, r->site->favicon_len);
+	r->max_age = 86400;
 	return 0;
 }
 

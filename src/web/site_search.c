@@ -44,6 +44,7 @@ site_search(struct web_req *r)
 	const char *from = web_query(r, "from"), *to = web_query(r, "to");
 	long long page = web_query_int(r, "page", 1, 100, 1);
 	long long source = web_query_int(r, "source", 1, INT64_MAX, 0);
+	long long before = web_query_int(r, "before", 1, INT64_MAX, 0);
 	struct store_search_opts so = { .limit = SEARCH_N };
 	struct store_hit *hits = NULL;
 	size_t n = 0, total = 0;
@@ -71,6 +72,7 @@ site_search(struct web_req *r)
 		so.source_id = source;
 		tmpl_set_int(o, "source", source);
 	}
+	so.before_id = before;
 	{
 		int64_t s0, s1;
 
@@ -101,9 +103,15 @@ site_search(struct web_req *r)
 		struct tmpl_list *l;
 		time_t now = time(NULL);
 
+		struct store_search_result res;
+		const char *older_base;
+
 		so.offset = (size_t)(page - 1) * SEARCH_N;
-		rc = store_search(r->st, &r->a, q, &so, &hits, &n, &total,
-		    &is_capped);
+		rc = store_search_ex(r->st, &r->a, q, &so, &res);
+		hits = res.hits;
+		n = res.n;
+		total = res.total;
+		is_capped = res.is_capped;
 		if (rc == ND_EINVAL) {
 			rc = 0;
 			n = total = 0;
@@ -135,6 +143,9 @@ site_search(struct web_req *r)
 			buf_addf(&qs, "&from=%s", render_pct(&r->a, from));
 		if (to)
 			buf_addf(&qs, "&to=%s", render_pct(&r->a, to));
+		older_base = arena_strndup(&r->a, qs.ptr, qs.len);
+		if (before)
+			buf_addf(&qs, "&before=%lld", before);
 		if (page > 1)
 			tmpl_set_text(o, "prev", arena_printf(&r->a, "%s&page=%lld",
 			    qs.ptr, page - 1));
@@ -143,12 +154,19 @@ site_search(struct web_req *r)
 		    (size_t)page * SEARCH_N < STORE_SEARCH_WINDOW && page < 100)
 			tmpl_set_text(o, "next", arena_printf(&r->a, "%s&page=%lld",
 			    qs.ptr, page + 1));
+		/* Past the ranked window, the older matches are the next
+		 * window: the same search before its smallest id. */
+		if (total > STORE_SEARCH_WINDOW && res.window_min_id > 0)
+			tmpl_set_text(o, "older", arena_printf(&r->a,
+			    "%s&before=%lld", older_base,
+			    (long long)res.window_min_id));
 		if (n)
 			tmpl_set_text(o, "range", arena_printf(&r->a,
 			    "%zu\xe2\x80\x93%zu of %s%s", so.offset + 1,
 			    so.offset + n, group_digits(&r->a, total),
 			    is_capped ? "+" : ""));
 	}
+	site_add_outlets(r, o);
 	rc = site_render(r, "search", o);
 out:
 	buf_release(&qs);

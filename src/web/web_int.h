@@ -256,6 +256,8 @@ struct site {
 	char *css;                   /* theme/site.css */
 	size_t css_len;
 	char css_hash[17];
+	const char *favicon;         /* theme/favicon.svg (in a), NULL: none */
+	size_t favicon_len;
 	struct html sponsor;         /* sanitized sponsor slot, or empty */
 	struct tz *tz;               /* [desk] timezone */
 	struct view_site vs;         /* what view models need of the site */
@@ -307,6 +309,11 @@ int site_search(struct web_req *r);               /* site_search.c */
 int site_healthz(struct web_req *r);              /* site_misc.c */
 int site_robots(struct web_req *r);
 int site_css(struct web_req *r);
+int site_favicon(struct web_req *r);
+int site_sitemap_part(struct web_req *r);
+/* Sets outlets[] {name path n_items} (the busiest outlets, by items per
+ * day) and has_outlets on o: the second column of home and list pages. */
+void site_add_outlets(struct web_req *r, struct tmpl_obj *o);
 int site_media(struct web_req *r);                /* site_media.c */
 int site_feed_rss(struct web_req *r);             /* site_feeds.c */
 int site_feed_atom(struct web_req *r);

@@ -10,8 +10,12 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/tz.h"
+#include "model/model.h"
 #include "render/feeds.h"
 #include "render/html.h"
+#include "render/tmpl.h"
+#include "render/view.h"
 #include "store/store.h"
 #include "core/banned.h"
 
@@ -198,11 +202,66 @@ review_feed_xml_chars(void **state)
 	}
 }
 
+/* Renders the item keys named in src for it (view_item, full page). */
+static const char *
+render_item(struct arena *a, const struct item *it, time_t now,
+    const char *src)
+{
+	struct tz *tz = tz_utc();
+	struct view_site vs = { .name = "D", .tagline = "", .base_url =
+		"http://d.example", .css_hash = "0", .tz = tz };
+	struct tmpl_obj *o = tmpl_obj_new(a);
+	struct tmpl *t = NULL;
+	struct page pg;
+	const char *out;
+
+	view_item(o, a, &vs, it, true, now);
+	assert_int_equal(tmpl_parse(&t, a, "t", src, strlen(src)), 0);
+	page_init(&pg, a, 1 << 16);
+	assert_int_equal(tmpl_render_one(&pg, t, o), 0);
+	out = arena_strndup(a, pg.b.ptr, pg.b.len);
+	page_release(&pg);
+	tz_free(tz);
+	return out;
+}
+
+/* issue 8: a date is shown once, in the desk's format (a time for today,
+ * the date before); an undated item shows none (no "just now"); an item
+ * page speaks Arabic for an Arabic item; no "(untitled)". */
+static void
+issue_8_view_item_dates_and_labels(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct item it = { .id = 7, .source_title = "Herald", .title = "T",
+		.published = 1764400000, .first_seen = 1764400000 };
+	const char *keys = "[{{when}}|{{time}}|{{age_recent}}|{{l_by}}|"
+	    "{{l_more_from}}|{{l_arrow}}|{{title}}]";
+
+	(void)state;
+	/* 2025-11-29 07:06:40 UTC, seen 10 minutes later the same day */
+	assert_string_equal(render_item(&a, &it, 1764400600, keys),
+	    "[07:06 AM UTC, 10 min ago|11/29/2025 07:06 AM UTC|10 min ago|By|"
+	    "More from|→|T]");
+	/* two days later: the date alone in lists */
+	assert_string_equal(render_item(&a, &it, 1764400000 + 2 * 86400,
+	    "{{when}}"), "11/29/2025");
+	/* undated: sorted by first seen, never shown as published then */
+	it.published = 0;
+	assert_string_equal(render_item(&a, &it, 1764400030, keys),
+	    "[|||By|More from|→|T]");
+	it.title = NULL;
+	it.language = "ar";
+	assert_string_equal(render_item(&a, &it, 1764400030, keys),
+	    "[|||بقلم|المزيد من|←|A report from Herald]");
+	arena_release(&a);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(text_escapes_all_five),
+		cmocka_unit_test(issue_8_view_item_dates_and_labels),
 		cmocka_unit_test(url_allows_only_safe_schemes),
 		cmocka_unit_test(pct_and_plain),
 		cmocka_unit_test(snippet_and_json),

@@ -119,6 +119,118 @@ hashes_and_caps(void **state)
 	arena_release(&a);
 }
 
+/* issue 8: a headline is plain text, derived once here: tags dropped,
+ * entities decoded (also double-encoded ones), whitespace collapsed,
+ * whatever type the feed gave the title. */
+static void
+issue_8_headline_plain_text(void **state)
+{
+	static const struct {
+		const char *type, *in, *out;
+	} cases[] = {
+		{ "text/html", "<b>Slack</b> outage", "Slack outage" },
+		{ "text/plain", "&#8216;Quoted&#8217; &amp; more", "\xe2\x80\x98Quoted\xe2\x80\x99 & more" },
+		{ "text/plain", "It&#039;s E=mc<sup>2</sup>", "It's E=mc2" },
+		{ "text/html", "  Blog &#8211;\n\t InfluxData ", "Blog \xe2\x80\x93 InfluxData" },
+		{ "text/plain", "1 < 2 and 3 > 2", "1 < 2 and 3 > 2" },
+	};
+	struct arena a = ARENA_INIT;
+	struct feed f = { 0 };
+	struct item it;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct feed_entry e = entry("1", NULL, cases[i].in);
+
+		e.title.type = cases[i].type;
+		assert_true(ingest_item_from_entry(&it, &a, &f, &e, NOW));
+		assert_string_equal(it.title, cases[i].out);
+		assert_false(it.is_title_derived);
+	}
+	{
+		struct feed_entry e = entry("1", NULL, "T");
+
+		e.author = "Macworld Staff,\n\t\t\tGlenn &amp; Co";
+		assert_true(ingest_item_from_entry(&it, &a, &f, &e, NOW));
+		assert_string_equal(it.author, "Macworld Staff, Glenn & Co");
+	}
+	arena_release(&a);
+}
+
+/* issue 8: an entry without a title gets its text's first sentence, cut
+ * at a word boundary, marked derived; with no text, its link. */
+static void
+issue_8_headline_derived(void **state)
+{
+	struct arena a = ARENA_INIT;
+	struct feed f = { 0 };
+	struct feed_entry e = entry("1", "https://x.example/p/1", NULL);
+	struct item it;
+	const char *t;
+
+	(void)state;
+	e.summary.value = "<p>Dr. J. Smith met the <b>minister</b> today. "
+	    "They talked.</p>";
+	assert_true(ingest_item_from_entry(&it, &a, &f, &e, NOW));
+	assert_string_equal(it.title, "Dr. J. Smith met the minister today");
+	assert_true(it.is_title_derived);
+	e.summary.value = "word word word word word word word word word word "
+	    "word word word word word word word word word word word word word "
+	    "word word word word word word word word";
+	assert_true(ingest_item_from_entry(&it, &a, &f, &e, NOW));
+	t = it.title;
+	assert_true(strlen(t) <= 120 + 3);
+	assert_non_null(strstr(t, "word\xe2\x80\xa6"));   /* whole words */
+	e.summary.value = "هل يعود السد؟ نعم";
+	assert_true(ingest_item_from_entry(&it, &a, &f, &e, NOW));
+	assert_string_equal(it.title, "هل يعود السد؟");
+	e.summary.value = NULL;
+	assert_true(ingest_item_from_entry(&it, &a, &f, &e, NOW));
+	assert_string_equal(it.title, "https://x.example/p/1");
+	assert_true(it.is_title_derived);
+	arena_release(&a);
+}
+
+/* issue 8: undated entries never sort above the dated ones of the same
+ * fetch; on a source's first fetch they are back catalogue. */
+static void
+issue_8_undated_sort_time(void **state)
+{
+	struct item it[3];
+
+	(void)state;
+	memset(it, 0, sizeof(it));
+	it[1].sort_time = it[1].published = NOW - 7200;
+	ingest_items_date_undated(it, 3, NOW, false);
+	assert_int_equal(it[0].sort_time, NOW - 7200 - 1);
+	assert_int_equal(it[2].sort_time, NOW - 7200 - 2);
+	assert_int_equal(it[0].published, 0);        /* never shown as dated */
+	memset(it, 0, sizeof(it));
+	ingest_items_date_undated(it, 3, NOW, false);
+	assert_int_equal(it[0].sort_time, 0);        /* the store: first seen */
+	ingest_items_date_undated(it, 3, NOW, true);
+	assert_true(it[0].sort_time <= NOW - 7 * 86400);
+	assert_true(it[1].sort_time < it[0].sort_time);
+}
+
+/* issue 8: a JSON file whose "items" are not entries (the corpus's
+ * manifest.json) is not a feed. */
+static void
+issue_8_json_items_not_a_feed(void **state)
+{
+	static const char manifest[] = "{\"files\": 2, \"items\": "
+	    "[{\"file\": \"a.xml\", \"bytes\": 10}, {\"file\": \"b\"}]}";
+	struct arena a = ARENA_INIT;
+	struct ingest_doc doc = { manifest, sizeof(manifest) - 1,
+		"file:///x/manifest.json", NULL, NULL, NULL };
+	struct feed *f = NULL;
+
+	(void)state;
+	assert_int_equal(ingest_parse(&f, &a, &doc), ND_EPARSE);
+	assert_non_null(strstr(err_msg(), "not a feed"));
+	arena_release(&a);
+}
+
 /* One "not a feed" rule whichever way the bytes came: no entries and no
  * feed format, even well-formed; an empty feed is still a feed. */
 static void
@@ -154,6 +266,8 @@ feed_put_end_to_end(void **state)
 {
 	static const char rss[] =
 	    "<rss version=\"2.0\"><channel><title>Korvia Herald</title>"
+	    "<description>News &amp;amp; views\n\t from &lt;b&gt;Korvia"
+	    "&lt;/b&gt;</description>"
 	    "<link>https://herald.example/</link><language>en</language>"
 	    "<ttl>90</ttl>"
 	    "<item><guid>a</guid><title>One</title></item>"
@@ -177,19 +291,22 @@ feed_put_end_to_end(void **state)
 	src.is_enabled = true;
 	assert_int_equal(store_source_add(st, &src, &src.id), 0);
 	assert_int_equal(ingest_parse(&f, &a, &doc), 0);
-	assert_int_equal(ingest_feed_put(st, &src, f, NOW, &r), 0);
+	assert_int_equal(ingest_feed_put(st, &a, &src, f, NOW, &r), 0);
 	assert_int_equal(r.items.n_new, 2);
 	assert_int_equal(r.floor_s, 90 * 60);
 	assert_string_equal(src.title, "Korvia Herald");
 	assert_string_equal(src.site_url, "https://herald.example/");
 	assert_string_equal(src.language, "en");
+	/* issue 8: and its description, as plain text */
+	assert_string_equal(src.description, "News & views from Korvia");
 	assert_int_equal(store_source_update(st, &src), 0);
 	memset(&r, 0, sizeof(r));
-	assert_int_equal(ingest_feed_put(st, &src, f, NOW, &r), 0);
+	assert_int_equal(ingest_feed_put(st, &a, &src, f, NOW, &r), 0);
 	assert_int_equal(r.items.n_new, 0);
 	assert_int_equal(r.items.n_unchanged, 2);
 	assert_int_equal(store_source_get(st, &a, src.id, &got), 0);
 	assert_string_equal(got->title, "Korvia Herald");
+	assert_string_equal(got->description, "News & views from Korvia");
 	store_close(st);
 	arena_release(&a);
 	unlink(path);
@@ -208,6 +325,10 @@ main(void)
 		cmocka_unit_test(sort_time_policy),
 		cmocka_unit_test(hashes_and_caps),
 		cmocka_unit_test(parse_not_a_feed),
+		cmocka_unit_test(issue_8_headline_plain_text),
+		cmocka_unit_test(issue_8_headline_derived),
+		cmocka_unit_test(issue_8_undated_sort_time),
+		cmocka_unit_test(issue_8_json_items_not_a_feed),
 		cmocka_unit_test(feed_put_end_to_end),
 	};
 

@@ -735,6 +735,36 @@ search_n(struct fixture *fx, const char *q, struct store_hit **hits)
 	return total;
 }
 
+/* issue 8: an exact title match outranks a newer, longer text that
+ * mentions the words in passing; stop words need not be in the title. */
+static void
+issue_8_search_title_match_first(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_hit *h;
+	struct ent e[] = {
+		{ "p1", NULL, "Podcast 600: big game pass",
+		  "Breakpoint, new monsters and the curious case of the "
+		  "reviews, the weirdest direct, the arcade, car updates", NULL,
+		  1500000000 + 86400 * 900 },
+		{ "a1", NULL, "The Curious Case of the Curious Case",
+		  "The curious case", NULL, 1500000000 },
+		{ "x1", NULL, "Other news", "A curious thing, a case", NULL,
+		  1500000000 + 86400 * 950 },
+		{ "x2", NULL, "The weather", "of the day", NULL, 1500000000 },
+		{ "x3", NULL, "The market", "of the week", NULL, 1500000000 },
+	};
+
+	fx->src1 = add_source(fx->st, "https://c.example/", 0);
+	assert_int_equal(ingest_feed_items(fx->st, fx->src1, make_feed(&fx->a,
+	    e, 5), (int64_t)time(NULL), NULL), 0);
+	assert_int_equal(search_n(fx, "curious case", &h), 3);
+	assert_string_equal(h[0].item.guid, "a1");
+	/* the stop words of a phrase still match, not rank */
+	assert_int_equal(search_n(fx, "the curious case", &h), 2);
+	assert_string_equal(h[0].item.guid, "a1");
+}
+
 static void
 search_english_and_arabic(void **state)
 {
@@ -1473,6 +1503,7 @@ main(void)
 		T(field_caps_and_lead_image),
 		T(item_list_filters),
 		T(search_english_and_arabic),
+		T(issue_8_search_title_match_first),
 		T(search_snippets_filters_paging),
 		T(search_hostile_queries),
 		T(search_newer_wins_among_equal),

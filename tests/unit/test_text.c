@@ -97,6 +97,16 @@ tokenize_and_stem(void **state)
 	tokens(ta, &t, "ببغداد", TEXT_INDEX);
 	assert_non_null(strstr(t.b.ptr, "|غداد"));
 	assert_string_equal(tokens(ta, &t, "بغداد", TEXT_QUERY), "غداد");
+	/* issue 8: the definite article, alone or after a proclitic, is
+	 * dropped the same way at index and query time */
+	assert_string_equal(tokens(ta, &t, "السد", TEXT_QUERY), "سد");
+	assert_string_equal(tokens(ta, &t, "الخزان", TEXT_QUERY),
+	    tokens(ta, &t, "خزان", TEXT_QUERY));
+	assert_string_equal(tokens(ta, &t, "والخزان", TEXT_QUERY),
+	    tokens(ta, &t, "خزان", TEXT_QUERY));
+	tokens(ta, &t, "السد", TEXT_INDEX);
+	assert_non_null(strstr(t.b.ptr, "سد"));
+	assert_string_equal(tokens(ta, &t, "ال", TEXT_QUERY), "ال");
 	/* Queries never get prefix variants. */
 	assert_null(strchr(tokens(ta, &t, "ببغداد", TEXT_QUERY), ' '));
 	/* Punctuation, quotes and FTS5 syntax are not words. */
@@ -187,6 +197,11 @@ strip_html_table(void **state)
 		{ "cut <img src=", "cut" },
 		{ "&#0;&#xD800;", "\xef\xbf\xbd\xef\xbf\xbd" },
 		{ "<p>بغداد</p>", "بغداد" },
+		/* issue 8: inline vs block when flattening summaries */
+		{ "a <a href=\"/s\">socialist</a>.", "a socialist." },
+		{ "<ul><li>One</li><li>Two.</li><li>Three</li></ul>after",
+		  "One; Two. Three; after" },
+		{ "<h2>Head</h2><p>Body</p>", "Head. Body" },
 	};
 	struct buf b = BUF_INIT(BUF_NOCAP);
 

@@ -36,7 +36,7 @@
 	"(SELECT count(*) FROM items WHERE source_id = s.id), "                \
 	"(SELECT count(*) FROM items WHERE source_id = s.id AND sort_time >= " \
 	"CAST(strftime('%s', 'now') AS INTEGER) - 30 * 86400) / 30.0, "        \
-	"s.full_text "                                                         \
+	"s.full_text, s.description "                                         \
 	"FROM sources s LEFT JOIN sections sec ON sec.id = s.section_id "
 
 #define SOURCE_FIELDS                                                          \
@@ -56,7 +56,7 @@
 	"item_fts MATCH ?1 AND (?2 = 0 OR i.source_id = ?2) "                  \
 	"AND (?3 = 0 OR i.source_id IN (SELECT id FROM sources "               \
 	"WHERE section_id = ?3)) AND (?4 = 0 OR i.sort_time >= ?4) "           \
-	"AND (?5 = 0 OR i.sort_time <= ?5) "
+	"AND (?5 = 0 OR i.sort_time <= ?5) AND item_fts.rowid < ?8 "
 
 static const char *const stmt_sql[ST_N] = {
 	[ST_SECTION_ADD] =
@@ -71,9 +71,10 @@ static const char *const stmt_sql[ST_N] = {
 	    "WHERE slug = ?1 OR name = ?1 ORDER BY slug = ?1 DESC, id LIMIT 1",
 	[ST_SECTION_REMOVE] = "DELETE FROM sections WHERE id = ?1",
 	[ST_SOURCE_ADD] =
-	    "INSERT INTO sources (" SOURCE_FIELDS ", created) VALUES (?1, ?2, "
-	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-	    "?17, ?18, ?19, CAST(strftime('%s', 'now') AS INTEGER)) "
+	    "INSERT INTO sources (" SOURCE_FIELDS ", created, description) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14, ?15, ?16, ?17, ?18, ?19, "
+	    "CAST(strftime('%s', 'now') AS INTEGER), ?20) "
 	    "ON CONFLICT (url) DO NOTHING",
 	[ST_SOURCE_ID_BY_URL] = "SELECT id FROM sources WHERE url = ?1",
 	[ST_SOURCE_GET] = "SELECT " SOURCE_COLS "WHERE s.id = ?1",
@@ -89,8 +90,8 @@ static const char *const stmt_sql[ST_N] = {
 	    "last_modified = ?8, last_status = ?9, last_error = ?10, "
 	    "error_count = ?11, last_fetch = ?12, last_success = ?13, "
 	    "next_fetch = ?14, interval_s = ?15, avg_ms = ?16, "
-	    "redirect_url = ?17, redirect_seen = ?18, full_text = ?19 "
-	    "WHERE id = ?20",
+	    "redirect_url = ?17, redirect_seen = ?18, full_text = ?19, "
+	    "description = ?20 WHERE id = ?21",
 	[ST_SOURCE_EXISTS] = "SELECT 1 FROM sources WHERE id = ?1",
 	[ST_SOURCE_LEASE] = "UPDATE sources SET next_fetch = ?2 WHERE id = ?1",
 	[ST_ITEM_LOOKUP] =
@@ -102,16 +103,16 @@ static const char *const stmt_sql[ST_N] = {
 	    "INSERT INTO items (source_id, dedup_key, guid, url, canonical_url, "
 	    "title, summary, content, author, language, tags, published, "
 	    "updated, image_url, image_caption, image_credit, image_thumb, "
-	    "content_hash, fields_hash, first_seen, sort_time) VALUES (?1, ?2, "
-	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-	    "?17, ?18, ?19, ?20, ?22)",
+	    "content_hash, fields_hash, first_seen, sort_time, title_derived) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?22, ?23)",
 	[ST_ITEM_UPDATE] =
 	    "UPDATE items SET guid = ?3, url = ?4, canonical_url = ?5, "
 	    "title = ?6, summary = ?7, content = ?8, author = ?9, "
 	    "language = ?10, tags = ?11, published = ?12, updated = ?13, "
 	    "image_url = ?14, image_caption = ?15, image_credit = ?16, "
 	    "image_thumb = ?17, content_hash = ?18, fields_hash = ?19, "
-	    "sort_time = ?22 WHERE id = ?21 AND source_id = ?1 "
+	    "sort_time = ?22, title_derived = ?23 WHERE id = ?21 AND source_id = ?1 "
 	    "AND dedup_key = ?2",
 	/* After the item row is written: meta comes from its source_id and
 	 * sort_time. */
@@ -325,6 +326,11 @@ store_sqlite_open(struct store **out, const char *path, int flags)
 	*out = st;
 	return 0;
 fail:
+	/* Whatever step failed, the message names the file: "file is not a
+	 * database" alone does not say which one (err_set may quote its own
+	 * message). */
+	if (!strstr(err_msg(), path) && strncmp(err_msg(), "store: ", 7) == 0)
+		rc = err_set(rc, "store: %s: %s", path, err_msg() + 7);
 	store_sqlite_close(st);
 	return rc;
 }
@@ -678,6 +684,7 @@ bind_source(sqlite3_stmt *stmt, const struct source *s)
 	store_bind_text(stmt, 17, s->redirect_url);
 	sqlite3_bind_int(stmt, 18, s->redirect_seen);
 	sqlite3_bind_int(stmt, 19, s->full_text);
+	bind_capped(stmt, 20, s->description, STORE_MAX_SHORT, true);
 }
 
 static void
@@ -706,6 +713,7 @@ source_from_row(struct arena *a, sqlite3_stmt *stmt, struct source *s)
 	s->n_items = sqlite3_column_int64(stmt, 20);
 	s->items_per_day = sqlite3_column_double(stmt, 21);
 	s->full_text = sqlite3_column_int(stmt, 22);
+	s->description = store_col_text(a, stmt, 23);
 }
 
 int
@@ -902,7 +910,7 @@ store_sqlite_source_update(struct store *st, const struct source *src)
 	if ((rc = store_stmt_get(st, ST_SOURCE_UPDATE, &stmt)) < 0)
 		goto out;
 	bind_source(stmt, src);
-	sqlite3_bind_int64(stmt, 20, src->id);
+	sqlite3_bind_int64(stmt, 21, src->id);
 	if (sqlite3_step(stmt) != SQLITE_DONE)
 		rc = store_db_err(st, "update source");
 	else if (sqlite3_changes(SQ(st)->db) == 0)

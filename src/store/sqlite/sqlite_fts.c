@@ -78,7 +78,16 @@ tok_tokenize(Fts5Tokenizer *tok, void *fts_ctx, int flags, const char *text,
  *    to IDF_SAMPLE matches and, past that, extrapolated from how densely
  *    those matches sit among the rowids. IDF is a logarithm, so the
  *    estimate ranks like the exact count.
+ * and one addition, for headlines: when the title (column 0) holds every
+ * word of the query that carries weight (a word so common that its IDF is
+ * under STOP_IDF, "the", "of", is a stop word here: it still has to match,
+ * but not in the title), the score is multiplied by TITLE_BOOST, and by
+ * TITLE_BOOST again when the title has no other word. So the article
+ * titled "The Curious Case of the Curious Case" outranks a long text that
+ * mentions a curious case in passing.
  */
+#define STOP_IDF 0.1
+#define TITLE_BOOST 3.0
 #define IDF_SAMPLE 1000
 
 struct idf_count {
@@ -91,6 +100,7 @@ struct bm25_data {
 	double avgdl;
 	double *idf;                 /* n_phrase; 0 for filter phrases */
 	double *freq;                /* n_phrase, scratch */
+	double *title;               /* n_phrase, scratch: 1 = in the title */
 };
 
 static int
@@ -124,12 +134,13 @@ bm25_data(const Fts5ExtensionApi *api, Fts5Context *fts, int n_words,
 		return SQLITE_OK;
 	}
 	n = api->xPhraseCount(fts);
-	d = sqlite3_malloc64(sizeof(*d) + 2 * (size_t)n * sizeof(double));
+	d = sqlite3_malloc64(sizeof(*d) + 3 * (size_t)n * sizeof(double));
 	if (!d)
 		return SQLITE_NOMEM;
 	d->n_phrase = n;
 	d->idf = (double *)(d + 1);
 	d->freq = d->idf + n;
+	d->title = d->freq + n;
 	if ((rc = api->xRowCount(fts, &n_row)) != SQLITE_OK ||
 	    (rc = api->xColumnTotalSize(fts, -1, &n_tok)) != SQLITE_OK) {
 		sqlite3_free(d);
@@ -176,13 +187,14 @@ nd_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 	const double k1 = 1.2, b = 0.75;
 	struct bm25_data *d = NULL;
 	double score = 0, dl;
-	int rc, n_inst = 0, n_tok = 0, n_words;
+	int rc, n_inst = 0, n_tok = 0, n_words, n_title = 0, in_title = 0;
+	bool covered = true;
 
 	n_words = n_val > 0 ? sqlite3_value_int(val[0]) : 0;
 	if ((rc = bm25_data(api, fts, n_words, &d)) != SQLITE_OK)
 		goto fail;
 	for (int i = 0; i < d->n_phrase; i++)
-		d->freq[i] = 0;
+		d->freq[i] = d->title[i] = 0;
 	if ((rc = api->xInstCount(fts, &n_inst)) != SQLITE_OK)
 		goto fail;
 	for (int i = 0; i < n_inst; i++) {
@@ -190,16 +202,31 @@ nd_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 
 		if ((rc = api->xInst(fts, i, &ip, &ic, &io)) != SQLITE_OK)
 			goto fail;
-		if (ip < n_words)
+		if (ip < n_words) {
 			d->freq[ip] += 1 + ic < n_val ?
 			    sqlite3_value_double(val[1 + ic]) : 1.0;
+			if (ic == 0) {
+				d->title[ip] = 1;
+				in_title++;
+			}
+		}
 	}
 	if ((rc = api->xColumnSize(fts, -1, &n_tok)) != SQLITE_OK)
 		goto fail;
 	dl = (double)n_tok;
-	for (int i = 0; i < n_words && i < d->n_phrase; i++)
+	for (int i = 0; i < n_words && i < d->n_phrase; i++) {
 		score += d->idf[i] * (d->freq[i] * (k1 + 1)) /
 		    (d->freq[i] + k1 * (1 - b + b * dl / d->avgdl));
+		if (d->idf[i] >= STOP_IDF && !d->title[i])
+			covered = false;
+	}
+	if (n_words > 0 && covered && in_title > 0) {
+		score *= TITLE_BOOST;
+		if ((rc = api->xColumnSize(fts, 0, &n_title)) != SQLITE_OK)
+			goto fail;
+		if (n_title <= in_title)
+			score *= TITLE_BOOST;
+	}
 	sqlite3_result_double(ctx, -score);
 	return;
 fail:

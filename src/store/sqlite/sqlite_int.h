@@ -171,8 +171,8 @@ int store_sqlite_story_edit(struct store *st, const struct store_story_edit *e,
 	"i.language, i.tags, i.published, i.updated, i.first_seen, "           \
 	"i.image_url, i.image_caption, i.image_credit, i.image_thumb, "        \
 	"mi.key, mi.type, mi.width, mi.height, "                               \
-	"mt.key, mt.type, mt.width, mt.height"
-#define ITEM_NCOLS 28
+	"mt.key, mt.type, mt.width, mt.height, i.title_derived"
+#define ITEM_NCOLS 29
 
 /*
  * Goes after "items i JOIN sources s ..." in every item query: the cached

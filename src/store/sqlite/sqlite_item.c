@@ -53,6 +53,7 @@ bind_row(sqlite3_stmt *stmt, int64_t source_id, const struct item *r,
 	sqlite3_bind_blob(stmt, 19, r->fields_hash, ITEM_HASH_LEN,
 	    SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 20, now);
+	sqlite3_bind_int(stmt, 23, r->is_title_derived);
 }
 
 /* Scratch buffers for the plain text of one item. */
@@ -303,6 +304,7 @@ store_item_from_row(struct arena *a, sqlite3_stmt *stmt, int c,
 	it->thumb_media.type = store_col_text(a, stmt, c + 25);
 	it->thumb_media.width = sqlite3_column_int(stmt, c + 26);
 	it->thumb_media.height = sqlite3_column_int(stmt, c + 27);
+	it->is_title_derived = sqlite3_column_int(stmt, c + 28) != 0;
 }
 
 static size_t
@@ -535,6 +537,9 @@ bind_search(sqlite3_stmt *stmt, const char *expr,
 	sqlite3_bind_int64(stmt, 3, o->section_id);
 	sqlite3_bind_int64(stmt, 4, o->since);
 	sqlite3_bind_int64(stmt, 5, o->until);
+	/* a plain bound (no "OR ?8 = 0"), so FTS5 seeks to it */
+	sqlite3_bind_int64(stmt, 8, o->before_id > 0 ? o->before_id :
+	    INT64_MAX);
 }
 
 /* ---- filter tokens (the item_fts meta column, see ITEM_FTS_META) ---- */
@@ -701,6 +706,8 @@ count_matches(struct store *st, const char *expr, bool is_exact,
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
+	if (o->before_id > 0)
+		is_exact = false;       /* the index-only count ignores it */
 	if ((rc = store_stmt_get(st, is_exact ? ST_SEARCH_COUNT_ALL :
 	    ST_SEARCH_COUNT, &stmt)) < 0)
 		return rc;

@@ -303,6 +303,35 @@ static const char *const migrations[] = {
 	"  WHEN old.story_id IS NOT new.story_id BEGIN"
 	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
 	"END;",
+	/* 9 (issue 8): an item's headline is plain text made by ingest, and
+	 * marked when it was derived from the text of an entry without a
+	 * title (ingest/policy.c). Items stored before keep their titles
+	 * until their feed changes them. */
+	"ALTER TABLE items ADD COLUMN title_derived INTEGER NOT NULL"
+	"  DEFAULT 0;",
+	/* 10 (issue 8): the nd tokenizer drops the Arabic definite article
+	 * (core/text.c), so every indexed document is tokenized again. The
+	 * index holds its own text (title, summary, content, meta): copied
+	 * out and back into a new table, as in migration 3, because a
+	 * regular FTS5 table cannot 'rebuild' and deleting rows tokenized
+	 * the old way with the new tokenizer would corrupt it. */
+	"DROP TRIGGER items_fts_delete;"
+	"CREATE TEMP TABLE item_fts_copy AS"
+	"  SELECT rowid AS id, title, summary, content, meta FROM item_fts;"
+	"DROP TABLE item_fts;"
+	"CREATE VIRTUAL TABLE item_fts USING fts5("
+	"  title, summary, content, meta, tokenize = 'nd', detail = full);"
+	"INSERT INTO item_fts (rowid, title, summary, content, meta)"
+	"  SELECT id, title, summary, content, meta FROM item_fts_copy;"
+	"DROP TABLE item_fts_copy;"
+	"INSERT INTO item_fts (item_fts, rank) VALUES ('automerge', 16);"
+	"INSERT INTO item_fts (item_fts) VALUES ('optimize');"
+	"CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN"
+	"  DELETE FROM item_fts WHERE rowid = old.id;"
+	"END;",
+	/* 11 (issue 8): an outlet's description (its feed's subtitle, plain
+	 * text), shown on its page. Learnt by ingest like the title. */
+	"ALTER TABLE sources ADD COLUMN description TEXT;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
