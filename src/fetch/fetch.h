@@ -113,6 +113,11 @@ struct fetch_res {
 	int http_version;         /* of the last hop: 10, 11, 20, 30; 0 = none */
 };
 
+/* True for a failure that asking again will not cure: too big, blocked
+ * by the guard, a bad redirect, or a 4xx other than 408 and 429. For
+ * callers that remember failures (photos, article pages). */
+bool fetch_res_is_permanent(const struct fetch_res *res);
+
 /* Frees a result handed to a fetch_done_fn. NULL-safe. */
 void fetch_res_free(struct fetch_res *res);
 

@@ -86,3 +86,19 @@ fetch_source_apply(struct source *src, const struct fetch_res *res,
 	src->interval_s = fetch_sched_interval(s, src->interval_s, n_new, floor_s);
 	src->next_fetch = now + fetch_sched_jitter(src->interval_s, fetch_random());
 }
+
+bool
+fetch_res_is_permanent(const struct fetch_res *res)
+{
+	switch (res->err) {
+	case FETCH_E_TOOBIG:
+	case FETCH_E_BLOCKED:
+	case FETCH_E_REDIRECT:
+		return true;
+	case FETCH_E_HTTP:
+		return res->status >= 400 && res->status < 500 &&
+		    res->status != 408 && res->status != 429;
+	default:
+		return false;
+	}
+}

@@ -36,23 +36,6 @@ struct ft_run {
 	int rc;                   /* the first store error */
 };
 
-/* Failures that will not go away by asking again. */
-static bool
-is_permanent(const struct fetch_res *res)
-{
-	switch (res->err) {
-	case FETCH_E_TOOBIG:
-	case FETCH_E_BLOCKED:
-	case FETCH_E_REDIRECT:
-		return true;
-	case FETCH_E_HTTP:
-		return res->status >= 400 && res->status < 500 &&
-		    res->status != 408 && res->status != 429;
-	default:
-		return false;
-	}
-}
-
 /* Called by the engine on this thread (fetch_run is synchronous): each
  * page is extracted in its own arena and stored in its own small
  * transaction, and its body freed at once, so memory stays at about
@@ -86,7 +69,7 @@ on_page(struct fetch_res *res, void *payload)
 		if (res->outcome == FETCH_NOT_MODIFIED)
 			reason = "http 304 without a cached copy";
 		/* a permanent failure is recorded as such: not again */
-		state = is_permanent(res) ? ITEM_FULL_TEXT_NOT_ARTICLE :
+		state = fetch_res_is_permanent(res) ? ITEM_FULL_TEXT_NOT_ARTICLE :
 					    ITEM_FULL_TEXT_FAILED;
 		next = fr->now + RETRY_S;
 	}

@@ -34,23 +34,6 @@ struct photo_run {
 	int rc;                   /* the first store error */
 };
 
-/* Failures that will not go away by asking again. */
-static bool
-is_permanent(const struct fetch_res *res)
-{
-	switch (res->err) {
-	case FETCH_E_TOOBIG:
-	case FETCH_E_BLOCKED:
-	case FETCH_E_REDIRECT:
-		return true;
-	case FETCH_E_HTTP:
-		return res->status >= 400 && res->status < 500 &&
-		    res->status != 408 && res->status != 429;
-	default:
-		return false;
-	}
-}
-
 /* Called by the engine on this thread (fetch_run is synchronous), so the
  * store is used by the thread that owns it; each photo is its own small
  * transaction and its body is freed at once, so memory stays at about
@@ -85,7 +68,7 @@ on_photo(struct fetch_res *res, void *payload)
 		m.error = res->error ? res->error : "failed";
 		if (res->outcome == FETCH_NOT_MODIFIED)
 			m.error = "http 304 without a cached copy";
-		m.attempts = is_permanent(res) ? PHOTO_MAX_ATTEMPTS : 1;
+		m.attempts = fetch_res_is_permanent(res) ? PHOTO_MAX_ATTEMPTS : 1;
 		m.next_try = pr->now + RETRY_S;
 	}
 	pr->stats->n_tried++;

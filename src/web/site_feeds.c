@@ -17,32 +17,14 @@
 #define FEED_N 50
 #define SITEMAP_ITEMS 5000
 
-enum kind { K_RSS, K_ATOM, K_JSON };
-
-static int
-feed(struct web_req *r, enum kind k)
+int
+site_feed_send(struct web_req *r, enum site_feed_kind k, const char *title,
+    const char *home_url, struct item *items, size_t n)
 {
 	const struct config *cfg = r->site->cfg;
 	const char *base = r->site->base_url;
-	struct section *sec = NULL;
-	struct store_item_query q = { .limit = FEED_N };
-	struct item *items = NULL;
-	size_t n = 0;
 	struct render_feed f = { 0 };
-	int rc;
 
-	if ((rc = site_req_section(r, &sec)) == ND_ENOTFOUND) {
-		site_error(r, 404, "There is no such section.");
-		return 0;
-	}
-	if (rc < 0)
-		return rc;
-	if (sec)
-		q.section_id = sec->id;
-	if ((rc = store_item_list(r->st, &r->a, &q, &items, &n)) < 0)
-		return rc;
-	web_dep(r, sec ? DEP_SECTION : DEP_ITEMS, sec ? sec->id : 0);
-	web_dep_photos(r, items, n);
 	/* A photo the desk has cached is given as its own copy, so a
 	 * subscriber's reader need not ask the outlet either; the others
 	 * keep the outlet's URL (a feed is not a page: nothing loads it
@@ -58,47 +40,74 @@ feed(struct web_req *r, enum kind k)
 			items[i].image_thumb = arena_printf(&r->a, "%s%s", base,
 			    ph.thumb);
 	}
-	f.title = sec ? arena_printf(&r->a, "%s: %s", cfg->desk.name,
-	    sec->name) : cfg->desk.name;
+	f.title = title;
 	f.description = cfg->desk.tagline;
 	f.language = cfg->desk.language;
-	f.home_url = sec ? arena_printf(&r->a, "%s/section/%s", base,
-	    render_pct(&r->a, sec->slug)) : arena_printf(&r->a, "%s/", base);
+	f.home_url = home_url;
 	f.self_url = arena_printf(&r->a, "%s%s", base, r->path);
 	f.base_url = base;
 	f.author = cfg->desk.name;
 	f.items = items;
 	f.n_items = n;
 	switch (k) {
-	case K_RSS:
+	case SITE_FEED_RSS:
 		r->ctype = "application/rss+xml; charset=utf-8";
 		return render_feed_rss(&r->pg.b, &f);
-	case K_ATOM:
+	case SITE_FEED_ATOM:
 		r->ctype = "application/atom+xml; charset=utf-8";
 		return render_feed_atom(&r->pg.b, &f);
-	case K_JSON:
+	case SITE_FEED_JSON:
 		r->ctype = "application/feed+json; charset=utf-8";
 		return render_feed_json(&r->pg.b, &f);
 	}
 	return ND_ERR;
 }
 
+static int
+feed(struct web_req *r, enum site_feed_kind k)
+{
+	const struct config *cfg = r->site->cfg;
+	const char *base = r->site->base_url;
+	struct section *sec = NULL;
+	struct store_item_query q = { .limit = FEED_N };
+	struct item *items = NULL;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = site_req_section(r, &sec)) == ND_ENOTFOUND) {
+		site_error(r, 404, "There is no such section.");
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	if (sec)
+		q.section_id = sec->id;
+	if ((rc = store_item_list(r->st, &r->a, &q, &items, &n)) < 0)
+		return rc;
+	web_dep(r, sec ? DEP_SECTION : DEP_ITEMS, sec ? sec->id : 0);
+	web_dep_photos(r, items, n);
+	return site_feed_send(r, k, sec ? arena_printf(&r->a, "%s: %s",
+	    cfg->desk.name, sec->name) : cfg->desk.name, sec ?
+	    arena_printf(&r->a, "%s/section/%s", base, render_pct(&r->a,
+	    sec->slug)) : arena_printf(&r->a, "%s/", base), items, n);
+}
+
 int
 site_feed_rss(struct web_req *r)
 {
-	return feed(r, K_RSS);
+	return feed(r, SITE_FEED_RSS);
 }
 
 int
 site_feed_atom(struct web_req *r)
 {
-	return feed(r, K_ATOM);
+	return feed(r, SITE_FEED_ATOM);
 }
 
 int
 site_feed_json(struct web_req *r)
 {
-	return feed(r, K_JSON);
+	return feed(r, SITE_FEED_JSON);
 }
 
 /* Items in sort order from offset, up to max, read in pages of the

@@ -93,14 +93,10 @@ site_story(struct web_req *r)
 	return site_render(r, "story", o);
 }
 
-enum kind { K_RSS, K_ATOM, K_JSON };
-
 static int
-feed(struct web_req *r, enum kind k)
+feed(struct web_req *r, enum site_feed_kind k)
 {
-	const struct config *cfg = r->site->cfg;
 	const char *base = r->site->base_url;
-	struct render_feed f = { 0 };
 	struct story *s;
 	struct item *items = NULL, *v;
 	size_t n = 0, m;
@@ -108,61 +104,30 @@ feed(struct web_req *r, enum kind k)
 
 	if ((rc = load(r, &s, &items, &n)) < 0 || !s)
 		return rc;
-	/* Newest first, at most STORY_FEED_N; cached photos as the desk's
-	 * own copies (as site_feeds.c does). */
+	/* Newest first, at most STORY_FEED_N. */
 	m = n < STORY_FEED_N ? n : STORY_FEED_N;
 	v = arena_zalloc(&r->a, (m ? m : 1) * sizeof(*v));
-	for (size_t i = 0; i < m; i++) {
-		struct view_photo ph;
-
+	for (size_t i = 0; i < m; i++)
 		v[i] = items[n - 1 - i];
-		view_item_photo(&r->a, &v[i], &ph);
-		if (ph.image)
-			v[i].image_url = arena_printf(&r->a, "%s%s", base,
-			    ph.image);
-		if (ph.thumb && v[i].image_thumb)
-			v[i].image_thumb = arena_printf(&r->a, "%s%s", base,
-			    ph.thumb);
-	}
-	f.title = arena_printf(&r->a, "%s: %s", cfg->desk.name,
-	    headline(r, s, items, n));
-	f.description = cfg->desk.tagline;
-	f.language = cfg->desk.language;
-	f.home_url = arena_printf(&r->a, "%s/story/%lld", base,
-	    (long long)s->id);
-	f.self_url = arena_printf(&r->a, "%s%s", base, r->path);
-	f.base_url = base;
-	f.author = cfg->desk.name;
-	f.items = v;
-	f.n_items = m;
-	switch (k) {
-	case K_RSS:
-		r->ctype = "application/rss+xml; charset=utf-8";
-		return render_feed_rss(&r->pg.b, &f);
-	case K_ATOM:
-		r->ctype = "application/atom+xml; charset=utf-8";
-		return render_feed_atom(&r->pg.b, &f);
-	case K_JSON:
-		r->ctype = "application/feed+json; charset=utf-8";
-		return render_feed_json(&r->pg.b, &f);
-	}
-	return ND_ERR;
+	return site_feed_send(r, k, arena_printf(&r->a, "%s: %s",
+	    r->site->cfg->desk.name, headline(r, s, items, n)),
+	    arena_printf(&r->a, "%s/story/%lld", base, (long long)s->id), v, m);
 }
 
 int
 site_story_rss(struct web_req *r)
 {
-	return feed(r, K_RSS);
+	return feed(r, SITE_FEED_RSS);
 }
 
 int
 site_story_atom(struct web_req *r)
 {
-	return feed(r, K_ATOM);
+	return feed(r, SITE_FEED_ATOM);
 }
 
 int
 site_story_json(struct web_req *r)
 {
-	return feed(r, K_JSON);
+	return feed(r, SITE_FEED_JSON);
 }

@@ -315,6 +315,12 @@ int site_sitemap_part(struct web_req *r);
  * day) and has_outlets on o: the second column of home and list pages. */
 void site_add_outlets(struct web_req *r, struct tmpl_obj *o);
 int site_media(struct web_req *r);                /* site_media.c */
+/* site_feeds.c: a feed of items (cached photos as the desk's own copies,
+ * the desk as author) into r, as RSS, Atom or JSON Feed; items are
+ * changed in place. */
+enum site_feed_kind { SITE_FEED_RSS, SITE_FEED_ATOM, SITE_FEED_JSON };
+int site_feed_send(struct web_req *r, enum site_feed_kind k,
+    const char *title, const char *home_url, struct item *items, size_t n);
 int site_feed_rss(struct web_req *r);             /* site_feeds.c */
 int site_feed_atom(struct web_req *r);
 int site_feed_json(struct web_req *r);
