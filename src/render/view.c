@@ -457,7 +457,7 @@ view_story(struct tmpl_obj *o, struct arena *a, const struct view_site *vs,
 	tmpl_set_bool(o, "is_pinned", s->is_pinned);
 	if (n == 0) {
 		tmpl_set_text(o, "headline", title ? title : s->title &&
-		    *s->title ? s->title : "(untitled)");
+		    *s->title ? s->title : "A story");
 		return;
 	}
 	lead = view_story_lead(a, items, n);
@@ -466,8 +466,8 @@ view_story(struct tmpl_obj *o, struct arena *a, const struct view_site *vs,
 	/* The lead's own keys (title, path, thumb, outlet, ...), then the
 	 * story's headline when an editor gave one. */
 	view_item(o, a, vs, &items[lead], false, now);
-	tmpl_set_text(o, "headline", title ? title : items[lead].title &&
-	    *items[lead].title ? items[lead].title : "(untitled)");
+	tmpl_set_text(o, "headline", title ? title : view_headline(a,
+	    &items[lead]));
 	tmpl_set_text(o, "first_outlet", items[0].source_title &&
 	    *items[0].source_title ? items[0].source_title : "Unknown outlet");
 	more = tmpl_set_list(o, "more_coverage");

@@ -61,9 +61,9 @@ headline(struct web_req *r, const struct story *s, const struct item *items,
 	if (s->editor_title && *s->editor_title)
 		return s->editor_title;
 	lead = view_story_lead(&r->a, items, n);
-	if (n && items[lead].title && *items[lead].title)
-		return items[lead].title;
-	return s->title && *s->title ? s->title : "(untitled)";
+	if (n)
+		return view_headline(&r->a, &items[lead]);
+	return s->title && *s->title ? s->title : "A story";
 }
 
 int
@@ -82,13 +82,13 @@ site_story(struct web_req *r)
 	so = tmpl_set_obj(o, "story");
 	view_story(so, &r->a, &r->site->vs, s, items, n, now, NULL);
 	view_story_timeline(so, &r->a, &r->site->vs, items, n, now);
-	if (n) {
-		int64_t t = items[0].published ? items[0].published :
-		    items[0].first_seen;
-
+	/* An undated report is never presented as published at some time
+	 * (the time the desk first saw it is not when it was reported). */
+	if (n && items[0].published) {
 		tmpl_set_text(so, "first_time", view_desk_time(&r->a,
-		    r->site->vs.tz, t));
-		tmpl_set_text(so, "first_time_iso", view_iso_time(&r->a, t));
+		    r->site->vs.tz, items[0].published));
+		tmpl_set_text(so, "first_time_iso", view_iso_time(&r->a,
+		    items[0].published));
 	}
 	return site_render(r, "story", o);
 }

@@ -15,6 +15,7 @@ paths of the items with the longest headlines, for the overflow check.
 """
 import html.parser
 import json
+import datetime
 import os
 import re
 import sqlite3
@@ -122,6 +123,8 @@ def page(path):
     status, ctype, body = get(path)
     check(status == 200, "%s: status %d" % (path, status))
     check("(untitled)" not in body, "%s: (untitled)" % path)
+    # an unknown time is left out, never shown as an empty <time>
+    check('<time datetime=""' not in body, "%s: an empty <time>" % path)
     p = Page()
     p.feed(body)
     for where, text in p.heads:
@@ -158,6 +161,23 @@ for s in sources:
     page("/source/%d" % s)
 for s in sections:
     page("/section/%s" % urllib.parse.quote(s))
+# Story pages: "first reported" gives a time only when the report that
+# came first has one (the desk's first sight of it is not when it was
+# reported).
+published = {i: pub for i, pub, _ in items}
+stories = {}
+for sid, iid in con.execute("SELECT story_id, item_id FROM story_items"):
+    stories.setdefault(sid, []).append(iid)
+check(len(stories) > 0, "corpus: no stories")
+for sid, iids in sorted(stories.items()):
+    p, body = page("/story/%d" % sid)
+    m = re.search(r'<p class="dateline first">(.*?)</p>', body, re.S)
+    if m and "<time" in m.group(1):
+        iso = re.search(r'datetime="([^"]*)"', m.group(1)).group(1)
+        shown = {datetime.datetime.fromtimestamp(published[i], datetime.timezone.utc)
+                 .strftime("%Y-%m-%dT%H:%M:%SZ") for i in iids if published.get(i)}
+        check(iso in shown, "/story/%d: first reported at %s, when none of "
+              "its reports was published" % (sid, iso))
 for i, pub, _ in items:
     p, body = page("/item/%d" % i)
     for ld in p.jsonld:
