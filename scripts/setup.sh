@@ -8,7 +8,8 @@ PKGS="build-essential pkg-config meson ninja-build clang libclang-rt-14-dev
 libcurl4-openssl-dev libxml2-dev libsqlite3-dev sqlite3 libmicrohttpd-dev
 libjansson-dev libcmark-dev libsodium-dev libutf8proc-dev libstemmer-dev
 libinih-dev libcmocka-dev libbrotli-dev zlib1g-dev
-python3 python3-feedparser python3-lxml libxml2-utils
+python3 python3-feedparser python3-lxml libxml2-utils libvips-dev
+python3-aiosmtpd spamassassin
 wrk nginx-light chromium valgrind"
 
 missing=""
