@@ -205,4 +205,24 @@ struct user {
 	int role;                    /* enum user_role */
 };
 
+/* ---- subscriber: a reader on the mailing lists (issue 11). Lists are
+ * "digest", "breaking", "section:SLUG" and "column:SLUG". ---- */
+enum sub_status {
+	SUB_PENDING = 0,             /* signed up, not confirmed yet */
+	SUB_ACTIVE = 1,
+	SUB_UNSUBSCRIBED = 2,
+	SUB_BOUNCED = 3,             /* hard bounces or repeated soft ones */
+	SUB_SUPPRESSED = 4,          /* refused by the server (5xx) */
+};
+
+struct subscriber {
+	int64_t id;
+	const char *email;           /* normalized (mail_addr_normalize) */
+	int status;                  /* enum sub_status */
+	int64_t created, confirmed_at, last_mailed;
+	int soft_bounces, hard_bounces;
+	const char **lists;          /* what it is subscribed to */
+	size_t n_lists;
+};
+
 #endif

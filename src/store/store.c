@@ -473,3 +473,127 @@ store_story_edit(struct store *st, const struct store_story_edit *e,
 		return err_set(ND_EINVAL, "store: unknown story edit %d", e->op);
 	return st->ops->story_edit(st, e, out_id);
 }
+
+/* ---- mail (issue 11) ---- */
+
+int
+store_sub_signup(struct store *st, const struct store_signup *s, bool
+    *out_queued)
+{
+	return st->ops->sub_signup(st, s, out_queued);
+}
+
+int
+store_sub_get(struct store *st, struct arena *a, int64_t id, const char *email,
+    struct subscriber **out)
+{
+	return st->ops->sub_get(st, a, id, email, out);
+}
+
+int
+store_sub_token_add(struct store *st, int64_t sub_id, int kind, const char
+    *hash, int64_t expires)
+{
+	return st->ops->sub_token_add(st, sub_id, kind, hash, expires);
+}
+
+int
+store_sub_token_find(struct store *st, struct arena *a, const char *hash, int
+    kind, int64_t now, struct subscriber **out)
+{
+	return st->ops->sub_token_find(st, a, hash, kind, now, out);
+}
+
+int
+store_sub_confirm(struct store *st, const char *hash, int64_t now, int64_t
+    *out_id)
+{
+	return st->ops->sub_confirm(st, hash, now, out_id);
+}
+
+int
+store_sub_set_lists(struct store *st, int64_t id, const char *const *lists,
+    size_t n)
+{
+	return st->ops->sub_set_lists(st, id, lists, n);
+}
+
+int
+store_sub_set_status(struct store *st, int64_t id, int status)
+{
+	return st->ops->sub_set_status(st, id, status);
+}
+
+int
+store_sub_bounce(struct store *st, int64_t id, bool is_hard, int hard_status,
+    int soft_limit, const char *dsn_status, int64_t now, int *out_status)
+{
+	return st->ops->sub_bounce(st, id, is_hard, hard_status, soft_limit, dsn_status, now, out_status);
+}
+
+int
+store_sub_expire(struct store *st, int64_t before, int64_t now, size_t *out_n)
+{
+	return st->ops->sub_expire(st, before, now, out_n);
+}
+
+int
+store_sub_counts(struct store *st, size_t out[5])
+{
+	return st->ops->sub_counts(st, out);
+}
+
+int
+store_mail_content_add(struct store *st, const char *kind, const char *list,
+    const char *subject, const char *text, const char *html, int64_t now,
+    int64_t *out_id)
+{
+	return st->ops->mail_content_add(st, kind, list, subject, text, html, now, out_id);
+}
+
+int
+store_digest_enqueue(struct store *st, int64_t content_id, const char *list,
+    const char *msgid_domain, int64_t now, size_t *out_n)
+{
+	return st->ops->digest_enqueue(st, content_id, list, msgid_domain, now, out_n);
+}
+
+int
+store_digest_last(struct store *st, const char *list, int64_t *out)
+{
+	return st->ops->digest_last(st, list, out);
+}
+
+int
+store_list_count(struct store *st, const char *list, size_t *out)
+{
+	return st->ops->list_count(st, list, out);
+}
+
+int
+store_mail_claim(struct store *st, struct arena *a, int64_t now, int lease_s,
+    const struct store_mail_limits *lim, struct mail_msg **out, int64_t
+    *out_wait)
+{
+	return st->ops->mail_claim(st, a, now, lease_s, lim, out, out_wait);
+}
+
+int
+store_mail_done(struct store *st, int64_t id, int state, int64_t
+    next_attempt_at, const char *error, int code, int64_t now)
+{
+	return st->ops->mail_done(st, id, state, next_attempt_at, error, code, now);
+}
+
+int
+store_mail_status(struct store *st, struct arena *a, int64_t now, struct
+    store_mail_status *out)
+{
+	return st->ops->mail_status(st, a, now, out);
+}
+
+int
+store_mail_secret(struct store *st, unsigned char out[32])
+{
+	return st->ops->mail_secret(st, out);
+}

@@ -381,4 +381,155 @@ int store_changes_since(struct store *st, struct arena *a,
     struct store_cursor *cur, size_t max, struct store_change **out,
     size_t *out_n, bool *out_all);
 
+/* ---- mail (issue 11): subscribers, tokens, the mail queue, digests ---- */
+
+enum sub_token_kind {
+	SUB_TOKEN_CONFIRM = 1,       /* double opt-in: single use */
+	SUB_TOKEN_MANAGE = 2,        /* preferences and unsubscribe links */
+};
+
+enum mail_state {
+	MAIL_QUEUED = 0,
+	MAIL_SENDING = 1,            /* claimed, leased until lease_until */
+	MAIL_SENT = 2,
+	MAIL_FAILED = 3,             /* permanent: not retried */
+};
+
+struct store_signup {
+	const char *email;           /* normalized */
+	const char *const *lists;
+	size_t n_lists;
+	int64_t now;
+	int64_t quiet_s;             /* no mail to an address mailed (queued)
+	                              * less than quiet_s ago: no list bombing */
+	const char *message_id;      /* of the mail it may queue */
+};
+
+/*
+ * A sign-up, in one transaction. A new, pending or unsubscribed address
+ * becomes pending with these lists and gets a "confirm" mail queued; an
+ * active one keeps its lists and gets a "notice" mail (a link to its
+ * preferences); a bounced or suppressed one gets nothing. Nothing is
+ * queued within quiet_s of the address's last mail. *out_queued says
+ * whether a mail was queued (for tests: the web answer must not depend
+ * on it).
+ */
+int store_sub_signup(struct store *st, const struct store_signup *s,
+    bool *out_queued);
+/* One subscriber with its lists, by id or by email; ND_ENOTFOUND. */
+int store_sub_get(struct store *st, struct arena *a, int64_t id,
+    const char *email, struct subscriber **out);
+/* Records a token's hash (hex, 64 chars) for a subscriber. */
+int store_sub_token_add(struct store *st, int64_t sub_id, int kind,
+    const char *hash, int64_t expires);
+/* The subscriber of an unexpired token of that kind; ND_ENOTFOUND. */
+int store_sub_token_find(struct store *st, struct arena *a, const char *hash,
+    int kind, int64_t now, struct subscriber **out);
+/* Confirms: a pending subscriber becomes active and the confirm token
+ * hash is spent. ND_ENOTFOUND when the token is unknown or expired. */
+int store_sub_confirm(struct store *st, const char *hash, int64_t now,
+    int64_t *out_id);
+/* Replaces the lists; with n 0 the subscriber is unsubscribed. */
+int store_sub_set_lists(struct store *st, int64_t id,
+    const char *const *lists, size_t n);
+/* Sets the status (an unsubscribe keeps the row, so the address is not
+ * mailed again without a new confirmation). */
+int store_sub_set_status(struct store *st, int64_t id, int status);
+/*
+ * A bounce: a hard one (or a permanent SMTP refusal) marks the address
+ * at once (status, SUB_BOUNCED or SUB_SUPPRESSED); a soft one counts and
+ * marks it SUB_BOUNCED at soft_limit. *out_status (may be NULL) is the
+ * status after. ND_ENOTFOUND.
+ */
+int store_sub_bounce(struct store *st, int64_t id, bool is_hard,
+    int hard_status, int soft_limit, const char *dsn_status, int64_t now,
+    int *out_status);
+/* Deletes pending subscribers created before `before` and expired
+ * tokens; *out_n (may be NULL) is how many subscribers went. */
+int store_sub_expire(struct store *st, int64_t before, int64_t now,
+    size_t *out_n);
+/* Subscribers by status: out[SUB_PENDING..SUB_SUPPRESSED]. */
+int store_sub_counts(struct store *st, size_t out[5]);
+
+/* Stores a rendered mail shared by many recipients (a digest); the
+ * token marker in text and html is replaced per recipient when sent. */
+int store_mail_content_add(struct store *st, const char *kind,
+    const char *list, const char *subject, const char *text,
+    const char *html, int64_t now, int64_t *out_id);
+/*
+ * Queues content_id to every active subscriber of list, once each (a
+ * second call for the same content queues nothing more), with
+ * Message-IDs "<random.queueid@domain>", and records the run as the
+ * list's last digest at now. One transaction. *out_n is how many.
+ */
+int store_digest_enqueue(struct store *st, int64_t content_id,
+    const char *list, const char *msgid_domain, int64_t now, size_t *out_n);
+/* When the list's last digest was queued (0: never). */
+int store_digest_last(struct store *st, const char *list, int64_t *out);
+/* Active subscribers of a list (for dry runs and reports). */
+int store_list_count(struct store *st, const char *list, size_t *out);
+
+/* One queued mail as the sender needs it. */
+struct mail_msg {
+	int64_t id, subscriber_id;
+	const char *email;
+	const char *kind;            /* confirm notice digest */
+	int sub_status;
+	const char *message_id;
+	int attempts;                /* including this one */
+	int64_t created;
+	/* a shared content row, when the mail has one */
+	int64_t content_id;
+	const char *subject, *text, *html;
+};
+
+struct store_mail_limits {
+	int per_minute, per_hour, per_day;   /* 0 = no limit */
+};
+
+/*
+ * Claims the next mail that is due: queued with next_attempt_at <= now,
+ * or sending with an expired lease (a sender that died: it is sent again
+ * with the same Message-ID). In one transaction it becomes sending,
+ * leased until now + lease_s, its attempts counted, and the send windows
+ * (minute, hour, day, UTC) counted. *out is NULL when none is due or a
+ * window is full; then *out_wait (may be NULL) is when to look again (0:
+ * nothing queued at all). Unsent mail to subscribers who left or
+ * bounced since it was queued is dropped first (failed, "subscriber is
+ * not active").
+ */
+int store_mail_claim(struct store *st, struct arena *a, int64_t now,
+    int lease_s, const struct store_mail_limits *lim, struct mail_msg **out,
+    int64_t *out_wait);
+/*
+ * The outcome of a claimed mail: MAIL_SENT (sent_at now), MAIL_QUEUED
+ * (a retry at next_attempt_at) or MAIL_FAILED, with the error and SMTP
+ * code (0 for none). Only a mail still in state sending is changed.
+ */
+int store_mail_done(struct store *st, int64_t id, int state,
+    int64_t next_attempt_at, const char *error, int code, int64_t now);
+struct store_mail_row {             /* mail_status: one group */
+	const char *kind;
+	int state;
+	size_t n;
+};
+
+struct store_mail_status {
+	struct store_mail_row *rows;     /* by kind and state */
+	size_t n_rows;
+	size_t due;                      /* queued and due now */
+	int64_t next_attempt;            /* the soonest queued retry, or 0 */
+	const char *last_error;          /* newest failed or retried mail */
+	int last_code;
+	int64_t last_error_at;
+	const char *last_error_kind;
+};
+
+int store_mail_status(struct store *st, struct arena *a, int64_t now,
+    struct store_mail_status *out);
+
+/* The desk's mail secret (32 random bytes made by the migration): keys
+ * the VERP return paths' MACs. */
+int store_mail_secret(struct store *st, unsigned char out[32]);
+
 #endif

@@ -124,6 +124,40 @@ struct store_ops {
 	    struct item **out, size_t *out_n);
 	int (*story_edit)(struct store *st, const struct store_story_edit *e,
 	    int64_t *out_id);
+	/* mail (issue 11) */
+ int (*sub_signup)(struct store *st, const struct store_signup *s, bool
+	    *out_queued);
+ int (*sub_get)(struct store *st, struct arena *a, int64_t id, const char
+	    *email, struct subscriber **out);
+ int (*sub_token_add)(struct store *st, int64_t sub_id, int kind, const char
+	    *hash, int64_t expires);
+ int (*sub_token_find)(struct store *st, struct arena *a, const char *hash, int
+	    kind, int64_t now, struct subscriber **out);
+ int (*sub_confirm)(struct store *st, const char *hash, int64_t now, int64_t
+	    *out_id);
+ int (*sub_set_lists)(struct store *st, int64_t id, const char *const *lists,
+	    size_t n);
+ int (*sub_set_status)(struct store *st, int64_t id, int status);
+ int (*sub_bounce)(struct store *st, int64_t id, bool is_hard, int hard_status,
+	    int soft_limit, const char *dsn_status, int64_t now, int *out_status);
+ int (*sub_expire)(struct store *st, int64_t before, int64_t now, size_t
+	    *out_n);
+ int (*sub_counts)(struct store *st, size_t out[5]);
+ int (*mail_content_add)(struct store *st, const char *kind, const char *list,
+	    const char *subject, const char *text, const char *html, int64_t now,
+	    int64_t *out_id);
+ int (*digest_enqueue)(struct store *st, int64_t content_id, const char *list,
+	    const char *msgid_domain, int64_t now, size_t *out_n);
+ int (*digest_last)(struct store *st, const char *list, int64_t *out);
+ int (*list_count)(struct store *st, const char *list, size_t *out);
+ int (*mail_claim)(struct store *st, struct arena *a, int64_t now, int lease_s,
+	    const struct store_mail_limits *lim, struct mail_msg **out, int64_t
+	    *out_wait);
+ int (*mail_done)(struct store *st, int64_t id, int state, int64_t
+	    next_attempt_at, const char *error, int code, int64_t now);
+ int (*mail_status)(struct store *st, struct arena *a, int64_t now, struct
+	    store_mail_status *out);
+ int (*mail_secret)(struct store *st, unsigned char out[32]);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -164,6 +164,42 @@ int store_sqlite_story_items(struct store *st, struct arena *a, int64_t id,
 int store_sqlite_story_edit(struct store *st, const struct store_story_edit *e,
     int64_t *out_id);
 
+/* sqlite_mail.c (issue 11) */
+int store_sqlite_sub_signup(struct store *st, const struct store_signup *s,
+    bool *out_queued);
+int store_sqlite_sub_get(struct store *st, struct arena *a, int64_t id, const
+    char *email, struct subscriber **out);
+int store_sqlite_sub_token_add(struct store *st, int64_t sub_id, int kind,
+    const char *hash, int64_t expires);
+int store_sqlite_sub_token_find(struct store *st, struct arena *a, const char
+    *hash, int kind, int64_t now, struct subscriber **out);
+int store_sqlite_sub_confirm(struct store *st, const char *hash, int64_t now,
+    int64_t *out_id);
+int store_sqlite_sub_set_lists(struct store *st, int64_t id, const char *const
+    *lists, size_t n);
+int store_sqlite_sub_set_status(struct store *st, int64_t id, int status);
+int store_sqlite_sub_bounce(struct store *st, int64_t id, bool is_hard, int
+    hard_status, int soft_limit, const char *dsn_status, int64_t now, int
+    *out_status);
+int store_sqlite_sub_expire(struct store *st, int64_t before, int64_t now,
+    size_t *out_n);
+int store_sqlite_sub_counts(struct store *st, size_t out[5]);
+int store_sqlite_mail_content_add(struct store *st, const char *kind, const
+    char *list, const char *subject, const char *text, const char *html,
+    int64_t now, int64_t *out_id);
+int store_sqlite_digest_enqueue(struct store *st, int64_t content_id, const
+    char *list, const char *msgid_domain, int64_t now, size_t *out_n);
+int store_sqlite_digest_last(struct store *st, const char *list, int64_t *out);
+int store_sqlite_list_count(struct store *st, const char *list, size_t *out);
+int store_sqlite_mail_claim(struct store *st, struct arena *a, int64_t now, int
+    lease_s, const struct store_mail_limits *lim, struct mail_msg **out,
+    int64_t *out_wait);
+int store_sqlite_mail_done(struct store *st, int64_t id, int state, int64_t
+    next_attempt_at, const char *error, int code, int64_t now);
+int store_sqlite_mail_status(struct store *st, struct arena *a, int64_t now,
+    struct store_mail_status *out);
+int store_sqlite_mail_secret(struct store *st, unsigned char out[32]);
+
 /* Columns of an item row as read by every item query, in this order. */
 #define ITEM_COLS                                                              \
 	"i.id, i.source_id, s.title, s.section_id, i.guid, i.url, "           \

@@ -332,6 +332,73 @@ static const char *const migrations[] = {
 	/* 11 (issue 8): an outlet's description (its feed's subtitle, plain
 	 * text), shown on its page. Learnt by ingest like the title. */
 	"ALTER TABLE sources ADD COLUMN description TEXT;",
+	/* mail (issue 11): readers' subscriptions, the mail queue, digest
+	 * runs. Tokens are stored only as hashes (a token is made when the
+	 * mail that carries it is sent); the queue row is the unit of
+	 * delivery: queued -> sending (leased) -> sent | failed, its
+	 * Message-ID fixed when queued so a retry is the same message. */
+	"CREATE TABLE subscribers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  email TEXT NOT NULL UNIQUE,"
+	"  status INTEGER NOT NULL DEFAULT 0,"      /* enum sub_status */
+	"  created INTEGER NOT NULL,"
+	"  confirmed_at INTEGER NOT NULL DEFAULT 0,"
+	"  last_mailed INTEGER NOT NULL DEFAULT 0," /* list bombing window */
+	"  soft_bounces INTEGER NOT NULL DEFAULT 0,"
+	"  hard_bounces INTEGER NOT NULL DEFAULT 0,"
+	"  last_bounce INTEGER NOT NULL DEFAULT 0,"
+	"  last_bounce_status TEXT);"
+	"CREATE INDEX subscribers_status ON subscribers (status, created);"
+	"CREATE TABLE subscriptions ("
+	"  subscriber_id INTEGER NOT NULL REFERENCES subscribers (id)"
+	"    ON DELETE CASCADE,"
+	"  list TEXT NOT NULL,"
+	"  PRIMARY KEY (subscriber_id, list)) WITHOUT ROWID;"
+	"CREATE INDEX subscriptions_list ON subscriptions (list, subscriber_id);"
+	"CREATE TABLE sub_tokens ("
+	"  hash TEXT PRIMARY KEY,"                  /* hex BLAKE2b of the token */
+	"  subscriber_id INTEGER NOT NULL REFERENCES subscribers (id)"
+	"    ON DELETE CASCADE,"
+	"  kind INTEGER NOT NULL,"                  /* enum sub_token_kind */
+	"  expires INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX sub_tokens_sub ON sub_tokens (subscriber_id);"
+	"CREATE INDEX sub_tokens_expires ON sub_tokens (expires);"
+	"CREATE TABLE mail_content ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"
+	"  list TEXT,"
+	"  created INTEGER NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  html TEXT NOT NULL);"
+	"CREATE TABLE mail_queue ("
+	"  id INTEGER PRIMARY KEY,"
+	"  subscriber_id INTEGER NOT NULL REFERENCES subscribers (id)"
+	"    ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL,"                     /* confirm notice digest */
+	"  content_id INTEGER REFERENCES mail_content (id),"
+	"  message_id TEXT NOT NULL UNIQUE,"
+	"  state INTEGER NOT NULL DEFAULT 0,"       /* enum mail_state */
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL DEFAULT 0,"
+	"  lease_until INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  last_code INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL,"
+	"  sent_at INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (subscriber_id, content_id));"
+	"CREATE INDEX mail_queue_due ON mail_queue (state, next_attempt_at);"
+	"CREATE TABLE mail_windows ("
+	"  name TEXT PRIMARY KEY,"                  /* minute hour day */
+	"  start INTEGER NOT NULL,"
+	"  n INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE digest_runs ("
+	"  list TEXT PRIMARY KEY,"
+	"  last_at INTEGER NOT NULL,"
+	"  content_id INTEGER) WITHOUT ROWID;"
+	"CREATE TABLE mail_secret (id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  key BLOB NOT NULL);"
+	"INSERT INTO mail_secret (id, key) VALUES (1, randomblob(32));",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
