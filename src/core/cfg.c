@@ -66,6 +66,7 @@ static int check_contact_url(const char *v);
 static int check_language(const char *v);
 static int check_listen(const char *v);
 static int check_log_level(const char *v);
+static int check_smtp_url(const char *v);
 
 struct cfg_section {
 	const char *name, *doc;
@@ -85,13 +86,16 @@ static const struct cfg_section sections[] = {
 	    "us."),
 	CFG_SECTION(web, "The built-in web server."),
 	CFG_SECTION(log, "Diagnostics on stderr."),
+	CFG_SECTION(mail, "Email: sign-ups, daily digests and their delivery "
+	    "over SMTP (issue 11)."),
 };
 
 /* A section struct added to struct config must be added above, or it would
  * be neither copied nor freed. */
 _Static_assert(sizeof(struct config) == sizeof(struct cfg_desk) +
     sizeof(struct cfg_store) + sizeof(struct cfg_fetch) +
-    sizeof(struct cfg_web) + sizeof(struct cfg_log),
+    sizeof(struct cfg_web) + sizeof(struct cfg_log) +
+    sizeof(struct cfg_mail),
     "struct config has a section that sections[] does not list");
 
 static const struct cfg_opt opts[] = {
@@ -204,6 +208,54 @@ static const struct cfg_opt opts[] = {
 	    1000000, "Rendered pages kept in memory; when full, pages not asked "
 	    "for since the last sweep are dropped first."),
 
+	CFG_STR("mail", "smtp_url", mail.smtp_url, "", 500, check_smtp_url,
+	    "SMTP server mail is sent through: smtp://HOST:PORT (STARTTLS is "
+	    "used when the server offers it) or smtps://HOST:PORT (empty = "
+	    "mail waits in the queue)."),
+	CFG_STR("mail", "from", mail.from, "", 300, NULL,
+	    "From address of every mail: `addr@domain` or `Name <addr@domain>` "
+	    "(needed to send; its domain names Message-IDs and bounces)."),
+	CFG_STR("mail", "user", mail.user, "", 300, NULL,
+	    "SMTP AUTH user name (empty = no authentication)."),
+	CFG_STR("mail", "password_file", mail.password_file, "", 4096, NULL,
+	    "File holding the SMTP password (its first line)."),
+	CFG_STR("mail", "bounce_domain", mail.bounce_domain, "", 253, NULL,
+	    "Domain of the VERP return path bounces+ID-MAC@DOMAIN, whose "
+	    "mailbox `newsdesk mail bounces` reads (empty = the From domain)."),
+	CFG_INT("mail", "per_minute", mail.per_minute, 0, 0, 1000000,
+	    "Mails sent per minute at most (0 = no limit), as providers "
+	    "impose."),
+	CFG_INT("mail", "per_hour", mail.per_hour, 0, 0, 10000000,
+	    "Mails sent per hour at most (0 = no limit)."),
+	CFG_INT("mail", "per_day", mail.per_day, 0, 0, 100000000,
+	    "Mails sent per day (UTC) at most (0 = no limit)."),
+	CFG_INT("mail", "digest_hour", mail.digest_hour, 7, -1, 23,
+	    "Hour of the day, in the desk's time zone, at which `newsdesk run` "
+	    "sends the daily digest (-1 = never; `newsdesk digest send` "
+	    "still works)."),
+	CFG_INT("mail", "digest_stories", mail.digest_stories, 8, 1, 50,
+	    "Top stories in a digest."),
+	CFG_INT("mail", "lease_s", mail.lease_s, 120, 5, 86400,
+	    "A mail being sent is leased for this long: a sender killed "
+	    "mid-send leaves it to be retried (same Message-ID) after this."),
+	CFG_INT("mail", "retry_s", mail.retry_s, 60, 1, 86400,
+	    "First retry after a temporary failure (4xx, no connection); "
+	    "each later one waits twice as long."),
+	CFG_INT("mail", "max_attempts", mail.max_attempts, 10, 1, 100,
+	    "Attempts before a temporarily failing mail is given up."),
+	CFG_INT("mail", "soft_bounce_limit", mail.soft_bounce_limit, 3, 1, 100,
+	    "Soft bounces (4.x.x) after which an address is no longer "
+	    "mailed; a hard bounce (5.x.x) stops it at once."),
+	CFG_INT("mail", "quiet_s", mail.quiet_s, 3600, 0, 604800,
+	    "A sign-up mails an address at most once in this many seconds, "
+	    "however often it is entered (no list bombing)."),
+	CFG_INT("mail", "signup_per_address", mail.signup_per_address, 5, 1,
+	    1000, "Sign-ups accepted per address per hour (in memory)."),
+	CFG_INT("mail", "signup_per_minute", mail.signup_per_minute, 60, 1,
+	    100000, "Sign-ups accepted per minute in all (in memory)."),
+	CFG_INT("mail", "pending_days", mail.pending_days, 7, 1, 365,
+	    "Unconfirmed sign-ups are deleted after this many days."),
+
 	CFG_STR("log", "level", log.level, "warn", 500, check_log_level,
 	    "Log levels (debug, info, warn, error, off), overall and per "
 	    "subsystem: `info,fetch:debug`."),
@@ -299,6 +351,21 @@ check_log_level(const char *v)
 	enum log_level lv[LOG_NSYS];
 
 	return log_spec_parse(lv, v);
+}
+
+static int
+check_smtp_url(const char *v)
+{
+	if (!*v)
+		return 0;
+	if (str_ncasecmp(v, "smtp://", 7) != 0 &&
+	    str_ncasecmp(v, "smtps://", 8) != 0)
+		return err_set(ND_EINVAL, "'%s' is not an smtp:// or smtps:// "
+		    "URL", v);
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p <= ' ')
+			return err_set(ND_EINVAL, "'%s' is not a URL", v);
+	return 0;
 }
 
 static const char *

@@ -65,6 +65,30 @@ struct cfg_web {
 	int cache_max_entries; /* rendered pages kept in memory */
 };
 
+/* [mail] (issue 11): sign-ups, digests and their delivery */
+struct cfg_mail {
+	char *smtp_url;      /* smtp://host:port (STARTTLS when offered) or
+	                      * smtps://; "" = mail is queued, not sent */
+	char *from;          /* "Name <addr@domain>" or addr@domain */
+	char *user;          /* SMTP AUTH user; "" = none */
+	char *password_file; /* the password, read when sending */
+	char *bounce_domain; /* VERP return path domain; "" = from's */
+	int per_minute;      /* send windows; 0 = no limit */
+	int per_hour;
+	int per_day;
+	int digest_hour;     /* desk-local hour of the daily digest; -1 off */
+	int digest_stories;  /* top stories in a digest */
+	int lease_s;         /* a claimed mail's lease */
+	int retry_s;         /* first retry delay; doubles per attempt */
+	int max_attempts;    /* then the mail fails */
+	int soft_bounce_limit;
+	int quiet_s;         /* an address is mailed at most once per quiet_s
+	                      * by sign-ups (no list bombing) */
+	int signup_per_address; /* sign-ups per address per hour */
+	int signup_per_minute;  /* sign-ups per minute, overall */
+	int pending_days;    /* unconfirmed sign-ups expire */
+};
+
 struct cfg_log {
 	char *level;         /* e.g. "info,fetch:debug" */
 };
@@ -82,6 +106,7 @@ struct config {
 	struct cfg_fetch fetch;
 	struct cfg_web web;
 	struct cfg_log log;
+	struct cfg_mail mail;
 };
 
 /* Fills cfg (any memory: nothing in it is freed) with the defaults.
