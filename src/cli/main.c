@@ -38,6 +38,8 @@ extern const struct cmd cmd_cluster;
 extern const struct cmd cmd_classify;
 extern const struct cmd cmd_stories;
 extern const struct cmd cmd_story;
+extern const struct cmd cmd_mail;
+extern const struct cmd cmd_digest;
 
 /* In the order `newsdesk help` lists them. */
 static const struct cmd *const commands[] = {
@@ -59,6 +61,8 @@ static const struct cmd *const commands[] = {
 	&cmd_parse_date,
 	&cmd_serve,
 	&cmd_export,
+	&cmd_mail,
+	&cmd_digest,
 	&cmd_stories,
 	&cmd_story,
 	&cmd_cluster,

@@ -131,7 +131,7 @@ list_title(struct arena *a, const char *list)
 
 int
 mail_digest_build(struct mail_env *env, struct store *st, struct arena *a,
-    const char *list, int64_t now, struct mail_digest *out)
+    const char *list, int64_t since, int64_t now, struct mail_digest *out)
 {
 	struct buf text = BUF_INIT(4 << 20);
 	struct gather g = { .env = env, .st = st, .a = a, .list = list,
@@ -158,7 +158,7 @@ mail_digest_build(struct mail_env *env, struct store *st, struct arena *a,
 	if ((rc = store_digest_last(st, list, &last)) < 0)
 		return rc;
 	/* the first digest covers the last day */
-	g.since = last > 0 ? last : now - 86400;
+	g.since = since > 0 ? since : last > 0 ? last : now - 86400;
 	g.vs = (struct view_site){ .name = name, .tagline = d->tagline,
 		.contact = d->contact, .base_url = env->base_url,
 		.language = d->language, .sponsor = HTML(""), .css_hash = "",
@@ -208,7 +208,7 @@ out:
 
 int
 mail_digest_send(struct mail_env *env, struct store *st, const char *list,
-    int64_t now, bool dry_run, FILE *out, size_t *out_n)
+    int64_t since, int64_t now, bool dry_run, FILE *out, size_t *out_n)
 {
 	struct arena a;
 	struct mail_digest d;
@@ -217,7 +217,7 @@ mail_digest_send(struct mail_env *env, struct store *st, const char *list,
 
 	*out_n = 0;
 	arena_init(&a);
-	if ((rc = mail_digest_build(env, st, &a, list, now, &d)) < 0)
+	if ((rc = mail_digest_build(env, st, &a, list, since, now, &d)) < 0)
 		goto done;
 	if (dry_run) {
 		struct buf msg = BUF_INIT(32 << 20);

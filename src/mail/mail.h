@@ -188,22 +188,42 @@ struct mail_digest {
 #define MAIL_TOKEN_MARKER "ND-TOKEN-8c1f0e"
 
 /*
- * Builds the digest of list: the top stories since the list's last
- * digest (or the last day), as text and HTML (theme/mail_digest.html).
- * n_stories 0 means there is nothing to send. In a.
+ * Builds the digest of list: the top stories since `since`, or with since
+ * 0 since the list's last digest (the last day for the first), as text
+ * and HTML (theme/mail_digest.html). n_stories 0 means there is nothing
+ * to send. In a.
  */
 int mail_digest_build(struct mail_env *env, struct store *st,
-    struct arena *a, const char *list, int64_t now, struct mail_digest *out);
+    struct arena *a, const char *list, int64_t since, int64_t now,
+    struct mail_digest *out);
 /*
  * Builds and queues the digest of list to its active subscribers
  * (dry_run: prints the message one subscriber would get to out, queues
  * nothing). *out_n is how many were queued.
  */
 int mail_digest_send(struct mail_env *env, struct store *st, const char *list,
-    int64_t now, bool dry_run, FILE *out, size_t *out_n);
+    int64_t since, int64_t now, bool dry_run, FILE *out, size_t *out_n);
 /* The time of the next daily digest after now: [mail] digest_hour in the
  * desk's zone; 0 when off. */
 int64_t mail_digest_next(const struct mail_env *env, int64_t now);
+
+/* ---- the schedule (sched.c): what `newsdesk run` does for mail ---- */
+
+/*
+ * Whether list's daily digest is due at now: past today's [mail]
+ * digest_hour in the desk's zone, and not sent since then (so a restart
+ * after the hour sends it once, and a desk that was down at the hour
+ * still sends that day's).
+ */
+bool mail_digest_due(const struct mail_env *env, struct store *st,
+    const char *list, int64_t now);
+/*
+ * One round of the mail loop: expires old sign-ups, queues every due
+ * digest ("digest" and each section's list with subscribers), then sends
+ * what is due (mail_queue_run, stopping when *stop becomes true).
+ */
+int mail_tick(struct mail_env *env, struct store *st, int64_t now,
+    const volatile bool *stop, struct mail_run_stats *out);
 
 /* ---- bounces (bounce.c: pure) ---- */
 
