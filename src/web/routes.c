@@ -53,6 +53,13 @@ static const struct route routes[] = {
 	{ "/favicon.ico",              site_favicon,   G, ROUTE_STATIC,        0, NULL },
 	{ "/media/{file}",             site_media,     G, ROUTE_MEDIA,         0, NULL },
 	{ "/healthz",                  site_healthz,   G, ROUTE_NOLOG,         0, NULL },
+	/* email sign-up (issue 11): never cached; POSTs carry the CSRF
+	 * token, but the RFC 8058 one-click unsubscribe (its token is the
+	 * authentication) */
+	{ "/subscribe",                site_subscribe, G | WEB_POST, ROUTE_CSRF, 0, NULL },
+	{ "/subscribe/confirm",        site_subscribe_confirm, G | WEB_POST, ROUTE_CSRF, 0, NULL },
+	{ "/subscribe/manage",         site_subscribe_manage, G | WEB_POST, ROUTE_CSRF, 0, NULL },
+	{ "/unsubscribe",              site_unsubscribe, G | WEB_POST, 0,      0, NULL },
 };
 
 const struct route *

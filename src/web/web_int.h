@@ -329,5 +329,10 @@ int site_story(struct web_req *r);                /* site_story.c */
 int site_story_rss(struct web_req *r);
 int site_story_atom(struct web_req *r);
 int site_story_json(struct web_req *r);
+/* site_subscribe.c: email sign-up (issue 11) */
+int site_subscribe(struct web_req *r);
+int site_subscribe_confirm(struct web_req *r);
+int site_subscribe_manage(struct web_req *r);
+int site_unsubscribe(struct web_req *r);
 
 #endif

@@ -331,13 +331,24 @@ store_sqlite_sub_set_lists(struct store *st, int64_t id,
 
 	if ((rc = store_sqlite_begin(st)) < 0)
 		return rc;
-	if ((rc = set_lists(st, id, lists, n)) < 0 ||
-	    (n == 0 && (rc = store_sqlite_sub_set_status(st, id,
-	    SUB_UNSUBSCRIBED)) < 0)) {
-		store_sqlite_rollback(st);
-		return rc;
+	if ((rc = set_lists(st, id, lists, n)) < 0)
+		goto fail;
+	if (n == 0) {
+		sqlite3_stmt *stmt = NULL;
+
+		/* leaving: a bounced or suppressed address keeps its status
+		 * (it must never look like one that may come back) */
+		if ((rc = prepare(st, &stmt, "UPDATE subscribers SET status = 2 "
+		    "WHERE id = ?1 AND status IN (0, 1)")) < 0)
+			goto fail;
+		sqlite3_bind_int64(stmt, 1, id);
+		if ((rc = run(st, stmt, "unsubscribe")) < 0)
+			goto fail;
 	}
 	return store_sqlite_commit(st);
+fail:
+	store_sqlite_rollback(st);
+	return rc;
 }
 
 int
