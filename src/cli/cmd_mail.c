@@ -7,6 +7,7 @@
  * by id.
  */
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -22,13 +23,13 @@
 #include "store/store.h"
 #include "core/banned.h"
 
-static volatile bool stop_flag;
+static atomic_bool stop_flag;
 
 static void
 on_signal(int sig)
 {
 	(void)sig;
-	stop_flag = true;
+	atomic_store(&stop_flag, true);
 }
 
 static const char *
@@ -89,12 +90,12 @@ mail_send(struct cmd_ctx *ctx, struct store *st, int argc, char **argv)
 		total.failed += s.failed;
 		total.wait_until = s.wait_until;
 		total.is_rate_limited = s.is_rate_limited;
-		if (rc < 0 || stop_flag || !is_wait || s.wait_until == 0 ||
+		if (rc < 0 || atomic_load(&stop_flag) || !is_wait || s.wait_until == 0 ||
 		    (max && total.sent >= (size_t)max))
 			break;
 		/* --wait: sleep to the next window or retry, a second at a
 		 * time so a signal stops it promptly */
-		while (!stop_flag && (int64_t)time(NULL) < s.wait_until)
+		while (!atomic_load(&stop_flag) && (int64_t)time(NULL) < s.wait_until)
 			sleep(1);
 	}
 	{

@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "fetch/fetch.h"
 #include "ingest/ingest.h"
+#include "mail/mail.h"
 #include "store/store.h"
 #include "web/web.h"
 #include "core/banned.h"
@@ -40,6 +41,45 @@ loop_main(void *p)
 	if (t->rc < 0)
 		snprintf(t->msg, sizeof(t->msg), "%s", err_msg());
 	atomic_store(&t->is_done, true);
+	return NULL;
+}
+
+/* The mail loop (issue 11): the daily digests at [mail] digest_hour and
+ * the queue, on its own thread and store handle. Off when [mail] from or
+ * [desk] base_url is not set. */
+struct mail_thread {
+	const char *db_path;
+	const struct config *cfg;
+	atomic_bool stop;
+	bool is_started;
+	pthread_t tid;
+};
+
+static void *
+mail_main(void *p)
+{
+	struct mail_thread *m = p;
+	struct store *st = NULL;
+	struct mail_env env;
+
+	if (store_open(&st, m->db_path, 0) < 0 ||
+	    mail_env_init(&env, m->cfg, st) < 0) {
+		log_warn(LOG_MAIL, "mail loop off: %s", err_msg());
+		store_close(st);
+		return NULL;
+	}
+	while (!atomic_load(&m->stop)) {
+		struct mail_run_stats s;
+		int64_t now = (int64_t)time(NULL);
+
+		if (mail_tick(&env, st, now, &m->stop, &s) < 0)
+			log_error(LOG_MAIL, "mail loop: %s", err_msg());
+		/* a round every 15 s: new confirmations go out quickly */
+		for (int i = 0; i < 15 && !atomic_load(&m->stop); i++)
+			sleep(1);
+	}
+	mail_env_release(&env);
+	store_close(st);
 	return NULL;
 }
 
@@ -78,6 +118,7 @@ run_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 	bool no_web = false;
 	struct web *web = NULL;
 	struct site *site = NULL;
+	struct mail_thread mt = { .db_path = ctx->db_path, .cfg = ctx->cfg };
 
 	for (int i = 1; i < argc; i++) {
 		const char *v;
@@ -121,6 +162,8 @@ run_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return err_set(ND_ERR, "run: cannot start the fetch thread");
 	}
+	if (ctx->cfg->mail.from && *ctx->cfg->mail.from)
+		mt.is_started = pthread_create(&mt.tid, NULL, mail_main, &mt) == 0;
 	log_info(LOG_MAIN, "running db=%s pid=%ld", ctx->db_path, (long)getpid());
 	for (;;) {
 		struct timespec tick = { 1, 0 };
@@ -137,6 +180,9 @@ run_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 	}
 	pthread_join(tid, NULL);
+	atomic_store(&mt.stop, true);
+	if (mt.is_started)
+		pthread_join(mt.tid, NULL);
 	web_site_stop(web, site);
 	ingest_loop_free(t.loop);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -156,6 +202,8 @@ const struct cmd cmd_run = {
 	"`newsdesk serve`; --listen as there, port 0 picks a free port; the URL\n"
 	"is printed). SIGTERM or SIGINT stop it cleanly between two sources;\n"
 	"SIGHUP reloads the configuration file (not the web server's).\n"
+	"With [mail] from set, it also sends the mail queue and each list's\n"
+	"daily digest at [mail] digest_hour in the desk's time zone.\n"
 	"\n"
 	"  --listen ADDR:PORT  where to serve (default: [web] listen)\n"
 	"  --no-web            fetch only\n",

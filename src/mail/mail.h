@@ -16,6 +16,7 @@
 #ifndef ND_MAIL_MAIL_H
 #define ND_MAIL_MAIL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -163,7 +164,7 @@ struct mail_run_stats {
  * (returned); SMTP errors do not.
  */
 int mail_queue_run(struct mail_env *env, struct store *st, size_t max,
-    const volatile bool *stop, struct mail_run_stats *out);
+    const atomic_bool *stop, struct mail_run_stats *out);
 
 /* Renders the mail of one claimed queue row into out (for dry runs and
  * the worker). Tokens are made and their hashes stored. */
@@ -223,7 +224,7 @@ bool mail_digest_due(const struct mail_env *env, struct store *st,
  * what is due (mail_queue_run, stopping when *stop becomes true).
  */
 int mail_tick(struct mail_env *env, struct store *st, int64_t now,
-    const volatile bool *stop, struct mail_run_stats *out);
+    const atomic_bool *stop, struct mail_run_stats *out);
 
 /* ---- bounces (bounce.c: pure) ---- */
 

@@ -244,7 +244,7 @@ mail_render(struct mail_env *env, struct store *st, struct arena *a,
 
 int
 mail_queue_run(struct mail_env *env, struct store *st, size_t max,
-    const volatile bool *stop, struct mail_run_stats *out)
+    const atomic_bool *stop, struct mail_run_stats *out)
 {
 	const struct cfg_mail *mc = &env->cfg->mail;
 	struct store_mail_limits lim = { mc->per_minute, mc->per_hour,
@@ -261,7 +261,7 @@ mail_queue_run(struct mail_env *env, struct store *st, size_t max,
 		char err[512], verp[64];
 		int code = 0, res;
 
-		if ((stop && *stop) || (max && out->sent >= max))
+		if ((stop && atomic_load(stop)) || (max && out->sent >= max))
 			break;
 		arena_init(&a);
 		if ((rc = store_mail_claim(st, &a, now, mc->lease_s, &lim, &m,

@@ -58,7 +58,7 @@ digest_if_due(struct mail_env *env, struct store *st, const char *list,
 
 int
 mail_tick(struct mail_env *env, struct store *st, int64_t now,
-    const volatile bool *stop, struct mail_run_stats *out)
+    const atomic_bool *stop, struct mail_run_stats *out)
 {
 	struct arena a;
 	struct section *secs = NULL;

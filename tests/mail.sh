@@ -1,0 +1,342 @@
+#!/bin/sh
+# issue 11: email end to end, against a real SMTP server (aiosmtpd, Debian
+# python3-aiosmtpd, tests/mail/smtp_sink.py) and `newsdesk serve`, both on
+# 127.0.0.1: sign-up -> confirmation mail -> GET the link (not confirmed)
+# -> POST (confirmed) -> digest -> one-click unsubscribe -> the next digest
+# skips that address; an SMTP server that is down (mail waits, `mail
+# status` shows the error, delivered once it is up); a 5xx refusal marks
+# the address; send windows hold; kill -9 during a send of many, then a
+# resumed send: one copy per subscriber (counted by Message-ID at the
+# server); bounces read from an mbox and a maildir. Every check prints one
+# line; inputs that are missing fail the test.
+set -eu
+BIN=${NEWSDESK_BIN:-build/newsdesk}
+SRC=${NEWSDESK_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
+cd "$SRC"
+case $BIN in /*) ;; *) BIN="$SRC/$BIN" ;; esac
+PY=/usr/bin/python3
+TOOL="$PY $SRC/tests/mail/mailtool.py"
+fails=0
+ok() { echo "ok - $*"; }
+no() { echo "not ok - $*"; fails=$((fails + 1)); }
+check() { # check DESCRIPTION COMMAND...
+	d=$1
+	shift
+	if "$@"; then ok "$d"; else no "$d"; fi
+}
+$PY -c 'import aiosmtpd' 2>/dev/null || { echo "not ok - python3-aiosmtpd is missing (scripts/setup.sh)"; exit 1; }
+command -v curl >/dev/null || { echo "not ok - curl is missing"; exit 1; }
+[ -x "$BIN" ] || { echo "not ok - no binary at $BIN"; exit 1; }
+
+tmp=$(mktemp -d)
+sink_pid=""
+web_pid=""
+send_pid=""
+cleanup() {
+	for p in $send_pid $web_pid $sink_pid; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+free_port() {
+	$PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_sink DIR [PORT]: the SMTP server; sets sink_pid and sport
+start_sink() {
+	rm -f "$tmp/sink.port"
+	$PY "$SRC/tests/mail/smtp_sink.py" "$1" "$tmp/sink.port" ${2:-} 2>"$tmp/sink.err" &
+	sink_pid=$!
+	i=0
+	while [ ! -s "$tmp/sink.port" ]; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || { echo "not ok - the SMTP server did not start"; cat "$tmp/sink.err"; exit 1; }
+		sleep 0.1
+	done
+	sport=$(cat "$tmp/sink.port")
+}
+stop_sink() {
+	kill "$sink_pid"
+	wait "$sink_pid" 2>/dev/null || true
+	sink_pid=""
+}
+mails() { ls "$1" 2>/dev/null | grep -c '\.eml$' || true; }
+
+box="$tmp/box"
+mkdir -p "$box"
+start_sink "$box"
+wport=$(free_port)
+base="http://127.0.0.1:$wport"
+write_config() { # write_config FILE [EXTRA [mail] LINES]
+	cat > "$1" <<INI
+[desk]
+name = The Test Desk
+base_url = $base
+timezone = Europe/Berlin
+[web]
+access_log = $tmp/access.log
+[mail]
+smtp_url = smtp://127.0.0.1:$sport
+from = The Test Desk <news@desk.test>
+lease_s = 5
+retry_s = 1
+quiet_s = 3600
+digest_hour = -1
+${2:-}
+INI
+}
+write_config "$tmp/nd.ini"
+export NEWSDESK_CONFIG="$tmp/nd.ini"
+db="$tmp/t.db"
+nd() { "$BIN" --db "$db" "$@"; }
+nd init >/dev/null
+nd import-opml demo/sources.opml >/dev/null
+nd ingest demo/feeds >/dev/null
+q() { $PY -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); r = c.execute(sys.argv[2]).fetchall(); print("\n".join("|".join(str(x) for x in row) for row in r))' "$db" "$1"; }
+
+"$BIN" --db "$db" serve --listen "127.0.0.1:$wport" >"$tmp/serve.out" 2>"$tmp/serve.err" &
+web_pid=$!
+i=0
+until curl -sf "$base/healthz" >/dev/null 2>&1; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || { echo "not ok - newsdesk serve did not start"; cat "$tmp/serve.err"; exit 1; }
+	sleep 0.1
+done
+
+# ---- the form on every page, the real form at /subscribe ----
+curl -s "$base/" > "$tmp/home.html"
+check "every page has the sign-up form (GET to /subscribe)" \
+	grep -q '<form class="signup" action="/subscribe" method="get">' "$tmp/home.html"
+jar="$tmp/cookies"
+curl -s -c "$jar" -D "$tmp/sub.h" "$base/subscribe?email=reader1%40example.org" > "$tmp/sub.html"
+check "/subscribe prefills the address from the footer form" \
+	grep -q 'value="reader1@example.org"' "$tmp/sub.html"
+check "/subscribe has a honeypot field" grep -q 'name="website"' "$tmp/sub.html"
+check "/subscribe is not cached" grep -qi '^Cache-Control: no-store' "$tmp/sub.h"
+csrf=$(awk '$6 == "nd_csrf" { print $7 }' "$jar")
+[ -n "$csrf" ] || no "a CSRF cookie is set"
+
+post() { # post PATH DATA -> status; body in $tmp/post.html
+	curl -s -b "$jar" -o "$tmp/post.html" -w '%{http_code}' --data "$2" "$base$1"
+}
+st=$(post /subscribe "email=reader1%40example.org&list=digest")
+check "a sign-up without the CSRF token is refused (403)" [ "$st" = 403 ]
+st=$(post /subscribe "csrf_token=$csrf&email=not-an-address&list=digest")
+check "a bad address is refused (422)" [ "$st" = 422 ]
+check "... with the reason beside the field" grep -q 'id="subscribe-email-error">The address needs' "$tmp/post.html"
+check "... and what was typed kept" grep -q 'value="not-an-address"' "$tmp/post.html"
+st=$(post /subscribe "csrf_token=$csrf&email=reader1%40example.org&list=digest")
+check "sign-up answered (200)" [ "$st" = 200 ]
+sed -n '/<section class="subscribe">/,/<\/section>/p' "$tmp/post.html" > "$tmp/answer1"
+st=$(post /subscribe "csrf_token=$csrf&email=nobody-known%40example.org&list=digest&website=http%3A%2F%2Fspam.example")
+sed -n '/<section class="subscribe">/,/<\/section>/p' "$tmp/post.html" > "$tmp/answer_hp"
+check "a honeypot sign-up is answered like any other" cmp -s "$tmp/answer1" "$tmp/answer_hp"
+check "... and stores nothing" [ "$(q "SELECT count(*) FROM subscribers WHERE email = 'nobody-known@example.org'")" = 0 ]
+st=$(post /subscribe "csrf_token=$csrf&email=READER1%40Example.org&list=digest")
+sed -n '/<section class="subscribe">/,/<\/section>/p' "$tmp/post.html" > "$tmp/answer2"
+check "the same address again gets the same answer (no enumeration)" cmp -s "$tmp/answer1" "$tmp/answer2"
+post /subscribe "csrf_token=$csrf&email=reader2%40example.org&list=digest&list=breaking" >/dev/null
+check "no list bombing: one confirmation queued for an address signed up twice" \
+	[ "$(q "SELECT count(*) FROM mail_queue q JOIN subscribers s ON s.id = q.subscriber_id WHERE s.email = 'reader1@example.org'")" = 1 ]
+check "tokens are not stored in the clear (none issued before sending)" \
+	[ "$(q "SELECT count(*) FROM sub_tokens")" = 0 ]
+
+nd mail send > "$tmp/send1.out"
+check "mail send sent the two confirmations" grep -q '^sent 2,' "$tmp/send1.out"
+check "the server got them" [ "$(mails "$box")" = 2 ]
+cf=$($TOOL find "$box" reader1@example.org Confirm)
+check "the confirmation carries List-Unsubscribe, Message-ID, MIME parts, VERP" $TOOL check "$cf"
+link=$($TOOL link "$cf" /subscribe/confirm)
+tok=${link##*t=}
+check "the store keeps only a hash of the token" \
+	[ "$(q "SELECT count(*) FROM sub_tokens WHERE hash LIKE '%$tok%'")" = 0 ]
+curl -s -b "$jar" -o "$tmp/confirm.html" -w '%{http_code}' "$link" > "$tmp/code"
+check "GET of the confirmation link shows a page (200)" [ "$(cat "$tmp/code")" = 200 ]
+check "... with a button that POSTs" grep -q '<form action="/subscribe/confirm" method="post">' "$tmp/confirm.html"
+check "... and confirms nothing (a link scanner's GET)" \
+	[ "$(q "SELECT status FROM subscribers WHERE email = 'reader1@example.org'")" = 0 ]
+curl -s -o /dev/null "$link"
+st=$(post /subscribe/confirm "t=$tok")
+check "a confirmation POST without the CSRF token is refused" [ "$st" = 403 ]
+st=$(post /subscribe/confirm "csrf_token=$csrf&t=$tok")
+check "POST confirms (200)" [ "$st" = 200 ]
+check "... the subscriber is active" \
+	[ "$(q "SELECT status FROM subscribers WHERE email = 'reader1@example.org'")" = 1 ]
+st=$(post /subscribe/confirm "csrf_token=$csrf&t=$tok")
+check "a confirmation link works once" [ "$st" = 404 ]
+cf2=$($TOOL find "$box" reader2@example.org Confirm)
+tok2=$($TOOL link "$cf2" /subscribe/confirm)
+tok2=${tok2##*t=}
+post /subscribe/confirm "csrf_token=$csrf&t=$tok2" >/dev/null
+check "reader2 confirmed" [ "$(q "SELECT status FROM subscribers WHERE email = 'reader2@example.org'")" = 1 ]
+
+# ---- the digest ----
+nd digest send --since 3650d > "$tmp/digest1.out"
+check "digest queued to the two subscribers" grep -q 'queued to 2 subscribers' "$tmp/digest1.out"
+check "... and sent" grep -q '^sent 2,' "$tmp/digest1.out"
+d1=$($TOOL find "$box" reader1@example.org "Daily digest")
+check "the digest carries List-Unsubscribe (https and mailto), One-Click, Message-ID, Date, text + HTML in UTF-8, VERP" $TOOL check "$d1"
+$TOOL part "$d1" text/html "$tmp/digest.html"
+$TOOL part "$d1" text/plain "$tmp/digest.txt"
+check "the digest shows top stories (HTML)" grep -q "$base/story/" "$tmp/digest.html"
+check "the digest shows top stories (text)" grep -q "$base/story/" "$tmp/digest.txt"
+if [ -d "$SRC/tests/web/node_modules/html-validate" ]; then
+	$TOOL part "$cf" text/html "$tmp/confirm-mail.html"
+	check "the digest's and the confirmation's HTML are valid (html-validate)" \
+		node "$SRC/tests/web/mail_html_check.mjs" "$tmp/digest.html" "$tmp/confirm-mail.html"
+else
+	no "html-validate is missing (tests/web/node_modules: scripts/setup.sh)"
+fi
+if command -v spamassassin >/dev/null; then
+	score=$(spamassassin -L -t < "$d1" 2>/dev/null | sed -n 's/^Content analysis details:[[:space:]]*(\(-\{0,1\}[0-9.]*\) points.*/\1/p' | head -n 1)
+	echo "# spamassassin score of the digest as received: $score"
+	check "spamassassin scores the digest well under 1 ($score)" \
+		$PY -c "import sys; sys.exit(0 if float('$score') < 1.0 else 1)"
+else
+	no "spamassassin is missing (scripts/setup.sh)"
+fi
+
+# ---- one-click unsubscribe (RFC 8058): POST, no page, no CSRF ----
+lu=$($TOOL header "$d1" List-Unsubscribe | sed 's/^<\([^>]*\)>.*/\1/')
+case $lu in "$base"/unsubscribe\?t=*) ok "List-Unsubscribe names the site's unsubscribe URL" ;; *) no "List-Unsubscribe: $lu" ;; esac
+curl -s -o "$tmp/unsub.html" -w '%{http_code}' "$lu" > "$tmp/code"
+check "GET of the unsubscribe URL shows a button (200)" [ "$(cat "$tmp/code")" = 200 ]
+check "... and unsubscribes nobody" [ "$(q "SELECT status FROM subscribers WHERE email = 'reader1@example.org'")" = 1 ]
+st=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' --data 'List-Unsubscribe=One-Click' "$lu")
+check "one-click POST unsubscribes (200, no cookie, no CSRF)" [ "$st" = 200 ]
+check "... reader1 is unsubscribed" [ "$(q "SELECT status FROM subscribers WHERE email = 'reader1@example.org'")" = 2 ]
+nd digest send --since 3650d > "$tmp/digest2.out"
+check "the next digest goes to one subscriber" grep -q 'queued to 1 subscriber$' "$tmp/digest2.out"
+$TOOL count "$box" "Daily digest" > "$tmp/count"
+check "reader1 got one digest (none after leaving)" grep -q '^reader1@example.org 1 1$' "$tmp/count"
+check "reader2 got two" grep -q '^reader2@example.org 2 2$' "$tmp/count"
+
+# ---- preferences ----
+mt=$($TOOL link "$d1" /subscribe/manage)
+curl -s -b "$jar" "$mt" > "$tmp/manage.html"
+check "the preferences page shows the lists" grep -q 'name="list" value="digest"' "$tmp/manage.html"
+mtok=${mt##*t=}
+st=$(post /subscribe/manage "csrf_token=$csrf&t=$mtok&list=digest&list=breaking&action=save")
+check "preferences: a reader who left can come back" [ "$(q "SELECT status FROM subscribers WHERE email = 'reader1@example.org'")" = 1 ]
+check "... with the lists chosen" [ "$(q "SELECT group_concat(list) FROM (SELECT list FROM subscriptions l JOIN subscribers s ON s.id = l.subscriber_id WHERE s.email = 'reader1@example.org' ORDER BY list)")" = "breaking,digest" ]
+post /subscribe/manage "csrf_token=$csrf&t=$mtok&action=leave" >/dev/null
+check "preferences: leave everything" [ "$(q "SELECT status FROM subscribers WHERE email = 'reader1@example.org'")" = 2 ]
+
+# ---- an SMTP server that is down ----
+stop_sink
+nd digest send --since 3650d > "$tmp/digest3.out" 2>&1
+check "server down: the digest is queued" grep -q 'queued to 1 subscriber$' "$tmp/digest3.out"
+check "... and retried later, not lost" grep -q 'retried later 1' "$tmp/digest3.out"
+nd mail status > "$tmp/status.out"
+check "mail status shows it queued" grep -Eq '^  digest +queued +1$' "$tmp/status.out"
+check "mail status shows the last error" grep -q "^last error: Couldn't connect to server" "$tmp/status.out"
+start_sink "$box" "$sport"
+sleep 2
+nd mail send --wait > "$tmp/send3.out"
+check "server up again: delivered" grep -q '^sent 1,' "$tmp/send3.out"
+$TOOL count "$box" "Daily digest" > "$tmp/count"
+check "reader2 has three digests now, one of each" grep -q '^reader2@example.org 3 3$' "$tmp/count"
+
+# ---- a 5xx refusal marks the address; a 4xx is retried ----
+post /subscribe "csrf_token=$csrf&email=reject-me%40example.org&list=digest" >/dev/null
+post /subscribe "csrf_token=$csrf&email=later-me%40example.org&list=digest" >/dev/null
+nd mail send > "$tmp/send4.out"
+check "the 5xx refusal fails that mail" grep -q 'failed 1' "$tmp/send4.out"
+check "... and suppresses the address" [ "$(q "SELECT status FROM subscribers WHERE email = 'reject-me@example.org'")" = 4 ]
+check "the 4xx is kept for a retry" [ "$(q "SELECT state || ':' || attempts FROM mail_queue q JOIN subscribers s ON s.id = q.subscriber_id WHERE s.email = 'later-me@example.org'")" = "0:1" ]
+nd mail status > "$tmp/status.out"
+check "mail status: failures by kind" grep -q '^failures by kind: confirm 1$' "$tmp/status.out"
+check "mail status: subscribers by status" grep -q '1 suppressed' "$tmp/status.out"
+st=$(post /subscribe "csrf_token=$csrf&email=reject-me%40example.org&list=digest")
+check "a suppressed address signing up again gets the usual answer" [ "$st" = 200 ]
+check "... and no mail" [ "$(q "SELECT count(*) FROM mail_queue q JOIN subscribers s ON s.id = q.subscriber_id WHERE s.email = 'reject-me@example.org'")" = 1 ]
+
+# ---- bounces: VERP names the subscriber ----
+d2=$($TOOL find "$box" reader2@example.org "Daily digest")
+verp2=$($TOOL header "$d2" X-Envelope-From)
+v2=${verp2%@*}
+mkdir -p "$tmp/maildir/cur" "$tmp/maildir/new" "$tmp/maildir/tmp"
+# three soft bounces of reader2 in a maildir: bounced at the third
+for i in 1 2 3; do
+	sed "s/bounces+43-fedcba9876543210/$v2/g" tests/data/dsn/postfix-mailbox-full.eml > "$tmp/maildir/new/$i.eml"
+done
+sed "s/bounces+49-9999aaaabbbbcccc/$v2/g" tests/data/dsn/vacation-autoreply.eml > "$tmp/maildir/cur/0.eml"
+nd mail bounces "$tmp/maildir" > "$tmp/b1.out"
+check "maildir: an auto-reply is not a bounce" grep -q '0 hard, 3 soft, 0 unsubscribe, 1 auto-replies' "$tmp/b1.out"
+check "maildir: soft bounces stop the address only at the third" \
+	[ "$(q "SELECT status || ':' || soft_bounces FROM subscribers WHERE email = 'reader2@example.org'")" = "3:3" ]
+grep -c 'is now active (soft bounce counted)' "$tmp/b1.out" > "$tmp/n"
+check "... the first two were counted, not fatal" [ "$(cat "$tmp/n")" = 2 ]
+# a hard bounce in an mbox (later-me, by the Final-Recipient: its VERP
+# MAC is forged), and one with a forged VERP for an unknown subscriber
+{
+	echo "From MAILER-DAEMON Mon Dec  7 07:00:12 2026"
+	sed "s/gone@reader.example/later-me@example.org/g" tests/data/dsn/postfix-user-unknown.eml
+	echo
+	echo "From MAILER-DAEMON Mon Dec  7 07:01:40 2026"
+	sed "s/nobody@isp.example/stranger@example.net/g" tests/data/dsn/exim-permanent.eml
+	echo
+} > "$tmp/mbox"
+nd mail bounces "$tmp/mbox" > "$tmp/b2.out"
+check "mbox: a hard bounce without a valid VERP finds the subscriber by its Final-Recipient" \
+	[ "$(q "SELECT status FROM subscribers WHERE email = 'later-me@example.org'")" = 3 ]
+check "mbox: a forged VERP names no subscriber" grep -q '1 without a subscriber' "$tmp/b2.out"
+
+# ---- send windows ----
+db2="$tmp/w.db"
+box2="$tmp/box2"
+mkdir -p "$box2"
+stop_sink
+start_sink "$box2"
+write_config "$tmp/w.ini" "per_minute = 5"
+NEWSDESK_CONFIG="$tmp/w.ini" "$BIN" --db "$db2" init >/dev/null
+NEWSDESK_CONFIG="$tmp/w.ini" "$BIN" --db "$db2" ingest demo/feeds >/dev/null
+$TOOL seed "$db2" 8 win digest
+# not at the end of a minute: the window must not roll over mid-test
+while [ "$(date +%S)" -gt 45 ]; do sleep 1; done
+NEWSDESK_CONFIG="$tmp/w.ini" "$BIN" --db "$db2" digest send --since 3650d > "$tmp/w1.out"
+check "send window: 5 of 8 sent in a minute (per_minute = 5)" grep -q '^sent 5,' "$tmp/w1.out"
+check "... the server got 5" [ "$(mails "$box2")" = 5 ]
+NEWSDESK_CONFIG="$tmp/w.ini" "$BIN" --db "$db2" mail send > "$tmp/w2.out"
+check "... a second run in the same minute sends none" grep -q '^sent 0,.*until' "$tmp/w2.out"
+check "... the rest wait in the queue" [ "$(NEWSDESK_CONFIG="$tmp/w.ini" "$BIN" --db "$db2" mail status | grep -c '^due now: 3$')" = 1 ]
+
+# ---- kill -9 during a send of many, then resume ----
+db3="$tmp/k.db"
+box3="$tmp/box3"
+mkdir -p "$box3"
+stop_sink
+start_sink "$box3"
+write_config "$tmp/k.ini"
+NEWSDESK_CONFIG="$tmp/k.ini" "$BIN" --db "$db3" init >/dev/null
+NEWSDESK_CONFIG="$tmp/k.ini" "$BIN" --db "$db3" ingest demo/feeds >/dev/null
+N=300
+$TOOL seed "$db3" $N many digest
+NEWSDESK_CONFIG="$tmp/k.ini" "$BIN" --db "$db3" digest send --since 3650d --queue-only >/dev/null
+NEWSDESK_CONFIG="$tmp/k.ini" "$BIN" --db "$db3" mail send > "$tmp/k1.out" 2>&1 &
+send_pid=$!
+i=0
+while [ "$(mails "$box3")" -lt 60 ]; do
+	i=$((i + 1))
+	[ $i -lt 600 ] || break
+	sleep 0.05
+done
+kill -9 "$send_pid"
+wait "$send_pid" 2>/dev/null || true
+send_pid=""
+got=$(mails "$box3")
+check "killed mid-send ($got of $N delivered)" [ "$got" -gt 0 ] && [ "$got" -lt $N ]
+NEWSDESK_CONFIG="$tmp/k.ini" "$BIN" --db "$db3" mail send --wait > "$tmp/k2.out"
+$TOOL count "$box3" "Daily digest" > "$tmp/kcount"
+check "after the resume every subscriber got the digest" [ "$(wc -l < "$tmp/kcount")" = $N ]
+check "... each exactly one message (one Message-ID per subscriber)" \
+	[ "$(awk '$3 != 1' "$tmp/kcount" | wc -l)" = 0 ]
+copies=$(awk '{ n += $2 } END { print n }' "$tmp/kcount")
+echo "# copies received: $copies for $N subscribers (a copy beyond $N can only be the one mail in flight at the kill, with its Message-ID)"
+check "at most the one mail in flight was sent twice" [ "$copies" -le $((N + 1)) ]
+
+echo "# $fails failed"
+[ "$fails" = 0 ]

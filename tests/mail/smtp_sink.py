@@ -1,0 +1,60 @@
+#!/usr/bin/python3
+"""issue 11: a real SMTP server for the mail tests (aiosmtpd, Debian
+python3-aiosmtpd) on 127.0.0.1, a free port.
+
+Usage: smtp_sink.py DIR PORTFILE [PORT]
+Each accepted message is written to DIR/NNNNNN.eml, prefixed with
+X-Envelope-From and X-Envelope-To lines. RCPT TO an address whose local
+part starts with "reject" gets 550 5.1.1; "later" gets 451 4.3.0. The port
+is written to PORTFILE once listening (PORT: a given port, for restarts).
+"""
+import asyncio
+import os
+import sys
+
+from aiosmtpd.smtp import SMTP
+
+
+class Sink:
+    def __init__(self, out):
+        self.out = out
+        self.n = len([f for f in os.listdir(out) if f.endswith('.eml')])
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        local = address.split('@')[0].lower()
+        if local.startswith('reject'):
+            return '550 5.1.1 <%s>: Recipient address rejected: User unknown' % address
+        if local.startswith('later'):
+            return '451 4.3.0 <%s>: Temporary lookup failure' % address
+        envelope.rcpt_tos.append(address)
+        return '250 OK'
+
+    async def handle_DATA(self, server, session, envelope):
+        self.n += 1
+        name = os.path.join(self.out, '%06d.eml' % self.n)
+        tmp = name + '.tmp'
+        with open(tmp, 'wb') as f:
+            f.write(b'X-Envelope-From: ' + envelope.mail_from.encode() + b'\r\n')
+            f.write(b'X-Envelope-To: ' + ','.join(envelope.rcpt_tos).encode() + b'\r\n')
+            f.write(envelope.original_content)
+        os.rename(tmp, name)
+        return '250 Message accepted for delivery'
+
+
+async def main():
+    out, portfile = sys.argv[1], sys.argv[2]
+    port = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    os.makedirs(out, exist_ok=True)
+    handler = Sink(out)
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: SMTP(handler, hostname='sink.test', data_size_limit=33554432),
+        '127.0.0.1', port, reuse_address=True)
+    real = server.sockets[0].getsockname()[1]
+    with open(portfile + '.tmp', 'w') as f:
+        f.write('%d\n' % real)
+    os.rename(portfile + '.tmp', portfile)
+    await server.serve_forever()
+
+
+asyncio.run(main())
