@@ -285,6 +285,20 @@ check "mbox: a hard bounce without a valid VERP finds the subscriber by its Fina
 	[ "$(q "SELECT status FROM subscribers WHERE email = 'later-me@example.org'")" = 3 ]
 check "mbox: a forged VERP names no subscriber" grep -q '1 without a subscriber' "$tmp/b2.out"
 
+# ---- the sign-up form in Chromium (playwright-core) ----
+if [ -x /usr/bin/chromium ] && [ -d "$SRC/tests/web/node_modules/playwright-core" ]; then
+	if node "$SRC/tests/web/subscribe_test.mjs" "$base" "$SRC/tests/web/artifacts" > "$tmp/pw.out" 2>&1; then
+		ok "the sign-up form in Chromium, with and without JavaScript ($(grep -c '^ok' "$tmp/pw.out") checks)"
+	else
+		cat "$tmp/pw.out"
+		no "the sign-up form in Chromium"
+	fi
+	check "... the browser's sign-ups were stored" \
+		[ "$(q "SELECT count(*) FROM subscribers WHERE email LIKE 'reader-%js@example.org'")" = 2 ]
+else
+	no "chromium or playwright-core is missing (scripts/setup.sh)"
+fi
+
 # ---- send windows ----
 db2="$tmp/w.db"
 box2="$tmp/box2"
