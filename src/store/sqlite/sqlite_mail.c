@@ -623,6 +623,12 @@ windows_take(struct store *st, int64_t now, const struct window *w, size_t n,
 	return 0;
 }
 
+#define CLAIM_SQL "SELECT q.id, q.subscriber_id, s.email, q.kind, " \
+	"s.status, q.message_id, q.attempts, q.created, " \
+	"coalesce(q.content_id, 0), c.subject, c.text, c.html " \
+	"FROM mail_queue q JOIN subscribers s ON s.id = q.subscriber_id " \
+	"LEFT JOIN mail_content c ON c.id = q.content_id "
+
 int
 store_sqlite_mail_claim(struct store *st, struct arena *a, int64_t now,
     int lease_s, const struct store_mail_limits *lim, struct mail_msg **out,
@@ -644,46 +650,53 @@ store_sqlite_mail_claim(struct store *st, struct arena *a, int64_t now,
 		*out_wait = 0;
 	if ((rc = store_sqlite_begin(st)) < 0)
 		return rc;
-	/* Mail to someone who left (or bounced) since it was queued is
-	 * dropped, not sent; a confirmation goes to a pending address. */
-	if ((rc = prepare(st, &stmt, "UPDATE mail_queue SET state = 3, "
-	    "last_error = 'subscriber is not active' WHERE state IN (0, 1) "
-	    "AND subscriber_id IN (SELECT id FROM subscribers WHERE "
-	    "status >= 2) ")) < 0)
-		goto fail;
-	if ((rc = run(st, stmt, "drop mail to inactive subscribers")) < 0)
-		goto fail;
-	if ((rc = prepare(st, &stmt, "SELECT q.id, q.subscriber_id, s.email, "
-	    "q.kind, s.status, q.message_id, q.attempts, q.created, "
-	    "coalesce(q.content_id, 0), c.subject, c.text, c.html "
-	    "FROM mail_queue q JOIN subscribers s ON s.id = q.subscriber_id "
-	    "LEFT JOIN mail_content c ON c.id = q.content_id "
-	    "WHERE (q.state = 0 AND q.next_attempt_at <= ?1) "
-	    "OR (q.state = 1 AND q.lease_until <= ?1) "
-	    "ORDER BY q.next_attempt_at, q.id LIMIT 1")) < 0)
-		goto fail;
-	sqlite3_bind_int64(stmt, 1, now);
-	if ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		m = arena_zalloc(a, sizeof(*m));
-		m->id = sqlite3_column_int64(stmt, 0);
-		m->subscriber_id = sqlite3_column_int64(stmt, 1);
-		m->email = store_col_text(a, stmt, 2);
-		m->kind = store_col_text(a, stmt, 3);
-		m->sub_status = sqlite3_column_int(stmt, 4);
-		m->message_id = store_col_text(a, stmt, 5);
-		m->attempts = sqlite3_column_int(stmt, 6) + 1;
-		m->created = sqlite3_column_int64(stmt, 7);
-		m->content_id = sqlite3_column_int64(stmt, 8);
-		m->subject = store_col_text(a, stmt, 9);
-		m->text = store_col_text(a, stmt, 10);
-		m->html = store_col_text(a, stmt, 11);
-	} else if (step != SQLITE_DONE) {
-		rc = store_db_err(st, "claim mail");
+	/* A sender that died leaves its mail sending: taken again once the
+	 * lease is over; then the oldest due. Each query walks an index
+	 * (state, lease_until / next_attempt_at), so a claim costs the same
+	 * with ten or a million mails queued. */
+	for (int pass = 0; pass < 2 && !m; pass++) {
+		if ((rc = prepare(st, &stmt, pass == 0 ? CLAIM_SQL
+		    "WHERE q.state = 1 AND q.lease_until <= ?1 "
+		    "ORDER BY q.lease_until, q.id LIMIT 1" : CLAIM_SQL
+		    "WHERE q.state = 0 AND q.next_attempt_at <= ?1 "
+		    "ORDER BY q.next_attempt_at, q.id LIMIT 1")) < 0)
+			goto fail;
+		sqlite3_bind_int64(stmt, 1, now);
+		if ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+			m = arena_zalloc(a, sizeof(*m));
+			m->id = sqlite3_column_int64(stmt, 0);
+			m->subscriber_id = sqlite3_column_int64(stmt, 1);
+			m->email = store_col_text(a, stmt, 2);
+			m->kind = store_col_text(a, stmt, 3);
+			m->sub_status = sqlite3_column_int(stmt, 4);
+			m->message_id = store_col_text(a, stmt, 5);
+			m->attempts = sqlite3_column_int(stmt, 6) + 1;
+			m->created = sqlite3_column_int64(stmt, 7);
+			m->content_id = sqlite3_column_int64(stmt, 8);
+			m->subject = store_col_text(a, stmt, 9);
+			m->text = store_col_text(a, stmt, 10);
+			m->html = store_col_text(a, stmt, 11);
+		} else if (step != SQLITE_DONE) {
+			rc = store_db_err(st, "claim mail");
+		}
+		sqlite3_finalize(stmt);
+		stmt = NULL;
+		if (rc < 0)
+			goto fail;
+		/* Mail to someone who left (or bounced) since it was queued
+		 * is dropped, not sent; then look again. */
+		if (m && m->sub_status >= SUB_UNSUBSCRIBED) {
+			if ((rc = prepare(st, &stmt, "UPDATE mail_queue SET "
+			    "state = 3, last_error = 'subscriber is not active' "
+			    "WHERE id = ?1")) < 0)
+				goto fail;
+			sqlite3_bind_int64(stmt, 1, m->id);
+			if ((rc = run(st, stmt, "drop mail")) < 0)
+				goto fail;
+			m = NULL;
+			pass = -1;
+		}
 	}
-	sqlite3_finalize(stmt);
-	stmt = NULL;
-	if (rc < 0)
-		goto fail;
 	if (!m) {
 		/* nothing due: when is the next? */
 		if ((rc = prepare(st, &stmt, "SELECT min(CASE state WHEN 0 "

@@ -388,6 +388,7 @@ static const char *const migrations[] = {
 	"  sent_at INTEGER NOT NULL DEFAULT 0,"
 	"  UNIQUE (subscriber_id, content_id));"
 	"CREATE INDEX mail_queue_due ON mail_queue (state, next_attempt_at);"
+	"CREATE INDEX mail_queue_lease ON mail_queue (state, lease_until);"
 	"CREATE TABLE mail_windows ("
 	"  name TEXT PRIMARY KEY,"                  /* minute hour day */
 	"  start INTEGER NOT NULL,"
