@@ -128,6 +128,11 @@ st=$(post /subscribe "csrf_token=$csrf&email=not-an-address&list=digest")
 check "a bad address is refused (422)" [ "$st" = 422 ]
 check "... with the reason beside the field" grep -q 'id="subscribe-email-error">The address needs' "$tmp/post.html"
 check "... and what was typed kept" grep -q 'value="not-an-address"' "$tmp/post.html"
+st=$(post /subscribe "csrf_token=$csrf&email=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E%40x.example&list=digest")
+check "a hostile address is refused (422)" [ "$st" = 422 ]
+check "... and shown escaped, never as markup" sh -c "! grep -q '<script>alert' '$tmp/post.html' && grep -q '&#34;&gt;&lt;script&gt;' '$tmp/post.html'"
+st=$(post /subscribe "csrf_token=$csrf&email=reader1%40example.org&list=section%3A%3Cx%3E&list=digest")
+check "an unknown list is ignored" [ "$(q "SELECT count(*) FROM subscriptions WHERE list LIKE '%<%'")" = 0 ]
 st=$(post /subscribe "csrf_token=$csrf&email=reader1%40example.org&list=digest")
 check "sign-up answered (200)" [ "$st" = 200 ]
 sed -n '/<section class="subscribe">/,/<\/section>/p' "$tmp/post.html" > "$tmp/answer1"
@@ -351,6 +356,45 @@ check "... each exactly one message (one Message-ID per subscriber)" \
 copies=$(awk '{ n += $2 } END { print n }' "$tmp/kcount")
 echo "# copies received: $copies for $N subscribers (a copy beyond $N can only be the one mail in flight at the kill, with its Message-ID)"
 check "at most the one mail in flight was sent twice" [ "$copies" -le $((N + 1)) ]
+
+# ---- newsdesk run sends the daily digest at [mail] digest_hour, once ----
+db4="$tmp/r.db"
+box4="$tmp/box4"
+mkdir -p "$box4"
+stop_sink
+start_sink "$box4"
+while [ "$(date +%M)" = 59 ]; do sleep 1; done
+hour=$($PY -c 'from datetime import datetime; from zoneinfo import ZoneInfo; print(datetime.now(ZoneInfo("Europe/Berlin")).hour)')
+write_config "$tmp/r.ini"
+sed -i "s/^digest_hour = -1$/digest_hour = $hour/" "$tmp/r.ini"
+# today's news, so the day's digest has stories
+now_rfc=$($PY -c 'import email.utils, time; print(email.utils.formatdate(time.time() - 3600))')
+mkdir -p "$tmp/feeds"
+cat > "$tmp/feeds/today.xml" <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Today Wire</title><link>https://wire.example/</link>
+<item><title>Dam talks resume in Port Amsel</title><link>https://wire.example/1</link><guid>w1</guid><pubDate>$now_rfc</pubDate><description>Negotiators returned to the table on the reservoir's filling schedule.</description></item>
+<item><title>Envoy proposes seven-season filling plan</title><link>https://wire.example/2</link><guid>w2</guid><pubDate>$now_rfc</pubDate><description>The plan sets a minimum release in dry years.</description></item>
+</channel></rss>
+XML
+NEWSDESK_CONFIG="$tmp/r.ini" "$BIN" --db "$db4" init >/dev/null
+NEWSDESK_CONFIG="$tmp/r.ini" "$BIN" --db "$db4" ingest "$tmp/feeds" >/dev/null
+$TOOL seed "$db4" 3 daily digest
+NEWSDESK_CONFIG="$tmp/r.ini" "$BIN" --db "$db4" run --no-web >"$tmp/run.out" 2>"$tmp/run.err" &
+send_pid=$!
+i=0
+while [ "$(mails "$box4")" -lt 3 ] && [ $i -lt 300 ]; do i=$((i + 1)); sleep 0.1; done
+kill "$send_pid"
+wait "$send_pid" 2>/dev/null || true
+send_pid=""
+check "run: the daily digest went out at digest_hour ($(mails "$box4") of 3)" [ "$(mails "$box4")" = 3 ]
+NEWSDESK_CONFIG="$tmp/r.ini" "$BIN" --db "$db4" run --no-web >"$tmp/run2.out" 2>"$tmp/run2.err" &
+send_pid=$!
+sleep 3
+kill "$send_pid"
+wait "$send_pid" 2>/dev/null || true
+send_pid=""
+check "run: restarted the same day, it does not send the digest again" [ "$(mails "$box4")" = 3 ]
 
 echo "# $fails failed"
 [ "$fails" = 0 ]
