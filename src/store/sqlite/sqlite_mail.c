@@ -740,8 +740,13 @@ store_sqlite_mail_done(struct store *st, int64_t id, int state,
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
+	/* an error stays recorded after a later success: `mail status`
+	 * shows the last one and when it happened */
 	if ((rc = prepare(st, &stmt, "UPDATE mail_queue SET state = ?2, "
-	    "next_attempt_at = ?3, last_error = ?4, last_code = ?5, "
+	    "next_attempt_at = ?3, last_error = coalesce(?4, last_error), "
+	    "last_code = CASE WHEN ?4 IS NULL THEN last_code ELSE ?5 END, "
+	    "last_error_at = CASE WHEN ?4 IS NULL THEN last_error_at "
+	    "ELSE ?6 END, "
 	    "sent_at = CASE WHEN ?2 = 2 THEN ?6 ELSE sent_at END, "
 	    "lease_until = 0 WHERE id = ?1 AND state = 1")) < 0)
 		return rc;
@@ -799,8 +804,8 @@ store_sqlite_mail_status(struct store *st, struct arena *a, int64_t now,
 	}
 	sqlite3_finalize(stmt);
 	if ((rc = prepare(st, &stmt, "SELECT last_error, last_code, "
-	    "max(next_attempt_at, created), kind FROM mail_queue "
-	    "WHERE last_error IS NOT NULL ORDER BY id DESC LIMIT 1")) < 0)
+	    "last_error_at, kind FROM mail_queue WHERE last_error IS NOT NULL "
+	    "ORDER BY last_error_at DESC, id DESC LIMIT 1")) < 0)
 		return rc;
 	if (sqlite3_step(stmt) == SQLITE_ROW) {
 		out->last_error = store_col_text(a, stmt, 0);

@@ -384,6 +384,7 @@ static const char *const migrations[] = {
 	"  lease_until INTEGER NOT NULL DEFAULT 0,"
 	"  last_error TEXT,"
 	"  last_code INTEGER NOT NULL DEFAULT 0,"
+	"  last_error_at INTEGER NOT NULL DEFAULT 0,"
 	"  created INTEGER NOT NULL,"
 	"  sent_at INTEGER NOT NULL DEFAULT 0,"
 	"  UNIQUE (subscriber_id, content_id));"
