@@ -68,7 +68,7 @@ digest_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 	rc = mail_digest_send(&env, st, list, since, now, is_dry, stdout,
 	    &n);
 	if (rc == 0 && !is_dry) {
-		printf("digest of %s: queued to %zu subscriber%s\n", list, n,
+		printf("digest (list %s): queued to %zu subscriber%s\n", list, n,
 		    n == 1 ? "" : "s");
 		if (is_send && ctx->cfg->mail.smtp_url &&
 		    *ctx->cfg->mail.smtp_url) {

@@ -254,6 +254,10 @@ mail_queue_run(struct mail_env *env, struct store *st, size_t max,
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
+	/* not configured: every mail waits, untouched */
+	if (!mc->smtp_url || !*mc->smtp_url)
+		return err_set(ND_EINVAL, "mail: [mail] smtp_url is not set; "
+		    "mail waits in the queue");
 	for (;;) {
 		struct arena a;
 		struct mail_msg *m = NULL;
