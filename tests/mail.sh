@@ -126,6 +126,8 @@ st=$(post /subscribe "email=reader1%40example.org&list=digest")
 check "a sign-up without the CSRF token is refused (403)" [ "$st" = 403 ]
 st=$(post /subscribe "csrf_token=$csrf&email=not-an-address&list=digest")
 check "a bad address is refused (422)" [ "$st" = 422 ]
+mkdir -p "$tmp/pages"
+cp "$tmp/post.html" "$tmp/pages/subscribe-error.html"
 check "... with the reason beside the field" grep -q 'id="subscribe-email-error">The address needs' "$tmp/post.html"
 check "... and what was typed kept" grep -q 'value="not-an-address"' "$tmp/post.html"
 st=$(post /subscribe "csrf_token=$csrf&email=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E%40x.example&list=digest")
@@ -135,6 +137,7 @@ st=$(post /subscribe "csrf_token=$csrf&email=reader1%40example.org&list=section%
 check "an unknown list is ignored" [ "$(q "SELECT count(*) FROM subscriptions WHERE list LIKE '%<%'")" = 0 ]
 st=$(post /subscribe "csrf_token=$csrf&email=reader1%40example.org&list=digest")
 check "sign-up answered (200)" [ "$st" = 200 ]
+cp "$tmp/post.html" "$tmp/pages/subscribe-sent.html"
 sed -n '/<section class="subscribe">/,/<\/section>/p' "$tmp/post.html" > "$tmp/answer1"
 st=$(post /subscribe "csrf_token=$csrf&email=nobody-known%40example.org&list=digest&website=http%3A%2F%2Fspam.example")
 sed -n '/<section class="subscribe">/,/<\/section>/p' "$tmp/post.html" > "$tmp/answer_hp"
@@ -160,6 +163,9 @@ check "the store keeps only a hash of the token" \
 	[ "$(q "SELECT count(*) FROM sub_tokens WHERE hash LIKE '%$tok%'")" = 0 ]
 curl -s -b "$jar" -o "$tmp/confirm.html" -w '%{http_code}' "$link" > "$tmp/code"
 check "GET of the confirmation link shows a page (200)" [ "$(cat "$tmp/code")" = 200 ]
+mkdir -p "$tmp/pages"
+cp "$tmp/sub.html" "$tmp/pages/subscribe.html"
+cp "$tmp/confirm.html" "$tmp/pages/confirm-ask.html"
 check "... with a button that POSTs" grep -q '<form action="/subscribe/confirm" method="post">' "$tmp/confirm.html"
 check "... and confirms nothing (a link scanner's GET)" \
 	[ "$(q "SELECT status FROM subscribers WHERE email = 'reader1@example.org'")" = 0 ]
@@ -168,6 +174,7 @@ st=$(post /subscribe/confirm "t=$tok")
 check "a confirmation POST without the CSRF token is refused" [ "$st" = 403 ]
 st=$(post /subscribe/confirm "csrf_token=$csrf&t=$tok")
 check "POST confirms (200)" [ "$st" = 200 ]
+cp "$tmp/post.html" "$tmp/pages/confirmed.html"
 check "... the subscriber is active" \
 	[ "$(q "SELECT status FROM subscribers WHERE email = 'reader1@example.org'")" = 1 ]
 st=$(post /subscribe/confirm "csrf_token=$csrf&t=$tok")
@@ -208,6 +215,7 @@ fi
 lu=$($TOOL header "$d1" List-Unsubscribe | sed 's/^<\([^>]*\)>.*/\1/')
 case $lu in "$base"/unsubscribe\?t=*) ok "List-Unsubscribe names the site's unsubscribe URL" ;; *) no "List-Unsubscribe: $lu" ;; esac
 curl -s -o "$tmp/unsub.html" -w '%{http_code}' "$lu" > "$tmp/code"
+cp "$tmp/unsub.html" "$tmp/pages/unsubscribe-ask.html"
 check "GET of the unsubscribe URL shows a button (200)" [ "$(cat "$tmp/code")" = 200 ]
 check "... and unsubscribes nobody" [ "$(q "SELECT status FROM subscribers WHERE email = 'reader1@example.org'")" = 1 ]
 st=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' --data 'List-Unsubscribe=One-Click' "$lu")
@@ -222,13 +230,20 @@ check "reader2 got two" grep -q '^reader2@example.org 2 2$' "$tmp/count"
 # ---- preferences ----
 mt=$($TOOL link "$d1" /subscribe/manage)
 curl -s -b "$jar" "$mt" > "$tmp/manage.html"
-check "the preferences page shows the lists" grep -q 'name="list" value="digest"' "$tmp/manage.html"
+cp "$tmp/manage.html" "$tmp/pages/manage.html"
+check "the preferences page shows the lists" grep -q 'name="list\[\]" value="digest"' "$tmp/manage.html"
 mtok=${mt##*t=}
 st=$(post /subscribe/manage "csrf_token=$csrf&t=$mtok&list=digest&list=breaking&action=save")
 check "preferences: a reader who left can come back" [ "$(q "SELECT status FROM subscribers WHERE email = 'reader1@example.org'")" = 1 ]
 check "... with the lists chosen" [ "$(q "SELECT group_concat(list) FROM (SELECT list FROM subscriptions l JOIN subscribers s ON s.id = l.subscriber_id WHERE s.email = 'reader1@example.org' ORDER BY list)")" = "breaking,digest" ]
 post /subscribe/manage "csrf_token=$csrf&t=$mtok&action=leave" >/dev/null
+cp "$tmp/post.html" "$tmp/pages/manage-left.html"
 check "preferences: leave everything" [ "$(q "SELECT status FROM subscribers WHERE email = 'reader1@example.org'")" = 2 ]
+
+if [ -d "$SRC/tests/web/node_modules/html-validate" ]; then
+	check "the sign-up, confirmation, preferences and unsubscribe pages are valid HTML ($(ls "$tmp/pages" | wc -l) pages)" \
+		node "$SRC/tests/web/mail_html_check.mjs" --site "$tmp"/pages/*.html
+fi
 
 # ---- an SMTP server that is down ----
 stop_sink

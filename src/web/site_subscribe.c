@@ -183,8 +183,8 @@ add_choices(struct web_req *r, struct tmpl_obj *o, const char *const *chosen,
 	}
 }
 
-/* The lists named in the form (every "list" field), validated against
- * what add_choices offers. */
+/* The lists named in the form (every "list" or "list[]" field), validated
+ * against what add_choices offers. */
 static size_t
 form_lists(struct web_req *r, const char **out, size_t max)
 {
@@ -197,7 +197,9 @@ form_lists(struct web_req *r, const char **out, size_t max)
 		const char *v = r->form[i].value;
 		bool ok;
 
-		if (strcmp(r->form[i].name, "list") != 0 ||
+		/* "list[]": html-validate's rule for repeated names */
+		if ((strcmp(r->form[i].name, "list") != 0 &&
+		    strcmp(r->form[i].name, "list[]") != 0) ||
 		    !mail_list_valid(v) || has_list(out, n, v))
 			continue;
 		ok = strcmp(v, "digest") == 0 || strcmp(v, "breaking") == 0;
