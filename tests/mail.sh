@@ -372,6 +372,31 @@ copies=$(awk '{ n += $2 } END { print n }' "$tmp/kcount")
 echo "# copies received: $copies for $N subscribers (a copy beyond $N can only be the one mail in flight at the kill, with its Message-ID)"
 check "at most the one mail in flight was sent twice" [ "$copies" -le $((N + 1)) ]
 
+# ---- SMTP AUTH with [mail] user and password_file ----
+db5="$tmp/a.db"
+box5="$tmp/box5"
+mkdir -p "$box5"
+stop_sink
+SINK_AUTH="desk:s3cret pass" start_sink "$box5"
+printf 's3cret pass\n' > "$tmp/smtp.pw"
+write_config "$tmp/a.ini" "user = desk
+password_file = $tmp/smtp.pw"
+NEWSDESK_CONFIG="$tmp/a.ini" "$BIN" --db "$db5" init >/dev/null
+NEWSDESK_CONFIG="$tmp/a.ini" "$BIN" --db "$db5" ingest demo/feeds >/dev/null
+$TOOL seed "$db5" 2 auth digest
+NEWSDESK_CONFIG="$tmp/a.ini" "$BIN" --db "$db5" digest send --since 3650d > "$tmp/a1.out" 2>&1 || true
+check "SMTP AUTH: sent with [mail] user and password_file" grep -q '^sent 2,' "$tmp/a1.out"
+printf 'wrong\n' > "$tmp/smtp.pw"
+NEWSDESK_CONFIG="$tmp/a.ini" "$BIN" --db "$db5" digest send --since 3650d > "$tmp/a2.out" 2>&1 || true
+check "SMTP AUTH: a wrong password keeps the mail queued (ours to fix, not the reader's)" \
+	grep -q "retried later 1," "$tmp/a2.out"
+check "... and stops the run at the first refusal" \
+	[ "$($PY -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT sum(attempts) FROM mail_queue WHERE state = 0").fetchone()[0])' "$db5")" = 1 ]
+nd_a() { NEWSDESK_CONFIG="$tmp/a.ini" "$BIN" --db "$db5" "$@"; }
+nd_a mail status > "$tmp/a-status.out"
+check "... mail status names the refused login" grep -q '^last error: Login denied' "$tmp/a-status.out"
+check "... and marks nobody" [ "$($PY -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM subscribers WHERE status <> 1").fetchone()[0])' "$db5")" = 0 ]
+
 # ---- newsdesk run sends the daily digest at [mail] digest_hour, once ----
 db4="$tmp/r.db"
 box4="$tmp/box4"

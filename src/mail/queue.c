@@ -333,9 +333,11 @@ mail_queue_run(struct mail_env *env, struct store *st, size_t max,
 			log_warn(LOG_MAIL, "temporary failure id=%lld code=%d "
 			    "attempt=%d: %s", (long long)m->id, code,
 			    m->attempts, err);
-			/* no connection at all: the server is down, and every
-			 * other mail would fail the same way */
-			if (code == 0) {
+			/* not this recipient's problem (no connection, a
+			 * refused login, our sender refused): every other
+			 * mail would fail the same way, so the run stops
+			 * without spending their attempts */
+			if (code == 0 || !strstr(err, "RCPT failed")) {
 				out->wait_until = next;
 				arena_release(&a);
 				break;

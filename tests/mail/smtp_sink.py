@@ -7,12 +7,14 @@ Each accepted message is written to DIR/NNNNNN.eml, prefixed with
 X-Envelope-From and X-Envelope-To lines. RCPT TO an address whose local
 part starts with "reject" gets 550 5.1.1; "later" gets 451 4.3.0. The port
 is written to PORTFILE once listening (PORT: a given port, for restarts).
+With SINK_AUTH=USER:PASSWORD in the environment, AUTH (PLAIN or LOGIN) with
+those credentials is required before MAIL.
 """
 import asyncio
 import os
 import sys
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Sink:
@@ -46,9 +48,23 @@ async def main():
     port = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     os.makedirs(out, exist_ok=True)
     handler = Sink(out)
+    auth = os.environ.get('SINK_AUTH')
+    kw = {}
+    if auth:
+        user, password = auth.split(':', 1)
+
+        def authenticator(server, session, envelope, mechanism, data):
+            ok = (isinstance(data, LoginPassword) and
+                  data.login.decode() == user and
+                  data.password.decode() == password)
+            # handled=False: aiosmtpd answers 535 itself on a failure
+            return AuthResult(success=ok, handled=False)
+        kw = dict(auth_required=True, auth_require_tls=False,
+                  authenticator=authenticator)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        lambda: SMTP(handler, hostname='sink.test', data_size_limit=33554432),
+        lambda: SMTP(handler, hostname='sink.test', data_size_limit=33554432,
+                     **kw),
         '127.0.0.1', port, reuse_address=True)
     real = server.sockets[0].getsockname()[1]
     with open(portfile + '.tmp', 'w') as f:
