@@ -83,19 +83,20 @@ mail_send(struct cmd_ctx *ctx, struct store *st, int argc, char **argv)
 		    (int64_t)ctx->cfg->mail.pending_days * 86400, now,
 		    &expired)) < 0)
 			break;
-		rc = mail_queue_run(&env, st, max ? (size_t)max - total.sent : 0,
-		    &stop_flag, &s);
+		rc = mail_queue_run(&env, st, max ? (size_t)max - total.sent :
+		    0, &stop_flag, &s);
 		total.sent += s.sent;
 		total.retried += s.retried;
 		total.failed += s.failed;
 		total.wait_until = s.wait_until;
 		total.is_rate_limited = s.is_rate_limited;
-		if (rc < 0 || atomic_load(&stop_flag) || !is_wait || s.wait_until == 0 ||
-		    (max && total.sent >= (size_t)max))
+		if (rc < 0 || atomic_load(&stop_flag) || !is_wait ||
+		    s.wait_until == 0 || (max && total.sent >= (size_t)max))
 			break;
 		/* --wait: sleep to the next window or retry, a second at a
 		 * time so a signal stops it promptly */
-		while (!atomic_load(&stop_flag) && (int64_t)time(NULL) < s.wait_until)
+		while (!atomic_load(&stop_flag) &&
+		    (int64_t)time(NULL) < s.wait_until)
 			sleep(1);
 	}
 	{

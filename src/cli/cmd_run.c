@@ -163,7 +163,8 @@ run_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 		return err_set(ND_ERR, "run: cannot start the fetch thread");
 	}
 	if (ctx->cfg->mail.from && *ctx->cfg->mail.from)
-		mt.is_started = pthread_create(&mt.tid, NULL, mail_main, &mt) == 0;
+		mt.is_started = pthread_create(&mt.tid, NULL, mail_main,
+		    &mt) == 0;
 	log_info(LOG_MAIN, "running db=%s pid=%ld", ctx->db_path, (long)getpid());
 	for (;;) {
 		struct timespec tick = { 1, 0 };

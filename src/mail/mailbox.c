@@ -50,7 +50,8 @@ each_mbox(const char *path,
 
 			while (k < (size_t)n && line[k] == '>')
 				k++;
-			if ((size_t)n - k >= 5 && memcmp(line + k, "From ", 5) == 0) {
+			if ((size_t)n - k >= 5 &&
+			    memcmp(line + k, "From ", 5) == 0) {
 				buf_add(&msg, line + 1, (size_t)n - 1);
 				continue;
 			}
@@ -142,8 +143,9 @@ mail_mailbox_each(const char *path,
 		if (stat(cur, &cs) != 0) {
 			snprintf(cur, sizeof(cur), "%s/new", path);
 			if (stat(cur, &cs) != 0)
-				return err_set(ND_EINVAL, "mail: %s: a directory "
-				    "but not a maildir (no cur/ or new/)", path);
+				return err_set(ND_EINVAL, "mail: %s: a "
+				    "directory but not a maildir (no cur/ or "
+				    "new/)", path);
 		}
 		return each_maildir(path, fn, payload);
 	}

@@ -22,6 +22,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/tz.h"
+#include "core/xmalloc.h"
 #include "mail/mail.h"
 #include "render/html.h"
 #include "render/tmpl.h"
@@ -59,11 +60,11 @@ mail_env_init(struct mail_env *env, const struct config *cfg,
 
 		while (n && cfg->desk.base_url[n - 1] == '/')
 			n--;
-		env->base_url = strndup(cfg->desk.base_url, n);
+		env->base_url = xstrndup(cfg->desk.base_url, n);
 	}
 	env->from = cfg->mail.from;
-	env->domain = strdup(dom);
-	env->bounce_domain = strdup(cfg->mail.bounce_domain &&
+	env->domain = xstrdup(dom);
+	env->bounce_domain = xstrdup(cfg->mail.bounce_domain &&
 	    *cfg->mail.bounce_domain ? cfg->mail.bounce_domain : dom);
 	arena_release(&a);
 	env->tz = tz_open(cfg->desk.timezone);
@@ -304,18 +305,19 @@ mail_queue_run(struct mail_env *env, struct store *st, size_t max,
 		    err, sizeof(err));
 		now = (int64_t)time(NULL);
 		if (res == MAIL_SEND_OK) {
-			rc = store_mail_done(st, m->id, MAIL_SENT, 0, NULL, code,
-			    now);
+			rc = store_mail_done(st, m->id, MAIL_SENT, 0, NULL,
+			    code, now);
 			out->sent++;
-			log_info(LOG_MAIL, "sent id=%lld kind=%s", (long long)m->id,
-			    m->kind);
+			log_info(LOG_MAIL, "sent id=%lld kind=%s",
+			    (long long)m->id, m->kind);
 		} else if (res == MAIL_SEND_PERM) {
-			rc = store_mail_done(st, m->id, MAIL_FAILED, 0, err, code,
-			    now);
+			rc = store_mail_done(st, m->id, MAIL_FAILED, 0, err,
+			    code, now);
 			if (rc == 0)
-				rc = store_sub_bounce(st, m->subscriber_id, true,
-				    SUB_SUPPRESSED, mc->soft_bounce_limit,
-				    arena_printf(&a, "smtp %d", code), now, NULL);
+				rc = store_sub_bounce(st, m->subscriber_id,
+				    true, SUB_SUPPRESSED, mc->soft_bounce_limit,
+				    arena_printf(&a, "smtp %d", code), now,
+				    NULL);
 			out->failed++;
 			log_warn(LOG_MAIL, "refused id=%lld code=%d: %s",
 			    (long long)m->id, code, err);

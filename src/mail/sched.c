@@ -66,11 +66,12 @@ mail_tick(struct mail_env *env, struct store *st, int64_t now,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = store_sub_expire(st, now - (int64_t)env->cfg->mail.pending_days
-	    * 86400, now, &expired)) < 0)
+	if ((rc = store_sub_expire(st, now -
+	    (int64_t)env->cfg->mail.pending_days * 86400, now, &expired)) < 0)
 		return rc;
 	if (expired)
-		log_info(LOG_MAIL, "expired unconfirmed sign-ups n=%zu", expired);
+		log_info(LOG_MAIL, "expired unconfirmed sign-ups n=%zu",
+		    expired);
 	if ((rc = digest_if_due(env, st, "digest", now)) < 0)
 		return rc;
 	arena_init(&a);
