@@ -473,3 +473,40 @@ store_story_edit(struct store *st, const struct store_story_edit *e,
 		return err_set(ND_EINVAL, "store: unknown story edit %d", e->op);
 	return st->ops->story_edit(st, e, out_id);
 }
+
+/* ---- tips (issue 11) ---- */
+
+int
+store_tip_thread_add(struct store *st, const struct tip_thread *t,
+    const struct tip_msg *first)
+{
+	return st->ops->tip_thread_add(st, t, first);
+}
+
+int
+store_tip_msg_add(struct store *st, const char *thread_id,
+    const struct tip_msg *m)
+{
+	return st->ops->tip_msg_add(st, thread_id, m);
+}
+
+int
+store_tip_list(struct store *st, struct arena *a, struct tip_thread **out,
+    size_t *out_n)
+{
+	return st->ops->tip_list(st, a, out, out_n);
+}
+
+int
+store_tip_get(struct store *st, struct arena *a, const char *id,
+    struct tip_thread **out, struct tip_msg **out_msgs, size_t *out_n)
+{
+	return st->ops->tip_get(st, a, id, out, out_msgs, out_n);
+}
+
+int
+store_tip_find(struct store *st, struct arena *a, const unsigned char *lookup,
+    size_t len, const char **out_id)
+{
+	return st->ops->tip_find(st, a, lookup, len, out_id);
+}

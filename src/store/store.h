@@ -381,4 +381,25 @@ int store_changes_since(struct store *st, struct arena *a,
     struct store_cursor *cur, size_t max, struct store_change **out,
     size_t *out_n, bool *out_all);
 
+/* ---- tips (issue 11): sealed bytes only (model.h: tip_thread) ---- */
+
+/* Adds thread t (id, day, lookup, reply_pk) with its first message.
+ * ND_EEXISTS when the id or the lookup tag is taken. */
+int store_tip_thread_add(struct store *st, const struct tip_thread *t,
+    const struct tip_msg *first);
+/* Adds m (day, sealed, for_source) to thread id; ND_ENOTFOUND. */
+int store_tip_msg_add(struct store *st, const char *thread_id,
+    const struct tip_msg *m);
+/* Every thread, newest first, with counts and sizes (no lookup, no
+ * key), in a. */
+int store_tip_list(struct store *st, struct arena *a,
+    struct tip_thread **out, size_t *out_n);
+/* One thread and its messages, oldest first, in a; ND_ENOTFOUND. */
+int store_tip_get(struct store *st, struct arena *a, const char *id,
+    struct tip_thread **out, struct tip_msg **out_msgs, size_t *out_n);
+/* The id of the thread whose receipt tag is lookup (in a);
+ * ND_ENOTFOUND. */
+int store_tip_find(struct store *st, struct arena *a,
+    const unsigned char *lookup, size_t len, const char **out_id);
+
 #endif

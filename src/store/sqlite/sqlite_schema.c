@@ -332,6 +332,26 @@ static const char *const migrations[] = {
 	/* 11 (issue 8): an outlet's description (its feed's subtitle, plain
 	 * text), shown on its page. Learnt by ingest like the title. */
 	"ALTER TABLE sources ADD COLUMN description TEXT;",
+	/* (issue 11) tips: sealed bytes only. A thread has a random id, a
+	 * day, the receipt's lookup tag and the public key replies are
+	 * sealed to; a message has its day and sealed bytes (to the desk's
+	 * key, and for a desk reply also to the thread's key). No address,
+	 * agent, referrer or exact time, by design. */
+	"CREATE TABLE tip_threads ("
+	"  id TEXT PRIMARY KEY,"
+	"  day TEXT NOT NULL,"
+	"  lookup BLOB UNIQUE,"
+	"  reply_pk BLOB"
+	");"
+	"CREATE TABLE tip_messages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  thread_id TEXT NOT NULL REFERENCES tip_threads(id)"
+	"    ON DELETE CASCADE,"
+	"  day TEXT NOT NULL,"
+	"  sealed BLOB NOT NULL,"
+	"  for_source BLOB"
+	");"
+	"CREATE INDEX tip_messages_thread ON tip_messages (thread_id, id);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
