@@ -69,6 +69,13 @@ struct cfg_log {
 	char *level;         /* e.g. "info,fetch:debug" */
 };
 
+struct cfg_tips {            /* issue 11 */
+	char *public_key;    /* base64 crypto_box key tips are sealed to */
+	int max_file_kb;     /* cap on one attachment */
+	int rate_per_hour;   /* submissions per client address per hour */
+	int form_max_age_s;  /* a form token is good this long */
+};
+
 /*
  * The whole configuration. Its strings are owned (malloc'd) by it: they
  * are only ever set, copied and freed through the functions below, which
@@ -82,6 +89,7 @@ struct config {
 	struct cfg_fetch fetch;
 	struct cfg_web web;
 	struct cfg_log log;
+	struct cfg_tips tips;
 };
 
 /* Fills cfg (any memory: nothing in it is freed) with the defaults.
