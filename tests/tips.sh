@@ -80,10 +80,14 @@ INI
 	done
 	url=$(sed -n 's/^newsdesk: serving \(.*\)\/$/\1/p' "$tmp/$name.out")
 }
-stop() {
+stop() { # stops the server: it must exit 0 with no sanitizer report
 	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	wait "$pid"
+	st=$?
 	pid=""
+	check "the $name server stops cleanly (exit $st)" [ "$st" = 0 ]
+	check "no sanitizer report from the $name server" \
+		sh -c "! grep -q 'Sanitizer\|runtime error' '$tmp/$name.err'"
 }
 token() { # token PAGE: the form token in an HTML page
 	sed -n 's/.*name="form_token" value="\([^"]*\)".*/\1/p' "$1" | head -n 1

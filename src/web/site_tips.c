@@ -210,6 +210,39 @@ rate_take(const struct web_req *r, int per_hour)
 	return ok;
 }
 
+/* ---- the slow hash ---- */
+
+/*
+ * A code phrase costs an argon2id run (about 64 MiB for a tenth of a
+ * second). The rate limit bounds it per address; this bounds it for the
+ * process: at most DERIVE_MAX at once, so many addresses together cannot
+ * take all the render threads' memory. The others wait their turn.
+ */
+#define DERIVE_MAX 2
+
+static pthread_mutex_t derive_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t derive_cv = PTHREAD_COND_INITIALIZER;
+static int derive_n;
+
+static int
+derive(struct tips_receipt *out, const char *code,
+    const unsigned char pk[TIPS_KEY_BYTES])
+{
+	int rc;
+
+	pthread_mutex_lock(&derive_mu);
+	while (derive_n >= DERIVE_MAX)
+		pthread_cond_wait(&derive_cv, &derive_mu);
+	derive_n++;
+	pthread_mutex_unlock(&derive_mu);
+	rc = tips_code_derive(out, code, pk);
+	pthread_mutex_lock(&derive_mu);
+	derive_n--;
+	pthread_cond_signal(&derive_cv);
+	pthread_mutex_unlock(&derive_mu);
+	return rc;
+}
+
 /* ---- writing ---- */
 
 /* The site's pool holds read-only handles; a tip is rare, so it opens a
@@ -370,7 +403,7 @@ submit(struct web_req *r)
 	}
 	/* the receipt first: its derivation is the slow part */
 	tips_code_new(code);
-	if ((rc = tips_code_derive(&rc_keys, code, pk)) < 0)
+	if ((rc = derive(&rc_keys, code, pk)) < 0)
 		goto out;
 	if ((rc = tips_seal(&sealed, &sealed_len, &p, pk)) < 0)
 		goto out;
@@ -453,7 +486,7 @@ site_tips_reply(struct web_req *r)
 	if (!token_ok(r, "/tips/reply", cfg->tips.form_max_age_s))
 		return reply_form(r, 403, "This form is too old or did not come "
 		    "from this site. Enter your code phrase again.");
-	if (!code || tips_code_derive(&keys, code, pk) < 0 ||
+	if (!code || derive(&keys, code, pk) < 0 ||
 	    (rc = store_tip_find(r->st, &r->a, keys.lookup,
 	    sizeof(keys.lookup), &id)) == ND_ENOTFOUND) {
 		rc = reply_form(r, 404, "No tip matches that code phrase. "
