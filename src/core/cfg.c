@@ -179,6 +179,13 @@ static const struct cfg_opt opts[] = {
 	    100000, "A source with full_text = auto has an item's article "
 	    "page fetched when the feed's summary and content together are "
 	    "shorter than this many bytes."),
+	CFG_INT("fetch", "article_refresh_s", fetch.article_refresh_s, 0, 0,
+	    2592000, "An article page whose text is stored is fetched again "
+	    "this many seconds after its last fetch (while its item is among "
+	    "the newest), with a conditional GET (ETag, Last-Modified), so a "
+	    "corrected article is picked up at the price of a 304 when "
+	    "unchanged; within the same max_articles_per_cycle, after new "
+	    "pages (0 = never)."),
 
 	CFG_STR("web", "listen", web.listen, "127.0.0.1:8080", 300,
 	    check_listen, "Address and port to listen on, as ADDR:PORT "

@@ -50,6 +50,7 @@ struct cfg_fetch {
 	int max_images_per_cycle; /* photos fetched after the feeds; 0 = off */
 	int max_articles_per_cycle; /* article pages for full text; 0 = off */
 	int full_text_short; /* auto: fetch when the feed's text is shorter */
+	int article_refresh_s; /* fetch a stored article again after; 0 = never */
 };
 
 struct cfg_web {

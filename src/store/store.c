@@ -474,6 +474,36 @@ store_story_edit(struct store *st, const struct store_story_edit *e,
 	return st->ops->story_edit(st, e, out_id);
 }
 
+/* ---- article refresh and robots.txt (issue 12) ---- */
+
+int
+store_fulltext_refresh_due(struct store *st, struct arena *a, int64_t before,
+    size_t recent, size_t max, struct fulltext_job **out, size_t *out_n)
+{
+	return st->ops->fulltext_refresh_due(st, a, before, recent, max, out,
+	    out_n);
+}
+
+int
+store_fulltext_seen(struct store *st, int64_t item_id, const char *etag,
+    const char *last_modified, int64_t at)
+{
+	return st->ops->fulltext_seen(st, item_id, etag, last_modified, at);
+}
+
+int
+store_robots_get(struct store *st, struct arena *a, const char *origin,
+    struct store_robots **out)
+{
+	return st->ops->robots_get(st, a, origin, out);
+}
+
+int
+store_robots_put(struct store *st, const struct store_robots *r)
+{
+	return st->ops->robots_put(st, r);
+}
+
 /* ---- tips (issue 11) ---- */
 
 int

@@ -351,7 +351,19 @@ static const char *const migrations[] = {
 	"  sealed BLOB NOT NULL,"
 	"  for_source BLOB"
 	");"
-	"CREATE INDEX tip_messages_thread ON tip_messages (thread_id, id);",
+	"CREATE INDEX tip_messages_thread ON tip_messages (thread_id, id);"
+	/* (issue 12, in the same migration) robots.txt per origin, as last
+	 * fetched; an article page's validators and when it was last
+	 * fetched, for a refresh with a conditional GET */
+	"CREATE TABLE robots_txt ("
+	"  origin TEXT PRIMARY KEY,"
+	"  expires INTEGER NOT NULL,"
+	"  status INTEGER NOT NULL,"
+	"  body BLOB"
+	");"
+	"ALTER TABLE items ADD COLUMN full_text_etag TEXT;"
+	"ALTER TABLE items ADD COLUMN full_text_lm TEXT;"
+	"ALTER TABLE items ADD COLUMN full_text_at INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
