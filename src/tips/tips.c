@@ -143,7 +143,13 @@ tips_payload_decode(struct tips_payload *out, struct arena *a,
 			return err_set(ND_EPARSE, "tips: bad payload record");
 		seen[tag] = true;
 		if (tag == TAG_FILE) {
-			out->file = arena_memdup(a, p + i, n ? n : 1);
+			/* an empty file is still a file: one byte of room,
+			 * none read (p + i may be the end) */
+			unsigned char *f = arena_alloc(a, n ? n : 1);
+
+			if (n)
+				memcpy(f, p + i, n);
+			out->file = f;
 			out->file_len = n;
 		} else if (tag == TAG_FROM) {
 			if (n != 1 || (p[i] != TIPS_FROM_SOURCE &&
