@@ -38,6 +38,7 @@ extern const struct cmd cmd_cluster;
 extern const struct cmd cmd_classify;
 extern const struct cmd cmd_stories;
 extern const struct cmd cmd_story;
+extern const struct cmd cmd_tips;
 
 /* In the order `newsdesk help` lists them. */
 static const struct cmd *const commands[] = {
@@ -61,6 +62,7 @@ static const struct cmd *const commands[] = {
 	&cmd_export,
 	&cmd_stories,
 	&cmd_story,
+	&cmd_tips,
 	&cmd_cluster,
 	&cmd_classify,
 };

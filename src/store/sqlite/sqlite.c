@@ -965,4 +965,13 @@ const struct store_ops store_sqlite_ops = {
 	.story_get = store_sqlite_story_get,
 	.story_items = store_sqlite_story_items,
 	.story_edit = store_sqlite_story_edit,
+	.fulltext_refresh_due = store_sqlite_fulltext_refresh_due,
+	.fulltext_seen = store_sqlite_fulltext_seen,
+	.robots_get = store_sqlite_robots_get,
+	.robots_put = store_sqlite_robots_put,
+	.tip_thread_add = store_sqlite_tip_thread_add,
+	.tip_msg_add = store_sqlite_tip_msg_add,
+	.tip_list = store_sqlite_tip_list,
+	.tip_get = store_sqlite_tip_get,
+	.tip_find = store_sqlite_tip_find,
 };
