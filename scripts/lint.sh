@@ -59,6 +59,7 @@ for rule in \
     "extract:model store fetch ingest render web cli" \
     "ingest:render web cli" \
     "web:fetch ingest cli" \
+    "tips:model parse store fetch ingest render web cli extract analyze" \
     "mail:fetch ingest parse web cli" \
     "analyze:store fetch ingest web cli parse render"; do
 	mod=${rule%%:*}

@@ -38,6 +38,7 @@ extern const struct cmd cmd_cluster;
 extern const struct cmd cmd_classify;
 extern const struct cmd cmd_stories;
 extern const struct cmd cmd_story;
+extern const struct cmd cmd_tips;
 extern const struct cmd cmd_mail;
 extern const struct cmd cmd_digest;
 
@@ -65,6 +66,7 @@ static const struct cmd *const commands[] = {
 	&cmd_digest,
 	&cmd_stories,
 	&cmd_story,
+	&cmd_tips,
 	&cmd_cluster,
 	&cmd_classify,
 };

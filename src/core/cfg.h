@@ -50,6 +50,7 @@ struct cfg_fetch {
 	int max_images_per_cycle; /* photos fetched after the feeds; 0 = off */
 	int max_articles_per_cycle; /* article pages for full text; 0 = off */
 	int full_text_short; /* auto: fetch when the feed's text is shorter */
+	int article_refresh_s; /* fetch a stored article again after; 0 = never */
 };
 
 struct cfg_web {
@@ -93,6 +94,13 @@ struct cfg_log {
 	char *level;         /* e.g. "info,fetch:debug" */
 };
 
+struct cfg_tips {            /* issue 11 */
+	char *public_key;    /* base64 crypto_box key tips are sealed to */
+	int max_file_kb;     /* cap on one attachment */
+	int rate_per_hour;   /* submissions per client address per hour */
+	int form_max_age_s;  /* a form token is good this long */
+};
+
 /*
  * The whole configuration. Its strings are owned (malloc'd) by it: they
  * are only ever set, copied and freed through the functions below, which
@@ -106,6 +114,7 @@ struct config {
 	struct cfg_fetch fetch;
 	struct cfg_web web;
 	struct cfg_log log;
+	struct cfg_tips tips;
 	struct cfg_mail mail;
 };
 

@@ -32,6 +32,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg_copy_section(&copy, &cfg, "store");
 	cfg_copy_section(&copy, &cfg, "web");
 	cfg_copy_section(&copy, &cfg, "log");
+	cfg_copy_section(&copy, &cfg, "tips");
+	cfg_copy_section(&copy, &cfg, "mail");
 	if (!cfg_equal(&copy, &cfg))
 		abort();
 	cfg_release(&copy);

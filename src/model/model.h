@@ -205,6 +205,31 @@ struct user {
 	int role;                    /* enum user_role */
 };
 
+/* ---- tips (issue 11): what the store knows of a thread of tips, which
+ * is no contents: everything a source or an editor wrote is sealed
+ * (tips/tips.h), and no address, agent or time finer than a day. ---- */
+struct tip_thread {
+	const char *id;              /* random (not a counter) */
+	const char *day;             /* YYYY-MM-DD (UTC) of the first message */
+	const char *last_day;        /* of the latest message */
+	const unsigned char *lookup; /* receipt tag (tips_code_derive) */
+	size_t lookup_len;
+	const unsigned char *reply_pk;  /* replies are sealed to it */
+	size_t reply_pk_len;
+	size_t n_msgs, n_replies;    /* messages; of them, the desk's replies */
+	int64_t bytes;               /* sealed bytes in all */
+};
+
+struct tip_msg {
+	int64_t id;                  /* order within the store */
+	const char *day;
+	const unsigned char *sealed; /* to the desk's key */
+	size_t sealed_len;
+	const unsigned char *for_source;  /* a desk reply, sealed to the
+	                                     thread's key; else NULL */
+	size_t for_source_len;
+};
+
 /* ---- subscriber: a reader on the mailing lists (issue 11). Lists are
  * "digest", "breaking", "section:SLUG" and "column:SLUG". ---- */
 enum sub_status {

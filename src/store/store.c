@@ -474,6 +474,73 @@ store_story_edit(struct store *st, const struct store_story_edit *e,
 	return st->ops->story_edit(st, e, out_id);
 }
 
+/* ---- article refresh and robots.txt (issue 12) ---- */
+
+int
+store_fulltext_refresh_due(struct store *st, struct arena *a, int64_t before,
+    size_t recent, size_t max, struct fulltext_job **out, size_t *out_n)
+{
+	return st->ops->fulltext_refresh_due(st, a, before, recent, max, out,
+	    out_n);
+}
+
+int
+store_fulltext_seen(struct store *st, int64_t item_id, const char *etag,
+    const char *last_modified, int64_t at)
+{
+	return st->ops->fulltext_seen(st, item_id, etag, last_modified, at);
+}
+
+int
+store_robots_get(struct store *st, struct arena *a, const char *origin,
+    struct store_robots **out)
+{
+	return st->ops->robots_get(st, a, origin, out);
+}
+
+int
+store_robots_put(struct store *st, const struct store_robots *r)
+{
+	return st->ops->robots_put(st, r);
+}
+
+/* ---- tips (issue 11) ---- */
+
+int
+store_tip_thread_add(struct store *st, const struct tip_thread *t,
+    const struct tip_msg *first)
+{
+	return st->ops->tip_thread_add(st, t, first);
+}
+
+int
+store_tip_msg_add(struct store *st, const char *thread_id,
+    const struct tip_msg *m)
+{
+	return st->ops->tip_msg_add(st, thread_id, m);
+}
+
+int
+store_tip_list(struct store *st, struct arena *a, struct tip_thread **out,
+    size_t *out_n)
+{
+	return st->ops->tip_list(st, a, out, out_n);
+}
+
+int
+store_tip_get(struct store *st, struct arena *a, const char *id,
+    struct tip_thread **out, struct tip_msg **out_msgs, size_t *out_n)
+{
+	return st->ops->tip_get(st, a, id, out, out_msgs, out_n);
+}
+
+int
+store_tip_find(struct store *st, struct arena *a, const unsigned char *lookup,
+    size_t len, const char **out_id)
+{
+	return st->ops->tip_find(st, a, lookup, len, out_id);
+}
+
 /* ---- mail (issue 11) ---- */
 
 int

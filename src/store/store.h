@@ -226,6 +226,10 @@ struct fulltext_job {
 	int64_t item_id;
 	const char *url;
 	int tries;                   /* attempts so far */
+	/* a refresh of a page fetched before (store_fulltext_refresh_due):
+	 * its validators, for a conditional GET; NULL otherwise */
+	const char *etag, *last_modified;
+	bool is_refresh;
 };
 
 /*
@@ -247,6 +251,33 @@ int store_fulltext_pending(struct store *st, struct arena *a, int64_t now,
  */
 int store_fulltext_put(struct store *st, int64_t item_id, int state,
     const char *text, const char *reason, int64_t next_try);
+
+/*
+ * Items of the newest `recent` whose article text is stored (OK) and was
+ * last fetched before `before`: for a refresh with a conditional GET,
+ * with the page's validators. Oldest fetch first, at most max, in a.
+ */
+int store_fulltext_refresh_due(struct store *st, struct arena *a,
+    int64_t before, size_t recent, size_t max, struct fulltext_job **out,
+    size_t *out_n);
+/* Records when item_id's article page was last fetched and its
+ * validators (NULL: none). ND_ENOTFOUND for no item. */
+int store_fulltext_seen(struct store *st, int64_t item_id, const char *etag,
+    const char *last_modified, int64_t at);
+
+/* robots.txt of one origin ("https://host:port"), as last fetched. */
+struct store_robots {
+	const char *origin;
+	int64_t expires;             /* fetch again after this */
+	int status;                  /* HTTP status; 0: no answer */
+	const char *body;            /* 2xx: the text (NUL-terminated) */
+	size_t len;
+};
+/* The cached robots.txt of origin (in a); ND_ENOTFOUND. */
+int store_robots_get(struct store *st, struct arena *a, const char *origin,
+    struct store_robots **out);
+/* Stores (replaces) the robots.txt of r->origin. */
+int store_robots_put(struct store *st, const struct store_robots *r);
 
 /* The stored full text of item_id (NULL when none), in a. */
 int store_fulltext_get(struct store *st, struct arena *a, int64_t item_id,
@@ -380,6 +411,27 @@ struct store_change {
 int store_changes_since(struct store *st, struct arena *a,
     struct store_cursor *cur, size_t max, struct store_change **out,
     size_t *out_n, bool *out_all);
+
+/* ---- tips (issue 11): sealed bytes only (model.h: tip_thread) ---- */
+
+/* Adds thread t (id, day, lookup, reply_pk) with its first message.
+ * ND_EEXISTS when the id or the lookup tag is taken. */
+int store_tip_thread_add(struct store *st, const struct tip_thread *t,
+    const struct tip_msg *first);
+/* Adds m (day, sealed, for_source) to thread id; ND_ENOTFOUND. */
+int store_tip_msg_add(struct store *st, const char *thread_id,
+    const struct tip_msg *m);
+/* Every thread, newest first, with counts and sizes (no lookup, no
+ * key), in a. */
+int store_tip_list(struct store *st, struct arena *a,
+    struct tip_thread **out, size_t *out_n);
+/* One thread and its messages, oldest first, in a; ND_ENOTFOUND. */
+int store_tip_get(struct store *st, struct arena *a, const char *id,
+    struct tip_thread **out, struct tip_msg **out_msgs, size_t *out_n);
+/* The id of the thread whose receipt tag is lookup (in a);
+ * ND_ENOTFOUND. */
+int store_tip_find(struct store *st, struct arena *a,
+    const unsigned char *lookup, size_t len, const char **out_id);
 
 /* ---- mail (issue 11): subscribers, tokens, the mail queue, digests ---- */
 

@@ -124,6 +124,26 @@ struct store_ops {
 	    struct item **out, size_t *out_n);
 	int (*story_edit)(struct store *st, const struct store_story_edit *e,
 	    int64_t *out_id);
+	/* issue 12: article refresh and robots.txt */
+	int (*fulltext_refresh_due)(struct store *st, struct arena *a,
+	    int64_t before, size_t recent, size_t max,
+	    struct fulltext_job **out, size_t *out_n);
+	int (*fulltext_seen)(struct store *st, int64_t item_id,
+	    const char *etag, const char *last_modified, int64_t at);
+	int (*robots_get)(struct store *st, struct arena *a, const char *origin,
+	    struct store_robots **out);
+	int (*robots_put)(struct store *st, const struct store_robots *r);
+	/* tips (issue 11) */
+	int (*tip_thread_add)(struct store *st, const struct tip_thread *t,
+	    const struct tip_msg *first);
+	int (*tip_msg_add)(struct store *st, const char *thread_id,
+	    const struct tip_msg *m);
+	int (*tip_list)(struct store *st, struct arena *a,
+	    struct tip_thread **out, size_t *out_n);
+	int (*tip_get)(struct store *st, struct arena *a, const char *id,
+	    struct tip_thread **out, struct tip_msg **out_msgs, size_t *out_n);
+	int (*tip_find)(struct store *st, struct arena *a,
+	    const unsigned char *lookup, size_t len, const char **out_id);
 	/* mail (issue 11) */
  int (*sub_signup)(struct store *st, const struct store_signup *s, bool
 	    *out_queued);

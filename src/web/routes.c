@@ -53,6 +53,9 @@ static const struct route routes[] = {
 	{ "/favicon.ico",              site_favicon,   G, ROUTE_STATIC,        0, NULL },
 	{ "/media/{file}",             site_media,     G, ROUTE_MEDIA,         0, NULL },
 	{ "/healthz",                  site_healthz,   G, ROUTE_NOLOG,         0, NULL },
+	/* tips (issue 11): no cache, no cookie, no trace in the access log */
+	{ "/tips",                     site_tips,      G | WEB_POST, ROUTE_NOLOG | ROUTE_PRIVATE, 0, NULL },
+	{ "/tips/reply",               site_tips_reply, G | WEB_POST, ROUTE_NOLOG | ROUTE_PRIVATE, 0, NULL },
 	/* email sign-up (issue 11): never cached; POSTs carry the CSRF
 	 * token, but the RFC 8058 one-click unsubscribe (its token is the
 	 * authentication) */

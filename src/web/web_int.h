@@ -59,6 +59,10 @@ enum route_flags {
 	ROUTE_CSRF = 1 << 7,       /* a POST must carry the CSRF token
 	                              (web_csrf_token) in the form field
 	                              WEB_CSRF_FIELD: else 403 */
+	ROUTE_PRIVATE = 1 << 8,    /* a reader's secrets (tips): no-store,
+	                              Referrer-Policy no-referrer, no cookie
+	                              set, the request body wiped when done;
+	                              with ROUTE_NOLOG, refusals unlogged too */
 };
 
 /* One query parameter that is part of a cached page's key. With max > 0
@@ -133,6 +137,11 @@ struct web_req {
 	const char *if_none_match;   /* the header, or NULL */
 	bool accepts_html;           /* Accept names text/html (a browser) */
 	const struct user *user;     /* signed-in user; NULL (no sessions yet) */
+	/* the client's address, raw (4 or 16 bytes), for in-memory rate
+	 * limits only (site_tips.c keys a hash of it): never log or store
+	 * it; peer_len 0 when unknown */
+	unsigned char peer[16];
+	size_t peer_len;
 	const struct route *route;   /* set by the dispatcher */
 	unsigned flags;              /* of the route */
 	/* the answer */
@@ -329,6 +338,8 @@ int site_story(struct web_req *r);                /* site_story.c */
 int site_story_rss(struct web_req *r);
 int site_story_atom(struct web_req *r);
 int site_story_json(struct web_req *r);
+int site_tips(struct web_req *r);                 /* site_tips.c (issue 11) */
+int site_tips_reply(struct web_req *r);
 /* site_subscribe.c: email sign-up (issue 11) */
 int site_subscribe(struct web_req *r);
 int site_subscribe_confirm(struct web_req *r);

@@ -163,6 +163,26 @@ int store_sqlite_story_items(struct store *st, struct arena *a, int64_t id,
     struct item **out, size_t *out_n);
 int store_sqlite_story_edit(struct store *st, const struct store_story_edit *e,
     int64_t *out_id);
+/* sqlite_fulltext.c: refresh and robots.txt (issue 12) */
+int store_sqlite_fulltext_refresh_due(struct store *st, struct arena *a,
+    int64_t before, size_t recent, size_t max, struct fulltext_job **out,
+    size_t *out_n);
+int store_sqlite_fulltext_seen(struct store *st, int64_t item_id,
+    const char *etag, const char *last_modified, int64_t at);
+int store_sqlite_robots_get(struct store *st, struct arena *a,
+    const char *origin, struct store_robots **out);
+int store_sqlite_robots_put(struct store *st, const struct store_robots *r);
+/* sqlite_tips.c (issue 11) */
+int store_sqlite_tip_thread_add(struct store *st, const struct tip_thread *t,
+    const struct tip_msg *first);
+int store_sqlite_tip_msg_add(struct store *st, const char *thread_id,
+    const struct tip_msg *m);
+int store_sqlite_tip_list(struct store *st, struct arena *a,
+    struct tip_thread **out, size_t *out_n);
+int store_sqlite_tip_get(struct store *st, struct arena *a, const char *id,
+    struct tip_thread **out, struct tip_msg **out_msgs, size_t *out_n);
+int store_sqlite_tip_find(struct store *st, struct arena *a,
+    const unsigned char *lookup, size_t len, const char **out_id);
 
 /* sqlite_mail.c (issue 11) */
 int store_sqlite_sub_signup(struct store *st, const struct store_signup *s,

@@ -332,6 +332,38 @@ static const char *const migrations[] = {
 	/* 11 (issue 8): an outlet's description (its feed's subtitle, plain
 	 * text), shown on its page. Learnt by ingest like the title. */
 	"ALTER TABLE sources ADD COLUMN description TEXT;",
+	/* (issue 11) tips: sealed bytes only. A thread has a random id, a
+	 * day, the receipt's lookup tag and the public key replies are
+	 * sealed to; a message has its day and sealed bytes (to the desk's
+	 * key, and for a desk reply also to the thread's key). No address,
+	 * agent, referrer or exact time, by design. */
+	"CREATE TABLE tip_threads ("
+	"  id TEXT PRIMARY KEY,"
+	"  day TEXT NOT NULL,"
+	"  lookup BLOB UNIQUE,"
+	"  reply_pk BLOB"
+	");"
+	"CREATE TABLE tip_messages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  thread_id TEXT NOT NULL REFERENCES tip_threads(id)"
+	"    ON DELETE CASCADE,"
+	"  day TEXT NOT NULL,"
+	"  sealed BLOB NOT NULL,"
+	"  for_source BLOB"
+	");"
+	"CREATE INDEX tip_messages_thread ON tip_messages (thread_id, id);"
+	/* (issue 12, in the same migration) robots.txt per origin, as last
+	 * fetched; an article page's validators and when it was last
+	 * fetched, for a refresh with a conditional GET */
+	"CREATE TABLE robots_txt ("
+	"  origin TEXT PRIMARY KEY,"
+	"  expires INTEGER NOT NULL,"
+	"  status INTEGER NOT NULL,"
+	"  body BLOB"
+	");"
+	"ALTER TABLE items ADD COLUMN full_text_etag TEXT;"
+	"ALTER TABLE items ADD COLUMN full_text_lm TEXT;"
+	"ALTER TABLE items ADD COLUMN full_text_at INTEGER NOT NULL DEFAULT 0;",
 	/* mail (issue 11): readers' subscriptions, the mail queue, digest
 	 * runs. Tokens are stored only as hashes (a token is made when the
 	 * mail that carries it is sent); the queue row is the unit of
