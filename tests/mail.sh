@@ -32,8 +32,9 @@ tmp=$(mktemp -d)
 sink_pid=""
 web_pid=""
 send_pid=""
+photo_pid=""
 cleanup() {
-	for p in $send_pid $web_pid $sink_pid; do
+	for p in $send_pid $web_pid $sink_pid $photo_pid; do
 		kill "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
 	done
@@ -407,18 +408,33 @@ while [ "$(date +%M)" = 59 ]; do sleep 1; done
 hour=$($PY -c 'from datetime import datetime; from zoneinfo import ZoneInfo; print(datetime.now(ZoneInfo("Europe/Berlin")).hour)')
 write_config "$tmp/r.ini"
 sed -i "s/^digest_hour = -1$/digest_hour = $hour/" "$tmp/r.ini"
+# the photos of today's news come from a local server: the digest shows
+# the site's cached copy by absolute URL
+$PY -m http.server --bind 127.0.0.1 --directory "$SRC/demo/photos" 0 > "$tmp/photos.out" 2>&1 &
+photo_pid=$!
+i=0
+until pport=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$tmp/photos.out" | head -n 1) && [ -n "$pport" ]; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || { no "the photo server did not start"; break; }
+	sleep 0.1
+done
+printf '[fetch]\nallow_hosts = 127.0.0.1\n' >> "$tmp/r.ini"
 # today's news, so the day's digest has stories
 now_rfc=$($PY -c 'import email.utils, time; print(email.utils.formatdate(time.time() - 3600))')
 mkdir -p "$tmp/feeds"
 cat > "$tmp/feeds/today.xml" <<XML
 <?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Today Wire</title><link>https://wire.example/</link>
-<item><title>Dam talks resume in Port Amsel</title><link>https://wire.example/1</link><guid>w1</guid><pubDate>$now_rfc</pubDate><description>Negotiators returned to the table on the reservoir's filling schedule.</description></item>
+<item><title>Dam talks resume in Port Amsel</title><link>https://wire.example/1</link><guid>w1</guid><pubDate>$now_rfc</pubDate><description>Negotiators returned to the table on the reservoir's filling schedule.</description><enclosure url="http://127.0.0.1:$pport/canal.jpg" type="image/jpeg" length="0"/></item>
 <item><title>Envoy proposes seven-season filling plan</title><link>https://wire.example/2</link><guid>w2</guid><pubDate>$now_rfc</pubDate><description>The plan sets a minimum release in dry years.</description></item>
 </channel></rss>
 XML
 NEWSDESK_CONFIG="$tmp/r.ini" "$BIN" --db "$db4" init >/dev/null
 NEWSDESK_CONFIG="$tmp/r.ini" "$BIN" --db "$db4" ingest "$tmp/feeds" >/dev/null
+NEWSDESK_CONFIG="$tmp/r.ini" "$BIN" --db "$db4" fetch --quiet >/dev/null 2>&1 || true
+kill "$photo_pid" 2>/dev/null || true
+wait "$photo_pid" 2>/dev/null || true
+photo_pid=""
 $TOOL seed "$db4" 3 daily digest
 NEWSDESK_CONFIG="$tmp/r.ini" "$BIN" --db "$db4" run --no-web >"$tmp/run.out" 2>"$tmp/run.err" &
 send_pid=$!
@@ -428,6 +444,14 @@ kill "$send_pid"
 wait "$send_pid" 2>/dev/null || true
 send_pid=""
 check "run: the daily digest went out at digest_hour ($(mails "$box4") of 3)" [ "$(mails "$box4")" = 3 ]
+rd=$($TOOL find "$box4" daily0@example.org "Daily digest")
+check "run's digest: headers, VERP, no off-site links or images" $TOOL check "$rd"
+$TOOL part "$rd" text/html "$tmp/run-digest.html"
+check "run's digest shows the story's photo from the site, by absolute URL" \
+	grep -q "<img src=\"$base/media/[0-9a-f]*\.jpg\"" "$tmp/run-digest.html"
+if [ -d "$SRC/tests/web/node_modules/html-validate" ]; then
+	check "... and is valid HTML with its photo" node "$SRC/tests/web/mail_html_check.mjs" "$tmp/run-digest.html"
+fi
 NEWSDESK_CONFIG="$tmp/r.ini" "$BIN" --db "$db4" run --no-web >"$tmp/run2.out" 2>"$tmp/run2.err" &
 send_pid=$!
 sleep 3
