@@ -38,6 +38,8 @@ extern const struct cmd cmd_cluster;
 extern const struct cmd cmd_classify;
 extern const struct cmd cmd_stories;
 extern const struct cmd cmd_story;
+extern const struct cmd cmd_user;
+extern const struct cmd cmd_routes;
 
 /* In the order `newsdesk help` lists them. */
 static const struct cmd *const commands[] = {
@@ -61,6 +63,8 @@ static const struct cmd *const commands[] = {
 	&cmd_export,
 	&cmd_stories,
 	&cmd_story,
+	&cmd_user,
+	&cmd_routes,
 	&cmd_cluster,
 	&cmd_classify,
 };

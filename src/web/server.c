@@ -130,7 +130,7 @@ web_cache_control(const struct web_req *r, char *buf, size_t cap)
 	    (r->status == 200 || r->status == 304)))
 		return "public, max-age=31536000, immutable";
 	if (r->status >= 500 || r->method == WEB_POST || r->set_cookie ||
-	    (r->flags & ROUTE_LOGIN))
+	    (r->flags & (ROUTE_LOGIN | ROUTE_SESSION)))
 		return "no-store";
 	if (!(r->flags & (ROUTE_CACHE | ROUTE_STATIC)))
 		return "private, max-age=0";
@@ -467,6 +467,9 @@ job_run(struct web *w, struct job *j)
 		if (r->set_cookie)
 			(void)web_header_set(j->resp, "Set-Cookie",
 			    r->set_cookie);
+		if (r->set_cookie2)
+			(void)web_header_set(j->resp, "Set-Cookie",
+			    r->set_cookie2);
 	}
 }
 
@@ -944,9 +947,11 @@ post_ready(struct web *w, struct job *j)
 	int st;
 
 	j->is_posting = false;
+	/* a desk route's checks need the session: site_handle runs them */
 	if ((st = web_form_parse(&j->r, j->ctype, j->body.ptr, j->body.len,
 	    &w->limits)) != 0 ||
-	    (st = web_route_check(j->rt, &j->r)) != 0) {
+	    (!WEB_ROUTE_HAS_SESSION(j->rt) &&
+	    (st = web_route_check(j->rt, &j->r)) != 0)) {
 		j->is_refused = true;
 		return refuse(w, j->c, j->method, j->path, st, NULL,
 		    j->r.location, j->t0);
@@ -1004,7 +1009,8 @@ get_ready(struct web *w, struct MHD_Connection *c, const char *url,
 	j = job_new(w, c, path, m, key, enc, t0);
 	*con_cls = j;
 	if ((st = req_fill(w, &j->r, c)) != 0 ||
-	    (j->rt && (st = web_route_check(j->rt, &j->r)) != 0)) {
+	    (j->rt && !WEB_ROUTE_HAS_SESSION(j->rt) &&
+	    (st = web_route_check(j->rt, &j->r)) != 0)) {
 		j->is_refused = true;
 		return refuse(w, c, method, path, st, NULL, j->r.location, t0);
 	}

@@ -164,6 +164,33 @@ int store_sqlite_story_items(struct store *st, struct arena *a, int64_t id,
 int store_sqlite_story_edit(struct store *st, const struct store_story_edit *e,
     int64_t *out_id);
 
+/* sqlite_user.c (issue 10) */
+int store_sqlite_user_add(struct store *st, const struct user *u,
+    const char *pwhash, int64_t now, int64_t *out_id);
+int store_sqlite_user_get(struct store *st, struct arena *a, int64_t id,
+    const char *email, struct user **out, const char **out_pwhash);
+int store_sqlite_user_list(struct store *st, struct arena *a,
+    struct user **out, size_t *out_n);
+int store_sqlite_user_update(struct store *st, const struct user *u,
+    const char *pwhash, int64_t now, const unsigned char *keep);
+int store_sqlite_user_login(struct store *st, int64_t id, int64_t now);
+int store_sqlite_session_add(struct store *st, const unsigned char *hash,
+    int64_t user_id, int64_t now, int64_t idle_s, int64_t max_s);
+int store_sqlite_session_user(struct store *st, struct arena *a,
+    const unsigned char *hash, int64_t now, int64_t idle_s, int64_t max_s,
+    int64_t touch_s, struct user **out);
+int store_sqlite_session_remove(struct store *st, const unsigned char *hash);
+int store_sqlite_throttle_get(struct store *st, const unsigned char *key,
+    struct store_throttle *out);
+int store_sqlite_throttle_put(struct store *st, const unsigned char *key,
+    const struct store_throttle *t, int64_t forget_before);
+int store_sqlite_audit_add(struct store *st, int64_t user_id,
+    const char *actor, const char *action, const char *target,
+    const char *detail, int64_t now);
+int store_sqlite_audit_list(struct store *st, struct arena *a, size_t limit,
+    size_t offset, const char *action_prefix, struct audit_entry **out,
+    size_t *out_n);
+
 /* Columns of an item row as read by every item query, in this order. */
 #define ITEM_COLS                                                              \
 	"i.id, i.source_id, s.title, s.section_id, i.guid, i.url, "           \
