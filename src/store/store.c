@@ -579,3 +579,37 @@ store_audit_list(struct store *st, struct arena *a, size_t limit,
 	return st->ops->audit_list(st, a, limit, offset, action_prefix, out,
 	    out_n);
 }
+
+/* ---- curation (issue 10) ---- */
+
+int
+store_item_edit(struct store *st, const struct store_item_edit *e)
+{
+	if (e->op < STORE_ITEM_PIN || e->op > STORE_ITEM_SECTION)
+		return err_set(ND_EINVAL, "store: unknown item edit %d", e->op);
+	if (e->op == STORE_ITEM_RETITLE && e->title) {
+		if (strlen(e->title) > ITEM_MAX_TITLE)
+			return err_set(ND_EINVAL, "store: a headline is at most "
+			    "%d bytes", ITEM_MAX_TITLE);
+		for (const unsigned char *p = (const unsigned char *)e->title;
+		    *p; p++)
+			if (*p < 0x20 || *p == 0x7f)
+				return err_set(ND_EINVAL, "store: a headline "
+				    "has no control characters");
+	}
+	return st->ops->item_edit(st, e);
+}
+
+int
+store_item_pinned(struct store *st, struct arena *a, size_t max,
+    struct item **out, size_t *out_n)
+{
+	return st->ops->item_pinned(st, a, max ? max : 10, out, out_n);
+}
+
+int
+store_story_curate(struct store *st, const struct store_story_edit *e,
+    int64_t *out_id)
+{
+	return st->ops->story_curate(st, e, out_id);
+}

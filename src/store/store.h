@@ -119,6 +119,8 @@ struct store_item_query {
 	int64_t since, until;        /* on published (else first_seen); 0 = open */
 	size_t limit;                /* 0 = 50 */
 	size_t offset;
+	bool with_hidden;            /* also items an editor hid (the desk);
+	                              * public lists leave them out */
 };
 
 /* Newest first. */
@@ -408,6 +410,44 @@ int store_throttle_put(struct store *st,
     const unsigned char key[STORE_THROTTLE_KEY],
     const struct store_throttle *t, int64_t forget_before);
 
+/* ---- curation of what is gathered (issue 10, sqlite_curate.c) ----
+ * An editor's decisions on an item are kept beside the outlet's fields,
+ * which ingest keeps updating: a hidden item leaves every public list,
+ * story and the search index (it stays in the store); a retitled item
+ * reads with the desk's headline as title and the outlet's as
+ * original_title; a section of the desk's wins over the source's (in
+ * item reads and section lists; search filters by the source's). Each
+ * edit is an UPDATE of the item, so the change log (store_changes_since)
+ * tells every web node's cache at once. */
+enum store_item_op {
+	STORE_ITEM_PIN = 1,          /* to the front page (pinned_at = now) */
+	STORE_ITEM_UNPIN,
+	STORE_ITEM_HIDE,
+	STORE_ITEM_UNHIDE,
+	STORE_ITEM_RETITLE,          /* title; NULL or "" gives the outlet's
+	                              * back */
+	STORE_ITEM_SECTION,          /* section_id; 0 gives the source's */
+};
+
+struct store_item_edit {
+	int op;                      /* enum store_item_op */
+	int64_t id;
+	const char *title;           /* RETITLE: at most ITEM_MAX_TITLE */
+	int64_t section_id;          /* SECTION */
+	int64_t now;                 /* PIN */
+};
+
+/* Applies e. ND_ENOTFOUND for an unknown item or section, ND_EINVAL for
+ * a title over ITEM_MAX_TITLE bytes or with a control character. */
+int store_item_edit(struct store *st, const struct store_item_edit *e);
+/* The pinned, visible items, latest pin first, at most max, in a. */
+int store_item_pinned(struct store *st, struct arena *a, size_t max,
+    struct item **out, size_t *out_n);
+/* store_story_edit, and the stories' items logged as changed, so cached
+ * pages showing them follow at once. */
+int store_story_curate(struct store *st, const struct store_story_edit *e,
+    int64_t *out_id);
+
 /* ---- the audit log (issue 10): who did what, for every feature ---- */
 struct audit_entry {
 	int64_t id, at;
@@ -454,6 +494,8 @@ struct store_change {
 	int64_t time, old_time;      /* items: sort time (published, else
 	                                first seen), before and after */
 	const char *photo_key;       /* PHOTO: the media key */
+	int64_t old_section_id;      /* items: a section an editor took it
+	                              * out of (issue 10); 0 = none */
 };
 
 /*

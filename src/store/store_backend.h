@@ -150,6 +150,12 @@ struct store_ops {
 	int (*audit_list)(struct store *st, struct arena *a, size_t limit,
 	    size_t offset, const char *action_prefix,
 	    struct audit_entry **out, size_t *out_n);
+	/* curation (issue 10) */
+	int (*item_edit)(struct store *st, const struct store_item_edit *e);
+	int (*item_pinned)(struct store *st, struct arena *a, size_t max,
+	    struct item **out, size_t *out_n);
+	int (*story_curate)(struct store *st, const struct store_story_edit *e,
+	    int64_t *out_id);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -68,6 +68,9 @@ static const struct route routes[] = {
 	{ "/desk/account",             desk_account,   GP, DESK,          WRITER, NULL },
 	{ "/desk/users",               desk_users,     GP, DESK,          ADMIN, NULL },
 	{ "/desk/audit",               desk_audit_page, G, DESK,          ADMIN, NULL },
+	{ "/desk/items",               desk_items,     G, DESK,           EDITOR, NULL },
+	{ "/desk/item/{id}",           desk_item_edit, GP, DESK,          EDITOR, NULL },
+	{ "/desk/story/{id}",          desk_story_edit, GP, DESK,         EDITOR, NULL },
 };
 
 const struct route *

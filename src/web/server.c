@@ -533,8 +533,13 @@ worker(void *arg)
 			MHD_resume_connection(j->c);
 		} else {
 			/* a background refresh; when it failed, let the next
-			 * request try again */
-			if (!j->is_cached) {
+			 * request try again; when the page is gone (an item
+			 * an editor hid: 410), the stale copy goes too, or
+			 * it would be served on every refresh that follows */
+			if (!j->is_cached && (j->status == 404 ||
+			    j->status == 410)) {
+				cache_drop(w, j->key);
+			} else if (!j->is_cached) {
 				struct centry *e;
 
 				pthread_rwlock_rdlock(&w->mu);

@@ -234,7 +234,7 @@ site_error(struct web_req *r, int status, const char *what)
 	buf_reset(&r->pg.b);
 	if (r->st) {
 		o = site_page_ctx(r, status == 404 ? "Page not found" :
-		    "Something went wrong", NULL);
+		    status == 410 ? "Withdrawn" : "Something went wrong", NULL);
 		tmpl_set_int(o, "status", status);
 		tmpl_set_bool(o, "is_404", status == 404);
 		tmpl_set_text(o, "what", what);

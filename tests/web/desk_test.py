@@ -153,7 +153,11 @@ ROLE_RANK = {"anonymous": 0, "writer": 1, "editor": 2, "admin": 3}
 # ---- ids for the route patterns ----
 conn_db = __import__("sqlite3").connect(DB)
 item_id = conn_db.execute("SELECT max(id) FROM items").fetchone()[0]
-story_id = conn_db.execute("SELECT min(id) FROM stories").fetchone()[0] or 1
+story_id = conn_db.execute(
+    "SELECT min(x.story_id) FROM story_items x JOIN stories s ON "
+    "s.id = x.story_id JOIN items i ON i.id = x.item_id "
+    "WHERE s.merged_into IS NULL").fetchone()[0]
+check(story_id is not None, "the test store has stories")
 slug = conn_db.execute("SELECT slug FROM sections ORDER BY id").fetchone()
 slug = slug[0] if slug else "none"
 src_id = conn_db.execute("SELECT min(id) FROM sources").fetchone()[0]
@@ -165,7 +169,7 @@ ARGS = {"{slug}": slug, "{date}": day, "{file}": "1.xml"}
 
 def concrete(pattern):
     p = pattern
-    if p.startswith("/story/"):
+    if p.startswith("/story/") or p.startswith("/desk/story/"):
         p = p.replace("{id}", str(story_id))
     elif p.startswith("/source/"):
         p = p.replace("{id}", str(src_id))

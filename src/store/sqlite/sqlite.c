@@ -95,7 +95,7 @@ static const char *const stmt_sql[ST_N] = {
 	[ST_SOURCE_EXISTS] = "SELECT 1 FROM sources WHERE id = ?1",
 	[ST_SOURCE_LEASE] = "UPDATE sources SET next_fetch = ?2 WHERE id = ?1",
 	[ST_ITEM_LOOKUP] =
-	    "SELECT id, fields_hash, first_seen FROM items "
+	    "SELECT id, fields_hash, first_seen, is_hidden FROM items "
 	    "WHERE source_id = ?1 AND dedup_key = ?2",
 	/* ?20 is now (first_seen of a new item), ?22 the sort time
 	 * (put_row: the item's, else when it was first seen). */
@@ -977,4 +977,7 @@ const struct store_ops store_sqlite_ops = {
 	.throttle_put = store_sqlite_throttle_put,
 	.audit_add = store_sqlite_audit_add,
 	.audit_list = store_sqlite_audit_list,
+	.item_edit = store_sqlite_item_edit,
+	.item_pinned = store_sqlite_item_pinned,
+	.story_curate = store_sqlite_story_curate,
 };

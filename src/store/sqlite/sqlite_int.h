@@ -62,8 +62,9 @@ enum stmt_id {
 	ST_N
 };
 
-/* Item list statements vary by which filters are set (4 bits). */
-#define ITEM_LIST_VARIANTS 16
+/* Item list statements vary by which filters are set (4 bits) and
+ * whether hidden items are in (a fifth). */
+#define ITEM_LIST_VARIANTS 32
 
 struct text_analyzer;
 
@@ -164,6 +165,16 @@ int store_sqlite_story_items(struct store *st, struct arena *a, int64_t id,
 int store_sqlite_story_edit(struct store *st, const struct store_story_edit *e,
     int64_t *out_id);
 
+/* sqlite_curate.c (issue 10) */
+int store_sqlite_item_edit(struct store *st, const struct store_item_edit *e);
+int store_sqlite_item_pinned(struct store *st, struct arena *a, size_t max,
+    struct item **out, size_t *out_n);
+int store_sqlite_story_curate(struct store *st,
+    const struct store_story_edit *e, int64_t *out_id);
+/* sqlite_item.c: (re)writes item id's search index row from its stored
+ * fields (after an editor shows a hidden item again). */
+int store_sqlite_item_reindex(struct store *st, int64_t id);
+
 /* sqlite_user.c (issue 10) */
 int store_sqlite_user_add(struct store *st, const struct user *u,
     const char *pwhash, int64_t now, int64_t *out_id);
@@ -198,8 +209,10 @@ int store_sqlite_audit_list(struct store *st, struct arena *a, size_t limit,
 	"i.language, i.tags, i.published, i.updated, i.first_seen, "           \
 	"i.image_url, i.image_caption, i.image_credit, i.image_thumb, "        \
 	"mi.key, mi.type, mi.width, mi.height, "                               \
-	"mt.key, mt.type, mt.width, mt.height, i.title_derived"
-#define ITEM_NCOLS 29
+	"mt.key, mt.type, mt.width, mt.height, i.title_derived, "              \
+	"i.is_hidden, i.pinned_at, i.editor_title, i.editor_section_id, "      \
+	"i.sort_time"
+#define ITEM_NCOLS 34
 
 /*
  * Goes after "items i JOIN sources s ..." in every item query: the cached

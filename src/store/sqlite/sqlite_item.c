@@ -140,6 +140,7 @@ enum put_result { PUT_NEW, PUT_UPDATED, PUT_UNCHANGED };
 struct put_done {
 	enum put_result res;
 	int64_t id, sort_time;
+	bool is_hidden;              /* an editor hid it: not in the index */
 };
 
 /* Writes the item row (not its index row: see store_sqlite_items_put). */
@@ -164,6 +165,7 @@ put_row(struct store *st, int64_t source_id, const struct item *r,
 		    memcmp(sqlite3_column_blob(stmt, 1), r->fields_hash,
 		    ITEM_HASH_LEN) == 0;
 		first_seen = sqlite3_column_int64(stmt, 2);
+		out->is_hidden = sqlite3_column_int(stmt, 3) != 0;
 	} else if (step != SQLITE_DONE) {
 		rc = store_db_err(st, "look up item");
 		goto out;
@@ -245,6 +247,8 @@ store_sqlite_items_put(struct store *st, int64_t source_id,
 		} else {
 			s.n_new++;
 		}
+		if (done[i].is_hidden)
+			continue;
 		if ((rc = fts_put(st, &t, done[i].id, &items[i], source_id,
 		    done[i].sort_time)) < 0)
 			goto out;
@@ -267,6 +271,29 @@ out:
 	buf_release(&t.title);
 	buf_release(&t.summary);
 	buf_release(&t.content);
+	return rc;
+}
+
+int
+store_sqlite_item_reindex(struct store *st, int64_t id)
+{
+	struct fts_text t = { BUF_INIT(ITEM_MAX_TITLE + 16),
+		BUF_INIT(ITEM_MAX_SUMMARY + 16), BUF_INIT(ITEM_MAX_CONTENT + 16) };
+	struct arena a = ARENA_INIT;
+	struct item *it = NULL;
+	int rc;
+
+	/* the outlet's own words are what the index holds */
+	if ((rc = store_sqlite_item_get(st, &a, id, &it)) == 0 &&
+	    (rc = fts_delete(st, id)) == 0) {
+		if (it->original_title)
+			it->title = it->original_title;
+		rc = fts_put(st, &t, id, it, it->source_id, it->sort_time);
+	}
+	buf_release(&t.title);
+	buf_release(&t.summary);
+	buf_release(&t.content);
+	arena_release(&a);
 	return rc;
 }
 
@@ -305,6 +332,19 @@ store_item_from_row(struct arena *a, sqlite3_stmt *stmt, int c,
 	it->thumb_media.width = sqlite3_column_int(stmt, c + 26);
 	it->thumb_media.height = sqlite3_column_int(stmt, c + 27);
 	it->is_title_derived = sqlite3_column_int(stmt, c + 28) != 0;
+	/* an editor's decisions (issue 10): the desk's headline is the
+	 * title, the outlet's is kept; the desk's section wins */
+	it->is_hidden = sqlite3_column_int(stmt, c + 29) != 0;
+	it->pinned_at = sqlite3_column_int64(stmt, c + 30);
+	if (sqlite3_column_type(stmt, c + 31) != SQLITE_NULL) {
+		it->original_title = it->title;
+		it->title = store_col_text(a, stmt, c + 31);
+		it->is_title_derived = false;
+	}
+	it->editor_section_id = sqlite3_column_int64(stmt, c + 32);
+	it->sort_time = sqlite3_column_int64(stmt, c + 33);
+	if (it->editor_section_id)
+		it->section_id = it->editor_section_id;
 }
 
 static size_t
@@ -348,8 +388,14 @@ item_query(struct store *st, unsigned mask, bool is_count,
 		    "ON s.id = i.source_id WHERE 1");
 		if (mask & 1)
 			buf_adds(&sql, " AND i.source_id = ?1");
+		/* an editor's section wins over the source's (issue 10) */
 		if (mask & 2)
-			buf_adds(&sql, " AND s.section_id = ?2");
+			buf_adds(&sql, " AND (i.editor_section_id = ?2 OR "
+			    "(i.editor_section_id IS NULL AND "
+			    "s.section_id = ?2))");
+		/* hidden items are on no public list (issue 10) */
+		if (!(mask & 16))
+			buf_adds(&sql, " AND i.is_hidden = 0");
 		if (mask & 4)
 			buf_adds(&sql, " AND i.sort_time >= ?3");
 		if (mask & 8)
@@ -373,7 +419,8 @@ static unsigned
 query_mask(const struct store_item_query *q)
 {
 	return (q->source_id ? 1u : 0) | (q->section_id ? 2u : 0) |
-	    (q->since ? 4u : 0) | (q->until ? 8u : 0);
+	    (q->since ? 4u : 0) | (q->until ? 8u : 0) |
+	    (q->with_hidden ? 16u : 0);
 }
 
 static void
@@ -396,7 +443,7 @@ bind_query(sqlite3_stmt *stmt, const struct store_item_query *q,
 	}
 }
 
-static const struct store_item_query no_query = { 0, 0, 0, 0, 0, 0 };
+static const struct store_item_query no_query = { 0 };
 
 int
 store_sqlite_item_list(struct store *st, struct arena *a,
