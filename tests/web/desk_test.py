@@ -379,5 +379,31 @@ for r in ROLES:
     st, _, _ = c.post("/desk/logout", {"csrf_token": c.csrf()})
     check(st in (303, 401), "logout %s: %d" % (r, st))
 
+# behind a TLS proxy (base_url https): the session cookie is Secure
+ini = os.path.join(TMP, "tls.ini")
+with open(os.environ["NEWSDESK_CONFIG"]) as f:
+    base_ini = f.read()
+with open(ini, "w") as f:
+    f.write(base_ini + "\n[desk]\nbase_url = https://desk.example\n")
+env = dict(os.environ, NEWSDESK_CONFIG=ini)
+srv = subprocess.Popen([BIN, "--db", DB, "serve", "--listen", "127.0.0.1:0"],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                       env=env, text=True)
+try:
+    line = srv.stdout.readline()
+    m = re.search(r"serving http://([^:]+):(\d+)/", line)
+    check(m is not None, "second server started: %r" % line)
+    if m:
+        HOST, PORT = m.group(1), int(m.group(2))
+        tls = Client()
+        tls.login("admin@desk.example")
+        sc = [x for x in tls.set_cookie_headers
+              if x.startswith("nd_session=")]
+        check(sc and "Secure" in [a.strip() for a in sc[0].split(";")],
+              "https base_url: session cookie is Secure: %r" % sc)
+finally:
+    srv.terminate()
+    srv.wait()
+
 print("%d checks, %d failed" % (n_checks, len(failures)))
 sys.exit(1 if failures else 0)
