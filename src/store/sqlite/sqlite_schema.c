@@ -382,6 +382,7 @@ static const char *const migrations[] = {
 	"ALTER TABLE items ADD COLUMN editor_section_id INTEGER"
 	"  REFERENCES sections(id) ON DELETE SET NULL;"
 	"CREATE INDEX items_pinned ON items(pinned_at) WHERE pinned_at > 0;"
+	"CREATE INDEX items_hidden ON items(is_hidden) WHERE is_hidden = 1;"
 	"CREATE INDEX items_editor_section ON items(editor_section_id, sort_time)"
 	"  WHERE editor_section_id IS NOT NULL;",
 };
