@@ -376,9 +376,10 @@ limit_of(size_t limit, size_t dflt)
 #define NOT_REFILED " AND i.id NOT IN (SELECT id FROM items " \
 	"WHERE editor_section_id IS NOT NULL)"
 
-/* The ids (iid) and sort times (st) of the items the mask selects. */
+/* The ids (iid) and sort times (st) of the items the mask selects; for
+ * a count, also only_hidden: those of them an editor hid. */
 static void
-item_ids_sql(struct buf *sql, unsigned mask)
+item_ids_sql(struct buf *sql, unsigned mask, bool is_count, bool only_hidden)
 {
 	const char *from = " FROM items i JOIN sources s ON s.id = i.source_id";
 	unsigned arms = (mask & 2) ? 2 : 1;
@@ -388,8 +389,9 @@ item_ids_sql(struct buf *sql, unsigned mask)
 			buf_adds(sql, " UNION ALL");
 		buf_adds(sql, " SELECT i.id AS iid, i.sort_time AS st");
 		/* the newest items: walk the time index, never sort */
-		buf_adds(sql, !(mask & 3) ? " FROM items i INDEXED BY items_sort "
-		    "JOIN sources s ON s.id = i.source_id" : from);
+		buf_adds(sql, !(mask & 3) && !is_count ? " FROM items i "
+		    "INDEXED BY items_sort JOIN sources s ON s.id = i.source_id" :
+		    from);
 		buf_adds(sql, " WHERE 1");
 		if (mask & 2)
 			buf_adds(sql, arm == 0 ? " AND s.section_id = ?2"
@@ -400,7 +402,9 @@ item_ids_sql(struct buf *sql, unsigned mask)
 			buf_adds(sql, " AND i.sort_time >= ?3");
 		if (mask & 8)
 			buf_adds(sql, " AND i.sort_time <= ?4");
-		if (!(mask & 16))
+		if (only_hidden)
+			buf_adds(sql, " AND i.is_hidden = 1");
+		else if (!(mask & 16))
 			buf_adds(sql, NOT_HIDDEN);
 	}
 }
@@ -425,12 +429,24 @@ item_query(struct store *st, unsigned mask, bool is_count,
 		 * expects every item, and once media has ANALYZE statistics
 		 * it builds a Bloom filter of the whole media table on every
 		 * call (6 ms at 100,000 photos) instead of 2 lookups a row. */
-		buf_adds(&sql, is_count ? "SELECT count(*) FROM (" :
-		    "SELECT " ITEM_COLS " FROM (SELECT iid FROM (");
-		item_ids_sql(&sql, mask);
-		if (is_count)
+		/* a count keeps its covering plan: all that match, less the
+		 * hidden ones that match (a few, by their index) */
+		if (is_count && !(mask & 16)) {
+			buf_adds(&sql, "SELECT (SELECT count(*) FROM (");
+			item_ids_sql(&sql, mask | 16, true, false);
+			buf_adds(&sql, ")) - (SELECT count(*) FROM (");
+			item_ids_sql(&sql, mask | 16, true, true);
+			buf_adds(&sql, "))");
+		} else if (is_count) {
+			buf_adds(&sql, "SELECT count(*) FROM (");
+			item_ids_sql(&sql, mask, true, false);
 			buf_adds(&sql, ")");
-		else
+		} else {
+			buf_adds(&sql, "SELECT " ITEM_COLS " FROM (SELECT iid "
+			    "FROM (");
+			item_ids_sql(&sql, mask, false, false);
+		}
+		if (!is_count)
 			buf_adds(&sql, " ORDER BY st DESC, iid DESC "
 			    "LIMIT ?5 OFFSET ?6) LIMIT 1000) AS page "
 			    "JOIN items i ON i.id = page.iid "
