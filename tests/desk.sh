@@ -15,6 +15,13 @@ INI
 web_serve
 rc=0
 python3 tests/web/desk_test.py "$url" "$BIN" "$db" "$tmp" || rc=$?
+# every desk page and form shown again is valid HTML
+if [ ! -d tests/web/node_modules/html-validate ] || ! command -v node >/dev/null; then
+	echo "desk.sh: html-validate missing (run scripts/setup.sh)" >&2
+	rc=1
+else
+	node tests/web/desk_validate.mjs "$tmp/desk-pages" || rc=$?
+fi
 kill -TERM "$pid"
 if ! wait "$pid"; then
 	echo "desk.sh: serve did not exit cleanly on SIGTERM" >&2

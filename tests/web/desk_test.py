@@ -52,6 +52,27 @@ def nd(*args, check_rc=True):
     return p
 
 
+PAGES = os.path.join(TMP, "desk-pages")
+os.makedirs(PAGES, exist_ok=True)
+saved = set()
+
+
+def save_page(path, st, h, body):
+    """Keeps each desk page (and form shown again) once, for
+    desk_validate.mjs (html-validate)."""
+    if not path.startswith("/desk") or "text/html" not in (
+            h.get("Content-Type") or ""):
+        return
+    key = re.sub(r"\d+", "N", path.split("?")[0]) + "-%d" % st
+    if key in saved:
+        return
+    saved.add(key)
+    name = "page-%02d-%s.html" % (len(saved), re.sub(r"[^a-z0-9]+", "-",
+                                                      key.lower()))
+    with open(os.path.join(PAGES, name), "w") as f:
+        f.write(body)
+
+
 class Client:
     """A browser-ish client: keeps cookies by name (path ignored: the
     test only talks to one site)."""
@@ -87,10 +108,14 @@ class Client:
         return r.status, r.headers, data
 
     def get(self, path, **kw):
-        return self.request("GET", path, **kw)
+        st, h, body = self.request("GET", path, **kw)
+        save_page(path, st, h, body)
+        return st, h, body
 
     def post(self, path, form, **kw):
-        return self.request("POST", path, form=form, **kw)
+        st, h, body = self.request("POST", path, form=form, **kw)
+        save_page(path + "-post", st, h, body)
+        return st, h, body
 
     def csrf(self):
         if "nd_csrf" not in self.cookies:
