@@ -192,6 +192,8 @@ static pthread_mutex_t dummy_mu = PTHREAD_MUTEX_INITIALIZER;
 static void
 verify_dummy(const struct auth_params *p, const char *pw)
 {
+	bool is_ready;
+
 	pthread_mutex_lock(&dummy_mu);
 	if (!has_dummy) {
 		unsigned char raw[16];
@@ -201,8 +203,10 @@ verify_dummy(const struct auth_params *p, const char *pw)
 		sodium_bin2hex(secret, sizeof(secret), raw, sizeof(raw));
 		has_dummy = auth_password_hash(dummy_hash, secret, p) == 0;
 	}
+	is_ready = has_dummy;
 	pthread_mutex_unlock(&dummy_mu);
-	if (has_dummy)
+	/* dummy_hash is never written again once has_dummy is set */
+	if (is_ready)
 		(void)auth_password_verify(dummy_hash, pw);
 }
 
