@@ -50,6 +50,44 @@ next_path(const char *next)
 	return next;
 }
 
+/* Form fields carried over a sign-in ("keep:NAME" in the sign-in form)
+ * so a form sent after its session ended is not lost. Never a password,
+ * a file or the CSRF token. */
+#define KEEP_PREFIX "keep:"
+
+static bool
+is_keepable(const struct web_param *f)
+{
+	return !f->filename && strcmp(f->name, WEB_CSRF_FIELD) != 0 &&
+	    !strstr(f->name, "password") && strcmp(f->name, "current") != 0 &&
+	    strcmp(f->name, "again") != 0 && strlen(f->value) == f->len;
+}
+
+/* Adds list key to o: {name value} of r's form fields, those named
+ * "keep:NAME" (is_kept) or the form's own. Returns how many. */
+static size_t
+add_kept(struct web_req *r, struct tmpl_obj *o, const char *key,
+    bool is_kept)
+{
+	struct tmpl_list *l = tmpl_set_list(o, key);
+	size_t n = 0, plen = strlen(KEEP_PREFIX);
+
+	for (size_t i = 0; i < r->n_form; i++) {
+		const struct web_param *f = &r->form[i];
+		struct tmpl_obj *e;
+
+		if (is_kept != (strncmp(f->name, KEEP_PREFIX, plen) == 0))
+			continue;
+		if (!is_keepable(f))
+			continue;
+		e = tmpl_list_add(l);
+		tmpl_set_text(e, "name", is_kept ? f->name + plen : f->name);
+		tmpl_set_text(e, "value", f->value);
+		n++;
+	}
+	return n;
+}
+
 static int
 login_form(struct web_req *r, const char *email, const char *next,
     const char *error, int status)
@@ -58,6 +96,9 @@ login_form(struct web_req *r, const char *email, const char *next,
 
 	tmpl_set_text(o, "email", email);
 	tmpl_set_text(o, "next", next);
+	if (r->method == WEB_POST && add_kept(r, o, "keep", true))
+		tmpl_set_text(o, "notice", "Sign in to send your form; what "
+		    "you typed is kept.");
 	if (error)
 		desk_field_error(r, o, "login", error);
 	r->status = status;
@@ -108,7 +149,31 @@ desk_login(struct web_req *r)
 	r->set_cookie2 = session_cookie(r, tok, p.session_max_s);
 	r->user = u;
 	log_info(LOG_WEB, "desk sign-in user=%lld", (long long)u->id);
+	{
+		/* a form that waited for this sign-in: back to send */
+		struct tmpl_obj *o = desk_page_ctx(r, "Send your form", NULL);
+
+		if (add_kept(r, o, "fields", true)) {
+			tmpl_set_text(o, "action_path", next);
+			return desk_render(r, "desk_resend", o);
+		}
+	}
 	return desk_redirect(r, next, NULL);
+}
+
+int
+desk_login_again(struct web_req *r)
+{
+	struct tmpl_obj *o = desk_page_ctx(r, "Sign in", NULL);
+
+	tmpl_set_text(o, "email", "");
+	tmpl_set_text(o, "next", next_path(r->path));
+	/* the form's own fields, to be carried as keep:NAME */
+	add_kept(r, o, "keep", false);
+	tmpl_set_text(o, "notice", "Your session has ended. Sign in to send "
+	    "your form; what you typed is kept.");
+	r->status = 401;
+	return desk_render(r, "desk_login", o);
 }
 
 int

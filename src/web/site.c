@@ -308,6 +308,11 @@ site_handle(struct web_req *r, const struct route *rt)
 
 		desk_session_load(r);
 		if ((st = web_route_check(rt, r)) != 0) {
+			/* a form sent after the session ended: sign in
+			 * again without losing what was typed */
+			if (st == 401 && r->method == WEB_POST &&
+			    r->accepts_html && desk_login_again(r) == 0)
+				goto out;
 			site_refuse(r, st);
 			goto out;
 		}

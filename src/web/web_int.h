@@ -396,6 +396,11 @@ void desk_auth_params(const struct web_req *r, struct auth_params *out);
 /* A form field trimmed of blanks ("" when absent), in r->a. */
 const char *desk_form_text(struct web_req *r, const char *name);
 
+/* A form POSTed to a desk route after its session ended (401): the
+ * sign-in page (status 401) carrying the form's fields (not passwords,
+ * files or the CSRF token), which after sign-in come back in a form to
+ * send again. 0 when it rendered. */
+int desk_login_again(struct web_req *r);
 int desk_login(struct web_req *r);                 /* desk_auth.c */
 int desk_logout(struct web_req *r);
 int desk_home(struct web_req *r);

@@ -393,6 +393,43 @@ for action in ("user.add", "user.role", "user.disable", "login",
 check(PASSWORD not in body and NEWPW not in body,
       "no password in the audit log")
 
+# ---- a form sent after its session ended keeps what was typed ----
+def hidden_fields(body):
+    import html as h_
+    return {h_.unescape(n): h_.unescape(v) for n, v in re.findall(
+        r'<input type="hidden" name="([^"]*)" value="([^"]*)">', body)}
+
+
+gone = Client()
+gone.login("editor@desk.example", NEWPW)
+old_tok = gone.cookies["nd_session"]
+gone.post("/desk/logout", {"csrf_token": gone.csrf()})
+gone.cookies["nd_session"] = old_tok      # the tab still has the old one
+KEPT = "Kept across a sign-in: <b>talks</b> & \"more\""
+st, _, body = gone.post("/desk/item/%d" % item_id, {
+    "csrf_token": gone.csrf(), "action": "retitle", "title": KEPT})
+form = hidden_fields(body)
+check(st == 401 and form.get("keep:title") == KEPT and
+      form.get("keep:action") == "retitle" and
+      form.get("next") == "/desk/item/%d" % item_id and
+      "keep:csrf_token" not in form,
+      "an ended session: the sign-in page carries the form (%d, %r)" %
+      (st, form))
+form.update({"email": "editor@desk.example", "password": NEWPW})
+st, _, body = gone.post("/desk/login", form)
+again = hidden_fields(body)
+check(st == 200 and again.get("title") == KEPT and
+      'action="/desk/item/%d"' % item_id in body and "Send it now" in body,
+      "after sign-in the form comes back to send (%d)" % st)
+st, _, _ = gone.post("/desk/item/%d" % item_id, again)
+check(st == 303, "the kept form is sent (%d)" % st)
+_db = __import__("sqlite3").connect(DB)
+check(_db.execute("SELECT editor_title FROM items WHERE id = ?",
+                  (item_id,)).fetchone()[0] == KEPT,
+      "what was typed before the session ended is applied")
+_db.close()
+nd("item", "retitle", str(item_id), "")
+
 # ---- curation (step 3 of issue 10) ----
 if any(p == "/desk/item/{id}" for _, p, _, _ in routes):
     exec(open(os.path.join(os.path.dirname(__file__),
