@@ -61,7 +61,8 @@ for rule in \
     "web:fetch ingest cli" \
     "tips:model parse store fetch ingest render web cli extract analyze" \
     "mail:fetch ingest parse web cli" \
-    "analyze:store fetch ingest web cli parse render"; do
+    "analyze:store fetch ingest web cli parse render" \
+    "auth:parse fetch ingest render web cli analyze extract"; do
 	mod=${rule%%:*}
 	for bad in ${rule#*:}; do
 		for f in $(find "src/$mod" -name '*.[ch]'); do

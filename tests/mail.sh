@@ -126,13 +126,13 @@ post() { # post PATH DATA -> status; body in $tmp/post.html
 st=$(post /subscribe "email=reader1%40example.org&list=digest")
 check "a sign-up without the CSRF token is refused (403)" [ "$st" = 403 ]
 st=$(post /subscribe "csrf_token=$csrf&email=not-an-address&list=digest")
-check "a bad address is refused (422)" [ "$st" = 422 ]
+check "a bad address is refused (400)" [ "$st" = 400 ]
 mkdir -p "$tmp/pages"
 cp "$tmp/post.html" "$tmp/pages/subscribe-error.html"
 check "... with the reason beside the field" grep -q 'id="subscribe-email-error">The address needs' "$tmp/post.html"
 check "... and what was typed kept" grep -q 'value="not-an-address"' "$tmp/post.html"
 st=$(post /subscribe "csrf_token=$csrf&email=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E%40x.example&list=digest")
-check "a hostile address is refused (422)" [ "$st" = 422 ]
+check "a hostile address is refused (400)" [ "$st" = 400 ]
 check "... and shown escaped, never as markup" sh -c "! grep -q '<script>alert' '$tmp/post.html' && grep -q '&#34;&gt;&lt;script&gt;' '$tmp/post.html'"
 st=$(post /subscribe "csrf_token=$csrf&email=reader1%40example.org&list=section%3A%3Cx%3E&list=digest")
 check "an unknown list is ignored" [ "$(q "SELECT count(*) FROM subscriptions WHERE list LIKE '%<%'")" = 0 ]

@@ -39,6 +39,9 @@ extern const struct cmd cmd_classify;
 extern const struct cmd cmd_stories;
 extern const struct cmd cmd_story;
 extern const struct cmd cmd_tips;
+extern const struct cmd cmd_user;
+extern const struct cmd cmd_item;
+extern const struct cmd cmd_routes;
 extern const struct cmd cmd_mail;
 extern const struct cmd cmd_digest;
 
@@ -67,6 +70,9 @@ static const struct cmd *const commands[] = {
 	&cmd_stories,
 	&cmd_story,
 	&cmd_tips,
+	&cmd_user,
+	&cmd_item,
+	&cmd_routes,
 	&cmd_cluster,
 	&cmd_classify,
 };

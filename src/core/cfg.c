@@ -118,6 +118,28 @@ static const struct cfg_opt opts[] = {
 	    "emails (empty = derived from the request)."),
 	CFG_STR("desk", "language", desk.language, "en", 35, check_language,
 	    "Default language of the desk, as a BCP 47 tag (\"en\", \"ar\")."),
+	/* the desk's accounts (issue 10, auth/) */
+	CFG_INT("desk", "session_idle_s", desk.session_idle_s, 28800, 300,
+	    2592000, "A desk session ends after this many seconds without a "
+	    "request."),
+	CFG_INT("desk", "session_max_s", desk.session_max_s, 604800, 600,
+	    7776000, "A desk session ends this many seconds after sign-in, "
+	    "however busy."),
+	CFG_INT("desk", "login_free_failures", desk.login_free_failures, 5, 1,
+	    100, "Wrong passwords for one account before each further attempt "
+	    "waits (doubling from 2 s)."),
+	CFG_INT("desk", "login_max_wait_s", desk.login_max_wait_s, 900, 1,
+	    86400, "The longest wait an account's failures impose."),
+	CFG_INT("desk", "login_failures_per_min", desk.login_failures_per_min,
+	    60, 1, 100000, "Failed sign-ins per minute over all accounts; "
+	    "past it, every sign-in waits for the next minute."),
+	CFG_INT("desk", "password_min_len", desk.password_min_len, 12, 8, 1024,
+	    "Shortest password accepted, in characters."),
+	CFG_INT("desk", "pwhash_ops", desk.pwhash_ops, 3, 1, 20,
+	    "argon2id passes for new password hashes (libsodium opslimit)."),
+	CFG_INT("desk", "pwhash_mem_mb", desk.pwhash_mem_mb, 128, 8, 4096,
+	    "argon2id memory for new password hashes, in MiB (memlimit); with "
+	    "3 passes, 128 MiB is about 180 ms per sign-in on two cores."),
 
 	CFG_STR("store", "path", store.path, "newsdesk.db", 4096,
 	    check_nonempty, "SQLite database file. `--db` and `NEWSDESK_DB` "

@@ -24,6 +24,15 @@ struct cfg_desk {
 	char *timezone;      /* IANA zone for shown times, e.g. America/New_York */
 	char *base_url;      /* public URL of the site */
 	char *language;      /* default language of the desk */
+	/* accounts (issue 10) */
+	int session_idle_s;  /* a session ends after this long unused */
+	int session_max_s;   /* ... and this long after sign-in */
+	int login_free_failures; /* per account, before waits start */
+	int login_max_wait_s;
+	int login_failures_per_min; /* over all accounts */
+	int password_min_len;
+	int pwhash_ops;      /* argon2id opslimit */
+	int pwhash_mem_mb;   /* argon2id memlimit, MiB */
 };
 
 struct cfg_store {

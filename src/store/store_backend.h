@@ -144,40 +144,72 @@ struct store_ops {
 	    struct tip_thread **out, struct tip_msg **out_msgs, size_t *out_n);
 	int (*tip_find)(struct store *st, struct arena *a,
 	    const unsigned char *lookup, size_t len, const char **out_id);
+	/* accounts and the audit log (issue 10) */
+	int (*user_add)(struct store *st, const struct user *u,
+	    const char *pwhash, int64_t now, int64_t *out_id);
+	int (*user_get)(struct store *st, struct arena *a, int64_t id,
+	    const char *email, struct user **out, const char **out_pwhash);
+	int (*user_list)(struct store *st, struct arena *a, struct user **out,
+	    size_t *out_n);
+	int (*user_update)(struct store *st, const struct user *u,
+	    const char *pwhash, int64_t now, const unsigned char *keep);
+	int (*user_login)(struct store *st, int64_t id, int64_t now);
+	int (*session_add)(struct store *st, const unsigned char *hash,
+	    int64_t user_id, int64_t now, int64_t idle_s, int64_t max_s);
+	int (*session_user)(struct store *st, struct arena *a,
+	    const unsigned char *hash, int64_t now, int64_t idle_s,
+	    int64_t max_s, int64_t touch_s, struct user **out);
+	int (*session_remove)(struct store *st, const unsigned char *hash);
+	int (*throttle_get)(struct store *st, const unsigned char *key,
+	    struct store_throttle *out);
+	int (*throttle_put)(struct store *st, const unsigned char *key,
+	    const struct store_throttle *t, int64_t forget_before);
+	int (*audit_add)(struct store *st, int64_t user_id, const char *actor,
+	    const char *action, const char *target, const char *detail,
+	    int64_t now);
+	int (*audit_list)(struct store *st, struct arena *a, size_t limit,
+	    size_t offset, const char *action_prefix,
+	    struct audit_entry **out, size_t *out_n);
+	/* curation (issue 10) */
+	int (*item_edit)(struct store *st, const struct store_item_edit *e);
+	int (*item_pinned)(struct store *st, struct arena *a, size_t max,
+	    struct item **out, size_t *out_n);
+	int (*story_curate)(struct store *st, const struct store_story_edit *e,
+	    int64_t *out_id);
 	/* mail (issue 11) */
- int (*sub_signup)(struct store *st, const struct store_signup *s, bool
+	int (*sub_signup)(struct store *st, const struct store_signup *s, bool
 	    *out_queued);
- int (*sub_get)(struct store *st, struct arena *a, int64_t id, const char
+	int (*sub_get)(struct store *st, struct arena *a, int64_t id, const char
 	    *email, struct subscriber **out);
- int (*sub_token_add)(struct store *st, int64_t sub_id, int kind, const char
+	int (*sub_token_add)(struct store *st, int64_t sub_id, int kind, const char
 	    *hash, int64_t expires);
- int (*sub_token_find)(struct store *st, struct arena *a, const char *hash, int
+	int (*sub_token_find)(struct store *st, struct arena *a, const char *hash, int
 	    kind, int64_t now, struct subscriber **out);
- int (*sub_confirm)(struct store *st, const char *hash, int64_t now, int64_t
+	int (*sub_confirm)(struct store *st, const char *hash, int64_t now, int64_t
 	    *out_id);
- int (*sub_set_lists)(struct store *st, int64_t id, const char *const *lists,
+	int (*sub_set_lists)(struct store *st, int64_t id, const char *const *lists,
 	    size_t n);
- int (*sub_set_status)(struct store *st, int64_t id, int status);
- int (*sub_bounce)(struct store *st, int64_t id, bool is_hard, int hard_status,
+	int (*sub_set_status)(struct store *st, int64_t id, int status);
+	int (*sub_bounce)(struct store *st, int64_t id, bool is_hard, int hard_status,
 	    int soft_limit, const char *dsn_status, int64_t now, int *out_status);
- int (*sub_expire)(struct store *st, int64_t before, int64_t now, size_t
+	int (*sub_expire)(struct store *st, int64_t before, int64_t now, size_t
 	    *out_n);
- int (*sub_counts)(struct store *st, size_t out[5]);
- int (*mail_content_add)(struct store *st, const char *kind, const char *list,
+	int (*sub_counts)(struct store *st, size_t out[5]);
+	int (*mail_content_add)(struct store *st, const char *kind, const char *list,
 	    const char *subject, const char *text, const char *html, int64_t now,
 	    int64_t *out_id);
- int (*digest_enqueue)(struct store *st, int64_t content_id, const char *list,
+	int (*digest_enqueue)(struct store *st, int64_t content_id, const char *list,
 	    const char *msgid_domain, int64_t now, size_t *out_n);
- int (*digest_last)(struct store *st, const char *list, int64_t *out);
- int (*list_count)(struct store *st, const char *list, size_t *out);
- int (*mail_claim)(struct store *st, struct arena *a, int64_t now, int lease_s,
+	int (*digest_last)(struct store *st, const char *list, int64_t *out);
+	int (*list_count)(struct store *st, const char *list, size_t *out);
+	int (*mail_claim)(struct store *st, struct arena *a, int64_t now, int lease_s,
 	    const struct store_mail_limits *lim, struct mail_msg **out, int64_t
 	    *out_wait);
- int (*mail_done)(struct store *st, int64_t id, int state, int64_t
+	int (*mail_done)(struct store *st, int64_t id, int state, int64_t
 	    next_attempt_at, const char *error, int code, int64_t now);
- int (*mail_status)(struct store *st, struct arena *a, int64_t now, struct
+	int (*mail_status)(struct store *st, struct arena *a, int64_t now, struct
 	    store_mail_status *out);
- int (*mail_secret)(struct store *st, unsigned char out[32]);
+	int (*mail_secret)(struct store *st, unsigned char out[32]);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -7,11 +7,19 @@
  */
 #include <stddef.h>
 
+#include "core/buf.h"
+#include "model/model.h"
 #include "web/web_int.h"
 #include "core/banned.h"
 
 #define G WEB_GET
 #define CACHED (ROUTE_CACHE | ROUTE_AGES)
+/* the editors' desk (issue 10): every route reads the session */
+#define GP (WEB_GET | WEB_POST)
+#define DESK (ROUTE_LOGIN | ROUTE_CSRF)
+#define WRITER USER_ROLE_WRITER
+#define EDITOR USER_ROLE_EDITOR
+#define ADMIN USER_ROLE_ADMIN
 
 /* paged lists: ?page=N (2..1000; page 1 is the page without it) */
 static const struct route_key keys_page[] = {
@@ -56,13 +64,23 @@ static const struct route routes[] = {
 	/* tips (issue 11): no cache, no cookie, no trace in the access log */
 	{ "/tips",                     site_tips,      G | WEB_POST, ROUTE_NOLOG | ROUTE_PRIVATE, 0, NULL },
 	{ "/tips/reply",               site_tips_reply, G | WEB_POST, ROUTE_NOLOG | ROUTE_PRIVATE, 0, NULL },
+	/* the editors' desk (issue 10) */
+	{ "/desk",                     desk_home,      G, DESK,           WRITER, NULL },
+	{ "/desk/login",               desk_login,     GP, ROUTE_SESSION | ROUTE_CSRF, 0, NULL },
+	{ "/desk/logout",              desk_logout,    WEB_POST, DESK,    WRITER, NULL },
+	{ "/desk/account",             desk_account,   GP, DESK,          WRITER, NULL },
+	{ "/desk/users",               desk_users,     GP, DESK,          ADMIN, NULL },
+	{ "/desk/audit",               desk_audit_page, G, DESK,          ADMIN, NULL },
+	{ "/desk/items",               desk_items,     G, DESK,           EDITOR, NULL },
+	{ "/desk/item/{id}",           desk_item_edit, GP, DESK,          EDITOR, NULL },
+	{ "/desk/story/{id}",          desk_story_edit, GP, DESK,         EDITOR, NULL },
 	/* email sign-up (issue 11): never cached; POSTs carry the CSRF
 	 * token, but the RFC 8058 one-click unsubscribe (its token is the
 	 * authentication) */
 	{ "/subscribe",                site_subscribe, G | WEB_POST, ROUTE_CSRF, 0, NULL },
 	{ "/subscribe/confirm",        site_subscribe_confirm, G | WEB_POST, ROUTE_CSRF, 0, NULL },
 	{ "/subscribe/manage",         site_subscribe_manage, G | WEB_POST, ROUTE_CSRF, 0, NULL },
-	{ "/unsubscribe",              site_unsubscribe, G | WEB_POST, 0,      0, NULL },
+	{ "/unsubscribe",              site_unsubscribe, G | WEB_POST, ROUTE_LINK_TOKEN, 0, NULL },
 };
 
 const struct route *
@@ -70,4 +88,37 @@ site_routes(size_t *out_n)
 {
 	*out_n = sizeof(routes) / sizeof(routes[0]);
 	return routes;
+}
+
+void
+web_routes_write(struct buf *out)
+{
+	static const struct {
+		unsigned flag;
+		const char *name;
+	} flags[] = {
+		{ ROUTE_CACHE, "cache" }, { ROUTE_AGES, "ages" },
+		{ ROUTE_STATIC, "static" }, { ROUTE_NOLOG, "nolog" },
+		{ ROUTE_QUERY, "query" }, { ROUTE_MEDIA, "media" },
+		{ ROUTE_LOGIN, "login" }, { ROUTE_CSRF, "csrf" },
+		{ ROUTE_SESSION, "session" }, { ROUTE_PRIVATE, "private" },
+		{ ROUTE_LINK_TOKEN, "linktoken" },
+	};
+
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		const struct route *rt = &routes[i];
+		bool first = true;
+
+		buf_addf(out, "%s %s ", rt->methods == GP ? "GET,POST" :
+		    rt->methods == WEB_POST ? "POST" : "GET", rt->pattern);
+		for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+			if (rt->flags & flags[k].flag) {
+				buf_addf(out, "%s%s", first ? "" : ",",
+				    flags[k].name);
+				first = false;
+			}
+		buf_addf(out, "%s %s\n", first ? "-" : "",
+		    rt->flags & ROUTE_LOGIN ? model_user_role_name(rt->role) :
+		    "-");
+	}
 }

@@ -132,7 +132,7 @@ web_cache_control(const struct web_req *r, char *buf, size_t cap)
 	    (r->status == 200 || r->status == 304)))
 		return "public, max-age=31536000, immutable";
 	if (r->status >= 500 || r->method == WEB_POST || r->set_cookie ||
-	    (r->flags & ROUTE_LOGIN))
+	    (r->flags & (ROUTE_LOGIN | ROUTE_SESSION)))
 		return "no-store";
 	if (!(r->flags & (ROUTE_CACHE | ROUTE_STATIC)))
 		return "private, max-age=0";
@@ -547,6 +547,9 @@ job_run(struct web *w, struct job *j)
 			(void)web_header_set(j->resp, "Referrer-Policy",
 			    "no-referrer");
 		}
+		if (r->set_cookie2)
+			(void)web_header_set(j->resp, "Set-Cookie",
+			    r->set_cookie2);
 	}
 }
 
@@ -610,8 +613,13 @@ worker(void *arg)
 			MHD_resume_connection(j->c);
 		} else {
 			/* a background refresh; when it failed, let the next
-			 * request try again */
-			if (!j->is_cached) {
+			 * request try again; when the page is gone (an item
+			 * an editor hid: 410), the stale copy goes too, or
+			 * it would be served on every refresh that follows */
+			if (!j->is_cached && (j->status == 404 ||
+			    j->status == 410)) {
+				cache_drop(w, j->key);
+			} else if (!j->is_cached) {
 				struct centry *e;
 
 				pthread_rwlock_rdlock(&w->mu);
@@ -1028,9 +1036,11 @@ post_ready(struct web *w, struct job *j)
 	int st;
 
 	j->is_posting = false;
+	/* a desk route's checks need the session: site_handle runs them */
 	if ((st = web_form_parse(&j->r, j->ctype, j->body.ptr, j->body.len,
 	    &w->limits)) != 0 ||
-	    (st = web_route_check(j->rt, &j->r)) != 0) {
+	    (!WEB_ROUTE_HAS_SESSION(j->rt) &&
+	    (st = web_route_check(j->rt, &j->r)) != 0)) {
 		j->is_refused = true;
 		return refuse(w, j->c, j->method, j->path, st, NULL,
 		    j->r.location, j->t0);
@@ -1088,7 +1098,8 @@ get_ready(struct web *w, struct MHD_Connection *c, const char *url,
 	j = job_new(w, c, path, m, key, enc, t0);
 	*con_cls = j;
 	if ((st = req_fill(w, &j->r, c)) != 0 ||
-	    (j->rt && (st = web_route_check(j->rt, &j->r)) != 0)) {
+	    (j->rt && !WEB_ROUTE_HAS_SESSION(j->rt) &&
+	    (st = web_route_check(j->rt, &j->r)) != 0)) {
 		j->is_refused = true;
 		return refuse(w, c, method, path, st, NULL, j->r.location, t0);
 	}

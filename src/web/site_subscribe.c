@@ -276,7 +276,7 @@ site_subscribe(struct web_req *r)
 	if (web_form(r, HONEYPOT) && *web_form(r, HONEYPOT))
 		return render_state(r, 200, "Check your inbox", "is_sent");
 	if (mail_addr_normalize(&r->a, typed, &email, &why) < 0 || n == 0) {
-		r->status = 422;
+		r->status = 400;
 		return render_form(r, typed && strlen(typed) <= 1024 ? typed :
 		    NULL, email ? NULL : why, n ? NULL :
 		    "Choose at least one list.", lists, n, false);

@@ -364,6 +364,59 @@ static const char *const migrations[] = {
 	"ALTER TABLE items ADD COLUMN full_text_etag TEXT;"
 	"ALTER TABLE items ADD COLUMN full_text_lm TEXT;"
 	"ALTER TABLE items ADD COLUMN full_text_at INTEGER NOT NULL DEFAULT 0;",
+	/* desk accounts and curation (issue 10, sqlite_user.c,
+	 * sqlite_curate.c). users: an argon2id hash string
+	 * (crypto_pwhash_str), a role (enum user_role), a disabled flag.
+	 * sessions: only a BLAKE2b hash of the random id a cookie carries,
+	 * so a copy of the store signs nobody in. login_throttle: failures
+	 * per key (a hash of the email; an all-zero key is the global
+	 * budget), no address. audit_log: who did what. items gain an
+	 * editor's decisions: hidden (off every public page, out of the
+	 * search index), a pin, a headline of the desk's (the outlet's stays
+	 * in title) and a section of the desk's; an UPDATE of these fires
+	 * the change log's item trigger, so cached pages follow. */
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY,"
+	"  email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  name TEXT NOT NULL,"
+	"  role INTEGER NOT NULL,"
+	"  pwhash TEXT NOT NULL,"
+	"  is_disabled INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL,"
+	"  password_changed_at INTEGER NOT NULL,"
+	"  last_login INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE TABLE sessions ("
+	"  hash BLOB PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  created INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE INDEX sessions_user ON sessions(user_id);"
+	"CREATE TABLE login_throttle ("
+	"  key BLOB PRIMARY KEY,"
+	"  failures INTEGER NOT NULL,"
+	"  last_failure INTEGER NOT NULL,"
+	"  locked_until INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE audit_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  user_id INTEGER NOT NULL DEFAULT 0,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  target TEXT NOT NULL DEFAULT '',"
+	"  detail TEXT NOT NULL DEFAULT ''"
+	");"
+	"ALTER TABLE items ADD COLUMN is_hidden INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE items ADD COLUMN pinned_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE items ADD COLUMN editor_title TEXT;"
+	"ALTER TABLE items ADD COLUMN editor_section_id INTEGER"
+	"  REFERENCES sections(id) ON DELETE SET NULL;"
+	"CREATE INDEX items_pinned ON items(pinned_at) WHERE pinned_at > 0;"
+	"CREATE INDEX items_hidden ON items(is_hidden) WHERE is_hidden = 1;"
+	"CREATE INDEX items_editor_section ON items(editor_section_id, sort_time)"
+	"  WHERE editor_section_id IS NOT NULL;",
 	/* mail (issue 11): readers' subscriptions, the mail queue, digest
 	 * runs. Tokens are stored only as hashes (a token is made when the
 	 * mail that carries it is sent); the queue row is the unit of
