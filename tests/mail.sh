@@ -398,6 +398,41 @@ nd_a mail status > "$tmp/a-status.out"
 check "... mail status names the refused login" grep -q '^last error: Login denied' "$tmp/a-status.out"
 check "... and marks nobody" [ "$($PY -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM subscribers WHERE status <> 1").fetchone()[0])' "$db5")" = 0 ]
 
+# ---- TLS: STARTTLS when offered (smtp://), smtps://, certificates verified ----
+if command -v openssl >/dev/null; then
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+		-addext subjectAltName=IP:127.0.0.1 -keyout "$tmp/tls.key" \
+		-out "$tmp/tls.crt" >/dev/null 2>&1
+	db6="$tmp/tls.db"
+	box6="$tmp/box6"
+	mkdir -p "$box6"
+	stop_sink
+	SINK_TLS="$tmp/tls.crt:$tmp/tls.key" start_sink "$box6"
+	write_config "$tmp/tls.ini"
+	NEWSDESK_CONFIG="$tmp/tls.ini" "$BIN" --db "$db6" init >/dev/null
+	NEWSDESK_CONFIG="$tmp/tls.ini" "$BIN" --db "$db6" ingest demo/feeds >/dev/null
+	$TOOL seed "$db6" 1 tls digest
+	NEWSDESK_CONFIG="$tmp/tls.ini" "$BIN" --db "$db6" digest send --since 3650d > "$tmp/t1.out" 2>&1 || true
+	check "TLS: a certificate the system does not trust is refused (mail kept)" \
+		grep -q 'retried later 1,' "$tmp/t1.out"
+	NEWSDESK_CONFIG="$tmp/tls.ini" "$BIN" --db "$db6" mail status > "$tmp/t1s.out"
+	check "... mail status says why" grep -qi '^last error: .*certificate' "$tmp/t1s.out"
+	write_config "$tmp/tls.ini" "ca_file = $tmp/tls.crt"
+	sleep 1.1
+	NEWSDESK_CONFIG="$tmp/tls.ini" "$BIN" --db "$db6" mail send > "$tmp/t2.out" 2>&1 || true
+	check "STARTTLS: smtp:// upgrades when the server offers it ([mail] ca_file)" grep -q '^sent 1,' "$tmp/t2.out"
+	check "... the server saw TLS" grep -q '^X-Sink-TLS: yes' "$box6"/*.eml
+	stop_sink
+	SINK_SMTPS=1 SINK_TLS="$tmp/tls.crt:$tmp/tls.key" start_sink "$box6"
+	write_config "$tmp/tls.ini" "ca_file = $tmp/tls.crt"
+	sed -i "s|^smtp_url = smtp://|smtp_url = smtps://|" "$tmp/tls.ini"
+	NEWSDESK_CONFIG="$tmp/tls.ini" "$BIN" --db "$db6" digest send --since 3650d > "$tmp/t3.out" 2>&1 || true
+	check "smtps://: TLS from the start" grep -q '^sent 1,' "$tmp/t3.out"
+	check "... two messages over TLS in all" [ "$(grep -l '^X-Sink-TLS: yes' "$box6"/*.eml | wc -l)" = 2 ]
+else
+	no "openssl is missing (for the TLS certificate of the test server)"
+fi
+
 # ---- newsdesk run sends the daily digest at [mail] digest_hour, once ----
 db4="$tmp/r.db"
 box4="$tmp/box4"

@@ -251,6 +251,11 @@ static const struct cfg_opt opts[] = {
 	    "SMTP AUTH user name (empty = no authentication)."),
 	CFG_STR("mail", "password_file", mail.password_file, "", 4096, NULL,
 	    "File holding the SMTP password (its first line)."),
+	CFG_STR("mail", "ca_file", mail.ca_file, "", 4096, NULL,
+	    "PEM file of the certificate authorities the SMTP server's "
+	    "certificate is verified against (STARTTLS or smtps://), for a "
+	    "relay with a private CA (empty = the system's store). "
+	    "Verification is never turned off."),
 	CFG_STR("mail", "bounce_domain", mail.bounce_domain, "", 253, NULL,
 	    "Domain of the VERP return path bounces+ID-MAC@DOMAIN, whose "
 	    "mailbox `newsdesk mail bounces` reads (empty = the From domain)."),

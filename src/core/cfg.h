@@ -82,6 +82,8 @@ struct cfg_mail {
 	char *from;          /* "Name <addr@domain>" or addr@domain */
 	char *user;          /* SMTP AUTH user; "" = none */
 	char *password_file; /* the password, read when sending */
+	char *ca_file;       /* PEM CAs the server's certificate is verified
+	                      * against; "" = the system's */
 	char *bounce_domain; /* VERP return path domain; "" = from's */
 	int per_minute;      /* send windows; 0 = no limit */
 	int per_hour;

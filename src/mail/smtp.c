@@ -27,6 +27,7 @@ struct mail_smtp {
 	CURL *curl;
 	char *url;
 	char *user, *password;
+	char *ca_file;               /* NULL: the system's CAs */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -60,6 +61,8 @@ mail_smtp_new(struct mail_smtp **out, const struct config *cfg)
 		return err_set(ND_EINVAL, "mail: [mail] smtp_url is not set");
 	s = xcalloc(1, sizeof(*s));
 	s->url = xstrdup(cfg->mail.smtp_url);
+	if (cfg->mail.ca_file && *cfg->mail.ca_file)
+		s->ca_file = xstrdup(cfg->mail.ca_file);
 	if (cfg->mail.user && *cfg->mail.user) {
 		s->user = xstrdup(cfg->mail.user);
 		if (cfg->mail.password_file && *cfg->mail.password_file) {
@@ -97,6 +100,7 @@ mail_smtp_free(struct mail_smtp *s)
 		free(s->password);
 	}
 	free(s->user);
+	free(s->ca_file);
 	free(s->url);
 	free(s);
 }
@@ -130,6 +134,8 @@ mail_smtp_send(struct mail_smtp *s, const char *return_path,
 	curl_easy_setopt(c, CURLOPT_READDATA, &u);
 	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
 	curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	if (s->ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, s->ca_file);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
