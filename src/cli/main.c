@@ -38,6 +38,9 @@ extern const struct cmd cmd_cluster;
 extern const struct cmd cmd_classify;
 extern const struct cmd cmd_stories;
 extern const struct cmd cmd_story;
+/* the desk's posts (issue 10) */
+extern const struct cmd cmd_post;
+extern const struct cmd cmd_column;
 
 /* In the order `newsdesk help` lists them. */
 static const struct cmd *const commands[] = {
@@ -63,6 +66,9 @@ static const struct cmd *const commands[] = {
 	&cmd_story,
 	&cmd_cluster,
 	&cmd_classify,
+	/* the desk's posts (issue 10) */
+	&cmd_post,
+	&cmd_column,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

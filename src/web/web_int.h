@@ -236,6 +236,9 @@ enum web_dep_kind {
 	DEP_ITEM,                    /* one item */
 	DEP_DAY,                     /* items of one UTC day (t / 86400) */
 	DEP_MEDIA,                   /* a photo key (its hash) */
+	DEP_POSTS,                   /* any published post: pages that list
+	                                posts (home, sections, feeds, ...) */
+	DEP_POST,                    /* one post (its page) */
 };
 
 /* The 64-bit name of a dependency: the kind in the top byte. */
