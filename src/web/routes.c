@@ -53,6 +53,15 @@ static const struct route routes[] = {
 	{ "/favicon.ico",              site_favicon,   G, ROUTE_STATIC,        0, NULL },
 	{ "/media/{file}",             site_media,     G, ROUTE_MEDIA,         0, NULL },
 	{ "/healthz",                  site_healthz,   G, ROUTE_NOLOG,         0, NULL },
+	/* the desk's own posts (issue 10) */
+	{ "/post/{id}",                site_post,      G, ROUTE_CACHE,         0, NULL },
+	{ "/post/{id}/{slug}",         site_post,      G, ROUTE_CACHE,         0, NULL },
+	{ "/byline/{slug}",            site_byline,    G, ROUTE_CACHE,         0, NULL },
+	{ "/column/{slug}",            site_column,    G, ROUTE_CACHE,         0, NULL },
+	{ "/column/{slug}/feed.xml",   site_column_rss, G, ROUTE_CACHE,        0, NULL },
+	{ "/column/{slug}/atom.xml",   site_column_atom, G, ROUTE_CACHE,       0, NULL },
+	{ "/column/{slug}/feed.json",  site_column_json, G, ROUTE_CACHE,       0, NULL },
+	{ "/corrections",              site_corrections, G, ROUTE_CACHE,       0, NULL },
 };
 
 const struct route *
