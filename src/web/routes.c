@@ -7,6 +7,7 @@
  */
 #include <stddef.h>
 
+#include "model/model.h"
 #include "web/web_int.h"
 #include "core/banned.h"
 
@@ -62,6 +63,16 @@ static const struct route routes[] = {
 	{ "/column/{slug}/atom.xml",   site_column_atom, G, ROUTE_CACHE,       0, NULL },
 	{ "/column/{slug}/feed.json",  site_column_json, G, ROUTE_CACHE,       0, NULL },
 	{ "/corrections",              site_corrections, G, ROUTE_CACHE,       0, NULL },
+	/* the desk's forms for posts (issue 10): writers draft and submit,
+	 * editors publish and correct */
+	{ "/desk/posts",               desk_posts,     G, ROUTE_LOGIN,         USER_ROLE_CORRESPONDENT, NULL },
+	{ "/desk/posts/new",           desk_post_new,  G, ROUTE_LOGIN,         USER_ROLE_CORRESPONDENT, NULL },
+	{ "/desk/posts/new",           desk_post_create, WEB_POST, ROUTE_LOGIN | ROUTE_CSRF, USER_ROLE_CORRESPONDENT, NULL },
+	{ "/desk/post/{id}",           desk_post_edit, G, ROUTE_LOGIN,         USER_ROLE_CORRESPONDENT, NULL },
+	{ "/desk/post/{id}",           desk_post_update, WEB_POST, ROUTE_LOGIN | ROUTE_CSRF, USER_ROLE_CORRESPONDENT, NULL },
+	{ "/desk/post/{id}/preview",   desk_post_preview, G, ROUTE_LOGIN,      USER_ROLE_CORRESPONDENT, NULL },
+	{ "/desk/post/{id}/publish",   desk_post_publish, WEB_POST, ROUTE_LOGIN | ROUTE_CSRF, USER_ROLE_EDITOR, NULL },
+	{ "/desk/post/{id}/correct",   desk_post_correct, WEB_POST, ROUTE_LOGIN | ROUTE_CSRF, USER_ROLE_EDITOR, NULL },
 };
 
 const struct route *

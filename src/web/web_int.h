@@ -359,6 +359,15 @@ int site_feed_merge_posts(struct web_req *r, int64_t section_id,
 struct render_sitemap_url;
 int site_sitemap_posts(struct web_req *r, size_t max,
     struct render_sitemap_url **out, size_t *out_n);
+/* desk_post.c: the desk's forms for posts (issue 10) */
+int desk_posts(struct web_req *r);
+int desk_post_new(struct web_req *r);
+int desk_post_create(struct web_req *r);
+int desk_post_edit(struct web_req *r);
+int desk_post_update(struct web_req *r);
+int desk_post_preview(struct web_req *r);
+int desk_post_publish(struct web_req *r);
+int desk_post_correct(struct web_req *r);
 int site_story(struct web_req *r);                /* site_story.c */
 int site_story_rss(struct web_req *r);
 int site_story_atom(struct web_req *r);

@@ -255,6 +255,27 @@ t = wait_for("/", "Scheduled dispatch", seconds=8)
 check(t is not None, "the scheduled post goes live on the home page")
 get(spath)
 
+# the desk's forms need a signed-in user: a browser is sent to the login
+# page, a POST is refused before any handler runs
+req = urllib.request.Request(base + "/desk/posts",
+                             headers={"Accept": "text/html"})
+try:
+    r = urllib.request.build_opener(NoRedirect).open(req)
+    st, loc = r.status, r.headers.get("Location")
+except urllib.error.HTTPError as e:
+    st, loc = e.code, e.headers.get("Location")
+check(st == 303 and loc.startswith("/desk/login"), "/desk/posts without a "
+      "session: %s %s" % (st, loc))
+for path in ("/desk/posts/new", "/desk/post/%s" % pid,
+             "/desk/post/%s/publish" % pid, "/desk/post/%s/correct" % pid):
+    req = urllib.request.Request(base + path, data=b"headline=x",
+                                 method="POST")
+    try:
+        st = urllib.request.urlopen(req).status
+    except urllib.error.HTTPError as e:
+        st = e.code
+    check(st in (401, 403), "POST %s without a session: %s" % (path, st))
+
 if fails:
     print("%d check(s) failed" % len(fails), file=sys.stderr)
     sys.exit(1)
