@@ -492,6 +492,26 @@ redirect(struct web_req *r, const char *to)
 	r->location = to;
 }
 
+/*
+ * The pool's handles may be read-only (site_pool.c opens read-only
+ * first); a desk POST writes, so it runs on a handle of its own, opened
+ * for the request and closed after it (POSTs are rare; pages are not).
+ */
+static int
+rw_run(struct web_req *r, int (*fn)(struct web_req *))
+{
+	struct store *pool = r->st, *w = NULL;
+	int rc;
+
+	if ((rc = store_open(&w, r->site->db_path, 0)) < 0)
+		return rc;
+	r->st = w;
+	rc = fn(r);
+	r->st = pool;
+	store_close(w);
+	return rc;
+}
+
 /* ---- the handlers ---- */
 
 int
@@ -682,14 +702,14 @@ save(struct web_req *r, struct post *old)
 	return 0;
 }
 
-int
-desk_post_create(struct web_req *r)
+static int
+desk_post_create_rw(struct web_req *r)
 {
 	return save(r, NULL);
 }
 
-int
-desk_post_update(struct web_req *r)
+static int
+desk_post_update_rw(struct web_req *r)
 {
 	struct post *p = NULL;
 	int rc;
@@ -725,8 +745,8 @@ desk_post_preview(struct web_req *r)
 	return site_render(r, "post", o);
 }
 
-int
-desk_post_publish(struct web_req *r)
+static int
+desk_post_publish_rw(struct web_req *r)
 {
 	struct post *p = NULL;
 	const char *when = field(r, "publish_at");
@@ -753,8 +773,8 @@ desk_post_publish(struct web_req *r)
 	return 0;
 }
 
-int
-desk_post_correct(struct web_req *r)
+static int
+desk_post_correct_rw(struct web_req *r)
 {
 	struct post *p = NULL;
 	const char *note = field(r, "note");
@@ -782,4 +802,28 @@ desk_post_correct(struct web_req *r)
 	redirect(r, arena_printf(&r->a, "/desk/post/%lld?saved=1",
 	    (long long)p->id));
 	return 0;
+}
+
+int
+desk_post_create(struct web_req *r)
+{
+	return rw_run(r, desk_post_create_rw);
+}
+
+int
+desk_post_update(struct web_req *r)
+{
+	return rw_run(r, desk_post_update_rw);
+}
+
+int
+desk_post_publish(struct web_req *r)
+{
+	return rw_run(r, desk_post_publish_rw);
+}
+
+int
+desk_post_correct(struct web_req *r)
+{
+	return rw_run(r, desk_post_correct_rw);
 }
