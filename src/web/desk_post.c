@@ -236,7 +236,15 @@ form_read(struct web_req *r, struct desk_form *f)
 		    POST_MAX_PICKS));
 		n = POST_MAX_PICKS;
 	}
-	p->picks = arena_zalloc(&r->a, (n + 1) * sizeof(*p->picks));
+	{
+		size_t ticked = 0;
+
+		for (size_t i = 0; i < r->n_form; i++)
+			ticked += r->form[i].name &&
+			    strcmp(r->form[i].name, "pick_item") == 0;
+		p->picks = arena_zalloc(&r->a, (n + ticked + 1) *
+		    sizeof(*p->picks));
+	}
 	p->n_picks = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *s = lines[i];
@@ -278,6 +286,27 @@ form_read(struct web_req *r, struct desk_form *f)
 			p->picks[p->n_picks].summary = colon;
 		}
 		p->n_picks++;
+	}
+	/* the day's items ticked on the form join the picks (a roundup in
+	 * a few clicks; the summaries are written in the list above) */
+	for (size_t i = 0; i < r->n_form; i++) {
+		long long id;
+		bool dup = false;
+
+		if (!r->form[i].name || strcmp(r->form[i].name, "pick_item") ||
+		    parse_int(r->form[i].value, 1, INT64_MAX, &id) < 0)
+			continue;
+		for (size_t k = 0; k < p->n_picks && !dup; k++)
+			dup = p->picks[k].item_id == id;
+		if (dup)
+			continue;
+		if (p->n_picks >= POST_MAX_PICKS) {
+			form_err(r, f, "picks", arena_printf(&r->a, "At most %d.",
+			    POST_MAX_PICKS));
+			break;
+		}
+		memset(&p->picks[p->n_picks], 0, sizeof(p->picks[0]));
+		p->picks[p->n_picks++].item_id = id;
 	}
 	if (p->kind == POST_ROUNDUP && !p->n_picks && !f->has_err)
 		form_err(r, f, "picks", "A roundup lists what it picked.");
@@ -336,6 +365,37 @@ add_options(struct web_req *r, struct tmpl_obj *o, const struct desk_form *f)
 		tmpl_set_bool(x, "is_selected", f->column_key &&
 		    strcmp(f->column_key, cv[i].slug) == 0);
 	}
+}
+
+/* The newest items of the last day, to tick into a roundup. */
+static void
+add_day_items(struct web_req *r, struct tmpl_obj *o, const struct post *p)
+{
+	struct store_item_query q = { .since = (int64_t)time(NULL) - 86400,
+		.limit = 40 };
+	struct item *v = NULL;
+	size_t n = 0;
+	struct tmpl_list *l;
+
+	if (store_item_list(r->st, &r->a, &q, &v, &n) < 0 || !n) {
+		/* a quiet day (or an old demo): the newest anyway */
+		q.since = 0;
+		if (store_item_list(r->st, &r->a, &q, &v, &n) < 0)
+			return;
+	}
+	l = tmpl_set_list(o, "day_items");
+	for (size_t i = 0; i < n; i++) {
+		struct tmpl_obj *x = tmpl_list_add(l);
+		bool picked = false;
+
+		for (size_t k = 0; k < p->n_picks && !picked; k++)
+			picked = p->picks[k].item_id == v[i].id;
+		tmpl_set_int(x, "id", v[i].id);
+		tmpl_set_text(x, "title", view_headline(&r->a, &v[i]));
+		tmpl_set_text(x, "outlet", v[i].source_title);
+		tmpl_set_bool(x, "is_picked", picked);
+	}
+	tmpl_set_bool(o, "has_day_items", n > 0);
 }
 
 /* Renders the edit form of f (status 200, or 422 with messages). */
@@ -433,6 +493,7 @@ form_show(struct web_req *r, struct desk_form *f, const struct post *saved,
 		}
 	}
 	add_options(r, o, f);
+	add_day_items(r, o, p);
 	return site_render(r, "desk_post", o);
 }
 

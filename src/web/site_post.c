@@ -171,6 +171,7 @@ site_post(struct web_req *r)
 	if ((rc = published(r, &p)) < 0 || !p)
 		return rc;
 	web_dep(r, DEP_POST, p->id);
+	web_dep(r, DEP_POST, 0);     /* columns (their names) */
 	path = view_post_path(&r->a, p);
 	if (r->nargs < 2 || strcmp(r->path, path) != 0) {
 		/* /post/12 or an old slug: the one address of the post */

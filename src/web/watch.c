@@ -41,9 +41,9 @@ keys_of(const struct store_change *ch, size_t n, size_t *out_n)
 
 		if (c->kind == STORE_CHANGE_POST) {
 			/* pages listing posts, and the post's own */
+			/* item_id 0: a column, which post pages name too */
 			k[nk++] = web_dep_key(DEP_POSTS, 0);
-			if (c->item_id)
-				k[nk++] = web_dep_key(DEP_POST, c->item_id);
+			k[nk++] = web_dep_key(DEP_POST, c->item_id);
 			continue;
 		}
 		if (c->kind == STORE_CHANGE_PHOTO) {
