@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <time.h>
+#include <vips/vips.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
@@ -335,12 +337,60 @@ issue_10_desk_post_forms(void **state)
 	arena_release(&a);
 }
 
+/* The issue's figure: a 5 MB photo from the form's POST to a published
+ * post (resize, strip, encode, store, publish), through the handlers. */
+static void
+issue_10_desk_5mb_photo_to_published(void **state)
+{
+	struct arena a = ARENA_INIT;
+	VipsImage *noise = NULL, *u8 = NULL, *b1 = NULL, *rgb = NULL;
+	void *jpg = NULL;
+	size_t len = 0;
+	struct answer r;
+	struct timespec t0, t1;
+	const char *fields[] = { "headline", "Five megabytes", "body", "Body.",
+		"credit", "Photo: Desk", "caption", "Noise.", "action", "publish",
+		NULL };
+	struct post *p;
+
+	(void)state;
+	assert_int_equal(VIPS_INIT("test_desk_post"), 0);
+	assert_int_equal(vips_gaussnoise(&noise, 3000, 2000, "sigma", 25.0,
+	    NULL), 0);
+	assert_int_equal(vips_cast_uchar(noise, &u8, NULL), 0);
+	assert_int_equal(vips_bandjoin_const1(u8, &b1, 128, NULL), 0);
+	assert_int_equal(vips_bandjoin_const1(b1, &rgb, 64, NULL), 0);
+	assert_int_equal(vips_jpegsave_buffer(rgb, &jpg, &len, "Q", 92, NULL),
+	    0);
+	if (len < 4500000 || len > 7500000)
+		fail_msg("the test photo is %zu bytes, not about 5 MB", len);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	post_multipart(&r, &editor, "/desk/posts/new", fields, jpg, len);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(r.status, 303);
+	answer_free(&r);
+	p = stored(&a, 1);
+	assert_int_equal(p->status, POST_PUBLISHED);
+	assert_int_equal(p->photo.widths[2], 1600);
+	printf("desk: %.1f MB photo, form POST to published in %.0f ms\n",
+	    (double)len / 1e6, (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	g_free(jpg);
+	g_object_unref(noise);
+	g_object_unref(u8);
+	g_object_unref(b1);
+	g_object_unref(rgb);
+	arena_release(&a);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(issue_10_desk_post_forms, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    issue_10_desk_5mb_photo_to_published, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
