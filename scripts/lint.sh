@@ -59,7 +59,9 @@ for rule in \
     "extract:model store fetch ingest render web cli" \
     "ingest:render web cli" \
     "web:fetch ingest cli" \
-    "analyze:store fetch ingest web cli parse render"; do
+    "tips:model parse store fetch ingest render web cli extract analyze" \
+    "analyze:store fetch ingest web cli parse render" \
+    "auth:parse fetch ingest render web cli analyze extract"; do
 	mod=${rule%%:*}
 	for bad in ${rule#*:}; do
 		for f in $(find "src/$mod" -name '*.[ch]'); do

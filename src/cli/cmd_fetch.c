@@ -76,6 +76,11 @@ summary(const struct ingest_cycle_stats *s, double secs)
 		    s->n_photo_errors);
 	if (s->n_full_text)
 		printf("%zu article texts extracted\n", s->n_full_text);
+	if (s->n_full_text_robots)
+		printf("%zu article pages not fetched: robots.txt\n",
+		    s->n_full_text_robots);
+	if (s->n_full_text_304)
+		printf("%zu article pages unchanged (304)\n", s->n_full_text_304);
 	if (s->is_stopped)
 		fputs("stopped before the end of the cycle\n", stdout);
 }

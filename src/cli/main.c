@@ -38,6 +38,10 @@ extern const struct cmd cmd_cluster;
 extern const struct cmd cmd_classify;
 extern const struct cmd cmd_stories;
 extern const struct cmd cmd_story;
+extern const struct cmd cmd_tips;
+extern const struct cmd cmd_user;
+extern const struct cmd cmd_item;
+extern const struct cmd cmd_routes;
 /* the desk's posts (issue 10) */
 extern const struct cmd cmd_post;
 extern const struct cmd cmd_column;
@@ -64,6 +68,10 @@ static const struct cmd *const commands[] = {
 	&cmd_export,
 	&cmd_stories,
 	&cmd_story,
+	&cmd_tips,
+	&cmd_user,
+	&cmd_item,
+	&cmd_routes,
 	&cmd_cluster,
 	&cmd_classify,
 	/* the desk's posts (issue 10) */

@@ -19,6 +19,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <ini.h>
+#include <sodium.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -66,6 +67,7 @@ static int check_contact_url(const char *v);
 static int check_language(const char *v);
 static int check_listen(const char *v);
 static int check_log_level(const char *v);
+static int check_box_key(const char *v);
 
 struct cfg_section {
 	const char *name, *doc;
@@ -85,13 +87,15 @@ static const struct cfg_section sections[] = {
 	    "us."),
 	CFG_SECTION(web, "The built-in web server."),
 	CFG_SECTION(log, "Diagnostics on stderr."),
+	CFG_SECTION(tips, "The tips inbox (/tips): sealed to the editors' key."),
 };
 
 /* A section struct added to struct config must be added above, or it would
  * be neither copied nor freed. */
 _Static_assert(sizeof(struct config) == sizeof(struct cfg_desk) +
     sizeof(struct cfg_store) + sizeof(struct cfg_fetch) +
-    sizeof(struct cfg_web) + sizeof(struct cfg_log),
+    sizeof(struct cfg_web) + sizeof(struct cfg_log) +
+    sizeof(struct cfg_tips),
     "struct config has a section that sections[] does not list");
 
 static const struct cfg_opt opts[] = {
@@ -111,6 +115,28 @@ static const struct cfg_opt opts[] = {
 	    "emails (empty = derived from the request)."),
 	CFG_STR("desk", "language", desk.language, "en", 35, check_language,
 	    "Default language of the desk, as a BCP 47 tag (\"en\", \"ar\")."),
+	/* the desk's accounts (issue 10, auth/) */
+	CFG_INT("desk", "session_idle_s", desk.session_idle_s, 28800, 300,
+	    2592000, "A desk session ends after this many seconds without a "
+	    "request."),
+	CFG_INT("desk", "session_max_s", desk.session_max_s, 604800, 600,
+	    7776000, "A desk session ends this many seconds after sign-in, "
+	    "however busy."),
+	CFG_INT("desk", "login_free_failures", desk.login_free_failures, 5, 1,
+	    100, "Wrong passwords for one account before each further attempt "
+	    "waits (doubling from 2 s)."),
+	CFG_INT("desk", "login_max_wait_s", desk.login_max_wait_s, 900, 1,
+	    86400, "The longest wait an account's failures impose."),
+	CFG_INT("desk", "login_failures_per_min", desk.login_failures_per_min,
+	    60, 1, 100000, "Failed sign-ins per minute over all accounts; "
+	    "past it, every sign-in waits for the next minute."),
+	CFG_INT("desk", "password_min_len", desk.password_min_len, 12, 8, 1024,
+	    "Shortest password accepted, in characters."),
+	CFG_INT("desk", "pwhash_ops", desk.pwhash_ops, 3, 1, 20,
+	    "argon2id passes for new password hashes (libsodium opslimit)."),
+	CFG_INT("desk", "pwhash_mem_mb", desk.pwhash_mem_mb, 128, 8, 4096,
+	    "argon2id memory for new password hashes, in MiB (memlimit); with "
+	    "3 passes, 128 MiB is about 180 ms per sign-in on two cores."),
 
 	CFG_STR("store", "path", store.path, "newsdesk.db", 4096,
 	    check_nonempty, "SQLite database file. `--db` and `NEWSDESK_DB` "
@@ -175,6 +201,13 @@ static const struct cfg_opt opts[] = {
 	    100000, "A source with full_text = auto has an item's article "
 	    "page fetched when the feed's summary and content together are "
 	    "shorter than this many bytes."),
+	CFG_INT("fetch", "article_refresh_s", fetch.article_refresh_s, 0, 0,
+	    2592000, "An article page whose text is stored is fetched again "
+	    "this many seconds after its last fetch (while its item is among "
+	    "the newest), with a conditional GET (ETag, Last-Modified), so a "
+	    "corrected article is picked up at the price of a 304 when "
+	    "unchanged; within the same max_articles_per_cycle, after new "
+	    "pages (0 = never)."),
 
 	CFG_STR("web", "listen", web.listen, "127.0.0.1:8080", 300,
 	    check_listen, "Address and port to listen on, as ADDR:PORT "
@@ -207,6 +240,20 @@ static const struct cfg_opt opts[] = {
 	CFG_STR("log", "level", log.level, "warn", 500, check_log_level,
 	    "Log levels (debug, info, warn, error, off), overall and per "
 	    "subsystem: `info,fetch:debug`."),
+
+	CFG_STR("tips", "public_key", tips.public_key, "", 100, check_box_key,
+	    "The editors' public key (base64, from `newsdesk tips keygen`): "
+	    "every tip is sealed to it before it is stored. Empty: /tips says "
+	    "the inbox is closed."),
+	CFG_INT("tips", "max_file_kb", tips.max_file_kb, 6144, 1, 6144,
+	    "Largest attachment a tip may carry, in KiB (the whole request "
+	    "is capped at 8 MiB)."),
+	CFG_INT("tips", "rate_per_hour", tips.rate_per_hour, 10, 1, 10000,
+	    "Tips and replies one client address may send per hour (counted "
+	    "in memory under a keyed hash; the address is never stored)."),
+	CFG_INT("tips", "form_max_age_s", tips.form_max_age_s, 7200, 2, 86400,
+	    "How long a tips form stays good after it was served, in "
+	    "seconds."),
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
@@ -230,6 +277,23 @@ check_timezone(const char *v)
 	for (const char *p = v; *p; p++)
 		if (!str_isalnum((unsigned char)*p) && !strchr("/_+-", *p))
 			return err_set(ND_EINVAL, "'%s' is not a time zone name", v);
+	return 0;
+}
+
+/* A crypto_box public key in base64: 32 bytes. */
+static int
+check_box_key(const char *v)
+{
+	unsigned char k[32];
+	size_t n = 0;
+
+	if (!*v)
+		return 0;
+	if (sodium_init() < 0 || sodium_base642bin(k, sizeof(k), v, strlen(v),
+	    NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    n != sizeof(k))
+		return err_set(ND_EINVAL, "'%s' is not a base64 key of 32 "
+		    "bytes (newsdesk tips keygen prints one)", v);
 	return 0;
 }
 

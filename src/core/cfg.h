@@ -24,6 +24,15 @@ struct cfg_desk {
 	char *timezone;      /* IANA zone for shown times, e.g. America/New_York */
 	char *base_url;      /* public URL of the site */
 	char *language;      /* default language of the desk */
+	/* accounts (issue 10) */
+	int session_idle_s;  /* a session ends after this long unused */
+	int session_max_s;   /* ... and this long after sign-in */
+	int login_free_failures; /* per account, before waits start */
+	int login_max_wait_s;
+	int login_failures_per_min; /* over all accounts */
+	int password_min_len;
+	int pwhash_ops;      /* argon2id opslimit */
+	int pwhash_mem_mb;   /* argon2id memlimit, MiB */
 };
 
 struct cfg_store {
@@ -50,6 +59,7 @@ struct cfg_fetch {
 	int max_images_per_cycle; /* photos fetched after the feeds; 0 = off */
 	int max_articles_per_cycle; /* article pages for full text; 0 = off */
 	int full_text_short; /* auto: fetch when the feed's text is shorter */
+	int article_refresh_s; /* fetch a stored article again after; 0 = never */
 };
 
 struct cfg_web {
@@ -69,6 +79,13 @@ struct cfg_log {
 	char *level;         /* e.g. "info,fetch:debug" */
 };
 
+struct cfg_tips {            /* issue 11 */
+	char *public_key;    /* base64 crypto_box key tips are sealed to */
+	int max_file_kb;     /* cap on one attachment */
+	int rate_per_hour;   /* submissions per client address per hour */
+	int form_max_age_s;  /* a form token is good this long */
+};
+
 /*
  * The whole configuration. Its strings are owned (malloc'd) by it: they
  * are only ever set, copied and freed through the functions below, which
@@ -82,6 +99,7 @@ struct config {
 	struct cfg_fetch fetch;
 	struct cfg_web web;
 	struct cfg_log log;
+	struct cfg_tips tips;
 };
 
 /* Fills cfg (any memory: nothing in it is freed) with the defaults.

@@ -32,6 +32,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg_copy_section(&copy, &cfg, "store");
 	cfg_copy_section(&copy, &cfg, "web");
 	cfg_copy_section(&copy, &cfg, "log");
+	cfg_copy_section(&copy, &cfg, "tips");
 	if (!cfg_equal(&copy, &cfg))
 		abort();
 	cfg_release(&copy);

@@ -231,6 +231,34 @@ struct fetch_image {
  */
 int fetch_image_sniff(struct fetch_image *out, const void *data, size_t len);
 
+/* ---- robots.txt (robots.c, issue 12) ---- */
+
+struct arena;
+struct robots_rule;
+
+/* What one robots.txt says to one crawler: the rules of the groups that
+ * name it (else of "*"), or allow/disallow everything. */
+struct fetch_robots {
+	const struct robots_rule *rules;
+	size_t n;
+	bool is_allow_all, is_disallow_all;
+};
+
+/*
+ * Parses the first 500 KiB of a robots.txt (RFC 9309) for the crawler
+ * whose product token is product ("newsdesk"): its groups merged, else
+ * the "*" groups merged, else allow all. Never fails on content (0); the
+ * rules live in a. Pure; thread-safe.
+ */
+int fetch_robots_parse(struct fetch_robots *out, struct arena *a,
+    const char *txt, size_t len, const char *product);
+/* Allow everything (is_allow_all) or nothing but /robots.txt. */
+void fetch_robots_set(struct fetch_robots *out, bool is_allow_all);
+/* May path (the URL's path and query, from '/') be fetched? The longest
+ * matching rule decides, allow on a tie; no match allows. Scratch in a. */
+bool fetch_robots_allows(const struct fetch_robots *r, struct arena *a,
+    const char *path);
+
 /* Times a redirect must be seen in a row before the URL is updated. */
 #define FETCH_REDIRECT_CONFIRM 3
 

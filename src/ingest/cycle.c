@@ -422,7 +422,9 @@ photos:
 
 		if (ingest_fulltext(st, cfg, now, opts->stop, &fs) < 0)
 			log_error(LOG_FETCH, "full text: %s", err_msg());
-		out->n_full_text = fs.n_text;
+		out->n_full_text = fs.n_text + fs.n_refreshed;
+		out->n_full_text_robots = fs.n_robots;
+		out->n_full_text_304 = fs.n_not_modified;
 	}
 out:
 	free(q.v);

@@ -208,6 +208,8 @@ struct ingest_cycle_stats {
 	size_t n_photos;          /* item photos cached (after the feeds) */
 	size_t n_photo_errors;    /* photos refused or failed */
 	size_t n_full_text;       /* article texts extracted (after photos) */
+	size_t n_full_text_robots;  /* article pages robots.txt kept us from */
+	size_t n_full_text_304;     /* refreshed article pages unchanged */
 };
 
 /* How long a claimed source stays reserved for the worker that claimed it
@@ -277,7 +279,22 @@ struct ingest_fulltext_stats {
 	size_t n_text;            /* text extracted and stored */
 	size_t n_not_article;     /* a PDF, an index, a wall, a 404... */
 	size_t n_failed;          /* fetch failed (retried later) */
+	size_t n_robots;          /* not fetched: robots.txt (issue 12) */
+	size_t n_not_modified;    /* a refresh answered 304 */
+	size_t n_refreshed;       /* a refresh brought a new text */
 };
+
+/*
+ * robots.c (issue 12): for each of urls, whether robots.txt lets the desk
+ * fetch it (out_allowed[i]; out_reason[i] says why not, static text).
+ * robots.txt of origins with no fresh copy in the store are fetched once
+ * each through the engine (options fo) and stored. A URL that is not
+ * http(s) is left allowed (the engine refuses it). Returns a store error.
+ */
+struct fetch_opts;
+int ingest_robots_check(struct store *st, const struct fetch_opts *fo,
+    const char *const *urls, size_t n, int64_t now, bool *out_allowed,
+    const char **out_reason);
 
 /*
  * Fetches the article pages of the newest items that want full text

@@ -33,6 +33,32 @@ model_photo_ext(const char *type)
 	return NULL;
 }
 
+static const char *const role_names[] = {
+	[USER_ROLE_NONE] = "none",
+	[USER_ROLE_WRITER] = "writer",
+	[USER_ROLE_EDITOR] = "editor",
+	[USER_ROLE_ADMIN] = "admin",
+};
+
+const char *
+model_user_role_name(int role)
+{
+	if (role < 0 || (size_t)role >= sizeof(role_names) / sizeof(role_names[0]))
+		return "none";
+	return role_names[role];
+}
+
+int
+model_user_role_parse(const char *name)
+{
+	for (int r = USER_ROLE_WRITER; r <= USER_ROLE_ADMIN; r++)
+		if (name && strcmp(name, role_names[r]) == 0)
+			return r;
+	if (name && strcmp(name, "correspondent") == 0)
+		return USER_ROLE_WRITER;
+	return USER_ROLE_NONE;
+}
+
 void
 model_desk_photo_url(char *out, size_t cap, const char *token, int width,
     const char *ext)

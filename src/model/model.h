@@ -146,6 +146,13 @@ struct item {
 		const char *type;        /* sniffed: "image/jpeg", ... */
 		int width, height;       /* pixels, 0 = unknown */
 	} image_media, thumb_media;
+	/* An editor's decisions (issue 10), filled by reads; ingest's
+	 * writes never change them. title is then the desk's headline and
+	 * original_title the outlet's (NULL when not retitled). */
+	bool is_hidden;              /* off every public page */
+	int64_t pinned_at;           /* 0 = not pinned to the front page */
+	const char *original_title;
+	int64_t editor_section_id;   /* 0 = the source's section */
 	int64_t sort_time;           /* the time lists sort by; writes: 0 =
 	                              * when first seen (ingest/policy.c) */
 	/* Set by ingest's dedup policy for writes (ingest/policy.c); reads
@@ -307,12 +314,49 @@ enum user_role {
 	USER_ROLE_EDITOR = 2,
 	USER_ROLE_ADMIN = 3,
 };
+/* The desk's word for a correspondent's role (issue 10): files drafts. */
+#define USER_ROLE_WRITER USER_ROLE_CORRESPONDENT
 
 struct user {
 	int64_t id;
 	const char *email;
 	const char *name;
 	int role;                    /* enum user_role */
+	/* accounts (issue 10) */
+	bool is_disabled;            /* cannot sign in; sessions revoked */
+	int64_t created;
+	int64_t password_changed_at;
+	int64_t last_login;          /* 0 = never */
+	size_t n_sessions;           /* live sessions; filled by lists */
 };
+
+/* ---- tips (issue 11): what the store knows of a thread of tips, which
+ * is no contents: everything a source or an editor wrote is sealed
+ * (tips/tips.h), and no address, agent or time finer than a day. ---- */
+struct tip_thread {
+	const char *id;              /* random (not a counter) */
+	const char *day;             /* YYYY-MM-DD (UTC) of the first message */
+	const char *last_day;        /* of the latest message */
+	const unsigned char *lookup; /* receipt tag (tips_code_derive) */
+	size_t lookup_len;
+	const unsigned char *reply_pk;  /* replies are sealed to it */
+	size_t reply_pk_len;
+	size_t n_msgs, n_replies;    /* messages; of them, the desk's replies */
+	int64_t bytes;               /* sealed bytes in all */
+};
+
+struct tip_msg {
+	int64_t id;                  /* order within the store */
+	const char *day;
+	const unsigned char *sealed; /* to the desk's key */
+	size_t sealed_len;
+	const unsigned char *for_source;  /* a desk reply, sealed to the
+	                                     thread's key; else NULL */
+	size_t for_source_len;
+};
+/* "writer", "editor", "admin" (and "none"); model_user_role_parse gives
+ * the role of a name, or USER_ROLE_NONE. Pure. */
+const char *model_user_role_name(int role);
+int model_user_role_parse(const char *name);
 
 #endif

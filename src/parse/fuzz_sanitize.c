@@ -5,8 +5,12 @@
  * value (as a browser decodes it) has a scheme other than http, https or
  * mailto, or markup characters where the serializer never writes them.
  *
- * The first byte picks the base URL (none, http, an unsafe one).
+ * The first byte picks the base URL (none, http, an unsafe one) and, with
+ * bit 2, the site's mode (PARSE_SAN_REPAIR | PARSE_SAN_NO_IMAGES), whose
+ * output must also be balanced: every end tag closes the latest open
+ * element and none is left open (its start tags are rewritten in place).
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +130,42 @@ check(const char *out)
 	/* text never holds a raw '<' (checked above: every '<' was a tag) */
 }
 
+static void
+check_balanced(const char *out)
+{
+	static const char *const voids[] = { "br", "col", "hr", "img", "wbr" };
+	struct {
+		const char *p;
+		size_t n;
+	} open[300];
+	size_t depth = 0;
+	const char *p = out;
+
+	while ((p = strchr(p, '<'))) {
+		bool end = p[1] == '/';
+		const char *name = p + 1 + end;
+		size_t n = 0;
+
+		while (str_isalnum((unsigned char)name[n]))
+			n++;
+		p = name + n;
+		if (end) {
+			if (!depth || open[depth - 1].n != n ||
+			    memcmp(open[depth - 1].p, name, n) != 0)
+				abort();
+			depth--;
+		} else if (!name_in(name, n, voids,
+		    sizeof(voids) / sizeof(voids[0]))) {
+			if (depth == sizeof(open) / sizeof(open[0]))
+				abort();
+			open[depth].p = name;
+			open[depth++].n = n;
+		}
+	}
+	if (depth)
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -139,10 +179,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	arena_init(&a);
-	out = parse_sanitize_html(&a, (const char *)data + 1, size - 1,
-	    bases[data[0] & 3]);
-	/* the fast path returns the input, which has no '<' then */
-	check(out);
+	if (data[0] & 4) {
+		out = parse_sanitize_html_opts(&a, (const char *)data + 1,
+		    size - 1, bases[data[0] & 3],
+		    PARSE_SAN_REPAIR | PARSE_SAN_NO_IMAGES);
+		check(out);
+		check_balanced(out);
+		if (strstr(out, "<img"))
+			abort();
+	} else {
+		out = parse_sanitize_html(&a, (const char *)data + 1, size - 1,
+		    bases[data[0] & 3]);
+		/* the fast path returns the input, which has no '<' then */
+		check(out);
+	}
 	arena_release(&a);
 	return 0;
 }

@@ -180,6 +180,18 @@ void parse_date_iso(char out[static 32], int64_t t);
 const char *parse_sanitize_html(struct arena *a, const char *html, size_t len,
     const char *base);
 
+/* What parse_sanitize_html_opts does besides the sanitizing. */
+enum {
+	PARSE_SAN_NO_IMAGES = 1 << 0,   /* <img> goes too */
+	PARSE_SAN_REPAIR = 1 << 1,      /* valid HTML out: content-model
+	                                   wrappers (tbody, tr, li) added,
+	                                   presentational attributes and empty
+	                                   links and headings dropped, no
+	                                   blanks at line ends, no raw '>' */
+};
+const char *parse_sanitize_html_opts(struct arena *a, const char *html,
+    size_t len, const char *base, unsigned flags);
+
 /*
  * Converts bytes in the named encoding to UTF-8 (aliases such as
  * windows_1252, macroman, cp_is are understood). *out lives in a.

@@ -13,6 +13,7 @@
  * wraps leading text in an implied <p> (and with HTML_PARSE_NOIMPLIED it
  * nests later siblings inside the first element), which changes structure.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -337,42 +338,419 @@ struct san {
 	struct arena *a;
 	struct buf out;
 	const char *base;       /* absolute http(s) base, or NULL */
+	unsigned flags;         /* PARSE_SAN_* */
 	size_t drop;            /* > 0: inside a dropped element, this deep */
 	struct open_el {
-		const xmlChar *name;    /* in the parser's dictionary */
+		const char *name;       /* as written ("tt" is written "code") */
 		enum el_kind kind;
+		bool synth;             /* a wrapper PARSE_SAN_REPAIR opened */
+		bool drop_empty;        /* removed if it ends up empty */
+		size_t at, body;        /* out.len before and after the start
+		                           tag */
+		unsigned count;         /* table: rows; tr: cells */
 	} *open;                /* the open elements we did not drop */
 	size_t n_open, cap_open;
 };
 
-static void
-put_open(struct san *s, const xmlChar *name, const xmlChar **attrs)
+static bool
+name_is(const char *name, const char *want)
 {
+	return name && strcmp(name, want) == 0;
+}
+
+static bool
+is_heading(const char *n)
+{
+	return n[0] == 'h' && n[1] >= '1' && n[1] <= '6' && !n[2];
+}
+
+/* The nearest open element we wrote (unwrapped ones are not in the
+ * output), or NULL. */
+static struct open_el *
+out_parent(struct san *s)
+{
+	for (size_t i = s->n_open; i-- > 0;)
+		if (s->open[i].kind == EL_ALLOW)
+			return &s->open[i];
+	return NULL;
+}
+
+static struct open_el *
+nearest(struct san *s, const char *name)
+{
+	for (size_t i = s->n_open; i-- > 0;) {
+		if (name_is(s->open[i].name, name))
+			return &s->open[i];
+		if (name_is(s->open[i].name, "table"))
+			break;          /* a cell's row or table, not an outer one */
+	}
+	return NULL;
+}
+
+/*
+ * PARSE_SAN_REPAIR: which attributes are valid HTML on which element. The
+ * presentational ones of HTML 4 (align, border, cellpadding, width on a
+ * cell...) go: the site's style sheet lays content out, and they make
+ * the page invalid.
+ */
+static bool
+attr_fits(const char *el, const char *at)
+{
+	static const struct {
+		const char *at, *els;   /* els: " a b " where it is valid */
+	} only[] = {
+		{ "abbr", " th " }, { "scope", " th " },
+		{ "headers", " td th " }, { "colspan", " td th " },
+		{ "rowspan", " td th " }, { "span", " col colgroup " },
+		{ "start", " ol " }, { "reversed", " ol " }, { "type", " ol " },
+		{ "value", " li " }, { "cite", " blockquote q del ins " },
+		{ "datetime", " time del ins " }, { "hreflang", " a " },
+		{ "href", " a " }, { "src", " img " }, { "alt", " img " },
+		{ "width", " img " }, { "height", " img " },
+	};
+	size_t n = strlen(el);
+
+	if (!strcmp(at, "title") || !strcmp(at, "lang") || !strcmp(at, "dir"))
+		return true;
+	for (size_t i = 0; i < sizeof(only) / sizeof(only[0]); i++) {
+		const char *p;
+
+		if (strcmp(at, only[i].at) != 0)
+			continue;
+		for (p = only[i].els; (p = strstr(p, el)); p += n)
+			if (p[-1] == ' ' && p[n] == ' ')
+				return true;
+		return false;
+	}
+	return false;           /* align, border, cellpadding, summary, ... */
+}
+
+static bool
+scope_is_valid(const char *v)
+{
+	return !strcmp(v, "row") || !strcmp(v, "col") ||
+	    !strcmp(v, "rowgroup") || !strcmp(v, "colgroup");
+}
+
+static void
+put_open(struct san *s, const char *name, const xmlChar **attrs)
+{
+	bool repair = s->flags & PARSE_SAN_REPAIR, scope = false;
+
 	buf_addc(&s->out, '<');
-	buf_adds(&s->out, (const char *)name);
+	buf_adds(&s->out, name);
 	for (size_t i = 0; attrs && attrs[i]; i += 2) {
+		const char *at = (const char *)attrs[i];
 		enum attr_kind k = at_kind(attrs[i]);
 		const char *v = attrs[i + 1] ? (const char *)attrs[i + 1] : "";
 
-		if (!k)
+		if (!k || (repair && !attr_fits(name, at)))
 			continue;
+		if (repair && !strcmp(at, "scope")) {
+			if (scope || !scope_is_valid(v))
+				continue;
+			scope = true;
+		}
 		if (k == AT_URL && !(v = url_clean(s->a, v, s->base)))
 			continue;
 		buf_addc(&s->out, ' ');
-		buf_adds(&s->out, (const char *)attrs[i]);
+		buf_adds(&s->out, at);
 		buf_adds(&s->out, "=\"");
 		put_escaped(&s->out, v, strlen(v), true);
 		buf_addc(&s->out, '"');
+	}
+	if (repair && name_is(name, "th") && !scope) {
+		/* a header cell says what it heads: the first row's (or the
+		 * head's) head columns, a later row's first cell its row */
+		struct open_el *tr = nearest(s, "tr"), *t = nearest(s, "table");
+		bool col = nearest(s, "thead") || !t || t->count <= 1 ||
+		    (tr && tr->count > 1);
+
+		buf_adds(&s->out, col ? " scope=\"col\"" : " scope=\"row\"");
 	}
 	buf_addc(&s->out, '>');
 }
 
 static void
-put_close(struct san *s, const xmlChar *name)
+put_close(struct san *s, const char *name)
 {
 	buf_adds(&s->out, "</");
-	buf_adds(&s->out, (const char *)name);
+	buf_adds(&s->out, name);
 	buf_addc(&s->out, '>');
+}
+
+static void
+push(struct san *s, const char *name, enum el_kind k, bool synth,
+    const xmlChar **attrs)
+{
+	struct open_el *e, *t;
+
+	ARENA_GROW(s->a, s->open, s->n_open, s->n_open + 1, s->cap_open);
+	e = &s->open[s->n_open++];
+	*e = (struct open_el){ .name = name, .kind = k, .synth = synth,
+	    .at = s->out.len };
+	if (k != EL_ALLOW && k != EL_VOID)
+		return;
+	if (s->flags & PARSE_SAN_REPAIR) {
+		/* a link or heading with nothing in it says nothing */
+		e->drop_empty = name_is(name, "a") || is_heading(name);
+		if (name_is(name, "tr") && (t = nearest(s, "table")))
+			t->count++;
+		else if ((name_is(name, "td") || name_is(name, "th")) &&
+		    (t = nearest(s, "tr")))
+			t->count++;
+	}
+	put_open(s, name, attrs);
+	e->body = s->out.len;
+}
+
+/* Closes the innermost open element. */
+static void
+pop(struct san *s)
+{
+	struct open_el *e = &s->open[--s->n_open];
+
+	if (e->kind != EL_ALLOW)
+		return;
+	if (e->drop_empty) {
+		bool blank = true, any = false;    /* any: white space */
+
+		/* blank: nothing but white space and tags other than <img> */
+		for (size_t i = e->body; i < s->out.len && blank; i++) {
+			const unsigned char *c = (const unsigned char *)s->out.ptr;
+			const char *gt;
+
+			if (c[i] == '<') {
+				if (i + 4 < s->out.len && !memcmp(c + i, "<img", 4))
+					blank = false;
+				else if ((gt = memchr(c + i, '>', s->out.len - i)))
+					i = (size_t)(gt - s->out.ptr);
+			} else if (c[i] == 0xc2 && i + 1 < s->out.len &&
+			    c[i + 1] == 0xa0) {
+				i++;    /* a no-break space (U+00A0) is blank too */
+				any = true;
+			} else {
+				blank = str_isspace(c[i]);
+				any = true;
+			}
+		}
+		if (blank) {
+			s->out.len = e->at;
+			if (any)
+				buf_addc(&s->out, ' ');
+			return;
+		}
+	}
+	put_close(s, e->name);
+}
+
+/*
+ * PARSE_SAN_REPAIR: the output is valid HTML where outlets' markup is not
+ * (html-validate on 3,290 real items). Wrappers the content model needs
+ * are opened (a row outside a table body, a cell outside a row, a list
+ * inside a list without its item) and closed before anything that does
+ * not belong in them; deprecated elements get their modern names, and
+ * big goes (returns NULL: unwrap).
+ */
+static const char *
+repair_name(const char *n)
+{
+	if (!strcmp(n, "tt"))
+		return "code";
+	if (!strcmp(n, "strike"))
+		return "s";
+	if (!strcmp(n, "acronym"))
+		return "abbr";
+	if (!strcmp(n, "big"))
+		return NULL;
+	if (!strcmp(n, "tfoot"))
+		return "tbody";      /* a foot before the body is invalid; in
+	                                the source's order it is a body */
+	return n;
+}
+
+static bool
+synth_takes(const char *wrapper, const char *child)
+{
+	if (!strcmp(wrapper, "tbody"))
+		return child && !strcmp(child, "tr");
+	if (!strcmp(wrapper, "tr"))
+		return child && (!strcmp(child, "td") || !strcmp(child, "th"));
+	if (!strcmp(wrapper, "dl"))
+		return child && (!strcmp(child, "dt") || !strcmp(child, "dd"));
+	if (!strcmp(wrapper, "dd"))
+		return !child || (strcmp(child, "dt") != 0 &&
+		    strcmp(child, "dd") != 0);
+	if (!strcmp(wrapper, "figure"))
+		return false;           /* it holds the one caption */
+	if (!strcmp(wrapper, "ul"))
+		return child && !strcmp(child, "li");
+	return !child || strcmp(child, "li") != 0;  /* li */
+}
+
+static bool
+is_block(const char *n)
+{
+	static const char blocks[] = " address article aside blockquote "
+	    "details dl div figure figcaption footer header hr ol p pre "
+	    "section table ul ";
+	size_t len = strlen(n);
+	const char *p;
+
+	if (is_heading(n))
+		return true;
+	for (p = blocks; (p = strstr(p, n)); p += len)
+		if (p[-1] == ' ' && p[len] == ' ')
+			return true;
+	return false;
+}
+
+/*
+ * Rewrites the start tag of open element i, already written: "<p" becomes
+ * "<div" (name: the new name, attributes kept), or the whole tag goes
+ * (name NULL: the element is unwrapped). Its content is still to come, so
+ * only the offsets of it and the elements inside it move.
+ */
+static void
+retag(struct san *s, size_t i, const char *name)
+{
+	struct open_el *e = &s->open[i];
+	size_t from = e->at + 1, old = strlen(e->name), new = 0;
+	ptrdiff_t d;
+
+	if (!name) {
+		from = e->at;
+		old = e->body - e->at;
+	} else {
+		new = strlen(name);
+	}
+	d = (ptrdiff_t)new - (ptrdiff_t)old;
+	if (d > 0 && (buf_add(&s->out, "    ", (size_t)d), buf_err(&s->out)))
+		return;
+	memmove(s->out.ptr + from + new, s->out.ptr + from + old,
+	    s->out.len - (d > 0 ? (size_t)d : 0) - (from + old));
+	if (d < 0)
+		s->out.len -= (size_t)-d;
+	if (name) {
+		memcpy(s->out.ptr + from, name, new);
+		e->name = name;
+	} else {
+		e->kind = EL_UNWRAP;
+	}
+	e->body = (size_t)((ptrdiff_t)e->body + d);
+	for (size_t j = i + 1; j < s->n_open; j++) {
+		s->open[j].at = (size_t)((ptrdiff_t)s->open[j].at + d);
+		s->open[j].body = (size_t)((ptrdiff_t)s->open[j].body + d);
+	}
+}
+
+/*
+ * A block where the parser left phrasing content open (a heading in a
+ * link in a paragraph, a div in a span): a paragraph or span around it
+ * becomes a <div>, other phrasing around it (b, em, code...) goes, as
+ * blocks may not be in them; links are transparent and stay. Up to the
+ * nearest element that takes blocks.
+ */
+static void
+repair_block_in_phrasing(struct san *s)
+{
+	for (size_t i = s->n_open; i-- > 0;) {
+		struct open_el *e = &s->open[i];
+
+		if (e->kind != EL_ALLOW || name_is(e->name, "a"))
+			continue;
+		if (name_is(e->name, "p") || name_is(e->name, "span"))
+			retag(s, i, "div");
+		else if (is_block(e->name) || is_heading(e->name) ||
+		    name_is(e->name, "li") || name_is(e->name, "td") ||
+		    name_is(e->name, "th") || name_is(e->name, "dd") ||
+		    name_is(e->name, "dt") || name_is(e->name, "caption") ||
+		    name_is(e->name, "details") || name_is(e->name, "summary") ||
+		    name_is(e->name, "ins") || name_is(e->name, "del"))
+			return;
+		else
+			retag(s, i, NULL);
+	}
+}
+
+/* Before child (an element name, or NULL for text) is written. */
+static void
+repair_before(struct san *s, const char *child)
+{
+	struct open_el *p;
+	const char *pn;
+
+	while (s->n_open && s->open[s->n_open - 1].synth &&
+	    !synth_takes(s->open[s->n_open - 1].name, child))
+		pop(s);
+	if (child && is_block(child))
+		repair_block_in_phrasing(s);
+	p = out_parent(s);
+	pn = p ? p->name : "";      /* the fragment's top takes flow content */
+	if (!child) {
+		if (name_is(pn, "ul") || name_is(pn, "ol"))
+			push(s, "li", EL_ALLOW, true, NULL);
+		else if (name_is(pn, "dl"))
+			push(s, "dd", EL_ALLOW, true, NULL);
+		return;
+	}
+	if (name_is(pn, "dl") && strcmp(child, "dt") != 0 &&
+	    strcmp(child, "dd") != 0 && strcmp(child, "div") != 0) {
+		push(s, "dd", EL_ALLOW, true, NULL);
+		return;
+	}
+	if (name_is(pn, "ul") || name_is(pn, "ol")) {
+		if (strcmp(child, "li") != 0)
+			push(s, "li", EL_ALLOW, true, NULL);
+		return;
+	}
+	if ((!strcmp(child, "dt") || !strcmp(child, "dd")) &&
+	    !name_is(pn, "dl") && !(name_is(pn, "div") && p > s->open &&
+	    name_is(p[-1].name, "dl"))) {
+		push(s, "dl", EL_ALLOW, true, NULL);
+	} else if (!strcmp(child, "figcaption") && !name_is(pn, "figure")) {
+		push(s, "figure", EL_ALLOW, true, NULL);
+	} else if (!strcmp(child, "li") && !name_is(pn, "ul") &&
+	    !name_is(pn, "ol") && !name_is(pn, "menu")) {
+		push(s, "ul", EL_ALLOW, true, NULL);
+	} else if (!strcmp(child, "tr") && name_is(pn, "table")) {
+		push(s, "tbody", EL_ALLOW, true, NULL);
+	} else if (!strcmp(child, "td") || !strcmp(child, "th")) {
+		if (name_is(pn, "table"))
+			push(s, "tbody", EL_ALLOW, true, NULL);
+		if (name_is(pn, "table") || name_is(pn, "tbody") ||
+		    name_is(pn, "thead") || name_is(pn, "tfoot"))
+			push(s, "tr", EL_ALLOW, true, NULL);
+	}
+}
+
+/* Text, escaped; with PARSE_SAN_REPAIR no blanks end a line (they
+ * show nowhere, not even in <pre>) and text directly in a list gets its
+ * item. */
+static void
+put_text(struct san *s, const char *p, size_t len)
+{
+	const char *nl;
+
+	if (!(s->flags & PARSE_SAN_REPAIR)) {
+		put_escaped(&s->out, p, len, false);
+		return;
+	}
+	for (size_t i = 0; i < len; i++)
+		if (!str_isspace((unsigned char)p[i])) {
+			repair_before(s, NULL);
+			break;
+		}
+	while (len && (nl = memchr(p, '\n', len))) {
+		put_escaped(&s->out, p, (size_t)(nl - p), false);
+		while (s->out.len && (s->out.ptr[s->out.len - 1] == ' ' ||
+		    s->out.ptr[s->out.len - 1] == '\t'))
+			s->out.len--;
+		buf_addc(&s->out, '\n');
+		len -= (size_t)(nl - p) + 1;
+		p = nl + 1;
+	}
+	put_escaped(&s->out, p, len, false);
 }
 
 /*
@@ -383,10 +761,32 @@ put_close(struct san *s, const xmlChar *name)
  * our output stays balanced even if the parser's were not. Deeper than
  * SANITIZE_MAX_DEPTH everything is dropped, which bounds the stack.
  */
+/* A heading takes phrasing content only: a div, paragraph or section in
+ * one (a heading laid out with boxes) is unwrapped, its content kept. */
+static bool
+in_heading_unwraps(struct san *s, const char *child)
+{
+	static const char *const generic[] = { "div", "p", "section", "article",
+	    "header", "footer", "aside", "address", "figure", "blockquote",
+	    "h1", "h2", "h3", "h4", "h5", "h6" };
+	size_t i;
+
+	for (i = 0; i < sizeof(generic) / sizeof(generic[0]); i++)
+		if (!strcmp(child, generic[i]))
+			break;
+	if (i == sizeof(generic) / sizeof(generic[0]))
+		return false;
+	for (i = s->n_open; i-- > 0;)
+		if (s->open[i].kind == EL_ALLOW && is_heading(s->open[i].name))
+			return true;
+	return false;
+}
+
 static void
 on_start(void *ctx, const xmlChar *name, const xmlChar **attrs)
 {
 	struct san *s = ((htmlParserCtxtPtr)ctx)->_private;
+	const char *nm = (const char *)name;
 	enum el_kind k;
 
 	if (s->drop) {
@@ -398,11 +798,18 @@ on_start(void *ctx, const xmlChar *name, const xmlChar **attrs)
 		s->drop = 1;
 		return;
 	}
-	ARENA_GROW(s->a, s->open, s->n_open, s->n_open + 1, s->cap_open);
-	s->open[s->n_open].name = name;
-	s->open[s->n_open++].kind = k;
-	if (k == EL_ALLOW || k == EL_VOID)
-		put_open(s, name, attrs);
+	if ((s->flags & PARSE_SAN_NO_IMAGES) && k == EL_VOID &&
+	    name_is(nm, "img"))
+		k = EL_VOID_DROP;
+	if ((s->flags & PARSE_SAN_REPAIR) && (k == EL_ALLOW || k == EL_VOID)) {
+		if (!(nm = repair_name(nm)) || in_heading_unwraps(s, nm)) {
+			nm = (const char *)name;
+			k = EL_UNWRAP;
+		} else {
+			repair_before(s, nm);
+		}
+	}
+	push(s, nm, k, false, attrs);
 }
 
 static void
@@ -414,11 +821,12 @@ on_end(void *ctx, const xmlChar *name)
 		s->drop--;
 		return;
 	}
-	if (!s->n_open)
-		return;
-	s->n_open--;
-	if (s->open[s->n_open].kind == EL_ALLOW)
-		put_close(s, s->open[s->n_open].name);
+	/* the parser's events are balanced: this ends the innermost element
+	 * it started, inside any wrappers we opened */
+	while (s->n_open && s->open[s->n_open - 1].synth)
+		pop(s);
+	if (s->n_open)
+		pop(s);
 }
 
 static void
@@ -427,7 +835,7 @@ on_text(void *ctx, const xmlChar *ch, int len)
 	struct san *s = ((htmlParserCtxtPtr)ctx)->_private;
 
 	if (!s->drop && len > 0)
-		put_escaped(&s->out, (const char *)ch, (size_t)len, false);
+		put_text(s, (const char *)ch, (size_t)len);
 }
 
 /* True when base is an absolute http(s) URL, the only kind we resolve
@@ -484,7 +892,14 @@ const char *
 parse_sanitize_html(struct arena *a, const char *html, size_t len,
     const char *base)
 {
-	struct san s = { a, BUF_INIT(BUF_NOCAP), NULL, 0, NULL, 0, 0 };
+	return parse_sanitize_html_opts(a, html, len, base, 0);
+}
+
+const char *
+parse_sanitize_html_opts(struct arena *a, const char *html, size_t len,
+    const char *base, unsigned flags)
+{
+	struct san s = { .a = a, .out = BUF_INIT(BUF_NOCAP), .flags = flags };
 	const char *res;
 	char *in;
 	size_t n;
@@ -493,7 +908,8 @@ parse_sanitize_html(struct arena *a, const char *html, size_t len,
 		return arena_strdup(a, "");
 	/* No markup and no references: already safe as HTML text ('>' and
 	 * quotes are harmless outside a tag). */
-	if (!memchr(html, '<', len) && !memchr(html, '&', len))
+	if (!memchr(html, '<', len) && !memchr(html, '&', len) &&
+	    !(flags & PARSE_SAN_REPAIR))
 		return arena_strndup(a, html, len);
 	if (len > SANITIZE_MAX_IN) {
 		put_escaped(&s.out, html, len, false);
@@ -525,6 +941,9 @@ parse_sanitize_html(struct arena *a, const char *html, size_t len,
 		in[n] = '\0';
 		parse_fragment(&s, in, n);
 	}
+	if (flags & PARSE_SAN_REPAIR)
+		while (s.out.len && str_isspace((unsigned char)s.out.ptr[s.out.len - 1]))
+			s.out.len--;
 	res = buf_err(&s.out) ? "" : arena_strndup(a, s.out.ptr, s.out.len);
 	buf_release(&s.out);
 	return res;

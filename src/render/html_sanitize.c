@@ -9,56 +9,29 @@
 #include "render/html.h"
 #include "core/banned.h"
 
-struct html
-html_sanitize(struct arena *a, const char *untrusted, size_t len)
+/* What the site shows is re-sanitized at render with PARSE_SAN_REPAIR:
+ * the store keeps what the outlet sent (sanitized), the page gets valid
+ * HTML. */
+static struct html
+sanitize(struct arena *a, const char *untrusted, size_t len, unsigned flags)
 {
 	const char *s;
 
 	if (!untrusted || !len)
 		return HTML("");
-	s = parse_sanitize_html(a, untrusted, len, NULL);
+	s = parse_sanitize_html_opts(a, untrusted, len, NULL,
+	    PARSE_SAN_REPAIR | flags);
 	return (struct html){ s, strlen(s) };
 }
 
-/*
- * The sanitizer writes every attribute value double-quoted with & < > "
- * escaped, and every '<' of text as &lt;, so in its output a literal '<'
- * always opens a tag and the next '>' closes it: dropping "<img ...>" whole
- * leaves well-formed, still sanitized HTML (img is a void element: no end
- * tag to drop).
- */
+struct html
+html_sanitize(struct arena *a, const char *untrusted, size_t len)
+{
+	return sanitize(a, untrusted, len, 0);
+}
+
 struct html
 html_sanitize_no_images(struct arena *a, const char *untrusted, size_t len)
 {
-	struct html h = html_sanitize(a, untrusted, len);
-	const char *p = h.p, *end = h.p + h.len;
-	char *out, *o;
-
-	if (!h.len || !memmem(h.p, h.len, "<img", 4))
-		return h;
-	o = out = arena_alloc(a, h.len + 1);
-	while (p < end) {
-		const char *lt = memchr(p, '<', (size_t)(end - p)), *gt;
-
-		if (!lt) {
-			memcpy(o, p, (size_t)(end - p));
-			o += end - p;
-			break;
-		}
-		memcpy(o, p, (size_t)(lt - p));
-		o += lt - p;
-		gt = memchr(lt, '>', (size_t)(end - lt));
-		if (!gt)
-			break;          /* cannot happen: the sanitizer closes tags */
-		if (end - lt > 4 && memcmp(lt, "<img", 4) == 0 &&
-		    (lt[4] == ' ' || lt[4] == '>' || lt[4] == '/')) {
-			p = gt + 1;
-			continue;
-		}
-		memcpy(o, lt, (size_t)(gt + 1 - lt));
-		o += gt + 1 - lt;
-		p = gt + 1;
-	}
-	*o = '\0';
-	return (struct html){ out, (size_t)(o - out) };
+	return sanitize(a, untrusted, len, PARSE_SAN_NO_IMAGES);
 }

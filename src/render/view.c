@@ -294,6 +294,9 @@ view_item(struct tmpl_obj *o, struct arena *a, const struct view_site *vs,
 	 * title, text or link is named by its outlet */
 	tmpl_set_text(o, "title", view_headline(a, it));
 	tmpl_set_bool(o, "is_title_derived", it->is_title_derived);
+	/* the outlet's headline when an editor retitled it (issue 10) */
+	if (it->original_title && *it->original_title)
+		tmpl_set_text(o, "original_title", it->original_title);
 	tmpl_set_text(o, "outlet", it->source_title && *it->source_title ?
 	    it->source_title : "Unknown outlet");
 	tmpl_set_text(o, "outlet_path", arena_printf(a, "/source/%lld",

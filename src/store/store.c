@@ -473,3 +473,210 @@ store_story_edit(struct store *st, const struct store_story_edit *e,
 		return err_set(ND_EINVAL, "store: unknown story edit %d", e->op);
 	return st->ops->story_edit(st, e, out_id);
 }
+
+/* ---- article refresh and robots.txt (issue 12) ---- */
+
+int
+store_fulltext_refresh_due(struct store *st, struct arena *a, int64_t before,
+    size_t recent, size_t max, struct fulltext_job **out, size_t *out_n)
+{
+	return st->ops->fulltext_refresh_due(st, a, before, recent, max, out,
+	    out_n);
+}
+
+int
+store_fulltext_seen(struct store *st, int64_t item_id, const char *etag,
+    const char *last_modified, int64_t at)
+{
+	return st->ops->fulltext_seen(st, item_id, etag, last_modified, at);
+}
+
+int
+store_robots_get(struct store *st, struct arena *a, const char *origin,
+    struct store_robots **out)
+{
+	return st->ops->robots_get(st, a, origin, out);
+}
+
+int
+store_robots_put(struct store *st, const struct store_robots *r)
+{
+	return st->ops->robots_put(st, r);
+}
+
+/* ---- tips (issue 11) ---- */
+
+int
+store_tip_thread_add(struct store *st, const struct tip_thread *t,
+    const struct tip_msg *first)
+{
+	return st->ops->tip_thread_add(st, t, first);
+}
+
+int
+store_tip_msg_add(struct store *st, const char *thread_id,
+    const struct tip_msg *m)
+{
+	return st->ops->tip_msg_add(st, thread_id, m);
+}
+
+int
+store_tip_list(struct store *st, struct arena *a, struct tip_thread **out,
+    size_t *out_n)
+{
+	return st->ops->tip_list(st, a, out, out_n);
+}
+
+int
+store_tip_get(struct store *st, struct arena *a, const char *id,
+    struct tip_thread **out, struct tip_msg **out_msgs, size_t *out_n)
+{
+	return st->ops->tip_get(st, a, id, out, out_msgs, out_n);
+}
+
+int
+store_tip_find(struct store *st, struct arena *a, const unsigned char *lookup,
+    size_t len, const char **out_id)
+{
+	return st->ops->tip_find(st, a, lookup, len, out_id);
+}
+
+/* ---- desk accounts and the audit log (issue 10) ---- */
+
+int
+store_user_add(struct store *st, const struct user *u, const char *pwhash,
+    int64_t now, int64_t *out_id)
+{
+	if (!u->email || !*u->email || strlen(u->email) > 320 || !u->name ||
+	    !*u->name || strlen(u->name) > 200 || !pwhash || !*pwhash)
+		return err_set(ND_EINVAL, "store: a user needs an email (at "
+		    "most 320 bytes), a name (at most 200) and a password");
+	return st->ops->user_add(st, u, pwhash, now, out_id);
+}
+
+int
+store_user_get(struct store *st, struct arena *a, int64_t id,
+    const char *email, struct user **out, const char **out_pwhash)
+{
+	return st->ops->user_get(st, a, id, email, out, out_pwhash);
+}
+
+int
+store_user_list(struct store *st, struct arena *a, struct user **out,
+    size_t *out_n)
+{
+	return st->ops->user_list(st, a, out, out_n);
+}
+
+int
+store_user_update(struct store *st, const struct user *u, const char *pwhash,
+    int64_t now, const unsigned char *keep)
+{
+	if (!u->name || !*u->name || strlen(u->name) > 200)
+		return err_set(ND_EINVAL, "store: a user's name is 1 to 200 "
+		    "bytes");
+	return st->ops->user_update(st, u, pwhash, now, keep);
+}
+
+int
+store_user_login(struct store *st, int64_t id, int64_t now)
+{
+	return st->ops->user_login(st, id, now);
+}
+
+int
+store_session_add(struct store *st,
+    const unsigned char hash[STORE_SESSION_HASH], int64_t user_id,
+    int64_t now, int64_t idle_s, int64_t max_s)
+{
+	return st->ops->session_add(st, hash, user_id, now, idle_s, max_s);
+}
+
+int
+store_session_user(struct store *st, struct arena *a,
+    const unsigned char hash[STORE_SESSION_HASH], int64_t now,
+    int64_t idle_s, int64_t max_s, int64_t touch_s, struct user **out)
+{
+	return st->ops->session_user(st, a, hash, now, idle_s, max_s, touch_s,
+	    out);
+}
+
+int
+store_session_remove(struct store *st,
+    const unsigned char hash[STORE_SESSION_HASH])
+{
+	return st->ops->session_remove(st, hash);
+}
+
+int
+store_throttle_get(struct store *st,
+    const unsigned char key[STORE_THROTTLE_KEY], struct store_throttle *out)
+{
+	return st->ops->throttle_get(st, key, out);
+}
+
+int
+store_throttle_put(struct store *st,
+    const unsigned char key[STORE_THROTTLE_KEY],
+    const struct store_throttle *t, int64_t forget_before)
+{
+	return st->ops->throttle_put(st, key, t, forget_before);
+}
+
+int
+store_audit_add(struct store *st, int64_t user_id, const char *actor,
+    const char *action, const char *target, const char *detail, int64_t now)
+{
+	if (!action || !*action)
+		return err_set(ND_EINVAL, "store: an audit entry needs an "
+		    "action");
+	return st->ops->audit_add(st, user_id, actor ? actor : "", action,
+	    target ? target : "", detail ? detail : "", now);
+}
+
+int
+store_audit_list(struct store *st, struct arena *a, size_t limit,
+    size_t offset, const char *action_prefix, struct audit_entry **out,
+    size_t *out_n)
+{
+	if (limit == 0)
+		limit = 50;
+	if (limit > 1000)
+		limit = 1000;
+	return st->ops->audit_list(st, a, limit, offset, action_prefix, out,
+	    out_n);
+}
+
+/* ---- curation (issue 10) ---- */
+
+int
+store_item_edit(struct store *st, const struct store_item_edit *e)
+{
+	if (e->op < STORE_ITEM_PIN || e->op > STORE_ITEM_SECTION)
+		return err_set(ND_EINVAL, "store: unknown item edit %d", e->op);
+	if (e->op == STORE_ITEM_RETITLE && e->title) {
+		if (strlen(e->title) > ITEM_MAX_TITLE)
+			return err_set(ND_EINVAL, "store: a headline is at most "
+			    "%d bytes", ITEM_MAX_TITLE);
+		for (const unsigned char *p = (const unsigned char *)e->title;
+		    *p; p++)
+			if (*p < 0x20 || *p == 0x7f)
+				return err_set(ND_EINVAL, "store: a headline "
+				    "has no control characters");
+	}
+	return st->ops->item_edit(st, e);
+}
+
+int
+store_item_pinned(struct store *st, struct arena *a, size_t max,
+    struct item **out, size_t *out_n)
+{
+	return st->ops->item_pinned(st, a, max ? max : 10, out, out_n);
+}
+
+int
+store_story_curate(struct store *st, const struct store_story_edit *e,
+    int64_t *out_id)
+{
+	return st->ops->story_curate(st, e, out_id);
+}

@@ -119,6 +119,8 @@ struct store_item_query {
 	int64_t since, until;        /* on published (else first_seen); 0 = open */
 	size_t limit;                /* 0 = 50 */
 	size_t offset;
+	bool with_hidden;            /* also items an editor hid (the desk);
+	                              * public lists leave them out */
 };
 
 /* Newest first. */
@@ -226,6 +228,10 @@ struct fulltext_job {
 	int64_t item_id;
 	const char *url;
 	int tries;                   /* attempts so far */
+	/* a refresh of a page fetched before (store_fulltext_refresh_due):
+	 * its validators, for a conditional GET; NULL otherwise */
+	const char *etag, *last_modified;
+	bool is_refresh;
 };
 
 /*
@@ -247,6 +253,33 @@ int store_fulltext_pending(struct store *st, struct arena *a, int64_t now,
  */
 int store_fulltext_put(struct store *st, int64_t item_id, int state,
     const char *text, const char *reason, int64_t next_try);
+
+/*
+ * Items of the newest `recent` whose article text is stored (OK) and was
+ * last fetched before `before`: for a refresh with a conditional GET,
+ * with the page's validators. Oldest fetch first, at most max, in a.
+ */
+int store_fulltext_refresh_due(struct store *st, struct arena *a,
+    int64_t before, size_t recent, size_t max, struct fulltext_job **out,
+    size_t *out_n);
+/* Records when item_id's article page was last fetched and its
+ * validators (NULL: none). ND_ENOTFOUND for no item. */
+int store_fulltext_seen(struct store *st, int64_t item_id, const char *etag,
+    const char *last_modified, int64_t at);
+
+/* robots.txt of one origin ("https://host:port"), as last fetched. */
+struct store_robots {
+	const char *origin;
+	int64_t expires;             /* fetch again after this */
+	int status;                  /* HTTP status; 0: no answer */
+	const char *body;            /* 2xx: the text (NUL-terminated) */
+	size_t len;
+};
+/* The cached robots.txt of origin (in a); ND_ENOTFOUND. */
+int store_robots_get(struct store *st, struct arena *a, const char *origin,
+    struct store_robots **out);
+/* Stores (replaces) the robots.txt of r->origin. */
+int store_robots_put(struct store *st, const struct store_robots *r);
 
 /* The stored full text of item_id (NULL when none), in a. */
 int store_fulltext_get(struct store *st, struct arena *a, int64_t item_id,
@@ -340,6 +373,130 @@ struct store_story_edit {
 int store_story_edit(struct store *st, const struct store_story_edit *e,
     int64_t *out_id);
 
+/* ---- desk accounts (issue 10, sqlite_user.c) ---- */
+/*
+ * Users sign in with an email (unique, case-insensitive) and a password
+ * whose argon2id hash string (auth/) the store keeps as it is given.
+ * Sessions are stored by a hash of their id only (STORE_SESSION_HASH
+ * bytes): the id itself lives in the user's cookie. Every call is one
+ * transaction.
+ */
+#define STORE_SESSION_HASH 32
+#define STORE_THROTTLE_KEY 16
+
+/* Adds u (email, name, role, is_disabled) with pwhash; created and
+ * password_changed_at = now. ND_EEXISTS for a taken email, ND_EINVAL for
+ * an empty email or name or one over 320 / 200 bytes. */
+int store_user_add(struct store *st, const struct user *u,
+    const char *pwhash, int64_t now, int64_t *out_id);
+/* A user by id (email NULL) or by email; *out_pwhash (may be NULL) gets
+ * the hash string. In a. ND_ENOTFOUND. */
+int store_user_get(struct store *st, struct arena *a, int64_t id,
+    const char *email, struct user **out, const char **out_pwhash);
+/* Every user by email, with n_sessions (live or not yet pruned). */
+int store_user_list(struct store *st, struct arena *a, struct user **out,
+    size_t *out_n);
+/*
+ * Writes u's name, role and is_disabled (by u->id); with pwhash, also the
+ * password (password_changed_at = now). A disabled user or a new
+ * password loses every session but keep's (a session hash, or NULL for
+ * all). ND_ENOTFOUND.
+ */
+int store_user_update(struct store *st, const struct user *u,
+    const char *pwhash, int64_t now, const unsigned char *keep);
+/* Records a successful sign-in (last_login = now). */
+int store_user_login(struct store *st, int64_t id, int64_t now);
+
+/* A new session of user_id under hash; sessions past either expiry
+ * (idle_s since last seen, max_s since created) are removed first. */
+int store_session_add(struct store *st,
+    const unsigned char hash[STORE_SESSION_HASH], int64_t user_id,
+    int64_t now, int64_t idle_s, int64_t max_s);
+/*
+ * The user of the live session hash, in a: ND_ENOTFOUND when there is
+ * none, when it has expired (idle_s after its last use, max_s after its
+ * start: then it is removed) or when its user is disabled. Its last_seen
+ * moves to now when it is more than touch_s old (so a busy desk does not
+ * write on every request).
+ */
+int store_session_user(struct store *st, struct arena *a,
+    const unsigned char hash[STORE_SESSION_HASH], int64_t now,
+    int64_t idle_s, int64_t max_s, int64_t touch_s, struct user **out);
+/* Removes the session hash (0 when there was none). */
+int store_session_remove(struct store *st,
+    const unsigned char hash[STORE_SESSION_HASH]);
+
+/* Sign-in failures under one key (auth/: a hash of the email, or the
+ * global budget's key); all zero when none are recorded. */
+struct store_throttle {
+	int failures;
+	int64_t last_failure;
+	int64_t locked_until;
+};
+int store_throttle_get(struct store *st,
+    const unsigned char key[STORE_THROTTLE_KEY], struct store_throttle *out);
+/* Writes t under key (failures 0 removes the row); rows whose last
+ * failure is older than forget_before are removed too. */
+int store_throttle_put(struct store *st,
+    const unsigned char key[STORE_THROTTLE_KEY],
+    const struct store_throttle *t, int64_t forget_before);
+
+/* ---- curation of what is gathered (issue 10, sqlite_curate.c) ----
+ * An editor's decisions on an item are kept beside the outlet's fields,
+ * which ingest keeps updating: a hidden item leaves every public list,
+ * story and the search index (it stays in the store); a retitled item
+ * reads with the desk's headline as title and the outlet's as
+ * original_title; a section of the desk's wins over the source's (in
+ * item reads and section lists; search filters by the source's). Each
+ * edit is an UPDATE of the item, so the change log (store_changes_since)
+ * tells every web node's cache at once. */
+enum store_item_op {
+	STORE_ITEM_PIN = 1,          /* to the front page (pinned_at = now) */
+	STORE_ITEM_UNPIN,
+	STORE_ITEM_HIDE,
+	STORE_ITEM_UNHIDE,
+	STORE_ITEM_RETITLE,          /* title; NULL or "" gives the outlet's
+	                              * back */
+	STORE_ITEM_SECTION,          /* section_id; 0 gives the source's */
+};
+
+struct store_item_edit {
+	int op;                      /* enum store_item_op */
+	int64_t id;
+	const char *title;           /* RETITLE: at most ITEM_MAX_TITLE */
+	int64_t section_id;          /* SECTION */
+	int64_t now;                 /* PIN */
+};
+
+/* Applies e. ND_ENOTFOUND for an unknown item or section, ND_EINVAL for
+ * a title over ITEM_MAX_TITLE bytes or with a control character. */
+int store_item_edit(struct store *st, const struct store_item_edit *e);
+/* The pinned, visible items, latest pin first, at most max, in a. */
+int store_item_pinned(struct store *st, struct arena *a, size_t max,
+    struct item **out, size_t *out_n);
+/* store_story_edit, and the stories' items logged as changed, so cached
+ * pages showing them follow at once. */
+int store_story_curate(struct store *st, const struct store_story_edit *e,
+    int64_t *out_id);
+
+/* ---- the audit log (issue 10): who did what, for every feature ---- */
+struct audit_entry {
+	int64_t id, at;
+	int64_t user_id;             /* 0: the command line */
+	const char *actor;           /* the user's email then, or "cli" */
+	const char *action;          /* "login", "item.hide", "user.add", ... */
+	const char *target;          /* "item 12", an email, "" */
+	const char *detail;          /* a short note, "" */
+};
+/* Appends one entry (at = now). Texts are cut at 1000 bytes. */
+int store_audit_add(struct store *st, int64_t user_id, const char *actor,
+    const char *action, const char *target, const char *detail,
+    int64_t now);
+/* Newest first; limit 0 = 50 (at most 1000). action_prefix (may be NULL)
+ * keeps entries whose action starts with it. In a. */
+int store_audit_list(struct store *st, struct arena *a, size_t limit,
+    size_t offset, const char *action_prefix, struct audit_entry **out,
+    size_t *out_n);
 /* ---- the desk's posts (issue 10; model.h: struct post) ---- */
 
 /*
@@ -467,6 +624,8 @@ struct store_change {
 	int64_t time, old_time;      /* items: sort time (published, else
 	                                first seen), before and after */
 	const char *photo_key;       /* PHOTO: the media key */
+	int64_t old_section_id;      /* items: a section an editor took it
+	                              * out of (issue 10); 0 = none */
 };
 
 /*
@@ -480,5 +639,26 @@ struct store_change {
 int store_changes_since(struct store *st, struct arena *a,
     struct store_cursor *cur, size_t max, struct store_change **out,
     size_t *out_n, bool *out_all);
+
+/* ---- tips (issue 11): sealed bytes only (model.h: tip_thread) ---- */
+
+/* Adds thread t (id, day, lookup, reply_pk) with its first message.
+ * ND_EEXISTS when the id or the lookup tag is taken. */
+int store_tip_thread_add(struct store *st, const struct tip_thread *t,
+    const struct tip_msg *first);
+/* Adds m (day, sealed, for_source) to thread id; ND_ENOTFOUND. */
+int store_tip_msg_add(struct store *st, const char *thread_id,
+    const struct tip_msg *m);
+/* Every thread, newest first, with counts and sizes (no lookup, no
+ * key), in a. */
+int store_tip_list(struct store *st, struct arena *a,
+    struct tip_thread **out, size_t *out_n);
+/* One thread and its messages, oldest first, in a; ND_ENOTFOUND. */
+int store_tip_get(struct store *st, struct arena *a, const char *id,
+    struct tip_thread **out, struct tip_msg **out_msgs, size_t *out_n);
+/* The id of the thread whose receipt tag is lookup (in a);
+ * ND_ENOTFOUND. */
+int store_tip_find(struct store *st, struct arena *a,
+    const unsigned char *lookup, size_t len, const char **out_id);
 
 #endif

@@ -124,6 +124,58 @@ struct store_ops {
 	    struct item **out, size_t *out_n);
 	int (*story_edit)(struct store *st, const struct store_story_edit *e,
 	    int64_t *out_id);
+	/* issue 12: article refresh and robots.txt */
+	int (*fulltext_refresh_due)(struct store *st, struct arena *a,
+	    int64_t before, size_t recent, size_t max,
+	    struct fulltext_job **out, size_t *out_n);
+	int (*fulltext_seen)(struct store *st, int64_t item_id,
+	    const char *etag, const char *last_modified, int64_t at);
+	int (*robots_get)(struct store *st, struct arena *a, const char *origin,
+	    struct store_robots **out);
+	int (*robots_put)(struct store *st, const struct store_robots *r);
+	/* tips (issue 11) */
+	int (*tip_thread_add)(struct store *st, const struct tip_thread *t,
+	    const struct tip_msg *first);
+	int (*tip_msg_add)(struct store *st, const char *thread_id,
+	    const struct tip_msg *m);
+	int (*tip_list)(struct store *st, struct arena *a,
+	    struct tip_thread **out, size_t *out_n);
+	int (*tip_get)(struct store *st, struct arena *a, const char *id,
+	    struct tip_thread **out, struct tip_msg **out_msgs, size_t *out_n);
+	int (*tip_find)(struct store *st, struct arena *a,
+	    const unsigned char *lookup, size_t len, const char **out_id);
+	/* accounts and the audit log (issue 10) */
+	int (*user_add)(struct store *st, const struct user *u,
+	    const char *pwhash, int64_t now, int64_t *out_id);
+	int (*user_get)(struct store *st, struct arena *a, int64_t id,
+	    const char *email, struct user **out, const char **out_pwhash);
+	int (*user_list)(struct store *st, struct arena *a, struct user **out,
+	    size_t *out_n);
+	int (*user_update)(struct store *st, const struct user *u,
+	    const char *pwhash, int64_t now, const unsigned char *keep);
+	int (*user_login)(struct store *st, int64_t id, int64_t now);
+	int (*session_add)(struct store *st, const unsigned char *hash,
+	    int64_t user_id, int64_t now, int64_t idle_s, int64_t max_s);
+	int (*session_user)(struct store *st, struct arena *a,
+	    const unsigned char *hash, int64_t now, int64_t idle_s,
+	    int64_t max_s, int64_t touch_s, struct user **out);
+	int (*session_remove)(struct store *st, const unsigned char *hash);
+	int (*throttle_get)(struct store *st, const unsigned char *key,
+	    struct store_throttle *out);
+	int (*throttle_put)(struct store *st, const unsigned char *key,
+	    const struct store_throttle *t, int64_t forget_before);
+	int (*audit_add)(struct store *st, int64_t user_id, const char *actor,
+	    const char *action, const char *target, const char *detail,
+	    int64_t now);
+	int (*audit_list)(struct store *st, struct arena *a, size_t limit,
+	    size_t offset, const char *action_prefix,
+	    struct audit_entry **out, size_t *out_n);
+	/* curation (issue 10) */
+	int (*item_edit)(struct store *st, const struct store_item_edit *e);
+	int (*item_pinned)(struct store *st, struct arena *a, size_t max,
+	    struct item **out, size_t *out_n);
+	int (*story_curate)(struct store *st, const struct store_story_edit *e,
+	    int64_t *out_id);
 	/* the desk's posts (issue 10): store_post.c dispatches */
 	int (*post_save)(struct store *st, const struct post *p, int64_t now,
 	    int64_t *out_id);

@@ -445,3 +445,18 @@ cache_queue(struct MHD_Connection *c, const struct centry *e, int enc,
 	*out_status = 200;
 	return MHD_queue_response(c, 200, resp);
 }
+
+void
+cache_drop(struct web *w, const char *key)
+{
+	struct centry **pp, *e;
+
+	pthread_rwlock_wrlock(&w->mu);
+	pp = cache_slot(w, key);
+	if ((e = *pp)) {
+		*pp = e->next;
+		cache_count(w, e, false);
+		cache_entry_free(e);
+	}
+	pthread_rwlock_unlock(&w->mu);
+}

@@ -2,11 +2,11 @@
  * desk_post: the desk's forms for posts (issue 10): the list by status,
  * the new and edit forms (every field, a multipart photo with caption and
  * credit), preview, publish now or at a time (editors), corrections
- * (editors). Writers (USER_ROLE_CORRESPONDENT) save drafts and submit
+ * (editors). Writers (USER_ROLE_WRITER) save drafts and submit
  * them; the route table gives publishing and correcting the editor role,
  * and the handlers check it again for the edit form's publish buttons.
  *
- * Nothing typed is lost: a form with a bad field comes back (422) with the
+ * Nothing typed is lost: a form with a bad field comes back (400) with the
  * message beside the field and every value as it was sent; a photo that
  * is refused comes back the same way after the text was saved as a draft;
  * a photo that was accepted is stored at once and kept (a hidden field)
@@ -31,19 +31,6 @@
 #include "store/store.h"
 #include "web/web_int.h"
 #include "core/banned.h"
-
-/* The audit log of what the desk did (who, what, which). Until the
- * accounts' audit table lands (store_audit_add, issue 10's other half),
- * a log line. */
-static void
-desk_audit(struct web_req *r, const char *action, const char *kind,
-    int64_t id, const char *detail)
-{
-	(void)detail;    /* may be a reader-facing text: not in the log */
-	log_info(LOG_WEB, "audit user=%lld action=%s %s=%lld",
-	    (long long)(r->user ? r->user->id : 0), action, kind,
-	    (long long)id);
-}
 
 static const char *const status_names[] = { "", "draft", "scheduled",
     "published", "submitted" };
@@ -241,7 +228,7 @@ form_read(struct web_req *r, struct desk_form *f)
 
 		for (size_t i = 0; i < r->n_form; i++)
 			ticked += r->form[i].name &&
-			    strcmp(r->form[i].name, "pick_item") == 0;
+			    strcmp(r->form[i].name, "pick_item[]") == 0;
 		p->picks = arena_zalloc(&r->a, (n + ticked + 1) *
 		    sizeof(*p->picks));
 	}
@@ -293,7 +280,7 @@ form_read(struct web_req *r, struct desk_form *f)
 		long long id;
 		bool dup = false;
 
-		if (!r->form[i].name || strcmp(r->form[i].name, "pick_item") ||
+		if (!r->form[i].name || strcmp(r->form[i].name, "pick_item[]") ||
 		    parse_int(r->form[i].value, 1, INT64_MAX, &id) < 0)
 			continue;
 		for (size_t k = 0; k < p->n_picks && !dup; k++)
@@ -398,17 +385,17 @@ add_day_items(struct web_req *r, struct tmpl_obj *o, const struct post *p)
 	tmpl_set_bool(o, "has_day_items", n > 0);
 }
 
-/* Renders the edit form of f (status 200, or 422 with messages). */
+/* Renders the edit form of f (status 200, or 400 with messages). */
 static int
 form_show(struct web_req *r, struct desk_form *f, const struct post *saved,
     const char *notice)
 {
-	struct tmpl_obj *o = site_page_ctx(r, f->p.id ? "Edit post" :
-	    "New post", NULL), *po;
+	struct tmpl_obj *o = desk_page_ctx(r, f->p.id ? "Edit post" :
+	    "New post", "posts"), *po;
 	const struct post *p = &f->p;
 
 	if (f->has_err)
-		r->status = 422;
+		r->status = 400;
 	tmpl_set_bool(o, "is_desk", true);
 	{
 		struct tmpl_obj *e = tmpl_set_obj(o, "err");
@@ -419,7 +406,6 @@ form_show(struct web_req *r, struct desk_form *f, const struct post *saved,
 	}
 	tmpl_set_bool(o, "has_err", f->has_err);
 	tmpl_set_text(o, "notice", notice);
-	tmpl_set_text(o, "csrf", web_csrf_token(r));
 	tmpl_set_bool(o, "is_editor", is_editor(r));
 	tmpl_set_text(o, "action", p->id ? arena_printf(&r->a, "/desk/post/%lld",
 	    (long long)p->id) : "/desk/posts/new");
@@ -494,7 +480,7 @@ form_show(struct web_req *r, struct desk_form *f, const struct post *saved,
 	}
 	add_options(r, o, f);
 	add_day_items(r, o, p);
-	return site_render(r, "desk_post", o);
+	return desk_render(r, "desk_post", o);
 }
 
 /* The form of a stored post, as the edit page shows it. */
@@ -553,24 +539,14 @@ redirect(struct web_req *r, const char *to)
 	r->location = to;
 }
 
-/*
- * The pool's handles may be read-only (site_pool.c opens read-only
- * first); a desk POST writes, so it runs on a handle of its own, opened
- * for the request and closed after it (POSTs are rare; pages are not).
- */
-static int
-rw_run(struct web_req *r, int (*fn)(struct web_req *))
+/* The audit log (store_audit_add, through desk_audit) of an action on
+ * kind id: "post 12". */
+static void
+desk_audit_id(struct web_req *r, const char *action, const char *kind,
+    int64_t id, const char *detail)
 {
-	struct store *pool = r->st, *w = NULL;
-	int rc;
-
-	if ((rc = store_open(&w, r->site->db_path, 0)) < 0)
-		return rc;
-	r->st = w;
-	rc = fn(r);
-	r->st = pool;
-	store_close(w);
-	return rc;
+	(void)desk_audit(r, action, arena_printf(&r->a, "%s %lld", kind,
+	    (long long)id), detail);
 }
 
 /* ---- the handlers ---- */
@@ -591,7 +567,7 @@ desk_posts(struct web_req *r)
 			q.status = k;
 	if ((rc = store_post_list(r->st, &r->a, &q, &v, &n)) < 0)
 		return rc;
-	o = site_page_ctx(r, "Posts", NULL);
+	o = desk_page_ctx(r, "Posts", "posts");
 	tmpl_set_bool(o, "is_desk", true);
 	tabs = tmpl_set_list(o, "tabs");
 	{
@@ -622,17 +598,24 @@ desk_posts(struct web_req *r)
 			    r->site->tz, v[i].publish_at));
 	}
 	tmpl_set_bool(o, "is_empty", n == 0);
-	return site_render(r, "desk_posts", o);
+	return desk_render(r, "desk_posts", o);
 }
+
+static int desk_post_create(struct web_req *r);
+static int desk_post_update(struct web_req *r);
 
 int
 desk_post_new(struct web_req *r)
 {
+	if (r->method == WEB_POST)
+		return desk_post_create(r);
+	{
 	struct desk_form f = { .p = { .kind = POST_ARTICLE,
 		.status = POST_DRAFT } };
 
 	f.bylines_text = r->user && r->user->name ? r->user->name : "";
 	return form_show(r, &f, NULL, NULL);
+	}
 }
 
 int
@@ -642,6 +625,8 @@ desk_post_edit(struct web_req *r)
 	struct post *p = NULL;
 	int rc;
 
+	if (r->method == WEB_POST)
+		return desk_post_update(r);
 	if ((rc = post_of(r, &p)) < 0 || !p)
 		return rc;
 	form_of_post(r, &f, p);
@@ -679,7 +664,7 @@ read_photo(struct web_req *r, struct desk_form *f, bool *out_stored)
 		return rc;
 	f->p.photo_id = id;
 	*out_stored = true;
-	desk_audit(r, "photo.upload", "desk_photo", id, ph->filename);
+	desk_audit_id(r, "photo.upload", "desk_photo", id, ph->filename);
 	return 0;
 }
 
@@ -735,7 +720,7 @@ save(struct web_req *r, struct post *old)
 		return form_show(r, &f, old, NULL);
 	}
 	f.p.id = id;
-	desk_audit(r, old ? "post.save" : "post.create", "post", id,
+	desk_audit_id(r, old ? "post.save" : "post.create", "post", id,
 	    f.p.headline);
 	if (f.has_err) {
 		struct post *saved = NULL;
@@ -746,12 +731,12 @@ save(struct web_req *r, struct post *old)
 		    "the photo was not.");
 	}
 	if (strcmp(action, "submit") == 0)
-		desk_audit(r, "post.submit", "post", id, NULL);
+		desk_audit_id(r, "post.submit", "post", id, NULL);
 	if (wants_publish) {
 		if ((rc = store_post_publish(r->st, id, strcmp(action,
 		    "publish") == 0 ? now : at, now)) < 0)
 			return rc;
-		desk_audit(r, strcmp(action, "publish") == 0 ? "post.publish" :
+		desk_audit_id(r, strcmp(action, "publish") == 0 ? "post.publish" :
 		    "post.schedule", "post", id, f.publish_at_text);
 	}
 	if (strcmp(action, "preview") == 0)
@@ -764,13 +749,13 @@ save(struct web_req *r, struct post *old)
 }
 
 static int
-desk_post_create_rw(struct web_req *r)
+desk_post_create(struct web_req *r)
 {
 	return save(r, NULL);
 }
 
 static int
-desk_post_update_rw(struct web_req *r)
+desk_post_update(struct web_req *r)
 {
 	struct post *p = NULL;
 	int rc;
@@ -778,9 +763,13 @@ desk_post_update_rw(struct web_req *r)
 	if ((rc = post_of(r, &p)) < 0 || !p)
 		return rc;
 	if (!may_edit(r, p)) {
-		site_error(r, 403, "Only an editor changes a published or "
-		    "scheduled post.");
-		return 0;
+		struct desk_form f = { 0 };
+
+		/* the form again, with the message: nothing is changed */
+		form_of_post(r, &f, p);
+		form_err(r, &f, "action", "Only an editor changes a published "
+		    "or scheduled post.");
+		return form_show(r, &f, p, NULL);
 	}
 	return save(r, p);
 }
@@ -803,11 +792,11 @@ desk_post_preview(struct web_req *r)
 	if (!p->published_at && !p->publish_at)
 		p->published_at = (int64_t)time(NULL);   /* as if now */
 	view_post(po, &r->a, &r->site->vs, p, true, time(NULL));
-	return site_render(r, "post", o);
+	return desk_render(r, "post", o);
 }
 
-static int
-desk_post_publish_rw(struct web_req *r)
+int
+desk_post_publish(struct web_req *r)
 {
 	struct post *p = NULL;
 	const char *when = field(r, "publish_at");
@@ -816,6 +805,14 @@ desk_post_publish_rw(struct web_req *r)
 
 	if ((rc = post_of(r, &p)) < 0 || !p)
 		return rc;
+	/* says which: an empty form publishes nothing */
+	if (strcmp(field(r, "action"), "publish") != 0 &&
+	    strcmp(field(r, "action"), "schedule") != 0) {
+		site_error(r, 400, "Say whether to publish now or at a time.");
+		return 0;
+	}
+	if (strcmp(field(r, "action"), "publish") == 0)
+		when = "";
 	if (*when && !parse_local(r->site->tz, when, &at)) {
 		struct desk_form f = { 0 };
 
@@ -827,15 +824,15 @@ desk_post_publish_rw(struct web_req *r)
 	}
 	if ((rc = store_post_publish(r->st, p->id, at, now)) < 0)
 		return rc;
-	desk_audit(r, at > now ? "post.schedule" : "post.publish", "post",
+	desk_audit_id(r, at > now ? "post.schedule" : "post.publish", "post",
 	    p->id, *when ? when : NULL);
 	redirect(r, arena_printf(&r->a, "/desk/post/%lld?saved=1",
 	    (long long)p->id));
 	return 0;
 }
 
-static int
-desk_post_correct_rw(struct web_req *r)
+int
+desk_post_correct(struct web_req *r)
 {
 	struct post *p = NULL;
 	const char *note = field(r, "note");
@@ -859,32 +856,8 @@ desk_post_correct_rw(struct web_req *r)
 	if ((rc = store_post_correct(r->st, p->id, note, r->user ?
 	    r->user->id : 0, (int64_t)time(NULL), &cid)) < 0)
 		return rc;
-	desk_audit(r, "post.correct", "post", p->id, note);
+	desk_audit_id(r, "post.correct", "post", p->id, note);
 	redirect(r, arena_printf(&r->a, "/desk/post/%lld?saved=1",
 	    (long long)p->id));
 	return 0;
-}
-
-int
-desk_post_create(struct web_req *r)
-{
-	return rw_run(r, desk_post_create_rw);
-}
-
-int
-desk_post_update(struct web_req *r)
-{
-	return rw_run(r, desk_post_update_rw);
-}
-
-int
-desk_post_publish(struct web_req *r)
-{
-	return rw_run(r, desk_post_publish_rw);
-}
-
-int
-desk_post_correct(struct web_req *r)
-{
-	return rw_run(r, desk_post_correct_rw);
 }

@@ -160,6 +160,8 @@ void cache_clear(struct web *w);
 void cache_invalidate(struct web *w, uint64_t *keys, size_t n);
 /* Everything changed (the sections, an outlet's name, too much). */
 void cache_invalidate_all(struct web *w);
+/* Drops the entry of key (a page that is gone: 404, 410). Takes mu. */
+void cache_drop(struct web *w, const char *key);
 
 /* server.c: web_start with another route table (tests). The table must
  * outlive the server. */

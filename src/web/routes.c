@@ -7,12 +7,19 @@
  */
 #include <stddef.h>
 
+#include "core/buf.h"
 #include "model/model.h"
 #include "web/web_int.h"
 #include "core/banned.h"
 
 #define G WEB_GET
 #define CACHED (ROUTE_CACHE | ROUTE_AGES)
+/* the editors' desk (issue 10): every route reads the session */
+#define GP (WEB_GET | WEB_POST)
+#define DESK (ROUTE_LOGIN | ROUTE_CSRF)
+#define WRITER USER_ROLE_WRITER
+#define EDITOR USER_ROLE_EDITOR
+#define ADMIN USER_ROLE_ADMIN
 
 /* paged lists: ?page=N (2..1000; page 1 is the page without it) */
 static const struct route_key keys_page[] = {
@@ -54,6 +61,19 @@ static const struct route routes[] = {
 	{ "/favicon.ico",              site_favicon,   G, ROUTE_STATIC,        0, NULL },
 	{ "/media/{file}",             site_media,     G, ROUTE_MEDIA,         0, NULL },
 	{ "/healthz",                  site_healthz,   G, ROUTE_NOLOG,         0, NULL },
+	/* tips (issue 11): no cache, no cookie, no trace in the access log */
+	{ "/tips",                     site_tips,      G | WEB_POST, ROUTE_NOLOG | ROUTE_PRIVATE, 0, NULL },
+	{ "/tips/reply",               site_tips_reply, G | WEB_POST, ROUTE_NOLOG | ROUTE_PRIVATE, 0, NULL },
+	/* the editors' desk (issue 10) */
+	{ "/desk",                     desk_home,      G, DESK,           WRITER, NULL },
+	{ "/desk/login",               desk_login,     GP, ROUTE_SESSION | ROUTE_CSRF, 0, NULL },
+	{ "/desk/logout",              desk_logout,    WEB_POST, DESK,    WRITER, NULL },
+	{ "/desk/account",             desk_account,   GP, DESK,          WRITER, NULL },
+	{ "/desk/users",               desk_users,     GP, DESK,          ADMIN, NULL },
+	{ "/desk/audit",               desk_audit_page, G, DESK,          ADMIN, NULL },
+	{ "/desk/items",               desk_items,     G, DESK,           EDITOR, NULL },
+	{ "/desk/item/{id}",           desk_item_edit, GP, DESK,          EDITOR, NULL },
+	{ "/desk/story/{id}",          desk_story_edit, GP, DESK,         EDITOR, NULL },
 	/* the desk's own posts (issue 10) */
 	{ "/post/{id}",                site_post,      G, ROUTE_CACHE,         0, NULL },
 	{ "/post/{id}/{slug}",         site_post,      G, ROUTE_CACHE,         0, NULL },
@@ -65,14 +85,12 @@ static const struct route routes[] = {
 	{ "/corrections",              site_corrections, G, ROUTE_CACHE,       0, NULL },
 	/* the desk's forms for posts (issue 10): writers draft and submit,
 	 * editors publish and correct */
-	{ "/desk/posts",               desk_posts,     G, ROUTE_LOGIN,         USER_ROLE_CORRESPONDENT, NULL },
-	{ "/desk/posts/new",           desk_post_new,  G, ROUTE_LOGIN,         USER_ROLE_CORRESPONDENT, NULL },
-	{ "/desk/posts/new",           desk_post_create, WEB_POST, ROUTE_LOGIN | ROUTE_CSRF, USER_ROLE_CORRESPONDENT, NULL },
-	{ "/desk/post/{id}",           desk_post_edit, G, ROUTE_LOGIN,         USER_ROLE_CORRESPONDENT, NULL },
-	{ "/desk/post/{id}",           desk_post_update, WEB_POST, ROUTE_LOGIN | ROUTE_CSRF, USER_ROLE_CORRESPONDENT, NULL },
-	{ "/desk/post/{id}/preview",   desk_post_preview, G, ROUTE_LOGIN,      USER_ROLE_CORRESPONDENT, NULL },
-	{ "/desk/post/{id}/publish",   desk_post_publish, WEB_POST, ROUTE_LOGIN | ROUTE_CSRF, USER_ROLE_EDITOR, NULL },
-	{ "/desk/post/{id}/correct",   desk_post_correct, WEB_POST, ROUTE_LOGIN | ROUTE_CSRF, USER_ROLE_EDITOR, NULL },
+	{ "/desk/posts",               desk_posts,     G, DESK,           WRITER, NULL },
+	{ "/desk/posts/new",           desk_post_new,  GP, DESK,          WRITER, NULL },
+	{ "/desk/post/{id}",           desk_post_edit, GP, DESK,          WRITER, NULL },
+	{ "/desk/post/{id}/preview",   desk_post_preview, G, DESK,        WRITER, NULL },
+	{ "/desk/post/{id}/publish",   desk_post_publish, WEB_POST, DESK, EDITOR, NULL },
+	{ "/desk/post/{id}/correct",   desk_post_correct, WEB_POST, DESK, EDITOR, NULL },
 };
 
 const struct route *
@@ -80,4 +98,36 @@ site_routes(size_t *out_n)
 {
 	*out_n = sizeof(routes) / sizeof(routes[0]);
 	return routes;
+}
+
+void
+web_routes_write(struct buf *out)
+{
+	static const struct {
+		unsigned flag;
+		const char *name;
+	} flags[] = {
+		{ ROUTE_CACHE, "cache" }, { ROUTE_AGES, "ages" },
+		{ ROUTE_STATIC, "static" }, { ROUTE_NOLOG, "nolog" },
+		{ ROUTE_QUERY, "query" }, { ROUTE_MEDIA, "media" },
+		{ ROUTE_LOGIN, "login" }, { ROUTE_CSRF, "csrf" },
+		{ ROUTE_SESSION, "session" }, { ROUTE_PRIVATE, "private" },
+	};
+
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		const struct route *rt = &routes[i];
+		bool first = true;
+
+		buf_addf(out, "%s %s ", rt->methods == GP ? "GET,POST" :
+		    rt->methods == WEB_POST ? "POST" : "GET", rt->pattern);
+		for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+			if (rt->flags & flags[k].flag) {
+				buf_addf(out, "%s%s", first ? "" : ",",
+				    flags[k].name);
+				first = false;
+			}
+		buf_addf(out, "%s %s\n", first ? "-" : "",
+		    rt->flags & ROUTE_LOGIN ? model_user_role_name(rt->role) :
+		    "-");
+	}
 }

@@ -126,11 +126,13 @@ web_response(const char *body, size_t len, bool must_free, const char *ctype,
 const char *
 web_cache_control(const struct web_req *r, char *buf, size_t cap)
 {
+	if (r->flags & ROUTE_PRIVATE)
+		return "no-store";
 	if ((r->flags & ROUTE_STATIC) || ((r->flags & ROUTE_MEDIA) &&
 	    (r->status == 200 || r->status == 304)))
 		return "public, max-age=31536000, immutable";
 	if (r->status >= 500 || r->method == WEB_POST || r->set_cookie ||
-	    (r->flags & ROUTE_LOGIN))
+	    (r->flags & (ROUTE_LOGIN | ROUTE_SESSION)))
 		return "no-store";
 	if (!(r->flags & (ROUTE_CACHE | ROUTE_STATIC)))
 		return "private, max-age=0";
@@ -239,12 +241,64 @@ status_text(int status)
 	}
 }
 
+/* The flags of the route path would take (any method), 0 for none. */
+static unsigned
+path_flags(struct web *w, const char *path)
+{
+	struct web_req probe;
+	const struct route *rt = NULL;
+	unsigned flags = 0;
+
+	if (!path || *path != '/')
+		return 0;
+	web_req_init(&probe, w->s, WEB_GET, path);
+	probe.method = WEB_POST;
+	if (web_route_find(w->routes, w->n_routes, &probe, &rt) != 0) {
+		probe.method = WEB_GET;
+		(void)web_route_find(w->routes, w->n_routes, &probe, &rt);
+	}
+	if (rt)
+		flags = rt->flags;
+	web_req_release(&probe);
+	return flags;
+}
+
+/* What a reader sending a tip sees when the request is over the server's
+ * cap: a page that says what happened, not a line of plain text. */
+static const char private_413[] =
+	"<!doctype html>\n<html lang=\"en\"><meta charset=\"utf-8\">"
+	"<meta name=\"viewport\" content=\"width=device-width\">"
+	"<title>Too large: nothing was stored</title>"
+	"<h1>Too large: nothing was stored</h1>"
+	"<p>What you sent was larger than 8 MiB, the most this server "
+	"accepts in one request, so it was discarded unread and nothing was "
+	"stored.</p><p>Make the file smaller (or split it) and send it "
+	"again from the <a href=\"/tips\">tips form</a>.</p>\n";
+
 static enum MHD_Result
 refuse(struct web *w, struct MHD_Connection *c, const char *method,
     const char *path, int status, const char *allow, const char *location,
     double t0)
 {
-	access_log(w, method, path, status, now_ms() - t0);
+	unsigned flags = path_flags(w, path);
+
+	/* a NOLOG route leaves no line, refused or not: the tips pages must
+	 * not show in the access log at all (issue 11) */
+	if (!(flags & ROUTE_NOLOG))
+		access_log(w, method, path, status, now_ms() - t0);
+	if (status == 413 && (flags & ROUTE_PRIVATE)) {
+		struct MHD_Response *resp = web_response(private_413,
+		    sizeof(private_413) - 1, false, "text/html; charset=utf-8",
+		    "no-store", NULL, NULL, NULL);
+		enum MHD_Result ret;
+
+		if (!resp)
+			return MHD_NO;
+		(void)web_header_set(resp, "Connection", "close");
+		ret = MHD_queue_response(c, 413, resp);
+		MHD_destroy_response(resp);
+		return ret;
+	}
 	return simple(c, status, status_text(status), allow, location);
 }
 
@@ -330,6 +384,21 @@ req_fill(struct web *w, struct web_req *r, struct MHD_Connection *c)
 		r->if_none_match = arena_strdup(&r->a, v);
 	v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
 	r->accepts_html = v && strstr(v, "text/html");
+	{
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+		    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+		if (sa && sa->sa_family == AF_INET) {
+			memcpy(r->peer, &((const struct sockaddr_in *)
+			    (const void *)sa)->sin_addr, 4);
+			r->peer_len = 4;
+		} else if (sa && sa->sa_family == AF_INET6) {
+			memcpy(r->peer, &((const struct sockaddr_in6 *)
+			    (const void *)sa)->sin6_addr, 16);
+			r->peer_len = 16;
+		}
+	}
 	return 0;
 }
 
@@ -373,6 +442,9 @@ job_free(struct job *j)
 		MHD_destroy_response(j->resp);
 	free(j->key);
 	free(j->ctype);
+	/* a tip's plaintext does not stay behind in freed memory */
+	if ((j->r.flags & ROUTE_PRIVATE) && j->body.alloc)
+		explicit_bzero(j->body.ptr, j->body.alloc);
 	buf_release(&j->body);
 	web_req_release(&j->r);
 	free(j);
@@ -439,6 +511,8 @@ job_run(struct web *w, struct job *j)
 	} else {
 		site_handle(r, j->rt);
 	}
+	if (r->flags & ROUTE_PRIVATE)
+		r->set_cookie = NULL;    /* no cookie on a private page */
 	{
 		char ccb[64];
 		const char *cc = web_cache_control(r, ccb, sizeof(ccb));
@@ -467,6 +541,15 @@ job_run(struct web *w, struct job *j)
 		if (r->set_cookie)
 			(void)web_header_set(j->resp, "Set-Cookie",
 			    r->set_cookie);
+		if (r->flags & ROUTE_PRIVATE) {
+			MHD_del_response_header(j->resp, "Referrer-Policy",
+			    "strict-origin-when-cross-origin");
+			(void)web_header_set(j->resp, "Referrer-Policy",
+			    "no-referrer");
+		}
+		if (r->set_cookie2)
+			(void)web_header_set(j->resp, "Set-Cookie",
+			    r->set_cookie2);
 	}
 }
 
@@ -530,8 +613,13 @@ worker(void *arg)
 			MHD_resume_connection(j->c);
 		} else {
 			/* a background refresh; when it failed, let the next
-			 * request try again */
-			if (!j->is_cached) {
+			 * request try again; when the page is gone (an item
+			 * an editor hid: 410), the stale copy goes too, or
+			 * it would be served on every refresh that follows */
+			if (!j->is_cached && (j->status == 404 ||
+			    j->status == 410)) {
+				cache_drop(w, j->key);
+			} else if (!j->is_cached) {
 				struct centry *e;
 
 				pthread_rwlock_rdlock(&w->mu);
@@ -924,6 +1012,10 @@ first_call(struct web *w, struct MHD_Connection *c, const char *url,
 			return refuse(w, c, method, path, 415, NULL, NULL, t0);
 	}
 	j = job_new(w, c, path, m, NULL, 0, t0);
+	/* a private body in one allocation: no realloc leaves a copy of a
+	 * tip in freed memory (job_free wipes the one) */
+	if ((j->r.flags & ROUTE_PRIVATE) && clen > 0)
+		(void)buf_grow(&j->body, (size_t)clen);
 	j->ctype = ctype ? xstrdup(ctype) : NULL;
 	j->enc = web_accept_encoding(MHD_lookup_connection_value(c,
 	    MHD_HEADER_KIND, "Accept-Encoding"));
@@ -944,9 +1036,11 @@ post_ready(struct web *w, struct job *j)
 	int st;
 
 	j->is_posting = false;
+	/* a desk route's checks need the session: site_handle runs them */
 	if ((st = web_form_parse(&j->r, j->ctype, j->body.ptr, j->body.len,
 	    &w->limits)) != 0 ||
-	    (st = web_route_check(j->rt, &j->r)) != 0) {
+	    (!WEB_ROUTE_HAS_SESSION(j->rt) &&
+	    (st = web_route_check(j->rt, &j->r)) != 0)) {
 		j->is_refused = true;
 		return refuse(w, j->c, j->method, j->path, st, NULL,
 		    j->r.location, j->t0);
@@ -1004,7 +1098,8 @@ get_ready(struct web *w, struct MHD_Connection *c, const char *url,
 	j = job_new(w, c, path, m, key, enc, t0);
 	*con_cls = j;
 	if ((st = req_fill(w, &j->r, c)) != 0 ||
-	    (j->rt && (st = web_route_check(j->rt, &j->r)) != 0)) {
+	    (j->rt && !WEB_ROUTE_HAS_SESSION(j->rt) &&
+	    (st = web_route_check(j->rt, &j->r)) != 0)) {
 		j->is_refused = true;
 		return refuse(w, c, method, path, st, NULL, j->r.location, t0);
 	}

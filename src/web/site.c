@@ -116,6 +116,9 @@ site_free(struct site *s)
 	for (size_t i = 0; i < s->pool_n; i++)
 		store_close(s->pool[i]);
 	free(s->pool);
+	for (size_t i = 0; i < s->wpool_n; i++)
+		store_close(s->wpool[i]);
+	free(s->wpool);
 	pthread_mutex_destroy(&s->pool_mu);
 	tmpl_set_free(s->tmpl);
 	tz_free(s->tz);
@@ -231,7 +234,7 @@ site_error(struct web_req *r, int status, const char *what)
 	buf_reset(&r->pg.b);
 	if (r->st) {
 		o = site_page_ctx(r, status == 404 ? "Page not found" :
-		    "Something went wrong", NULL);
+		    status == 410 ? "Withdrawn" : "Something went wrong", NULL);
 		tmpl_set_int(o, "status", status);
 		tmpl_set_bool(o, "is_404", status == 404);
 		tmpl_set_text(o, "what", what);
@@ -244,6 +247,16 @@ site_error(struct web_req *r, int status, const char *what)
 		buf_addf(&r->pg.b, "%d %s\n", status, status == 404 ?
 		    "not found" : "error");
 	}
+}
+
+void
+site_refuse(struct web_req *r, int status)
+{
+	buf_reset(&r->pg.b);
+	r->status = status;
+	r->ctype = "text/plain; charset=utf-8";
+	buf_adds(&r->pg.b, status == 303 ? "see other\n" : status == 401 ?
+	    "sign in first\n" : status == 403 ? "forbidden\n" : "error\n");
 }
 
 int
@@ -281,11 +294,28 @@ site_handle(struct web_req *r, const struct route *rt)
 	}
 	if (r->max_age == 0)
 		r->max_age = 60;
-	if ((rc = site_store_get(r->site, &r->st)) < 0) {
+	if ((rc = WEB_ROUTE_HAS_SESSION(rt) ? site_store_get_rw(r->site,
+	    &r->st) : site_store_get(r->site, &r->st)) < 0) {
 		log_error(LOG_WEB, "store open failed: %s", err_msg());
 		r->st = NULL;
 		site_error(r, 503, "The desk's store is not available.");
 		return;
+	}
+	if (WEB_ROUTE_HAS_SESSION(rt)) {
+		/* a desk page: who is asking, then the route's checks (the
+		 * server left them to this thread, which has a store) */
+		int st;
+
+		desk_session_load(r);
+		if ((st = web_route_check(rt, r)) != 0) {
+			/* a form sent after the session ended: sign in
+			 * again without losing what was typed */
+			if (st == 401 && r->method == WEB_POST &&
+			    r->accepts_html && desk_login_again(r) == 0)
+				goto out;
+			site_refuse(r, st);
+			goto out;
+		}
 	}
 	if (!rt)
 		site_error(r, 404, "There is no page at this address.");
@@ -294,6 +324,10 @@ site_handle(struct web_req *r, const struct route *rt)
 		    err_msg());
 		site_error(r, 500, "The page could not be built.");
 	}
-	site_store_put(r->site, r->st);
+out:
+	if (WEB_ROUTE_HAS_SESSION(rt))
+		site_store_put_rw(r->site, r->st);
+	else
+		site_store_put(r->site, r->st);
 	r->st = NULL;
 }

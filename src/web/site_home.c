@@ -114,6 +114,26 @@ site_home(struct web_req *r)
 	top = tmpl_set_list(o, "top");
 	river = tmpl_set_list(o, "river");
 	used = arena_zalloc(&r->a, n + 1);
+	/* items an editor pinned lead the front page (issue 10) */
+	{
+		struct item *pins = NULL;
+		size_t np = 0;
+		time_t now = time(NULL);
+
+		if (store_item_pinned(r->st, &r->a, TOP_N, &pins, &np) == 0) {
+			web_dep_photos(r, pins, np);
+			for (size_t i = 0; i < np; i++) {
+				struct tmpl_obj *e = tmpl_list_add(top);
+
+				view_item(e, &r->a, &r->site->vs, &pins[i], false,
+				    now);
+				tmpl_set_bool(e, "is_pinned", true);
+				for (size_t x = 0; x < n; x++)
+					if (items[x].id == pins[i].id)
+						used[x] = USED_IN_STORY;
+			}
+		}
+	}
 	if (top_stories(r, top, items, n, used, time(NULL)) > 0)
 		ntop = TOP_N;
 	/* Before any story exists: the newest items with a photo or a

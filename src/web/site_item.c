@@ -89,6 +89,11 @@ site_item(struct web_req *r)
 	}
 	if (rc < 0)
 		return rc;
+	/* hidden by an editor (issue 10): gone from the public site */
+	if (it->is_hidden) {
+		site_error(r, 410, "The desk has withdrawn this report.");
+		return 0;
+	}
 	web_dep(r, DEP_ITEM, it->id);
 	web_dep(r, DEP_SOURCE, it->source_id);     /* more from the outlet */
 	web_dep_photos(r, it, 1);

@@ -39,3 +39,28 @@ site_store_put(struct site *s, struct store *st)
 	s->pool[s->pool_n++] = st;
 	pthread_mutex_unlock(&s->pool_mu);
 }
+
+int
+site_store_get_rw(struct site *s, struct store **out)
+{
+	pthread_mutex_lock(&s->pool_mu);
+	if (s->wpool_n) {
+		*out = s->wpool[--s->wpool_n];
+		pthread_mutex_unlock(&s->pool_mu);
+		return 0;
+	}
+	pthread_mutex_unlock(&s->pool_mu);
+	return store_open(out, s->db_path, 0);
+}
+
+void
+site_store_put_rw(struct site *s, struct store *st)
+{
+	if (!st)
+		return;
+	pthread_mutex_lock(&s->pool_mu);
+	s->wpool = xgrow(s->wpool, sizeof(*s->wpool), s->wpool_n + 1,
+	    &s->wpool_cap);
+	s->wpool[s->wpool_n++] = st;
+	pthread_mutex_unlock(&s->pool_mu);
+}

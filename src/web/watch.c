@@ -33,7 +33,7 @@ day_of(int64_t t)
 static uint64_t *
 keys_of(const struct store_change *ch, size_t n, size_t *out_n)
 {
-	uint64_t *k = xmalloc((n * 6 + 1) * sizeof(*k));
+	uint64_t *k = xmalloc((n * 7 + 1) * sizeof(*k));
 	size_t nk = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -57,6 +57,8 @@ keys_of(const struct store_change *ch, size_t n, size_t *out_n)
 		k[nk++] = web_dep_key(DEP_SOURCE, c->source_id);
 		if (c->section_id)
 			k[nk++] = web_dep_key(DEP_SECTION, c->section_id);
+		if (c->old_section_id)
+			k[nk++] = web_dep_key(DEP_SECTION, c->old_section_id);
 		k[nk++] = web_dep_key(DEP_DAY, day_of(c->time));
 		if (day_of(c->old_time) != day_of(c->time))
 			k[nk++] = web_dep_key(DEP_DAY, day_of(c->old_time));

@@ -75,6 +75,11 @@ const char *web_url(const struct web *w);
 int web_site_start(struct web **out_web, struct site **out_site,
     const struct config *cfg, const char *db_path, const char *listen);
 void web_site_stop(struct web *w, struct site *s);
+/* The route table as text, one line per route: "METHODS PATTERN FLAGS
+ * ROLE" ("GET,POST /desk/users login,csrf admin"; "-" for none), for
+ * `newsdesk routes` and the tests that walk every route (issue 10). */
+struct buf;
+void web_routes_write(struct buf *out);
 /* Stops accepting, lets requests in flight finish (up to a few seconds),
  * then stops. NULL-safe. */
 void web_stop(struct web *w);

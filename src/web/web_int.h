@@ -59,6 +59,15 @@ enum route_flags {
 	ROUTE_CSRF = 1 << 7,       /* a POST must carry the CSRF token
 	                              (web_csrf_token) in the form field
 	                              WEB_CSRF_FIELD: else 403 */
+	ROUTE_PRIVATE = 1 << 8,    /* a reader's secrets (tips): no-store,
+	                              Referrer-Policy no-referrer, no cookie
+	                              set, the request body wiped when done;
+	                              with ROUTE_NOLOG, refusals unlogged too */
+	ROUTE_SESSION = 1 << 9,    /* a desk page: reads the session
+	                              cookie (desk.c) to set r->user before
+	                              the checks, in the render pool; never
+	                              cached (no-store). ROUTE_LOGIN implies
+	                              it; public pages never read a session */
 };
 
 /* One query parameter that is part of a cached page's key. With max > 0
@@ -133,6 +142,11 @@ struct web_req {
 	const char *if_none_match;   /* the header, or NULL */
 	bool accepts_html;           /* Accept names text/html (a browser) */
 	const struct user *user;     /* signed-in user; NULL (no sessions yet) */
+	/* the client's address, raw (4 or 16 bytes), for in-memory rate
+	 * limits only (site_tips.c keys a hash of it): never log or store
+	 * it; peer_len 0 when unknown */
+	unsigned char peer[16];
+	size_t peer_len;
 	const struct route *route;   /* set by the dispatcher */
 	unsigned flags;              /* of the route */
 	/* the answer */
@@ -145,6 +159,8 @@ struct web_req {
 	const char *etag;            /* ROUTE_MEDIA: the ETag, quoted */
 	const char *set_cookie;      /* one Set-Cookie value; such an answer
 	                                is never cached */
+	const char *set_cookie2;     /* a second one (the desk's session
+	                                cookie beside the CSRF one) */
 	int64_t expires;             /* 0, or when the page goes stale by
 	                                itself (a new day in the desk's zone) */
 	/* what the page shows, for the cache (web_dep) */
@@ -220,6 +236,11 @@ int web_route_check(const struct route *rt, struct web_req *r);
 int web_dispatch(const struct route *table, size_t n, struct web_req *r,
     const struct route **out);
 
+/* Whether rt needs the session looked up (ROUTE_LOGIN or ROUTE_SESSION):
+ * its checks then run in the render pool, after desk_session_load. */
+#define WEB_ROUTE_HAS_SESSION(rt) \
+	((rt) && ((rt)->flags & (ROUTE_LOGIN | ROUTE_SESSION)))
+
 /* The CSRF token to put in a form (field WEB_CSRF_FIELD): the value of
  * the request's nd_csrf cookie, or a new random one that r->set_cookie
  * then sets. In r->a. */
@@ -269,6 +290,9 @@ struct site {
 	pthread_mutex_t pool_mu;
 	struct store **pool;
 	size_t pool_n, pool_cap;
+	/* writable handles, for desk requests (sign-in, curation) */
+	struct store **wpool;
+	size_t wpool_n, wpool_cap;
 };
 
 /* routes.c: the public site's route table */
@@ -277,6 +301,10 @@ const struct route *site_routes(size_t *out_n);
 /* site_pool.c: takes a store from the pool (opening one when empty). */
 int site_store_get(struct site *s, struct store **out);
 void site_store_put(struct site *s, struct store *st);
+/* The same for a writable handle (desk routes: ROUTE_SESSION or
+ * ROUTE_LOGIN); the public pages read through read-only ones. */
+int site_store_get_rw(struct site *s, struct store **out);
+void site_store_put_rw(struct site *s, struct store *st);
 
 /* site.c */
 /* Renders an error page (404, 500, ...) into r. */
@@ -294,6 +322,9 @@ struct tmpl_obj *site_page_ctx(struct web_req *r, const char *title,
 struct tmpl_list;
 void site_add_items(struct web_req *r, struct tmpl_list *l,
     const struct item *items, size_t n, bool full);
+/* A short plain answer with status (303 with r->location, 401, 403) in
+ * place of the page: the dispatcher's refusals. */
+void site_refuse(struct web_req *r, int status);
 /* Canonical decimal id ("12", not "012"): ND_EINVAL otherwise. */
 int site_parse_id(const char *s, int64_t *out);
 
@@ -362,9 +393,7 @@ int site_sitemap_posts(struct web_req *r, size_t max,
 /* desk_post.c: the desk's forms for posts (issue 10) */
 int desk_posts(struct web_req *r);
 int desk_post_new(struct web_req *r);
-int desk_post_create(struct web_req *r);
 int desk_post_edit(struct web_req *r);
-int desk_post_update(struct web_req *r);
 int desk_post_preview(struct web_req *r);
 int desk_post_publish(struct web_req *r);
 int desk_post_correct(struct web_req *r);
@@ -372,5 +401,66 @@ int site_story(struct web_req *r);                /* site_story.c */
 int site_story_rss(struct web_req *r);
 int site_story_atom(struct web_req *r);
 int site_story_json(struct web_req *r);
+int site_tips(struct web_req *r);                 /* site_tips.c (issue 11) */
+int site_tips_reply(struct web_req *r);
+
+/* ---- the editors' desk (issue 10): desk.c, desk_auth.c, desk_curate.c
+ *
+ * Session API for desk handlers. Every /desk/ route has ROUTE_SESSION or
+ * ROUTE_LOGIN (+ role), so by the time its handler runs r->user is the
+ * signed-in user or NULL (ROUTE_SESSION only), and the dispatcher has
+ * refused what the role or the CSRF token does not allow. A handler:
+ *
+ *     struct tmpl_obj *o = desk_page_ctx(r, "Title", "nav-key");
+ *     ... fill o ...; with {{csrf}} in each form:
+ *         <input type="hidden" name="csrf_token" value="{{csrf}}">
+ *     (void)desk_audit(r, "thing.verb", "thing 12", "detail");
+ *     return desk_render(r, "desk_thing", o);
+ *
+ * A form with a bad field: desk_field_error(r, o, "field", "message") puts
+ * "error_<field>" and has_errors in o; the template shows it beside the
+ * field and re-fills what was typed (never a password).
+ */
+#define DESK_SESSION_COOKIE "nd_session"
+
+/* Sets r->user from the session cookie (nothing for a missing, expired or
+ * revoked one). Called by site_handle for ROUTE_SESSION/LOGIN routes. */
+void desk_session_load(struct web_req *r);
+/* The page context of a desk page: the site's, plus user {name email
+ * role is_editor is_admin}, csrf (the token for forms), the desk's nav
+ * with current marked, and no-store. */
+struct tmpl_obj *desk_page_ctx(struct web_req *r, const char *title,
+    const char *current);
+/* Renders theme/<tmpl>.html (which includes desk_header/desk_footer). */
+int desk_render(struct web_req *r, const char *tmpl, struct tmpl_obj *o);
+/* A 303 to path (a desk path: "/desk/..."), with ?done=note shown as a
+ * notice there. */
+int desk_redirect(struct web_req *r, const char *path, const char *note);
+/* Marks field bad in o with message (see above). */
+void desk_field_error(struct web_req *r, struct tmpl_obj *o,
+    const char *field, const char *message);
+/* Writes the audit log as r->user. */
+int desk_audit(struct web_req *r, const char *action, const char *target,
+    const char *detail);
+/* The desk's auth parameters ([desk] section). */
+struct auth_params;
+void desk_auth_params(const struct web_req *r, struct auth_params *out);
+/* A form field trimmed of blanks ("" when absent), in r->a. */
+const char *desk_form_text(struct web_req *r, const char *name);
+
+/* A form POSTed to a desk route after its session ended (401): the
+ * sign-in page (status 401) carrying the form's fields (not passwords,
+ * files or the CSRF token), which after sign-in come back in a form to
+ * send again. 0 when it rendered. */
+int desk_login_again(struct web_req *r);
+int desk_login(struct web_req *r);                 /* desk_auth.c */
+int desk_logout(struct web_req *r);
+int desk_home(struct web_req *r);
+int desk_account(struct web_req *r);
+int desk_users(struct web_req *r);
+int desk_audit_page(struct web_req *r);
+int desk_items(struct web_req *r);                 /* desk_curate.c */
+int desk_item_edit(struct web_req *r);
+int desk_story_edit(struct web_req *r);
 
 #endif

@@ -191,6 +191,105 @@ test_table(void **state)
 	}
 }
 
+/* PARSE_SAN_REPAIR (what the site shows): valid HTML from the invalid
+ * markup real outlets send (html-validate on the feed kit's corpus). */
+static const struct san_case repair_cases[] = {
+	/* rows outside a table body, cells outside a row */
+	{ "<table><tr><td>a</td></tr></table>", NULL,
+	  "<table><tbody><tr><td>a</td></tr></tbody></table>" },
+	{ "<table><thead><tr><th>h</th></tr></thead><tr><td>a</td></tr></table>",
+	  NULL, "<table><thead><tr><th scope=\"col\">h</th></tr></thead>"
+	  "<tbody><tr><td>a</td></tr></tbody></table>" },
+	{ "<table><tbody><th>h</th><td>a</td></tbody></table>", NULL,
+	  "<table><tbody><tr><th scope=\"col\">h</th><td>a</td></tr></tbody>"
+	  "</table>" },
+	/* header cells say what they head */
+	{ "<table><tr><th>x</th><th>y</th></tr><tr><th>r</th><td>1</td></tr>"
+	  "</table>", NULL, "<table><tbody><tr><th scope=\"col\">x</th>"
+	  "<th scope=\"col\">y</th></tr><tr><th scope=\"row\">r</th><td>1</td>"
+	  "</tr></tbody></table>" },
+	{ "<table><tr><th scope=\"bogus\">x</th></tr></table>", NULL,
+	  "<table><tbody><tr><th scope=\"col\">x</th></tr></tbody></table>" },
+	/* a list in a list gets its item; so does text */
+	{ "<ul><li>a</li><ul><li>b</li></ul></ul>", NULL,
+	  "<ul><li>a</li><li><ul><li>b</li></ul></li></ul>" },
+	{ "<ol>loose<li>b</li></ol>", NULL, "<ol><li>loose</li><li>b</li></ol>" },
+	/* presentational attributes go, valid ones stay */
+	{ "<p align=\"center\">x</p><table border=\"1\" cellpadding=\"2\">"
+	  "<tr><td width=\"5\" colspan=\"2\">y</td></tr></table>"
+	  "<img src=\"http://e.com/a.png\" width=\"5\" alt=\"a\">", NULL,
+	  "<p>x</p><table><tbody><tr><td colspan=\"2\">y</td></tr></tbody>"
+	  "</table><img src=\"http://e.com/a.png\" width=\"5\" alt=\"a\">" },
+	/* deprecated elements get their modern names */
+	{ "<tt>t</tt><strike>s</strike><acronym>A</acronym><big>b</big>", NULL,
+	  "<code>t</code><s>s</s><abbr>A</abbr>b" },
+	/* links and headings with nothing in them go */
+	{ "a <a href=\"http://e.com/\"> </a>b<h2>\xc2\xa0</h2>", NULL,
+	  "a  b" },
+	{ "<a href=\"http://e.com/\"><b></b></a><a href=\"http://e.com/\">t</a>",
+	  NULL, "<a href=\"http://e.com/\">t</a>" },
+	/* a block in a paragraph makes it a div */
+	{ "<p class=\"x\"><a href=\"#h\"><h2>Head</h2></a></p>", NULL,
+	  "<div><a href=\"#h\"><h2>Head</h2></a></div>" },
+	/* a block in phrasing: a span becomes a div, other phrasing goes */
+	{ "<span title=\"t\"><div>x</div></span>", NULL,
+	  "<div title=\"t\"><div>x</div></div>" },
+	{ "<p><b>bold <em>e<div>x</div></em></b></p>", NULL,
+	  "<div>bold e<div>x</div></div>" },
+	/* a heading takes phrasing only */
+	{ "<h2><div><div><a href=\"http://e.com/\">C</a></div></div></h2>", NULL,
+	  "<h2><a href=\"http://e.com/\">C</a></h2>" },
+	/* a description term outside a list, a foot before the body */
+	{ "<div><dt>t</dt><dd>d</dd></div>", NULL,
+	  "<div><dl><dt>t</dt><dd>d</dd></dl></div>" },
+	{ "<table><tfoot><tr><td>f</td></tr></tfoot><tbody><tr><td>b</td></tr>"
+	  "</tbody></table>", NULL, "<table><tbody><tr><td>f</td></tr></tbody>"
+	  "<tbody><tr><td>b</td></tr></tbody></table>" },
+	{ "<br><dt>t</dt>x", NULL, "<br><dl><dt>t</dt></dl>x" },
+	{ "<div><figcaption>c</figcaption>x</div><li>i</li>", NULL,
+	  "<div><figure><figcaption>c</figcaption></figure>x</div><ul><li>i</li>"
+	  "</ul>" },
+	{ "<dl><h2>h</h2><dt>t</dt></dl>", NULL,
+	  "<dl><dd><h2>h</h2></dd><dt>t</dt></dl>" },
+	/* no blanks end a line, no raw '>' */
+	{ "one  \ntwo\t\n<pre>x = 1 \n</pre> ", NULL,
+	  "one\ntwo\n<pre>x = 1\n</pre>" },
+	{ "x > y", NULL, "x &gt; y" },
+};
+
+static void
+test_repair(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(repair_cases) / sizeof(repair_cases[0]);
+	    i++) {
+		struct arena a;
+		const char *got, *in = repair_cases[i].in;
+
+		arena_init(&a);
+		got = parse_sanitize_html_opts(&a, in, strlen(in), NULL,
+		    PARSE_SAN_REPAIR);
+		if (strcmp(got, repair_cases[i].want) != 0)
+			fail_msg("repair case %zu: %s\n  want %s\n  got  %s", i, in,
+			    repair_cases[i].want, got);
+		arena_release(&a);
+	}
+}
+
+static void
+test_no_images(void **state)
+{
+	const char *in = "<p><a href=\"http://e.com/\"><img src=\"http://e.com/"
+	    "a.png\"></a>text <img src=\"http://e.com/b.png\" alt=\"b\"></p>";
+	struct arena a;
+
+	(void)state;
+	arena_init(&a);
+	assert_string_equal(parse_sanitize_html_opts(&a, in, strlen(in), NULL,
+	    PARSE_SAN_NO_IMAGES | PARSE_SAN_REPAIR), "<p>text </p>");
+	arena_release(&a);
+}
+
 static void
 test_not_nul_terminated(void **state)
 {
@@ -235,6 +334,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_repair),
+		cmocka_unit_test(test_no_images),
 		cmocka_unit_test(test_not_nul_terminated),
 		cmocka_unit_test(test_deep_nesting),
 	};

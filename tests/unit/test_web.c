@@ -256,9 +256,10 @@ static void
 dispatcher_walk(void **state)
 {
 	static const struct user users[] = {
-		{ 1, "c@x", "C", USER_ROLE_CORRESPONDENT },
-		{ 2, "e@x", "E", USER_ROLE_EDITOR },
-		{ 3, "a@x", "A", USER_ROLE_ADMIN },
+		{ .id = 1, .email = "c@x", .name = "C",
+		  .role = USER_ROLE_CORRESPONDENT },
+		{ .id = 2, .email = "e@x", .name = "E", .role = USER_ROLE_EDITOR },
+		{ .id = 3, .email = "a@x", .name = "A", .role = USER_ROLE_ADMIN },
 	};
 	static const unsigned methods[] = { WEB_GET, WEB_HEAD, WEB_POST };
 	size_t n_checked = 0;

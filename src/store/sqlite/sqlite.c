@@ -95,7 +95,7 @@ static const char *const stmt_sql[ST_N] = {
 	[ST_SOURCE_EXISTS] = "SELECT 1 FROM sources WHERE id = ?1",
 	[ST_SOURCE_LEASE] = "UPDATE sources SET next_fetch = ?2 WHERE id = ?1",
 	[ST_ITEM_LOOKUP] =
-	    "SELECT id, fields_hash, first_seen FROM items "
+	    "SELECT id, fields_hash, first_seen, is_hidden FROM items "
 	    "WHERE source_id = ?1 AND dedup_key = ?2",
 	/* ?20 is now (first_seen of a new item), ?22 the sort time
 	 * (put_row: the item's, else when it was first seen). */
@@ -965,6 +965,30 @@ const struct store_ops store_sqlite_ops = {
 	.story_get = store_sqlite_story_get,
 	.story_items = store_sqlite_story_items,
 	.story_edit = store_sqlite_story_edit,
+	.fulltext_refresh_due = store_sqlite_fulltext_refresh_due,
+	.fulltext_seen = store_sqlite_fulltext_seen,
+	.robots_get = store_sqlite_robots_get,
+	.robots_put = store_sqlite_robots_put,
+	.tip_thread_add = store_sqlite_tip_thread_add,
+	.tip_msg_add = store_sqlite_tip_msg_add,
+	.tip_list = store_sqlite_tip_list,
+	.tip_get = store_sqlite_tip_get,
+	.tip_find = store_sqlite_tip_find,
+	.user_add = store_sqlite_user_add,
+	.user_get = store_sqlite_user_get,
+	.user_list = store_sqlite_user_list,
+	.user_update = store_sqlite_user_update,
+	.user_login = store_sqlite_user_login,
+	.session_add = store_sqlite_session_add,
+	.session_user = store_sqlite_session_user,
+	.session_remove = store_sqlite_session_remove,
+	.throttle_get = store_sqlite_throttle_get,
+	.throttle_put = store_sqlite_throttle_put,
+	.audit_add = store_sqlite_audit_add,
+	.audit_list = store_sqlite_audit_list,
+	.item_edit = store_sqlite_item_edit,
+	.item_pinned = store_sqlite_item_pinned,
+	.story_curate = store_sqlite_story_curate,
 	/* the desk's posts (issue 10) */
 	.post_save = store_sqlite_post_save,
 	.post_get = store_sqlite_post_get,

@@ -17,6 +17,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/str.h"
 #include "store/sqlite/sqlite_int.h"
 #include "core/banned.h"
 
@@ -26,17 +27,23 @@
 #define SQL_MAX_ITEM "SELECT coalesce(max(id), 0) FROM items"
 #define SQL_SEQ_RANGE \
 	"SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM change_log"
+/* An item's section is an editor's (issue 10), else its source's. An
+ * item row whose key is "s<id>" also names a section the item left (an
+ * editor re-filed it: sqlite_curate.c). */
 #define SQL_LOG \
 	"SELECT c.seq, c.kind, c.item_id, c.source_id," \
-	" coalesce(s.section_id, 0), c.t1, c.t2, c.key" \
+	" coalesce(i.editor_section_id, s.section_id, 0), c.t1, c.t2, c.key" \
 	" FROM change_log c LEFT JOIN sources s ON s.id = c.source_id" \
+	" LEFT JOIN items i ON i.id = c.item_id AND c.kind = 1" \
 	" WHERE c.seq > ?1 ORDER BY c.seq LIMIT ?2"
 #define SQL_ITEM_BY_ID \
-	"SELECT i.id, i.source_id, coalesce(s.section_id, 0), i.sort_time" \
+	"SELECT i.id, i.source_id," \
+	" coalesce(i.editor_section_id, s.section_id, 0), i.sort_time" \
 	" FROM items i LEFT JOIN sources s ON s.id = i.source_id" \
 	" WHERE i.id = ?1"
 #define SQL_NEW_ITEMS \
-	"SELECT i.id, i.source_id, coalesce(s.section_id, 0), i.sort_time" \
+	"SELECT i.id, i.source_id," \
+	" coalesce(i.editor_section_id, s.section_id, 0), i.sort_time" \
 	" FROM items i LEFT JOIN sources s ON s.id = i.source_id" \
 	" WHERE i.id > ?1 ORDER BY i.id LIMIT ?2"
 
@@ -128,6 +135,14 @@ changes(struct store *st, struct arena *a, struct store_cursor *cur,
 		c->old_time = sqlite3_column_int64(stmt, 5);
 		c->time = sqlite3_column_int64(stmt, 6);
 		c->photo_key = store_col_text(a, stmt, 7);
+		if (c->kind == STORE_CHANGE_ITEM && c->photo_key) {
+			long long sec;
+
+			if (c->photo_key[0] == 's' && parse_int(c->photo_key + 1,
+			    1, INT64_MAX, &sec) == 0)
+				c->old_section_id = sec;
+			c->photo_key = NULL;
+		}
 		if (kind == LOG_ITEM_DELETE && c->item_id <= cur->item_id) {
 			ARENA_GROW(a, gone, n_gone, n_gone + 1, gone_cap);
 			gone[n_gone++] = c->item_id;

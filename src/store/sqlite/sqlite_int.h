@@ -62,8 +62,9 @@ enum stmt_id {
 	ST_N
 };
 
-/* Item list statements vary by which filters are set (4 bits). */
-#define ITEM_LIST_VARIANTS 16
+/* Item list statements vary by which filters are set (4 bits) and
+ * whether hidden items are in (a fifth). */
+#define ITEM_LIST_VARIANTS 32
 
 struct text_analyzer;
 
@@ -163,6 +164,63 @@ int store_sqlite_story_items(struct store *st, struct arena *a, int64_t id,
     struct item **out, size_t *out_n);
 int store_sqlite_story_edit(struct store *st, const struct store_story_edit *e,
     int64_t *out_id);
+/* sqlite_fulltext.c: refresh and robots.txt (issue 12) */
+int store_sqlite_fulltext_refresh_due(struct store *st, struct arena *a,
+    int64_t before, size_t recent, size_t max, struct fulltext_job **out,
+    size_t *out_n);
+int store_sqlite_fulltext_seen(struct store *st, int64_t item_id,
+    const char *etag, const char *last_modified, int64_t at);
+int store_sqlite_robots_get(struct store *st, struct arena *a,
+    const char *origin, struct store_robots **out);
+int store_sqlite_robots_put(struct store *st, const struct store_robots *r);
+/* sqlite_tips.c (issue 11) */
+int store_sqlite_tip_thread_add(struct store *st, const struct tip_thread *t,
+    const struct tip_msg *first);
+int store_sqlite_tip_msg_add(struct store *st, const char *thread_id,
+    const struct tip_msg *m);
+int store_sqlite_tip_list(struct store *st, struct arena *a,
+    struct tip_thread **out, size_t *out_n);
+int store_sqlite_tip_get(struct store *st, struct arena *a, const char *id,
+    struct tip_thread **out, struct tip_msg **out_msgs, size_t *out_n);
+int store_sqlite_tip_find(struct store *st, struct arena *a,
+    const unsigned char *lookup, size_t len, const char **out_id);
+
+/* sqlite_curate.c (issue 10) */
+int store_sqlite_item_edit(struct store *st, const struct store_item_edit *e);
+int store_sqlite_item_pinned(struct store *st, struct arena *a, size_t max,
+    struct item **out, size_t *out_n);
+int store_sqlite_story_curate(struct store *st,
+    const struct store_story_edit *e, int64_t *out_id);
+/* sqlite_item.c: (re)writes item id's search index row from its stored
+ * fields (after an editor shows a hidden item again). */
+int store_sqlite_item_reindex(struct store *st, int64_t id);
+
+/* sqlite_user.c (issue 10) */
+int store_sqlite_user_add(struct store *st, const struct user *u,
+    const char *pwhash, int64_t now, int64_t *out_id);
+int store_sqlite_user_get(struct store *st, struct arena *a, int64_t id,
+    const char *email, struct user **out, const char **out_pwhash);
+int store_sqlite_user_list(struct store *st, struct arena *a,
+    struct user **out, size_t *out_n);
+int store_sqlite_user_update(struct store *st, const struct user *u,
+    const char *pwhash, int64_t now, const unsigned char *keep);
+int store_sqlite_user_login(struct store *st, int64_t id, int64_t now);
+int store_sqlite_session_add(struct store *st, const unsigned char *hash,
+    int64_t user_id, int64_t now, int64_t idle_s, int64_t max_s);
+int store_sqlite_session_user(struct store *st, struct arena *a,
+    const unsigned char *hash, int64_t now, int64_t idle_s, int64_t max_s,
+    int64_t touch_s, struct user **out);
+int store_sqlite_session_remove(struct store *st, const unsigned char *hash);
+int store_sqlite_throttle_get(struct store *st, const unsigned char *key,
+    struct store_throttle *out);
+int store_sqlite_throttle_put(struct store *st, const unsigned char *key,
+    const struct store_throttle *t, int64_t forget_before);
+int store_sqlite_audit_add(struct store *st, int64_t user_id,
+    const char *actor, const char *action, const char *target,
+    const char *detail, int64_t now);
+int store_sqlite_audit_list(struct store *st, struct arena *a, size_t limit,
+    size_t offset, const char *action_prefix, struct audit_entry **out,
+    size_t *out_n);
 
 /* sqlite_post.c: the desk's posts (issue 10) */
 int store_sqlite_post_save(struct store *st, const struct post *p,
@@ -203,8 +261,10 @@ int store_sqlite_desk_photo_get(struct store *st, struct arena *a, int64_t id,
 	"i.language, i.tags, i.published, i.updated, i.first_seen, "           \
 	"i.image_url, i.image_caption, i.image_credit, i.image_thumb, "        \
 	"mi.key, mi.type, mi.width, mi.height, "                               \
-	"mt.key, mt.type, mt.width, mt.height, i.title_derived"
-#define ITEM_NCOLS 29
+	"mt.key, mt.type, mt.width, mt.height, i.title_derived, "              \
+	"i.is_hidden, i.pinned_at, i.editor_title, i.editor_section_id, "      \
+	"i.sort_time"
+#define ITEM_NCOLS 34
 
 /*
  * Goes after "items i JOIN sources s ..." in every item query: the cached

@@ -140,6 +140,7 @@ enum put_result { PUT_NEW, PUT_UPDATED, PUT_UNCHANGED };
 struct put_done {
 	enum put_result res;
 	int64_t id, sort_time;
+	bool is_hidden;              /* an editor hid it: not in the index */
 };
 
 /* Writes the item row (not its index row: see store_sqlite_items_put). */
@@ -164,6 +165,7 @@ put_row(struct store *st, int64_t source_id, const struct item *r,
 		    memcmp(sqlite3_column_blob(stmt, 1), r->fields_hash,
 		    ITEM_HASH_LEN) == 0;
 		first_seen = sqlite3_column_int64(stmt, 2);
+		out->is_hidden = sqlite3_column_int(stmt, 3) != 0;
 	} else if (step != SQLITE_DONE) {
 		rc = store_db_err(st, "look up item");
 		goto out;
@@ -245,6 +247,8 @@ store_sqlite_items_put(struct store *st, int64_t source_id,
 		} else {
 			s.n_new++;
 		}
+		if (done[i].is_hidden)
+			continue;
 		if ((rc = fts_put(st, &t, done[i].id, &items[i], source_id,
 		    done[i].sort_time)) < 0)
 			goto out;
@@ -267,6 +271,29 @@ out:
 	buf_release(&t.title);
 	buf_release(&t.summary);
 	buf_release(&t.content);
+	return rc;
+}
+
+int
+store_sqlite_item_reindex(struct store *st, int64_t id)
+{
+	struct fts_text t = { BUF_INIT(ITEM_MAX_TITLE + 16),
+		BUF_INIT(ITEM_MAX_SUMMARY + 16), BUF_INIT(ITEM_MAX_CONTENT + 16) };
+	struct arena a = ARENA_INIT;
+	struct item *it = NULL;
+	int rc;
+
+	/* the outlet's own words are what the index holds */
+	if ((rc = store_sqlite_item_get(st, &a, id, &it)) == 0 &&
+	    (rc = fts_delete(st, id)) == 0) {
+		if (it->original_title)
+			it->title = it->original_title;
+		rc = fts_put(st, &t, id, it, it->source_id, it->sort_time);
+	}
+	buf_release(&t.title);
+	buf_release(&t.summary);
+	buf_release(&t.content);
+	arena_release(&a);
 	return rc;
 }
 
@@ -305,6 +332,19 @@ store_item_from_row(struct arena *a, sqlite3_stmt *stmt, int c,
 	it->thumb_media.width = sqlite3_column_int(stmt, c + 26);
 	it->thumb_media.height = sqlite3_column_int(stmt, c + 27);
 	it->is_title_derived = sqlite3_column_int(stmt, c + 28) != 0;
+	/* an editor's decisions (issue 10): the desk's headline is the
+	 * title, the outlet's is kept; the desk's section wins */
+	it->is_hidden = sqlite3_column_int(stmt, c + 29) != 0;
+	it->pinned_at = sqlite3_column_int64(stmt, c + 30);
+	if (sqlite3_column_type(stmt, c + 31) != SQLITE_NULL) {
+		it->original_title = it->title;
+		it->title = store_col_text(a, stmt, c + 31);
+		it->is_title_derived = false;
+	}
+	it->editor_section_id = sqlite3_column_int64(stmt, c + 32);
+	it->sort_time = sqlite3_column_int64(stmt, c + 33);
+	if (it->editor_section_id)
+		it->section_id = it->editor_section_id;
 }
 
 static size_t
@@ -317,11 +357,58 @@ limit_of(size_t limit, size_t dflt)
 
 /*
  * The statement for an item list or count with the filters in mask (1
- * source, 2 section, 4 since, 8 until): one statement per combination, so
- * each can use its index instead of an "?1 = 0 OR ..." that defeats the
- * planner. Parameters: ?1 source, ?2 section, ?3 since, ?4 until, ?5 limit,
- * ?6 offset (unused ones may be bound all the same).
+ * source, 2 section, 4 since, 8 until; 16 hidden items too): one
+ * statement per combination, so each can use its index instead of an
+ * "?1 = 0 OR ..." that defeats the planner. Parameters: ?1 source, ?2
+ * section, ?3 since, ?4 until, ?5 limit, ?6 offset (unused ones may be
+ * bound all the same).
+ *
+ * An editor's decisions (issue 10) are kept off the hot plans' rows:
+ * hidden items and re-filed ones are few and have partial indexes, so
+ * they are left out by "id NOT IN (those)", checked against a small
+ * in-memory list, while the plan stays on the covering indexes it had
+ * (a column test would read every row a section page sorts: 7 ms
+ * instead of 0.5 at 100,000 items, and 300 ms for a count). A section's
+ * items are its sources' that no editor re-filed, plus those an editor
+ * filed under it, merged in order (UNION ALL).
  */
+#define NOT_HIDDEN " AND i.id NOT IN (SELECT id FROM items WHERE is_hidden = 1)"
+#define NOT_REFILED " AND i.id NOT IN (SELECT id FROM items " \
+	"WHERE editor_section_id IS NOT NULL)"
+
+/* The ids (iid) and sort times (st) of the items the mask selects; for
+ * a count, also only_hidden: those of them an editor hid. */
+static void
+item_ids_sql(struct buf *sql, unsigned mask, bool is_count, bool only_hidden)
+{
+	const char *from = " FROM items i JOIN sources s ON s.id = i.source_id";
+	unsigned arms = (mask & 2) ? 2 : 1;
+
+	for (unsigned arm = 0; arm < arms; arm++) {
+		if (arm)
+			buf_adds(sql, " UNION ALL");
+		buf_adds(sql, " SELECT i.id AS iid, i.sort_time AS st");
+		/* the newest items: walk the time index, never sort */
+		buf_adds(sql, !(mask & 3) && !is_count ? " FROM items i "
+		    "INDEXED BY items_sort JOIN sources s ON s.id = i.source_id" :
+		    from);
+		buf_adds(sql, " WHERE 1");
+		if (mask & 2)
+			buf_adds(sql, arm == 0 ? " AND s.section_id = ?2"
+			    NOT_REFILED : " AND i.editor_section_id = ?2");
+		if (mask & 1)
+			buf_adds(sql, " AND i.source_id = ?1");
+		if (mask & 4)
+			buf_adds(sql, " AND i.sort_time >= ?3");
+		if (mask & 8)
+			buf_adds(sql, " AND i.sort_time <= ?4");
+		if (only_hidden)
+			buf_adds(sql, " AND i.is_hidden = 1");
+		else if (!(mask & 16))
+			buf_adds(sql, NOT_HIDDEN);
+	}
+}
+
 static int
 item_query(struct store *st, unsigned mask, bool is_count,
     sqlite3_stmt **out)
@@ -342,22 +429,27 @@ item_query(struct store *st, unsigned mask, bool is_count,
 		 * expects every item, and once media has ANALYZE statistics
 		 * it builds a Bloom filter of the whole media table on every
 		 * call (6 ms at 100,000 photos) instead of 2 lookups a row. */
-		buf_adds(&sql, is_count ? "SELECT count(*)" :
-		    "SELECT " ITEM_COLS " FROM (SELECT id FROM (SELECT i.id");
-		buf_adds(&sql, " FROM items i JOIN sources s "
-		    "ON s.id = i.source_id WHERE 1");
-		if (mask & 1)
-			buf_adds(&sql, " AND i.source_id = ?1");
-		if (mask & 2)
-			buf_adds(&sql, " AND s.section_id = ?2");
-		if (mask & 4)
-			buf_adds(&sql, " AND i.sort_time >= ?3");
-		if (mask & 8)
-			buf_adds(&sql, " AND i.sort_time <= ?4");
+		/* a count keeps its covering plan: all that match, less the
+		 * hidden ones that match (a few, by their index) */
+		if (is_count && !(mask & 16)) {
+			buf_adds(&sql, "SELECT (SELECT count(*) FROM (");
+			item_ids_sql(&sql, mask | 16, true, false);
+			buf_adds(&sql, ")) - (SELECT count(*) FROM (");
+			item_ids_sql(&sql, mask | 16, true, true);
+			buf_adds(&sql, "))");
+		} else if (is_count) {
+			buf_adds(&sql, "SELECT count(*) FROM (");
+			item_ids_sql(&sql, mask, true, false);
+			buf_adds(&sql, ")");
+		} else {
+			buf_adds(&sql, "SELECT " ITEM_COLS " FROM (SELECT iid "
+			    "FROM (");
+			item_ids_sql(&sql, mask, false, false);
+		}
 		if (!is_count)
-			buf_adds(&sql, " ORDER BY i.sort_time DESC, i.id DESC "
+			buf_adds(&sql, " ORDER BY st DESC, iid DESC "
 			    "LIMIT ?5 OFFSET ?6) LIMIT 1000) AS page "
-			    "JOIN items i ON i.id = page.id "
+			    "JOIN items i ON i.id = page.iid "
 			    "JOIN sources s ON s.id = i.source_id"
 			    ITEM_MEDIA_JOIN
 			    "ORDER BY i.sort_time DESC, i.id DESC");
@@ -373,7 +465,8 @@ static unsigned
 query_mask(const struct store_item_query *q)
 {
 	return (q->source_id ? 1u : 0) | (q->section_id ? 2u : 0) |
-	    (q->since ? 4u : 0) | (q->until ? 8u : 0);
+	    (q->since ? 4u : 0) | (q->until ? 8u : 0) |
+	    (q->with_hidden ? 16u : 0);
 }
 
 static void
@@ -396,7 +489,7 @@ bind_query(sqlite3_stmt *stmt, const struct store_item_query *q,
 	}
 }
 
-static const struct store_item_query no_query = { 0, 0, 0, 0, 0, 0 };
+static const struct store_item_query no_query = { 0 };
 
 int
 store_sqlite_item_list(struct store *st, struct arena *a,

@@ -332,7 +332,92 @@ static const char *const migrations[] = {
 	/* 11 (issue 8): an outlet's description (its feed's subtitle, plain
 	 * text), shown on its page. Learnt by ingest like the title. */
 	"ALTER TABLE sources ADD COLUMN description TEXT;",
-	/* 12 (issue 10, the desk's posts: sqlite_post.c): posts with their
+	/* (issue 11) tips: sealed bytes only. A thread has a random id, a
+	 * day, the receipt's lookup tag and the public key replies are
+	 * sealed to; a message has its day and sealed bytes (to the desk's
+	 * key, and for a desk reply also to the thread's key). No address,
+	 * agent, referrer or exact time, by design. */
+	"CREATE TABLE tip_threads ("
+	"  id TEXT PRIMARY KEY,"
+	"  day TEXT NOT NULL,"
+	"  lookup BLOB UNIQUE,"
+	"  reply_pk BLOB"
+	");"
+	"CREATE TABLE tip_messages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  thread_id TEXT NOT NULL REFERENCES tip_threads(id)"
+	"    ON DELETE CASCADE,"
+	"  day TEXT NOT NULL,"
+	"  sealed BLOB NOT NULL,"
+	"  for_source BLOB"
+	");"
+	"CREATE INDEX tip_messages_thread ON tip_messages (thread_id, id);"
+	/* (issue 12, in the same migration) robots.txt per origin, as last
+	 * fetched; an article page's validators and when it was last
+	 * fetched, for a refresh with a conditional GET */
+	"CREATE TABLE robots_txt ("
+	"  origin TEXT PRIMARY KEY,"
+	"  expires INTEGER NOT NULL,"
+	"  status INTEGER NOT NULL,"
+	"  body BLOB"
+	");"
+	"ALTER TABLE items ADD COLUMN full_text_etag TEXT;"
+	"ALTER TABLE items ADD COLUMN full_text_lm TEXT;"
+	"ALTER TABLE items ADD COLUMN full_text_at INTEGER NOT NULL DEFAULT 0;",
+	/* desk accounts and curation (issue 10, sqlite_user.c,
+	 * sqlite_curate.c). users: an argon2id hash string
+	 * (crypto_pwhash_str), a role (enum user_role), a disabled flag.
+	 * sessions: only a BLAKE2b hash of the random id a cookie carries,
+	 * so a copy of the store signs nobody in. login_throttle: failures
+	 * per key (a hash of the email; an all-zero key is the global
+	 * budget), no address. audit_log: who did what. items gain an
+	 * editor's decisions: hidden (off every public page, out of the
+	 * search index), a pin, a headline of the desk's (the outlet's stays
+	 * in title) and a section of the desk's; an UPDATE of these fires
+	 * the change log's item trigger, so cached pages follow. */
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY,"
+	"  email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  name TEXT NOT NULL,"
+	"  role INTEGER NOT NULL,"
+	"  pwhash TEXT NOT NULL,"
+	"  is_disabled INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL,"
+	"  password_changed_at INTEGER NOT NULL,"
+	"  last_login INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE TABLE sessions ("
+	"  hash BLOB PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  created INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE INDEX sessions_user ON sessions(user_id);"
+	"CREATE TABLE login_throttle ("
+	"  key BLOB PRIMARY KEY,"
+	"  failures INTEGER NOT NULL,"
+	"  last_failure INTEGER NOT NULL,"
+	"  locked_until INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE audit_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  user_id INTEGER NOT NULL DEFAULT 0,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  target TEXT NOT NULL DEFAULT '',"
+	"  detail TEXT NOT NULL DEFAULT ''"
+	");"
+	"ALTER TABLE items ADD COLUMN is_hidden INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE items ADD COLUMN pinned_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE items ADD COLUMN editor_title TEXT;"
+	"ALTER TABLE items ADD COLUMN editor_section_id INTEGER"
+	"  REFERENCES sections(id) ON DELETE SET NULL;"
+	"CREATE INDEX items_pinned ON items(pinned_at) WHERE pinned_at > 0;"
+	"CREATE INDEX items_hidden ON items(is_hidden) WHERE is_hidden = 1;"
+	"CREATE INDEX items_editor_section ON items(editor_section_id, sort_time)"
+	"  WHERE editor_section_id IS NOT NULL;",
+	/* 14 (issue 10, the desk's posts: sqlite_post.c): posts with their
 	 * bylines (a user id, kept without a foreign key until the users
 	 * table lands, or a free-text name), roundup entries and related
 	 * items (post_picks), every earlier version (post_revisions) and

@@ -315,7 +315,8 @@ store_sqlite_story_items(struct store *st, struct arena *a, int64_t id,
 	if ((rc = prep(st, &stmt, "SELECT " ITEM_COLS ", i.sort_time "
 	    "FROM story_items x JOIN items i ON i.id = x.item_id "
 	    "JOIN sources s ON s.id = i.source_id" ITEM_MEDIA_JOIN
-	    "WHERE x.story_id = ?1 ORDER BY i.sort_time, i.id LIMIT ?2")) < 0)
+	    "WHERE x.story_id = ?1 AND i.is_hidden = 0 "
+	    "ORDER BY i.sort_time, i.id LIMIT ?2")) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, id);
 	sqlite3_bind_int(stmt, 2, STORY_ITEMS_MAX);
