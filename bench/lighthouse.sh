@@ -1,7 +1,8 @@
 #!/bin/sh
 # issue 8: Lighthouse (npm lighthouse@12.2.3 from tests/web/node_modules,
 # installed by scripts/setup.sh, with Debian's /usr/bin/chromium) on the
-# front page, an item page and a search page of the demo beat, served by
+# front page, an item page, a search page and a desk post (issue 10) of
+# the demo beat, served by
 # `newsdesk serve` on 127.0.0.1. Prints the four category scores of each
 # page; exits 1 unless every score is 100.
 #
@@ -38,7 +39,18 @@ while ! grep -q '^newsdesk: serving' "$tmp/serve.out" 2>/dev/null; do
 done
 url=$(sed -n 's/^newsdesk: serving \(.*\)\/$/\1/p' "$tmp/serve.out")
 rc=0
-for page in home:/ item:/item/1 search:/search?q=tessen; do
+# issue 10: a desk post with a photo leads the home page; its page is
+# audited too ("modern image formats", "responsive images")
+printf 'The talks **resumed** on Monday.\n\n> "We are close," a delegate said.\n' \
+    >"$tmp/post.md"
+post=$("$BIN" --config demo/newsdesk.ini --db "$tmp/lh.db" post add \
+    --title "Talks resume in Geneva" --deck "Negotiators return after a month" \
+    --body-file "$tmp/post.md" --byline "Leila Haddad" --dateline GENEVA \
+    --photo demo/photos/conference.jpg --caption "Delegates arrive." \
+    --credit "Photo: Desk" --publish | sed -n 's/.*published: //p')
+[ -n "$post" ] || { echo "lighthouse.sh: post add failed" >&2; exit 1; }
+sleep 1
+for page in home:/ item:/item/1 search:/search?q=tessen post:$post; do
 	name=${page%%:*}
 	path=${page#*:}
 	CHROME_PATH=/usr/bin/chromium "$lh" "$url$path" --quiet \
@@ -59,6 +71,13 @@ for k, c in cats.items():
         a = r["audits"][ref["id"]]
         if ref["weight"] and a["score"] is not None and a["score"] < 1:
             print("        %s: %s (%s)" % (k, a["title"], a["score"]))
+for aid in ("modern-image-formats", "uses-responsive-images"):
+    a = r["audits"].get(aid)
+    if a is not None:
+        print("        %s: %s" % (aid, "pass" if a["score"] in (None, 1) else
+                                   "FAIL (%s)" % a["score"]))
+        if a["score"] not in (None, 1):
+            sys.exit(1)
 sys.exit(0 if all(v == 100 for v in s.values()) else 1)
 PY
 done

@@ -44,6 +44,9 @@ extern const struct cmd cmd_item;
 extern const struct cmd cmd_routes;
 extern const struct cmd cmd_mail;
 extern const struct cmd cmd_digest;
+/* the desk's posts (issue 10) */
+extern const struct cmd cmd_post;
+extern const struct cmd cmd_column;
 
 /* In the order `newsdesk help` lists them. */
 static const struct cmd *const commands[] = {
@@ -75,6 +78,9 @@ static const struct cmd *const commands[] = {
 	&cmd_routes,
 	&cmd_cluster,
 	&cmd_classify,
+	/* the desk's posts (issue 10) */
+	&cmd_post,
+	&cmd_column,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

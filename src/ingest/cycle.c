@@ -524,6 +524,11 @@ ingest_loop_run(struct ingest_loop *l)
 		pthread_mutex_lock(&l->mu);
 		cfg_copy_section(&cfg, &l->cfg, "fetch");
 		pthread_mutex_unlock(&l->mu);
+		/* the desk's scheduled posts (issue 10); `serve` and `run`
+		 * with the site publish them within a second as well */
+		if (store_post_publish_due(st, (int64_t)time(NULL), NULL) < 0)
+			log_warn(LOG_FETCH, "publishing scheduled posts: %s",
+			    err_msg());
 		rc = ingest_cycle(st, &cfg, &co, &stats);
 		cfg_release(&cfg);
 		if (rc < 0)

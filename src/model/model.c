@@ -1,6 +1,7 @@
 /*
  * model: the few pure functions that belong to the nouns themselves.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -56,4 +57,50 @@ model_user_role_parse(const char *name)
 	if (name && strcmp(name, "correspondent") == 0)
 		return USER_ROLE_WRITER;
 	return USER_ROLE_NONE;
+}
+
+void
+model_desk_photo_url(char *out, size_t cap, const char *token, int width,
+    const char *ext)
+{
+	snprintf(out, cap, "desk-photo:%s:%d.%s", token, width, ext);
+}
+
+void
+model_slug(char *out, size_t max, const char *text)
+{
+	size_t n = 0;
+	bool dash = false;
+
+	for (const unsigned char *p = (const unsigned char *)text; p && *p;
+	    p++) {
+		unsigned char c = *p;
+
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			if (dash && n > 0 && n + 1 < max)
+				out[n++] = '-';
+			dash = false;
+			if (n < max)
+				out[n++] = (char)c;
+		} else {
+			dash = true;
+		}
+	}
+	while (n > 0 && out[n - 1] == '-')
+		n--;
+	if (n == 0) {
+		unsigned char h[6];
+		static const char hex[] = "0123456789abcdef";
+
+		crypto_generichash(h, sizeof(h), (const unsigned char *)
+		    (text ? text : ""), text ? strlen(text) : 0, NULL, 0);
+		out[n++] = 'n';
+		for (size_t i = 0; i < sizeof(h); i++) {
+			out[n++] = hex[h[i] >> 4];
+			out[n++] = hex[h[i] & 15];
+		}
+	}
+	out[n] = '\0';
 }

@@ -191,9 +191,119 @@ struct story {
 	double score;                /* rank (store.c), higher first */
 };
 
-/* ---- room for what comes next (the desk's own posts, users); each
- * gets its fields with the issue that builds it ---- */
-struct post;
+/* ---- post: the desk's own work (issue 10): an article, a roundup of
+ * picked items or stories with the desk's summaries, or a column entry.
+ * The body is Markdown (the editor's source) and body_html the sanitized
+ * HTML made from it (render_markdown), both stored. Every save keeps the
+ * version it replaces (post_revisions); corrections are only appended. */
+enum post_kind {
+	POST_ARTICLE = 1,
+	POST_ROUNDUP = 2,
+	POST_COLUMN = 3,             /* an entry in a column (column_id) */
+};
+
+enum post_status {
+	POST_DRAFT = 1,
+	POST_SCHEDULED = 2,          /* goes live at publish_at */
+	POST_PUBLISHED = 3,
+	POST_SUBMITTED = 4,          /* a writer's draft, waiting for an editor */
+};
+
+/* Caps on a post's fields (bytes); the store refuses longer ones. */
+#define POST_MAX_HEADLINE  512
+#define POST_MAX_DECK      2048
+#define POST_MAX_BODY      (256 << 10)
+#define POST_MAX_SHORT     512       /* dateline, byline, caption, credit,
+                                        slug, tags */
+#define POST_MAX_BYLINES   8
+#define POST_MAX_PICKS     100       /* roundup entries, related items */
+#define POST_MAX_NOTE      4096      /* a correction */
+
+/* One name on a post's byline: a desk user (user_id) or a free-text name
+ * (user_id 0). slug is the byline page's (/byline/SLUG), made from the
+ * name. */
+struct post_byline {
+	int64_t user_id;
+	const char *name;
+	const char *slug;
+};
+
+/* A roundup entry or a related item: an item or a story, and for roundups
+ * the desk's summary (or translation) of it. Reads fill title, url
+ * (the outlet's page) and source from the item (a story: its lead). */
+struct post_pick {
+	int64_t item_id, story_id;   /* one of them */
+	const char *summary;         /* plain text; NULL for related items */
+	const char *title, *url, *source;
+};
+
+struct post_correction {
+	int64_t id;
+	int64_t time;
+	const char *note;            /* plain text */
+	int64_t user_id;
+};
+
+/* A column: a named series ("Diplomatic Buzz") with its page and feed. */
+struct column {
+	int64_t id;
+	const char *slug, *name, *description;
+};
+
+/* A desk photo (ingest's desk_photo.c made it): public variants in the
+ * media table under the keys of model_desk_photo_url(token, width, ext);
+ * the uploaded original is kept private (never served). */
+#define DESK_PHOTO_MAX_WIDTHS 4
+struct desk_photo {
+	int64_t id;
+	const char *token;           /* random hex: the variants' URL names */
+	int width, height;           /* the largest variant */
+	int widths[DESK_PHOTO_MAX_WIDTHS]; /* made, ascending; 0 ends */
+	int64_t created;
+};
+
+struct post {
+	int64_t id;
+	int kind;                    /* enum post_kind */
+	int status;                  /* enum post_status */
+	const char *slug;
+	const char *headline, *deck; /* plain text */
+	const char *body;            /* Markdown source */
+	const char *body_html;       /* sanitized HTML of body */
+	const char *dateline;        /* "BAGHDAD" (pages add the dash) */
+	int64_t section_id;          /* 0 = none */
+	const char *section_slug, *section_name;  /* filled by reads */
+	int64_t column_id;           /* 0 = none */
+	const char *column_slug, *column_name;    /* filled by reads */
+	const char *tags;            /* joined with ", " */
+	int64_t photo_id;            /* 0 = none */
+	struct desk_photo photo;     /* filled by reads when photo_id */
+	const char *photo_caption, *photo_credit;
+	int64_t story_id;            /* related story, 0 = none */
+	struct post_byline *bylines;
+	size_t n_bylines;
+	struct post_pick *picks;
+	size_t n_picks;
+	struct post_correction *corrections;  /* reads: oldest first */
+	size_t n_corrections;
+	int64_t publish_at;          /* SCHEDULED: when */
+	int64_t published_at;        /* first publication, 0 = never */
+	int64_t created, updated_at; /* updated_at: the last save of a
+	                                published post (dateModified) */
+	int64_t edited_by;           /* writes: the user saving (0: the
+	                                command line) */
+};
+
+/* The public URL name of a desk photo's variant: "desk-photo:TOKEN:W.EXT";
+ * its media key is model_photo_key() of it. In out (cap bytes). */
+void model_desk_photo_url(char *out, size_t cap, const char *token, int width,
+    const char *ext);
+
+/* A URL slug made of text: its lower-case ASCII letters and digits
+ * joined by single dashes, at most max bytes (max >= 16); when no ASCII
+ * letter is left (an Arabic name), "n" and 12 hex digits of a hash of
+ * text, so different names get different slugs. out has max + 1 bytes. */
+void model_slug(char *out, size_t max, const char *text);
 
 /* ---- user: someone who signs in to the desk (editors, correspondents).
  * Roles are ordered: a route that needs USER_ROLE_EDITOR also lets an

@@ -252,6 +252,10 @@ static const char *
 item_url(struct arena *a, const struct render_feed *f,
     const struct item *it)
 {
+	/* the desk's posts have their own pages (issue 10) */
+	if (f->links && it >= f->items && it < f->items + f->n_items &&
+	    f->links[it - f->items])
+		return arena_strdup(a, f->links[it - f->items]);
 	return arena_printf(a, "%s/item/%lld", f->base_url, (long long)it->id);
 }
 

@@ -32,6 +32,8 @@ struct render_feed {
 	const char *author;          /* feed-level author (the desk) */
 	const struct item *items;
 	size_t n_items;
+	const char *const *links;    /* per item, its page (absolute); NULL
+	                                (or a NULL entry): base/item/ID */
 };
 
 /* Each returns 0, or ND_ERR / ND_ETOOBIG (out's cap) with a message. */

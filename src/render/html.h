@@ -58,6 +58,12 @@ struct html html_sanitize(struct arena *a, const char *untrusted, size_t len);
 struct html html_sanitize_no_images(struct arena *a, const char *untrusted,
     size_t len);
 
+/* The HTML of a desk post's Markdown body (render/markdown.c): cmark in
+ * safe mode (no raw HTML, no unsafe links), then html_sanitize without
+ * images. In a. ND_ENOMEM. */
+int render_markdown(struct arena *a, const char *md, size_t len,
+    struct html *out);
+
 /* A search snippet: plain text with matches between \x02 and \x03, escaped,
  * with the matches in <mark>. */
 struct html html_snippet(struct arena *a, const char *snippet);

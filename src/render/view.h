@@ -116,6 +116,28 @@ void view_story_timeline(struct tmpl_obj *o, struct arena *a,
     const struct view_site *vs, const struct item *items, size_t n,
     time_t now);
 
+/* ---- the desk's posts (issue 10, view_post.c) ---- */
+struct post;
+
+/* "/post/12/talks-resume" in a. */
+const char *view_post_path(struct arena *a, const struct post *p);
+
+/*
+ * Fills o with a post's keys: id path headline deck kind_label
+ * is_roundup is_column column{name path} section{name path}
+ * bylines[] {name path is_last} has_bylines byline_text dateline time
+ * time_iso date_short updated updated_iso is_updated photo{webp jpeg src
+ * w h caption credit alt} (when it has one) summary_text; with full also
+ * body (HTML), picks[] {title link outlet summary story_path}
+ * has_picks, corrections[] {date time_iso note} has_corrections,
+ * related_story_path. All in a.
+ */
+void view_post(struct tmpl_obj *o, struct arena *a, const struct view_site *vs,
+    const struct post *p, bool full, time_t now);
+
+/* "Dec 7, 2026" in tz. In a. */
+const char *view_date_short(struct arena *a, const struct tz *tz, int64_t t);
+
 /*
  * The context every page shares: site.{name tagline contact base_url lang
  * dir today year}, sponsor, css, title, canonical (base URL + path),

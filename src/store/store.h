@@ -497,6 +497,103 @@ int store_audit_add(struct store *st, int64_t user_id, const char *actor,
 int store_audit_list(struct store *st, struct arena *a, size_t limit,
     size_t offset, const char *action_prefix, struct audit_entry **out,
     size_t *out_n);
+/* ---- the desk's posts (issue 10; model.h: struct post) ---- */
+
+/*
+ * Saves p: inserts it when p->id is 0 (*out_id gets the id; created and
+ * updated_at are now), else updates every field of post p->id and keeps
+ * the version it replaces in the revisions, with p->edited_by and now.
+ * Bylines and picks are replaced by p's. status, publish_at and
+ * published_at are written as given (store_post_publish moves them); an
+ * edit of a published post sets updated_at to now (dateModified).
+ * ND_EINVAL for a field over its POST_MAX_* cap, no headline or too many
+ * bylines or picks; ND_ENOTFOUND for an unknown id. One transaction.
+ */
+int store_post_save(struct store *st, const struct post *p, int64_t now,
+    int64_t *out_id);
+
+/* Post id with bylines, picks (with their items' titles and links),
+ * corrections and photo, in a. ND_ENOTFOUND. */
+int store_post_get(struct store *st, struct arena *a, int64_t id,
+    struct post **out);
+
+struct store_post_query {
+	int status;                  /* enum post_status; 0 = any */
+	int64_t section_id;          /* 0 = any */
+	int64_t column_id;           /* 0 = any */
+	const char *byline_slug;     /* NULL = any */
+	size_t limit;                /* 0 = 50, at most 1000 */
+	size_t offset;
+};
+
+/* Posts matching q, filled as store_post_get does (corrections
+ * included); published ones newest published first, others newest saved
+ * first. */
+int store_post_list(struct store *st, struct arena *a,
+    const struct store_post_query *q, struct post **out, size_t *out_n);
+
+/* Publishes post id now (at <= now: status PUBLISHED, published_at now
+ * unless it was published before) or schedules it (status SCHEDULED,
+ * publish_at at). ND_ENOTFOUND. */
+int store_post_publish(struct store *st, int64_t id, int64_t at, int64_t now);
+
+/* Sets post id's status (draft, submitted; unpublishing keeps
+ * published_at). ND_ENOTFOUND; ND_EINVAL for an unknown status. */
+int store_post_set_status(struct store *st, int64_t id, int status);
+
+/* Publishes every scheduled post whose time has come; *out_n (may be
+ * NULL) says how many. */
+int store_post_publish_due(struct store *st, int64_t now, size_t *out_n);
+
+/* Appends a correction to post id (it must be published: ND_EINVAL
+ * otherwise) and marks the post modified. ND_ENOTFOUND. */
+int store_post_correct(struct store *st, int64_t id, const char *note,
+    int64_t user_id, int64_t now, int64_t *out_id);
+
+/* One correction with its post, for the /corrections page. */
+struct store_correction {
+	struct post_correction c;
+	int64_t post_id;
+	const char *post_slug, *post_headline;
+};
+/* Corrections of published posts, newest first, at most limit (0 = 200). */
+int store_correction_list(struct store *st, struct arena *a, size_t limit,
+    struct store_correction **out, size_t *out_n);
+
+/* A saved earlier version of a post. */
+struct store_revision {
+	int64_t id, time, user_id;
+	int status;
+	const char *headline, *deck, *body, *dateline;
+};
+/* The revisions of post id, newest first (at most 200). */
+int store_post_revisions(struct store *st, struct arena *a, int64_t id,
+    struct store_revision **out, size_t *out_n);
+
+/* The distinct bylines of published posts, by name (byline pages). */
+int store_byline_find(struct store *st, struct arena *a, const char *slug,
+    struct post_byline **out);
+
+/* Columns. ND_EEXISTS for a taken slug; ND_EINVAL for a bad one. */
+int store_column_add(struct store *st, const struct column *c,
+    int64_t *out_id);
+int store_column_list(struct store *st, struct arena *a,
+    struct column **out, size_t *out_n);
+/* By slug or name; ND_ENOTFOUND. */
+int store_column_find(struct store *st, struct arena *a, const char *key,
+    struct column **out);
+
+/*
+ * Stores a desk photo in one transaction: ph (token, sizes, widths), its
+ * private original, and the public variants (media rows by their URL,
+ * model_desk_photo_url). *out_id gets the id.
+ */
+int store_desk_photo_put(struct store *st, const struct desk_photo *ph,
+    const void *original, size_t original_len, const char *original_type,
+    const struct photo *variants, size_t n_variants, int64_t *out_id);
+/* Desk photo id (no bytes), in a. ND_ENOTFOUND. */
+int store_desk_photo_get(struct store *st, struct arena *a, int64_t id,
+    struct desk_photo **out);
 
 /* ---- what changed since a cursor ---- */
 /*
@@ -516,6 +613,8 @@ struct store_cursor {
 enum store_change_kind {
 	STORE_CHANGE_ITEM = 1,       /* inserted, updated or deleted */
 	STORE_CHANGE_PHOTO = 2,      /* a photo became cached (or went) */
+	STORE_CHANGE_POST = 5,       /* a post that is or was published, or a
+	                                column (item_id: the post, 0 = all) */
 };
 
 struct store_change {

@@ -210,6 +210,38 @@ struct store_ops {
 	int (*mail_status)(struct store *st, struct arena *a, int64_t now, struct
 	    store_mail_status *out);
 	int (*mail_secret)(struct store *st, unsigned char out[32]);
+	/* the desk's posts (issue 10): store_post.c dispatches */
+	int (*post_save)(struct store *st, const struct post *p, int64_t now,
+	    int64_t *out_id);
+	int (*post_get)(struct store *st, struct arena *a, int64_t id,
+	    struct post **out);
+	int (*post_list)(struct store *st, struct arena *a,
+	    const struct store_post_query *q, struct post **out,
+	    size_t *out_n);
+	int (*post_publish)(struct store *st, int64_t id, int64_t at,
+	    int64_t now);
+	int (*post_set_status)(struct store *st, int64_t id, int status);
+	int (*post_publish_due)(struct store *st, int64_t now, size_t *out_n);
+	int (*post_correct)(struct store *st, int64_t id, const char *note,
+	    int64_t user_id, int64_t now, int64_t *out_id);
+	int (*correction_list)(struct store *st, struct arena *a, size_t limit,
+	    struct store_correction **out, size_t *out_n);
+	int (*post_revisions)(struct store *st, struct arena *a, int64_t id,
+	    struct store_revision **out, size_t *out_n);
+	int (*byline_find)(struct store *st, struct arena *a, const char *slug,
+	    struct post_byline **out);
+	int (*column_add)(struct store *st, const struct column *c,
+	    int64_t *out_id);
+	int (*column_list)(struct store *st, struct arena *a,
+	    struct column **out, size_t *out_n);
+	int (*column_find)(struct store *st, struct arena *a, const char *key,
+	    struct column **out);
+	int (*desk_photo_put)(struct store *st, const struct desk_photo *ph,
+	    const void *original, size_t original_len,
+	    const char *original_type, const struct photo *variants,
+	    size_t n_variants, int64_t *out_id);
+	int (*desk_photo_get)(struct store *st, struct arena *a, int64_t id,
+	    struct desk_photo **out);
 };
 
 extern const struct store_ops store_sqlite_ops;

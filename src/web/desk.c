@@ -60,6 +60,7 @@ desk_page_ctx(struct web_req *r, const char *title, const char *current)
 		int role;
 	} nav[] = {
 		{ "home", "Desk", "/desk", USER_ROLE_WRITER },
+		{ "posts", "Posts", "/desk/posts", USER_ROLE_WRITER },
 		{ "items", "Items", "/desk/items", USER_ROLE_EDITOR },
 		{ "users", "Users", "/desk/users", USER_ROLE_ADMIN },
 		{ "audit", "Audit log", "/desk/audit", USER_ROLE_ADMIN },

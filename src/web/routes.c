@@ -81,6 +81,23 @@ static const struct route routes[] = {
 	{ "/subscribe/confirm",        site_subscribe_confirm, G | WEB_POST, ROUTE_CSRF, 0, NULL },
 	{ "/subscribe/manage",         site_subscribe_manage, G | WEB_POST, ROUTE_CSRF, 0, NULL },
 	{ "/unsubscribe",              site_unsubscribe, G | WEB_POST, ROUTE_LINK_TOKEN, 0, NULL },
+	/* the desk's own posts (issue 10) */
+	{ "/post/{id}",                site_post,      G, ROUTE_CACHE,         0, NULL },
+	{ "/post/{id}/{slug}",         site_post,      G, ROUTE_CACHE,         0, NULL },
+	{ "/byline/{slug}",            site_byline,    G, ROUTE_CACHE,         0, NULL },
+	{ "/column/{slug}",            site_column,    G, ROUTE_CACHE,         0, NULL },
+	{ "/column/{slug}/feed.xml",   site_column_rss, G, ROUTE_CACHE,        0, NULL },
+	{ "/column/{slug}/atom.xml",   site_column_atom, G, ROUTE_CACHE,       0, NULL },
+	{ "/column/{slug}/feed.json",  site_column_json, G, ROUTE_CACHE,       0, NULL },
+	{ "/corrections",              site_corrections, G, ROUTE_CACHE,       0, NULL },
+	/* the desk's forms for posts (issue 10): writers draft and submit,
+	 * editors publish and correct */
+	{ "/desk/posts",               desk_posts,     G, DESK,           WRITER, NULL },
+	{ "/desk/posts/new",           desk_post_new,  GP, DESK,          WRITER, NULL },
+	{ "/desk/post/{id}",           desk_post_edit, GP, DESK,          WRITER, NULL },
+	{ "/desk/post/{id}/preview",   desk_post_preview, G, DESK,        WRITER, NULL },
+	{ "/desk/post/{id}/publish",   desk_post_publish, WEB_POST, DESK, EDITOR, NULL },
+	{ "/desk/post/{id}/correct",   desk_post_correct, WEB_POST, DESK, EDITOR, NULL },
 };
 
 const struct route *

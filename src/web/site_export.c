@@ -40,6 +40,52 @@ struct day_set {
 	size_t n, cap;
 };
 
+/* The desk's posts (issue 10): every published post, its writers' pages,
+ * the columns with their feeds, /corrections. */
+static int
+export_posts(struct store *st, struct arena *a,
+    int (*fn)(const char *path, void *payload), void *payload)
+{
+	struct store_post_query q = { .status = POST_PUBLISHED, .limit = 1000 };
+	struct post *v = NULL;
+	struct column *cv = NULL;
+	size_t n = 0, nc = 0;
+	const char **seen = NULL;
+	size_t n_seen = 0, seen_cap = 0;
+	int rc;
+
+	if ((rc = store_post_list(st, a, &q, &v, &n)) < 0 ||
+	    (rc = store_column_list(st, a, &cv, &nc)) < 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = fn(view_post_path(a, &v[i]), payload)) < 0)
+			return rc;
+		for (size_t b = 0; b < v[i].n_bylines; b++) {
+			bool dup = false;
+
+			for (size_t k = 0; k < n_seen && !dup; k++)
+				dup = strcmp(seen[k], v[i].bylines[b].slug) == 0;
+			if (dup)
+				continue;
+			ARENA_GROW(a, seen, n_seen, n_seen + 1, seen_cap);
+			seen[n_seen++] = v[i].bylines[b].slug;
+			if ((rc = fn(arena_printf(a, "/byline/%s",
+			    v[i].bylines[b].slug), payload)) < 0)
+				return rc;
+		}
+	}
+	for (size_t i = 0; i < nc; i++) {
+		static const char *sub[] = { "", "/feed.xml", "/atom.xml",
+			"/feed.json" };
+
+		for (size_t k = 0; k < 4; k++)
+			if ((rc = fn(arena_printf(a, "/column/%s%s", cv[i].slug,
+			    sub[k]), payload)) < 0)
+				return rc;
+	}
+	return fn("/corrections", payload);
+}
+
 int
 site_each_path(struct site *s, int (*fn)(const char *path, void *payload),
     void *payload)
@@ -114,6 +160,8 @@ site_each_path(struct site *s, int (*fn)(const char *path, void *payload),
 		if ((rc = fn(arena_printf(&a, "/archive/%s", days.days[k]),
 		    payload)) < 0)
 			goto out;
+	if ((rc = export_posts(st, &a, fn, payload)) < 0)
+		goto out;
 	{
 		struct photo *mv = NULL;
 		size_t nm = 0;

@@ -16,10 +16,19 @@
 
 #define FEED_N 50
 #define SITEMAP_ITEMS 5000
+#define SITEMAP_POSTS 1000       /* in the pages part */
 
 int
 site_feed_send(struct web_req *r, enum site_feed_kind k, const char *title,
     const char *home_url, struct item *items, size_t n)
+{
+	return site_feed_send_links(r, k, title, home_url, items, NULL, n);
+}
+
+int
+site_feed_send_links(struct web_req *r, enum site_feed_kind k,
+    const char *title, const char *home_url, struct item *items,
+    const char **links, size_t n)
 {
 	const struct config *cfg = r->site->cfg;
 	const char *base = r->site->base_url;
@@ -49,6 +58,7 @@ site_feed_send(struct web_req *r, enum site_feed_kind k, const char *title,
 	f.author = cfg->desk.name;
 	f.items = items;
 	f.n_items = n;
+	f.links = links;
 	switch (k) {
 	case SITE_FEED_RSS:
 		r->ctype = "application/rss+xml; charset=utf-8";
@@ -86,10 +96,21 @@ feed(struct web_req *r, enum site_feed_kind k)
 		return rc;
 	web_dep(r, sec ? DEP_SECTION : DEP_ITEMS, sec ? sec->id : 0);
 	web_dep_photos(r, items, n);
-	return site_feed_send(r, k, sec ? arena_printf(&r->a, "%s: %s",
-	    cfg->desk.name, sec->name) : cfg->desk.name, sec ?
-	    arena_printf(&r->a, "%s/section/%s", base, render_pct(&r->a,
-	    sec->slug)) : arena_printf(&r->a, "%s/", base), items, n);
+	{
+		/* the desk's own posts, by time among the items (issue 10) */
+		struct item *all = NULL;
+		const char **links = NULL;
+		size_t na = 0;
+
+		if ((rc = site_feed_merge_posts(r, sec ? sec->id : 0, 0, items,
+		    n, FEED_N, &all, &links, &na)) < 0)
+			return rc;
+		return site_feed_send_links(r, k, sec ? arena_printf(&r->a,
+		    "%s: %s", cfg->desk.name, sec->name) : cfg->desk.name, sec ?
+		    arena_printf(&r->a, "%s/section/%s", base, render_pct(&r->a,
+		    sec->slug)) : arena_printf(&r->a, "%s/", base), all, links,
+		    na);
+	}
 }
 
 int
@@ -180,6 +201,19 @@ sitemap_part(struct web_req *r, bool with_pages, size_t offset, size_t max)
 		urls[k].loc = arena_printf(&r->a, "%s/item/%lld", base,
 		    (long long)items[i].id);
 		urls[k++].lastmod = lastmod(&items[i]);
+	}
+	if (with_pages) {
+		/* the desk's posts, bylines, columns (issue 10) */
+		struct render_sitemap_url *pu = NULL, *all;
+		size_t np = 0;
+
+		if ((rc = site_sitemap_posts(r, SITEMAP_POSTS, &pu, &np)) < 0)
+			return rc;
+		all = arena_zalloc(&r->a, (k + np + 1) * sizeof(*all));
+		memcpy(all, urls, k * sizeof(*all));
+		memcpy(all + k, pu, np * sizeof(*all));
+		urls = all;
+		k += np;
 	}
 	return render_sitemap(&r->pg.b, urls, k);
 }

@@ -21,6 +21,7 @@
 #define RIVER_N 12              /* the right column's Headlines */
 #define LATEST_N 24             /* then "More headlines" under the top */
 #define TOP_N 6
+#define POSTS_LEAD 4            /* the desk's own posts, above the top */
 
 /* Whether the item has a photo in the local cache (one the page can
  * show). */
@@ -107,6 +108,9 @@ site_home(struct web_req *r)
 	o = site_page_ctx(r, r->site->cfg->desk.name, NULL);
 	tmpl_set_bool(o, "is_home", true);
 	add_feeds(r, o);
+	/* the desk's own posts lead the page (issue 10) */
+	if ((rc = site_add_posts(r, o, 0, POSTS_LEAD)) < 0)
+		return rc;
 	top = tmpl_set_list(o, "top");
 	river = tmpl_set_list(o, "river");
 	used = arena_zalloc(&r->a, n + 1);

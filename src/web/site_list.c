@@ -87,6 +87,10 @@ list_page(struct web_req *r, const char *title, const char *kicker,
 		/* every entry is the outlet's: no need to say so on each */
 		tmpl_set_bool(o, "hide_outlet", true);
 	}
+	/* a section's own posts lead its first page (issue 10) */
+	if (slug && q->section_id && page == 1 &&
+	    (rc = site_add_posts(r, o, q->section_id, 4)) < 0)
+		return rc;
 	site_add_outlets(r, o);
 	site_add_items(r, tmpl_set_list(o, "items"), items,
 	    n > q->limit ? q->limit : n, false);

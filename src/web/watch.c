@@ -39,6 +39,13 @@ keys_of(const struct store_change *ch, size_t n, size_t *out_n)
 	for (size_t i = 0; i < n; i++) {
 		const struct store_change *c = &ch[i];
 
+		if (c->kind == STORE_CHANGE_POST) {
+			/* pages listing posts, and the post's own */
+			/* item_id 0: a column, which post pages name too */
+			k[nk++] = web_dep_key(DEP_POSTS, 0);
+			k[nk++] = web_dep_key(DEP_POST, c->item_id);
+			continue;
+		}
 		if (c->kind == STORE_CHANGE_PHOTO) {
 			if (c->photo_key)
 				k[nk++] = web_dep_key(DEP_MEDIA, (int64_t)str_hash(
@@ -58,6 +65,30 @@ keys_of(const struct store_change *ch, size_t n, size_t *out_n)
 	}
 	*out_n = nk;
 	return k;
+}
+
+/* Scheduled posts whose time has come go live (issue 10): checked every
+ * POST_DUE_EVERY polls on a writable handle of the watcher's own (the
+ * pool's may be read-only); the change it writes reaches the cache like
+ * any other, through the change log. */
+#define POST_DUE_EVERY 4
+
+static void
+publish_due(struct web *w, struct store **wst)
+{
+	size_t n = 0;
+
+	if (!*wst && store_open(wst, w->s->db_path, 0) < 0) {
+		*wst = NULL;
+		return;
+	}
+	if (store_post_publish_due(*wst, (int64_t)time(NULL), &n) < 0) {
+		log_warn(LOG_WEB, "publishing scheduled posts: %s", err_msg());
+		store_close(*wst);
+		*wst = NULL;
+	} else if (n) {
+		log_info(LOG_WEB, "published scheduled posts n=%zu", n);
+	}
 }
 
 /* Asks the store what changed and invalidates what depends on it. */
@@ -93,12 +124,16 @@ web_watch(void *arg)
 	struct store_cursor cur = { 0 };
 	uint64_t last = 0, v;
 	bool has_last = false;
+	struct store *wst = NULL;    /* writable: scheduled posts */
+	unsigned polls = 0;
 
 	pthread_mutex_lock(&w->stop_mu);
 	while (!w->stopping) {
 		struct timespec ts;
 
 		pthread_mutex_unlock(&w->stop_mu);
+		if (polls++ % POST_DUE_EVERY == 0)
+			publish_due(w, &wst);
 		if (!st && site_store_get(w->s, &st) < 0)
 			st = NULL;
 		if (st && store_data_version(st, &v) == 0) {
@@ -135,5 +170,6 @@ web_watch(void *arg)
 	}
 	pthread_mutex_unlock(&w->stop_mu);
 	store_close(st);
+	store_close(wst);
 	return NULL;
 }

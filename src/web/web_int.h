@@ -262,6 +262,9 @@ enum web_dep_kind {
 	DEP_ITEM,                    /* one item */
 	DEP_DAY,                     /* items of one UTC day (t / 86400) */
 	DEP_MEDIA,                   /* a photo key (its hash) */
+	DEP_POSTS,                   /* any published post: pages that list
+	                                posts (home, sections, feeds, ...) */
+	DEP_POST,                    /* one post (its page) */
 };
 
 /* The 64-bit name of a dependency: the kind in the top byte. */
@@ -361,6 +364,44 @@ int site_feed_rss(struct web_req *r);             /* site_feeds.c */
 int site_feed_atom(struct web_req *r);
 int site_feed_json(struct web_req *r);
 int site_sitemap(struct web_req *r);
+/* site_feeds.c: site_feed_send with each entry's page (absolute; NULL
+ * entries: the item's /item/ page), for feeds that carry posts. */
+int site_feed_send_links(struct web_req *r, enum site_feed_kind k,
+    const char *title, const char *home_url, struct item *items,
+    const char **links, size_t n);
+/* site_post.c: the desk's own posts (issue 10) */
+int site_post(struct web_req *r);
+int site_byline(struct web_req *r);
+int site_column(struct web_req *r);
+int site_column_rss(struct web_req *r);
+int site_column_atom(struct web_req *r);
+int site_column_json(struct web_req *r);
+int site_corrections(struct web_req *r);
+/* Sets posts[] (view_post) and has_posts on o: the newest max published
+ * posts (of section_id; 0 = all), and records DEP_POSTS. */
+int site_add_posts(struct web_req *r, struct tmpl_obj *o, int64_t section_id,
+    size_t max);
+/* Posts as feed entries (out[i], links[i] their pages), in r->a. */
+struct post;
+void site_posts_as_items(struct web_req *r, const struct post *v, size_t n,
+    struct item *out, const char **links);
+/* items (newest first) with the newest published posts of section_id or
+ * column_id (0 = any) merged in by time, at most max; links as for
+ * site_feed_send_links. In r->a. */
+int site_feed_merge_posts(struct web_req *r, int64_t section_id,
+    int64_t column_id, struct item *items, size_t n, size_t max,
+    struct item **out, const char ***out_links, size_t *out_n);
+/* The sitemap's URLs of posts, bylines, columns and /corrections. */
+struct render_sitemap_url;
+int site_sitemap_posts(struct web_req *r, size_t max,
+    struct render_sitemap_url **out, size_t *out_n);
+/* desk_post.c: the desk's forms for posts (issue 10) */
+int desk_posts(struct web_req *r);
+int desk_post_new(struct web_req *r);
+int desk_post_edit(struct web_req *r);
+int desk_post_preview(struct web_req *r);
+int desk_post_publish(struct web_req *r);
+int desk_post_correct(struct web_req *r);
 int site_story(struct web_req *r);                /* site_story.c */
 int site_story_rss(struct web_req *r);
 int site_story_atom(struct web_req *r);
