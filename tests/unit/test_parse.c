@@ -446,6 +446,33 @@ test_not_a_feed(void **state)
 	}
 }
 
+/* Numeric character references in their rarer spellings: upper-case X
+ * (HTML's), references to C1 controls (windows-1252, like browsers), and
+ * references to no character (U+FFFD, like HTML). */
+static void
+test_char_refs(void **state)
+{
+	static const char doc[] =
+	    "<rss version=\"2.0\"><channel><title>a&#X41;&#x0042;&#0067;</title>"
+	    "<item><title>&#x92;&#150;&#129;</title></item>"
+	    "<item><title>x&#xD800;&#1114112;&#0;&#99999999999999;y</title>"
+	    "</item></channel></rss>";
+	struct arena a = ARENA_INIT;
+	struct feed *f = NULL;
+
+	(void)state;
+	assert_int_equal(parse_feed(&f, &a, doc, sizeof(doc) - 1, NULL), 0);
+	assert_true(f->bozo);
+	assert_string_equal(f->head.title.value, "aABC");
+	assert_int_equal(f->n_entries, 2);
+	assert_string_equal(f->entries[0].title.value,
+			    "\xe2\x80\x99\xe2\x80\x93\xc2\x81");
+	assert_string_equal(f->entries[1].title.value,
+			    "x\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+			    "\xef\xbf\xbdy");
+	arena_release(&a);
+}
+
 /* HTML entities without a DTD, stray ampersands, CDATA and declared
  * entities, each in the place it must (or must not) be rewritten. */
 static void
@@ -549,6 +576,7 @@ main(void)
 	    cmocka_unit_test(test_not_a_feed),
 	    cmocka_unit_test(issue_13_jsonfeed_nul),
 	    cmocka_unit_test(test_entities),
+	    cmocka_unit_test(test_char_refs),
 	    cmocka_unit_test(test_rss_author_forms),
 	};
 
