@@ -1001,6 +1001,60 @@ search_total_capped(void **state)
 	assert_int_equal(total, STORE_SEARCH_COUNT_CAP);
 }
 
+/* More matches than the ranked window, so the count runs: a date range
+ * with bounds within a day (counted from the index over whole days, less
+ * the edge days' matches outside the bounds) counts what a scan does. */
+static void
+search_count_edges_match_a_scan(void **state)
+{
+	struct fixture *fx = *state;
+	enum { N = 2 * STORE_SEARCH_WINDOW + 400 };
+	struct ent *e = arena_zalloc(&fx->a, N * sizeof(*e));
+	int64_t *t = arena_zalloc(&fx->a, N * sizeof(*t)), src;
+	struct store_search_opts o;
+	struct store_hit *h;
+	uint32_t r = 777;
+	size_t n, total;
+	bool is_capped;
+
+	src = add_source(fx->st, "https://edge.example/", 0);
+	for (size_t i = 0; i < N; i++) {
+		r = r * 1103515245 + 12345;
+		/* ten days from 2021-03-01 */
+		t[i] = 1614556800 + (int64_t)(r % (10u * 86400));
+		e[i].id = arena_printf(&fx->a, "g%zu", i);
+		e[i].title = "Edge count";
+		e[i].published = t[i];
+	}
+	assert_int_equal(ingest_feed_items(fx->st, src, make_feed(&fx->a, e,
+	    N), (int64_t)time(NULL), NULL), 0);
+	for (int q = 0; q < 60; q++) {
+		size_t want = 0;
+
+		memset(&o, 0, sizeof(o));
+		r = r * 1103515245 + 12345;
+		o.since = 1614556800 + (int64_t)(r % (4u * 86400));
+		r = r * 1103515245 + 12345;
+		o.until = o.since + (int64_t)(r % (6u * 86400));
+		if (q % 3 == 1)
+			o.since = 0;
+		if (q % 3 == 2)
+			o.until = 0;
+		for (size_t i = 0; i < N; i++)
+			if ((!o.since || t[i] >= o.since) &&
+			    (!o.until || t[i] <= o.until))
+				want++;
+		assert_int_equal(store_search(fx->st, &fx->a, "edge", &o, &h,
+		    &n, &total, &is_capped), 0);
+		if (total != want)
+			fail_msg("query %d: since %lld until %lld: %zu, want "
+			    "%zu", q, (long long)o.since, (long long)o.until,
+			    total, want);
+		assert_false(is_capped);
+		assert_int_equal(n, want < 20 ? want : 20);
+	}
+}
+
 /* Filters are index tokens (source, year/month/day) plus exact checks:
  * every date range and filter gives what a plain scan gives. */
 static void
@@ -1508,6 +1562,7 @@ main(void)
 		T(search_hostile_queries),
 		T(search_newer_wins_among_equal),
 		T(search_total_capped),
+		T(search_count_edges_match_a_scan),
 		T(search_filters_match_a_scan),
 		T(remove_source_cascades),
 		T(transactions_nest),

@@ -136,7 +136,7 @@ static const char *const stmt_sql[ST_N] = {
 	    "LIMIT ?6)",
 	[ST_SEARCH_COUNT_ALL] =
 	    "SELECT count(*) FROM (SELECT 1 FROM item_fts "
-	    "WHERE item_fts MATCH ?1 LIMIT ?2)",
+	    "WHERE item_fts MATCH ?1 AND item_fts.rowid < ?3 LIMIT ?2)",
 	/* The newest ?6 matches (FTS5 walks its doclists by rowid, newest
 	 * first, and stops: nothing is sorted), with bm25 (nd_bm25 in
 	 * store_fts.c: title weighs most, then summary, then body; meta holds
@@ -289,7 +289,8 @@ store_sqlite_open(struct store **out, const char *path, int flags)
 	/* NORMAL is durable against process crashes in WAL mode; only a power
 	 * loss can drop the last transactions, never corrupt the file. */
 	if ((rc = store_exec(st, "PRAGMA foreign_keys = ON; "
-	    "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384",
+	    "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384; "
+	    "PRAGMA mmap_size = 4294967296",
 	    "set pragmas")) < 0)
 		goto fail;
 	if (flags & (STORE_CREATE | STORE_MIGRATE)) {
