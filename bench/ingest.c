@@ -271,6 +271,18 @@ search_run(const char *path, long long reps)
 
 	if ((rc = store_open(&st, path, 0)) < 0)
 		goto out;
+	{
+		/* the segments each word is looked up in (newsdesk optimize
+		 * merges them) */
+		sqlite3_stmt *seg = NULL;
+
+		if (sqlite3_prepare_v2(SQ(st)->db, "SELECT count(DISTINCT "
+		    "segid) FROM item_fts_idx", -1, &seg, NULL) == SQLITE_OK &&
+		    sqlite3_step(seg) == SQLITE_ROW)
+			printf("phase=index segments=%lld\n",
+			    (long long)sqlite3_column_int64(seg, 0));
+		sqlite3_finalize(seg);
+	}
 	explain(st, "search", "EXPLAIN QUERY PLAN SELECT item_fts.rowid, "
 	    "bm25(item_fts, 10.0, 4.0, 1.0, 0.0), i.sort_time FROM item_fts "
 	    "JOIN items i ON i.id = item_fts.rowid WHERE item_fts MATCH "

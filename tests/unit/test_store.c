@@ -1055,6 +1055,48 @@ search_count_edges_match_a_scan(void **state)
 	}
 }
 
+/* Merging the index into one segment changes no result. */
+static void
+search_optimize_same_results(void **state)
+{
+	struct fixture *fx = *state;
+	int64_t src = add_source(fx->st, "https://opt.example/", 0);
+	struct store_hit *h0, *h1;
+	size_t n0, n1, t0, t1, before, after;
+
+	for (int k = 0; k < 6; k++) {
+		struct ent *e = arena_zalloc(&fx->a, 30 * sizeof(*e));
+
+		for (size_t i = 0; i < 30; i++) {
+			e[i].id = arena_printf(&fx->a, "o%d-%zu", k, i);
+			e[i].title = i % 3 ? "Merge segment news" : "Other news";
+			e[i].summary = arena_printf(&fx->a, "Summary %zu of "
+			    "merge batch %d.", i, k);
+			e[i].published = 1600000000 + k * 1000 + (int64_t)i;
+		}
+		assert_int_equal(ingest_feed_items(fx->st, src, make_feed(
+		    &fx->a, e, 30), (int64_t)time(NULL), NULL), 0);
+	}
+	assert_int_equal(store_search(fx->st, &fx->a, "merge news", NULL, &h0,
+	    &n0, &t0, NULL), 0);
+	assert_int_equal(store_search_optimize(fx->st, &before, &after), 0);
+	assert_true(before > 1);
+	assert_int_equal(after, 1);
+	assert_int_equal(store_search(fx->st, &fx->a, "merge news", NULL, &h1,
+	    &n1, &t1, NULL), 0);
+	assert_int_equal(t0, 180);
+	assert_int_equal(t1, t0);
+	assert_int_equal(n1, n0);
+	for (size_t i = 0; i < n0; i++) {
+		assert_int_equal(h1[i].item.id, h0[i].item.id);
+		assert_string_equal(h1[i].snippet, h0[i].snippet);
+	}
+	/* again: nothing to merge */
+	assert_int_equal(store_search_optimize(fx->st, &before, &after), 0);
+	assert_int_equal(before, 1);
+	assert_int_equal(after, 1);
+}
+
 /* Filters are index tokens (source, year/month/day) plus exact checks:
  * every date range and filter gives what a plain scan gives. */
 static void
@@ -1563,6 +1605,7 @@ main(void)
 		T(search_newer_wins_among_equal),
 		T(search_total_capped),
 		T(search_count_edges_match_a_scan),
+		T(search_optimize_same_results),
 		T(search_filters_match_a_scan),
 		T(remove_source_cascades),
 		T(transactions_nest),
