@@ -446,6 +446,81 @@ test_not_a_feed(void **state)
 	}
 }
 
+/* Channel Definition Format: HREF and LASTMOD attributes of CHANNEL and
+ * ITEM, ABSTRACT as a plain-text description, a BASE attribute as the
+ * base, LOGO's HREF. */
+static void
+test_cdf(void **state)
+{
+	static const char doc[] =
+	    "<?xml version=\"1.0\"?>\n"
+	    "<CHANNEL HREF=\"http://cdf.example/\" BASE=\"http://cdf.example/"
+	    "d/\" LASTMOD=\"2004-01-01T12:00\"><TITLE>Chan</TITLE>"
+	    "<ABSTRACT>About &lt;b&gt;it</ABSTRACT>"
+	    "<LOGO HREF=\"logo.gif\" STYLE=\"IMAGE\"/>"
+	    "<ITEM HREF=\"one.html\" LASTMOD=\"2004-01-02T10:00\">"
+	    "<TITLE>One</TITLE><ABSTRACT>First</ABSTRACT></ITEM>"
+	    "<ITEM HREF=\"http://other.example/two\"><TITLE>Two</TITLE></ITEM>"
+	    "</CHANNEL>";
+	struct arena a = ARENA_INIT;
+	struct feed *f = NULL;
+
+	(void)state;
+	assert_int_equal(parse_feed(&f, &a, doc, sizeof(doc) - 1, NULL), 0);
+	assert_false(f->bozo);
+	assert_string_equal(f->version, "rss");
+	assert_string_equal(f->head.title.value, "Chan");
+	assert_string_equal(f->head.link, "http://cdf.example/");
+	assert_string_equal(f->head.subtitle.value, "About <b>it");
+	assert_string_equal(f->head.subtitle.type, "text/plain");
+	assert_string_equal(f->head.logo, "http://cdf.example/d/logo.gif");
+	assert_true(f->head.updated.is_set);
+	assert_int_equal(f->head.updated.t, 1072958400);
+	assert_int_equal(f->n_entries, 2);
+	assert_string_equal(f->entries[0].link, "http://cdf.example/d/one.html");
+	assert_int_equal(f->entries[0].n_links, 1);
+	assert_string_equal(f->entries[0].summary.value, "First");
+	assert_string_equal(f->entries[0].summary.type, "text/plain");
+	assert_int_equal(f->entries[0].updated.t, 1073037600);
+	assert_string_equal(f->entries[1].link, "http://other.example/two");
+	arena_release(&a);
+}
+
+/* xml:base: relative (resolved against the outer base, in the end the
+ * document's URL), unsafe (javascript:) or broken (an unclosed IPv6
+ * bracket) bases are no base. */
+static void
+test_xml_base_forms(void **state)
+{
+	static const char *const bases[][2] = {
+	    { "../rel/", "http://base.example/rel/e/1" },
+	    { "/abs/", "http://base.example/abs/e/1" },
+	    { "javascript:alert(1)//", "http://base.example/dir/e/1" },
+	    { "http://[broken/", "http://base.example/dir/e/1" },
+	    { "http://[::1]/v6/", "http://[::1]/v6/e/1" },
+	    { "http://a]b/", "http://base.example/dir/e/1" },
+	};
+	struct parse_opts o = { .url = "http://base.example/dir/feed.xml" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		struct arena a = ARENA_INIT;
+		struct feed *f = NULL;
+		char *doc = arena_printf(&a, "<feed xmlns=\"http://www.w3.org/"
+		    "2005/Atom\" xml:base=\"%s\"><title>t</title><entry>"
+		    "<link href=\"e/1\"/></entry></feed>", bases[i][0]);
+
+		assert_int_equal(parse_feed(&f, &a, doc, strlen(doc), &o), 0);
+		assert_int_equal(f->n_entries, 1);
+		if (!f->entries[0].link ||
+		    strcmp(f->entries[0].link, bases[i][1]) != 0)
+			fail_msg("base %s: link %s, want %s", bases[i][0],
+			    f->entries[0].link ? f->entries[0].link : "(none)",
+			    bases[i][1]);
+		arena_release(&a);
+	}
+}
+
 /* Numeric character references in their rarer spellings: upper-case X
  * (HTML's), references to C1 controls (windows-1252, like browsers), and
  * references to no character (U+FFFD, like HTML). */
@@ -577,6 +652,8 @@ main(void)
 	    cmocka_unit_test(issue_13_jsonfeed_nul),
 	    cmocka_unit_test(test_entities),
 	    cmocka_unit_test(test_char_refs),
+	    cmocka_unit_test(test_cdf),
+	    cmocka_unit_test(test_xml_base_forms),
 	    cmocka_unit_test(test_rss_author_forms),
 	};
 
