@@ -531,6 +531,8 @@ test_char_refs(void **state)
 	    "<rss version=\"2.0\"><channel><title>a&#X41;&#x0042;&#0067;</title>"
 	    "<item><title>&#x92;&#150;&#129;</title></item>"
 	    "<item><title>x&#xD800;&#1114112;&#0;&#99999999999999;y</title>"
+	    "</item><item><description>&lt;p&gt;a&amp;#x9F;&amp;#150;b"
+	    "&amp;#xD800;&amp;#0;c&lt;/p&gt;</description>"
 	    "</item></channel></rss>";
 	struct arena a = ARENA_INIT;
 	struct feed *f = NULL;
@@ -539,9 +541,13 @@ test_char_refs(void **state)
 	assert_int_equal(parse_feed(&f, &a, doc, sizeof(doc) - 1, NULL), 0);
 	assert_true(f->bozo);
 	assert_string_equal(f->head.title.value, "aABC");
-	assert_int_equal(f->n_entries, 2);
+	assert_int_equal(f->n_entries, 3);
 	assert_string_equal(f->entries[0].title.value,
 			    "\xe2\x80\x99\xe2\x80\x93\xc2\x81");
+	/* the same in HTML content */
+	assert_string_equal(f->entries[2].summary.value,
+			    "<p>a\xc5\xb8\xe2\x80\x93" "b\xef\xbf\xbd"
+			    "\xef\xbf\xbd" "c</p>");
 	assert_string_equal(f->entries[1].title.value,
 			    "x\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
 			    "\xef\xbf\xbdy");
