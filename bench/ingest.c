@@ -260,6 +260,9 @@ search_run(const char *path, long long reps)
 	double *all = calloc(nq * (size_t)reps, sizeof(double));
 	double *cls = calloc(nq * (size_t)reps, sizeof(double));
 	double *lst = calloc((size_t)reps, sizeof(double));
+	/* CPU time too: on a shared machine the wall time also holds the
+	 * time other processes had the core */
+	double *allc = calloc(nq * (size_t)reps, sizeof(double));
 	const char *classes[] = { "common", "common-ar", "medium", "rare",
 		"filtered" };
 	struct store *st = NULL;
@@ -268,6 +271,18 @@ search_run(const char *path, long long reps)
 
 	if ((rc = store_open(&st, path, 0)) < 0)
 		goto out;
+	{
+		/* the segments each word is looked up in (newsdesk optimize
+		 * merges them) */
+		sqlite3_stmt *seg = NULL;
+
+		if (sqlite3_prepare_v2(SQ(st)->db, "SELECT count(DISTINCT "
+		    "segid) FROM item_fts_idx", -1, &seg, NULL) == SQLITE_OK &&
+		    sqlite3_step(seg) == SQLITE_ROW)
+			printf("phase=index segments=%lld\n",
+			    (long long)sqlite3_column_int64(seg, 0));
+		sqlite3_finalize(seg);
+	}
 	explain(st, "search", "EXPLAIN QUERY PLAN SELECT item_fts.rowid, "
 	    "bm25(item_fts, 10.0, 4.0, 1.0, 0.0), i.sort_time FROM item_fts "
 	    "JOIN items i ON i.id = item_fts.rowid WHERE item_fts MATCH "
@@ -306,16 +321,18 @@ search_run(const char *path, long long reps)
 		for (long long r = -1; r < reps; r++) {
 			struct arena a = ARENA_INIT;
 			struct store_hit *h;
-			double t = now_s();
+			double t = now_s(), c = cpu_s();
 
 			rc = store_search(st, &a, qs[k].q, &o, &h, &n, &total,
 			    &is_capped);
 			t = (now_s() - t) * 1000;
+			c = (cpu_s() - c) * 1000;
 			arena_release(&a);
 			if (rc < 0)
 				goto out;
 			if (r < 0)
 				continue;       /* the first one warms up */
+			allc[n_all] = c;
 			all[n_all++] = t;
 			sum += t;
 			if (t > mx)
@@ -338,6 +355,23 @@ search_run(const char *path, long long reps)
 		print_pcts(classes[c], cls, nc);
 	}
 	print_pcts("all", all, n_all);
+	{
+		char nm[32];
+
+		for (size_t c = 0; c < sizeof(classes) / sizeof(classes[0]);
+		    c++) {
+			size_t nc = 0, j = 0;
+
+			for (size_t k = 0; k < nq; k++)
+				for (long long r = 0; r < reps; r++, j++)
+					if (strcmp(qs[k].class,
+					    classes[c]) == 0)
+						cls[nc++] = allc[j];
+			snprintf(nm, sizeof(nm), "%s_cpu", classes[c]);
+			print_pcts(nm, cls, nc);
+		}
+	}
+	print_pcts("all_cpu", allc, n_all);
 	/* The home page's list (the newest 80), then a section page's and a
 	 * source page's. */
 	for (int kind = 0; kind < 3; kind++) {
@@ -369,6 +403,7 @@ out:
 		fprintf(stderr, "bench_ingest: %s\n", err_msg());
 	store_close(st);
 	free(all);
+	free(allc);
 	free(cls);
 	free(lst);
 	return rc < 0 ? 1 : 0;

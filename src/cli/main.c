@@ -18,6 +18,7 @@
 
 extern const struct cmd cmd_help;
 extern const struct cmd cmd_init;
+extern const struct cmd cmd_optimize;
 extern const struct cmd cmd_migrate;
 extern const struct cmd cmd_section;
 extern const struct cmd cmd_source;
@@ -53,6 +54,7 @@ static const struct cmd *const commands[] = {
 	&cmd_help,
 	&cmd_init,
 	&cmd_migrate,
+	&cmd_optimize,
 	&cmd_section,
 	&cmd_source,
 	&cmd_import_opml,

@@ -211,6 +211,11 @@ iso_date(struct cur *c, struct fields *f)
 		take_digits(c, 2, &f->day);
 		return true;
 	case 5:
+		/* YYDDD, unless it also reads as a year, a month and a stray
+		 * digit (YYMMD: "22013"): an ambiguous number is no date. */
+		if ((c->p[c->i + 2] == '0' && c->p[c->i + 3] != '0') ||
+		    (c->p[c->i + 2] == '1' && c->p[c->i + 3] <= '2'))
+			return false;
 		take_digits(c, 2, &y);
 		f->year = widen_year(y, 2);
 		take_digits(c, 3, &ord);

@@ -811,6 +811,38 @@ prolog_ascii(struct arena *a, const unsigned char *p, size_t n, enum layout l)
 	return str_make(out ? out : "", len);
 }
 
+static char *iconv_decode(const char *from, const char *p, size_t n,
+    size_t unit, bool replace, size_t *out_len, bool *had_bad);
+
+/* "<?xm" in EBCDIC (XML 1.0 appendix F): the declaration, read as code
+ * page 037 (its characters are the same in every EBCDIC code page), names
+ * the one the document is in. */
+static bool
+is_ebcdic(const unsigned char *p, size_t n)
+{
+	return n >= 4 && p[0] == 0x4c && p[1] == 0x6f && p[2] == 0xa7 &&
+	    p[3] == 0x94;
+}
+
+static struct str
+ebcdic_prolog(struct arena *a, const unsigned char *p, size_t n)
+{
+	size_t len = 0, k;
+	bool bad;
+	char *u = iconv_decode("CP037", (const char *)p,
+	    n < 4 * PROLOG_MAX ? n : 4 * PROLOG_MAX, 1, true, &len, &bad);
+	char *out;
+
+	if (!u)
+		return str_make("", 0);
+	for (k = 0; k < len && u[k] != '>'; k++)
+		;
+	k = k < len ? k + 1 : len;
+	out = arena_strndup(a, u, k);
+	free(u);
+	return str_make(out, k);
+}
+
 /*
  * Finds the value of encoding="..." in an XML declaration at the start of
  * s (after blanks): *out_val is the value, p NULL when there is none.
@@ -1328,7 +1360,8 @@ parse_doc_decode(struct parse_doc *out, struct arena *a, const char *data,
 			else
 				chosen = true;
 		}
-		prolog = prolog_ascii(a, p, len, l);
+		prolog = is_ebcdic(p, len) ? ebcdic_prolog(a, p, len) :
+		    prolog_ascii(a, p, len, l);
 		if (!chosen && xml_decl_encoding(prolog, &decl) &&
 		    decl.p) {
 			if (!enc_lookup(&e, a, decl))
@@ -1342,6 +1375,12 @@ parse_doc_decode(struct parse_doc *out, struct arena *a, const char *data,
 				    e.name));
 			else
 				chosen = true;
+		}
+		if (!chosen && is_ebcdic(p, len)) {
+			/* as feedparser: EBCDIC must say which */
+			doc_bozo(out, "EBCDIC document without an encoding "
+			    "declaration: read as cp037");
+			chosen = enc_lookup(&e, a, str_of("cp037"));
 		}
 		if (!chosen)
 			enc_from_layout(&e, l);

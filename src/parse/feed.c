@@ -354,9 +354,61 @@ predefined(const char *name, size_t n)
 	return 0;
 }
 
+/*
+ * The character a numeric reference at s[0] == '&' stands for, for one XML
+ * cannot take as written: an upper-case "&#X41;" (HTML's spelling) is the
+ * same character, a reference to no character (0, a surrogate, past
+ * U+10FFFF, a noncharacter U+FFFE/U+FFFF) is U+FFFD as in HTML, and a C0
+ * control XML forbids is dropped (0). Sets *out_len to the reference's
+ * length. Returns -1 when s holds no complete numeric reference.
+ */
+static long
+num_ref(const char *s, const char *end, size_t *out_len)
+{
+	const char *q = s + 2, *digits;
+	bool is_hex = false;
+	uint32_t cp = 0;
+	bool is_big = false;
+
+	if (end - s < 4 || s[1] != '#')
+		return -1;
+	if (*q == 'x' || *q == 'X') {
+		is_hex = true;
+		q++;
+	}
+	digits = q;
+	for (; q < end; q++) {
+		int d;
+
+		if (*q >= '0' && *q <= '9')
+			d = *q - '0';
+		else if (is_hex && *q >= 'a' && *q <= 'f')
+			d = *q - 'a' + 10;
+		else if (is_hex && *q >= 'A' && *q <= 'F')
+			d = *q - 'A' + 10;
+		else
+			break;
+		if (cp > 0x10ffff)
+			is_big = true;
+		else
+			cp = cp * (is_hex ? 16 : 10) + (uint32_t)d;
+	}
+	if (q == digits || q >= end || *q != ';')
+		return -1;
+	*out_len = (size_t)(q + 1 - s);
+	if (is_big || cp == 0 || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
+		return 0xfffd;
+	if (cp < 0x20 && cp != 0x9 && cp != 0xa && cp != 0xd)
+		return 0;
+	return (long)cp;
+}
+
 /* Classifies the reference at s[0] == '&': 0 = fine for XML as it is,
  * 1 = needs rewriting, 2 = a predefined entity to write as a character
- * reference (all_named). *out_nlen gets the name length (0 if none). */
+ * reference (all_named), 3 = a numeric reference to write another way
+ * (num_ref). *out_nlen gets the name length (0 if none), for 3 the
+ * reference's length. */
 static int
 ref_kind(const struct prolog *pr, const char *s, const char *end,
 	 size_t *out_nlen, bool all_named)
@@ -366,22 +418,15 @@ ref_kind(const struct prolog *pr, const char *s, const char *end,
 
 	*out_nlen = 0;
 	if (q < end && *q == '#') {
-		q++;
-		if (q < end && (*q == 'x' || *q == 'X')) {
-			q++;
-			while (q < end && ((*q >= '0' && *q <= '9') ||
-					   (*q >= 'a' && *q <= 'f') ||
-					   (*q >= 'A' && *q <= 'F')))
-				q++;
-			if (q > s + 3 && q < end && *q == ';')
-				return 0;
-		} else {
-			while (q < end && str_isdigit((unsigned char)*q))
-				q++;
-			if (q > s + 2 && q < end && *q == ';')
-				return 0;
+		long cp = num_ref(s, end, &n);
+
+		if (cp < 0)
+			return 1;
+		if (s[2] == 'X' || cp == 0 || cp == 0xfffd) {
+			*out_nlen = n;
+			return 3;
 		}
-		return 1;
+		return 0;
 	}
 	while (q < end && is_name_char((unsigned char)*q))
 		q++;
@@ -444,7 +489,7 @@ fix_entities(struct feed_parser *p, const char *s, size_t len, size_t *out_len,
 	struct prolog pr;
 	struct buf b = BUF_INIT(BUF_NOCAP);
 	bool need = false;
-	size_t n_html = 0, n_other = 0, n_pre = 0;
+	size_t n_html = 0, n_other = 0, n_pre = 0, n_num = 0;
 	int kind;
 	size_t n;
 	char *res;
@@ -483,6 +528,16 @@ fix_entities(struct feed_parser *p, const char *s, size_t len, size_t *out_len,
 			continue;
 		}
 		buf_add(&b, run, (size_t)(q - run));
+		if (kind == 3) {
+			long cp = num_ref(q, end, &n);
+
+			if (cp > 0)
+				buf_addf(&b, "&#%ld;", cp);
+			n_num++;
+			q += n;
+			run = q;
+			continue;
+		}
 		if (kind == 2) {
 			buf_addf(&b, "&#%d;", predefined(q + 1, n));
 			n_pre++;
@@ -507,13 +562,16 @@ fix_entities(struct feed_parser *p, const char *s, size_t len, size_t *out_len,
 		run = q;
 	}
 	buf_add(&b, run, (size_t)(end - run));
-	if (!n_html && !n_other && !n_pre) {
+	if (!n_html && !n_other && !n_pre && !n_num) {
 		/* the '&' was in a comment or CDATA section */
 		buf_release(&b);
 		return NULL;
 	}
 	if (n_other)
 		feed_bozo(p, "not well-formed: undefined entity or stray '&'");
+	else if (n_num)
+		feed_bozo(p, "not well-formed: character reference to no "
+			  "character or in upper case");
 	else if (!pr.has_external)
 		feed_bozo(p,
 			  "undefined entity: HTML entity used without a DTD");

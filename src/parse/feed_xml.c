@@ -128,6 +128,7 @@ enum elem {
 	E_URI,
 	E_URL,
 	E_GENERATOR_AGENT,
+	E_ABSTRACT,
 };
 
 struct elem_name {
@@ -139,6 +140,7 @@ static const struct elem_name feed_elems[] = {
     {"title", E_TITLE},
     {"link", E_LINK},
     {"description", E_DESCRIPTION},
+    {"abstract", E_ABSTRACT},        /* CDF: a plain-text description */
     {"item", E_ITEM},
     {"entry", E_ITEM},
     {"guid", E_GUID},
@@ -337,10 +339,46 @@ attr_dup(struct feed_parser *p, const xmlNode *el, const char *name)
 	return arena_strndup(p->a, t.p, t.len);
 }
 
+/*
+ * False for a base no URL can be resolved against: an authority with an
+ * unbalanced '[' or ']' (a broken IPv6 literal, which Python's urljoin
+ * refuses, so feedparser keeps the outer base).
+ */
+static bool
+base_is_valid(const char *b)
+{
+	const char *q = strstr(b, "://"), *end, *open, *close;
+
+	if (!q)
+		return true;
+	q += 3;
+	end = q + strcspn(q, "/?#");
+	open = memchr(q, '[', (size_t)(end - q));
+	close = memchr(q, ']', (size_t)(end - q));
+	if (!open && !close)
+		return true;
+	return open && close && open < close &&
+	    (close + 1 == end || close[1] == ':');
+}
+
+static void
+scope_base(struct feed_parser *p, struct feed_scope *out,
+	   const struct feed_scope *in, const char *v)
+{
+	const char *b = feed_resolve(p, in->base, arena_strdup(p->a, v));
+
+	/* an unsafe base (javascript:) or a broken one is no base */
+	if (b && url_is_safe(b) && base_is_valid(b))
+		out->base = b;
+}
+
 static void
 scope_enter(struct feed_parser *p, struct feed_scope *out,
 	    const struct feed_scope *in, const xmlNode *el)
 {
+	bool has_xml_base = false;
+	const char *plain_base;
+
 	*out = *in;
 	for (const xmlAttr *at = el->properties; at; at = at->next) {
 		const char *v;
@@ -353,11 +391,8 @@ scope_enter(struct feed_parser *p, struct feed_scope *out,
 			? (const char *)at->children->content
 			: "";
 		if (strcmp((const char *)at->name, "base") == 0) {
-			const char *b =
-			    feed_resolve(p, in->base, arena_strdup(p->a, v));
-			/* an unsafe base (javascript:) is no base */
-			if (b && url_is_safe(b))
-				out->base = b;
+			scope_base(p, out, in, v);
+			has_xml_base = true;
 		} else if (strcmp((const char *)at->name, "lang") == 0) {
 			if (!*v) {
 				out->lang = NULL;
@@ -370,6 +405,10 @@ scope_enter(struct feed_parser *p, struct feed_scope *out,
 			}
 		}
 	}
+	/* A plain BASE attribute (CDF's) is a base too, as feedparser has
+	 * it, when there is no xml:base. */
+	if (!has_xml_base && (plain_base = attr(el, "base")))
+		scope_base(p, out, in, plain_base);
 }
 
 /* --- objects --- */
@@ -481,6 +520,35 @@ read_link(struct feed_parser *p, struct feed_link **links, size_t *n_links,
 		*link = href;
 	if (strcmp(l->rel, "enclosure") == 0 && e && l->href)
 		add_enclosure(p, e, l->href, l->length, l->type);
+}
+
+/*
+ * Channel Definition Format: a CHANNEL or ITEM element says its link in an
+ * HREF attribute and its date in LASTMOD (feedparser reads both on any
+ * channel or item; later elements still overwrite them).
+ */
+static void
+read_cdf_attrs(struct feed_parser *p, struct feed_link **links,
+	       size_t *n_links, const char **link, struct feed_date *updated,
+	       const xmlNode *el, const struct feed_scope *sc)
+{
+	const char *href = attr_dup(p, el, "href");
+	const char *lastmod = attr_dup(p, el, "lastmod");
+	struct feed_link *l;
+
+	if (lastmod && *lastmod)
+		feed_date_set(p, updated, lastmod);
+	if (!href || !*href || *n_links >= FEED_MAX_LIST)
+		return;
+	href = feed_resolve(p, sc->base, href);
+	if (!href || !*href)
+		return;
+	l = feed_vec_push(p->a, links, n_links, sizeof(*l));
+	l->href = href;
+	l->rel = "alternate";
+	l->type = "text/html";
+	if (!*link || !**link)
+		*link = href;
 }
 
 static void
@@ -864,6 +932,8 @@ walk_entry(struct feed_parser *p, struct feed_entry *e, const xmlNode *el,
 			about = (const char *)at->children->content;
 	if (about)
 		e->id = arena_strdup(p->a, about);
+	read_cdf_attrs(p, &e->links, &e->n_links, &e->link, &e->updated, el,
+		       esc);
 
 	for (const xmlNode *c = el->children; c; c = c->next) {
 		struct feed_scope sc;
@@ -884,6 +954,9 @@ walk_entry(struct feed_parser *p, struct feed_entry *e, const xmlNode *el,
 			break;
 		case E_DESCRIPTION:
 			text_or_content(p, e, c, &sc, "text/html", true);
+			break;
+		case E_ABSTRACT:
+			text_or_content(p, e, c, &sc, "text/plain", true);
 			break;
 		case E_SUMMARY:
 			text_or_content(p, e, c, &sc, "text/plain", true);
@@ -1066,6 +1139,9 @@ walk_head(struct feed_parser *p, struct feed_head *h, const xmlNode *el,
 {
 	int period = 0, freq = 0;
 
+	if (!is_source && str_casecmp((const char *)el->name, "channel") == 0)
+		read_cdf_attrs(p, &h->links, &h->n_links, &h->link,
+			       &h->updated, el, hsc);
 	for (const xmlNode *c = el->children; c; c = c->next) {
 		struct feed_scope sc;
 		enum elem id;
@@ -1091,6 +1167,9 @@ walk_head(struct feed_parser *p, struct feed_head *h, const xmlNode *el,
 			break;
 		case E_DESCRIPTION:
 			feed_text_read(p, &h->subtitle, c, &sc, "text/html");
+			break;
+		case E_ABSTRACT:
+			feed_text_read(p, &h->subtitle, c, &sc, "text/plain");
 			break;
 		case E_RIGHTS:
 			feed_text_read(p, &h->rights, c, &sc, "text/plain");
@@ -1128,9 +1207,15 @@ walk_head(struct feed_parser *p, struct feed_head *h, const xmlNode *el,
 		case E_ICON:
 			h->icon = resolved_text(p, c, &sc);
 			break;
-		case E_LOGO:
+		case E_LOGO: {
+			const char *href = attr_dup(p, c, "href");
+
 			h->logo = resolved_text(p, c, &sc);
+			/* CDF: <LOGO HREF="..."/> */
+			if (!*h->logo && href && *href)
+				h->logo = feed_resolve(p, sc.base, href);
 			break;
+		}
 		case E_GENERATOR:
 			read_generator(p, h, c, &sc);
 			break;

@@ -829,13 +829,123 @@ on_end(void *ctx, const xmlChar *name)
 		pop(s);
 }
 
+/* True when t holds a C1 control (U+0080-U+009F). */
+static bool
+has_c1(const char *t, size_t len)
+{
+	for (const char *q = t, *end = t + len;
+	    (q = memchr(q, 0xc2, (size_t)(end - q))); q++)
+		if (q + 1 < end && (unsigned char)q[1] >= 0x80 &&
+		    (unsigned char)q[1] <= 0x9f)
+			return true;
+	return false;
+}
+
 static void
 on_text(void *ctx, const xmlChar *ch, int len)
 {
 	struct san *s = ((htmlParserCtxtPtr)ctx)->_private;
+	const char *t = (const char *)ch;
 
-	if (!s->drop && len > 0)
-		put_text(s, (const char *)ch, (size_t)len);
+	if (s->drop || len <= 0)
+		return;
+	/* A C1 control here comes from a character reference (the decoder
+	 * maps raw bytes already): "&#150;" means windows-1252's dash, as
+	 * browsers and feedparser read it. */
+	if (has_c1(t, (size_t)len)) {
+		struct buf b = BUF_INIT(BUF_NOCAP);
+
+		for (int i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)t[i];
+
+			if (c == 0xc2 && i + 1 < len &&
+			    (unsigned char)t[i + 1] >= 0x80 &&
+			    (unsigned char)t[i + 1] <= 0x9f)
+				buf_add_utf8(&b, parse_cp1252_char(
+				    (unsigned char)t[++i]));
+			else
+				buf_addc(&b, (char)c);
+		}
+		if (buf_err(&b) == 0)
+			put_text(s, b.ptr, b.len);
+		buf_release(&b);
+		return;
+	}
+	put_text(s, t, (size_t)len);
+}
+
+/*
+ * A numeric character reference to no character ("&#0;", "&#xD800;",
+ * past U+10FFFF) is U+FFFD in HTML; libxml2 drops it. Returns the length
+ * of such a reference at p[0] == '&', else 0.
+ */
+static size_t
+bad_num_ref(const char *p, const char *end)
+{
+	const char *q = p + 2;
+	bool is_hex, is_big = false;
+	uint32_t cp = 0;
+
+	if (end - p < 4 || p[1] != '#')
+		return 0;
+	is_hex = *q == 'x' || *q == 'X';
+	if (is_hex)
+		q++;
+	for (const char *d0 = q; q < end; q++) {
+		int d;
+
+		if (*q >= '0' && *q <= '9')
+			d = *q - '0';
+		else if (is_hex && *q >= 'a' && *q <= 'f')
+			d = *q - 'a' + 10;
+		else if (is_hex && *q >= 'A' && *q <= 'F')
+			d = *q - 'A' + 10;
+		else if (q == d0)
+			return 0;
+		else
+			break;
+		if (cp > 0x10ffff)
+			is_big = true;
+		else
+			cp = cp * (is_hex ? 16 : 10) + (uint32_t)d;
+	}
+	if (q >= end || *q != ';')
+		return 0;
+	if (is_big || cp == 0 || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return (size_t)(q + 1 - p);
+	return 0;
+}
+
+/* html with bad_num_ref's references as "&#xFFFD;", or NULL when it has
+ * none. */
+static const char *
+fix_bad_refs(struct arena *a, const char *html, size_t len, size_t *out_len)
+{
+	const char *end = html + len, *q = html, *run = html;
+	struct buf b = BUF_INIT(BUF_NOCAP);
+	const char *res = NULL;
+	size_t n;
+
+	while ((q = memchr(q, '&', (size_t)(end - q)))) {
+		if (!(n = bad_num_ref(q, end))) {
+			q++;
+			continue;
+		}
+		buf_add(&b, run, (size_t)(q - run));
+		buf_adds(&b, "&#xFFFD;");
+		q += n;
+		run = q;
+	}
+	if (run != html) {
+		buf_add(&b, run, (size_t)(end - run));
+		if (buf_err(&b) == 0) {
+			res = arena_strndup(a, b.ptr, b.len);
+			*out_len = b.len;
+		}
+	}
+	buf_release(&b);
+	return res;
 }
 
 /* True when base is an absolute http(s) URL, the only kind we resolve
@@ -911,6 +1021,15 @@ parse_sanitize_html_opts(struct arena *a, const char *html, size_t len,
 	if (!memchr(html, '<', len) && !memchr(html, '&', len) &&
 	    !(flags & PARSE_SAN_REPAIR))
 		return arena_strndup(a, html, len);
+	if (len <= SANITIZE_MAX_IN) {
+		size_t fixed_len = 0;
+		const char *fixed = fix_bad_refs(a, html, len, &fixed_len);
+
+		if (fixed) {
+			html = fixed;
+			len = fixed_len;
+		}
+	}
 	if (len > SANITIZE_MAX_IN) {
 		put_escaped(&s.out, html, len, false);
 	} else {

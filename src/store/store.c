@@ -324,6 +324,19 @@ store_search(struct store *st, struct arena *a, const char *query,
 }
 
 int
+store_search_optimize(struct store *st, size_t *out_before, size_t *out_after)
+{
+	size_t before = 0, after = 0;
+	int rc = st->ops->search_optimize(st, &before, &after);
+
+	if (out_before)
+		*out_before = rc < 0 ? 0 : before;
+	if (out_after)
+		*out_after = rc < 0 ? 0 : after;
+	return rc;
+}
+
+int
 store_search_ex(struct store *st, struct arena *a, const char *query,
     const struct store_search_opts *opts, struct store_search_result *res)
 {

@@ -86,6 +86,9 @@ struct store_ops {
 	    void **out_q);
 	int (*search_hits)(struct store *st, struct arena *a, void *q,
 	    const struct store_cand *c, size_t n, struct store_hit *out);
+	/* Merges the search index into one segment (issue 8). */
+	int (*search_optimize)(struct store *st, size_t *out_before,
+	    size_t *out_after);
 	int (*data_version)(struct store *st, uint64_t *out);
 	int (*media_put)(struct store *st, const struct photo *m);
 	int (*media_get)(struct store *st, struct arena *a, const char *key,

@@ -254,6 +254,20 @@ static const struct syn_case syn_cases[] = {
 	  NULL, "iso-8859-15", false, NULL, "<a>\xe2\x82\xac</a>" },
 	{ "utf-16 label on a byte document", DECL("utf-16") "<a/>", 0, NULL,
 	  "utf-8", true, DECL("utf-8") "<a/>", NULL },
+	/* EBCDIC, from "<?xm" in code page 037 (XML 1.0 appendix F): the
+	 * declaration says which code page ('[' and ']' differ in 500) */
+	{ "ebcdic cp037", "Lo\xa7\x94\x93@\xa5\x85\x99\xa2\x89\x96\x95~\x7f\xf1K\xf0\x7f@\x85\x95\x83\x96\x84\x89\x95\x87~\x7f\x83\x97\xf0\xf3\xf7\x7fonL\x81nQ\xba\xbbLa\x81n", 0, NULL, "cp037", false, NULL,
+	  "<a>\xc3\xa9[]</a>" },
+	{ "ebcdic ibm500", "Lo\xa7\x94\x93@\xa5\x85\x99\xa2\x89\x96\x95~\x7f\xf1K\xf0\x7f@\x85\x95\x83\x96\x84\x89\x95\x87~\x7f\xc9\xc2\xd4\xf5\xf0\xf0\x7fonL\x81nQJZLa\x81n", 0, NULL, "ibm500", false, NULL,
+	  "<a>\xc3\xa9[]</a>" },
+	{ "ebcdic undeclared", "Lo\xa7\x94\x93@\xa5\x85\x99\xa2\x89\x96\x95~\x7f\xf1K\xf0\x7fonL\x81nQLa\x81n", 0, NULL, "cp037", true, NULL,
+	  "<a>\xc3\xa9</a>" },
+	{ "utf-32be no bom", "\0\0\0<\0\0\0a\0\0\0>\0\0\0\xe9", 16, NULL,
+	  "utf-32be", false, NULL, "<a>\xc3\xa9" },
+	{ "utf-16be no bom, utf-16 declared",
+	  "\0<\0?\0x\0m\0l\0 \0e\0n\0c\0o\0d\0i\0n\0g\0=\0'\0u\0t\0f"
+	  "\0-\0\x31\0\x36\0'\0?\0>\0<\0a\0/\0>", 58, NULL, "utf-16be", false,
+	  NULL, "<a/>" },
 	{ "cp1253 undefined byte falls back", DECL("windows-1253")
 	  "<a>\xaa</a>", 0, NULL, "windows-1252", true, NULL,
 	  "<a>\xc2\xaa</a>" },

@@ -446,6 +446,114 @@ test_not_a_feed(void **state)
 	}
 }
 
+/* Channel Definition Format: HREF and LASTMOD attributes of CHANNEL and
+ * ITEM, ABSTRACT as a plain-text description, a BASE attribute as the
+ * base, LOGO's HREF. */
+static void
+test_cdf(void **state)
+{
+	static const char doc[] =
+	    "<?xml version=\"1.0\"?>\n"
+	    "<CHANNEL HREF=\"http://cdf.example/\" BASE=\"http://cdf.example/"
+	    "d/\" LASTMOD=\"2004-01-01T12:00\"><TITLE>Chan</TITLE>"
+	    "<ABSTRACT>About &lt;b&gt;it</ABSTRACT>"
+	    "<LOGO HREF=\"logo.gif\" STYLE=\"IMAGE\"/>"
+	    "<ITEM HREF=\"one.html\" LASTMOD=\"2004-01-02T10:00\">"
+	    "<TITLE>One</TITLE><ABSTRACT>First</ABSTRACT></ITEM>"
+	    "<ITEM HREF=\"http://other.example/two\"><TITLE>Two</TITLE></ITEM>"
+	    "</CHANNEL>";
+	struct arena a = ARENA_INIT;
+	struct feed *f = NULL;
+
+	(void)state;
+	assert_int_equal(parse_feed(&f, &a, doc, sizeof(doc) - 1, NULL), 0);
+	assert_false(f->bozo);
+	assert_string_equal(f->version, "rss");
+	assert_string_equal(f->head.title.value, "Chan");
+	assert_string_equal(f->head.link, "http://cdf.example/");
+	assert_string_equal(f->head.subtitle.value, "About <b>it");
+	assert_string_equal(f->head.subtitle.type, "text/plain");
+	assert_string_equal(f->head.logo, "http://cdf.example/d/logo.gif");
+	assert_true(f->head.updated.is_set);
+	assert_int_equal(f->head.updated.t, 1072958400);
+	assert_int_equal(f->n_entries, 2);
+	assert_string_equal(f->entries[0].link, "http://cdf.example/d/one.html");
+	assert_int_equal(f->entries[0].n_links, 1);
+	assert_string_equal(f->entries[0].summary.value, "First");
+	assert_string_equal(f->entries[0].summary.type, "text/plain");
+	assert_int_equal(f->entries[0].updated.t, 1073037600);
+	assert_string_equal(f->entries[1].link, "http://other.example/two");
+	arena_release(&a);
+}
+
+/* xml:base: relative (resolved against the outer base, in the end the
+ * document's URL), unsafe (javascript:) or broken (an unclosed IPv6
+ * bracket) bases are no base. */
+static void
+test_xml_base_forms(void **state)
+{
+	static const char *const bases[][2] = {
+	    { "../rel/", "http://base.example/rel/e/1" },
+	    { "/abs/", "http://base.example/abs/e/1" },
+	    { "javascript:alert(1)//", "http://base.example/dir/e/1" },
+	    { "http://[broken/", "http://base.example/dir/e/1" },
+	    { "http://[::1]/v6/", "http://[::1]/v6/e/1" },
+	    { "http://a]b/", "http://base.example/dir/e/1" },
+	};
+	struct parse_opts o = { .url = "http://base.example/dir/feed.xml" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		struct arena a = ARENA_INIT;
+		struct feed *f = NULL;
+		char *doc = arena_printf(&a, "<feed xmlns=\"http://www.w3.org/"
+		    "2005/Atom\" xml:base=\"%s\"><title>t</title><entry>"
+		    "<link href=\"e/1\"/></entry></feed>", bases[i][0]);
+
+		assert_int_equal(parse_feed(&f, &a, doc, strlen(doc), &o), 0);
+		assert_int_equal(f->n_entries, 1);
+		if (!f->entries[0].link ||
+		    strcmp(f->entries[0].link, bases[i][1]) != 0)
+			fail_msg("base %s: link %s, want %s", bases[i][0],
+			    f->entries[0].link ? f->entries[0].link : "(none)",
+			    bases[i][1]);
+		arena_release(&a);
+	}
+}
+
+/* Numeric character references in their rarer spellings: upper-case X
+ * (HTML's), references to C1 controls (windows-1252, like browsers), and
+ * references to no character (U+FFFD, like HTML). */
+static void
+test_char_refs(void **state)
+{
+	static const char doc[] =
+	    "<rss version=\"2.0\"><channel><title>a&#X41;&#x0042;&#0067;</title>"
+	    "<item><title>&#x92;&#150;&#129;</title></item>"
+	    "<item><title>x&#xD800;&#1114112;&#0;&#99999999999999;y</title>"
+	    "</item><item><description>&lt;p&gt;a&amp;#x9F;&amp;#150;b"
+	    "&amp;#xD800;&amp;#0;c&lt;/p&gt;</description>"
+	    "</item></channel></rss>";
+	struct arena a = ARENA_INIT;
+	struct feed *f = NULL;
+
+	(void)state;
+	assert_int_equal(parse_feed(&f, &a, doc, sizeof(doc) - 1, NULL), 0);
+	assert_true(f->bozo);
+	assert_string_equal(f->head.title.value, "aABC");
+	assert_int_equal(f->n_entries, 3);
+	assert_string_equal(f->entries[0].title.value,
+			    "\xe2\x80\x99\xe2\x80\x93\xc2\x81");
+	/* the same in HTML content */
+	assert_string_equal(f->entries[2].summary.value,
+			    "<p>a\xc5\xb8\xe2\x80\x93" "b\xef\xbf\xbd"
+			    "\xef\xbf\xbd" "c</p>");
+	assert_string_equal(f->entries[1].title.value,
+			    "x\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+			    "\xef\xbf\xbdy");
+	arena_release(&a);
+}
+
 /* HTML entities without a DTD, stray ampersands, CDATA and declared
  * entities, each in the place it must (or must not) be rewritten. */
 static void
@@ -549,6 +657,9 @@ main(void)
 	    cmocka_unit_test(test_not_a_feed),
 	    cmocka_unit_test(issue_13_jsonfeed_nul),
 	    cmocka_unit_test(test_entities),
+	    cmocka_unit_test(test_char_refs),
+	    cmocka_unit_test(test_cdf),
+	    cmocka_unit_test(test_xml_base_forms),
 	    cmocka_unit_test(test_rss_author_forms),
 	};
 

@@ -1001,6 +1001,102 @@ search_total_capped(void **state)
 	assert_int_equal(total, STORE_SEARCH_COUNT_CAP);
 }
 
+/* More matches than the ranked window, so the count runs: a date range
+ * with bounds within a day (counted from the index over whole days, less
+ * the edge days' matches outside the bounds) counts what a scan does. */
+static void
+search_count_edges_match_a_scan(void **state)
+{
+	struct fixture *fx = *state;
+	enum { N = 2 * STORE_SEARCH_WINDOW + 400 };
+	struct ent *e = arena_zalloc(&fx->a, N * sizeof(*e));
+	int64_t *t = arena_zalloc(&fx->a, N * sizeof(*t)), src;
+	struct store_search_opts o;
+	struct store_hit *h;
+	uint32_t r = 777;
+	size_t n, total;
+	bool is_capped;
+
+	src = add_source(fx->st, "https://edge.example/", 0);
+	for (size_t i = 0; i < N; i++) {
+		r = r * 1103515245 + 12345;
+		/* ten days from 2021-03-01 */
+		t[i] = 1614556800 + (int64_t)(r % (10u * 86400));
+		e[i].id = arena_printf(&fx->a, "g%zu", i);
+		e[i].title = "Edge count";
+		e[i].published = t[i];
+	}
+	assert_int_equal(ingest_feed_items(fx->st, src, make_feed(&fx->a, e,
+	    N), (int64_t)time(NULL), NULL), 0);
+	for (int q = 0; q < 60; q++) {
+		size_t want = 0;
+
+		memset(&o, 0, sizeof(o));
+		r = r * 1103515245 + 12345;
+		o.since = 1614556800 + (int64_t)(r % (4u * 86400));
+		r = r * 1103515245 + 12345;
+		o.until = o.since + (int64_t)(r % (6u * 86400));
+		if (q % 3 == 1)
+			o.since = 0;
+		if (q % 3 == 2)
+			o.until = 0;
+		for (size_t i = 0; i < N; i++)
+			if ((!o.since || t[i] >= o.since) &&
+			    (!o.until || t[i] <= o.until))
+				want++;
+		assert_int_equal(store_search(fx->st, &fx->a, "edge", &o, &h,
+		    &n, &total, &is_capped), 0);
+		if (total != want)
+			fail_msg("query %d: since %lld until %lld: %zu, want "
+			    "%zu", q, (long long)o.since, (long long)o.until,
+			    total, want);
+		assert_false(is_capped);
+		assert_int_equal(n, want < 20 ? want : 20);
+	}
+}
+
+/* Merging the index into one segment changes no result. */
+static void
+search_optimize_same_results(void **state)
+{
+	struct fixture *fx = *state;
+	int64_t src = add_source(fx->st, "https://opt.example/", 0);
+	struct store_hit *h0, *h1;
+	size_t n0, n1, t0, t1, before, after;
+
+	for (int k = 0; k < 6; k++) {
+		struct ent *e = arena_zalloc(&fx->a, 30 * sizeof(*e));
+
+		for (size_t i = 0; i < 30; i++) {
+			e[i].id = arena_printf(&fx->a, "o%d-%zu", k, i);
+			e[i].title = i % 3 ? "Merge segment news" : "Other news";
+			e[i].summary = arena_printf(&fx->a, "Summary %zu of "
+			    "merge batch %d.", i, k);
+			e[i].published = 1600000000 + k * 1000 + (int64_t)i;
+		}
+		assert_int_equal(ingest_feed_items(fx->st, src, make_feed(
+		    &fx->a, e, 30), (int64_t)time(NULL), NULL), 0);
+	}
+	assert_int_equal(store_search(fx->st, &fx->a, "merge news", NULL, &h0,
+	    &n0, &t0, NULL), 0);
+	assert_int_equal(store_search_optimize(fx->st, &before, &after), 0);
+	assert_true(before > 1);
+	assert_int_equal(after, 1);
+	assert_int_equal(store_search(fx->st, &fx->a, "merge news", NULL, &h1,
+	    &n1, &t1, NULL), 0);
+	assert_int_equal(t0, 180);
+	assert_int_equal(t1, t0);
+	assert_int_equal(n1, n0);
+	for (size_t i = 0; i < n0; i++) {
+		assert_int_equal(h1[i].item.id, h0[i].item.id);
+		assert_string_equal(h1[i].snippet, h0[i].snippet);
+	}
+	/* again: nothing to merge */
+	assert_int_equal(store_search_optimize(fx->st, &before, &after), 0);
+	assert_int_equal(before, 1);
+	assert_int_equal(after, 1);
+}
+
 /* Filters are index tokens (source, year/month/day) plus exact checks:
  * every date range and filter gives what a plain scan gives. */
 static void
@@ -1508,6 +1604,8 @@ main(void)
 		T(search_hostile_queries),
 		T(search_newer_wins_among_equal),
 		T(search_total_capped),
+		T(search_count_edges_match_a_scan),
+		T(search_optimize_same_results),
 		T(search_filters_match_a_scan),
 		T(remove_source_cascades),
 		T(transactions_nest),

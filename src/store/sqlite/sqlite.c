@@ -134,9 +134,14 @@ static const char *const stmt_sql[ST_N] = {
 	    "SELECT count(*) FROM (SELECT 1 FROM item_fts "
 	    "JOIN items i ON i.id = item_fts.rowid WHERE " SEARCH_FILTERS
 	    "LIMIT ?6)",
+	/* the index's segments (store_search_optimize) */
+	[ST_FTS_SEGMENTS] =
+	    "SELECT count(DISTINCT segid) FROM item_fts_idx",
+	[ST_FTS_OPTIMIZE] =
+	    "INSERT INTO item_fts (item_fts) VALUES ('optimize')",
 	[ST_SEARCH_COUNT_ALL] =
 	    "SELECT count(*) FROM (SELECT 1 FROM item_fts "
-	    "WHERE item_fts MATCH ?1 LIMIT ?2)",
+	    "WHERE item_fts MATCH ?1 AND item_fts.rowid < ?3 LIMIT ?2)",
 	/* The newest ?6 matches (FTS5 walks its doclists by rowid, newest
 	 * first, and stops: nothing is sorted), with bm25 (nd_bm25 in
 	 * store_fts.c: title weighs most, then summary, then body; meta holds
@@ -289,7 +294,8 @@ store_sqlite_open(struct store **out, const char *path, int flags)
 	/* NORMAL is durable against process crashes in WAL mode; only a power
 	 * loss can drop the last transactions, never corrupt the file. */
 	if ((rc = store_exec(st, "PRAGMA foreign_keys = ON; "
-	    "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384",
+	    "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384; "
+	    "PRAGMA mmap_size = 4294967296",
 	    "set pragmas")) < 0)
 		goto fail;
 	if (flags & (STORE_CREATE | STORE_MIGRATE)) {
@@ -949,6 +955,7 @@ const struct store_ops store_sqlite_ops = {
 	.item_count = store_sqlite_item_count,
 	.search_window = store_sqlite_search_window,
 	.search_hits = store_sqlite_search_hits,
+	.search_optimize = store_sqlite_search_optimize,
 	.data_version = store_sqlite_data_version,
 	.media_put = store_sqlite_media_put,
 	.media_get = store_sqlite_media_get,

@@ -233,6 +233,45 @@ fail:
 	sqlite3_result_error_code(ctx, rc);
 }
 
+/* ---- merging the index ---- */
+
+static int
+fts_segments(struct store *st, size_t *out)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = 0;
+
+	if ((rc = store_stmt_get(st, ST_FTS_SEGMENTS, &stmt)) < 0)
+		return rc;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*out = (size_t)sqlite3_column_int64(stmt, 0);
+	else
+		rc = store_db_err(st, "count index segments");
+	store_stmt_put(stmt);
+	return rc;
+}
+
+int
+store_sqlite_search_optimize(struct store *st, size_t *out_before,
+    size_t *out_after)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if ((rc = fts_segments(st, out_before)) < 0)
+		return rc;
+	if (*out_before > 1) {
+		if ((rc = store_stmt_get(st, ST_FTS_OPTIMIZE, &stmt)) < 0)
+			return rc;
+		if (sqlite3_step(stmt) != SQLITE_DONE)
+			rc = store_db_err(st, "merge the search index");
+		store_stmt_put(stmt);
+		if (rc < 0)
+			return rc;
+	}
+	return fts_segments(st, out_after);
+}
+
 int
 store_fts_register(sqlite3 *db)
 {

@@ -53,6 +53,8 @@ enum stmt_id {
 	ST_ITEM_GET,
 	ST_SEARCH_COUNT,
 	ST_SEARCH_COUNT_ALL,
+	ST_FTS_SEGMENTS,
+	ST_FTS_OPTIMIZE,
 	ST_SEARCH,
 	ST_SEARCH_HIT,
 	ST_SEARCH_SECTION_SOURCES,
@@ -128,6 +130,8 @@ int store_sqlite_item_count(struct store *st, const struct store_item_query *q,
 int store_sqlite_search_window(struct store *st, struct arena *a,
     const char *query, const struct store_search_opts *opts,
     struct store_cand **out, size_t *out_n, size_t *out_total, void **out_q);
+int store_sqlite_search_optimize(struct store *st, size_t *out_before,
+    size_t *out_after);
 int store_sqlite_search_hits(struct store *st, struct arena *a, void *q,
     const struct store_cand *c, size_t n, struct store_hit *out);
 int store_sqlite_data_version(struct store *st, uint64_t *out);

@@ -689,15 +689,28 @@ date_tokens(struct buf *b, int64_t d0, int64_t d1)
  * say exactly what the filters say (dates have day granularity, so a
  * bound within a day is not: the caller checks sort_time per match).
  */
+/* Where filter_expr's tokens say more than its filters: the days a date
+ * bound falls within (their matches need the sort_time check), when that
+ * is all that is inexact. */
+struct filter_edges {
+	bool is_split;               /* only the edge days are inexact */
+	size_t date_mark;            /* expr's length before the date tokens */
+	int64_t lo_day, hi_day;      /* a partial day, or INT64_MIN */
+};
+
 static int
 filter_expr(struct store *st, struct buf *expr,
-    const struct store_search_opts *o, bool *out_none, bool *out_is_exact)
+    const struct store_search_opts *o, bool *out_none, bool *out_is_exact,
+    struct filter_edges *edges)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc = 0, step;
 
 	*out_none = false;
 	*out_is_exact = true;
+	edges->is_split = false;
+	edges->date_mark = 0;
+	edges->lo_day = edges->hi_day = INT64_MIN;
 	if (o->source_id)
 		buf_addf(expr, " AND meta : \"s%lld\"",
 		    (long long)o->source_id);
@@ -774,11 +787,17 @@ filter_expr(struct store *st, struct buf *expr,
 			*out_none = true;
 			goto out;
 		}
+		edges->is_split = *out_is_exact && !(is_exact_lo &&
+		    is_exact_hi);
+		edges->date_mark = mark;
+		edges->lo_day = is_exact_lo ? INT64_MIN : day_of(lo);
+		edges->hi_day = is_exact_hi ? INT64_MIN : day_of(hi);
 		*out_is_exact = *out_is_exact && is_exact_lo && is_exact_hi;
 		buf_adds(expr, " AND meta : (");
 		if (date_tokens(expr, day_of(lo), day_of(hi))) {
 			buf_addc(expr, ')');
 		} else {
+			edges->is_split = false;
 			buf_truncate(expr, mark);
 			*out_is_exact = false;
 		}
@@ -790,33 +809,94 @@ out:
 	return rc;
 }
 
-/* Counts matches up to one past the cap: from the index alone when its
- * tokens express the filters exactly, else with the per-match check. */
+/* Counts matches up to `cap`: from the index alone when expr's tokens
+ * express the filters exactly, else with the per-match check. */
 static int
-count_matches(struct store *st, const char *expr, bool is_exact,
-    const struct store_search_opts *o, size_t *out)
+count_expr(struct store *st, const char *expr, bool is_exact,
+    const struct store_search_opts *o, int64_t cap, size_t *out)
 {
 	sqlite3_stmt *stmt = NULL;
-	int rc;
+	int rc = 0;
 
-	if (o->before_id > 0)
-		is_exact = false;       /* the index-only count ignores it */
 	if ((rc = store_stmt_get(st, is_exact ? ST_SEARCH_COUNT_ALL :
 	    ST_SEARCH_COUNT, &stmt)) < 0)
 		return rc;
 	if (is_exact) {
 		store_bind_text(stmt, 1, expr);
-		sqlite3_bind_int64(stmt, 2, STORE_SEARCH_COUNT_CAP + 1);
+		sqlite3_bind_int64(stmt, 2, cap);
+		sqlite3_bind_int64(stmt, 3, o->before_id > 0 ? o->before_id :
+		    INT64_MAX);
 	} else {
 		bind_search(stmt, expr, o);
-		sqlite3_bind_int64(stmt, 6, STORE_SEARCH_COUNT_CAP + 1);
+		sqlite3_bind_int64(stmt, 6, cap);
 	}
+	*out = 0;
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		*out = (size_t)sqlite3_column_int64(stmt, 0);
 	else
 		rc = store_db_err(st, "count matches");
 	store_stmt_put(stmt);
 	return rc;
+}
+
+/* The matches of a partial edge day (words and the other filters in
+ * base[0..mark)) that lie outside the bounds: counted with the per-match
+ * check, one day's matches at most. */
+static int
+count_outside(struct store *st, const char *base, size_t mark, int64_t day,
+    const struct store_search_opts *o, bool is_lo, size_t *out)
+{
+	struct buf e = BUF_INIT(BUF_NOCAP);
+	struct store_search_opts x = *o;
+	int64_t y;
+	int m, d, rc;
+
+	*out = 0;
+	tz_civil_from_days(day, &y, &m, &d);
+	buf_add(&e, base, mark);
+	buf_addf(&e, " AND meta : \"d%04lld%02d%02d\"", (long long)y, m, d);
+	if ((rc = buf_err(&e)) < 0)
+		goto out;
+	/* outside: before since (on its day), after until (on its day) */
+	x.since = is_lo ? 0 : o->until + 1;
+	x.until = is_lo ? o->since - 1 : 0;
+	if (x.since == 0 && x.until == 0)
+		goto out;
+	rc = count_expr(st, e.ptr, false, &x, INT64_MAX, out);
+out:
+	buf_release(&e);
+	return rc;
+}
+
+/*
+ * Counts matches up to one past STORE_SEARCH_COUNT_CAP. When only a date
+ * bound within a day makes the tokens inexact, the count is split: the
+ * index alone counts the matches of the whole token range, and the matches
+ * of the partial edge days outside the bounds (one day's worth, checked
+ * per match) are taken off. So a time-of-day range costs what a whole-day
+ * one does, not one items lookup per match up to the cap.
+ */
+static int
+count_matches(struct store *st, const char *expr, bool is_exact,
+    const struct filter_edges *edges, const struct store_search_opts *o,
+    size_t *out)
+{
+	int64_t cap = STORE_SEARCH_COUNT_CAP + 1;
+	size_t out_lo = 0, out_hi = 0, n = 0;
+	int rc;
+
+	if (is_exact || !edges->is_split)
+		return count_expr(st, expr, is_exact, o, cap, out);
+	if ((edges->lo_day != INT64_MIN && (rc = count_outside(st, expr,
+	    edges->date_mark, edges->lo_day, o, true, &out_lo)) < 0) ||
+	    (edges->hi_day != INT64_MIN && (rc = count_outside(st, expr,
+	    edges->date_mark, edges->hi_day, o, false, &out_hi)) < 0))
+		return rc;
+	if ((rc = count_expr(st, expr, true, o, cap + (int64_t)(out_lo +
+	    out_hi), &n)) < 0)
+		return rc;
+	*out = n > out_lo + out_hi ? n - out_lo - out_hi : 0;
+	return 0;
 }
 
 /*
@@ -846,6 +926,7 @@ store_sqlite_search_window(struct store *st, struct arena *a,
 	sqlite3_stmt *stmt = NULL;
 	size_t nw = 0, n_words = 0, total = 0;
 	bool is_none = false, is_exact = true;
+	struct filter_edges edges;
 	int rc, step;
 
 	if ((rc = match_expr(st, &words, query, &n_words)) < 0)
@@ -856,7 +937,8 @@ store_sqlite_search_window(struct store *st, struct arena *a,
 	 * snippets use this much. */
 	buf_addf(&hit, "{title summary content} : (%s)", words.ptr);
 	buf_add(&expr, hit.ptr, hit.len);
-	if ((rc = filter_expr(st, &expr, opts, &is_none, &is_exact)) < 0 ||
+	if ((rc = filter_expr(st, &expr, opts, &is_none, &is_exact,
+	    &edges)) < 0 ||
 	    (rc = buf_err(&hit)) < 0)
 		goto out;
 	if (is_none)
@@ -886,7 +968,7 @@ store_sqlite_search_window(struct store *st, struct arena *a,
 	/* A window that is not full holds every match: that is the count. */
 	total = nw;
 	if (nw == STORE_SEARCH_WINDOW &&
-	    (rc = count_matches(st, expr.ptr, is_exact, opts,
+	    (rc = count_matches(st, expr.ptr, is_exact, &edges, opts,
 	    &total)) < 0)
 		goto out;
 	q = arena_zalloc(a, sizeof(*q));
