@@ -1,6 +1,7 @@
 /*
  * newsdesk classify: files the items of a JSONL file under sections with
- * the section classifier (analyze/classify.c, multinomial naive Bayes),
+ * the decision ingest makes (analyze/sections.c: the desk's rules, none
+ * here, then the naive Bayes classifier of analyze/classify.c),
  * trained on a labelled JSONL file. An item that is also in the training
  * file is classified with itself taken out of the model (leave-one-out),
  * so the sections kit can be scored honestly on its own labelled data.
@@ -82,7 +83,7 @@ each_line(const char *path, line_fn fn, void *payload)
 }
 
 struct run {
-	struct analyze_nb *nb;
+	struct analyze_sections *sx;
 	struct known *known;
 	size_t n_known, cap_known;
 	struct buf out;
@@ -105,7 +106,7 @@ train_line(const struct analyze_kit_line *kl, void *payload)
 	if (r->n_known >= CLASSIFY_MAX_TRAIN)
 		return err_set(ND_ETOOBIG, "classify: more than %d training items",
 		    CLASSIFY_MAX_TRAIN);
-	if ((rc = analyze_nb_learn(r->nb, &kl->doc, kl->section)) < 0)
+	if ((rc = analyze_sections_learn(r->sx, &kl->doc, kl->section)) < 0)
 		return rc;
 	if (kl->id) {
 		r->known = xgrow(r->known, sizeof(*r->known), r->n_known + 1,
@@ -121,6 +122,7 @@ classify_line(const struct analyze_kit_line *kl, void *payload)
 {
 	struct run *r = payload;
 	struct known key = { id_hash(kl->id), NULL }, *k = NULL;
+	struct analyze_section_result res;
 	const char *sec;
 	json_t *o;
 	char *s;
@@ -128,8 +130,9 @@ classify_line(const struct analyze_kit_line *kl, void *payload)
 	if (kl->id && r->n_known)
 		k = bsearch(&key, r->known, r->n_known, sizeof(key), by_id);
 	if (k)
-		(void)analyze_nb_forget(r->nb, &kl->doc, k->section);
-	sec = analyze_nb_predict(r->nb, &kl->doc, NULL);
+		(void)analyze_sections_forget(r->sx, &kl->doc, k->section);
+	analyze_sections_decide(r->sx, &kl->doc, NULL, 0, &res);
+	sec = res.section;
 	o = json_object();
 	json_object_set_new(o, "id", kl->id ? json_string(kl->id) : json_null());
 	json_object_set_new(o, "section", sec ? json_string(sec) : json_null());
@@ -140,7 +143,7 @@ classify_line(const struct analyze_kit_line *kl, void *payload)
 	}
 	json_decref(o);
 	if (k)
-		(void)analyze_nb_learn(r->nb, &kl->doc, k->section);
+		(void)analyze_sections_learn(r->sx, &kl->doc, k->section);
 	if (r->out.len > (1u << 16)) {
 		fwrite(r->out.ptr, 1, r->out.len, stdout);
 		buf_reset(&r->out);
@@ -167,7 +170,7 @@ classify_run(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (!path || !train)
 		return CMD_USAGE;
-	if (!(r.nb = analyze_nb_new()))
+	if (!(r.sx = analyze_sections_new()))
 		return ND_ERR;
 	if ((rc = each_line(train, train_line, &r)) < 0)
 		goto out;
@@ -179,7 +182,7 @@ out:
 	for (size_t i = 0; i < r.n_known; i++)
 		free(r.known[i].section);
 	free(r.known);
-	analyze_nb_free(r.nb);
+	analyze_sections_free(r.sx);
 	buf_release(&r.out);
 	return rc;
 }

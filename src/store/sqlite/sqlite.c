@@ -989,4 +989,13 @@ const struct store_ops store_sqlite_ops = {
 	.item_edit = store_sqlite_item_edit,
 	.item_pinned = store_sqlite_item_pinned,
 	.story_curate = store_sqlite_story_curate,
+	/* automatic sections and the beat (issue 9) */
+	.rule_add = store_sqlite_rule_add,
+	.rule_remove = store_sqlite_rule_remove,
+	.rule_list = store_sqlite_rule_list,
+	.labels = store_sqlite_labels,
+	.labels_version = store_sqlite_labels_version,
+	.items_classify = store_sqlite_items_classify,
+	.review_list = store_sqlite_review_list,
+	.review_decide = store_sqlite_review_decide,
 };

@@ -127,7 +127,7 @@ store_sqlite_item_edit(struct store *st, const struct store_item_edit *e)
 			}
 		}
 		if ((rc = exec2(st, "UPDATE items SET editor_section_id = "
-		    "nullif(?2, 0) WHERE id = ?1", e->id, e->section_id, NULL,
+		    "nullif(?2, 0), section_auto = 0 WHERE id = ?1", e->id, e->section_id, NULL,
 		    "file item")) < 0)
 			break;
 		/* the section it left, for the caches (sqlite_changes.c) */

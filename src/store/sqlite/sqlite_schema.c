@@ -417,6 +417,26 @@ static const char *const migrations[] = {
 	"CREATE INDEX items_hidden ON items(is_hidden) WHERE is_hidden = 1;"
 	"CREATE INDEX items_editor_section ON items(editor_section_id, sort_time)"
 	"  WHERE editor_section_id IS NOT NULL;",
+	/* automatic sections and the beat (issue 9): the desk's rules
+	 * (section_id 0 with kind 4: the beat's profile words); an item's
+	 * section filed by ingest is in editor_section_id with section_auto
+	 * = 1 (an editor's filing clears it); review: 0 not scored, 1 waits
+	 * for an editor (held hidden), 2 kept, 3 hidden by an editor, 4
+	 * passed the beat's threshold; relevance: its score. */
+	"CREATE TABLE desk_rules ("
+	"  id INTEGER PRIMARY KEY,"
+	"  section_id INTEGER NOT NULL,"
+	"  kind INTEGER NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  UNIQUE (section_id, kind, value)"
+	");"
+	"CREATE TRIGGER desk_rules_section AFTER DELETE ON sections BEGIN"
+	"  DELETE FROM desk_rules WHERE section_id = old.id; END;"
+	"ALTER TABLE items ADD COLUMN section_auto INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE items ADD COLUMN review INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE items ADD COLUMN relevance REAL;"
+	"CREATE INDEX items_review ON items(review, sort_time)"
+	"  WHERE review IN (1, 2, 3);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
