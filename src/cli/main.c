@@ -42,6 +42,7 @@ extern const struct cmd cmd_tips;
 extern const struct cmd cmd_user;
 extern const struct cmd cmd_item;
 extern const struct cmd cmd_routes;
+extern const struct cmd cmd_review;
 
 /* In the order `newsdesk help` lists them. */
 static const struct cmd *const commands[] = {
@@ -68,6 +69,7 @@ static const struct cmd *const commands[] = {
 	&cmd_tips,
 	&cmd_user,
 	&cmd_item,
+	&cmd_review,
 	&cmd_routes,
 	&cmd_cluster,
 	&cmd_classify,
