@@ -245,8 +245,8 @@ int store_sqlite_audit_list(struct store *st, struct arena *a, size_t limit,
 	"mi.key, mi.type, mi.width, mi.height, "                               \
 	"mt.key, mt.type, mt.width, mt.height, i.title_derived, "              \
 	"i.is_hidden, i.pinned_at, i.editor_title, i.editor_section_id, "      \
-	"i.sort_time"
-#define ITEM_NCOLS 34
+	"i.sort_time, i.section_auto, i.review"
+#define ITEM_NCOLS 36
 
 /*
  * Goes after "items i JOIN sources s ..." in every item query: the cached

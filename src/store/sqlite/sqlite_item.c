@@ -343,6 +343,9 @@ store_item_from_row(struct arena *a, sqlite3_stmt *stmt, int c,
 	}
 	it->editor_section_id = sqlite3_column_int64(stmt, c + 32);
 	it->sort_time = sqlite3_column_int64(stmt, c + 33);
+	/* sections and the beat (issue 9) */
+	it->is_section_auto = sqlite3_column_int(stmt, c + 34) != 0;
+	it->review = sqlite3_column_int(stmt, c + 35);
 	if (it->editor_section_id)
 		it->section_id = it->editor_section_id;
 }
