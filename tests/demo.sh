@@ -39,6 +39,17 @@ check "seven feeds fetched over HTTP" "7 sources in .*: 7 fetched, 0 not modifie
 check "photos cached" "^23 photos cached, 0 refused or failed"
 check "Arabic search" "السَّدّ"
 ls "$tmp" | grep -q newsdesk-demo && { echo "not ok - demo.sh left its temp dir"; fail=1; }
+# issue 9: the demo's profile ([desk] beat, beat_names) keeps every one
+# of its items on the beat: none waits for review
+if "$BIN" --config demo/newsdesk.ini --db "$tmp/demo.db" review --json \
+    >"$tmp/review.json" && [ "$(tr -d ' \n' <"$tmp/review.json")" = "[]" ] &&
+    [ "$("$BIN" --db "$tmp/demo.db" review profile list | wc -l)" -ge 20 ]; then
+	echo "ok - the demo's profile: nothing waits for review"
+else
+	cat "$tmp/review.json"
+	echo "not ok - the demo's profile holds demo items for review"
+	fail=1
+fi
 
 "$BIN" --config demo/newsdesk.ini --db "$tmp/demo.db" serve \
     --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &

@@ -117,5 +117,8 @@ int cmd_section_rule(struct cmd_ctx *ctx, int argc, char **argv);
 struct arena;
 int cmd_review_profile(struct store *st, struct arena *a, int argc,
     char **argv);
+/* Adds [desk] beat's words to the store's profile (the commands that
+ * ingest call it after opening the store). */
+int cmd_beat_sync(struct cmd_ctx *ctx, struct store *st);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "cli/cmd.h"
 #include "core/arena.h"
+#include "core/cfg.h"
 #include "core/err.h"
 #include "core/str.h"
 #include "store/store.h"
@@ -180,4 +181,45 @@ cmd_review_profile(struct store *st, struct arena *a, int argc, char **argv)
 		}
 	}
 	return rc;
+}
+
+/* Adds the comma-separated words of list to the beat's profile. */
+static int
+sync_list(struct store *st, const char *p)
+{
+	char word[256];
+
+	while (p && *p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		int rc;
+
+		while (len && (*p == ' ' || *p == '\t')) {
+			p++;
+			len--;
+		}
+		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (len && len < sizeof(word)) {
+			memcpy(word, p, len);
+			word[len] = '\0';
+			rc = store_rule_add(st, 0, STORE_RULE_BEAT, word, NULL);
+			if (rc < 0 && rc != ND_EEXISTS)
+				return rc;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+int
+cmd_beat_sync(struct cmd_ctx *ctx, struct store *st)
+{
+	int rc;
+
+	if (!ctx->cfg)
+		return 0;
+	if ((rc = sync_list(st, ctx->cfg->desk.beat)) < 0)
+		return rc;
+	return sync_list(st, ctx->cfg->desk.beat_names);
 }
