@@ -158,6 +158,8 @@ struct item {
 	 * editor, 2 kept, 3 hidden by an editor, 4 on the beat, 0 unscored */
 	bool is_section_auto;
 	int review;
+	int64_t dup_of;              /* a near-duplicate of this item (the
+	                              * first copy); 0 = none */
 	int64_t sort_time;           /* the time lists sort by; writes: 0 =
 	                              * when first seen (ingest/policy.c) */
 	/* Set by ingest's dedup policy for writes (ingest/policy.c); reads

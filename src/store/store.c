@@ -751,3 +751,18 @@ store_review_decide(struct store *st, int64_t id, bool keep)
 {
 	return st->ops->review_decide(st, id, keep);
 }
+
+int
+store_items_dups(struct store *st, const struct store_item_dup *v, size_t n)
+{
+	if (n == 0)
+		return 0;
+	return st->ops->items_dups(st, v, n);
+}
+
+int
+store_item_copies(struct store *st, struct arena *a, int64_t id, size_t max,
+    struct item **out, size_t *out_n)
+{
+	return st->ops->item_copies(st, a, id, max ? max : 20, out, out_n);
+}

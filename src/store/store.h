@@ -622,4 +622,18 @@ int store_review_list(struct store *st, struct arena *a, size_t max,
  * profile), hide keeps it hidden. ND_ENOTFOUND for an unknown item. */
 int store_review_decide(struct store *st, int64_t id, bool keep);
 
+/* Near-duplicates (wire copy carried by several outlets, re-posts): the
+ * item (source_id, dedup_key) is a copy of (of_source_id, of_dedup_key),
+ * recorded as the first copy's id (items.dup_of, followed to its root). */
+struct store_item_dup {
+	int64_t source_id, of_source_id;
+	const char *dedup_key, *of_dedup_key;
+};
+int store_items_dups(struct store *st, const struct store_item_dup *v,
+    size_t n);
+/* The other copies of item id (its first copy and every copy of that),
+ * visible ones only, oldest first, at most max, in a. */
+int store_item_copies(struct store *st, struct arena *a, int64_t id,
+    size_t max, struct item **out, size_t *out_n);
+
 #endif

@@ -190,6 +190,10 @@ struct store_ops {
 	int (*review_list)(struct store *st, struct arena *a, size_t max,
 	    struct item **out, size_t *out_n);
 	int (*review_decide)(struct store *st, int64_t id, bool keep);
+	int (*items_dups)(struct store *st, const struct store_item_dup *v,
+	    size_t n);
+	int (*item_copies)(struct store *st, struct arena *a, int64_t id,
+	    size_t max, struct item **out, size_t *out_n);
 };
 
 extern const struct store_ops store_sqlite_ops;

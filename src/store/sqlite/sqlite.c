@@ -998,4 +998,6 @@ const struct store_ops store_sqlite_ops = {
 	.items_classify = store_sqlite_items_classify,
 	.review_list = store_sqlite_review_list,
 	.review_decide = store_sqlite_review_decide,
+	.items_dups = store_sqlite_items_dups,
+	.item_copies = store_sqlite_item_copies,
 };

@@ -205,6 +205,10 @@ int store_sqlite_items_classify(struct store *st,
 int store_sqlite_review_list(struct store *st, struct arena *a, size_t max,
     struct item **out, size_t *out_n);
 int store_sqlite_review_decide(struct store *st, int64_t id, bool keep);
+int store_sqlite_items_dups(struct store *st,
+    const struct store_item_dup *v, size_t n);
+int store_sqlite_item_copies(struct store *st, struct arena *a, int64_t id,
+    size_t max, struct item **out, size_t *out_n);
 /* sqlite_item.c: (re)writes item id's search index row from its stored
  * fields (after an editor shows a hidden item again). */
 int store_sqlite_item_reindex(struct store *st, int64_t id);
@@ -245,8 +249,8 @@ int store_sqlite_audit_list(struct store *st, struct arena *a, size_t limit,
 	"mi.key, mi.type, mi.width, mi.height, "                               \
 	"mt.key, mt.type, mt.width, mt.height, i.title_derived, "              \
 	"i.is_hidden, i.pinned_at, i.editor_title, i.editor_section_id, "      \
-	"i.sort_time, i.section_auto, i.review"
-#define ITEM_NCOLS 36
+	"i.sort_time, i.section_auto, i.review, coalesce(i.dup_of, 0)"
+#define ITEM_NCOLS 37
 
 /*
  * Goes after "items i JOIN sources s ..." in every item query: the cached

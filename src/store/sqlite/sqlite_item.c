@@ -346,6 +346,7 @@ store_item_from_row(struct arena *a, sqlite3_stmt *stmt, int c,
 	/* sections and the beat (issue 9) */
 	it->is_section_auto = sqlite3_column_int(stmt, c + 34) != 0;
 	it->review = sqlite3_column_int(stmt, c + 35);
+	it->dup_of = sqlite3_column_int64(stmt, c + 36);
 	if (it->editor_section_id)
 		it->section_id = it->editor_section_id;
 }

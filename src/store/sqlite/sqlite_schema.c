@@ -422,7 +422,8 @@ static const char *const migrations[] = {
 	 * section filed by ingest is in editor_section_id with section_auto
 	 * = 1 (an editor's filing clears it); review: 0 not scored, 1 waits
 	 * for an editor (held hidden), 2 kept, 3 hidden by an editor, 4
-	 * passed the beat's threshold; relevance: its score. */
+	 * passed the beat's threshold; relevance: its score; dup_of: the
+	 * first copy of a near-duplicate (analyze's MinHash). */
 	"CREATE TABLE desk_rules ("
 	"  id INTEGER PRIMARY KEY,"
 	"  section_id INTEGER NOT NULL,"
@@ -435,6 +436,9 @@ static const char *const migrations[] = {
 	"ALTER TABLE items ADD COLUMN section_auto INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE items ADD COLUMN review INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE items ADD COLUMN relevance REAL;"
+	/* a near-duplicate (wire copy, a re-post): the first copy's id */
+	"ALTER TABLE items ADD COLUMN dup_of INTEGER;"
+	"CREATE INDEX items_dup_of ON items(dup_of) WHERE dup_of IS NOT NULL;"
 	"CREATE INDEX items_review ON items(review, sort_time)"
 	"  WHERE review IN (1, 2, 3);",
 };

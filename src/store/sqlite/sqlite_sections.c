@@ -330,3 +330,76 @@ fail:
 	store_sqlite_rollback(st);
 	return rc;
 }
+
+int
+store_sqlite_items_dups(struct store *st, const struct store_item_dup *v,
+    size_t n)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if ((rc = store_sqlite_begin(st)) < 0)
+		return rc;
+	/* the copy points at the root of the first copy's group; never at
+	 * itself; unchanged rows are not written */
+	if ((rc = prep(st, &stmt, "UPDATE items SET dup_of = "
+	    "(SELECT coalesce(f.dup_of, f.id) FROM items f "
+	    " WHERE f.source_id = ?3 AND f.dedup_key = ?4) "
+	    "WHERE source_id = ?1 AND dedup_key = ?2 AND "
+	    "(SELECT coalesce(f.dup_of, f.id) FROM items f "
+	    " WHERE f.source_id = ?3 AND f.dedup_key = ?4) NOT IN (id) AND "
+	    "dup_of IS NOT (SELECT coalesce(f.dup_of, f.id) FROM items f "
+	    " WHERE f.source_id = ?3 AND f.dedup_key = ?4)")) < 0)
+		goto out;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		sqlite3_reset(stmt);
+		sqlite3_bind_int64(stmt, 1, v[i].source_id);
+		store_bind_text(stmt, 2, v[i].dedup_key);
+		sqlite3_bind_int64(stmt, 3, v[i].of_source_id);
+		store_bind_text(stmt, 4, v[i].of_dedup_key);
+		if (sqlite3_step(stmt) != SQLITE_DONE)
+			rc = store_db_err(st, "mark near-duplicate");
+	}
+out:
+	sqlite3_finalize(stmt);
+	if (rc < 0) {
+		store_sqlite_rollback(st);
+		return rc;
+	}
+	return store_sqlite_commit(st);
+}
+
+int
+store_sqlite_item_copies(struct store *st, struct arena *a, int64_t id,
+    size_t max, struct item **out, size_t *out_n)
+{
+	sqlite3_stmt *stmt = NULL;
+	struct item *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc, step;
+
+	*out = NULL;
+	*out_n = 0;
+	if ((rc = prep(st, &stmt, "WITH root(r) AS (SELECT coalesce(dup_of, id) "
+	    "FROM items WHERE id = ?1) "
+	    "SELECT " ITEM_COLS " FROM items i "
+	    "JOIN sources s ON s.id = i.source_id" ITEM_MEDIA_JOIN
+	    "WHERE i.id IN (SELECT r FROM root UNION ALL "
+	    " SELECT x.id FROM items x WHERE x.dup_of = (SELECT r FROM root)) "
+	    "AND i.id != ?1 AND i.is_hidden = 0 "
+	    "ORDER BY i.sort_time, i.id LIMIT ?2")) < 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_int64(stmt, 2, (int64_t)max);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		ARENA_GROW(a, v, n, n + 1, cap);
+		memset(&v[n], 0, sizeof(v[n]));
+		store_item_from_row(a, stmt, 0, &v[n++]);
+	}
+	if (step != SQLITE_DONE)
+		rc = store_db_err(st, "list copies");
+	sqlite3_finalize(stmt);
+	*out = v;
+	*out_n = rc < 0 ? 0 : n;
+	return rc;
+}
