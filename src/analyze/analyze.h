@@ -160,6 +160,10 @@ int analyze_sections_learn(struct analyze_sections *s,
     const struct analyze_doc *d, const char *section);
 int analyze_sections_forget(struct analyze_sections *s,
     const struct analyze_doc *d, const char *section);
+/* False when no rule reads words and nothing was learned: a decision
+ * then needs only the source and the categories (callers skip preparing
+ * the text). */
+bool analyze_sections_reads_text(const struct analyze_sections *s);
 /* The beat's model learns that an editor kept (or hid) d. */
 int analyze_sections_learn_beat(struct analyze_sections *s,
     const struct analyze_doc *d, bool is_kept);

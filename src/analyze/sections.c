@@ -48,7 +48,7 @@ struct analyze_sections {
 	struct analyze_nb *nb, *beat;
 	size_t n_kept, n_hidden;
 	struct rule *rules;
-	size_t n_rules, cap_rules, n_beat;
+	size_t n_rules, cap_rules, n_beat, n_words;
 	/* scratch */
 	uint64_t tok[DOC_TOKENS_MAX];
 	size_t n_tok;
@@ -147,6 +147,7 @@ analyze_sections_rule(struct analyze_sections *s, const char *section,
 	    &s->cap_rules);
 	s->rules[s->n_rules++] = r;
 	s->n_beat += kind == ANALYZE_RULE_BEAT;
+	s->n_words += kind == ANALYZE_RULE_WORD || kind == ANALYZE_RULE_BEAT;
 	return 0;
 }
 
@@ -175,6 +176,13 @@ analyze_sections_learn_beat(struct analyze_sections *s,
 		s->n_hidden += !is_kept;
 	}
 	return rc;
+}
+
+bool
+analyze_sections_reads_text(const struct analyze_sections *s)
+{
+	return s->n_words > 0 || analyze_nb_classes(s->nb) >= 2 ||
+	    (s->n_kept > 0 && s->n_hidden > 0);
 }
 
 /* Occurrences of r's phrase in the document's tokens (the title's
@@ -217,10 +225,14 @@ analyze_sections_decide(struct analyze_sections *s,
 
 	memset(out, 0, sizeof(*out));
 	s->n_tok = 0;
-	tokens(s, d->title, ANALYZE_FIELD_MAX);
-	s->title_end = s->n_tok;
-	tokens(s, d->summary, ANALYZE_FIELD_MAX);
-	tokens(s, d->text, SEC_TEXT_LEAD);
+	s->title_end = 0;
+	/* words are read only when a rule matches words */
+	if (s->n_words) {
+		tokens(s, d->title, ANALYZE_FIELD_MAX);
+		s->title_end = s->n_tok;
+		tokens(s, d->summary, ANALYZE_FIELD_MAX);
+		tokens(s, d->text, SEC_TEXT_LEAD);
+	}
 	for (size_t i = 0; i < s->n_rules; i++) {
 		const struct rule *r = &s->rules[i];
 

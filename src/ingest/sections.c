@@ -22,6 +22,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "core/text.h"
 #include "ingest/ingest.h"
 #include "store/store.h"
@@ -33,12 +34,30 @@
 struct ingest_sections {
 	struct analyze_sections *sx;
 	struct buf summary, text;
+	/* Items decided by this model, by hash of (source, dedup key), with
+	 * a hash of what it read: an unchanged item seen again (every poll
+	 * of a feed lists it) is not decided and written again.
+	 * Direct-mapped: a forgotten item is only decided again. */
+	struct sec_seen {
+		uint64_t key, sig;
+	} *seen;
 };
+
+#define SEC_SEEN_SLOTS (1u << 16)
+
+static uint64_t
+hash_s(const char *s)
+{
+	return str_hash(s ? s : "", s ? strlen(s) : 0);
+}
 
 static _Thread_local struct {
 	struct store *st;
 	struct ingest_sections *s;
 	uint64_t version;            /* the labels' signature it learned */
+	uint64_t data_version;       /* the store's content version after
+	                              * our last batch: unchanged, so are
+	                              * the labels */
 } cache;
 
 static void
@@ -67,6 +86,7 @@ sections_free(struct ingest_sections *s)
 	if (!s)
 		return;
 	analyze_sections_free(s->sx);
+	free(s->seen);
 	buf_release(&s->summary);
 	buf_release(&s->text);
 	free(s);
@@ -110,6 +130,10 @@ sections_open(struct ingest_sections **out, struct store *st)
 		return err_set(ND_ENOMEM, "ingest: out of memory");
 	buf_init(&s->summary, SEC_HTML_LEAD);
 	buf_init(&s->text, SEC_HTML_LEAD);
+	if (!(s->seen = calloc(SEC_SEEN_SLOTS, sizeof(*s->seen)))) {
+		rc = err_set(ND_ENOMEM, "ingest: out of memory");
+		goto fail;
+	}
 	if (!(s->sx = analyze_sections_new())) {
 		rc = ND_ERR;
 		goto fail;
@@ -183,11 +207,16 @@ ingest_sections_put(struct store *st, int64_t source_id,
 	struct source *src = NULL;
 	uint64_t version = 0;
 	char source[32];
+	size_t k = 0;
 	int rc;
 
 	if (n == 0)
 		return 0;
-	if ((rc = store_labels_version(st, &version)) < 0)
+	if ((rc = store_data_version(st, &version)) < 0)
+		return rc;
+	if (cache.s && cache.st == st && cache.data_version == version)
+		version = cache.version;
+	else if ((rc = store_labels_version(st, &version)) < 0)
 		return rc;
 	if (!cache.s || cache.st != st || cache.version != version) {
 		ingest_sections_cache_release();
@@ -198,32 +227,52 @@ ingest_sections_put(struct store *st, int64_t source_id,
 		pthread_once(&atexit_once, register_atexit);
 	}
 	s = cache.s;
-	if ((rc = store_source_get(st, &a, source_id, &src)) < 0)
-		goto out;
 	snprintf(source, sizeof(source), "%lld", (long long)source_id);
 	v = arena_alloc(&a, n * sizeof(*v));
 	for (size_t i = 0; i < n; i++) {
 		const struct item *it = &items[i];
 		const char *tags[SEC_TAGS_MAX];
-		size_t n_tags = split_tags(&a, it->tags, tags, SEC_TAGS_MAX);
+		size_t n_tags;
 		struct analyze_section_result r;
 		struct analyze_doc d;
+		uint64_t key = str_hash(&source_id, sizeof(source_id)) ^
+		    (hash_s(it->dedup_key) * 0x9E3779B97F4A7C15ULL);
+		/* the policy's hash of every stored field (tags included) */
+		uint64_t sig = str_hash(it->fields_hash,
+		    sizeof(it->fields_hash));
+		struct sec_seen *e = &s->seen[key % SEC_SEEN_SLOTS];
 
-		doc_of(s, &d, it->title, it->summary, it->content);
+		if (e->key == key && e->sig == sig)
+			continue;
+		e->key = key;
+		e->sig = sig;
+		/* the source, once per batch with anything to decide */
+		if (!src && (rc = store_source_get(st, &a, source_id,
+		    &src)) < 0)
+			goto out;
+		n_tags = split_tags(&a, it->tags, tags, SEC_TAGS_MAX);
+		if (analyze_sections_reads_text(s->sx))
+			doc_of(s, &d, it->title, it->summary, it->content);
+		else
+			doc_of(s, &d, it->title, NULL, NULL);
 		d.source = source;
 		d.lang = it->language;
 		analyze_sections_decide(s->sx, &d, tags, n_tags, &r);
-		memset(&v[i], 0, sizeof(v[i]));
-		v[i].source_id = source_id;
-		v[i].dedup_key = it->dedup_key;
+		memset(&v[k], 0, sizeof(v[k]));
+		v[k].source_id = source_id;
+		v[k].dedup_key = it->dedup_key;
 		/* an outlet's section stays the item's */
 		if (src->section_id == 0 && r.section)
-			v[i].section_id = strtoll(r.section, NULL, 10);
-		v[i].relevance = r.relevance;
-		v[i].is_review = !r.is_relevant;
+			v[k].section_id = strtoll(r.section, NULL, 10);
+		v[k].relevance = r.relevance;
+		v[k++].is_review = !r.is_relevant;
 	}
-	rc = store_items_classify(st, v, n);
+	rc = store_items_classify(st, v, k);
 out:
 	arena_release(&a);
+	if (rc < 0)
+		ingest_sections_cache_release();   /* its seen list is wrong */
+	else if (store_data_version(st, &cache.data_version) < 0)
+		cache.data_version = 0;
 	return rc;
 }
