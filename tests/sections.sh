@@ -38,7 +38,7 @@ must() {
 	run "$@"
 	[ "$rc" -eq 0 ] || { not_ok "newsdesk $* (exit $rc)"; exit 1; }
 }
-for f in train.xml new.xml later.xml wire1.xml daily2.xml herald3.xml; do
+for f in train.xml new.xml later.xml wire1.xml daily2.xml herald3.xml desk.jsonl; do
 	[ -s "$F/$f" ] || { echo "not ok - fixture $F/$f is missing"; exit 1; }
 done
 # sql QUERY: one value from the store (sqlite3's python module: the test
@@ -86,6 +86,15 @@ for t in 'Miral striker' 'Miral coach' 'Goalkeeper' 'Miral club signs'; do
 	must item section "$(id_of "$t")" sports
 done
 expect_eq "an editor's filing is the desk's" "$(section_of 'Miral coach')" "sports desk"
+# `classify --jsonl` without --train: the desk's model, as ingest has it
+must classify --jsonl "$F/desk.jsonl"
+python3 -c 'import json,sys
+got = {}
+for l in open(sys.argv[1]):
+    o = json.loads(l); got[o["id"]] = o["section"]
+assert got == {"a": "politics", "b": "sports", "c": "ports"}, got' "$tmp/out" &&
+    ok "classify --jsonl runs the desk's own model (rules, filings)" ||
+    not_ok "classify --jsonl runs the desk's own model (rules, filings)"
 
 must ingest "$F/new.xml"
 expect_eq "classifier files a politics report" "$(section_of 'Cabinet reshuffle')" "politics auto"

@@ -172,6 +172,11 @@ int ingest_sections_put(struct store *st, int64_t source_id,
     const struct item *items, size_t n);
 /* Frees the calling thread's kept model. */
 void ingest_sections_cache_release(void);
+/* A model trained from st exactly as ingest trains it (sections named by
+ * their ids), for `newsdesk classify` on the desk's own store. Free with
+ * analyze_sections_free. */
+struct analyze_sections;
+int ingest_sections_model(struct store *st, struct analyze_sections **out);
 
 /* ---- files from disk (newsdesk ingest) ---- */
 

@@ -276,3 +276,18 @@ out:
 		cache.data_version = 0;
 	return rc;
 }
+
+int
+ingest_sections_model(struct store *st, struct analyze_sections **out)
+{
+	struct ingest_sections *s;
+	int rc;
+
+	*out = NULL;
+	if ((rc = sections_open(&s, st)) < 0)
+		return rc;
+	*out = s->sx;
+	s->sx = NULL;
+	sections_free(s);
+	return 0;
+}
