@@ -84,6 +84,34 @@ for s in set(srcs):
         print("not ok - %s: %s, %d bytes" % (s, t, len(data)))
 sys.exit(0 if ok else 1)
 PY
+# issue 9: each event once on the front page, with its outlets: every top
+# story is shown once, the reports its card links are not repeated below,
+# and a story carried by several outlets names them ("More coverage")
+python3 - "$url" "$tmp/demo.db" <<'PY' || fail=1
+import re, sqlite3, sys, urllib.request
+home = urllib.request.urlopen(sys.argv[1] + "/").read().decode()
+db = sqlite3.connect(sys.argv[2])
+top = home[home.find('class="top"'):home.find('id="latest-h"')]
+rest = home[home.find('id="latest-h"'):]
+stories = re.findall(r'<h3><a href="/story/(\d+)"', top)
+ok = len(stories) >= 3 and len(stories) == len(set(stories))
+shown = set(re.findall(r'href="/item/(\d+)"', top))
+again = shown & set(re.findall(r'href="/item/(\d+)"', rest))
+ok = ok and not again
+for s in stories:
+    outlets = db.execute("SELECT count(DISTINCT i.source_id) FROM story_items x "
+                         "JOIN items i ON i.id = x.item_id WHERE x.story_id = ?",
+                         (int(s),)).fetchone()[0]
+    card = top[top.find('href="/story/%s"' % s):]
+    card = card[:card.find("</article>")]
+    if outlets > 1 and "More coverage" not in card:
+        ok = False
+        print("# story %s: %d outlets, no 'More coverage'" % (s, outlets))
+print("%s - issue 9: the front page shows each top story once (%s), its "
+      "reports not again below (%s), with its outlets" % (
+          "ok" if ok else "not ok", stories, sorted(again)))
+sys.exit(0 if ok else 1)
+PY
 kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=
 
 # issue 8: the demo stopped by a signal stops everything it started: sent
