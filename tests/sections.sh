@@ -163,6 +163,29 @@ assert slug, "the wire copy is in a section"
 search = get("/search?q=croissants")
 assert "Celebrity chef" not in search, "held item in search"
 PY
+# the pages naming copies are valid HTML
+mkdir -p "$tmp/pages"
+python3 - "$url" "$tmp/pages" "$first" <<'PY' || not_ok "pages saved"
+import sqlite3, sys, urllib.request
+base, out, first = sys.argv[1:4]
+paths = ["/", "/item/" + first, "/section/politics", "/section/sports",
+         "/section/rivers", "/section/ports", "/search?q=dam"]
+db = sqlite3.connect(out + "/../desk.db")
+paths += ["/item/%d" % r[0] for r in db.execute(
+    "SELECT id FROM items WHERE dup_of = ?", (int(first),))]
+for i, p in enumerate(paths):
+    open("%s/%02d.html" % (out, i), "w").write(
+        urllib.request.urlopen(base + p).read().decode())
+PY
+if [ -d "$SRC/tests/web/node_modules/html-validate" ] && command -v node >/dev/null; then
+	if node "$SRC/tests/web/desk_validate.mjs" "$tmp/pages" >"$tmp/out" 2>"$tmp/err"; then
+		ok "home, item, section and search pages with copies are valid HTML"
+	else
+		not_ok "home, item, section and search pages with copies are valid HTML"
+	fi
+else
+	not_ok "html-validate missing (run scripts/setup.sh)"
+fi
 
 # verdicts: keep shows it (and teaches the profile); hide keeps it off
 run review keep "$bakery"
