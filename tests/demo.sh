@@ -39,6 +39,17 @@ check "seven feeds fetched over HTTP" "7 sources in .*: 7 fetched, 0 not modifie
 check "photos cached" "^23 photos cached, 0 refused or failed"
 check "Arabic search" "السَّدّ"
 ls "$tmp" | grep -q newsdesk-demo && { echo "not ok - demo.sh left its temp dir"; fail=1; }
+# issue 9: the demo's profile ([desk] beat, beat_names) keeps every one
+# of its items on the beat: none waits for review
+if "$BIN" --config demo/newsdesk.ini --db "$tmp/demo.db" review --json \
+    >"$tmp/review.json" && [ "$(tr -d ' \n' <"$tmp/review.json")" = "[]" ] &&
+    [ "$("$BIN" --db "$tmp/demo.db" review profile list | wc -l)" -ge 20 ]; then
+	echo "ok - the demo's profile: nothing waits for review"
+else
+	cat "$tmp/review.json"
+	echo "not ok - the demo's profile holds demo items for review"
+	fail=1
+fi
 
 "$BIN" --config demo/newsdesk.ini --db "$tmp/demo.db" serve \
     --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
@@ -71,6 +82,34 @@ for s in set(srcs):
     ok = ok and good
     if not good:
         print("not ok - %s: %s, %d bytes" % (s, t, len(data)))
+sys.exit(0 if ok else 1)
+PY
+# issue 9: each event once on the front page, with its outlets: every top
+# story is shown once, the reports its card links are not repeated below,
+# and a story carried by several outlets names them ("More coverage")
+python3 - "$url" "$tmp/demo.db" <<'PY' || fail=1
+import re, sqlite3, sys, urllib.request
+home = urllib.request.urlopen(sys.argv[1] + "/").read().decode()
+db = sqlite3.connect(sys.argv[2])
+top = home[home.find('class="top"'):home.find('id="latest-h"')]
+rest = home[home.find('id="latest-h"'):]
+stories = re.findall(r'<h3><a href="/story/(\d+)"', top)
+ok = len(stories) >= 3 and len(stories) == len(set(stories))
+shown = set(re.findall(r'href="/item/(\d+)"', top))
+again = shown & set(re.findall(r'href="/item/(\d+)"', rest))
+ok = ok and not again
+for s in stories:
+    outlets = db.execute("SELECT count(DISTINCT i.source_id) FROM story_items x "
+                         "JOIN items i ON i.id = x.item_id WHERE x.story_id = ?",
+                         (int(s),)).fetchone()[0]
+    card = top[top.find('href="/story/%s"' % s):]
+    card = card[:card.find("</article>")]
+    if outlets > 1 and "More coverage" not in card:
+        ok = False
+        print("# story %s: %d outlets, no 'More coverage'" % (s, outlets))
+print("%s - issue 9: the front page shows each top story once (%s), its "
+      "reports not again below (%s), with its outlets" % (
+          "ok" if ok else "not ok", stories, sorted(again)))
 sys.exit(0 if ok else 1)
 PY
 kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=

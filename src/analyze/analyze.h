@@ -128,6 +128,60 @@ int analyze_nb_forget(struct analyze_nb *nb, const struct analyze_doc *d,
 const char *analyze_nb_predict(struct analyze_nb *nb,
     const struct analyze_doc *d, double *out_margin);
 
+/* The number of sections learned (with a document left in them). */
+size_t analyze_nb_classes(const struct analyze_nb *nb);
+
+/* ---- sections and the beat (sections.c): one decision for ingest and
+ * `newsdesk classify` ---- */
+
+enum analyze_rule_kind {       /* the same numbers as the store's */
+	ANALYZE_RULE_WORD = 1,       /* words or a name in the item */
+	ANALYZE_RULE_SOURCE = 2,     /* the item's source (doc->source) */
+	ANALYZE_RULE_CATEGORY = 3,   /* one of the feed's categories */
+	ANALYZE_RULE_BEAT = 4,       /* the beat's profile (no section) */
+};
+
+/* Relevance an item needs to be on the beat (a profile word in the
+ * headline counts 2, elsewhere 1; the learned model adds up to 3 either
+ * way). */
+#define ANALYZE_RELEVANCE_MIN 1.0
+
+struct analyze_sections;
+
+struct analyze_sections *analyze_sections_new(void);
+void analyze_sections_free(struct analyze_sections *s);
+/* A desk's rule; section NULL only for ANALYZE_RULE_BEAT. ND_EINVAL for
+ * words that are not 1 to 8 tokens. */
+int analyze_sections_rule(struct analyze_sections *s, const char *section,
+    int kind, const char *value);
+/* The classifier learns (or forgets: leave-one-out, an editor's move)
+ * that d is filed under section. */
+int analyze_sections_learn(struct analyze_sections *s,
+    const struct analyze_doc *d, const char *section);
+int analyze_sections_forget(struct analyze_sections *s,
+    const struct analyze_doc *d, const char *section);
+/* False when no rule reads words and nothing was learned: a decision
+ * then needs only the source and the categories (callers skip preparing
+ * the text). */
+bool analyze_sections_reads_text(const struct analyze_sections *s);
+/* The beat's model learns that an editor kept (or hid) d. */
+int analyze_sections_learn_beat(struct analyze_sections *s,
+    const struct analyze_doc *d, bool is_kept);
+
+struct analyze_section_result {
+	const char *section;         /* borrowed from s; NULL: none */
+	bool is_rule;                /* a desk's rule said so */
+	double margin;               /* the classifier's log-odds (rules: inf) */
+	double relevance;            /* to the beat */
+	bool is_relevant;
+};
+
+/* Where d goes and whether it is on the beat; tags are the feed's
+ * categories. The result is valid until the next call. */
+void analyze_sections_decide(struct analyze_sections *s,
+    const struct analyze_doc *d, const char *const *tags, size_t n_tags,
+    struct analyze_section_result *out);
+
 /* ---- the clustering kit's line format (kit.c) ---- */
 
 /*

@@ -204,3 +204,13 @@ analyze_nb_predict(struct analyze_nb *nb, const struct analyze_doc *d,
 		*out_margin = isfinite(second) ? best - second : INFINITY;
 	return nb->names[best_c];
 }
+
+size_t
+analyze_nb_classes(const struct analyze_nb *nb)
+{
+	size_t n = 0;
+
+	for (size_t c = 0; c < nb->n_classes; c++)
+		n += nb->docs[c] > 0;
+	return n;
+}

@@ -112,4 +112,13 @@ int cmd_json_print(struct json_t *v);
 /* A one-line human status of a source: "ok", "new", "failing", "disabled". */
 const char *cmd_source_status(const struct source *src);
 
+/* cmd_rule.c (issue 9): `section rule ...` and `review profile ...` */
+int cmd_section_rule(struct cmd_ctx *ctx, int argc, char **argv);
+struct arena;
+int cmd_review_profile(struct store *st, struct arena *a, int argc,
+    char **argv);
+/* Adds [desk] beat's words to the store's profile (the commands that
+ * ingest call it after opening the store). */
+int cmd_beat_sync(struct cmd_ctx *ctx, struct store *st);
+
 #endif

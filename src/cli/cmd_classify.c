@@ -1,6 +1,7 @@
 /*
  * newsdesk classify: files the items of a JSONL file under sections with
- * the section classifier (analyze/classify.c, multinomial naive Bayes),
+ * the decision ingest makes (analyze/sections.c: the desk's rules, none
+ * here, then the naive Bayes classifier of analyze/classify.c),
  * trained on a labelled JSONL file. An item that is also in the training
  * file is classified with itself taken out of the model (leave-one-out),
  * so the sections kit can be scored honestly on its own labelled data.
@@ -13,10 +14,13 @@
 
 #include "analyze/analyze.h"
 #include "cli/cmd.h"
+#include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/str.h"
 #include "core/xmalloc.h"
+#include "ingest/ingest.h"
+#include "store/store.h"
 #include "core/banned.h"
 
 #define CLASSIFY_TEXT_MAX 4096
@@ -82,7 +86,10 @@ each_line(const char *path, line_fn fn, void *payload)
 }
 
 struct run {
-	struct analyze_nb *nb;
+	struct analyze_sections *sx;
+	/* without --train: the store's sections, to name ids by slug */
+	struct section *secs;
+	size_t n_secs;
 	struct known *known;
 	size_t n_known, cap_known;
 	struct buf out;
@@ -105,7 +112,7 @@ train_line(const struct analyze_kit_line *kl, void *payload)
 	if (r->n_known >= CLASSIFY_MAX_TRAIN)
 		return err_set(ND_ETOOBIG, "classify: more than %d training items",
 		    CLASSIFY_MAX_TRAIN);
-	if ((rc = analyze_nb_learn(r->nb, &kl->doc, kl->section)) < 0)
+	if ((rc = analyze_sections_learn(r->sx, &kl->doc, kl->section)) < 0)
 		return rc;
 	if (kl->id) {
 		r->known = xgrow(r->known, sizeof(*r->known), r->n_known + 1,
@@ -121,6 +128,7 @@ classify_line(const struct analyze_kit_line *kl, void *payload)
 {
 	struct run *r = payload;
 	struct known key = { id_hash(kl->id), NULL }, *k = NULL;
+	struct analyze_section_result res;
 	const char *sec;
 	json_t *o;
 	char *s;
@@ -128,8 +136,14 @@ classify_line(const struct analyze_kit_line *kl, void *payload)
 	if (kl->id && r->n_known)
 		k = bsearch(&key, r->known, r->n_known, sizeof(key), by_id);
 	if (k)
-		(void)analyze_nb_forget(r->nb, &kl->doc, k->section);
-	sec = analyze_nb_predict(r->nb, &kl->doc, NULL);
+		(void)analyze_sections_forget(r->sx, &kl->doc, k->section);
+	analyze_sections_decide(r->sx, &kl->doc, NULL, 0, &res);
+	sec = res.section;
+	for (size_t i = 0; sec && i < r->n_secs; i++)
+		if (r->secs[i].id == strtoll(sec, NULL, 10)) {
+			sec = r->secs[i].slug;
+			break;
+		}
 	o = json_object();
 	json_object_set_new(o, "id", kl->id ? json_string(kl->id) : json_null());
 	json_object_set_new(o, "section", sec ? json_string(sec) : json_null());
@@ -140,7 +154,7 @@ classify_line(const struct analyze_kit_line *kl, void *payload)
 	}
 	json_decref(o);
 	if (k)
-		(void)analyze_nb_learn(r->nb, &kl->doc, k->section);
+		(void)analyze_sections_learn(r->sx, &kl->doc, k->section);
 	if (r->out.len > (1u << 16)) {
 		fwrite(r->out.ptr, 1, r->out.len, stdout);
 		buf_reset(&r->out);
@@ -153,9 +167,10 @@ classify_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct run r = { .out = BUF_INIT(BUF_NOCAP) };
 	const char *path = NULL, *train = NULL;
+	struct arena a = ARENA_INIT;
+	struct store *st = NULL;
 	int rc = 0;
 
-	(void)ctx;
 	for (int i = 1; i < argc; i++) {
 		if ((rc = cmd_opt(argc, argv, &i, "--jsonl", &path)) ||
 		    (rc = cmd_opt(argc, argv, &i, "--train", &train))) {
@@ -165,12 +180,20 @@ classify_run(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 		return CMD_USAGE;
 	}
-	if (!path || !train)
+	if (!path)
 		return CMD_USAGE;
-	if (!(r.nb = analyze_nb_new()))
+	if (!train) {
+		/* the desk's own model: its rules and its editors' filings,
+		 * trained by the code ingest runs */
+		if ((rc = cmd_open_store(ctx, &st, false)) < 0 ||
+		    (rc = store_section_list(st, &a, &r.secs, &r.n_secs)) < 0 ||
+		    (rc = ingest_sections_model(st, &r.sx)) < 0)
+			goto out;
+	} else if (!(r.sx = analyze_sections_new())) {
 		return ND_ERR;
-	if ((rc = each_line(train, train_line, &r)) < 0)
+	} else if ((rc = each_line(train, train_line, &r)) < 0) {
 		goto out;
+	}
 	qsort(r.known, r.n_known, sizeof(*r.known), by_id);
 	if ((rc = each_line(path, classify_line, &r)) < 0)
 		goto out;
@@ -179,8 +202,10 @@ out:
 	for (size_t i = 0; i < r.n_known; i++)
 		free(r.known[i].section);
 	free(r.known);
-	analyze_nb_free(r.nb);
+	analyze_sections_free(r.sx);
 	buf_release(&r.out);
+	store_close(st);
+	arena_release(&a);
 	return rc;
 }
 
@@ -189,6 +214,7 @@ const struct cmd cmd_classify = {
 	.summary = "file the items of a JSONL file under sections (the sections kit)",
 	.usage =
 	    "usage: newsdesk classify --train LABELLED.jsonl --jsonl FILE\n"
+	    "       newsdesk classify --jsonl FILE\n"
 	    "\n"
 	    "Learns sections from LABELLED.jsonl (one JSON object per line with\n"
 	    "id, title, summary, text and section) with the section classifier\n"
@@ -197,6 +223,10 @@ const struct cmd cmd_classify = {
 	    "that is also in LABELLED.jsonl (same id) is classified with itself\n"
 	    "taken out of the model (leave-one-out), so a labelled set can be\n"
 	    "scored on itself honestly.\n"
+	    "\n"
+	    "Without --train, the desk's own model: the store's rules and the\n"
+	    "items its editors filed, trained as ingest trains it; sections are\n"
+	    "named by slug (null: ingest would leave the item in no section).\n"
 	    "\n"
 	    "example:\n"
 	    "  newsdesk classify --train dev/sections.jsonl --jsonl dev/sections.jsonl\n",

@@ -111,7 +111,8 @@ fetch_run_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	arena_init(&a);
 	fetch_global_init();
-	if ((rc = cmd_open_store(ctx, &st, false)) < 0)
+	if ((rc = cmd_open_store(ctx, &st, false)) < 0 ||
+	    (rc = cmd_beat_sync(ctx, st)) < 0)   /* issue 9 */
 		goto out;
 	if (source) {
 		struct source *src = NULL;

@@ -172,6 +172,8 @@ ingest_run(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = CMD_USAGE;
 	if (rc == 0)
 		rc = cmd_open_store(ctx, &st, false);
+	if (rc == 0)
+		rc = cmd_beat_sync(ctx, st);   /* issue 9 */
 	for (size_t i = 0; rc == 0 && i < fl.n; i++) {
 		int frc;
 

@@ -136,7 +136,10 @@ run_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 	/* Fail early, with the usual hint, when there is no store. */
 	if ((rc = cmd_open_store(ctx, &st, false)) < 0)
 		return rc;
+	rc = cmd_beat_sync(ctx, st);   /* issue 9: [desk] beat */
 	store_close(st);
+	if (rc < 0)
+		return rc;
 	fetch_global_init();
 
 	/* Signals are taken synchronously by this thread only: block them

@@ -1,7 +1,8 @@
 /*
  * newsdesk section: the desk's sections ("Developments", "Diplomacy", ...).
- * Sources belong to at most one section; items are shown under their
- * source's section until the classifier exists.
+ * Sources belong to at most one section; the items of a source with none
+ * are filed at ingest by the desk's rules (`section rule`, cmd_rule.c)
+ * and the classifier learned from the editors' filings.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -102,6 +103,8 @@ section_run(struct cmd_ctx *ctx, int argc, char **argv)
 	struct store *st = NULL;
 	int rc;
 
+	if (argc >= 2 && strcmp(argv[1], "rule") == 0)
+		return cmd_section_rule(ctx, argc, argv);
 	if (argc < 2 || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "list") != 0))
 		return CMD_USAGE;
 	if ((rc = cmd_open_store(ctx, &st, false)) < 0)
@@ -120,15 +123,27 @@ const struct cmd cmd_section = {
 	.usage =
 	    "usage: newsdesk section add NAME [--slug SLUG]\n"
 	    "       newsdesk section list [--json]\n"
+	    "       newsdesk section rule add SECTION --word W | --source ID |\n"
+	    "                                  --category C\n"
+	    "       newsdesk section rule list [--json]\n"
+	    "       newsdesk section rule remove RULE-ID\n"
 	    "\n"
 	    "add    creates a section; SLUG (used in URLs) is derived from NAME\n"
 	    "       unless given, and must be unique\n"
 	    "list   shows every section with its slug and number of sources;\n"
 	    "       --json prints an array of {id, name, slug, position, sources}\n"
+	    "rule   the desk's rules filing items at ingest (items of outlets\n"
+	    "       with no section): a word or name in the item (stemmed, so\n"
+	    "       'election' matches 'elections'), a source id, a feed\n"
+	    "       category; an outlet's rule wins, then a category's, then the\n"
+	    "       section with most words; without a rule the classifier\n"
+	    "       learned from the editors' filings decides\n"
 	    "\n"
 	    "examples:\n"
 	    "  newsdesk section add Developments\n"
 	    "  newsdesk section add \"Diplomatic Buzz\" --slug buzz\n"
-	    "  newsdesk section list\n",
+	    "  newsdesk section list\n"
+	    "  newsdesk section rule add developments --word ceasefire\n"
+	    "  newsdesk section rule add buzz --category Diplomacy\n",
 	.run = section_run,
 };

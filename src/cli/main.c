@@ -48,6 +48,7 @@ extern const struct cmd cmd_digest;
 /* the desk's posts (issue 10) */
 extern const struct cmd cmd_post;
 extern const struct cmd cmd_column;
+extern const struct cmd cmd_review;
 
 /* In the order `newsdesk help` lists them. */
 static const struct cmd *const commands[] = {
@@ -77,6 +78,7 @@ static const struct cmd *const commands[] = {
 	&cmd_tips,
 	&cmd_user,
 	&cmd_item,
+	&cmd_review,
 	&cmd_routes,
 	&cmd_cluster,
 	&cmd_classify,

@@ -141,6 +141,19 @@ static const struct cfg_opt opts[] = {
 	    "argon2id memory for new password hashes, in MiB (memlimit); with "
 	    "3 passes, 128 MiB is about 180 ms per sign-in on two cores."),
 
+	CFG_STR("desk", "beat", desk.beat, "", 4000, NULL,
+	    "The beat's profile: words and names (comma separated) that make "
+	    "an item relevant; `newsdesk fetch`, `run` and `ingest` add them "
+	    "to the store's profile (`newsdesk review profile`). An item "
+	    "scoring below 1 (a profile word in its headline counts 2, "
+	    "elsewhere 1, plus what kept and hidden items taught) waits in "
+	    "`newsdesk review` instead of the front page and sections. "
+	    "Empty, with no profile in the store: every item passes."),
+	CFG_STR("desk", "beat_names", desk.beat_names, "", 4000, NULL,
+	    "More of the beat's profile: the names of its people, places and "
+	    "bodies (comma separated; a name of several words matches as a "
+	    "phrase). Used exactly as `beat`."),
+
 	CFG_STR("store", "path", store.path, "newsdesk.db", 4096,
 	    check_nonempty, "SQLite database file. `--db` and `NEWSDESK_DB` "
 	    "override it."),

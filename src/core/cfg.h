@@ -33,6 +33,9 @@ struct cfg_desk {
 	int password_min_len;
 	int pwhash_ops;      /* argon2id opslimit */
 	int pwhash_mem_mb;   /* argon2id memlimit, MiB */
+	/* the beat's profile (issue 9): words and names, comma separated */
+	char *beat;
+	char *beat_names;    /* people, places, bodies: the same use */
 };
 
 struct cfg_store {

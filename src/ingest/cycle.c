@@ -557,6 +557,7 @@ ingest_loop_run(struct ingest_loop *l)
 	}
 	log_info(LOG_FETCH, "loop stopped");
 	ingest_stories_cache_release();
+	ingest_sections_cache_release();
 	store_close(st);
 	return 0;
 }

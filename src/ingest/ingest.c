@@ -114,6 +114,10 @@ feed_items(struct store *st, int64_t source_id, const struct feed *f,
 		}
 		if ((rc = ingest_stories_cached(&s, st, since, version)) == 0)
 			rc = ingest_stories_put(s, st, source_id, items, n, now);
+		/* sections and the beat (issue 9); before the clusterer
+		 * notes the version our writes left */
+		if (rc == 0)
+			rc = ingest_sections_put(st, source_id, items, n);
 		ingest_stories_cached_done(st, rc);
 	}
 out:

@@ -156,6 +156,28 @@ void ingest_stories_free(struct ingest_stories *s);
 int ingest_stories_put(struct ingest_stories *s, struct store *st,
     int64_t source_id, const struct item *items, size_t n, int64_t now);
 
+/* ---- sections and the beat (sections.c, issue 9) ---- */
+
+/* Labels of each kind the model learns from (the newest). */
+#define INGEST_SECTIONS_LABELS 5000
+
+/*
+ * Files the items of source_id just stored under a section (when the
+ * source has none: the desk's rules, then the classifier learned from
+ * editors' filings) and scores their relevance to the beat, holding those
+ * below the threshold for review (store_items_classify). The trained
+ * model is kept per thread until the store's labels change.
+ */
+int ingest_sections_put(struct store *st, int64_t source_id,
+    const struct item *items, size_t n);
+/* Frees the calling thread's kept model. */
+void ingest_sections_cache_release(void);
+/* A model trained from st exactly as ingest trains it (sections named by
+ * their ids), for `newsdesk classify` on the desk's own store. Free with
+ * analyze_sections_free. */
+struct analyze_sections;
+int ingest_sections_model(struct store *st, struct analyze_sections **out);
+
 /* ---- files from disk (newsdesk ingest) ---- */
 
 struct ingest_file_result {

@@ -47,7 +47,17 @@ struct ingest_stories {
 	struct seen {
 		uint64_t key, title;
 	} *seen;
+	/* Which item each analyze_add was (by its count), for the
+	 * near-duplicates analyze reports by that count: a ring, so a copy
+	 * of a document added more than DOC_RING adds ago is not found. */
+	struct docref {
+		int64_t idx, source_id;
+		char *dedup_key;
+	} *ring;
+	int64_t n_added;
 };
+
+#define DOC_RING (1u << 15)
 
 #define SEEN_SLOTS (1u << 16)
 
@@ -96,6 +106,32 @@ plain(struct buf *out, const char *html)
 }
 
 static void
+remember(struct ingest_stories *s, int64_t source_id, const char *dedup_key)
+{
+	struct docref *e = &s->ring[(uint64_t)s->n_added % DOC_RING];
+	size_t len = dedup_key ? strlen(dedup_key) : 0;
+
+	free(e->dedup_key);
+	e->dedup_key = NULL;
+	e->idx = s->n_added++;
+	e->source_id = source_id;
+	if (dedup_key && (e->dedup_key = malloc(len + 1)))
+		memcpy(e->dedup_key, dedup_key, len + 1);
+}
+
+/* The item analyze_add number idx was, or NULL when forgotten. */
+static const struct docref *
+recall(const struct ingest_stories *s, int64_t idx)
+{
+	const struct docref *e;
+
+	if (idx < 0)
+		return NULL;
+	e = &s->ring[(uint64_t)idx % DOC_RING];
+	return e->idx == idx && e->dedup_key ? e : NULL;
+}
+
+static void
 add(struct ingest_stories *s, int64_t source_id, const char *title,
     const char *summary, const char *content, const char *lang,
     const char *photo, int64_t time, int64_t force, struct analyze_result *r)
@@ -136,8 +172,9 @@ ingest_stories_open(struct ingest_stories **out, struct store *st,
 	buf_init(&s->summary, STORY_HTML_LEAD);
 	buf_init(&s->text, STORY_HTML_LEAD);
 	s->seen = calloc(SEEN_SLOTS, sizeof(*s->seen));
+	s->ring = calloc(DOC_RING, sizeof(*s->ring));
 	s->since = since - s->opts.window_s;
-	if (!s->seen) {
+	if (!s->seen || !s->ring) {
 		rc = err_set(ND_ENOMEM, "ingest: out of memory");
 		goto fail;
 	}
@@ -153,6 +190,7 @@ ingest_stories_open(struct ingest_stories **out, struct store *st,
 
 		add(s, m[i].source_id, m[i].title, m[i].summary, m[i].content,
 		    m[i].language, m[i].image_url, m[i].time, m[i].story_id, &r);
+		remember(s, m[i].source_id, m[i].dedup_key);
 		seen_put(s, seen_key(m[i].source_id, m[i].dedup_key),
 		    title_hash(m[i].title));
 	}
@@ -174,6 +212,10 @@ ingest_stories_free(struct ingest_stories *s)
 	buf_release(&s->summary);
 	buf_release(&s->text);
 	free(s->seen);
+	if (s->ring)
+		for (size_t i = 0; i < DOC_RING; i++)
+			free(s->ring[i].dedup_key);
+	free(s->ring);
 	free(s);
 }
 
@@ -189,14 +231,19 @@ ingest_stories_put(struct ingest_stories *s, struct store *st,
     int64_t source_id, const struct item *items, size_t n, int64_t now)
 {
 	struct story_assign *as = NULL;
-	size_t k = 0;
+	struct store_item_dup *dups = NULL;
+	size_t k = 0, nd = 0;
 	int rc;
 
 	if (n == 0)
 		return 0;
 	as = calloc(n, sizeof(*as));
-	if (!as)
+	dups = calloc(n, sizeof(*dups));
+	if (!as || !dups) {
+		free(as);
+		free(dups);
 		return err_set(ND_ENOMEM, "ingest: out of memory");
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct item *it = &items[i];
 		struct analyze_result r;
@@ -209,6 +256,21 @@ ingest_stories_put(struct ingest_stories *s, struct store *st,
 		seen_put(s, key, th);
 		add(s, source_id, it->title, it->summary, it->content,
 		    it->language, it->image_url, t, 0, &r);
+		/* a near-duplicate of an earlier item: "also carried by" */
+		{
+			const struct docref *d = recall(s, r.dup_of);
+
+			/* (a batch past half the ring could reuse the
+			 * entry d points at before the store reads it) */
+			if (d && n < DOC_RING / 2 && !(d->source_id == source_id &&
+			    strcmp(d->dedup_key, it->dedup_key) == 0)) {
+				dups[nd].source_id = source_id;
+				dups[nd].dedup_key = it->dedup_key;
+				dups[nd].of_source_id = d->source_id;
+				dups[nd++].of_dedup_key = d->dedup_key;
+			}
+		}
+		remember(s, source_id, it->dedup_key);
 		as[k].source_id = source_id;
 		as[k].dedup_key = it->dedup_key;
 		as[k].story_id = r.story;
@@ -218,7 +280,10 @@ ingest_stories_put(struct ingest_stories *s, struct store *st,
 		k++;
 	}
 	rc = store_story_assign(st, as, k, now - INGEST_STORY_QUIET_S);
+	if (rc == 0)
+		rc = store_items_dups(st, dups, nd);
 	free(as);
+	free(dups);
 	return rc;
 }
 

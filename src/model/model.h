@@ -153,6 +153,13 @@ struct item {
 	int64_t pinned_at;           /* 0 = not pinned to the front page */
 	const char *original_title;
 	int64_t editor_section_id;   /* 0 = the source's section */
+	/* issue 9: editor_section_id was filed by ingest (rules, the
+	 * classifier), not an editor; review: 1 held off the beat for an
+	 * editor, 2 kept, 3 hidden by an editor, 4 on the beat, 0 unscored */
+	bool is_section_auto;
+	int review;
+	int64_t dup_of;              /* a near-duplicate of this item (the
+	                              * first copy); 0 = none */
 	int64_t sort_time;           /* the time lists sort by; writes: 0 =
 	                              * when first seen (ingest/policy.c) */
 	/* Set by ingest's dedup policy for writes (ingest/policy.c); reads

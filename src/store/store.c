@@ -817,3 +817,89 @@ store_mail_secret(struct store *st, unsigned char out[32])
 {
 	return st->ops->mail_secret(st, out);
 }
+
+/* ---- automatic sections and the beat (issue 9) ---- */
+
+#define STORE_RULE_VALUE_MAX 200
+
+int
+store_rule_add(struct store *st, int64_t section_id, int kind,
+    const char *value, int64_t *out_id)
+{
+	if (kind < STORE_RULE_WORD || kind > STORE_RULE_BEAT)
+		return err_set(ND_EINVAL, "store: unknown rule kind %d", kind);
+	if ((kind == STORE_RULE_BEAT) != (section_id == 0))
+		return err_set(ND_EINVAL, "store: a beat word has no section, "
+		    "any other rule has one");
+	if (!value || !*value || strlen(value) > STORE_RULE_VALUE_MAX)
+		return err_set(ND_EINVAL, "store: a rule's value is 1 to %d "
+		    "bytes", STORE_RULE_VALUE_MAX);
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return err_set(ND_EINVAL, "store: a rule's value has "
+			    "no control characters");
+	return st->ops->rule_add(st, section_id, kind, value, out_id);
+}
+
+int
+store_rule_remove(struct store *st, int64_t id)
+{
+	return st->ops->rule_remove(st, id);
+}
+
+int
+store_rule_list(struct store *st, struct arena *a, struct store_rule **out,
+    size_t *out_n)
+{
+	return st->ops->rule_list(st, a, out, out_n);
+}
+
+int
+store_labels(struct store *st, struct arena *a, size_t max,
+    struct store_label **out, size_t *out_n)
+{
+	return st->ops->labels(st, a, max ? max : 1000, out, out_n);
+}
+
+int
+store_labels_version(struct store *st, uint64_t *out)
+{
+	return st->ops->labels_version(st, out);
+}
+
+int
+store_items_classify(struct store *st, const struct store_item_class *v,
+    size_t n)
+{
+	if (n == 0)
+		return 0;
+	return st->ops->items_classify(st, v, n);
+}
+
+int
+store_review_list(struct store *st, struct arena *a, size_t max,
+    struct item **out, size_t *out_n)
+{
+	return st->ops->review_list(st, a, max ? max : 100, out, out_n);
+}
+
+int
+store_review_decide(struct store *st, int64_t id, bool keep)
+{
+	return st->ops->review_decide(st, id, keep);
+}
+
+int
+store_items_dups(struct store *st, const struct store_item_dup *v, size_t n)
+{
+	if (n == 0)
+		return 0;
+	return st->ops->items_dups(st, v, n);
+}
+
+int
+store_item_copies(struct store *st, struct arena *a, int64_t id, size_t max,
+    struct item **out, size_t *out_n)
+{
+	return st->ops->item_copies(st, a, id, max ? max : 20, out, out_n);
+}

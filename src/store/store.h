@@ -823,5 +823,78 @@ int store_mail_status(struct store *st, struct arena *a, int64_t now,
 /* The desk's mail secret (32 random bytes made by the migration): keys
  * the VERP return paths' MACs. */
 int store_mail_secret(struct store *st, unsigned char out[32]);
+/* ---- automatic sections and the beat (issue 9) ----
+ * The desk's rules (desk_rules): per section, words, outlets (source ids)
+ * and feed categories that file an item there; with section 0, the beat's
+ * profile (words and names that make an item relevant). Ingest files an
+ * item of a source with no section under a section of its own (marked
+ * automatic: items.section_auto) unless an editor filed it; an editor's
+ * filing clears the mark and is a training label. An item below the
+ * beat's threshold is held off public pages (hidden) and waits in the
+ * review list until an editor keeps or hides it. */
+enum store_rule_kind {
+	STORE_RULE_WORD = 1,
+	STORE_RULE_SOURCE = 2,
+	STORE_RULE_CATEGORY = 3,
+	STORE_RULE_BEAT = 4,         /* section 0: the beat's profile */
+};
+struct store_rule {
+	int64_t id, section_id;
+	int kind;                    /* enum store_rule_kind */
+	const char *value;
+};
+int store_rule_add(struct store *st, int64_t section_id, int kind,
+    const char *value, int64_t *out_id);
+int store_rule_remove(struct store *st, int64_t id);
+int store_rule_list(struct store *st, struct arena *a,
+    struct store_rule **out, size_t *out_n);
+
+/* A training document: an editor's filing (label STORE_LABEL_SECTION),
+ * an item an editor kept (KEPT) or hid (HIDDEN). */
+enum { STORE_LABEL_SECTION = 0, STORE_LABEL_KEPT = 1, STORE_LABEL_HIDDEN = 2 };
+struct store_label {
+	int label;
+	int64_t section_id;
+	const char *title, *summary, *content;
+};
+/* The newest max labels of each kind, in a. */
+int store_labels(struct store *st, struct arena *a, size_t max,
+    struct store_label **out, size_t *out_n);
+/* A cheap signature of the labels: changes when an editor files, keeps
+ * or hides anything (the cached model is retrained then). */
+int store_labels_version(struct store *st, uint64_t *out);
+
+/* What ingest decided for one item (by source and dedup key). */
+struct store_item_class {
+	int64_t source_id;
+	const char *dedup_key;
+	int64_t section_id;          /* automatic section; 0 = none */
+	double relevance;
+	bool is_review;              /* below the beat's threshold */
+};
+/* Writes n decisions in one transaction; never overrides an editor's
+ * filing or a review already decided. */
+int store_items_classify(struct store *st, const struct store_item_class *v,
+    size_t n);
+/* The items waiting for review, newest first, at most max, in a. */
+int store_review_list(struct store *st, struct arena *a, size_t max,
+    struct item **out, size_t *out_n);
+/* An editor's verdict on an item: keep shows it (and it teaches the
+ * profile), hide keeps it hidden. ND_ENOTFOUND for an unknown item. */
+int store_review_decide(struct store *st, int64_t id, bool keep);
+
+/* Near-duplicates (wire copy carried by several outlets, re-posts): the
+ * item (source_id, dedup_key) is a copy of (of_source_id, of_dedup_key),
+ * recorded as the first copy's id (items.dup_of, followed to its root). */
+struct store_item_dup {
+	int64_t source_id, of_source_id;
+	const char *dedup_key, *of_dedup_key;
+};
+int store_items_dups(struct store *st, const struct store_item_dup *v,
+    size_t n);
+/* The other copies of item id (its first copy and every copy of that),
+ * visible ones only, oldest first, at most max, in a. */
+int store_item_copies(struct store *st, struct arena *a, int64_t id,
+    size_t max, struct item **out, size_t *out_n);
 
 #endif

@@ -245,6 +245,24 @@ struct store_ops {
 	    size_t n_variants, int64_t *out_id);
 	int (*desk_photo_get)(struct store *st, struct arena *a, int64_t id,
 	    struct desk_photo **out);
+	/* automatic sections and the beat (issue 9) */
+	int (*rule_add)(struct store *st, int64_t section_id, int kind,
+	    const char *value, int64_t *out_id);
+	int (*rule_remove)(struct store *st, int64_t id);
+	int (*rule_list)(struct store *st, struct arena *a,
+	    struct store_rule **out, size_t *out_n);
+	int (*labels)(struct store *st, struct arena *a, size_t max,
+	    struct store_label **out, size_t *out_n);
+	int (*labels_version)(struct store *st, uint64_t *out);
+	int (*items_classify)(struct store *st,
+	    const struct store_item_class *v, size_t n);
+	int (*review_list)(struct store *st, struct arena *a, size_t max,
+	    struct item **out, size_t *out_n);
+	int (*review_decide)(struct store *st, int64_t id, bool keep);
+	int (*items_dups)(struct store *st, const struct store_item_dup *v,
+	    size_t n);
+	int (*item_copies)(struct store *st, struct arena *a, int64_t id,
+	    size_t max, struct item **out, size_t *out_n);
 };
 
 extern const struct store_ops store_sqlite_ops;

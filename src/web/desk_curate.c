@@ -1,7 +1,8 @@
 /*
  * desk_curate: the editors' hand on what is gathered (issue 10).
  * /desk/items lists recent items (filters: section, outlet, words) and
- * the review lists (items in no section, hidden, pinned, stories);
+ * the review lists (items ingest held as off the beat, issue 9;
+ * hidden, pinned, stories);
  * /desk/item/ID pins, hides, retitles and re-files one item;
  * /desk/story/ID pins, retitles, merges and splits a story. Every action
  * goes to the audit log, and through the store's change log (store.h,
@@ -22,7 +23,7 @@
 #include "core/banned.h"
 
 #define LIST_N 50
-#define SCAN_N 1000              /* review lists look this far back */
+#define SCAN_N 1000              /* the hidden list looks this far back */
 
 /* One item as the desk lists it. */
 static void
@@ -34,7 +35,10 @@ desk_item(struct web_req *r, struct tmpl_obj *e, const struct item *it,
 	    (long long)it->id));
 	tmpl_set_bool(e, "is_hidden", it->is_hidden);
 	tmpl_set_bool(e, "is_pinned", it->pinned_at > 0);
-	tmpl_set_bool(e, "is_refiled", it->editor_section_id != 0);
+	tmpl_set_bool(e, "is_refiled", it->editor_section_id != 0 &&
+	    !it->is_section_auto);
+	tmpl_set_bool(e, "is_section_auto", it->is_section_auto);
+	tmpl_set_bool(e, "is_review", it->review == 1);
 	tmpl_set_text(e, "section", "none");
 	for (size_t i = 0; i < ns; i++)
 		if (sv[i].id == it->section_id)
@@ -141,16 +145,18 @@ desk_items(struct web_req *r)
 		if ((rc = store_item_pinned(r->st, &r->a, LIST_N, &items,
 		    &n)) < 0)
 			return rc;
-	} else if (strcmp(view, "review") == 0 ||
-	    strcmp(view, "hidden") == 0) {
-		/* the newest items in no section (the beat's outskirts), or
-		 * hidden: a scan of the newest SCAN_N */
+	} else if (strcmp(view, "review") == 0) {
+		/* what ingest held back as off the beat (issue 9) */
+		if ((rc = store_review_list(r->st, &r->a, LIST_N, &items,
+		    &n)) < 0)
+			return rc;
+	} else if (strcmp(view, "hidden") == 0) {
+		/* hidden: a scan of the newest SCAN_N */
 		q.limit = SCAN_N;
 		if ((rc = store_item_list(r->st, &r->a, &q, &items, &n)) < 0)
 			return rc;
 		for (size_t i = 0; i < n; i++) {
-			bool keep = view[0] == 'r' ? items[i].section_id == 0 &&
-			    !items[i].is_hidden : items[i].is_hidden;
+			bool keep = items[i].is_hidden;
 
 			if (keep && shown < LIST_N)
 				items[shown++] = items[i];
@@ -188,7 +194,8 @@ item_page(struct web_req *r, const struct item *it, struct tmpl_obj *o,
 	if ((rc = store_section_list(r->st, &r->a, &sv, &ns)) < 0)
 		return rc;
 	desk_item(r, tmpl_set_obj(o, "item"), it, sv, ns, time(NULL));
-	add_sections(r, o, sv, ns, it->editor_section_id, "sections");
+	add_sections(r, o, sv, ns, it->is_section_auto ? 0 :
+	    it->editor_section_id, "sections");
 	tmpl_set_text(o, "outlet_title", it->original_title ?
 	    it->original_title : it->title);
 	tmpl_set_text(o, "action_path", arena_printf(&r->a, "/desk/item/%lld",

@@ -177,10 +177,18 @@ site_add_items(struct web_req *r, struct tmpl_list *l,
     const struct item *items, size_t n, bool full)
 {
 	time_t now = time(NULL);
+	size_t *lead = site_copies_group(r, items, n);
 
-	for (size_t i = 0; i < n; i++)
-		view_item(tmpl_list_add(l), &r->a, &r->site->vs, &items[i],
-		    full, now);
+	/* a report carried by several outlets once (issue 9) */
+	for (size_t i = 0; i < n; i++) {
+		struct tmpl_obj *e;
+
+		if (lead[i] != i)
+			continue;
+		e = tmpl_list_add(l);
+		view_item(e, &r->a, &r->site->vs, &items[i], full, now);
+		site_copies_also(r, e, items, n, lead, i);
+	}
 	web_dep_photos(r, items, n);
 }
 

@@ -184,11 +184,18 @@ site_home(struct web_req *r)
 				    &items[i], false, now);
 		struct tmpl_list *latest = tmpl_set_list(o, "latest");
 
+		size_t *first = site_copies_group(r, items, n);
+
 		for (size_t i = 0; i < n && nriver < RIVER_N + LATEST_N; i++) {
-			if (used[i])
+			struct tmpl_obj *e;
+
+			/* a copy of a report shown above or before: once,
+			 * with its outlets (issue 9) */
+			if (used[i] || first[i] != i)
 				continue;
-			view_item(tmpl_list_add(nriver < RIVER_N ? river :
-			    latest), &r->a, vs, &items[i], false, now);
+			e = tmpl_list_add(nriver < RIVER_N ? river : latest);
+			view_item(e, &r->a, vs, &items[i], false, now);
+			site_copies_also(r, e, items, n, first, i);
 			nriver++;
 		}
 		tmpl_set_bool(o, "has_latest", nriver > RIVER_N);

@@ -100,6 +100,9 @@ site_item(struct web_req *r)
 	o = site_page_ctx(r, view_headline(&r->a, it), NULL);
 	io = tmpl_set_obj(o, "item");
 	view_item(io, &r->a, &r->site->vs, it, true, time(NULL));
+	/* the same report carried by other outlets (issue 9) */
+	if ((rc = site_copies_item(r, io, it)) < 0)
+		return rc;
 	tmpl_set_html(o, "jsonld", html_json_script(&r->a, jsonld(r, it)));
 	if (it->summary && *it->summary)
 		tmpl_set_text(o, "description", render_plain(&r->a, it->summary,

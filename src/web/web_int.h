@@ -327,6 +327,16 @@ struct tmpl_obj *site_page_ctx(struct web_req *r, const char *title,
 struct tmpl_list;
 void site_add_items(struct web_req *r, struct tmpl_list *l,
     const struct item *items, size_t n, bool full);
+/* Near-duplicates (site_copies.c, issue 9): lead[i] is the index of the
+ * first of v's items that is a copy of the same report (i itself when
+ * none before it); site_copies_also names on e ("also", "has_also") the
+ * other outlets' copies shown under i; site_copies_item names every other
+ * outlet's copy of it from the store. */
+size_t *site_copies_group(struct web_req *r, const struct item *v, size_t n);
+void site_copies_also(struct web_req *r, struct tmpl_obj *e,
+    const struct item *v, size_t n, const size_t *lead, size_t i);
+int site_copies_item(struct web_req *r, struct tmpl_obj *e,
+    const struct item *it);
 /* A short plain answer with status (303 with r->location, 401, 403) in
  * place of the page: the dispatcher's refusals. */
 void site_refuse(struct web_req *r, int status);

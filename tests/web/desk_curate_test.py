@@ -189,4 +189,36 @@ wr.login("writer@desk.example")
 check(edit.__call__ and wr.post("/desk/item/%d" % victim, {
     "csrf_token": wr.csrf(), "action": "hide"})[0] == 403,
     "a writer cannot hide")
+
+# issue 9: "To review" is exactly what ingest held as off the beat; the
+# desk's Keep (unhide) and Hide are the editor's verdicts
+_feeds = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                      "data", "sections")
+_p = nd("review", "profile", "add", "Miral")
+_rule = re.search(r"profile (\d+):", _p.stdout)
+nd("ingest", os.path.join(_feeds, "new.xml"))
+_held = [r[0] for r in db.execute(
+    "SELECT id FROM items WHERE review = 1 ORDER BY id").fetchall()]
+check(len(_held) == 1, "one item held for review: %r" % _held)
+st, _, body = ed.get("/desk/items?view=review&held=1")
+_listed = sorted(set(int(x) for x in re.findall(
+    r'href="/desk/item/(\d+)"', body)))
+check(st == 200 and _listed == _held,
+      "the desk's review list is the held items: %r, %r" % (_listed, _held))
+check("Keep</button>" in body and "off the beat?" in body,
+      "a held item has Keep and Hide")
+if _held:
+    check(pub("/item/%d" % _held[0])[0] == 410, "a held item is off the site")
+    st, _, _ = edit(_held[0], "unhide")
+    check(st == 303, "keep from the desk: %d" % st)
+    check(db.execute("SELECT review, is_hidden FROM items WHERE id = ?",
+                     (_held[0],)).fetchone() == (2, 0),
+          "the desk's keep is the editor's verdict")
+    soon(lambda: pub("/item/%d" % _held[0])[0] == 200,
+         "a kept item is on the site")
+    st, _, body = ed.get("/desk/items?view=review&held=2")
+    check("/desk/item/%d\"" % _held[0] not in body,
+          "a kept item leaves the review list")
+if _rule:
+    nd("review", "profile", "remove", _rule.group(1))
 db.close()

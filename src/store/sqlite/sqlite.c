@@ -1030,4 +1030,15 @@ const struct store_ops store_sqlite_ops = {
 	.column_find = store_sqlite_column_find,
 	.desk_photo_put = store_sqlite_desk_photo_put,
 	.desk_photo_get = store_sqlite_desk_photo_get,
+	/* automatic sections and the beat (issue 9) */
+	.rule_add = store_sqlite_rule_add,
+	.rule_remove = store_sqlite_rule_remove,
+	.rule_list = store_sqlite_rule_list,
+	.labels = store_sqlite_labels,
+	.labels_version = store_sqlite_labels_version,
+	.items_classify = store_sqlite_items_classify,
+	.review_list = store_sqlite_review_list,
+	.review_decide = store_sqlite_review_decide,
+	.items_dups = store_sqlite_items_dups,
+	.item_copies = store_sqlite_item_copies,
 };

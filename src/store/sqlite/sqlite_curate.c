@@ -94,14 +94,16 @@ store_sqlite_item_edit(struct store *st, const struct store_item_edit *e)
 		    0, NULL, "pin item");
 		break;
 	case STORE_ITEM_HIDE:
-		if ((rc = exec2(st, "UPDATE items SET is_hidden = 1 "
+		if ((rc = exec2(st, "UPDATE items SET is_hidden = 1, "
+		    "review = CASE WHEN review = 1 THEN 3 ELSE review END "
 		    "WHERE id = ?1 AND ?2 = ?2", e->id, 0, NULL,
 		    "hide item")) == 0)
 			rc = exec2(st, "DELETE FROM item_fts WHERE rowid = ?1 "
 			    "AND ?2 = ?2", e->id, 0, NULL, "unindex item");
 		break;
 	case STORE_ITEM_UNHIDE:
-		if ((rc = exec2(st, "UPDATE items SET is_hidden = 0 "
+		if ((rc = exec2(st, "UPDATE items SET is_hidden = 0, "
+		    "review = CASE WHEN review = 1 THEN 2 ELSE review END "
 		    "WHERE id = ?1 AND ?2 = ?2", e->id, 0, NULL,
 		    "show item")) == 0 && is_hidden)
 			rc = store_sqlite_item_reindex(st, e->id);
@@ -127,7 +129,7 @@ store_sqlite_item_edit(struct store *st, const struct store_item_edit *e)
 			}
 		}
 		if ((rc = exec2(st, "UPDATE items SET editor_section_id = "
-		    "nullif(?2, 0) WHERE id = ?1", e->id, e->section_id, NULL,
+		    "nullif(?2, 0), section_auto = 0 WHERE id = ?1", e->id, e->section_id, NULL,
 		    "file item")) < 0)
 			break;
 		/* the section it left, for the caches (sqlite_changes.c) */

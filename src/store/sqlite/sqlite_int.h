@@ -195,6 +195,24 @@ int store_sqlite_item_pinned(struct store *st, struct arena *a, size_t max,
     struct item **out, size_t *out_n);
 int store_sqlite_story_curate(struct store *st,
     const struct store_story_edit *e, int64_t *out_id);
+/* automatic sections and the beat (issue 9): sqlite_sections.c */
+int store_sqlite_rule_add(struct store *st, int64_t section_id, int kind,
+    const char *value, int64_t *out_id);
+int store_sqlite_rule_remove(struct store *st, int64_t id);
+int store_sqlite_rule_list(struct store *st, struct arena *a,
+    struct store_rule **out, size_t *out_n);
+int store_sqlite_labels(struct store *st, struct arena *a, size_t max,
+    struct store_label **out, size_t *out_n);
+int store_sqlite_labels_version(struct store *st, uint64_t *out);
+int store_sqlite_items_classify(struct store *st,
+    const struct store_item_class *v, size_t n);
+int store_sqlite_review_list(struct store *st, struct arena *a, size_t max,
+    struct item **out, size_t *out_n);
+int store_sqlite_review_decide(struct store *st, int64_t id, bool keep);
+int store_sqlite_items_dups(struct store *st,
+    const struct store_item_dup *v, size_t n);
+int store_sqlite_item_copies(struct store *st, struct arena *a, int64_t id,
+    size_t max, struct item **out, size_t *out_n);
 /* sqlite_item.c: (re)writes item id's search index row from its stored
  * fields (after an editor shows a hidden item again). */
 int store_sqlite_item_reindex(struct store *st, int64_t id);
@@ -302,8 +320,8 @@ int store_sqlite_desk_photo_get(struct store *st, struct arena *a, int64_t id,
 	"mi.key, mi.type, mi.width, mi.height, "                               \
 	"mt.key, mt.type, mt.width, mt.height, i.title_derived, "              \
 	"i.is_hidden, i.pinned_at, i.editor_title, i.editor_section_id, "      \
-	"i.sort_time"
-#define ITEM_NCOLS 34
+	"i.sort_time, i.section_auto, i.review, coalesce(i.dup_of, 0)"
+#define ITEM_NCOLS 37
 
 /*
  * Goes after "items i JOIN sources s ..." in every item query: the cached

@@ -600,6 +600,34 @@ static const char *const migrations[] = {
 	"  INSERT INTO change_log (kind, item_id) VALUES (5, 0);"
 	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
 	"END;",
+	/* 16: automatic sections and the beat (issue 9): the desk's rules
+	 * (section_id 0 with kind 4: the beat's profile words); an item's
+	 * section filed by ingest is in editor_section_id with section_auto
+	 * = 1 (an editor's filing clears it); review: 0 not scored, 1 waits
+	 * for an editor (held hidden), 2 kept, 3 hidden by an editor, 4
+	 * passed the beat's threshold; relevance: its score; dup_of: the
+	 * first copy of a near-duplicate (analyze's MinHash). */
+	"CREATE TABLE desk_rules ("
+	"  id INTEGER PRIMARY KEY,"
+	"  section_id INTEGER NOT NULL,"
+	"  kind INTEGER NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  UNIQUE (section_id, kind, value)"
+	");"
+	"CREATE TRIGGER desk_rules_section AFTER DELETE ON sections BEGIN"
+	"  DELETE FROM desk_rules WHERE section_id = old.id; END;"
+	"ALTER TABLE items ADD COLUMN section_auto INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE items ADD COLUMN review INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE items ADD COLUMN relevance REAL;"
+	/* a near-duplicate (wire copy, a re-post): the first copy's id */
+	"ALTER TABLE items ADD COLUMN dup_of INTEGER;"
+	"CREATE INDEX items_dup_of ON items(dup_of) WHERE dup_of IS NOT NULL;"
+	"CREATE INDEX items_review ON items(review, sort_time)"
+	"  WHERE review IN (1, 2, 3);"
+	/* the editors' filings (the classifier's labels; the items a
+	 * section's outlets no longer hold) among many automatic ones */
+	"CREATE INDEX items_desk_filed ON items(sort_time)"
+	"  WHERE editor_section_id IS NOT NULL AND section_auto = 0;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
