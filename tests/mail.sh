@@ -291,6 +291,8 @@ d2=$($TOOL find "$box" reader2@example.org "Daily digest")
 verp2=$($TOOL header "$d2" X-Envelope-From)
 v2=${verp2%@*}
 mkdir -p "$tmp/maildir/cur" "$tmp/maildir/new" "$tmp/maildir/tmp"
+check "an empty maildir has no bounces (and no undefined behaviour)" \
+	nd mail bounces "$tmp/maildir"
 # three soft bounces of reader2 in a maildir: bounced at the third
 for i in 1 2 3; do
 	sed "s/bounces+43-fedcba9876543210/$v2/g" tests/data/dsn/postfix-mailbox-full.eml > "$tmp/maildir/new/$i.eml"
