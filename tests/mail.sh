@@ -187,6 +187,13 @@ post /subscribe/confirm "csrf_token=$csrf&t=$tok2" >/dev/null
 check "reader2 confirmed" [ "$(q "SELECT status FROM subscribers WHERE email = 'reader2@example.org'")" = 1 ]
 
 # ---- the digest ----
+# the desk's own post leads it (issue 11: top stories and the desk's posts)
+printf 'The talks resumed at noon.\n\nBoth delegations attended.\n' > "$tmp/post.md"
+nd post add --title 'Desk report: the talks resume' --deck 'What the delegations said' \
+	--body-file "$tmp/post.md" --byline 'Dana Writer' --publish >/dev/null
+nd column add buzz --name 'Diplomatic Buzz' >/dev/null
+curl -s "$base/subscribe" > "$tmp/sub-columns.html"
+check "the sign-up form offers each column" grep -q 'value="column:buzz"' "$tmp/sub-columns.html"
 nd digest send --since 3650d > "$tmp/digest1.out"
 check "digest queued to the two subscribers" grep -q 'queued to 2 subscribers' "$tmp/digest1.out"
 check "... and sent" grep -q '^sent 2,' "$tmp/digest1.out"
@@ -196,6 +203,10 @@ $TOOL part "$d1" text/html "$tmp/digest.html"
 $TOOL part "$d1" text/plain "$tmp/digest.txt"
 check "the digest shows top stories (HTML)" grep -q "$base/story/" "$tmp/digest.html"
 check "the digest shows top stories (text)" grep -q "$base/story/" "$tmp/digest.txt"
+check "the desk's post leads the digest (HTML)" grep -q "$base/post/[0-9]*/[a-z-]*\".*Desk report: the talks resume" "$tmp/digest.html"
+check "... with its byline" grep -q "By Dana Writer" "$tmp/digest.html"
+check "the desk's post leads the digest (text)" sh -c "head -n 6 '$tmp/digest.txt' | grep -q 'Desk report: the talks resume'"
+check "... and links it" grep -q "$base/post/" "$tmp/digest.txt"
 if [ -d "$SRC/tests/web/node_modules/html-validate" ]; then
 	$TOOL part "$cf" text/html "$tmp/confirm-mail.html"
 	check "the digest's and the confirmation's HTML are valid (html-validate)" \
@@ -280,6 +291,8 @@ d2=$($TOOL find "$box" reader2@example.org "Daily digest")
 verp2=$($TOOL header "$d2" X-Envelope-From)
 v2=${verp2%@*}
 mkdir -p "$tmp/maildir/cur" "$tmp/maildir/new" "$tmp/maildir/tmp"
+check "an empty maildir has no bounces (and no undefined behaviour)" \
+	nd mail bounces "$tmp/maildir"
 # three soft bounces of reader2 in a maildir: bounced at the third
 for i in 1 2 3; do
 	sed "s/bounces+43-fedcba9876543210/$v2/g" tests/data/dsn/postfix-mailbox-full.eml > "$tmp/maildir/new/$i.eml"

@@ -194,7 +194,8 @@ classify_run(struct cmd_ctx *ctx, int argc, char **argv)
 	} else if ((rc = each_line(train, train_line, &r)) < 0) {
 		goto out;
 	}
-	qsort(r.known, r.n_known, sizeof(*r.known), by_id);
+	if (r.n_known)          /* qsort's base may not be NULL */
+		qsort(r.known, r.n_known, sizeof(*r.known), by_id);
 	if ((rc = each_line(path, classify_line, &r)) < 0)
 		goto out;
 	fwrite(r.out.ptr, 1, r.out.len, stdout);

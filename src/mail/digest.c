@@ -35,6 +35,7 @@ struct gather {
 	int64_t section_id;          /* section:SLUG lists; 0 = every story */
 	int64_t since, now;
 	struct tmpl_list *stories;   /* for the HTML */
+	struct tmpl_list *posts;
 	struct buf *text;            /* the plain-text part */
 	size_t n_stories, n_posts;
 };
@@ -100,18 +101,70 @@ add_stories(struct gather *g)
 	return 0;
 }
 
+/* At most this many of the desk's posts in one digest. */
+#define DIGEST_POSTS 10
+
 /*
- * What a digest shows, in the order it shows it. The top stories come
- * from the store's ranking (as on the front page). The desk's own posts
- * (the editors' desk: posts, columns) belong here too, after the stories:
- * the posts published since g->since, of the list's column for a
- * column:SLUG list, each added to a "posts" list of the template context
- * (with a view model from render/view.c, as the site shows posts) and to
- * the text part, counted in g->n_posts.
+ * The desk's own posts published since the last digest, newest first: of
+ * the list's column for a column:SLUG list, of its section for a
+ * section:SLUG list, all of them otherwise. Each with the view model the
+ * site uses (view_post), in the HTML's "posts" and the text part.
+ */
+static int
+add_posts(struct gather *g)
+{
+	struct store_post_query q = { .status = POST_PUBLISHED,
+		.section_id = g->section_id, .limit = 100 };
+	struct post *pv = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (strncmp(g->list, "column:", 7) == 0) {
+		struct column *c = NULL;
+
+		if ((rc = store_column_find(g->st, g->a, g->list + 7, &c)) < 0)
+			return rc == ND_ENOTFOUND ? 0 : rc;
+		q.column_id = c->id;
+	}
+	if ((rc = store_post_list(g->st, g->a, &q, &pv, &n)) < 0)
+		return rc;
+	for (size_t i = 0; i < n && g->n_posts < DIGEST_POSTS; i++) {
+		const struct post *p = &pv[i];
+		struct tmpl_obj *o;
+		const char *path;
+
+		if (p->published_at <= g->since || p->published_at > g->now)
+			continue;
+		o = tmpl_list_add(g->posts);
+		view_post(o, g->a, &g->vs, p, false, (time_t)g->now);
+		path = view_post_path(g->a, p);
+		if (!g->n_posts++)
+			buf_adds(g->text, "FROM THE DESK\n\n");
+		buf_addf(g->text, "%s\n", p->headline);
+		if (p->deck && *p->deck)
+			buf_addf(g->text, "   %s\n", p->deck);
+		buf_addf(g->text, "   %s/%s\n\n", g->env->base_url,
+		    path[0] == '/' ? path + 1 : path);
+	}
+	return 0;
+}
+
+/*
+ * What a digest shows, in the order it shows it: the desk's own posts
+ * lead, as on the front page, then the top stories from the store's
+ * ranking. A column:SLUG list is that column's posts only.
  */
 static int
 digest_gather(struct gather *g)
 {
+	int rc;
+
+	if ((rc = add_posts(g)) < 0)
+		return rc;
+	if (strncmp(g->list, "column:", 7) == 0)
+		return 0;
+	if (g->n_posts)
+		buf_adds(g->text, "TOP STORIES\n\n");
 	return add_stories(g);
 }
 
@@ -164,6 +217,7 @@ mail_digest_build(struct mail_env *env, struct store *st, struct arena *a,
 		.language = d->language, .sponsor = HTML(""), .css_hash = "",
 		.tz = env->tz };
 	g.stories = tmpl_set_list(o, "stories");
+	g.posts = tmpl_set_list(o, "posts");
 	day = view_day(a, env->tz, now, true);
 	buf_addf(&text, "%s\n%s, %s\n\n", name, list_title(a, list), day);
 	if ((rc = digest_gather(&g)) < 0)
@@ -197,6 +251,8 @@ mail_digest_build(struct mail_env *env, struct store *st, struct arena *a,
 	tmpl_set_text(o, "manage_url", manage);
 	tmpl_set_text(o, "unsubscribe_url", unsub);
 	tmpl_set_int(o, "n_stories", (long long)g.n_stories);
+	tmpl_set_int(o, "n_posts", (long long)g.n_posts);
+	tmpl_set_bool(o, "is_column", strncmp(list, "column:", 7) == 0);
 	page_init(&pg, a, 8 << 20);
 	if ((rc = tmpl_render(&pg, env->tmpl, "mail_digest", o)) == 0)
 		out->html = arena_strndup(a, pg.b.ptr, pg.b.len);

@@ -106,7 +106,8 @@ each_maildir(const char *path,
 			names[n++] = strdup(e->d_name);
 		}
 		closedir(d);
-		qsort(names, n, sizeof(*names), by_name);
+		if (n)          /* qsort's base may not be NULL */
+			qsort(names, n, sizeof(*names), by_name);
 		for (size_t i = 0; i < n; i++) {
 			char file[8192];
 

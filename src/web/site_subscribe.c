@@ -149,6 +149,7 @@ add_choices(struct web_req *r, struct tmpl_obj *o, const char *const *chosen,
 {
 	struct tmpl_list *l = tmpl_set_list(o, "lists");
 	struct section *secs = NULL;
+	struct column *cols = NULL;
 	size_t n = 0;
 	static const struct {
 		const char *id, *name, *about;
@@ -181,6 +182,20 @@ add_choices(struct web_req *r, struct tmpl_obj *o, const char *const *chosen,
 		tmpl_set_text(e, "html_id", arena_printf(&r->a, "list-s%zu", i));
 		tmpl_set_bool(e, "is_checked", has_list(chosen, n_chosen, id));
 	}
+	/* each of the desk's columns: its posts as they are published */
+	if (r->st && store_column_list(r->st, &r->a, &cols, &n) < 0)
+		n = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct tmpl_obj *e = tmpl_list_add(l);
+		const char *id = arena_printf(&r->a, "column:%s", cols[i].slug);
+
+		tmpl_set_text(e, "id", id);
+		tmpl_set_text(e, "name", arena_printf(&r->a, "Column: %s",
+		    cols[i].name));
+		tmpl_set_text(e, "about", cols[i].description);
+		tmpl_set_text(e, "html_id", arena_printf(&r->a, "list-c%zu", i));
+		tmpl_set_bool(e, "is_checked", has_list(chosen, n_chosen, id));
+	}
 }
 
 /* The lists named in the form (every "list" or "list[]" field), validated
@@ -189,10 +204,13 @@ static size_t
 form_lists(struct web_req *r, const char **out, size_t max)
 {
 	struct section *secs = NULL;
-	size_t n = 0, n_secs = 0;
+	struct column *cols = NULL;
+	size_t n = 0, n_secs = 0, n_cols = 0;
 
 	if (r->st && store_section_list(r->st, &r->a, &secs, &n_secs) < 0)
 		n_secs = 0;
+	if (r->st && store_column_list(r->st, &r->a, &cols, &n_cols) < 0)
+		n_cols = 0;
 	for (size_t i = 0; i < r->n_form && n < max; i++) {
 		const char *v = r->form[i].value;
 		bool ok;
@@ -206,6 +224,9 @@ form_lists(struct web_req *r, const char **out, size_t max)
 		for (size_t k = 0; !ok && k < n_secs; k++)
 			ok = strncmp(v, "section:", 8) == 0 &&
 			    strcmp(v + 8, secs[k].slug) == 0;
+		for (size_t k = 0; !ok && k < n_cols; k++)
+			ok = strncmp(v, "column:", 7) == 0 &&
+			    strcmp(v + 7, cols[k].slug) == 0;
 		if (ok)
 			out[n++] = v;
 	}
