@@ -222,6 +222,28 @@ def item_pages():
             time.sleep(0.1)
         check("Continue reading at" in page,
               "default: [web] item_text = excerpt: %s" % page[-3000:])
+        # the outlet corrects its article: the refreshed text reaches the
+        # served page (the item's row changed: the cache drops its page)
+        pages["/a/dam.html"] = (200, "text/html; charset=utf-8",
+                                ARTICLE.replace("on Tuesday", "on Wednesday")
+                                .encode())
+        ini2 = os.path.join(tmp, "refresh.ini")
+        with open(ini) as f:
+            base_ini = f.read()
+        with open(ini2, "w") as f:
+            f.write(base_ini.replace("[fetch]\n", "[fetch]\narticle_refresh_s = 1\n"))
+        time.sleep(1.2)
+        r = subprocess.run([BIN, "--db", db, "fetch", "--all"],
+                           env=dict(env, NEWSDESK_CONFIG=ini2),
+                           capture_output=True, text=True, timeout=60)
+        check(r.returncode == 0, "fetch with article refresh: %r" % r.stderr)
+        for _ in range(40):
+            page = get("/item/%d" % dam)
+            if "on Wednesday" in page:
+                break
+            time.sleep(0.1)
+        check("met again on Wednesday" in page and "on Tuesday" not in page,
+              "a refreshed article text reaches the cached page: %r" % r.stdout)
     finally:
         srv.terminate()
         srv.wait()
