@@ -61,12 +61,37 @@ full_text_name(int mode)
 	       mode == SOURCE_FULL_TEXT_NEVER ? "never" : "auto";
 }
 
+/* --show WHAT (issue 12): what the source's terms allow the item page
+ * to show of an article's text: excerpt, full, or default (the site's
+ * [web] item_text). enum source_show_text. */
+static int
+show_mode(const char *v, int *out)
+{
+	static const char *const names[] = {"default", "excerpt", "full"};
+
+	for (int i = 0; i < 3; i++)
+		if (strcmp(v, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	return err_set(ND_EINVAL, "source: --show '%s': want excerpt, full "
+	    "or default", v);
+}
+
+static const char *
+show_name(int mode)
+{
+	return mode == SOURCE_SHOW_FULL ? "full" :
+	       mode == SOURCE_SHOW_EXCERPT ? "excerpt" : "default";
+}
+
 static int
 source_add(struct store *st, int argc, char **argv)
 {
 	struct arena a = ARENA_INIT;
 	struct source src;
 	const char *url = NULL, *section = NULL, *title = NULL, *ft = NULL;
+	const char *show = NULL;
 	int64_t id;
 	bool created = false;
 	int rc = 0;
@@ -75,7 +100,8 @@ source_add(struct store *st, int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		if ((rc = cmd_opt(argc, argv, &i, "--section", &section)) ||
 		    (rc = cmd_opt(argc, argv, &i, "--title", &title)) ||
-		    (rc = cmd_opt(argc, argv, &i, "--full-text", &ft))) {
+		    (rc = cmd_opt(argc, argv, &i, "--full-text", &ft)) ||
+		    (rc = cmd_opt(argc, argv, &i, "--show", &show))) {
 			if (rc < 0)
 				return rc;
 			continue;
@@ -92,6 +118,8 @@ source_add(struct store *st, int argc, char **argv)
 	src.title = title;
 	src.is_enabled = true;
 	if (ft && (rc = full_text_mode(ft, &src.full_text)) < 0)
+		return rc;
+	if (show && (rc = show_mode(show, &src.show_text)) < 0)
 		return rc;
 	if (section && (rc = cmd_section_ensure(st, &a, section,
 	    &src.section_id, &created)) < 0)
@@ -139,6 +167,7 @@ source_json(const struct source *s)
 	json_object_set_new(o, "items", json_integer(s->n_items));
 	json_object_set_new(o, "items_per_day", json_real(s->items_per_day));
 	json_object_set_new(o, "full_text", json_string(full_text_name(s->full_text)));
+	json_object_set_new(o, "show", json_string(show_name(s->show_text)));
 	return o;
 }
 
@@ -188,6 +217,10 @@ source_list(struct store *st, int argc, char **argv)
 			cmd_print_text(s->url);
 			putchar('\n');
 		}
+		if (s->show_text != SOURCE_SHOW_DEFAULT)
+			printf("%4s  item pages show: %s text\n", "",
+			    s->show_text == SOURCE_SHOW_FULL ? "the full" :
+			    "an excerpt of the");
 		if (s->last_error && *s->last_error) {
 			printf("%4s  error (%d in a row): ", "", s->error_count);
 			cmd_print_text(s->last_error);
@@ -216,27 +249,38 @@ source_remove(struct store *st, int argc, char **argv)
 	return rc;
 }
 
-/* source set ID|URL --full-text MODE */
+/* source set ID|URL [--full-text MODE] [--show WHAT] */
 static int
 source_set(struct store *st, int argc, char **argv)
 {
 	struct arena a = ARENA_INIT;
 	struct source *src;
-	const char *ft = NULL;
-	int i = 3, rc;
+	const char *ft = NULL, *show = NULL;
+	int rc;
 
-	if (argc != 5 && argc != 4)
+	if (argc < 4)
 		return CMD_USAGE;
-	if ((rc = cmd_opt(argc, argv, &i, "--full-text", &ft)) <= 0 ||
-	    i + 1 != argc)
-		return rc < 0 ? rc : CMD_USAGE;
+	for (int i = 3; i < argc; i++) {
+		if ((rc = cmd_opt(argc, argv, &i, "--full-text", &ft)) ||
+		    (rc = cmd_opt(argc, argv, &i, "--show", &show))) {
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		return CMD_USAGE;
+	}
 	if ((rc = cmd_source_lookup(st, &a, argv[2], &src)) < 0)
 		goto out;
-	if ((rc = full_text_mode(ft, &src->full_text)) < 0 ||
+	if ((ft && (rc = full_text_mode(ft, &src->full_text)) < 0) ||
+	    (show && (rc = show_mode(show, &src->show_text)) < 0) ||
 	    (rc = store_source_update(st, src)) < 0)
 		goto out;
-	printf("source %lld: full text %s\n", (long long)src->id,
-	    full_text_name(src->full_text));
+	if (ft)
+		printf("source %lld: full text %s\n", (long long)src->id,
+		    full_text_name(src->full_text));
+	if (show)
+		printf("source %lld: item pages show %s\n", (long long)src->id,
+		    show_name(src->show_text));
 out:
 	arena_release(&a);
 	return rc;
@@ -274,8 +318,10 @@ const struct cmd cmd_source = {
 	.usage =
 	    "usage: newsdesk source add URL [--section SECTION] [--title TITLE]\n"
 	    "                           [--full-text auto|always|never]\n"
+	    "                           [--show excerpt|full|default]\n"
 	    "       newsdesk source list [--json]\n"
-	    "       newsdesk source set ID|URL --full-text auto|always|never\n"
+	    "       newsdesk source set ID|URL [--full-text auto|always|never]\n"
+	    "                                  [--show excerpt|full|default]\n"
 	    "       newsdesk source remove ID|URL\n"
 	    "\n"
 	    "add     follows the feed at URL; SECTION (a name or slug) is created\n"
@@ -283,7 +329,10 @@ const struct cmd cmd_source = {
 	    "set     when the fetch cycle fetches the source's article pages for\n"
 	    "        their full text: auto (when the feed's text is short, the\n"
 	    "        default), always or never; [fetch] max_articles_per_cycle\n"
-	    "        must be above 0 for any\n"
+	    "        must be above 0 for any; --show: how much of a stored\n"
+	    "        article text the item page shows, as the outlet's terms\n"
+	    "        allow: excerpt (the first paragraphs, then a link to the\n"
+	    "        original), full, or default ([web] item_text)\n"
 	    "list    shows every source with its status (new, ok, failing,\n"
 	    "        disabled), items and section; --json prints an array of\n"
 	    "        objects with id, url, title, section, status, error, errors,\n"

@@ -69,6 +69,7 @@ static int check_listen(const char *v);
 static int check_log_level(const char *v);
 static int check_box_key(const char *v);
 static int check_smtp_url(const char *v);
+static int check_item_text(const char *v);
 
 struct cfg_section {
 	const char *name, *doc;
@@ -252,6 +253,12 @@ static const struct cfg_opt opts[] = {
 	CFG_INT("web", "cache_max_entries", web.cache_max_entries, 20000, 16,
 	    1000000, "Rendered pages kept in memory; when full, pages not asked "
 	    "for since the last sweep are dropped first."),
+	CFG_STR("web", "item_text", web.item_text, "excerpt", 16,
+	    check_item_text, "How much of an item's stored article text "
+	    "(fetched for full text) the item page shows, for sources that "
+	    "do not say (`newsdesk source set ID --show`): `excerpt` (the "
+	    "first paragraphs, then a link to the original) or `full` (only "
+	    "where the outlets' terms allow it)."),
 
 	CFG_STR("mail", "smtp_url", mail.smtp_url, "", 500, check_smtp_url,
 	    "SMTP server mail is sent through: smtp://HOST:PORT (STARTTLS is "
@@ -432,6 +439,14 @@ check_log_level(const char *v)
 	enum log_level lv[LOG_NSYS];
 
 	return log_spec_parse(lv, v);
+}
+
+static int
+check_item_text(const char *v)
+{
+	if (strcmp(v, "excerpt") != 0 && strcmp(v, "full") != 0)
+		return err_set(ND_EINVAL, "'%s': want excerpt or full", v);
+	return 0;
 }
 
 static int

@@ -76,6 +76,8 @@ struct cfg_web {
 	                      * or the end of the previous request */
 	int max_connections_per_ip; /* 0 = no per-address limit */
 	int cache_max_entries; /* rendered pages kept in memory */
+	char *item_text;     /* "excerpt" or "full": the stored article text
+	                      * on item pages, unless the source says */
 };
 
 /* [mail] (issue 11): sign-ups, digests and their delivery */

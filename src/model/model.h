@@ -31,6 +31,14 @@ enum source_full_text {
 	SOURCE_FULL_TEXT_NEVER = 2,
 };
 
+/* What a source's terms allow the item page to show of the stored
+ * article text (sources.show_text, issue 12). */
+enum source_show_text {
+	SOURCE_SHOW_DEFAULT = 0,     /* the site's [web] item_text */
+	SOURCE_SHOW_EXCERPT = 1,     /* the first paragraphs, then a link */
+	SOURCE_SHOW_FULL = 2,        /* the whole text, and the link */
+};
+
 /* Where an item's full-text attempt stands (items.full_text_state). */
 enum item_full_text_state {
 	ITEM_FULL_TEXT_NONE = 0,         /* not tried */
@@ -62,6 +70,7 @@ struct source {
 	const char *redirect_url;    /* pending permanent-redirect target */
 	int redirect_seen;           /* how many times in a row it was seen */
 	int full_text;               /* enum source_full_text */
+	int show_text;               /* enum source_show_text */
 	/* derived on reads */
 	int64_t n_items;
 	double items_per_day;

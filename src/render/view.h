@@ -86,6 +86,18 @@ const char *view_headline(struct arena *a, const struct item *it);
 void view_item(struct tmpl_obj *o, struct arena *a, const struct view_site *vs,
     const struct item *it, bool full, time_t now);
 
+/* view_text.c (issue 12): the stored article text of an item (plain
+ * text, a paragraph per line) into o as article_paras[] {p}, each one
+ * escaped by the template, and has_article, article_full or
+ * article_excerpt, article_cut (the excerpt left text out). full: the
+ * whole text; else an excerpt of at most VIEW_EXCERPT_PARAS paragraphs
+ * and VIEW_EXCERPT_CHARS characters, cut at a word. False (o untouched)
+ * when text has no words. */
+#define VIEW_EXCERPT_PARAS 2
+#define VIEW_EXCERPT_CHARS 600
+bool view_item_text(struct tmpl_obj *o, struct arena *a, const char *text,
+    bool full);
+
 struct story;
 
 /* The report that leads a story (items oldest first): the first with a

@@ -228,6 +228,13 @@ store_fulltext_get(struct store *st, struct arena *a, int64_t item_id,
 }
 
 int
+store_item_text_get(struct store *st, struct arena *a, int64_t item_id,
+    const char **out_text, int *out_show)
+{
+	return st->ops->item_text_get(st, a, item_id, out_text, out_show);
+}
+
+int
 store_media_list_ok(struct store *st, struct arena *a, struct photo **out,
     size_t *out_n)
 {

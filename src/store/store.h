@@ -296,6 +296,11 @@ int store_robots_put(struct store *st, const struct store_robots *r);
 /* The stored full text of item_id (NULL when none), in a. */
 int store_fulltext_get(struct store *st, struct arena *a, int64_t item_id,
     const char **out_text, int *out_state);
+/* For the item page (issue 12): the extracted article text of item_id
+ * (NULL unless one is stored), and what its source's terms allow shown
+ * of it (enum source_show_text), in a; ND_ENOTFOUND. */
+int store_item_text_get(struct store *st, struct arena *a, int64_t item_id,
+    const char **out_text, int *out_show);
 
 /* Every cached image (key, type, width, height; no bytes), for export. */
 int store_media_list_ok(struct store *st, struct arena *a,
@@ -627,6 +632,8 @@ enum store_change_kind {
 	STORE_CHANGE_PHOTO = 2,      /* a photo became cached (or went) */
 	STORE_CHANGE_POST = 5,       /* a post that is or was published, or a
 	                                column (item_id: the post, 0 = all) */
+	STORE_CHANGE_SOURCE = 6,     /* what a source's item pages show
+	                                (source_id; issue 12) */
 };
 
 struct store_change {

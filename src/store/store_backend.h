@@ -102,6 +102,8 @@ struct store_ops {
 	    const char *text, const char *reason, int64_t next_try);
 	int (*fulltext_get)(struct store *st, struct arena *a, int64_t item_id,
 	    const char **out_text, int *out_state);
+	int (*item_text_get)(struct store *st, struct arena *a,
+	    int64_t item_id, const char **out_text, int *out_show);
 	int (*media_list_ok)(struct store *st, struct arena *a,
 	    struct photo **out, size_t *out_n);
 	int (*media_count)(struct store *st, size_t *out_ok,

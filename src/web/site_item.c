@@ -3,11 +3,13 @@
  * more from the same outlet.
  */
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include <jansson.h>
 
 #include "core/arena.h"
+#include "core/cfg.h"
 #include "core/err.h"
 #include "render/html.h"
 #include "render/tmpl.h"
@@ -73,6 +75,29 @@ jsonld(struct web_req *r, const struct item *it)
 	return out;
 }
 
+/* The article text extraction stored (issue 12), as much as the source's
+ * terms allow: its own setting, else the site's [web] item_text. The page
+ * depends on the item (the text arriving) and on its source (the setting
+ * changing), both recorded by site_item. */
+static int
+item_text(struct web_req *r, struct tmpl_obj *io, const struct item *it)
+{
+	const char *text = NULL;
+	int show = SOURCE_SHOW_DEFAULT, rc;
+
+	if ((rc = store_item_text_get(r->st, &r->a, it->id, &text, &show)) < 0)
+		return rc == ND_ENOTFOUND ? 0 : rc;
+	if (show == SOURCE_SHOW_DEFAULT) {
+		const char *d = r->site->cfg ? r->site->cfg->web.item_text :
+		    NULL;
+
+		show = d && strcmp(d, "full") == 0 ? SOURCE_SHOW_FULL :
+		    SOURCE_SHOW_EXCERPT;
+	}
+	view_item_text(io, &r->a, text, show == SOURCE_SHOW_FULL);
+	return 0;
+}
+
 int
 site_item(struct web_req *r)
 {
@@ -100,6 +125,8 @@ site_item(struct web_req *r)
 	o = site_page_ctx(r, view_headline(&r->a, it), NULL);
 	io = tmpl_set_obj(o, "item");
 	view_item(io, &r->a, &r->site->vs, it, true, time(NULL));
+	if ((rc = item_text(r, io, it)) < 0)
+		return rc;
 	/* the same report carried by other outlets (issue 9) */
 	if ((rc = site_copies_item(r, io, it)) < 0)
 		return rc;

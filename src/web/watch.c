@@ -46,6 +46,11 @@ keys_of(const struct store_change *ch, size_t n, size_t *out_n)
 			k[nk++] = web_dep_key(DEP_POST, c->item_id);
 			continue;
 		}
+		if (c->kind == STORE_CHANGE_SOURCE) {
+			/* its items' pages (issue 12: show_text) */
+			k[nk++] = web_dep_key(DEP_SOURCE, c->source_id);
+			continue;
+		}
 		if (c->kind == STORE_CHANGE_PHOTO) {
 			if (c->photo_key)
 				k[nk++] = web_dep_key(DEP_MEDIA, (int64_t)str_hash(

@@ -12,9 +12,18 @@ page of the second feed, whose source says full_text = never. The real
 fetch engine, and stores the text (or why there is none); the real
 `newsdesk search` finds a word that only the article has. A second cycle
 asks for none of the pages again.
+
+Then the item page (issue 12) through a real `newsdesk serve`: by default
+an excerpt (the first paragraphs, "Continue reading at" the original),
+after `source set --show full` the whole text (the page cache follows the
+setting), valid HTML both ways (html-validate), and the article's text is
+text: a `<script>` in it is shown, never run.
 """
 import http.server
 import os
+import re
+import time
+import urllib.request
 import shutil
 import sqlite3
 import subprocess
@@ -46,7 +55,9 @@ mediator said the sticking point remained the release schedule.</p>
 <p>Farmers downstream, who depend on the spring flood, asked for a
 guarantee written into the treaty, not a promise of goodwill.</p>
 <p>The talks, which collapsed in March, resumed after a quiet exchange of
-letters between the two ministries, according to officials.</p></article>
+letters between the two ministries, according to officials.</p>
+<p>A reader asked whether &lt;script&gt;alert(1)&lt;/script&gt; typed into a
+comment would run on the page; it would not, the web desk said.</p></article>
 <div id="comments"><p>First! This dam is a disgrace, and everybody knows
 it, and nobody does anything.</p></div>
 <footer><p>Contact us, imprint, privacy, and the rest of it.</p></footer>
@@ -125,6 +136,128 @@ def nd(*args):
                           capture_output=True, text=True, timeout=60)
 
 
+def item_pages():
+    """issue 12: what the item page shows of the stored text."""
+    con = sqlite3.connect(db)
+    (dam,) = con.execute("SELECT id FROM items WHERE url = ?",
+                         (base + "/a/dam.html",)).fetchone()
+    (pdf,) = con.execute("SELECT id FROM items WHERE url = ?",
+                         (base + "/a/report.pdf",)).fetchone()
+    con.close()
+    srv = subprocess.Popen([BIN, "--db", db, "serve", "--listen",
+                            "127.0.0.1:0"], stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, env=env, text=True)
+    pages_dir = os.path.join(tmp, "pages")
+    os.makedirs(pages_dir)
+    try:
+        m = re.search(r"serving (http://[^/]+)/", srv.stdout.readline())
+        if not check(m is not None, "serve started"):
+            return
+        site = m.group(1)
+
+        def get(path):
+            with urllib.request.urlopen(site + path, timeout=10) as f:
+                return f.read().decode()
+
+        url = base + "/a/dam.html"
+        link = '<a class="button" href="%s"' % url
+        page = get("/item/%d" % dam)
+        open(os.path.join(pages_dir, "excerpt.html"), "w").write(page)
+        check("Negotiators from both banks of the river" in page and
+              "Farmers downstream" in page,
+              "excerpt: the article's first paragraphs are on the page")
+        check("exchange of\nletters" not in page and
+              "according to officials" not in page and
+              "A reader asked" not in page,
+              "excerpt: not the later paragraphs")
+        check("From the article, as published by" in page,
+              "excerpt: labelled as the outlet's article")
+        check(re.search(re.escape(link) + r'[^>]*>Continue reading at <bdi>a\.xml</bdi>',
+                        page) is not None,
+              "excerpt: 'Continue reading at' the original URL")
+        check(page.count(url) >= 1 and "Read the full story at" not in page,
+              "excerpt: one link to the original, the continue one")
+        # an item with no stored text: the page is as before
+        other = get("/item/%d" % pdf)
+        check("article-text" not in other and
+              "Read the full story at" in other,
+              "no stored text: no article section, the usual link")
+
+        r = nd("source", "set", base + "/a.xml", "--show", "full")
+        check(r.returncode == 0 and "item pages show full" in r.stdout,
+              "source set --show full: %r %r" % (r.stdout, r.stderr))
+        r = nd("source", "list", "--json")
+        check('"show": "full"' in r.stdout, "source list --json shows it")
+        r = nd("source", "set", base + "/a.xml", "--show", "most")
+        check(r.returncode != 0 and "want excerpt, full or default" in r.stderr,
+              "source set rejects a bad --show: %r" % r.stderr)
+        full = page
+        for _ in range(40):      # the page cache follows the change log
+            full = get("/item/%d" % dam)
+            if "according to officials" in full:
+                break
+            time.sleep(0.1)
+        open(os.path.join(pages_dir, "full.html"), "w").write(full)
+        check("Negotiators from both banks" in full and
+              "according to officials." in full and
+              "A reader asked whether" in full,
+              "full: the whole text, after the setting changed (cache)")
+        check(len(re.findall(r"<p>[^<]*</p>", full.split('class="article-text"')[1]
+                             .split("</section>")[0])) == 4,
+              "full: a paragraph per extracted paragraph")
+        check("The article, as published by" in full and
+              re.search(re.escape(link) + r'[^>]*>Read it at <bdi>a\.xml</bdi>',
+                        full) is not None,
+              "full: labelled, and 'Read it at' the original")
+        check("&lt;script&gt;alert(1)&lt;/script&gt;" in full and
+              "<script>alert" not in full,
+              "full: markup in the article is shown as text")
+        # the site-wide default, when the source does not say
+        r = nd("source", "set", base + "/a.xml", "--show", "default")
+        check(r.returncode == 0, "source set --show default: %r" % r.stderr)
+        for _ in range(40):
+            page = get("/item/%d" % dam)
+            if "according to officials" not in page:
+                break
+            time.sleep(0.1)
+        check("Continue reading at" in page,
+              "default: [web] item_text = excerpt: %s" % page[-3000:])
+        # the outlet corrects its article: the refreshed text reaches the
+        # served page (the item's row changed: the cache drops its page)
+        pages["/a/dam.html"] = (200, "text/html; charset=utf-8",
+                                ARTICLE.replace("on Tuesday", "on Wednesday")
+                                .encode())
+        ini2 = os.path.join(tmp, "refresh.ini")
+        with open(ini) as f:
+            base_ini = f.read()
+        with open(ini2, "w") as f:
+            f.write(base_ini.replace("[fetch]\n", "[fetch]\narticle_refresh_s = 1\n"))
+        time.sleep(1.2)
+        r = subprocess.run([BIN, "--db", db, "fetch", "--all"],
+                           env=dict(env, NEWSDESK_CONFIG=ini2),
+                           capture_output=True, text=True, timeout=60)
+        check(r.returncode == 0, "fetch with article refresh: %r" % r.stderr)
+        for _ in range(40):
+            page = get("/item/%d" % dam)
+            if "on Wednesday" in page:
+                break
+            time.sleep(0.1)
+        check("met again on Wednesday" in page and "on Tuesday" not in page,
+              "a refreshed article text reaches the cached page: %r" % r.stdout)
+    finally:
+        srv.terminate()
+        srv.wait()
+    mods = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "node_modules", "html-validate")
+    if check(os.path.isdir(mods) and shutil.which("node"),
+             "html-validate present (run scripts/setup.sh)"):
+        r = subprocess.run(["node", os.path.join(os.path.dirname(
+            os.path.abspath(__file__)), "validate_pages.mjs"), pages_dir, "2"],
+            capture_output=True, text=True, timeout=120)
+        check(r.returncode == 0, "excerpt and full item pages are valid "
+              "HTML: %s %s" % (r.stdout, r.stderr))
+
+
 try:
     check(nd("init").returncode == 0, "init")
     check(nd("source", "add", base + "/a.xml").returncode == 0, "source add a")
@@ -178,6 +311,7 @@ try:
           "no article page asked for again: %r -> %r" % (before, hits))
     r = nd("search", "mediator")
     check("Item /a/dam.html" in r.stdout, "the full text stays indexed after the feed is stored again: %r" % r.stdout)
+    item_pages()
 finally:
     srv.shutdown()
     shutil.rmtree(tmp, ignore_errors=True)

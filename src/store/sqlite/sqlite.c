@@ -36,7 +36,7 @@
 	"(SELECT count(*) FROM items WHERE source_id = s.id), "                \
 	"(SELECT count(*) FROM items WHERE source_id = s.id AND sort_time >= " \
 	"CAST(strftime('%s', 'now') AS INTEGER) - 30 * 86400) / 30.0, "        \
-	"s.full_text, s.description "                                         \
+	"s.full_text, s.description, s.show_text "                            \
 	"FROM sources s LEFT JOIN sections sec ON sec.id = s.section_id "
 
 #define SOURCE_FIELDS                                                          \
@@ -71,10 +71,11 @@ static const char *const stmt_sql[ST_N] = {
 	    "WHERE slug = ?1 OR name = ?1 ORDER BY slug = ?1 DESC, id LIMIT 1",
 	[ST_SECTION_REMOVE] = "DELETE FROM sections WHERE id = ?1",
 	[ST_SOURCE_ADD] =
-	    "INSERT INTO sources (" SOURCE_FIELDS ", created, description) "
+	    "INSERT INTO sources (" SOURCE_FIELDS ", created, description, "
+	    "show_text) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
 	    "?14, ?15, ?16, ?17, ?18, ?19, "
-	    "CAST(strftime('%s', 'now') AS INTEGER), ?20) "
+	    "CAST(strftime('%s', 'now') AS INTEGER), ?20, ?22) "
 	    "ON CONFLICT (url) DO NOTHING",
 	[ST_SOURCE_ID_BY_URL] = "SELECT id FROM sources WHERE url = ?1",
 	[ST_SOURCE_GET] = "SELECT " SOURCE_COLS "WHERE s.id = ?1",
@@ -91,7 +92,7 @@ static const char *const stmt_sql[ST_N] = {
 	    "error_count = ?11, last_fetch = ?12, last_success = ?13, "
 	    "next_fetch = ?14, interval_s = ?15, avg_ms = ?16, "
 	    "redirect_url = ?17, redirect_seen = ?18, full_text = ?19, "
-	    "description = ?20 WHERE id = ?21",
+	    "description = ?20, show_text = ?22 WHERE id = ?21",
 	[ST_SOURCE_EXISTS] = "SELECT 1 FROM sources WHERE id = ?1",
 	[ST_SOURCE_LEASE] = "UPDATE sources SET next_fetch = ?2 WHERE id = ?1",
 	[ST_ITEM_LOOKUP] =
@@ -691,6 +692,7 @@ bind_source(sqlite3_stmt *stmt, const struct source *s)
 	sqlite3_bind_int(stmt, 18, s->redirect_seen);
 	sqlite3_bind_int(stmt, 19, s->full_text);
 	bind_capped(stmt, 20, s->description, STORE_MAX_SHORT, true);
+	sqlite3_bind_int(stmt, 22, s->show_text);
 }
 
 static void
@@ -720,6 +722,7 @@ source_from_row(struct arena *a, sqlite3_stmt *stmt, struct source *s)
 	s->items_per_day = sqlite3_column_double(stmt, 21);
 	s->full_text = sqlite3_column_int(stmt, 22);
 	s->description = store_col_text(a, stmt, 23);
+	s->show_text = sqlite3_column_int(stmt, 24);
 }
 
 int
@@ -963,6 +966,7 @@ const struct store_ops store_sqlite_ops = {
 	.fulltext_pending = store_sqlite_fulltext_pending,
 	.fulltext_put = store_sqlite_fulltext_put,
 	.fulltext_get = store_sqlite_fulltext_get,
+	.item_text_get = store_sqlite_item_text_get,
 	.media_list_ok = store_sqlite_media_list_ok,
 	.media_count = store_sqlite_media_count,
 	.changes_since = store_sqlite_changes_since,

@@ -289,3 +289,31 @@ store_sqlite_robots_put(struct store *st, const struct store_robots *r)
 	sqlite3_finalize(stmt);
 	return rc;
 }
+
+int
+store_sqlite_item_text_get(struct store *st, struct arena *a,
+    int64_t item_id, const char **out_text, int *out_show)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc, step;
+
+	*out_text = NULL;
+	*out_show = 0;
+	if ((rc = prepare(st, &stmt, "SELECT CASE WHEN i.full_text_state = ?2 "
+	    "THEN i.full_text END, s.show_text FROM items i "
+	    "JOIN sources s ON s.id = i.source_id WHERE i.id = ?1")) < 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, item_id);
+	sqlite3_bind_int(stmt, 2, ITEM_FULL_TEXT_OK);
+	if ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out_text = store_col_text(a, stmt, 0);
+		*out_show = sqlite3_column_int(stmt, 1);
+	} else if (step == SQLITE_DONE) {
+		rc = err_set(ND_ENOTFOUND, "store: no item %lld",
+		    (long long)item_id);
+	} else {
+		rc = store_db_err(st, "read item text");
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}

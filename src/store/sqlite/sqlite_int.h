@@ -147,6 +147,8 @@ int store_sqlite_fulltext_put(struct store *st, int64_t item_id, int state,
     const char *text, const char *reason, int64_t next_try);
 int store_sqlite_fulltext_get(struct store *st, struct arena *a,
     int64_t item_id, const char **out_text, int *out_state);
+int store_sqlite_item_text_get(struct store *st, struct arena *a,
+    int64_t item_id, const char **out_text, int *out_show);
 int store_sqlite_media_list_ok(struct store *st, struct arena *a,
     struct photo **out, size_t *out_n);
 int store_sqlite_changes_since(struct store *st, struct arena *a,

@@ -628,6 +628,17 @@ static const char *const migrations[] = {
 	 * section's outlets no longer hold) among many automatic ones */
 	"CREATE INDEX items_desk_filed ON items(sort_time)"
 	"  WHERE editor_section_id IS NOT NULL AND section_auto = 0;",
+	/* 17: what a source's terms allow on the item page (issue 12):
+	 * 0 the site's [web] item_text, 1 an excerpt, 2 the full text. A
+	 * change is logged (kind 6, the source) and bumps the content
+	 * version (migration 4), so the page caches drop the pages of the
+	 * source's items. */
+	"ALTER TABLE sources ADD COLUMN show_text INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TRIGGER cl_sources_show AFTER UPDATE OF show_text ON sources"
+	"  WHEN old.show_text IS NOT new.show_text BEGIN"
+	"  INSERT INTO change_log (kind, source_id) VALUES (6, new.id);"
+	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
+	"END;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
