@@ -217,5 +217,12 @@ longest = sorted(items, key=lambda r: -len(r[2] or ""))[:8]
 with open(os.path.join(out, "longest.txt"), "w") as f:
     for i, _, t in longest:
         f.write("/item/%d\n" % i)
+    # and the items whose outlet HTML has a table or code block, which
+    # must scroll inside the body, not widen a phone's page
+    wide = con.execute("SELECT id FROM items WHERE content LIKE '%<table%' "
+                       "OR content LIKE '%<pre%' ORDER BY id LIMIT 8").fetchall()
+    check(len(wide) > 0, "the corpus has items with tables or code blocks")
+    for (i,) in wide:
+        f.write("/item/%d\n" % i)
 print("%d pages saved, %d checks, %d failed" % (saved, n_checks, len(fails)))
 sys.exit(1 if fails else 0)
