@@ -15,6 +15,7 @@
 
 #include <microhttpd.h>
 
+#include "store/store.h"
 #include "web/web_int.h"
 
 #define CACHE_NBUCKETS 4096
@@ -85,6 +86,10 @@ struct web {
 	/* the watcher (watch.c) */
 	pthread_t watcher;
 	bool has_watcher;
+	struct store *watch_st;    /* the watcher's read handle */
+	struct store_cursor watch_cur;
+	uint64_t watch_last;       /* data version at the last poll */
+	bool watch_has_last;
 	pthread_mutex_t stop_mu;
 	pthread_cond_t stop_cv;
 	bool stopping;
@@ -183,7 +188,11 @@ const char *web_target_path(const char *target);
  * separators, no controls). */
 bool web_field_name_ok(const char *name, size_t len);
 
-/* watch.c: polls the store for changes and invalidates the cache. */
+/* watch.c: polls the store for changes and invalidates the cache.
+ * web_watch_prime takes the first poll (the cursor's position) before
+ * the server answers anything, so no page rendered at start is dropped
+ * by it; web_watch is the thread. */
+void web_watch_prime(struct web *w);
 void *web_watch(void *arg);
 
 #endif

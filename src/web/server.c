@@ -1326,6 +1326,8 @@ web_start_routes(struct web **out, struct site *s, const struct config *cfg,
 	/* everything the server's threads read is set before they start */
 	if (!cfg->desk.base_url || !*cfg->desk.base_url)
 		site_set_base_url(s, w->url);
+	/* the watcher's first poll, before anything is rendered */
+	web_watch_prime(w);
 	w->workers = xcalloc(nworkers, sizeof(*w->workers));
 	for (size_t i = 0; i < nworkers; i++)
 		if (pthread_create(&w->workers[w->n_workers], NULL, worker, w) == 0)
@@ -1453,6 +1455,7 @@ web_stop(struct web *w)
 		pthread_mutex_unlock(&w->stop_mu);
 		pthread_join(w->watcher, NULL);
 	}
+	store_close(w->watch_st);    /* primed, when the thread never ran */
 	cache_clear(w);
 	if (w->access && w->access != stderr)
 		fclose(w->access);

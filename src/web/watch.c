@@ -121,14 +121,48 @@ apply_changes(struct web *w, struct store *st, struct store_cursor *cur)
 	return rc;
 }
 
+/* One poll: when the store's data version moved (or at the first poll),
+ * what changed is invalidated. */
+static void
+poll_once(struct web *w)
+{
+	uint64_t v;
+
+	if (!w->watch_st && site_store_get(w->s, &w->watch_st) < 0)
+		w->watch_st = NULL;
+	if (w->watch_st && store_data_version(w->watch_st, &v) == 0) {
+		/* the first poll positions the cursor (and drops what was
+		 * rendered before it: nothing, when web_watch_prime took it) */
+		if ((!w->watch_has_last || v != w->watch_last) &&
+		    apply_changes(w, w->watch_st, &w->watch_cur) < 0) {
+			log_warn(LOG_WEB, "reading changes: %s", err_msg());
+			store_close(w->watch_st);
+			w->watch_st = NULL;
+			w->watch_cur.is_set = false;
+		} else {
+			w->watch_last = v;
+			w->watch_has_last = true;
+		}
+	} else if (w->watch_st) {
+		/* a broken handle: drop it and invalidate, to be safe */
+		store_close(w->watch_st);
+		w->watch_st = NULL;
+		w->watch_cur.is_set = false;
+		w->watch_has_last = false;
+		cache_invalidate_all(w);
+	}
+}
+
+void
+web_watch_prime(struct web *w)
+{
+	poll_once(w);
+}
+
 void *
 web_watch(void *arg)
 {
 	struct web *w = arg;
-	struct store *st = NULL;
-	struct store_cursor cur = { 0 };
-	uint64_t last = 0, v;
-	bool has_last = false;
 	struct store *wst = NULL;    /* writable: scheduled posts */
 	unsigned polls = 0;
 
@@ -139,30 +173,7 @@ web_watch(void *arg)
 		pthread_mutex_unlock(&w->stop_mu);
 		if (polls++ % POST_DUE_EVERY == 0)
 			publish_due(w, &wst);
-		if (!st && site_store_get(w->s, &st) < 0)
-			st = NULL;
-		if (st && store_data_version(st, &v) == 0) {
-			/* the first poll positions the cursor (and drops what
-			 * was rendered before it) */
-			if ((!has_last || v != last) &&
-			    apply_changes(w, st, &cur) < 0) {
-				log_warn(LOG_WEB, "reading changes: %s",
-				    err_msg());
-				store_close(st);
-				st = NULL;
-				cur.is_set = false;
-			} else {
-				last = v;
-				has_last = true;
-			}
-		} else if (st) {
-			/* a broken handle: drop it and invalidate, to be safe */
-			store_close(st);
-			st = NULL;
-			cur.is_set = false;
-			has_last = false;
-			cache_invalidate_all(w);
-		}
+		poll_once(w);
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += 250 * 1000 * 1000;
 		if (ts.tv_nsec >= 1000000000) {
@@ -174,7 +185,8 @@ web_watch(void *arg)
 			pthread_cond_timedwait(&w->stop_cv, &w->stop_mu, &ts);
 	}
 	pthread_mutex_unlock(&w->stop_mu);
-	store_close(st);
+	store_close(w->watch_st);
+	w->watch_st = NULL;
 	store_close(wst);
 	return NULL;
 }
