@@ -457,6 +457,8 @@ view_story(struct tmpl_obj *o, struct arena *a, const struct view_site *vs,
 	tmpl_set_int(o, "n_outlets", (long long)s->n_outlets);
 	tmpl_set_int(o, "n_items", (long long)s->n_items);
 	tmpl_set_bool(o, "is_many_outlets", s->n_outlets > 1);
+	tmpl_set_bool(o, "is_one_outlet", s->n_outlets == 1);
+	tmpl_set_bool(o, "is_one_item", s->n_items == 1);
 	tmpl_set_bool(o, "is_pinned", s->is_pinned);
 	if (n == 0) {
 		tmpl_set_text(o, "headline", title ? title : s->title &&
@@ -507,6 +509,10 @@ view_story_timeline(struct tmpl_obj *o, struct arena *a,
 	struct tmpl_list *outlets = tmpl_set_list(o, "outlets");
 	struct tmpl_list *photos = tmpl_set_list(o, "photos");
 	bool *done = arena_zalloc(a, n + 1);
+	bool many = false;           /* "first" says something */
+
+	for (size_t i = 1; i < n && !many; i++)
+		many = items[i].source_id != items[0].source_id;
 
 	/* Outlets in the order they first reported; each with its reports,
 	 * oldest first (items come oldest first). */
@@ -522,7 +528,7 @@ view_story_timeline(struct tmpl_obj *o, struct arena *a,
 		    "Unknown outlet");
 		tmpl_set_text(g, "outlet_path", arena_printf(a, "/source/%lld",
 		    (long long)items[i].source_id));
-		tmpl_set_bool(g, "is_first", i == 0);
+		tmpl_set_bool(g, "is_first", i == 0 && many);
 		l = tmpl_set_list(g, "reports");
 		for (size_t k = i; k < n; k++) {
 			if (done[k] || items[k].source_id != items[i].source_id)

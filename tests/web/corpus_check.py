@@ -171,6 +171,16 @@ for sid, iid in con.execute("SELECT story_id, item_id FROM story_items"):
 check(len(stories) > 0, "corpus: no stories")
 for sid, iids in sorted(stories.items()):
     p, body = page("/story/%d" % sid)
+    # counts read as English ("1 outlet, 1 report"); "first" marks an
+    # outlet only among several
+    m = re.search(r'<span class="count">(\d+) outlets?, (\d+) reports?</span>', body)
+    if check(m is not None, "/story/%d: no count" % sid):
+        c = m.group(0)
+        for n, word in ((m.group(1), "outlet"), (m.group(2), "report")):
+            check((n == "1") == (n + " " + word + "s" not in c),
+                  "/story/%d: %r" % (sid, c))
+        if m.group(1) == "1":
+            check("first-tag" not in body, "/story/%d: one outlet marked first" % sid)
     m = re.search(r'<p class="dateline first">(.*?)</p>', body, re.S)
     if m and "<time" in m.group(1):
         iso = re.search(r'datetime="([^"]*)"', m.group(1)).group(1)
