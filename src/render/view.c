@@ -261,6 +261,15 @@ set_labels(struct tmpl_obj *o, const char *lang, bool rtl)
 	tmpl_set_text(o, "l_more_from", ar ? "المزيد من" : "More from");
 	tmpl_set_text(o, "l_read_at", ar ? "اقرأ الخبر كاملاً في" :
 	    "Read the full story at");
+	/* around the article's text (view_text.c): all of it, or an
+	 * excerpt */
+	tmpl_set_text(o, "l_article_full", ar ? "المقال كما نشره" :
+	    "The article, as published by");
+	tmpl_set_text(o, "l_article_excerpt", ar ? "من المقال كما نشره" :
+	    "From the article, as published by");
+	tmpl_set_text(o, "l_read_it_at", ar ? "اقرأه في" : "Read it at");
+	tmpl_set_text(o, "l_continue_at", ar ? "تابع القراءة في" :
+	    "Continue reading at");
 	tmpl_set_text(o, "l_arrow", rtl ? "←" : "→");
 	tmpl_set_text(o, "l_comma", ar ? "،" : ",");
 	if (ar)

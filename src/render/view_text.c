@@ -104,9 +104,5 @@ view_item_text(struct tmpl_obj *o, struct arena *a, const char *text,
 	tmpl_set_bool(o, "has_article", true);
 	tmpl_set_bool(o, full ? "article_full" : "article_excerpt", true);
 	tmpl_set_bool(o, "article_cut", cut);
-	tmpl_set_text(o, "l_article_head", full ? "The article, as published "
-	    "by" : "From the article, as published by");
-	tmpl_set_text(o, "l_article_link", full ? "Read it at" :
-	    "Continue reading at");
 	return true;
 }

@@ -253,6 +253,15 @@ issue_8_view_item_dates_and_labels(void **state)
 	it.language = "ar";
 	assert_string_equal(render_item(&a, &it, 1764400030, keys),
 	    "[|||بقلم|المزيد من|←|A report from Herald]");
+	/* the words around the outlet's article text too (issue 12) */
+	keys = "[{{l_article_full}}|{{l_article_excerpt}}|{{l_read_it_at}}|"
+	    "{{l_continue_at}}]";
+	assert_string_equal(render_item(&a, &it, 1764400030, keys),
+	    "[المقال كما نشره|من المقال كما نشره|اقرأه في|تابع القراءة في]");
+	it.language = "en";
+	assert_string_equal(render_item(&a, &it, 1764400030, keys),
+	    "[The article, as published by|From the article, as published by|"
+	    "Read it at|Continue reading at]");
 	arena_release(&a);
 }
 
