@@ -179,6 +179,7 @@ handle(struct store *st, struct source *src, const struct fetch_res *res,
 	struct ingest_result ir = { 0 };
 	const char *old_url = src->url;
 	bool was_enabled = src->is_enabled;
+	uint64_t mark;
 	int rc = 0;
 
 	arena_init(&a);
@@ -223,10 +224,12 @@ handle(struct store *st, struct source *src, const struct fetch_res *res,
 		goto store_failed;
 	}
 	fetch_source_apply(src, res, sched, ir.items.n_new, ir.floor_s, now);
+	mark = ingest_stories_mark(st);
 	if ((rc = write_source(st, src, old_url)) < 0) {
 		store_rollback(st);
 		goto store_failed;
 	}
+	ingest_stories_own_write(st, mark);
 	if ((rc = store_commit(st)) < 0)
 		goto store_failed;
 	stats->n_fetched++;

@@ -254,6 +254,7 @@ ingest_file(struct store *st, const char *path, struct ingest_file_result *out)
 	struct feed *f = NULL;
 	char abs[PATH_MAX];
 	int64_t now = (int64_t)time(NULL);
+	uint64_t mark;
 	bool in_tx = false;
 	int rc;
 
@@ -277,16 +278,21 @@ ingest_file(struct store *st, const char *path, struct ingest_file_result *out)
 	if ((rc = store_begin(st)) < 0)
 		goto out;
 	in_tx = true;
+	mark = ingest_stories_mark(st);
 	if ((rc = source_for(st, &a, f, doc.url, &src,
-	    &out->is_new_source)) < 0 ||
-	    (rc = ingest_feed_put(st, &a, src, f, now, &out->r)) < 0)
+	    &out->is_new_source)) < 0)
+		goto out;
+	ingest_stories_own_write(st, mark);
+	if ((rc = ingest_feed_put(st, &a, src, f, now, &out->r)) < 0)
 		goto out;
 	/* Record the successful "fetch" so the source looks alive. */
 	src->last_fetch = src->last_success = now;
 	src->last_error = NULL;
 	src->error_count = 0;
+	mark = ingest_stories_mark(st);
 	if ((rc = store_source_update(st, src)) < 0)
 		goto out;
+	ingest_stories_own_write(st, mark);
 	in_tx = false;
 	if ((rc = store_commit(st)) < 0)
 		goto out;

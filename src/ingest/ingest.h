@@ -137,6 +137,20 @@ int ingest_stories_open(struct ingest_stories **out, struct store *st,
 int ingest_stories_cached(struct ingest_stories **out, struct store *st,
     int64_t since, uint64_t version);
 void ingest_stories_cached_done(struct store *st, int rc);
+/*
+ * A write of the caller's that does not concern stories, such as its
+ * source's row before or after a batch, bumps the store's content version
+ * all the same; without these the next batch would warm a clusterer up
+ * again (up to INGEST_STORY_WARM_MAX items replayed: once per feed when
+ * many sources are new). ingest_stories_mark, before the write: the
+ * version when the kept clusterer is current, else 0; after it,
+ * ingest_stories_own_write(st, mark) keeps the clusterer current unless
+ * someone else wrote meanwhile.
+ */
+uint64_t ingest_stories_mark(struct store *st);
+/* How many clusterers the calling thread has warmed up (tests, logs). */
+uint64_t ingest_stories_warmups(void);
+void ingest_stories_own_write(struct store *st, uint64_t mark);
 /* Frees the calling thread's kept clusterer (the fetch loop's thread does
  * when it stops; the main thread's goes at exit). */
 void ingest_stories_cache_release(void);

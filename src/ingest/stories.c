@@ -293,6 +293,7 @@ static _Thread_local struct {
 	struct store *st;
 	struct ingest_stories *s;
 	uint64_t version;            /* content version after our last write */
+	uint64_t warmups;            /* how often the thread warmed one up */
 } cache;
 
 static pthread_once_t atexit_once = PTHREAD_ONCE_INIT;
@@ -333,10 +334,38 @@ ingest_stories_cached(struct ingest_stories **out, struct store *st,
 	ingest_stories_cache_release();
 	if ((rc = ingest_stories_open(&cache.s, st, since)) < 0)
 		return rc;
+	cache.warmups++;
 	cache.st = st;
 	pthread_once(&atexit_once, register_atexit);
 	*out = cache.s;
 	return 0;
+}
+
+uint64_t
+ingest_stories_warmups(void)
+{
+	return cache.warmups;
+}
+
+uint64_t
+ingest_stories_mark(struct store *st)
+{
+	uint64_t v = 0;
+
+	if (!cache.s || cache.st != st || store_data_version(st, &v) < 0 ||
+	    v != cache.version)
+		return 0;
+	return v;
+}
+
+void
+ingest_stories_own_write(struct store *st, uint64_t mark)
+{
+	uint64_t v;
+
+	if (mark && cache.s && cache.st == st && cache.version == mark &&
+	    store_data_version(st, &v) == 0)
+		cache.version = v;
 }
 
 void

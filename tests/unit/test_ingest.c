@@ -317,6 +317,62 @@ feed_put_end_to_end(void **state)
 	rmdir(dir);
 }
 
+/* A bulk import (a file per new outlet) warms the story clusterer up
+ * once: adding the outlet's row and marking it fetched bump the store's
+ * content version, which made every file replay up to 20,000 stored
+ * items into a new clusterer (the corpus's 274 files: 10.5 -> 1.3 CPU s).
+ * Someone else's write still makes the next batch warm up again. */
+static void
+bulk_import_warms_up_once(void **state)
+{
+	char dir[] = "/tmp/nd-ingest-XXXXXX", path[160];
+	struct store *st = NULL, *other = NULL;
+	struct ingest_file_result r;
+	uint64_t w0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/s.db", dir);
+	assert_int_equal(store_open(&st, path, STORE_CREATE), 0);
+	w0 = ingest_stories_warmups();
+	for (int i = 0; i < 6; i++) {
+		char feed[160];
+		FILE *f;
+
+		snprintf(feed, sizeof(feed), "%s/f%d.xml", dir, i);
+		assert_non_null(f = fopen(feed, "w"));
+		fprintf(f, "<rss version=\"2.0\"><channel><title>Outlet %d</title>"
+		    "<link>https://o%d.example/</link>"
+		    "<item><guid>g%d</guid><title>Report %d on the dam talks"
+		    "</title><pubDate>Sat, 29 Nov 2025 0%d:00:00 GMT</pubDate>"
+		    "</item></channel></rss>", i, i, i, i, i);
+		fclose(f);
+		if (i == 5) {
+			/* another writer: the kept clusterer may be stale */
+			struct source src = { .url = "https://x.example/feed",
+				.is_enabled = true };
+
+			assert_int_equal(store_open(&other, path, 0), 0);
+			assert_int_equal(store_source_add(other, &src, &src.id),
+			    0);
+			store_close(other);
+		}
+		assert_int_equal(ingest_file(st, feed, &r), 0);
+		assert_true(r.is_new_source);
+		assert_int_equal(r.r.items.n_new, 1);
+		assert_int_equal(ingest_stories_warmups() - w0, i < 5 ? 1 : 2);
+		unlink(feed);
+	}
+	ingest_stories_cache_release();
+	store_close(st);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/s.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/s.db-shm", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -330,6 +386,7 @@ main(void)
 		cmocka_unit_test(issue_8_undated_sort_time),
 		cmocka_unit_test(issue_8_json_items_not_a_feed),
 		cmocka_unit_test(feed_put_end_to_end),
+		cmocka_unit_test(bulk_import_warms_up_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
