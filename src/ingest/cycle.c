@@ -295,6 +295,7 @@ ingest_cycle(struct store *st, const struct config *cfg,
 	pthread_condattr_t ca;
 	struct net net = { 0 };
 	struct ingest_progress prog = { 0 };
+	uint64_t mark;
 	pthread_t tid;
 	char ua[256];
 	size_t n = 0;
@@ -408,6 +409,9 @@ ingest_cycle(struct store *st, const struct config *cfg,
 	if (rc < 0 || out->is_stopped)
 		goto out;
 photos:
+	/* photos and article texts do not move an item between stories:
+	 * the next cycle's clusterer stays warm */
+	mark = ingest_stories_mark(st);
 	/* Item photos come after the feeds, a bounded number per cycle, so
 	 * they never hold up a feed; a failure here is logged, not the
 	 * cycle's. */
@@ -429,6 +433,7 @@ photos:
 		out->n_full_text_robots = fs.n_robots;
 		out->n_full_text_304 = fs.n_not_modified;
 	}
+	ingest_stories_own_write(st, mark);
 out:
 	free(q.v);
 	pthread_cond_destroy(&q.cv);
