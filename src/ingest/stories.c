@@ -195,6 +195,7 @@ ingest_stories_open(struct ingest_stories **out, struct store *st,
 		    title_hash(m[i].title));
 	}
 	arena_release(&a);
+	log_info(LOG_ANALYZE, "warmed up the story clusterer items=%zu", n_m);
 	*out = s;
 	return 0;
 fail:
