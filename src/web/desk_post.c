@@ -207,13 +207,30 @@ form_read(struct web_req *r, struct desk_form *f)
 	}
 	p->bylines = arena_zalloc(&r->a, (n + 1) * sizeof(*p->bylines));
 	p->n_bylines = n;
-	for (size_t i = 0; i < n; i++) {
-		p->bylines[i].name = lines[i];
-		if (strlen(lines[i]) > POST_MAX_SHORT)
-			form_err(r, f, "bylines", "A name is too long.");
-		if (r->user && r->user->name &&
-		    strcmp(lines[i], r->user->name) == 0)
-			p->bylines[i].user_id = r->user->id;
+	{
+		/* a line that is a desk user's name is that user (their
+		 * byline page, and the post is theirs to edit too) */
+		struct user *uv = NULL;
+		size_t nu = 0;
+
+		if (n && store_user_list(r->st, &r->a, &uv, &nu) < 0)
+			nu = 0;
+		for (size_t i = 0; i < n; i++) {
+			p->bylines[i].name = lines[i];
+			if (strlen(lines[i]) > POST_MAX_SHORT)
+				form_err(r, f, "bylines", "A name is too long.");
+			if (r->user && r->user->name &&
+			    strcmp(lines[i], r->user->name) == 0) {
+				p->bylines[i].user_id = r->user->id;
+				continue;
+			}
+			for (size_t k = 0; k < nu; k++)
+				if (!uv[k].is_disabled && uv[k].name &&
+				    strcmp(lines[i], uv[k].name) == 0) {
+					p->bylines[i].user_id = uv[k].id;
+					break;
+				}
+		}
 	}
 	/* picks: "12: summary" (an item) or "story 4: summary" a line */
 	f->picks_text = field(r, "picks");
@@ -532,6 +549,38 @@ may_edit(const struct web_req *r, const struct post *p)
 	    p->status == POST_SUBMITTED;
 }
 
+/* Whether the post is the signed-in writer's own (model_post_may_edit:
+ * they wrote it or are in its byline), or the user is an editor. */
+static bool
+is_own(const struct web_req *r, const struct post *p)
+{
+	struct post draft = *p;
+
+	if (!r->user)
+		return false;
+	/* the rule's status half is may_edit's (a published post gets the
+	 * form with its message): ask about the draft's ownership only */
+	draft.status = POST_DRAFT;
+	return model_post_may_edit(&draft, r->user->id, (int)r->user->role);
+}
+
+/* 403: another writer's draft; the desk's frame with the reason. */
+static int
+forbidden(struct web_req *r, const struct post *p)
+{
+	struct tmpl_obj *o = desk_page_ctx(r, "Not your draft", "posts");
+
+	r->status = 403;
+	tmpl_set_bool(o, "is_desk", true);
+	tmpl_set_text(o, "heading", "This is another writer's draft");
+	tmpl_set_text(o, "what", "A writer edits only the posts they wrote or "
+	    "that carry their byline. Ask its writer, or an editor, to change "
+	    "it.");
+	tmpl_set_text(o, "preview", arena_printf(&r->a,
+	    "/desk/post/%lld/preview", (long long)p->id));
+	return desk_render(r, "desk_forbidden", o);
+}
+
 static void
 redirect(struct web_req *r, const char *to)
 {
@@ -591,7 +640,8 @@ desk_posts(struct web_req *r)
 
 		view_post(x, &r->a, &r->site->vs, &v[i], false, time(NULL));
 		tmpl_set_text(x, "status", status_names[v[i].status % 5]);
-		tmpl_set_text(x, "edit", arena_printf(&r->a, "/desk/post/%lld",
+		tmpl_set_text(x, "edit", arena_printf(&r->a, is_own(r, &v[i]) ?
+		    "/desk/post/%lld" : "/desk/post/%lld/preview",
 		    (long long)v[i].id));
 		if (v[i].status == POST_SCHEDULED)
 			tmpl_set_text(x, "when", view_desk_time(&r->a,
@@ -629,6 +679,8 @@ desk_post_edit(struct web_req *r)
 		return desk_post_update(r);
 	if ((rc = post_of(r, &p)) < 0 || !p)
 		return rc;
+	if (!is_own(r, p))
+		return forbidden(r, p);
 	form_of_post(r, &f, p);
 	return form_show(r, &f, p, web_query(r, "saved") ? "Saved." : NULL);
 }
@@ -714,6 +766,9 @@ save(struct web_req *r, struct post *old)
 		f.p.status = strcmp(action, "submit") == 0 ? POST_SUBMITTED :
 		    old ? old->status : POST_DRAFT;
 	if ((rc = store_post_save(r->st, &f.p, now, &id)) < 0) {
+		/* the store's own check (the post changed hands meanwhile) */
+		if (rc == ND_EAUTH && old)
+			return forbidden(r, old);
 		if (rc != ND_EINVAL)
 			return rc;
 		form_err(r, &f, "headline", arena_strdup(&r->a, err_msg()));
@@ -762,6 +817,9 @@ desk_post_update(struct web_req *r)
 
 	if ((rc = post_of(r, &p)) < 0 || !p)
 		return rc;
+	/* before anything of the form is read or stored (a photo too) */
+	if (!is_own(r, p))
+		return forbidden(r, p);
 	if (!may_edit(r, p)) {
 		struct desk_form f = { 0 };
 

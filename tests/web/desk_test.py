@@ -256,6 +256,10 @@ for methods, pattern, flags, need in routes:
                       (path, h.get("Cache-Control")))
                 if "login" in flags:
                     want = 303 if rank == 0 else 403 if rank < need else 200
+                    # the walk's post was written from the command line:
+                    # not the writer's, so not theirs to edit (403)
+                    if pattern == "/desk/post/{id}" and who == "writer":
+                        want = 403
                     check(st == want, "GET %s as %s: %d, want %d" %
                           (path, who, st, want))
                     if st == 303:
@@ -283,6 +287,10 @@ for methods, pattern, flags, need in routes:
             elif "login" in flags and rank < need:
                 check(st == 403, "POST %s as %s: %d, want 403" %
                       (path, who, st))
+            elif (pattern == "/desk/post/{id}" and who == "writer" and
+                  variant == "POST-csrf"):
+                check(st == 403, "POST %s as a writer who did not write "
+                      "it: %d, want 403" % (path, st))
             elif "linktoken" in flags:
                 # /unsubscribe (RFC 8058): the token in the URL is the
                 # authentication, with or without a CSRF token; the
@@ -451,6 +459,65 @@ check(_db.execute("SELECT editor_title FROM items WHERE id = ?",
       "what was typed before the session ended is applied")
 _db.close()
 nd("item", "retitle", str(item_id), "")
+
+# ---- a writer edits only their own drafts (issue 10) ----
+nd("user", "add", "other@desk.example", "--name", "The Other", "--role",
+   "writer", "--password-file", pwfile)
+wa, wb, edc = Client(), Client(), Client()
+wa.login("writer@desk.example")
+wb.login("other@desk.example")
+edc.login("editor@desk.example", NEWPW)
+st, h, _ = wa.post("/desk/posts/new", {
+    "csrf_token": wa.csrf(), "headline": "Writer A's draft",
+    "body": "First words.", "bylines": "The Writer", "action": "save"})
+m = re.match(r"/desk/post/(\d+)", h.get("Location") or "")
+check(st == 303 and m, "writer A saves a draft: %d %r" %
+      (st, h.get("Location")))
+if m:
+    a_post = int(m.group(1))
+    st, _, body = wb.get("/desk/post/%d" % a_post)
+    check(st == 403 and "another writer" in body,
+          "writer B may not open A's draft for editing: %d" % st)
+    st, _, body = wb.post("/desk/post/%d" % a_post, {
+        "csrf_token": wb.csrf(), "headline": "Taken over by B",
+        "body": "B's words.", "bylines": "The Other", "action": "save"})
+    check(st == 403 and "another writer" in body,
+          "writer B may not save A's draft: %d" % st)
+    _db = __import__("sqlite3").connect(DB)
+    check(_db.execute("SELECT headline FROM posts WHERE id = ?",
+                      (a_post,)).fetchone()[0] == "Writer A's draft",
+          "A's draft is unchanged after B's try")
+    check(wb.get("/desk/post/%d/preview" % a_post)[0] == 200,
+          "writer B may still read it (preview)")
+    st, _, body = wb.get("/desk/posts")
+    check('href="/desk/post/%d/preview"' % a_post in body and
+          'href="/desk/post/%d"' % a_post not in body,
+          "B's post list links A's draft to its preview, not its form")
+    st, _, _ = wa.post("/desk/post/%d" % a_post, {
+        "csrf_token": wa.csrf(), "headline": "Writer A's draft, again",
+        "body": "More words.", "bylines": "The Writer", "action": "submit"})
+    check(st == 303, "writer A edits and submits their own draft: %d" % st)
+    st, _, _ = edc.post("/desk/post/%d" % a_post, {
+        "csrf_token": edc.csrf(), "headline": "Edited by the editor",
+        "body": "More words.", "bylines": "The Writer\nThe Other",
+        "action": "save"})
+    check(st == 303, "an editor edits any draft: %d" % st)
+    # B is in the byline now (the editor added their name): theirs too
+    check(_db.execute("SELECT count(*) FROM post_bylines b JOIN users u "
+                      "ON u.id = b.user_id WHERE b.post_id = ? AND "
+                      "u.email = 'other@desk.example'",
+                      (a_post,)).fetchone()[0] == 1,
+          "a byline that is a desk user's name is that user")
+    st, _, _ = wb.post("/desk/post/%d" % a_post, {
+        "csrf_token": wb.csrf(), "headline": "Co-written",
+        "body": "Both.", "bylines": "The Writer\nThe Other",
+        "action": "save"})
+    check(st == 303, "a writer in the byline may edit: %d" % st)
+    _db.close()
+    st, _, body = wb.post("/desk/posts/new", {
+        "csrf_token": wb.csrf(), "headline": "", "body": "x",
+        "action": "save"})
+    check(st == 400, "a bad new post still comes back with its fields")
 
 # ---- curation (step 3 of issue 10) ----
 if any(p == "/desk/item/{id}" for _, p, _, _ in routes):
