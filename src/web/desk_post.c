@@ -422,7 +422,10 @@ form_show(struct web_req *r, struct desk_form *f, const struct post *saved,
 			tmpl_set_text(e, f->errs[i].name, f->errs[i].msg);
 	}
 	tmpl_set_bool(o, "has_err", f->has_err);
-	tmpl_set_text(o, "notice", notice);
+	if (notice)
+		tmpl_set_text(o, "notice", notice);
+	/* breaking news (issue 11): the box, and what was sent */
+	desk_breaking_show(r, o, saved ? saved->id : 0);
 	tmpl_set_bool(o, "is_editor", is_editor(r));
 	tmpl_set_text(o, "action", p->id ? arena_printf(&r->a, "/desk/post/%lld",
 	    (long long)p->id) : "/desk/posts/new");
@@ -439,6 +442,7 @@ form_show(struct web_req *r, struct desk_form *f, const struct post *saved,
 	tmpl_set_text(po, "picks", f->picks_text);
 	tmpl_set_text(po, "publish_at", f->publish_at_text);
 	tmpl_set_text(po, "note", f->note_text);
+	tmpl_set_bool(po, "breaking", *field(r, "breaking") != '\0');
 	if (p->story_id)
 		tmpl_set_int(po, "story_id", p->story_id);
 	tmpl_set_bool(po, "is_article", p->kind == POST_ARTICLE);
@@ -476,6 +480,8 @@ form_show(struct web_req *r, struct desk_form *f, const struct post *saved,
 		    "/desk/post/%lld/publish", (long long)saved->id));
 		tmpl_set_text(s, "correct", arena_printf(&r->a,
 		    "/desk/post/%lld/correct", (long long)saved->id));
+		tmpl_set_text(s, "breaking_path", arena_printf(&r->a,
+		    "/desk/post/%lld/breaking", (long long)saved->id));
 		view_post(tmpl_set_obj(s, "view"), &r->a, &r->site->vs, saved,
 		    true, time(NULL));
 		if (store_post_revisions(r->st, &r->a, saved->id, &rev,
@@ -793,6 +799,16 @@ save(struct web_req *r, struct post *old)
 			return rc;
 		desk_audit_id(r, strcmp(action, "publish") == 0 ? "post.publish" :
 		    "post.schedule", "post", id, f.publish_at_text);
+		/* "Send as breaking news" ticked (issue 11) */
+		if (*field(r, "breaking")) {
+			struct post *live = NULL;
+
+			if ((rc = store_post_get(r->st, &r->a, id, &live)) < 0)
+				return rc;
+			return desk_redirect(r, arena_printf(&r->a,
+			    "/desk/post/%lld", (long long)id),
+			    desk_breaking_ask(r, live));
+		}
 	}
 	if (strcmp(action, "preview") == 0)
 		redirect(r, arena_printf(&r->a, "/desk/post/%lld/preview",
@@ -884,6 +900,15 @@ desk_post_publish(struct web_req *r)
 		return rc;
 	desk_audit_id(r, at > now ? "post.schedule" : "post.publish", "post",
 	    p->id, *when ? when : NULL);
+	/* "Send as breaking news" ticked (issue 11) */
+	if (*field(r, "breaking")) {
+		struct post *live = NULL;
+
+		if ((rc = store_post_get(r->st, &r->a, p->id, &live)) < 0)
+			return rc;
+		return desk_redirect(r, arena_printf(&r->a, "/desk/post/%lld",
+		    (long long)p->id), desk_breaking_ask(r, live));
+	}
 	redirect(r, arena_printf(&r->a, "/desk/post/%lld?saved=1",
 	    (long long)p->id));
 	return 0;

@@ -412,6 +412,15 @@ int desk_post_edit(struct web_req *r);
 int desk_post_preview(struct web_req *r);
 int desk_post_publish(struct web_req *r);
 int desk_post_correct(struct web_req *r);
+/* desk_breaking.c: breaking-news alerts (issue 11) */
+int desk_post_breaking(struct web_req *r);
+/* Asks for post p to go out as breaking news (once; audited) and queues
+ * it now when it is published and mail is set up. A note for the editor
+ * in a. */
+const char *desk_breaking_ask(struct web_req *r, const struct post *p);
+/* The alert's state of post id into o: breaking{is_sent is_waiting when
+ * n} and n_breaking (the list's confirmed subscribers). */
+void desk_breaking_show(struct web_req *r, struct tmpl_obj *o, int64_t id);
 int site_story(struct web_req *r);                /* site_story.c */
 int site_story_rss(struct web_req *r);
 int site_story_atom(struct web_req *r);
