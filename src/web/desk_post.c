@@ -702,6 +702,16 @@ read_photo(struct web_req *r, struct desk_form *f, bool *out_stored)
 	int rc;
 
 	*out_stored = false;
+	/* over the upload cap: dropped as it came, the form's text kept
+	 * (form_stream.c); the draft is saved without it */
+	if (ph && ph->filename && ph->is_too_big) {
+		form_err(r, f, "photo", arena_printf(&r->a, "This photo is "
+		    "%.1f MB; the desk takes photos up to %zu MB. Make it "
+		    "smaller (or export it at a lower quality) and add it "
+		    "again.", (double)ph->len_sent / (1 << 20),
+		    ((struct web_limits)WEB_LIMITS_DEFAULT).max_file >> 20));
+		return 0;
+	}
 	if (!ph || !ph->filename || ph->len == 0)
 		return 0;
 	if (!*f->p.photo_credit) {
@@ -759,7 +769,8 @@ save(struct web_req *r, struct post *old)
 	if ((rc = read_photo(r, &f, &stored)) < 0)
 		return rc;
 	photo_refused = web_form_param(r, "photo") &&
-	    web_form_param(r, "photo")->len && !stored;
+	    (web_form_param(r, "photo")->len ||
+	    web_form_param(r, "photo")->is_too_big) && !stored;
 	/* A refused photo does not cost the text: with a headline, the
 	 * draft is saved first, and the form comes back. */
 	if (f.has_err && !(photo_refused && *f.p.headline &&
