@@ -73,6 +73,41 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!buf_err(&a) && s1.n_dropped == 0 && (a.len != len + 2 ||
 		    memcmp(a.ptr + 2, body, len) != 0))
 			abort();
+		/* against the whole-body parser with no file cap: the same
+		 * fields, text byte for byte, each file kept whole or dropped
+		 * (empty), and every file over the cap dropped */
+		web_req_init(&r, NULL, WEB_POST, "/");
+		if (!buf_err(&a)) {
+			static const struct web_limits big = { .max_body = 1 << 20,
+				.max_fields = 16, .max_field = 1 << 20,
+				.max_file = 1 << 20 };
+			struct web_param *f0 = NULL, *f1 = NULL;
+			size_t n0 = 0, n1 = 0, over = 0;
+
+			if (web_form_multipart(&r.a, buf, body, len, &big, &f0,
+			    &n0) == 0) {
+				for (size_t i = 0; i < n0; i++)
+					over += f0[i].filename && f0[i].len > 512;
+				if (over <= WEB_MP_MAX_DROPPED &&
+				    s1.n_dropped < over)
+					abort();
+				if (web_form_multipart(&r.a, buf, a.ptr, a.len,
+				    &big, &f1, &n1) != 0 || n1 != n0)
+					abort();
+				for (size_t i = 0; i < n0; i++) {
+					if (strcmp(f0[i].name, f1[i].name) != 0)
+						abort();
+					if (f1[i].len == f0[i].len &&
+					    memcmp(f0[i].value, f1[i].value,
+					    f0[i].len) == 0)
+						continue;
+					/* only a file may differ: dropped */
+					if (!f0[i].filename || f1[i].len != 0)
+						abort();
+				}
+			}
+		}
+		web_req_release(&r);
 		web_req_init(&r, NULL, WEB_POST, "/");
 		if (!buf_err(&a) && web_form_parse(&r, buf, a.ptr, a.len,
 		    &lim) == 0) {
