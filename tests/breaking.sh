@@ -246,5 +246,8 @@ check "three alerts, once each" [ "$($TOOL count "$box" "Breaking: Scheduled for
 check "no alert went to a pending, departed or digest-only reader" \
 	sh -c "! grep -l -E 'X-Envelope-To: (pending0|left0|digestonly0)@' '$box'/*.eml"
 
+check "the command line's post actions are in the audit log (actor cli)" \
+	[ "$(q "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit_log WHERE actor = 'cli' AND target = 'post $p2' ORDER BY id)")" = "post.create post.publish post.breaking" ]
+
 echo "# $fails failed"
 [ "$fails" = 0 ]

@@ -399,6 +399,17 @@ post_options(struct store *st, struct arena *a, int argc, char **argv,
 /* The command's context (the configuration, for mail), set by post_run. */
 static struct cmd_ctx *post_ctx;
 
+/* The audit log, as the desk writes it (actor "cli"). */
+static void
+audit(struct store *st, const char *action, int64_t id, const char *detail)
+{
+	char target[32];
+
+	snprintf(target, sizeof(target), "post %lld", (long long)id);
+	(void)store_audit_add(st, 0, "cli", action, target, detail,
+	    (int64_t)time(NULL));
+}
+
 /*
  * Asks for post id to go out as breaking news (once; the audit log has
  * it) and, when it is published and mail is set up, queues the alert to
@@ -514,6 +525,10 @@ post_finish(struct store *st, struct arena *a, struct post *p,
 		goto fail;
 	if ((rc = store_commit(st)) < 0)
 		goto fail;
+	audit(st, p->id ? "post.save" : "post.create", id, p->headline);
+	if (o->publish || o->at)
+		audit(st, o->publish ? "post.publish" : "post.schedule", id,
+		    o->at);
 	p->id = id;
 	return 0;
 fail:
@@ -573,6 +588,8 @@ post_edit(struct store *st, int argc, char **argv)
 		goto out;
 	printf("post %lld saved (the earlier version is kept)\n",
 	    (long long)id);
+	if (o.is_breaking)
+		rc = breaking(st, id);
 out:
 	arena_release(&a);
 	return rc;
@@ -726,6 +743,7 @@ post_publish(struct store *st, int argc, char **argv)
 	}
 	if ((rc = store_post_publish(st, id, at, now)) < 0)
 		return rc;
+	audit(st, at > now ? "post.schedule" : "post.publish", id, NULL);
 	if (at > now) {
 		char t[32];
 
@@ -758,6 +776,7 @@ post_correct(struct store *st, int argc, char **argv)
 	if ((rc = store_post_correct(st, id, note, 0, (int64_t)time(NULL),
 	    &cid)) < 0)
 		return rc;
+	audit(st, "post.correct", id, note);
 	printf("correction %lld appended to post %lld\n", (long long)cid,
 	    (long long)id);
 	return 0;
@@ -891,6 +910,9 @@ column_run(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 		if ((rc = store_column_add(st, &c, &id)) < 0)
 			goto out;
+		(void)store_audit_add(st, 0, "cli", "column.add",
+		    arena_printf(&a, "column %lld", (long long)id), c.slug,
+		    (int64_t)time(NULL));
 		printf("added column %lld: /column/%s\n", (long long)id, c.slug);
 	} else {
 		struct column *v = NULL;
