@@ -177,6 +177,29 @@ a = json.load(sys.stdin)
 assert a[0]["pinned"] and a[0]["title"] == "The desk'"'"'s own headline", a[0]
 '
 run story merge "$sid" "$sid"; expect_err "story merge into itself" "itself"
+# every story decision from the command line is in the audit log, as the
+# desk's and `newsdesk item`'s are (actor cli)
+sid2=$("$BIN" --db "$DB" stories --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[1]["id"])')
+run story merge "$sid2" "$sid"; expect_out "story merge" "merge: story $sid"
+split_item=$("$BIN" --db "$DB" story show "$sid" | python3 -c 'import json,sys; print(json.load(sys.stdin)["reports"][-1]["id"])')
+run story split "$split_item"; expect_out "story split" "split: story"
+run story unpin "$sid"; expect_out "story unpin" "unpin: story $sid"
+python3 - "$DB" "$sid" "$sid2" "$split_item" <<'PY' && ok "story CLI decisions are in the audit log" || not_ok "story CLI decisions are in the audit log"
+import sqlite3, sys
+db, sid, sid2, item = sys.argv[1:5]
+rows = sqlite3.connect(db).execute(
+    "SELECT actor, action, target, detail FROM audit_log "
+    "WHERE action LIKE 'story.%' ORDER BY id").fetchall()
+want = [("cli", "story.pin", "story " + sid, ""),
+        ("cli", "story.retitle", "story " + sid, "The desk's own headline"),
+        ("cli", "story.merge", "story " + sid2, "into story " + sid),
+        ("cli", "story.unpin", "story " + sid, "")]
+got = [r for r in rows if r[1] != "story.split"]
+assert got == want, (got, want)
+split = [r for r in rows if r[1] == "story.split"]
+assert len(split) == 1 and split[0][0] == "cli" and \
+    split[0][3] == "item " + item and split[0][2].startswith("story "), split
+PY
 run story pin 99999999; expect_err "story pin: unknown story" "no story"
 run story frobnicate 1; expect_rc "story: bad verb exits 2" 2
 run cluster --jsonl "$SRC/tests/fuzz/kit/corpus/line1"; expect_out "cluster: one line per item" '^{"id":"uci-8c4c699f7984","story":1}$'

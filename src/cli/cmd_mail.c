@@ -83,6 +83,14 @@ mail_send(struct cmd_ctx *ctx, struct store *st, int argc, char **argv)
 		    (int64_t)ctx->cfg->mail.pending_days * 86400, now,
 		    &expired)) < 0)
 			break;
+		/* breaking-news alerts asked for and not queued yet */
+		{
+			size_t np = 0, nm = 0;
+
+			if ((rc = mail_breaking_queue(&env, st, now, &np,
+			    &nm)) < 0)
+				break;
+		}
 		rc = mail_queue_run(&env, st, max ? (size_t)max - total.sent :
 		    0, &stop_flag, &s);
 		total.sent += s.sent;

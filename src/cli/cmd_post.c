@@ -18,6 +18,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/str.h"
+#include "mail/mail.h"
 #include "render/html.h"
 #include "render/photo.h"
 #include "store/store.h"
@@ -201,6 +202,8 @@ add_picks(struct arena *a, struct post *p, const char *list, bool is_story,
 struct post_opts {
 	const char *photo, *at, *body_file;
 	bool publish;
+	bool is_breaking;            /* --breaking: mail it to the breaking
+	                                list once it is published */
 	bool has_bylines, has_picks;
 };
 
@@ -378,12 +381,104 @@ post_options(struct store *st, struct arena *a, int argc, char **argv,
 			o->publish = true;
 			continue;
 		}
+		if (strcmp(argv[i], "--breaking") == 0) {
+			o->is_breaking = true;
+			continue;
+		}
 		return err_set(CMD_USAGE_MSG, "unknown option '%s'", argv[i]);
 	}
 	if (o->publish && o->at)
 		return err_set(CMD_USAGE_MSG, "--publish and --at: one or the "
 		    "other");
+	if (o->is_breaking && !o->publish && !o->at)
+		return err_set(CMD_USAGE_MSG, "--breaking goes with --publish "
+		    "or --at (an alert is sent when the post is live)");
 	return 0;
+}
+
+/* The command's context (the configuration, for mail), set by post_run. */
+static struct cmd_ctx *post_ctx;
+
+/* The audit log, as the desk writes it (actor "cli"). */
+static void
+audit(struct store *st, const char *action, int64_t id, const char *detail)
+{
+	char target[32];
+
+	snprintf(target, sizeof(target), "post %lld", (long long)id);
+	(void)store_audit_add(st, 0, "cli", action, target, detail,
+	    (int64_t)time(NULL));
+}
+
+/*
+ * Asks for post id to go out as breaking news (once; the audit log has
+ * it) and, when it is published and mail is set up, queues the alert to
+ * the breaking list now; `newsdesk run` (or `mail send`) delivers it.
+ */
+static int
+breaking(struct store *st, int64_t id)
+{
+	struct store_breaking b;
+	struct mail_env env;
+	struct arena a = ARENA_INIT;
+	struct post *p = NULL;
+	int64_t now = (int64_t)time(NULL);
+	size_t np = 0, nm = 0;
+	int rc;
+
+	if ((rc = store_post_get(st, &a, id, &p)) < 0)
+		goto out;
+	if ((rc = store_breaking_get(st, id, &b)) < 0)
+		goto out;
+	if (b.queued_at) {
+		char t[32];
+
+		cmd_time_iso(t, b.queued_at);
+		printf("post %lld went out as breaking news at %s (%zu "
+		    "subscribers); it is not sent again\n", (long long)id, t,
+		    b.n_queued);
+		goto out;
+	}
+	if (!b.requested_at) {
+		if ((rc = store_breaking_request(st, id, 0, now, &b)) < 0)
+			goto out;
+		(void)store_audit_add(st, 0, "cli", "post.breaking",
+		    arena_printf(&a, "post %lld", (long long)id), p->headline,
+		    now);
+	}
+	if (p->status != POST_PUBLISHED) {
+		printf("post %lld: the breaking alert goes out when it is "
+		    "published\n", (long long)id);
+		goto out;
+	}
+	if ((rc = mail_env_init(&env, post_ctx->cfg, st)) < 0) {
+		rc = err_set(rc, "post %lld: the breaking alert waits: %s",
+		    (long long)id, err_msg());
+		goto out;
+	}
+	rc = mail_breaking_queue(&env, st, now, &np, &nm);
+	mail_env_release(&env);
+	if (rc < 0)
+		goto out;
+	if ((rc = store_breaking_get(st, id, &b)) < 0)
+		goto out;
+	printf("post %lld: breaking alert queued for %zu subscribers; "
+	    "`newsdesk run` or `newsdesk mail send` delivers it\n",
+	    (long long)id, b.n_queued);
+out:
+	arena_release(&a);
+	return rc;
+}
+
+static int
+post_breaking(struct store *st, int argc, char **argv)
+{
+	int64_t id = 0;
+	int rc;
+
+	if (argc != 3 || (rc = id_arg(argv[2], "post breaking", &id)) < 0)
+		return argc != 3 ? CMD_USAGE : rc;
+	return breaking(st, id);
 }
 
 /* Reads the body file, renders it, stores the photo, saves and publishes
@@ -430,6 +525,10 @@ post_finish(struct store *st, struct arena *a, struct post *p,
 		goto fail;
 	if ((rc = store_commit(st)) < 0)
 		goto fail;
+	audit(st, p->id ? "post.save" : "post.create", id, p->headline);
+	if (o->publish || o->at)
+		audit(st, o->publish ? "post.publish" : "post.schedule", id,
+		    o->at);
 	p->id = id;
 	return 0;
 fail:
@@ -464,6 +563,8 @@ post_add(struct store *st, int argc, char **argv)
 		goto out;
 	printf("post %lld %s: /post/%lld/%s\n", (long long)got->id,
 	    status_name(got->status), (long long)got->id, got->slug);
+	if (o.is_breaking)
+		rc = breaking(st, got->id);
 out:
 	arena_release(&a);
 	return rc;
@@ -487,6 +588,8 @@ post_edit(struct store *st, int argc, char **argv)
 		goto out;
 	printf("post %lld saved (the earlier version is kept)\n",
 	    (long long)id);
+	if (o.is_breaking)
+		rc = breaking(st, id);
 out:
 	arena_release(&a);
 	return rc;
@@ -640,6 +743,7 @@ post_publish(struct store *st, int argc, char **argv)
 	}
 	if ((rc = store_post_publish(st, id, at, now)) < 0)
 		return rc;
+	audit(st, at > now ? "post.schedule" : "post.publish", id, NULL);
 	if (at > now) {
 		char t[32];
 
@@ -672,6 +776,7 @@ post_correct(struct store *st, int argc, char **argv)
 	if ((rc = store_post_correct(st, id, note, 0, (int64_t)time(NULL),
 	    &cid)) < 0)
 		return rc;
+	audit(st, "post.correct", id, note);
 	printf("correction %lld appended to post %lld\n", (long long)cid,
 	    (long long)id);
 	return 0;
@@ -686,13 +791,14 @@ post_run(struct cmd_ctx *ctx, int argc, char **argv)
 	} subs[] = {
 		{ "add", post_add }, { "edit", post_edit }, { "list", post_list },
 		{ "show", post_show }, { "publish", post_publish },
-		{ "correct", post_correct },
+		{ "correct", post_correct }, { "breaking", post_breaking },
 	};
 	struct store *st = NULL;
 	int rc;
 
 	if (argc < 2)
 		return CMD_USAGE;
+	post_ctx = ctx;
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
 		if (strcmp(argv[1], subs[i].name) != 0)
 			continue;
@@ -715,6 +821,7 @@ const struct cmd cmd_post = {
 	    "       newsdesk post show ID [--json]\n"
 	    "       newsdesk post publish ID [--at TIME]\n"
 	    "       newsdesk post correct ID --note NOTE\n"
+	    "       newsdesk post breaking ID\n"
 	    "\n"
 	    "options of add and edit:\n"
 	    "  --title T          the headline (plain text)\n"
@@ -740,6 +847,14 @@ const struct cmd cmd_post = {
 	    "  --at TIME          publish at a time: 2026-12-08T06:00Z, or +AGE\n"
 	    "                     (+30m, +2h); `newsdesk run` and `serve`\n"
 	    "                     publish it when it is due\n"
+	    "  --breaking         with --publish or --at: send it as breaking\n"
+	    "                     news to the breaking list (see below)\n"
+	    "\n"
+	    "post breaking ID mails a post to every confirmed subscriber of the\n"
+	    "breaking list, once: it is queued when the post is published (at\n"
+	    "once if it is, with [mail] from and [desk] base_url set) and\n"
+	    "`newsdesk run` or `newsdesk mail send` delivers it. Asking again\n"
+	    "sends nothing more.\n"
 	    "\n"
 	    "Every edit keeps the version it replaces; corrections are only\n"
 	    "ever appended and show on the post and on /corrections.\n"
@@ -795,6 +910,9 @@ column_run(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 		if ((rc = store_column_add(st, &c, &id)) < 0)
 			goto out;
+		(void)store_audit_add(st, 0, "cli", "column.add",
+		    arena_printf(&a, "column %lld", (long long)id), c.slug,
+		    (int64_t)time(NULL));
 		printf("added column %lld: /column/%s\n", (long long)id, c.slug);
 	} else {
 		struct column *v = NULL;

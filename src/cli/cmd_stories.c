@@ -198,8 +198,39 @@ story_run(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if ((rc = cmd_open_store(ctx, &st, false)) < 0)
 		return rc;
-	if ((rc = store_story_edit(st, &e, &id)) < 0)
+	/* as the desk's form does: the stories' items are logged as
+	 * changed, so cached pages follow at once, and the decision goes
+	 * to the audit log (actor "cli", as `newsdesk item` does) */
+	if ((rc = store_story_curate(st, &e, &id)) < 0)
 		goto out;
+	{
+		const char *target, *detail = NULL;
+
+		switch (e.op) {
+		case STORE_STORY_MERGE:
+			target = arena_printf(&a, "story %lld",
+			    (long long)e.id);
+			detail = arena_printf(&a, "into story %lld",
+			    (long long)e.other);
+			break;
+		case STORE_STORY_SPLIT:
+			target = arena_printf(&a, "story %lld", (long long)id);
+			detail = arena_printf(&a, "item %lld",
+			    (long long)e.item_id);
+			break;
+		case STORE_STORY_RETITLE:
+			detail = e.title;
+			/* fall through */
+		default:
+			target = arena_printf(&a, "story %lld",
+			    (long long)e.id);
+			break;
+		}
+		if ((rc = store_audit_add(st, 0, "cli", arena_printf(&a,
+		    "story.%s", verb), target, detail, (int64_t)time(NULL)))
+		    < 0)
+			goto out;
+	}
 	printf("%s: story %lld\n", verb, (long long)id);
 out:
 	store_close(st);
@@ -223,7 +254,8 @@ const struct cmd cmd_story = {
 	    "clusterer puts in ID go to INTO-ID too); split moves one item into a\n"
 	    "story of its own; pin keeps a story on top of the home page; retitle\n"
 	    "sets the headline shown (\"\" gives the clusterer's back). Items an\n"
-	    "editor moved stay where they were put.\n"
+	    "editor moved stay where they were put. Each decision is in the audit\n"
+	    "log (/desk/audit, actor \"cli\"), as the desk's are.\n"
 	    "\n"
 	    "examples:\n"
 	    "  newsdesk story merge 12 7\n"

@@ -208,6 +208,23 @@ int mail_digest_send(struct mail_env *env, struct store *st, const char *list,
  * desk's zone; 0 when off. */
 int64_t mail_digest_next(const struct mail_env *env, int64_t now);
 
+/* ---- breaking-news alerts (breaking.c) ---- */
+
+struct post;
+/* The alert of post p as text and HTML (theme/mail_breaking.html), with
+ * the token marker where each recipient's manage token goes. In a. */
+int mail_breaking_build(struct mail_env *env, struct arena *a,
+    const struct post *p, int64_t now, const char **out_subject,
+    const char **out_text, const char **out_html);
+/*
+ * Queues the alert of every post asked to go out as breaking news that is
+ * published and not sent yet (store_breaking_pending), once each: one
+ * mail per confirmed subscriber of the breaking list. *out_posts and
+ * *out_mails say how many.
+ */
+int mail_breaking_queue(struct mail_env *env, struct store *st, int64_t now,
+    size_t *out_posts, size_t *out_mails);
+
 /* ---- the schedule (sched.c): what `newsdesk run` does for mail ---- */
 
 /*

@@ -73,9 +73,10 @@ mail_env_init(struct mail_env *env, const struct config *cfg,
 	if ((rc = tmpl_set_load(&env->tmpl, dir)) < 0)
 		goto fail;
 	if (!tmpl_set_has(env->tmpl, "mail_digest") ||
-	    !tmpl_set_has(env->tmpl, "mail_confirm")) {
-		rc = err_set(ND_ENOTFOUND, "theme: %s/mail_digest.html or "
-		    "mail_confirm.html is missing", dir);
+	    !tmpl_set_has(env->tmpl, "mail_confirm") ||
+	    !tmpl_set_has(env->tmpl, "mail_breaking")) {
+		rc = err_set(ND_ENOTFOUND, "theme: %s/mail_digest.html, "
+		    "mail_confirm.html or mail_breaking.html is missing", dir);
 		goto fail;
 	}
 	if ((rc = store_mail_secret(st, env->key)) < 0)
@@ -219,8 +220,10 @@ mail_render(struct mail_env *env, struct store *st, struct arena *a,
 	mm.unsub_mailto = arena_printf(a, "mailto:%s@%s?subject=unsubscribe",
 	    verp, env->bounce_domain);
 	mm.list_id = arena_printf(a, "%s <%s.%s>", desk_name(env),
+	    strcmp(m->kind, "breaking") == 0 ? "breaking" :
 	    m->content_id ? "digest" : "account", env->domain);
-	if (strcmp(m->kind, "digest") == 0) {
+	if (strcmp(m->kind, "digest") == 0 ||
+	    strcmp(m->kind, "breaking") == 0) {
 		if (!m->text || !m->html || !m->subject)
 			return err_set(ND_EINVAL, "mail: digest %lld has no "
 			    "content", (long long)m->id);

@@ -72,6 +72,14 @@ mail_tick(struct mail_env *env, struct store *st, int64_t now,
 	if (expired)
 		log_info(LOG_MAIL, "expired unconfirmed sign-ups n=%zu",
 		    expired);
+	/* breaking-news alerts asked for since the last round (or whose
+	 * post has gone live since), before any digest */
+	{
+		size_t np = 0, nm = 0;
+
+		if ((rc = mail_breaking_queue(env, st, now, &np, &nm)) < 0)
+			return rc;
+	}
 	if ((rc = digest_if_due(env, st, "digest", now)) < 0)
 		return rc;
 	arena_init(&a);

@@ -104,3 +104,18 @@ model_slug(char *out, size_t max, const char *text)
 	}
 	out[n] = '\0';
 }
+
+bool
+model_post_may_edit(const struct post *p, int64_t user_id, int role)
+{
+	if (user_id == 0 || role >= USER_ROLE_EDITOR)
+		return true;
+	if (p->status != POST_DRAFT && p->status != POST_SUBMITTED)
+		return false;
+	if (p->created_by == user_id)
+		return true;
+	for (size_t i = 0; i < p->n_bylines; i++)
+		if (p->bylines[i].user_id == user_id)
+			return true;
+	return false;
+}

@@ -308,7 +308,15 @@ struct post {
 	                                published post (dateModified) */
 	int64_t edited_by;           /* writes: the user saving (0: the
 	                                command line) */
+	int64_t created_by;          /* the user who wrote it (0: the command
+	                                line); set by the store at insert */
 };
+
+/* Whether a user of role (enum user_role) may change post p: an editor
+ * or admin any post; a writer only a draft or a submission that they
+ * wrote (p->created_by) or that carries their byline (user id). user_id
+ * 0 is the command line, which may. One rule for the desk and the store. */
+bool model_post_may_edit(const struct post *p, int64_t user_id, int role);
 
 /* The public URL name of a desk photo's variant: "desk-photo:TOKEN:W.EXT";
  * its media key is model_photo_key() of it. In out (cap bytes). */

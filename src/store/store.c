@@ -698,6 +698,13 @@ int
 store_story_curate(struct store *st, const struct store_story_edit *e,
     int64_t *out_id)
 {
+	/* the same checks as store_story_edit (a story merged into itself
+	 * would vanish) */
+	if (e->op == STORE_STORY_MERGE && e->id == e->other)
+		return err_set(ND_EINVAL, "store: cannot merge story %lld into "
+		    "itself", (long long)e->id);
+	if (e->op < STORE_STORY_MERGE || e->op > STORE_STORY_RETITLE)
+		return err_set(ND_EINVAL, "store: unknown story edit %d", e->op);
 	return st->ops->story_curate(st, e, out_id);
 }
 

@@ -765,6 +765,40 @@ int store_digest_enqueue(struct store *st, int64_t content_id,
     const char *list, const char *msgid_domain, int64_t now, size_t *out_n);
 /* When the list's last digest was queued (0: never). */
 int store_digest_last(struct store *st, const char *list, int64_t *out);
+
+/* ---- breaking-news alerts (issue 11): a post mailed to the breaking
+ * list's confirmed subscribers, at most once per post ---- */
+struct store_breaking {
+	int64_t post_id;
+	int64_t requested_at;        /* 0: never asked for */
+	int64_t requested_by;        /* a user id, 0 = the command line */
+	int64_t queued_at;           /* 0: waiting (for publication, or for
+	                                the mail loop) */
+	size_t n_queued;             /* mails queued then */
+};
+/* Asks for post id to go out as breaking news (once: a second request
+ * changes nothing). *out (may be NULL) is the alert's state after.
+ * ND_ENOTFOUND for an unknown post. */
+int store_breaking_request(struct store *st, int64_t post_id,
+    int64_t user_id, int64_t now, struct store_breaking *out);
+/* The alert of post id (requested_at 0 when none). */
+int store_breaking_get(struct store *st, int64_t post_id,
+    struct store_breaking *out);
+/* Posts whose alert is asked for, not yet queued, and published, oldest
+ * request first, at most max (ids in a). */
+int store_breaking_pending(struct store *st, struct arena *a, size_t max,
+    int64_t **out, size_t *out_n);
+/*
+ * In one transaction: stores the rendered alert (mail_content kind and
+ * list "breaking"; the token marker is replaced per recipient), queues
+ * it to every active subscriber of the breaking list with Message-IDs
+ * "<random.subscriber.content@domain>", and marks post_id's alert queued.
+ * ND_EEXISTS (nothing stored) when it was queued before or was never
+ * asked for, so a post is sent as breaking news at most once.
+ */
+int store_breaking_enqueue(struct store *st, int64_t post_id,
+    const char *subject, const char *text, const char *html,
+    const char *msgid_domain, int64_t now, size_t *out_n);
 /* Active subscribers of a list (for dry runs and reports). */
 int store_list_count(struct store *st, const char *list, size_t *out);
 

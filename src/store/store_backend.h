@@ -265,6 +265,16 @@ struct store_ops {
 	    size_t n);
 	int (*item_copies)(struct store *st, struct arena *a, int64_t id,
 	    size_t max, struct item **out, size_t *out_n);
+	/* breaking-news alerts (issue 11) */
+	int (*breaking_request)(struct store *st, int64_t post_id,
+	    int64_t user_id, int64_t now, struct store_breaking *out);
+	int (*breaking_get)(struct store *st, int64_t post_id,
+	    struct store_breaking *out);
+	int (*breaking_pending)(struct store *st, struct arena *a, size_t max,
+	    int64_t **out, size_t *out_n);
+	int (*breaking_enqueue)(struct store *st, int64_t post_id,
+	    const char *subject, const char *text, const char *html,
+	    const char *msgid_domain, int64_t now, size_t *out_n);
 };
 
 extern const struct store_ops store_sqlite_ops;

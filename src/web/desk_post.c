@@ -207,13 +207,30 @@ form_read(struct web_req *r, struct desk_form *f)
 	}
 	p->bylines = arena_zalloc(&r->a, (n + 1) * sizeof(*p->bylines));
 	p->n_bylines = n;
-	for (size_t i = 0; i < n; i++) {
-		p->bylines[i].name = lines[i];
-		if (strlen(lines[i]) > POST_MAX_SHORT)
-			form_err(r, f, "bylines", "A name is too long.");
-		if (r->user && r->user->name &&
-		    strcmp(lines[i], r->user->name) == 0)
-			p->bylines[i].user_id = r->user->id;
+	{
+		/* a line that is a desk user's name is that user (their
+		 * byline page, and the post is theirs to edit too) */
+		struct user *uv = NULL;
+		size_t nu = 0;
+
+		if (n && store_user_list(r->st, &r->a, &uv, &nu) < 0)
+			nu = 0;
+		for (size_t i = 0; i < n; i++) {
+			p->bylines[i].name = lines[i];
+			if (strlen(lines[i]) > POST_MAX_SHORT)
+				form_err(r, f, "bylines", "A name is too long.");
+			if (r->user && r->user->name &&
+			    strcmp(lines[i], r->user->name) == 0) {
+				p->bylines[i].user_id = r->user->id;
+				continue;
+			}
+			for (size_t k = 0; k < nu; k++)
+				if (!uv[k].is_disabled && uv[k].name &&
+				    strcmp(lines[i], uv[k].name) == 0) {
+					p->bylines[i].user_id = uv[k].id;
+					break;
+				}
+		}
 	}
 	/* picks: "12: summary" (an item) or "story 4: summary" a line */
 	f->picks_text = field(r, "picks");
@@ -405,7 +422,10 @@ form_show(struct web_req *r, struct desk_form *f, const struct post *saved,
 			tmpl_set_text(e, f->errs[i].name, f->errs[i].msg);
 	}
 	tmpl_set_bool(o, "has_err", f->has_err);
-	tmpl_set_text(o, "notice", notice);
+	if (notice)
+		tmpl_set_text(o, "notice", notice);
+	/* breaking news (issue 11): the box, and what was sent */
+	desk_breaking_show(r, o, saved ? saved->id : 0);
 	tmpl_set_bool(o, "is_editor", is_editor(r));
 	tmpl_set_text(o, "action", p->id ? arena_printf(&r->a, "/desk/post/%lld",
 	    (long long)p->id) : "/desk/posts/new");
@@ -422,6 +442,7 @@ form_show(struct web_req *r, struct desk_form *f, const struct post *saved,
 	tmpl_set_text(po, "picks", f->picks_text);
 	tmpl_set_text(po, "publish_at", f->publish_at_text);
 	tmpl_set_text(po, "note", f->note_text);
+	tmpl_set_bool(po, "breaking", *field(r, "breaking") != '\0');
 	if (p->story_id)
 		tmpl_set_int(po, "story_id", p->story_id);
 	tmpl_set_bool(po, "is_article", p->kind == POST_ARTICLE);
@@ -459,6 +480,8 @@ form_show(struct web_req *r, struct desk_form *f, const struct post *saved,
 		    "/desk/post/%lld/publish", (long long)saved->id));
 		tmpl_set_text(s, "correct", arena_printf(&r->a,
 		    "/desk/post/%lld/correct", (long long)saved->id));
+		tmpl_set_text(s, "breaking_path", arena_printf(&r->a,
+		    "/desk/post/%lld/breaking", (long long)saved->id));
 		view_post(tmpl_set_obj(s, "view"), &r->a, &r->site->vs, saved,
 		    true, time(NULL));
 		if (store_post_revisions(r->st, &r->a, saved->id, &rev,
@@ -532,6 +555,38 @@ may_edit(const struct web_req *r, const struct post *p)
 	    p->status == POST_SUBMITTED;
 }
 
+/* Whether the post is the signed-in writer's own (model_post_may_edit:
+ * they wrote it or are in its byline), or the user is an editor. */
+static bool
+is_own(const struct web_req *r, const struct post *p)
+{
+	struct post draft = *p;
+
+	if (!r->user)
+		return false;
+	/* the rule's status half is may_edit's (a published post gets the
+	 * form with its message): ask about the draft's ownership only */
+	draft.status = POST_DRAFT;
+	return model_post_may_edit(&draft, r->user->id, (int)r->user->role);
+}
+
+/* 403: another writer's draft; the desk's frame with the reason. */
+static int
+forbidden(struct web_req *r, const struct post *p)
+{
+	struct tmpl_obj *o = desk_page_ctx(r, "Not your draft", "posts");
+
+	r->status = 403;
+	tmpl_set_bool(o, "is_desk", true);
+	tmpl_set_text(o, "heading", "This is another writer's draft");
+	tmpl_set_text(o, "what", "A writer edits only the posts they wrote or "
+	    "that carry their byline. Ask its writer, or an editor, to change "
+	    "it.");
+	tmpl_set_text(o, "preview", arena_printf(&r->a,
+	    "/desk/post/%lld/preview", (long long)p->id));
+	return desk_render(r, "desk_forbidden", o);
+}
+
 static void
 redirect(struct web_req *r, const char *to)
 {
@@ -591,7 +646,8 @@ desk_posts(struct web_req *r)
 
 		view_post(x, &r->a, &r->site->vs, &v[i], false, time(NULL));
 		tmpl_set_text(x, "status", status_names[v[i].status % 5]);
-		tmpl_set_text(x, "edit", arena_printf(&r->a, "/desk/post/%lld",
+		tmpl_set_text(x, "edit", arena_printf(&r->a, is_own(r, &v[i]) ?
+		    "/desk/post/%lld" : "/desk/post/%lld/preview",
 		    (long long)v[i].id));
 		if (v[i].status == POST_SCHEDULED)
 			tmpl_set_text(x, "when", view_desk_time(&r->a,
@@ -629,6 +685,8 @@ desk_post_edit(struct web_req *r)
 		return desk_post_update(r);
 	if ((rc = post_of(r, &p)) < 0 || !p)
 		return rc;
+	if (!is_own(r, p))
+		return forbidden(r, p);
 	form_of_post(r, &f, p);
 	return form_show(r, &f, p, web_query(r, "saved") ? "Saved." : NULL);
 }
@@ -644,6 +702,16 @@ read_photo(struct web_req *r, struct desk_form *f, bool *out_stored)
 	int rc;
 
 	*out_stored = false;
+	/* over the upload cap: dropped as it came, the form's text kept
+	 * (form_stream.c); the draft is saved without it */
+	if (ph && ph->filename && ph->is_too_big) {
+		form_err(r, f, "photo", arena_printf(&r->a, "This photo is "
+		    "%.1f MB; the desk takes photos up to %zu MB. Make it "
+		    "smaller (or export it at a lower quality) and add it "
+		    "again.", (double)ph->len_sent / (1 << 20),
+		    ((struct web_limits)WEB_LIMITS_DEFAULT).max_file >> 20));
+		return 0;
+	}
 	if (!ph || !ph->filename || ph->len == 0)
 		return 0;
 	if (!*f->p.photo_credit) {
@@ -701,7 +769,8 @@ save(struct web_req *r, struct post *old)
 	if ((rc = read_photo(r, &f, &stored)) < 0)
 		return rc;
 	photo_refused = web_form_param(r, "photo") &&
-	    web_form_param(r, "photo")->len && !stored;
+	    (web_form_param(r, "photo")->len ||
+	    web_form_param(r, "photo")->is_too_big) && !stored;
 	/* A refused photo does not cost the text: with a headline, the
 	 * draft is saved first, and the form comes back. */
 	if (f.has_err && !(photo_refused && *f.p.headline &&
@@ -714,6 +783,9 @@ save(struct web_req *r, struct post *old)
 		f.p.status = strcmp(action, "submit") == 0 ? POST_SUBMITTED :
 		    old ? old->status : POST_DRAFT;
 	if ((rc = store_post_save(r->st, &f.p, now, &id)) < 0) {
+		/* the store's own check (the post changed hands meanwhile) */
+		if (rc == ND_EAUTH && old)
+			return forbidden(r, old);
 		if (rc != ND_EINVAL)
 			return rc;
 		form_err(r, &f, "headline", arena_strdup(&r->a, err_msg()));
@@ -738,6 +810,16 @@ save(struct web_req *r, struct post *old)
 			return rc;
 		desk_audit_id(r, strcmp(action, "publish") == 0 ? "post.publish" :
 		    "post.schedule", "post", id, f.publish_at_text);
+		/* "Send as breaking news" ticked (issue 11) */
+		if (*field(r, "breaking")) {
+			struct post *live = NULL;
+
+			if ((rc = store_post_get(r->st, &r->a, id, &live)) < 0)
+				return rc;
+			return desk_redirect(r, arena_printf(&r->a,
+			    "/desk/post/%lld", (long long)id),
+			    desk_breaking_ask(r, live));
+		}
 	}
 	if (strcmp(action, "preview") == 0)
 		redirect(r, arena_printf(&r->a, "/desk/post/%lld/preview",
@@ -762,6 +844,9 @@ desk_post_update(struct web_req *r)
 
 	if ((rc = post_of(r, &p)) < 0 || !p)
 		return rc;
+	/* before anything of the form is read or stored (a photo too) */
+	if (!is_own(r, p))
+		return forbidden(r, p);
 	if (!may_edit(r, p)) {
 		struct desk_form f = { 0 };
 
@@ -826,6 +911,15 @@ desk_post_publish(struct web_req *r)
 		return rc;
 	desk_audit_id(r, at > now ? "post.schedule" : "post.publish", "post",
 	    p->id, *when ? when : NULL);
+	/* "Send as breaking news" ticked (issue 11) */
+	if (*field(r, "breaking")) {
+		struct post *live = NULL;
+
+		if ((rc = store_post_get(r->st, &r->a, p->id, &live)) < 0)
+			return rc;
+		return desk_redirect(r, arena_printf(&r->a, "/desk/post/%lld",
+		    (long long)p->id), desk_breaking_ask(r, live));
+	}
 	redirect(r, arena_printf(&r->a, "/desk/post/%lld?saved=1",
 	    (long long)p->id));
 	return 0;

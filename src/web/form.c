@@ -264,6 +264,43 @@ web_form_multipart(struct arena *a, const char *ctype, const char *p,
 	return 0;
 }
 
+bool
+web_form_boundary(const char *ctype, char *out, size_t cap)
+{
+	struct arena a;
+	const char *b;
+	bool ok;
+
+	arena_init(&a);
+	b = ctype ? header_param(&a, str_of(ctype), "boundary") : NULL;
+	ok = b && *b && strlen(b) <= WEB_MP_BOUNDARY_MAX && strlen(b) < cap;
+	if (ok)
+		memcpy(out, b, strlen(b) + 1);
+	arena_release(&a);
+	return ok;
+}
+
+bool
+web_form_part_file(const char *h, size_t len, char *name, size_t cap)
+{
+	struct arena a;
+	struct web_param f = { 0 };
+	bool is_file;
+
+	arena_init(&a);
+	is_file = part_headers(&a, str_make(h, len), &f) == 0 && f.filename;
+	if (cap) {
+		size_t n = f.name ? strlen(f.name) : 0;
+
+		if (n >= cap)
+			n = cap - 1;
+		memcpy(name, f.name ? f.name : "", n);
+		name[n] = '\0';
+	}
+	arena_release(&a);
+	return is_file;
+}
+
 int
 web_form_parse(struct web_req *r, const char *ctype, const char *body,
     size_t len, const struct web_limits *lim)

@@ -98,6 +98,9 @@ static const struct route routes[] = {
 	{ "/desk/post/{id}/preview",   desk_post_preview, G, DESK,        WRITER, NULL },
 	{ "/desk/post/{id}/publish",   desk_post_publish, WEB_POST, DESK, EDITOR, NULL },
 	{ "/desk/post/{id}/correct",   desk_post_correct, WEB_POST, DESK, EDITOR, NULL },
+	/* breaking-news alerts (issue 11): a published post mailed to the
+	 * breaking list, once */
+	{ "/desk/post/{id}/breaking",  desk_post_breaking, WEB_POST, DESK, EDITOR, NULL },
 };
 
 const struct route *

@@ -429,6 +429,9 @@ struct job {
 	char *ctype;
 	bool is_posting, is_refused, is_too_big;
 	size_t drained;              /* body bytes read, kept or not */
+	/* a desk form's multipart body, read as it comes: an oversized
+	 * file is dropped, the text kept (form_stream.c); NULL otherwise */
+	struct web_mp_stream *mp;
 };
 
 static char get_call;            /* *con_cls of a GET between two calls */
@@ -442,6 +445,7 @@ job_free(struct job *j)
 		MHD_destroy_response(j->resp);
 	free(j->key);
 	free(j->ctype);
+	free(j->mp);
 	/* a tip's plaintext does not stay behind in freed memory */
 	if ((j->r.flags & ROUTE_PRIVATE) && j->body.alloc)
 		explicit_bzero(j->body.ptr, j->body.alloc);
@@ -954,7 +958,7 @@ first_call(struct web *w, struct MHD_Connection *c, const char *url,
 	const struct route *rt = NULL;
 	const char *cl, *ctype;
 	long long clen = -1;
-	bool has_body;
+	bool has_body, is_streamed;
 	int st;
 	struct job *j;
 
@@ -997,9 +1001,15 @@ first_call(struct web *w, struct MHD_Connection *c, const char *url,
 	}
 	if (st == 404)
 		return refuse(w, c, method, path, 404, NULL, NULL, t0);
-	if (clen > 0 && (unsigned long long)clen > w->limits.max_body)
-		return refuse(w, c, method, path, 413, NULL, NULL, t0);
 	ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	/* a desk form with files is read as it comes, up to max_request: a
+	 * photo over the cap is dropped, not the form's text (issue 10) */
+	is_streamed = rt && WEB_ROUTE_HAS_SESSION(rt) &&
+	    !(rt->flags & ROUTE_PRIVATE) && ctype &&
+	    str_istarts_with(str_of(ctype), "multipart/form-data");
+	if (clen > 0 && (unsigned long long)clen > (is_streamed ?
+	    w->limits.max_request : w->limits.max_body))
+		return refuse(w, c, method, path, 413, NULL, NULL, t0);
 	if (has_body || ctype) {
 		struct str t = str_of(ctype);
 		const char *semi = ctype ? strchr(ctype, ';') : NULL;
@@ -1012,6 +1022,21 @@ first_call(struct web *w, struct MHD_Connection *c, const char *url,
 			return refuse(w, c, method, path, 415, NULL, NULL, t0);
 	}
 	j = job_new(w, c, path, m, NULL, 0, t0);
+	if (is_streamed) {
+		j->mp = xcalloc(1, sizeof(*j->mp));
+		/* the kept body: the text, files up to their cap, and one
+		 * file's worth more while a part is being judged; what is left
+		 * after the body is capped by max_body again (form.c) */
+		buf_init(&j->body, w->limits.max_body + w->limits.max_file +
+		    (64u << 10));
+		if (!web_mp_stream_init(j->mp, ctype, w->limits.max_file,
+		    w->limits.max_body, &j->body)) {
+			free(j->mp);
+			j->mp = NULL;
+			buf_release(&j->body);
+			buf_init(&j->body, w->limits.max_body);
+		}
+	}
 	/* a private body in one allocation: no realloc leaves a copy of a
 	 * tip in freed memory (job_free wipes the one) */
 	if ((j->r.flags & ROUTE_PRIVATE) && clen > 0)
@@ -1036,9 +1061,13 @@ post_ready(struct web *w, struct job *j)
 	int st;
 
 	j->is_posting = false;
+	if (j->mp)
+		web_mp_stream_finish(j->mp, &j->body);
 	/* a desk route's checks need the session: site_handle runs them */
 	if ((st = web_form_parse(&j->r, j->ctype, j->body.ptr, j->body.len,
-	    &w->limits)) != 0 ||
+	    &w->limits)) == 0 && j->mp)
+		web_mp_stream_mark(j->mp, &j->r);
+	if (st != 0 ||
 	    (!WEB_ROUTE_HAS_SESSION(j->rt) &&
 	    (st = web_route_check(j->rt, &j->r)) != 0)) {
 		j->is_refused = true;
@@ -1157,7 +1186,10 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 			 * only answer once the body is read, so the rest is
 			 * read and dropped (up to DRAIN_MAX, then the
 			 * connection is closed), and 413 is the answer. */
-			if (!j->is_too_big)
+			if (!j->is_too_big && j->mp)
+				web_mp_stream_feed(j->mp, &j->body, upload_data,
+				    *upload_data_size);
+			else if (!j->is_too_big)
 				buf_add(&j->body, upload_data,
 				    *upload_data_size);
 			if (buf_err(&j->body) && !j->is_too_big) {
@@ -1166,6 +1198,13 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 			}
 			j->drained += *upload_data_size;
 			*upload_data_size = 0;
+			/* the hard cap of a streamed form (chunked: no
+			 * Content-Length said so at the start) */
+			if (j->mp && !j->is_too_big &&
+			    j->drained > w->limits.max_request) {
+				j->is_too_big = true;
+				buf_release(&j->body);
+			}
 			return j->drained > DRAIN_MAX ? MHD_NO : MHD_YES;
 		}
 		if (j->is_too_big) {

@@ -114,7 +114,14 @@ site_item(struct web_req *r)
 	}
 	if (rc < 0)
 		return rc;
-	/* hidden by an editor (issue 10): gone from the public site */
+	/* held off the beat, waiting for an editor (issue 9): never
+	 * published, so it is not found (404); hidden by an editor (issue
+	 * 10): withdrawn from the public site (410) */
+	if (it->is_hidden && it->review == 1) {
+		site_error(r, 404, "There is no such story; it may have "
+		    "expired from the desk.");
+		return 0;
+	}
 	if (it->is_hidden) {
 		site_error(r, 410, "The desk has withdrawn this report.");
 		return 0;

@@ -110,6 +110,10 @@ struct web_param {
 	size_t len;
 	const char *filename;        /* multipart file parts; else NULL */
 	const char *ctype;           /* multipart part type; else NULL */
+	/* a file part over the file cap, dropped as it came (form_stream.c):
+	 * len is 0, len_sent what the client sent of it */
+	bool is_too_big;
+	size_t len_sent;
 };
 
 /* Caps on what a client sends (form.c); exceeding one gives 413 (sizes)
@@ -121,11 +125,15 @@ struct web_limits {
 	size_t max_file;             /* one uploaded file */
 	size_t max_query;            /* query parameters */
 	size_t max_cookies;
+	size_t max_request;          /* a desk form's whole multipart body as
+	                              * read: files over max_file are dropped
+	                              * as they come (form_stream.c), the rest
+	                              * is still capped by max_body */
 };
 
 #define WEB_LIMITS_DEFAULT { .max_body = 8u << 20, .max_fields = 64, \
 	.max_field = 64u << 10, .max_file = 8u << 20, .max_query = 64, \
-	.max_cookies = 32 }
+	.max_cookies = 32, .max_request = 32u << 20 }
 
 #define WEB_CSRF_COOKIE "nd_csrf"
 #define WEB_CSRF_FIELD "csrf_token"
@@ -210,6 +218,54 @@ int web_form_urlencoded(struct arena *a, const char *p, size_t len,
 int web_form_multipart(struct arena *a, const char *ctype, const char *p,
     size_t len, const struct web_limits *lim, struct web_param **out,
     size_t *out_n);
+
+/* The boundary of a multipart Content-Type into out (cap bytes): false
+ * when there is none, or it is over WEB_MP_BOUNDARY_MAX (RFC 2046). */
+#define WEB_MP_BOUNDARY_MAX 70
+bool web_form_boundary(const char *ctype, char *out, size_t cap);
+/* Whether a multipart part's headers (the block between the delimiter's
+ * CRLF and the blank line) make it a file part (a filename); its field
+ * name goes to name (cap bytes, cut). */
+bool web_form_part_file(const char *h, size_t len, char *name, size_t cap);
+
+/*
+ * A multipart/form-data body read as it comes (form_stream.c): text parts
+ * kept, a file part over max_file dropped as it streams (headers kept,
+ * content not), so a desk form's text survives an oversized photo. The
+ * kept body goes to the caller's buffer (whose cap bounds it); after the
+ * body, web_mp_stream_finish drops the largest kept files while the kept
+ * body is over max_body, and after web_form_parse, web_mp_stream_mark
+ * sets is_too_big and len_sent on the parts that were dropped.
+ */
+#define WEB_MP_MAX_DROPPED 8
+#define WEB_MP_NAME_MAX 64
+struct web_mp_stream {
+	char delim[WEB_MP_BOUNDARY_MAX + 8];   /* "\r\n--" boundary */
+	size_t dlen;
+	int state;
+	size_t mark;                 /* where the scan of the kept body goes on */
+	size_t part_start;           /* the current part's content, in it */
+	bool in_part, is_file;
+	char part_name[WEB_MP_NAME_MAX];
+	char carry[WEB_MP_BOUNDARY_MAX + 8];   /* a dropped part's last bytes */
+	size_t carry_len;
+	size_t drop_seen;            /* bytes of the part being dropped */
+	size_t max_file, max_body;
+	struct { char name[WEB_MP_NAME_MAX]; size_t len; }
+	    dropped[WEB_MP_MAX_DROPPED];
+	size_t n_dropped;
+	struct { char name[WEB_MP_NAME_MAX]; size_t start, end; }
+	    kept[WEB_MP_MAX_DROPPED];
+	size_t n_kept;
+};
+/* false when ctype has no usable boundary (the body is then read whole,
+ * as before). Writes the kept body's first bytes to out. */
+bool web_mp_stream_init(struct web_mp_stream *s, const char *ctype,
+    size_t max_file, size_t max_body, struct buf *out);
+void web_mp_stream_feed(struct web_mp_stream *s, struct buf *out,
+    const char *p, size_t n);
+void web_mp_stream_finish(struct web_mp_stream *s, struct buf *out);
+void web_mp_stream_mark(const struct web_mp_stream *s, struct web_req *r);
 
 /*
  * Parses a request body by its Content-Type (urlencoded or multipart)
@@ -412,6 +468,15 @@ int desk_post_edit(struct web_req *r);
 int desk_post_preview(struct web_req *r);
 int desk_post_publish(struct web_req *r);
 int desk_post_correct(struct web_req *r);
+/* desk_breaking.c: breaking-news alerts (issue 11) */
+int desk_post_breaking(struct web_req *r);
+/* Asks for post p to go out as breaking news (once; audited) and queues
+ * it now when it is published and mail is set up. A note for the editor
+ * in a. */
+const char *desk_breaking_ask(struct web_req *r, const struct post *p);
+/* The alert's state of post id into o: breaking{is_sent is_waiting when
+ * n} and n_breaking (the list's confirmed subscribers). */
+void desk_breaking_show(struct web_req *r, struct tmpl_obj *o, int64_t id);
 int site_story(struct web_req *r);                /* site_story.c */
 int site_story_rss(struct web_req *r);
 int site_story_atom(struct web_req *r);

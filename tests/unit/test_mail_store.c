@@ -342,6 +342,88 @@ bounces_and_leaving(void **state)
 	}
 }
 
+/* Breaking-news alerts (issue 11): asked for once, queued once per post
+ * to the breaking list's active subscribers only, and only once the post
+ * is published. */
+static void
+breaking_alerts_once(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const breaking[] = { "breaking" };
+	static const char *const both[] = { "digest", "breaking" };
+	struct store_signup s = { .lists = breaking, .n_lists = 1, .now = 100,
+		.quiet_s = 1 };
+	struct post p = { .kind = POST_ARTICLE, .status = POST_DRAFT,
+		.headline = "Gates opened", .body = "x" };
+	struct store_breaking b;
+	struct subscriber *sub = NULL;
+	int64_t *pending = NULL, post_id = 0;
+	size_t n = 0, queued = 99;
+	bool q;
+	char email[64], msgid[64];
+
+	/* three active on breaking (one also on the digest), one pending,
+	 * one active on the digest only */
+	for (int i = 0; i < 5; i++) {
+		snprintf(email, sizeof(email), "r%d@example.org", i);
+		snprintf(msgid, sizeof(msgid), "<c%d@desk.test>", i);
+		s.email = email;
+		s.message_id = msgid;
+		s.lists = i == 4 ? digest_only : i == 1 ? both : breaking;
+		s.n_lists = i == 1 ? 2 : 1;
+		assert_int_equal(store_sub_signup(fx->st, &s, &q), 0);
+		assert_int_equal(store_sub_get(fx->st, &fx->a, 0, email, &sub), 0);
+		if (i != 3)
+			assert_int_equal(store_sub_set_status(fx->st, sub->id,
+			    SUB_ACTIVE), 0);
+	}
+	assert_int_equal(store_post_save(fx->st, &p, 100, &post_id), 0);
+	assert_int_equal(store_breaking_request(fx->st, 424242, 0, 100, &b),
+	    ND_ENOTFOUND);
+	assert_int_equal(store_breaking_request(fx->st, post_id, 7, 110, &b),
+	    0);
+	assert_int_equal(b.requested_at, 110);
+	assert_int_equal(b.queued_at, 0);
+	/* again: the first request stands */
+	assert_int_equal(store_breaking_request(fx->st, post_id, 8, 120, &b),
+	    0);
+	assert_int_equal(b.requested_at, 110);
+	assert_int_equal(b.requested_by, 7);
+	/* a draft is not pending */
+	assert_int_equal(store_breaking_pending(fx->st, &fx->a, 0, &pending,
+	    &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_post_publish(fx->st, post_id, 130, 130), 0);
+	assert_int_equal(store_breaking_pending(fx->st, &fx->a, 0, &pending,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(pending[0], post_id);
+	assert_int_equal(store_breaking_enqueue(fx->st, post_id, "Breaking: x",
+	    "text " "ND-TOKEN-8c1f0e", "<p>html</p>", "desk.test", 140,
+	    &queued), 0);
+	assert_int_equal(queued, 3);
+	/* once: a second enqueue stores and queues nothing */
+	queued = 99;
+	assert_int_equal(store_breaking_enqueue(fx->st, post_id, "Breaking: x",
+	    "text", "<p>html</p>", "desk.test", 150, &queued), ND_EEXISTS);
+	assert_int_equal(queued, 0);
+	assert_int_equal(store_breaking_get(fx->st, post_id, &b), 0);
+	assert_int_equal(b.queued_at, 140);
+	assert_int_equal(b.n_queued, 3);
+	assert_int_equal(store_breaking_pending(fx->st, &fx->a, 0, &pending,
+	    &n), 0);
+	assert_int_equal(n, 0);
+	/* never asked for: nothing */
+	{
+		int64_t other = 0;
+
+		p.headline = "Another";
+		assert_int_equal(store_post_save(fx->st, &p, 200, &other), 0);
+		assert_int_equal(store_breaking_enqueue(fx->st, other, "s", "t",
+		    "h", "desk.test", 210, &queued), ND_EEXISTS);
+	}
+}
+
 int
 main(void)
 {
@@ -355,6 +437,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(digests_and_send_windows, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(bounces_and_leaving, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(breaking_alerts_once, setup,
 		    teardown),
 	};
 

@@ -198,12 +198,19 @@ issue_10_post_save_revise_publish_correct(void **state)
 	/* an edit keeps the version it replaces */
 	p.id = id;
 	p.headline = "Talks resume in Geneva";
-	p.edited_by = 9;
+	{
+		/* an editor (the store checks who may change a post) */
+		struct user ed = { .email = "ed@desk.example", .name = "Ed",
+			.role = USER_ROLE_EDITOR };
+
+		assert_int_equal(store_user_add(fx->st, &ed, "h", 1,
+		    &p.edited_by), 0);
+	}
 	assert_int_equal(store_post_save(fx->st, &p, 1100, NULL), 0);
 	assert_int_equal(store_post_revisions(fx->st, &fx->a, id, &rev, &n), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(rev[0].headline, "Talks resume");
-	assert_int_equal(rev[0].user_id, 9);
+	assert_int_equal(rev[0].user_id, p.edited_by);
 	assert_int_equal(rev[0].time, 1100);
 
 	/* scheduled: not before its time */
@@ -265,6 +272,65 @@ issue_10_post_limits(void **state)
 	free(big);
 }
 
+/* A writer changes only the drafts they wrote or that carry their
+ * byline; an editor any post; the command line (edited_by 0) any. The
+ * store refuses (ND_EAUTH) whatever the front end checked. */
+static void
+issue_10_post_ownership(void **state)
+{
+	struct fixture *fx = *state;
+	struct user wa = { .email = "a@desk.example", .name = "Writer A",
+		.role = USER_ROLE_WRITER };
+	struct user wb = { .email = "b@desk.example", .name = "Writer B",
+		.role = USER_ROLE_WRITER };
+	struct user ed = { .email = "e@desk.example", .name = "Editor",
+		.role = USER_ROLE_EDITOR };
+	struct post_byline by = { .name = "Writer B" };
+	struct post p = { .kind = POST_ARTICLE, .status = POST_DRAFT,
+		.headline = "A's draft", .body = "x" }, *got = NULL;
+	int64_t a_id, b_id, e_id, id;
+
+	assert_int_equal(store_user_add(fx->st, &wa, "h", 1, &a_id), 0);
+	assert_int_equal(store_user_add(fx->st, &wb, "h", 1, &b_id), 0);
+	assert_int_equal(store_user_add(fx->st, &ed, "h", 1, &e_id), 0);
+	p.edited_by = a_id;
+	assert_int_equal(store_post_save(fx->st, &p, 10, &id), 0);
+	assert_int_equal(store_post_get(fx->st, &fx->a, id, &got), 0);
+	assert_int_equal(got->created_by, a_id);
+	assert_true(model_post_may_edit(got, a_id, USER_ROLE_WRITER));
+	assert_false(model_post_may_edit(got, b_id, USER_ROLE_WRITER));
+	assert_true(model_post_may_edit(got, e_id, USER_ROLE_EDITOR));
+	p.id = id;
+	p.headline = "B took it";
+	p.edited_by = b_id;
+	assert_int_equal(store_post_save(fx->st, &p, 11, NULL), ND_EAUTH);
+	assert_int_equal(store_post_get(fx->st, &fx->a, id, &got), 0);
+	assert_string_equal(got->headline, "A's draft");
+	p.edited_by = a_id;
+	p.headline = "A's draft, again";
+	assert_int_equal(store_post_save(fx->st, &p, 12, NULL), 0);
+	/* the editor adds B's byline: B may edit it now */
+	by.user_id = b_id;
+	p.bylines = &by;
+	p.n_bylines = 1;
+	p.edited_by = e_id;
+	assert_int_equal(store_post_save(fx->st, &p, 13, NULL), 0);
+	p.edited_by = b_id;
+	p.headline = "Co-written";
+	assert_int_equal(store_post_save(fx->st, &p, 14, NULL), 0);
+	/* published: no writer changes it, even their own */
+	assert_int_equal(store_post_publish(fx->st, id, 15, 15), 0);
+	assert_int_equal(store_post_get(fx->st, &fx->a, id, &got), 0);
+	p.status = POST_PUBLISHED;
+	p.published_at = got->published_at;
+	p.edited_by = a_id;
+	assert_int_equal(store_post_save(fx->st, &p, 16, NULL), ND_EAUTH);
+	p.edited_by = e_id;
+	assert_int_equal(store_post_save(fx->st, &p, 17, NULL), 0);
+	p.edited_by = 0;             /* the command line */
+	assert_int_equal(store_post_save(fx->st, &p, 18, NULL), 0);
+}
+
 static void
 issue_10_columns_and_change_log(void **state)
 {
@@ -316,6 +382,8 @@ main(void)
 		cmocka_unit_test(issue_10_slugs),
 		cmocka_unit_test_setup_teardown(
 		    issue_10_post_save_revise_publish_correct, setup, teardown),
+		cmocka_unit_test_setup_teardown(issue_10_post_ownership, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(issue_10_post_limits, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(issue_10_columns_and_change_log,

@@ -274,9 +274,12 @@ dispatcher_walk(void **state)
 		const struct route *rt = NULL;
 		char path[64];
 		int got, want;
-		struct web_param ck = { WEB_CSRF_COOKIE, TOKEN, 43, NULL, NULL };
-		struct web_param fv = { WEB_CSRF_FIELD, csrf == 2 ? TOKEN :
-		    "0123456789abcdefghijklmnopqrstuvwxyzABCDEX", 43, NULL, NULL };
+		struct web_param ck = { .name = WEB_CSRF_COOKIE, .value = TOKEN,
+			.len = 43 };
+		struct web_param fv = { .name = WEB_CSRF_FIELD,
+			.value = csrf == 2 ? TOKEN :
+			    "0123456789abcdefghijklmnopqrstuvwxyzABCDEX",
+			.len = 43 };
 
 		snprintf(path, sizeof(path), "%s", table[t].pattern);
 		if (strstr(path, "{x}"))

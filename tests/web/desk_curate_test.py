@@ -208,7 +208,11 @@ check(st == 200 and _listed == _held,
 check("Keep</button>" in body and "off the beat?" in body,
       "a held item has Keep and Hide")
 if _held:
-    check(pub("/item/%d" % _held[0])[0] == 410, "a held item is off the site")
+    # held for review, never published: 404 (410 is for an item an
+    # editor withdrew, checked above)
+    st_held = pub("/item/%d" % _held[0])[0]
+    check(st_held == 404, "a held item is not found (404, never "
+          "published): %d" % st_held)
     st, _, _ = edit(_held[0], "unhide")
     check(st == 303, "keep from the desk: %d" % st)
     check(db.execute("SELECT review, is_hidden FROM items WHERE id = ?",
@@ -219,6 +223,74 @@ if _held:
     st, _, body = ed.get("/desk/items?view=review&held=2")
     check("/desk/item/%d\"" % _held[0] not in body,
           "a kept item leaves the review list")
+    # hidden by an editor now: withdrawn (410), not "not found"
+    st, _, _ = edit(_held[0], "hide")
+    check(st == 303, "hide the kept item: %d" % st)
+    soon(lambda: pub("/item/%d" % _held[0])[0] == 410,
+         "an item an editor hid answers 410")
 if _rule:
     nd("review", "profile", "remove", _rule.group(1))
+
+# story counts are of what a reader can see: an item an editor hid (or
+# one held for review) is not among a story's outlets or reports, on the
+# story page, the home page, the desk's list and `newsdesk stories`
+_row = db.execute(
+    "SELECT x.story_id, count(*), count(DISTINCT i.source_id) FROM "
+    "story_items x JOIN items i ON i.id = x.item_id JOIN stories s ON "
+    "s.id = x.story_id WHERE s.merged_into IS NULL AND i.is_hidden = 0 "
+    "GROUP BY x.story_id HAVING count(DISTINCT i.source_id) >= 3 "
+    "ORDER BY count(DISTINCT i.source_id) DESC LIMIT 1").fetchone()
+check(_row is not None, "a story with three outlets for the count test")
+if _row:
+    _sid, _ni, _no = _row
+    # an outlet with one report in the story: hiding it drops both counts
+    _lone = db.execute(
+        "SELECT min(i.id) FROM story_items x JOIN items i ON "
+        "i.id = x.item_id WHERE x.story_id = ? AND i.is_hidden = 0 "
+        "GROUP BY i.source_id HAVING count(*) = 1 LIMIT 1",
+        (_sid,)).fetchone()
+    check(_lone is not None, "story %d has an outlet with one report" % _sid)
+
+    def _counts_text(no, ni):
+        return "%d outlets, %d reports" % (no, ni)
+
+    def _cli_counts():
+        for s_ in json.loads(nd("stories", "--json", "--limit",
+                                "500").stdout):
+            if s_["id"] == _sid:
+                return s_["outlets"], s_["items"]
+        return None
+
+    check(_counts_text(_no, _ni) in pub("/story/%d" % _sid)[1],
+          "story page counts before: %s" % _counts_text(_no, _ni))
+    check(_cli_counts() == (_no, _ni), "stories CLI counts before: %r" %
+          (_cli_counts(),))
+    if _lone:
+        st, _, _ = edit(_lone[0], "hide")
+        check(st == 303, "hide one report of story %d: %d" % (_sid, st))
+        soon(lambda: _counts_text(_no - 1, _ni - 1) in
+             pub("/story/%d" % _sid)[1],
+             "story page counts leave the hidden report out (%s)" %
+             _counts_text(_no - 1, _ni - 1), limit=3)
+        check(_cli_counts() == (_no - 1, _ni - 1),
+              "stories CLI counts leave the hidden report out: %r" %
+              (_cli_counts(),))
+        _, _sbody, _ = pub("/story/%d" % _sid)
+        check('href="/item/%d"' % _lone[0] not in _sbody,
+              "the hidden report is not on the story page")
+        _desk = ed.get("/desk/items?view=stories")[2]
+        _m = re.search(r'href="/desk/story/%d">.*?</td><td>(\d+)</td>'
+                       r'<td>(\d+)</td>' % _sid, _desk)
+        if _m:
+            check((int(_m.group(1)), int(_m.group(2))) ==
+                  (_ni - 1, _no - 1), "desk story list counts: %r" %
+                  (_m.groups(),))
+        # home: the story's "N outlets" link, when it is a top story
+        _home = pub("/")[1]
+        if 'href="/story/%d">' % _sid in _home:
+            check('href="/story/%d">%d outlets</a>' % (_sid, _no) not in
+                  _home, "home's outlet count leaves the hidden report out")
+        nd("item", "unhide", str(_lone[0]))
+        soon(lambda: _counts_text(_no, _ni) in pub("/story/%d" % _sid)[1],
+             "unhidden: the counts come back", limit=3)
 db.close()

@@ -182,7 +182,12 @@ let postId = null;
   const r3 = await ctx.request.post(`${base}/desk/post/${postId}`, {
     form: { csrf_token: csrf, headline: 'Changed by a writer', action: 'save' },
     maxRedirects: 0 });
-  check(r3.status() === 400, `a writer editing a published post: ${r3.status()}`);
+  // (not theirs: 403, the desk's page saying whose it is; issue 10)
+  check(r3.status() === 403, `a writer editing the editor's post: ${r3.status()}`);
+  const mine = await ctx.request.post(`${base}/desk/post/${id}`, {
+    form: { csrf_token: csrf, headline: 'A writer\'s draft, edited', action: 'save' },
+    maxRedirects: 0 });
+  check(mine.status() === 303, `a writer editing their own draft: ${mine.status()}`);
   await page.goto(`${base}${postPath}`);
   check(await page.locator('h1').textContent() === headline, 'the post is unchanged');
   await page.screenshot({ path: path.join(artifacts, 'desk-post-writer.png'), fullPage: true });

@@ -256,6 +256,10 @@ for methods, pattern, flags, need in routes:
                       (path, h.get("Cache-Control")))
                 if "login" in flags:
                     want = 303 if rank == 0 else 403 if rank < need else 200
+                    # the walk's post was written from the command line:
+                    # not the writer's, so not theirs to edit (403)
+                    if pattern == "/desk/post/{id}" and who == "writer":
+                        want = 403
                     check(st == want, "GET %s as %s: %d, want %d" %
                           (path, who, st, want))
                     if st == 303:
@@ -283,6 +287,10 @@ for methods, pattern, flags, need in routes:
             elif "login" in flags and rank < need:
                 check(st == 403, "POST %s as %s: %d, want 403" %
                       (path, who, st))
+            elif (pattern == "/desk/post/{id}" and who == "writer" and
+                  variant == "POST-csrf"):
+                check(st == 403, "POST %s as a writer who did not write "
+                      "it: %d, want 403" % (path, st))
             elif "linktoken" in flags:
                 # /unsubscribe (RFC 8058): the token in the URL is the
                 # authentication, with or without a CSRF token; the
@@ -451,6 +459,163 @@ check(_db.execute("SELECT editor_title FROM items WHERE id = ?",
       "what was typed before the session ended is applied")
 _db.close()
 nd("item", "retitle", str(item_id), "")
+
+# ---- a writer edits only their own drafts (issue 10) ----
+nd("user", "add", "other@desk.example", "--name", "The Other", "--role",
+   "writer", "--password-file", pwfile)
+wa, wb, edc = Client(), Client(), Client()
+wa.login("writer@desk.example")
+wb.login("other@desk.example")
+edc.login("editor@desk.example", NEWPW)
+st, h, _ = wa.post("/desk/posts/new", {
+    "csrf_token": wa.csrf(), "headline": "Writer A's draft",
+    "body": "First words.", "bylines": "The Writer", "action": "save"})
+m = re.match(r"/desk/post/(\d+)", h.get("Location") or "")
+check(st == 303 and m, "writer A saves a draft: %d %r" %
+      (st, h.get("Location")))
+if m:
+    a_post = int(m.group(1))
+    st, _, body = wb.get("/desk/post/%d" % a_post)
+    check(st == 403 and "another writer" in body,
+          "writer B may not open A's draft for editing: %d" % st)
+    st, _, body = wb.post("/desk/post/%d" % a_post, {
+        "csrf_token": wb.csrf(), "headline": "Taken over by B",
+        "body": "B's words.", "bylines": "The Other", "action": "save"})
+    check(st == 403 and "another writer" in body,
+          "writer B may not save A's draft: %d" % st)
+    _db = __import__("sqlite3").connect(DB)
+    check(_db.execute("SELECT headline FROM posts WHERE id = ?",
+                      (a_post,)).fetchone()[0] == "Writer A's draft",
+          "A's draft is unchanged after B's try")
+    check(wb.get("/desk/post/%d/preview" % a_post)[0] == 200,
+          "writer B may still read it (preview)")
+    st, _, body = wb.get("/desk/posts")
+    check('href="/desk/post/%d/preview"' % a_post in body and
+          'href="/desk/post/%d"' % a_post not in body,
+          "B's post list links A's draft to its preview, not its form")
+    st, _, _ = wa.post("/desk/post/%d" % a_post, {
+        "csrf_token": wa.csrf(), "headline": "Writer A's draft, again",
+        "body": "More words.", "bylines": "The Writer", "action": "submit"})
+    check(st == 303, "writer A edits and submits their own draft: %d" % st)
+    st, _, _ = edc.post("/desk/post/%d" % a_post, {
+        "csrf_token": edc.csrf(), "headline": "Edited by the editor",
+        "body": "More words.", "bylines": "The Writer\nThe Other",
+        "action": "save"})
+    check(st == 303, "an editor edits any draft: %d" % st)
+    # B is in the byline now (the editor added their name): theirs too
+    check(_db.execute("SELECT count(*) FROM post_bylines b JOIN users u "
+                      "ON u.id = b.user_id WHERE b.post_id = ? AND "
+                      "u.email = 'other@desk.example'",
+                      (a_post,)).fetchone()[0] == 1,
+          "a byline that is a desk user's name is that user")
+    st, _, _ = wb.post("/desk/post/%d" % a_post, {
+        "csrf_token": wb.csrf(), "headline": "Co-written",
+        "body": "Both.", "bylines": "The Writer\nThe Other",
+        "action": "save"})
+    check(st == 303, "a writer in the byline may edit: %d" % st)
+    _db.close()
+    st, _, body = wb.post("/desk/posts/new", {
+        "csrf_token": wb.csrf(), "headline": "", "body": "x",
+        "action": "save"})
+    check(st == 400, "a bad new post still comes back with its fields")
+
+# ---- a photo over the upload cap never costs the post's text (issue 10) --
+def multipart(fields, boundary):
+    out = []
+    for name, value, filename in fields:
+        h = 'Content-Disposition: form-data; name="%s"' % name
+        if filename:
+            h += '; filename="%s"\r\nContent-Type: image/jpeg' % filename
+        out.append(b"--" + boundary + b"\r\n" + h.encode() + b"\r\n\r\n" +
+                   value + b"\r\n")
+    return b"".join(out) + b"--" + boundary + b"--\r\n"
+
+
+def post_multipart(client, path, fields, chunked=False):
+    boundary = b"----deskgaps" + os.urandom(8).hex().encode()
+    body = multipart(fields, boundary)
+    c = http.client.HTTPConnection(HOST, PORT, timeout=120)
+    h = {"Accept": "text/html",
+         "Cookie": "; ".join("%s=%s" % kv for kv in client.cookies.items()),
+         "Content-Type": "multipart/form-data; boundary=" +
+         boundary.decode()}
+    try:
+        if chunked:
+            c.request("POST", path, headers=h, encode_chunked=True,
+                      body=iter([body[i:i + 65536]
+                                 for i in range(0, len(body), 65536)]))
+        else:
+            c.request("POST", path, body=body, headers=h)
+        r = c.getresponse()
+        data = r.read().decode("utf-8", "replace")
+        status, loc = r.status, r.getheader("Location")
+    except (ConnectionError, http.client.HTTPException) as e:
+        # a server that refuses the body before reading it (413) and
+        # closes: the text is lost, which is what the checks catch
+        status, data, loc = 0, "connection closed: %r" % e, None
+    c.close()
+    return status, data, loc, len(body)
+
+
+big = b"\xff\xd8\xff\xe0" + os.urandom(9 * 1024 * 1024)
+for chunked, photo_first in ((False, False), (True, True)):
+    title = "Kept despite the photo (%s)" % ("chunked, photo first"
+                                              if chunked else "length")
+    text = [("csrf_token", wa.csrf().encode(), None),
+            ("headline", title.encode(), None),
+            ("body", "Text that must survive the upload.".encode(), None),
+            ("caption", b"Gates at dawn", None), ("credit", b"AFP", None)]
+    after = [("dateline", b"BAGHDAD", None),
+             ("bylines", b"The Writer", None), ("action", b"save", None)]
+    photo = [("photo", big, "gates.jpg")]
+    fields = (photo + text + after) if photo_first else (text + photo + after)
+    st, body, _, sent = post_multipart(wa, "/desk/posts/new", fields, chunked)
+    check(sent > 9 * 1024 * 1024, "the request carries a 9 MB photo (%d)" %
+          sent)
+    check(st == 400, "%s: the form comes back (400): %d" % (title, st))
+    check("The text was saved as a draft; the photo was not." in body,
+          "%s: says the text was saved" % title)
+    check(re.search(r'id="e-photo">This photo is 9\.0 MB; the desk takes '
+                    r'photos up to 8 MB', body) is not None,
+          "%s: the message is beside the photo field" % title)
+    check('value="BAGHDAD"' in body,
+          "%s: a field sent after the photo is kept" % title)
+    _db = __import__("sqlite3").connect(DB)
+    row = _db.execute("SELECT body, dateline, status, photo_id FROM posts "
+                      "WHERE headline = ?", (title,)).fetchone()
+    _db.close()
+    check(row is not None and row[0] == "Text that must survive the "
+          "upload." and row[1] == "BAGHDAD" and row[2] == 1 and
+          row[3] is None, "%s: the draft is stored with its text and no "
+          "photo: %r" % (title, row))
+# a photo under the cap, through the same reader, is stored
+with open("demo/photos/city.jpg", "rb") as f:
+    small = f.read()
+st, body, loc, _ = post_multipart(wa, "/desk/posts/new", [
+    ("csrf_token", wa.csrf().encode(), None),
+    ("headline", b"With a photo that fits", None),
+    ("body", b"Words.", None), ("photo", small, "city.jpg"),
+    ("caption", b"The city", None), ("credit", b"Desk", None),
+    ("action", b"save", None)])
+check(st == 303, "a photo under the cap is taken: %d" % st)
+_db = __import__("sqlite3").connect(DB)
+check(_db.execute("SELECT photo_id IS NOT NULL FROM posts WHERE headline = "
+                  "'With a photo that fits'").fetchone() == (1,),
+      "... and stored with the post")
+_db.close()
+# the hard cap on the whole request: over it, refused before it is read
+import socket as _socket
+sk = _socket.create_connection((HOST, PORT), timeout=30)
+sk.sendall(("POST /desk/posts/new HTTP/1.1\r\nHost: %s:%d\r\nCookie: %s\r\n"
+            "Content-Type: multipart/form-data; boundary=x\r\n"
+            "Content-Length: %d\r\n\r\n" % (
+                HOST, PORT, "; ".join("%s=%s" % kv
+                                      for kv in wa.cookies.items()),
+                40 * 1024 * 1024)).encode())
+answer = sk.recv(200).decode("latin-1")
+sk.close()
+check(answer.startswith("HTTP/1.1 413"), "a 40 MB request is refused at "
+      "once (413): %r" % answer[:40])
 
 # ---- curation (step 3 of issue 10) ----
 if any(p == "/desk/item/{id}" for _, p, _, _ in routes):

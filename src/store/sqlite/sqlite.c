@@ -1045,4 +1045,9 @@ const struct store_ops store_sqlite_ops = {
 	.review_decide = store_sqlite_review_decide,
 	.items_dups = store_sqlite_items_dups,
 	.item_copies = store_sqlite_item_copies,
+	/* breaking-news alerts (issue 11) */
+	.breaking_request = store_sqlite_breaking_request,
+	.breaking_get = store_sqlite_breaking_get,
+	.breaking_pending = store_sqlite_breaking_pending,
+	.breaking_enqueue = store_sqlite_breaking_enqueue,
 };

@@ -376,6 +376,17 @@ const char *store_col_text(struct arena *a, sqlite3_stmt *stmt, int i);
 void store_item_from_row(struct arena *a, sqlite3_stmt *stmt, int col0,
     struct item *it);
 
+/* sqlite_breaking.c: breaking-news alerts (issue 11) */
+int store_sqlite_breaking_request(struct store *st, int64_t post_id,
+    int64_t user_id, int64_t now, struct store_breaking *out);
+int store_sqlite_breaking_get(struct store *st, int64_t post_id,
+    struct store_breaking *out);
+int store_sqlite_breaking_pending(struct store *st, struct arena *a,
+    size_t max, int64_t **out, size_t *out_n);
+int store_sqlite_breaking_enqueue(struct store *st, int64_t post_id,
+    const char *subject, const char *text, const char *html,
+    const char *msgid_domain, int64_t now, size_t *out_n);
+
 /* store_schema.c */
 /* Brings the schema to the newest version, one transaction per step. */
 int store_migrate(struct store *st);

@@ -22,7 +22,7 @@
 	"sec.name, coalesce(p.column_id, 0), col.slug, col.name, p.tags, " \
 	"coalesce(p.photo_id, 0), p.photo_caption, p.photo_credit, " \
 	"p.story_id, p.publish_at, p.published_at, p.created, p.updated_at, " \
-	"ph.token, ph.width, ph.height, ph.widths, ph.created"
+	"ph.token, ph.width, ph.height, ph.widths, ph.created, p.created_by"
 #define POST_FROM \
 	" FROM posts p LEFT JOIN sections sec ON sec.id = p.section_id" \
 	" LEFT JOIN columns col ON col.id = p.column_id" \
@@ -99,6 +99,7 @@ post_from_row(struct arena *a, sqlite3_stmt *s, struct post *p)
 	p->published_at = sqlite3_column_int64(s, 21);
 	p->created = sqlite3_column_int64(s, 22);
 	p->updated_at = sqlite3_column_int64(s, 23);
+	p->created_by = sqlite3_column_int64(s, 29);
 	if (p->photo_id && sqlite3_column_type(s, 24) != SQLITE_NULL) {
 		p->photo.id = p->photo_id;
 		p->photo.token = store_col_text(a, s, 24);
@@ -234,6 +235,39 @@ bind_id(sqlite3_stmt *s, int i, int64_t id)
 		sqlite3_bind_null(s, i);
 }
 
+/* ND_EAUTH unless user_id may change post id (model_post_may_edit: an
+ * editor any post, a writer their own drafts); ND_ENOTFOUND. In the
+ * caller's transaction. */
+static int
+may_edit(struct store *st, int64_t id, int64_t user_id)
+{
+	struct arena a;
+	struct post *old = NULL;
+	sqlite3_stmt *s = NULL;
+	int role = USER_ROLE_NONE, rc, step;
+
+	if ((rc = prep(st, &s, "SELECT role FROM users WHERE id = ?1 AND "
+	    "is_disabled = 0")) < 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, user_id);
+	if ((step = sqlite3_step(s)) == SQLITE_ROW)
+		role = sqlite3_column_int(s, 0);
+	else if (step != SQLITE_DONE)
+		rc = store_db_err(st, "read user role");
+	sqlite3_finalize(s);
+	if (rc < 0)
+		return rc;
+	arena_init(&a);
+	if ((rc = store_sqlite_post_get(st, &a, id, &old)) == 0 &&
+	    !model_post_may_edit(old, user_id, role))
+		rc = err_set(ND_EAUTH, "store: post %lld is %s; a writer "
+		    "changes only their own drafts", (long long)id,
+		    old->status == POST_DRAFT || old->status == POST_SUBMITTED ?
+		    "another writer's draft" : "published or scheduled");
+	arena_release(&a);
+	return rc;
+}
+
 int
 store_sqlite_post_save(struct store *st, const struct post *p, int64_t now,
     int64_t *out_id)
@@ -251,6 +285,10 @@ store_sqlite_post_save(struct store *st, const struct post *p, int64_t now,
 		model_slug(slug, 120, p->headline);
 	if ((rc = store_sqlite_begin(st)) < 0)
 		return rc;
+	/* a writer changes only their own drafts (model_post_may_edit),
+	 * checked in the transaction that writes */
+	if (id && p->edited_by && (rc = may_edit(st, id, p->edited_by)) < 0)
+		goto fail;
 	if (id) {
 		/* the version being replaced becomes a revision */
 		if ((rc = prep(st, &s, "INSERT INTO post_revisions (post_id, "
@@ -284,10 +322,12 @@ store_sqlite_post_save(struct store *st, const struct post *p, int64_t now,
 		if ((rc = prep(st, &s, "INSERT INTO posts (kind, status, slug, "
 		    "headline, deck, body, body_html, dateline, section_id, "
 		    "column_id, tags, photo_id, photo_caption, photo_credit, "
-		    "story_id, publish_at, published_at, created, updated_at) "
+		    "story_id, publish_at, published_at, created, updated_at, "
+		    "created_by) "
 		    "VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-		    "?14, ?15, ?16, ?17, ?18, ?19, 0)")) < 0)
+		    "?14, ?15, ?16, ?17, ?18, ?19, 0, ?20)")) < 0)
 			goto fail;
+		sqlite3_bind_int64(s, 20, p->edited_by);
 	}
 	sqlite3_bind_int(s, 2, p->kind);
 	sqlite3_bind_int(s, 3, p->status);

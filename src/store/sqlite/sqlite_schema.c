@@ -639,6 +639,27 @@ static const char *const migrations[] = {
 	"  INSERT INTO change_log (kind, source_id) VALUES (6, new.id);"
 	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
 	"END;",
+	/* the desk's gaps (issues 10 and 11): who wrote a post
+	 * (posts.created_by, the user who created it, 0 = the command line;
+	 * existing posts get their first byline's user), so a writer edits
+	 * only their own drafts; and breaking-news alerts (post_breaking):
+	 * an editor's request to mail a post to the breaking list, queued
+	 * once (queued_at set in the same transaction as the queue rows),
+	 * so a post is sent as breaking news at most once. */
+	"ALTER TABLE posts ADD COLUMN created_by INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE posts SET created_by = coalesce((SELECT b.user_id FROM"
+	"  post_bylines b WHERE b.post_id = posts.id AND b.user_id != 0"
+	"  ORDER BY b.position LIMIT 1), 0);"
+	"CREATE TABLE post_breaking ("
+	"  post_id INTEGER PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE,"
+	"  requested_at INTEGER NOT NULL,"
+	"  requested_by INTEGER NOT NULL DEFAULT 0,"
+	"  queued_at INTEGER NOT NULL DEFAULT 0,"
+	"  content_id INTEGER REFERENCES mail_content(id),"
+	"  n_queued INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE INDEX post_breaking_pending ON post_breaking(post_id)"
+	"  WHERE queued_at = 0;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -214,15 +214,20 @@ out:
 	return rc;
 }
 
-/* Columns of a story with its counts; ?9 is "now" for the recent count. */
+/* Columns of a story with its counts; ?9 is "now" for the recent count.
+ * The counts are of what a reader can see: an item an editor hid, or one
+ * held off the beat for review (both is_hidden), is not counted. */
 #define STORY_COLS                                                             \
 	"st.id, st.title, st.editor_title, st.first_seen, st.last_seen, "      \
 	"st.status, st.is_pinned, coalesce(st.merged_into, 0), "               \
-	"(SELECT count(*) FROM story_items x WHERE x.story_id = st.id), "      \
-	"(SELECT count(DISTINCT i.source_id) FROM story_items x "              \
-	" JOIN items i ON i.id = x.item_id WHERE x.story_id = st.id), "        \
 	"(SELECT count(*) FROM story_items x JOIN items i ON i.id = x.item_id" \
-	" WHERE x.story_id = st.id AND i.sort_time >= st.last_seen - 21600) "
+	" WHERE x.story_id = st.id AND i.is_hidden = 0), "                     \
+	"(SELECT count(DISTINCT i.source_id) FROM story_items x "              \
+	" JOIN items i ON i.id = x.item_id WHERE x.story_id = st.id"           \
+	" AND i.is_hidden = 0), "                                              \
+	"(SELECT count(*) FROM story_items x JOIN items i ON i.id = x.item_id" \
+	" WHERE x.story_id = st.id AND i.is_hidden = 0"                        \
+	" AND i.sort_time >= st.last_seen - 21600) "
 
 static void
 story_from_row(struct arena *a, sqlite3_stmt *stmt, struct story *s)
@@ -257,7 +262,8 @@ store_sqlite_story_list(struct store *st, struct arena *a,
 	if ((rc = prep(st, &stmt, "SELECT " STORY_COLS "FROM stories st "
 	    "WHERE st.merged_into IS NULL AND (?1 = 0 OR st.status = 1) "
 	    "AND st.last_seen >= ?2 AND EXISTS (SELECT 1 FROM story_items x "
-	    "WHERE x.story_id = st.id) "
+	    "JOIN items i ON i.id = x.item_id WHERE x.story_id = st.id "
+	    "AND i.is_hidden = 0) "
 	    "ORDER BY st.is_pinned DESC, st.last_seen DESC LIMIT ?3")) < 0)
 		return rc;
 	sqlite3_bind_int(stmt, 1, q->is_open_only);
