@@ -1045,4 +1045,9 @@ const struct store_ops store_sqlite_ops = {
 	.review_decide = store_sqlite_review_decide,
 	.items_dups = store_sqlite_items_dups,
 	.item_copies = store_sqlite_item_copies,
+	/* daily upkeep (issue 8) */
+	.upkeep_claim = store_sqlite_upkeep_claim,
+	.upkeep_release = store_sqlite_upkeep_release,
+	.upkeep_get = store_sqlite_upkeep_get,
+	.search_merge_step = store_sqlite_search_merge_step,
 };

@@ -639,6 +639,15 @@ static const char *const migrations[] = {
 	"  INSERT INTO change_log (kind, source_id) VALUES (6, new.id);"
 	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
 	"END;",
+	/* daily upkeep (issue 8): when `run` last merged the search index,
+	 * and which process holds the task until when (one at a time, a
+	 * restart does not do it twice a day) */
+	"CREATE TABLE upkeep ("
+	"  task TEXT PRIMARY KEY,"
+	"  last_done INTEGER NOT NULL DEFAULT 0,"
+	"  owner TEXT NOT NULL DEFAULT '',"
+	"  lease_until INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
