@@ -345,6 +345,7 @@ struct ingest_upkeep {
 	size_t before;               /* segments when it started */
 	int steps;
 	int64_t started_ms;          /* monotonic */
+	int64_t max_step_ms;         /* the longest step, for the log */
 	int64_t held_logged;         /* the day whose wait was logged */
 	int64_t done_for;            /* the day found done: no more claims */
 };

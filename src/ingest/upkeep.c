@@ -122,6 +122,7 @@ start(struct ingest_upkeep *u, struct store *st, int64_t now, int64_t due_at,
 	}
 	u->is_running = true;
 	u->steps = 0;
+	u->max_step_ms = 0;
 	u->started_ms = now_ms();
 	if ((rc = store_search_merge_step(st, 0, &(bool){ false },
 	    &u->before)) < 0)
@@ -161,11 +162,14 @@ ingest_upkeep_run(struct ingest_upkeep *u, struct store *st,
 	do {
 		bool is_done = false;
 		size_t after = 0;
+		int64_t t0 = now_ms();
 
 		if ((rc = store_search_merge_step(st, STEP_PAGES, &is_done,
 		    &after)) < 0)
 			return rc;
 		u->steps++;
+		if (now_ms() - t0 > u->max_step_ms)
+			u->max_step_ms = now_ms() - t0;
 		now = (int64_t)time(NULL);
 		if (is_done) {
 			if ((rc = store_upkeep_release(st, TASK, u->owner, now,
@@ -174,9 +178,10 @@ ingest_upkeep_run(struct ingest_upkeep *u, struct store *st,
 			u->is_running = false;
 			u->done_for = due_at;
 			log_info(LOG_STORE, "search index optimized "
-			    "segments=%zu->%zu steps=%d ms=%lld", u->before,
-			    after, u->steps,
-			    (long long)(now_ms() - u->started_ms));
+			    "segments=%zu->%zu steps=%d ms=%lld "
+			    "max_step_ms=%lld", u->before, after, u->steps,
+			    (long long)(now_ms() - u->started_ms),
+			    (long long)u->max_step_ms);
 			return 0;
 		}
 		/* renew the lease: this process is still at it */
