@@ -208,6 +208,9 @@ const struct cmd cmd_run = {
 	"SIGHUP reloads the configuration file (not the web server's).\n"
 	"With [mail] from set, it also sends the mail queue and each list's\n"
 	"daily digest at [mail] digest_hour in the desk's time zone.\n"
+	"Once a day at [store] optimize_hour (default 4, the desk's time zone;\n"
+	"-1 never) it merges the search index as `newsdesk optimize` does, in\n"
+	"short steps while no source is due.\n"
 	"\n"
 	"  --listen ADDR:PORT  where to serve (default: [web] listen)\n"
 	"  --no-web            fetch only\n",

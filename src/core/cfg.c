@@ -158,6 +158,10 @@ static const struct cfg_opt opts[] = {
 	CFG_STR("store", "path", store.path, "newsdesk.db", 4096,
 	    check_nonempty, "SQLite database file. `--db` and `NEWSDESK_DB` "
 	    "override it."),
+	CFG_INT("store", "optimize_hour", store.optimize_hour, 4, -1, 23,
+	    "Desk-local hour (in [desk] timezone) at which `newsdesk run` "
+	    "merges the search index into one segment, as `newsdesk optimize` "
+	    "does, once a day, in slices between fetch cycles (-1 = never)."),
 
 	CFG_INT("fetch", "concurrency", fetch.concurrency, 16, 1, 1024,
 	    "Transfers in flight at once, over all hosts."),

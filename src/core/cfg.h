@@ -40,6 +40,8 @@ struct cfg_desk {
 
 struct cfg_store {
 	char *path;          /* SQLite file */
+	int optimize_hour;   /* desk-local hour `run` merges the search
+	                      * index; -1 off */
 };
 
 struct cfg_fetch {

@@ -670,3 +670,24 @@ tz_mktime(const struct tz *tz, int year, int mon, int mday, int hour,
 		return t2;
 	return t1;               /* in a gap: counted from before it */
 }
+
+int64_t
+tz_daily_at(const struct tz *tz, int64_t t, int hour)
+{
+	struct tm tm;
+
+	tz_local(tz, t, &tm, NULL);
+	return tz_mktime(tz, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	    hour, 0, 0);
+}
+
+bool
+tz_daily_due(const struct tz *tz, int64_t t, int hour, int64_t last)
+{
+	int64_t at;
+
+	if (hour < 0)
+		return false;
+	at = tz_daily_at(tz, t, hour);
+	return t >= at && last < at;
+}

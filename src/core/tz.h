@@ -13,6 +13,7 @@
 #ifndef ND_CORE_TZ_H
 #define ND_CORE_TZ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -66,6 +67,16 @@ void tz_local(const struct tz *tz, int64_t t, struct tm *out,
  */
 int64_t tz_mktime(const struct tz *tz, int year, int mon, int mday, int hour,
     int min, int sec);
+
+/*
+ * A daily job at a local hour: the instant today (t's local day in tz)
+ * at hour:00, and whether the job is due at t: hour >= 0 (-1 is off),
+ * that instant has passed and the job last ran (last, 0 = never) before
+ * it. Used by the mail digest and the search index upkeep of `run`, so
+ * a restart does not run either twice on one day. Pure; thread-safe.
+ */
+int64_t tz_daily_at(const struct tz *tz, int64_t t, int hour);
+bool tz_daily_due(const struct tz *tz, int64_t t, int hour, int64_t last);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (mon 1..12, any
  * mday), and back. Pure. */

@@ -447,7 +447,7 @@ struct ingest_loop {
 	char *db_path;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct config cfg;        /* only the [fetch] section is used */
+	struct config cfg;        /* [fetch]; [store] and [desk] for upkeep */
 	atomic_bool stop;
 };
 
@@ -460,6 +460,8 @@ ingest_loop_new(const char *db_path, const struct config *cfg)
 	pthread_mutex_init(&l->mu, NULL);
 	pthread_cond_init(&l->cv, NULL);
 	cfg_copy_section(&l->cfg, cfg, "fetch");
+	cfg_copy_section(&l->cfg, cfg, "store");   /* upkeep (issue 8) */
+	cfg_copy_section(&l->cfg, cfg, "desk");
 	atomic_init(&l->stop, false);
 	return l;
 }
@@ -490,6 +492,8 @@ ingest_loop_set_config(struct ingest_loop *l, const struct config *cfg)
 {
 	pthread_mutex_lock(&l->mu);
 	cfg_copy_section(&l->cfg, cfg, "fetch");
+	cfg_copy_section(&l->cfg, cfg, "store");   /* upkeep (issue 8) */
+	cfg_copy_section(&l->cfg, cfg, "desk");
 	pthread_cond_broadcast(&l->cv);
 	pthread_mutex_unlock(&l->mu);
 }
@@ -517,10 +521,12 @@ int
 ingest_loop_run(struct ingest_loop *l)
 {
 	struct store *st = NULL;
+	struct ingest_upkeep up;
 	int rc;
 
 	if ((rc = store_open(&st, l->db_path, 0)) < 0)
 		return rc;
+	ingest_upkeep_init(&up);
 	log_info(LOG_FETCH, "loop started db=%s", l->db_path);
 	while (!atomic_load(&l->stop)) {
 		struct config cfg = { 0 };
@@ -531,6 +537,8 @@ ingest_loop_run(struct ingest_loop *l)
 
 		pthread_mutex_lock(&l->mu);
 		cfg_copy_section(&cfg, &l->cfg, "fetch");
+		cfg_copy_section(&cfg, &l->cfg, "store");
+		cfg_copy_section(&cfg, &l->cfg, "desk");
 		pthread_mutex_unlock(&l->mu);
 		/* the desk's scheduled posts (issue 10); `serve` and `run`
 		 * with the site publish them within a second as well */
@@ -538,7 +546,6 @@ ingest_loop_run(struct ingest_loop *l)
 			log_warn(LOG_FETCH, "publishing scheduled posts: %s",
 			    err_msg());
 		rc = ingest_cycle(st, &cfg, &co, &stats);
-		cfg_release(&cfg);
 		if (rc < 0)
 			log_error(LOG_FETCH, "cycle failed: %s", err_msg());
 		else if (stats.n_sources)
@@ -555,6 +562,13 @@ ingest_loop_run(struct ingest_loop *l)
 		 * processes become due without telling us. */
 		if (due > now + 60)
 			due = now + 60;
+		/* the daily upkeep (issue 8), while no source is due */
+		if (ingest_upkeep_run(&up, st, &cfg, due, &l->stop) < 0)
+			log_error(LOG_STORE, "optimize: %s", err_msg());
+		cfg_release(&cfg);
+		now = (int64_t)time(NULL);
+		if (due < now + 1)
+			due = now + 1;
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += (time_t)(due - now);
 		pthread_mutex_lock(&l->mu);
@@ -563,6 +577,7 @@ ingest_loop_run(struct ingest_loop *l)
 			;
 		pthread_mutex_unlock(&l->mu);
 	}
+	ingest_upkeep_release(&up, st);
 	log_info(LOG_FETCH, "loop stopped");
 	ingest_stories_cache_release();
 	ingest_sections_cache_release();

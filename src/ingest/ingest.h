@@ -345,4 +345,38 @@ int ingest_robots_check(struct store *st, const struct fetch_opts *fo,
 int ingest_fulltext(struct store *st, const struct config *cfg, int64_t now,
     atomic_bool *stop, struct ingest_fulltext_stats *out);
 
+/* ---- daily upkeep (upkeep.c, issue 8): what the fetch loop does
+ * between cycles ---- */
+
+struct tz;
+
+/* One process's state of the daily search index merge. */
+struct ingest_upkeep {
+	char owner[128];             /* this process, as the store's lease says */
+	struct tz *tz;               /* [desk] timezone, and its name */
+	char *tz_name;
+	bool is_running;             /* this process holds the day's merge */
+	size_t before;               /* segments when it started */
+	int steps;
+	int64_t started_ms;          /* monotonic */
+	int64_t max_step_ms;         /* the longest step, for the log */
+	int64_t held_logged;         /* the day whose wait was logged */
+	int64_t done_for;            /* the day found done: no more claims */
+};
+
+void ingest_upkeep_init(struct ingest_upkeep *u);
+/* Gives back a merge in progress (another process may go on) and frees
+ * u's zone. st may be NULL. */
+void ingest_upkeep_release(struct ingest_upkeep *u, struct store *st);
+/*
+ * When the day's merge is due ([store] optimize_hour passed in [desk]
+ * timezone, not done since then) and no other process is at it, or this
+ * one already is: merges the search index in steps until it is one
+ * segment, until the time until (epoch seconds; at least one step) or
+ * until *stop. Logs the start and the end ("search index optimized
+ * segments=B->A"). Reads cfg's [store] and [desk]. 0 or an ND_E* code.
+ */
+int ingest_upkeep_run(struct ingest_upkeep *u, struct store *st,
+    const struct config *cfg, int64_t until, const atomic_bool *stop);
+
 #endif

@@ -21,19 +21,13 @@ mail_digest_due(const struct mail_env *env, struct store *st,
     const char *list, int64_t now)
 {
 	int hour = env->cfg->mail.digest_hour;
-	int64_t today, last = 0;
-	struct tm tm;
+	int64_t last = 0;
 
-	if (hour < 0)
-		return false;
-	tz_local(env->tz, now, &tm, NULL);
-	today = tz_mktime(env->tz, tm.tm_year + 1900, tm.tm_mon + 1,
-	    tm.tm_mday, hour, 0, 0);
-	if (now < today)
+	if (!tz_daily_due(env->tz, now, hour, 0))
 		return false;
 	if (store_digest_last(st, list, &last) < 0)
 		return false;
-	return last < today;
+	return tz_daily_due(env->tz, now, hour, last);
 }
 
 static int

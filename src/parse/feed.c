@@ -360,10 +360,13 @@ predefined(const char *name, size_t n)
  * same character, a reference to no character (0, a surrogate, past
  * U+10FFFF, a noncharacter U+FFFE/U+FFFF) is U+FFFD as in HTML, and a C0
  * control XML forbids is dropped (0). Sets *out_len to the reference's
- * length. Returns -1 when s holds no complete numeric reference.
+ * length. Returns -1 when s holds no complete numeric reference; with
+ * is_loose, a decimal one may lack its ';' (feedparser's SGML parser reads
+ * "&#65 x" in an attribute value as "A x"; a hexadecimal one it leaves as
+ * text).
  */
 static long
-num_ref(const char *s, const char *end, size_t *out_len)
+num_ref_of(const char *s, const char *end, bool is_loose, size_t *out_len)
 {
 	const char *q = s + 2, *digits;
 	bool is_hex = false;
@@ -393,15 +396,25 @@ num_ref(const char *s, const char *end, size_t *out_len)
 		else
 			cp = cp * (is_hex ? 16 : 10) + (uint32_t)d;
 	}
-	if (q == digits || q >= end || *q != ';')
+	if (q == digits)
 		return -1;
-	*out_len = (size_t)(q + 1 - s);
+	if (q < end && *q == ';')
+		q++;
+	else if (!is_loose || is_hex)
+		return -1;
+	*out_len = (size_t)(q - s);
 	if (is_big || cp == 0 || cp > 0x10ffff ||
 	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
 		return 0xfffd;
 	if (cp < 0x20 && cp != 0x9 && cp != 0xa && cp != 0xd)
 		return 0;
 	return (long)cp;
+}
+
+static long
+num_ref(const char *s, const char *end, size_t *out_len)
+{
+	return num_ref_of(s, end, false, out_len);
 }
 
 /* Classifies the reference at s[0] == '&': 0 = fine for XML as it is,
@@ -490,6 +503,8 @@ fix_entities(struct feed_parser *p, const char *s, size_t len, size_t *out_len,
 	struct buf b = BUF_INIT(BUF_NOCAP);
 	bool need = false;
 	size_t n_html = 0, n_other = 0, n_pre = 0, n_num = 0;
+	bool in_tag = false;
+	char quote = 0;
 	int kind;
 	size_t n;
 	char *res;
@@ -511,15 +526,24 @@ fix_entities(struct feed_parser *p, const char *s, size_t len, size_t *out_len,
 	while (q < end) {
 		const char *e;
 
-		if (*q == '<') {
-			if ((e = skip_special(q, end))) {
-				q = e;
-				continue;
-			}
-			q++;
-			continue;
-		}
+		/* attribute values are followed (in_tag, quote) for the one
+		 * reference read differently there: "&#65 x" */
 		if (*q != '&') {
+			if (quote) {
+				if (*q == quote)
+					quote = 0;
+			} else if (in_tag) {
+				if (*q == '"' || *q == '\'')
+					quote = *q;
+				else if (*q == '>')
+					in_tag = false;
+			} else if (*q == '<') {
+				if ((e = skip_special(q, end))) {
+					q = e;
+					continue;
+				}
+				in_tag = true;
+			}
 			q++;
 			continue;
 		}
@@ -552,6 +576,18 @@ fix_entities(struct feed_parser *p, const char *s, size_t len, size_t *out_len,
 				buf_addf(&b, "&#%u;", cp);
 				n_html++;
 				q += n + 2;
+				run = q;
+				continue;
+			}
+		}
+		if (quote && q[1] == '#') {
+			long cp = num_ref_of(q, end, true, &n);
+
+			if (cp >= 0) {
+				if (cp > 0)
+					buf_addf(&b, "&#%ld;", cp);
+				n_num++;
+				q += n;
 				run = q;
 				continue;
 			}

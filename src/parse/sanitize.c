@@ -14,6 +14,7 @@
  * nests later siblings inside the first element), which changes structure.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -875,23 +876,39 @@ on_text(void *ctx, const xmlChar *ch, int len)
 }
 
 /*
- * A numeric character reference to no character ("&#0;", "&#xD800;",
- * past U+10FFFF) is U+FFFD in HTML; libxml2 drops it. Returns the length
- * of such a reference at p[0] == '&', else 0.
+ * Numeric character references, as HTML reads them (the "numeric
+ * character reference" states of HTML 5, 13.2.5.72-80) and as the
+ * Universal Feed Parser's output reads, where libxml2 differs:
+ * - "&#" or "&#x" without a digit is no reference: the text stays as
+ *   written ("&# 1", "&#x;"); libxml2 drops the "&#x".
+ * - a reference to no character (0, a surrogate, past U+10FFFF), with or
+ *   without its ';', is U+FFFD; libxml2 drops it.
+ * - a C1 reference (&#128; to &#159;) is the windows-1252 character, in
+ *   attributes too (the text already gets it in on_text).
+ * - the ';' may be missing ("&#65 x", "&#x41g", "&#65" at the end): the
+ *   digits end the reference, in text and in attributes, as libxml2 and
+ *   HTML read it; feedparser keeps the characters, which is the same
+ *   HTML. One exception, feedparser's: a hexadecimal reference without
+ *   its ';' inside an attribute value stays text ("?q=&#x41 y"), where
+ *   its SGML parser knows only decimal ones.
+ * Returns what to write for the reference at p[0] == '&' (in out, at most
+ * 16 bytes), and its length in *out_n; 0 when it is fine as written.
  */
 static size_t
-bad_num_ref(const char *p, const char *end)
+num_ref_fix(const char *p, const char *end, bool in_attr, char *out,
+    size_t *out_n)
 {
-	const char *q = p + 2;
-	bool is_hex, is_big = false;
+	const char *q = p + 2, *d0;
+	bool is_hex = false, is_big = false, has_semi;
 	uint32_t cp = 0;
 
-	if (end - p < 4 || p[1] != '#')
+	if (end - p < 2 || p[1] != '#')
 		return 0;
-	is_hex = *q == 'x' || *q == 'X';
-	if (is_hex)
+	if (q < end && (*q == 'x' || *q == 'X')) {
+		is_hex = true;
 		q++;
-	for (const char *d0 = q; q < end; q++) {
+	}
+	for (d0 = q; q < end; q++) {
 		int d;
 
 		if (*q >= '0' && *q <= '9')
@@ -900,8 +917,6 @@ bad_num_ref(const char *p, const char *end)
 			d = *q - 'a' + 10;
 		else if (is_hex && *q >= 'A' && *q <= 'F')
 			d = *q - 'A' + 10;
-		else if (q == d0)
-			return 0;
 		else
 			break;
 		if (cp > 0x10ffff)
@@ -909,33 +924,59 @@ bad_num_ref(const char *p, const char *end)
 		else
 			cp = cp * (is_hex ? 16 : 10) + (uint32_t)d;
 	}
-	if (q >= end || *q != ';')
-		return 0;
+	if (q == d0 || (is_hex && in_attr && (q >= end || *q != ';'))) {
+		*out_n = 1;             /* the '&' alone: the rest is text */
+		memcpy(out, "&amp;", 6);
+		return 5;
+	}
+	has_semi = q < end && *q == ';';
+	*out_n = (size_t)(q + has_semi - p);
 	if (is_big || cp == 0 || cp > 0x10ffff ||
 	    (cp >= 0xd800 && cp <= 0xdfff))
-		return (size_t)(q + 1 - p);
-	return 0;
+		cp = 0xfffd;
+	else if (cp >= 0x80 && cp <= 0x9f)
+		cp = parse_cp1252_char(cp);
+	else if (has_semi)
+		return 0;
+	return (size_t)snprintf(out, 16, "&#x%X;", (unsigned)cp);
 }
 
-/* html with bad_num_ref's references as "&#xFFFD;", or NULL when it has
- * none. */
+/* html with numeric references rewritten as num_ref_fix says, or NULL
+ * when none needs it. Attribute values are told from text by following
+ * tags and their quotes, as far as a reference's reading needs it. */
 static const char *
-fix_bad_refs(struct arena *a, const char *html, size_t len, size_t *out_len)
+fix_num_refs(struct arena *a, const char *html, size_t len, size_t *out_len)
 {
 	const char *end = html + len, *q = html, *run = html;
 	struct buf b = BUF_INIT(BUF_NOCAP);
 	const char *res = NULL;
-	size_t n;
+	bool in_tag = false;
+	char quote = 0;
+	char rep[16];
+	size_t n, rn;
 
-	while ((q = memchr(q, '&', (size_t)(end - q)))) {
-		if (!(n = bad_num_ref(q, end))) {
-			q++;
-			continue;
+	if (!memmem(html, len, "&#", 2))
+		return NULL;
+	for (; q < end; q++) {
+		if (quote) {
+			if (*q == quote)
+				quote = 0;
+		} else if (in_tag) {
+			if (*q == '"' || *q == '\'')
+				quote = *q;
+			else if (*q == '>')
+				in_tag = false;
+		} else if (*q == '<' && q + 1 < end &&
+		    (((q[1] | 0x20) >= 'a' && (q[1] | 0x20) <= 'z') ||
+		    q[1] == '/' || q[1] == '!' || q[1] == '?')) {
+			in_tag = true;
 		}
+		if (*q != '&' || !(rn = num_ref_fix(q, end, in_tag, rep, &n)))
+			continue;
 		buf_add(&b, run, (size_t)(q - run));
-		buf_adds(&b, "&#xFFFD;");
-		q += n;
-		run = q;
+		buf_add(&b, rep, rn);
+		q += n - 1;
+		run = q + 1;
 	}
 	if (run != html) {
 		buf_add(&b, run, (size_t)(end - run));
@@ -1023,7 +1064,7 @@ parse_sanitize_html_opts(struct arena *a, const char *html, size_t len,
 		return arena_strndup(a, html, len);
 	if (len <= SANITIZE_MAX_IN) {
 		size_t fixed_len = 0;
-		const char *fixed = fix_bad_refs(a, html, len, &fixed_len);
+		const char *fixed = fix_num_refs(a, html, len, &fixed_len);
 
 		if (fixed) {
 			html = fixed;

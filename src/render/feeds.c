@@ -585,12 +585,12 @@ int
 render_sitemap(struct buf *out, const struct render_sitemap_url *urls,
     size_t n)
 {
-	return render_sitemap_of(out, urls, n, false);
+	return render_sitemap_of(out, urls, n, false, NULL);
 }
 
 int
 render_sitemap_of(struct buf *out, const struct render_sitemap_url *urls,
-    size_t n, bool is_index)
+    size_t n, bool is_index, const char *css_href)
 {
 	struct xw x;
 	char date[64];
@@ -598,6 +598,13 @@ render_sitemap_of(struct buf *out, const struct render_sitemap_url *urls,
 
 	if ((rc = xw_open(&x)) < 0)
 		return rc;
+	/* CSS, not XSLT: Chromium deprecated XSLT (a red banner on every
+	 * page that uses it, then removal), and XSLT would need script-src
+	 * in the CSP. CSS styles the XML under the CSP every answer has. */
+	if (css_href && !strchr(css_href, '"') && xmlTextWriterWriteFormatPI(
+	    x.w, BAD_CAST "xml-stylesheet", "type=\"text/css\" href=\"%s\"",
+	    css_href) < 0)
+		x.rc = -1;
 	start(&x, is_index ? "sitemapindex" : "urlset");
 	attr(&x, "xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9");
 	for (size_t i = 0; i < n; i++) {

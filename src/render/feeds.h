@@ -49,8 +49,10 @@ struct render_sitemap_url {
 int render_sitemap(struct buf *out, const struct render_sitemap_url *urls,
     size_t n);
 /* The same, or with is_index a sitemap index (<sitemapindex>, each loc a
- * sitemap). */
+ * sitemap). css_href, unless NULL, is named in an <?xml-stylesheet
+ * type="text/css"?> instruction (allowed by the sitemap protocol) so a
+ * browser shows the list as a table; it must be a URL without '"'. */
 int render_sitemap_of(struct buf *out, const struct render_sitemap_url *urls,
-    size_t n, bool is_index);
+    size_t n, bool is_index, const char *css_href);
 
 #endif

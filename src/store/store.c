@@ -917,3 +917,41 @@ store_item_copies(struct store *st, struct arena *a, int64_t id, size_t max,
 {
 	return st->ops->item_copies(st, a, id, max ? max : 20, out, out_n);
 }
+
+/* ---- daily upkeep (issue 8) ---- */
+
+int
+store_upkeep_claim(struct store *st, const char *task, const char *owner,
+    int64_t now, int64_t lease_until, int64_t due_at,
+    enum store_upkeep_state *out_state)
+{
+	return st->ops->upkeep_claim(st, task, owner, now, lease_until, due_at,
+	    out_state);
+}
+
+int
+store_upkeep_release(struct store *st, const char *task, const char *owner,
+    int64_t now, bool is_done)
+{
+	return st->ops->upkeep_release(st, task, owner, now, is_done);
+}
+
+int
+store_upkeep_get(struct store *st, struct arena *a, const char *task,
+    int64_t *out_last_done, const char **out_owner, int64_t *out_lease_until)
+{
+	return st->ops->upkeep_get(st, a, task, out_last_done, out_owner,
+	    out_lease_until);
+}
+
+int
+store_search_merge_step(struct store *st, int pages, bool *out_is_done,
+    size_t *out_segments)
+{
+	size_t n = 0;
+	int rc = st->ops->search_merge_step(st, pages, out_is_done, &n);
+
+	if (out_segments)
+		*out_segments = rc < 0 ? 0 : n;
+	return rc;
+}

@@ -938,4 +938,44 @@ int store_items_dups(struct store *st, const struct store_item_dup *v,
 int store_item_copies(struct store *st, struct arena *a, int64_t id,
     size_t max, struct item **out, size_t *out_n);
 
+/* ---- daily upkeep (issue 8): the search index merged by `run` ---- */
+
+/*
+ * A daily task shared by every process on the store ("optimize"): at most
+ * one holds it at a time, through a lease. Claims task for owner (a
+ * string unique to the process) until lease_until, if it has not been
+ * done since due_at and no other owner holds an unexpired lease; the
+ * owner itself may claim again to extend its lease. *out_state gets
+ * STORE_UPKEEP_CLAIMED, STORE_UPKEEP_HELD (another owner holds it) or
+ * STORE_UPKEEP_DONE (done at or after due_at). 0 or ND_EIO.
+ */
+enum store_upkeep_state {
+	STORE_UPKEEP_CLAIMED = 0,
+	STORE_UPKEEP_HELD = 1,
+	STORE_UPKEEP_DONE = 2,
+};
+int store_upkeep_claim(struct store *st, const char *task, const char *owner,
+    int64_t now, int64_t lease_until, int64_t due_at,
+    enum store_upkeep_state *out_state);
+/* Gives owner's lease of task back; with is_done, records now as the
+ * time the task was last done. Nothing happens when owner does not hold
+ * it. 0 or ND_EIO. */
+int store_upkeep_release(struct store *st, const char *task, const char *owner,
+    int64_t now, bool is_done);
+/* When task was last done (0 = never), and who holds its lease until when
+ * (*out_owner "" and 0 = nobody; borrowed from a). 0 or ND_EIO. */
+int store_upkeep_get(struct store *st, struct arena *a, const char *task,
+    int64_t *out_last_done, const char **out_owner, int64_t *out_lease_until);
+/*
+ * One bounded step of merging the search index into one segment (FTS5's
+ * 'merge' with a negative page count: all levels, as 'optimize' does, but
+ * writing about pages pages and committing). *out_is_done is true once a
+ * step changed next to nothing: the index is merged. *out_segments (may
+ * be NULL) gets the segment count after the step. The step is its own
+ * transaction, so a writer waits at most one step. pages 0 only counts
+ * (done: at most one segment). 0 or ND_EIO.
+ */
+int store_search_merge_step(struct store *st, int pages, bool *out_is_done,
+    size_t *out_segments);
+
 #endif

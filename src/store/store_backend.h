@@ -275,6 +275,17 @@ struct store_ops {
 	int (*breaking_enqueue)(struct store *st, int64_t post_id,
 	    const char *subject, const char *text, const char *html,
 	    const char *msgid_domain, int64_t now, size_t *out_n);
+	/* daily upkeep (issue 8) */
+	int (*upkeep_claim)(struct store *st, const char *task,
+	    const char *owner, int64_t now, int64_t lease_until,
+	    int64_t due_at, enum store_upkeep_state *out_state);
+	int (*upkeep_release)(struct store *st, const char *task,
+	    const char *owner, int64_t now, bool is_done);
+	int (*upkeep_get)(struct store *st, struct arena *a, const char *task,
+	    int64_t *out_last_done, const char **out_owner,
+	    int64_t *out_lease_until);
+	int (*search_merge_step)(struct store *st, int pages,
+	    bool *out_is_done, size_t *out_segments);
 };
 
 extern const struct store_ops store_sqlite_ops;

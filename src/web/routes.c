@@ -57,6 +57,7 @@ static const struct route routes[] = {
 	{ "/sitemap/{file}",           site_sitemap_part, G, ROUTE_CACHE,      0, NULL },
 	{ "/robots.txt",               site_robots,    G, ROUTE_CACHE,         0, NULL },
 	{ "/static/site.css",          site_css,       G, ROUTE_STATIC,        0, NULL },
+	{ "/static/sitemap.css",       site_sitemap_css, G, ROUTE_STATIC,      0, NULL },
 	{ "/favicon.svg",              site_favicon,   G, ROUTE_STATIC,        0, NULL },
 	{ "/favicon.ico",              site_favicon,   G, ROUTE_STATIC,        0, NULL },
 	{ "/media/{file}",             site_media,     G, ROUTE_MEDIA,         0, NULL },

@@ -81,6 +81,19 @@ site_new(struct site **out, const struct config *cfg, const char *db_path)
 		s->favicon = arena_strndup(&s->a, b.ptr, b.len);
 		buf_reset(&b);
 	}
+	/* the sitemaps' look in a browser, optional like the icon */
+	path = arena_printf(&s->a, "%s/sitemap.css", dir);
+	b.max = 1 << 16;
+	if (access(path, F_OK) == 0) {
+		if ((rc = buf_read_file(&b, path)) < 0)
+			goto out;
+		s->sitemap_css_len = b.len;
+		s->sitemap_css = arena_strndup(&s->a, b.ptr, b.len);
+		s->sitemap_css_href = arena_printf(&s->a,
+		    "/static/sitemap.css?v=%016llx", (unsigned long long)
+		    str_hash(b.ptr, b.len));
+		buf_reset(&b);
+	}
 	s->sponsor = HTML("");
 	if (cfg->web.sponsor_html_file && *cfg->web.sponsor_html_file) {
 		/* The operator's own HTML, still through the sanitizer: the

@@ -106,6 +106,8 @@ site_each_path(struct site *s, int (*fn)(const char *path, void *payload),
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		if ((rc = fn(fixed[i], payload)) < 0)
 			goto out;
+	if (s->sitemap_css && (rc = fn("/static/sitemap.css", payload)) < 0)
+		goto out;
 	if ((rc = store_section_list(st, &a, &sv, &ns)) < 0)
 		goto out;
 	for (size_t i = 0; i < ns; i++) {

@@ -215,7 +215,8 @@ sitemap_part(struct web_req *r, bool with_pages, size_t offset, size_t max)
 		urls = all;
 		k += np;
 	}
-	return render_sitemap(&r->pg.b, urls, k);
+	return render_sitemap_of(&r->pg.b, urls, k, false,
+	    r->site->sitemap_css_href);
 }
 
 /*
@@ -245,7 +246,8 @@ site_sitemap(struct web_req *r)
 		for (size_t i = 0; i < parts; i++)
 			urls[1 + i].loc = arena_printf(&r->a,
 			    "%s/sitemap/items-%zu.xml", base, i + 1);
-		return render_sitemap_of(&r->pg.b, urls, parts + 1, true);
+		return render_sitemap_of(&r->pg.b, urls, parts + 1, true,
+		    r->site->sitemap_css_href);
 	}
 	return sitemap_part(r, true, 0, total);
 }

@@ -1,6 +1,6 @@
 /*
  * site_misc: the small fixed answers: /healthz, /robots.txt, the theme's
- * CSS and icon.
+ * CSS (the site's and the sitemaps') and icon.
  */
 #include <stdint.h>
 
@@ -53,6 +53,20 @@ site_css(struct web_req *r)
 {
 	r->ctype = "text/css; charset=utf-8";
 	buf_add(&r->pg.b, r->site->css, r->site->css_len);
+	r->max_age = 31536000;
+	return 0;
+}
+
+/* The theme's sitemap.css: what a browser shows of the sitemaps (they
+ * name it in an <?xml-stylesheet?>). Styling XML with CSS needs nothing
+ * of the CSP but style-src 'self', which every answer already has. */
+int
+site_sitemap_css(struct web_req *r)
+{
+	if (!r->site->sitemap_css)
+		return WEB_DECLINE;
+	r->ctype = "text/css; charset=utf-8";
+	buf_add(&r->pg.b, r->site->sitemap_css, r->site->sitemap_css_len);
 	r->max_age = 31536000;
 	return 0;
 }

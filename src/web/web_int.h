@@ -343,6 +343,11 @@ struct site {
 	char css_hash[17];
 	const char *favicon;         /* theme/favicon.svg (in a), NULL: none */
 	size_t favicon_len;
+	/* theme/sitemap.css (in a), NULL: none; the sitemaps name it in an
+	 * xml-stylesheet instruction, so a reader sees a table */
+	const char *sitemap_css;
+	size_t sitemap_css_len;
+	const char *sitemap_css_href; /* /static/sitemap.css?v=HASH */
 	struct html sponsor;         /* sanitized sponsor slot, or empty */
 	struct tz *tz;               /* [desk] timezone */
 	struct view_site vs;         /* what view models need of the site */
@@ -415,6 +420,7 @@ int site_healthz(struct web_req *r);              /* site_misc.c */
 int site_robots(struct web_req *r);
 int site_css(struct web_req *r);
 int site_favicon(struct web_req *r);
+int site_sitemap_css(struct web_req *r);
 int site_sitemap_part(struct web_req *r);
 /* Sets outlets[] {name path n_items} (the busiest outlets, by items per
  * day) and has_outlets on o: the second column of home and list pages. */

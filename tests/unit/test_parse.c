@@ -554,6 +554,41 @@ test_char_refs(void **state)
 	arena_release(&a);
 }
 
+/* A numeric reference without its ';' in an ill-formed feed, where the
+ * XML parser cannot take it: in text (a plain title, escaped HTML, raw in
+ * an HTML element) it stays as written and HTML reads it, so the HTML
+ * value has the character; in a raw XHTML attribute value a decimal one is
+ * the character, a hexadecimal one text (feedparser's reading). */
+static void
+test_char_refs_no_semicolon(void **state)
+{
+	static const char doc[] =
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>T</title>"
+	    "<entry><title type=\"text\">t &#65 x &#x41 y</title>"
+	    "<summary type=\"html\">&lt;p&gt;s &amp;#65 x &amp;#x41g"
+	    " &amp;#x z &amp;#66&lt;/p&gt;</summary>"
+	    "<content type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\">"
+	    "c &#65 x <a href=\"http://e.example/?a=&#65 b&amp;c=&#x41;"
+	    "&amp;d=&#x42 e\">l</a></div></content></entry>"
+	    "<entry><title type=\"html\">h &#65 x</title></entry></feed>";
+	struct arena a = ARENA_INIT;
+	struct feed *f = NULL;
+
+	(void)state;
+	assert_int_equal(parse_feed(&f, &a, doc, sizeof(doc) - 1, NULL), 0);
+	assert_true(f->bozo);
+	assert_int_equal(f->n_entries, 2);
+	assert_string_equal(f->entries[0].title.value, "t &#65 x &#x41 y");
+	assert_string_equal(f->entries[0].summary.value,
+	    "<p>s A x Ag &amp;#x z B</p>");
+	assert_non_null(f->entries[0].n_content ? f->entries[0].content : NULL);
+	assert_string_equal(f->entries[0].content[0].value,
+	    "c &amp;#65 x <a href=\"http://e.example/?a=A%20b&amp;c=A&amp;"
+	    "d=&amp;#x42%20e\">l</a>");
+	assert_string_equal(f->entries[1].title.value, "h A x");
+	arena_release(&a);
+}
+
 /* HTML entities without a DTD, stray ampersands, CDATA and declared
  * entities, each in the place it must (or must not) be rewritten. */
 static void
@@ -658,6 +693,7 @@ main(void)
 	    cmocka_unit_test(issue_13_jsonfeed_nul),
 	    cmocka_unit_test(test_entities),
 	    cmocka_unit_test(test_char_refs),
+	    cmocka_unit_test(test_char_refs_no_semicolon),
 	    cmocka_unit_test(test_cdf),
 	    cmocka_unit_test(test_xml_base_forms),
 	    cmocka_unit_test(test_rss_author_forms),

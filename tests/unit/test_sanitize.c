@@ -329,6 +329,89 @@ test_deep_nesting(void **state)
 	arena_release(&a);
 }
 
+/*
+ * Numeric character references as HTML (and feedparser's output, read as
+ * HTML) read them: with or without the ';', decimal or hexadecimal, in
+ * text and in attribute values, at the end of the input; references to no
+ * character are U+FFFD, C1 ones windows-1252, "&#" without a digit is
+ * text. Every code point below in every spelling, then the odd ones.
+ */
+#define IMG "<img src=\"http://e.com/i.png\" alt=\""
+
+static void
+test_num_refs(void **state)
+{
+	static const struct { unsigned cp; const char *utf8; } chars[] = {
+		{ 65, "A" }, { 0xe9, "\xc3\xa9" }, { 0x627, "\xd8\xa7" },
+		{ 0x20ac, "\xe2\x82\xac" }, { 0x1f600, "\xf0\x9f\x98\x80" },
+	};
+	/* what follows the digits: a space, a letter that is no digit in
+	 * either base, a ';' (the reference's own), the end of the input */
+	static const char *after[] = { " x", "z", ";", "" };
+	static const struct san_case odd[] = {
+		/* no digit: not a reference, the text as written */
+		{ "a &# 1", NULL, "a &amp;# 1" },
+		{ "a &#x 1", NULL, "a &amp;#x 1" },
+		{ "a &#x;b &#;c", NULL, "a &amp;#x;b &amp;#;c" },
+		{ "end &#", NULL, "end &amp;#" },
+		{ "end &#x", NULL, "end &amp;#x" },
+		{ IMG "&# 1\">", NULL, IMG "&amp;# 1\">" },
+		/* references to no character, with and without ';' */
+		{ "a&#0;b &#0 c", NULL, "a\xef\xbf\xbd" "b \xef\xbf\xbd c" },
+		{ "&#xD800 &#1114112;&#99999999999 x", NULL,
+		  "\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd x" },
+		{ IMG "&#0 x&#x110000;\">", NULL,
+		  IMG "\xef\xbf\xbd x\xef\xbf\xbd\">" },
+		/* C1: windows-1252, in text and in attributes */
+		{ "&#128 &#x96;", NULL, "\xe2\x82\xac \xe2\x80\x93" },
+		{ IMG "&#128 &#150;\">", NULL, IMG "\xe2\x82\xac \xe2\x80\x93\">" },
+		/* a hexadecimal reference without ';' in an attribute value stays
+		 * text (feedparser); a decimal one is the character */
+		{ IMG "&#x41 y&#65 x\">", NULL, IMG "&amp;#x41 yA x\">" },
+		{ "<a href=\"http://e.com/?q=&#x41g&amp;r=&#66\">l</a> &#x41g",
+		  NULL, "<a href=\"http://e.com/?q=&amp;#x41g&amp;r=B\">l</a> Ag" },
+		/* the attribute ends at its quote, the tag at '>' */
+		{ IMG "a>b\"> &#x41 y", NULL, IMG "a&gt;b\"> A y" },
+		{ "x < y &#x41 z", NULL, "x &lt; y A z" },
+		/* an escaped '&' is never a reference */
+		{ "&amp;#65 x", NULL, "&amp;#65 x" },
+	};
+	struct arena a;
+
+	(void)state;
+	arena_init(&a);
+	for (size_t i = 0; i < sizeof(chars) / sizeof(chars[0]); i++)
+		for (size_t k = 0; k < sizeof(after) / sizeof(after[0]); k++)
+			for (int hex = 0; hex < 2; hex++) {
+				const char *tail = after[k][0] == ';' ?
+				    after[k] + 1 : after[k];
+				char *in = arena_printf(&a, hex ? "t &#x%X%s" :
+				    "t &#%u%s", chars[i].cp, after[k]);
+				char *want = arena_printf(&a, "t %s%s",
+				    chars[i].utf8, tail);
+				char *in_attr, *want_attr;
+
+				assert_string_equal(parse_sanitize_html(&a, in,
+				    strlen(in), NULL), want);
+				in_attr = arena_printf(&a, IMG "%s\">", in);
+				/* in an attribute, hex needs its ';' */
+				want_attr = hex && after[k][0] != ';' ?
+				    arena_printf(&a, IMG "t &amp;%s\">", in + 3) :
+				    arena_printf(&a, IMG "%s\">", want);
+				assert_string_equal(parse_sanitize_html(&a,
+				    in_attr, strlen(in_attr), NULL), want_attr);
+			}
+	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+		const char *got = parse_sanitize_html(&a, odd[i].in,
+		    strlen(odd[i].in), odd[i].base);
+
+		if (strcmp(got, odd[i].want) != 0)
+			fail_msg("case %zu: %s\n  got  %s\n  want %s", i,
+			    odd[i].in, got, odd[i].want);
+	}
+	arena_release(&a);
+}
+
 int
 main(void)
 {
@@ -338,6 +421,7 @@ main(void)
 		cmocka_unit_test(test_no_images),
 		cmocka_unit_test(test_not_nul_terminated),
 		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_num_refs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

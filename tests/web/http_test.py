@@ -14,6 +14,7 @@ import gzip
 import http.client
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -156,6 +157,17 @@ for k in kinds:
 items = [p for p in seen if p.startswith("/item/")]
 check(len(items) >= 80, "crawl reached only %d items" % len(items))
 print("crawled %d pages (%d items)" % (len(seen), len(items)))
+
+# ---- issue 8: the sitemap names its stylesheet, served like site.css ----
+st, hdrs, data, rawh = get("/sitemap.xml")
+m = re.match(rb'<\?xml version="1.0" encoding="UTF-8"\?>\n<\?xml-stylesheet type="text/css" href="(/static/sitemap\.css\?v=[0-9a-f]{16})"\?>\n<urlset ', data)
+check(m is not None, "sitemap: no xml-stylesheet instruction before <urlset>: %r" % data[:200])
+if m:
+    st, hdrs, css, rawh = get(m.group(1).decode())
+    check(st == 200, "sitemap.css: status %d" % st)
+    check_headers("GET sitemap.css", hdrs, rawh, "text/css")
+    check("immutable" in hdrs.get("cache-control", ""), "sitemap.css: not cached like site.css")
+    check(b"display: table" in css, "sitemap.css: not the theme's sheet")
 
 # ---- feeds: well-formed, HTML fields safe, URLs safe ----
 for path in [p for p in seen if p.endswith((".xml", ".json")) and p != "/sitemap.xml"] + ["/section/developments/feed.xml", "/section/diplomacy/atom.xml", "/section/regional-press/feed.json"]:

@@ -1050,4 +1050,9 @@ const struct store_ops store_sqlite_ops = {
 	.breaking_get = store_sqlite_breaking_get,
 	.breaking_pending = store_sqlite_breaking_pending,
 	.breaking_enqueue = store_sqlite_breaking_enqueue,
+	/* daily upkeep (issue 8) */
+	.upkeep_claim = store_sqlite_upkeep_claim,
+	.upkeep_release = store_sqlite_upkeep_release,
+	.upkeep_get = store_sqlite_upkeep_get,
+	.search_merge_step = store_sqlite_search_merge_step,
 };

@@ -305,3 +305,36 @@ out:
 	sqlite3_finalize(stmt);
 	return rc;
 }
+
+/* One step of the merge `run` does at its quiet hour (issue 8). FTS5's
+ * 'merge' with -N first puts every segment on one level, then merges
+ * them, writing about N pages per call; the docs say a call that changes
+ * fewer than two rows means the index is as 'optimize' leaves it. */
+int
+store_sqlite_search_merge_step(struct store *st, int pages, bool *out_is_done,
+    size_t *out_segments)
+{
+	sqlite3_stmt *stmt = NULL;
+	sqlite3 *db = SQ(st)->db;
+	sqlite3_int64 before;
+	int rc = 0;
+
+	*out_is_done = false;
+	if (pages == 0) {
+		if ((rc = fts_segments(st, out_segments)) == 0)
+			*out_is_done = *out_segments <= 1;
+		return rc;
+	}
+	if (sqlite3_prepare_v2(db, "INSERT INTO item_fts (item_fts, rank) "
+	    "VALUES ('merge', ?1)", -1, &stmt, NULL) != SQLITE_OK)
+		return store_db_err(st, "prepare index merge");
+	sqlite3_bind_int(stmt, 1, -(pages > 0 ? pages : -pages));
+	before = sqlite3_total_changes64(db);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = store_db_err(st, "merge the search index");
+	sqlite3_finalize(stmt);
+	if (rc < 0)
+		return rc;
+	*out_is_done = sqlite3_total_changes64(db) - before < 2;
+	return fts_segments(st, out_segments);
+}

@@ -401,4 +401,16 @@ int store_media_register(sqlite3 *db);
 /* Registers the "nd" FTS5 tokenizer on db. */
 int store_fts_register(sqlite3 *db);
 
+/* sqlite_upkeep.c: daily upkeep (issue 8) */
+int store_sqlite_upkeep_claim(struct store *st, const char *task,
+    const char *owner, int64_t now, int64_t lease_until, int64_t due_at,
+    enum store_upkeep_state *out_state);
+int store_sqlite_upkeep_release(struct store *st, const char *task,
+    const char *owner, int64_t now, bool is_done);
+int store_sqlite_upkeep_get(struct store *st, struct arena *a,
+    const char *task, int64_t *out_last_done, const char **out_owner,
+    int64_t *out_lease_until);
+int store_sqlite_search_merge_step(struct store *st, int pages,
+    bool *out_is_done, size_t *out_segments);
+
 #endif

@@ -639,7 +639,7 @@ static const char *const migrations[] = {
 	"  INSERT INTO change_log (kind, source_id) VALUES (6, new.id);"
 	"  UPDATE content_version SET n = n + 1 WHERE id = 1;"
 	"END;",
-	/* the desk's gaps (issues 10 and 11): who wrote a post
+	/* 18: the desk's gaps (issues 10 and 11): who wrote a post
 	 * (posts.created_by, the user who created it, 0 = the command line;
 	 * existing posts get their first byline's user), so a writer edits
 	 * only their own drafts; and breaking-news alerts (post_breaking):
@@ -660,6 +660,15 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX post_breaking_pending ON post_breaking(post_id)"
 	"  WHERE queued_at = 0;",
+	/* 19: daily upkeep (issue 8): when `run` last merged the search index,
+	 * and which process holds the task until when (one at a time, a
+	 * restart does not do it twice a day) */
+	"CREATE TABLE upkeep ("
+	"  task TEXT PRIMARY KEY,"
+	"  last_done INTEGER NOT NULL DEFAULT 0,"
+	"  owner TEXT NOT NULL DEFAULT '',"
+	"  lease_until INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
