@@ -35,6 +35,10 @@ struct analyze_opts {
 	int64_t span_grace_s;
 	double dup_jaccard;    /* estimated shingle Jaccard for a near-duplicate */
 	size_t max_live;       /* cap on stories in memory (oldest go first) */
+	double merge_threshold; /* centroid cosine at which two stories a
+	                        * document matches become one (0: never) */
+	double merge_doc;      /* a story counts as matched at this share
+	                        * of its threshold */
 };
 
 void analyze_opts_default(struct analyze_opts *out);
@@ -68,7 +72,13 @@ struct analyze_result {
 	 * an earlier document in the window with (estimated) the same shingles
 	 * (wire copy, re-posts); -1 when none. */
 	int64_t dup_of;
+	/* Stories this document showed to be one event with story: they
+	 * are folded into it and their ids are not handed out again. */
+	int64_t merged[4];
+	size_t n_merged;
 };
+
+#define ANALYZE_MERGED_MAX 4
 
 /*
  * A clusterer. next_story is the first story id handed out (stores pass

@@ -28,6 +28,7 @@
 #define CENT_K 112
 #define IDX_Q 16
 #define SHORT_TERMS 16          /* fewer terms: a short document */
+#define MIN_SHARED 2           /* words a document shares with its story */
 #define CAND_MAX 24            /* candidate stories scored per document */
 #define IDX_BITS 17
 #define IDX_WAYS 8
@@ -76,6 +77,7 @@ struct ring_doc {
 struct analyze {
 	struct analyze_opts o;
 	struct text_analyzer *ta;
+	uint64_t *stop_h;          /* the stop words' hashes, STOP_SLOTS */
 	int64_t next_story;
 	uint64_t n_docs;
 	size_t n_stories, n_dups;
@@ -112,6 +114,10 @@ struct analyze {
 	int64_t field_last_end;
 };
 
+/* English function words and the words every report uses: they say
+ * nothing about which event a report tells, and in a headline one shared
+ * "can" or "why" would outweigh the names (the document frequencies only
+ * learn that after thousands of documents). Stemmed like the text. */
 static const char *const stop_en[] = {
 	"a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for",
 	"from", "had", "has", "have", "he", "her", "his", "i", "in", "is", "it",
@@ -121,21 +127,20 @@ static const char *const stop_en[] = {
 	"one", "than", "there", "about", "said", "year", "over", "up", "out",
 };
 
-/* A set of the stop words' hashes (open addressing; written once per
- * analyze_new with the same values, read only by the owning thread). */
-#define STOP_SLOTS 256
-static uint64_t stop_h[STOP_SLOTS];
+#define STOP_SLOTS 512
 
 void
 analyze_opts_default(struct analyze_opts *out)
 {
 	out->window_s = 30 * 86400;
 	out->threshold = 0.11;
-	out->threshold_short = 0.06;
+	out->threshold_short = 0.04;
 	out->decay_per_day = 0.0;
 	out->span_per_day = 0.01;
 	out->span_grace_s = 86400;
 	out->dup_jaccard = 0.7;
+	out->merge_threshold = 0.15;
+	out->merge_doc = 1;
 	out->max_live = 16384;
 }
 
@@ -148,6 +153,25 @@ mix64(uint64_t x)
 	x *= 0xc4ceb9fe1a85ec53ULL;
 	x ^= x >> 33;
 	return x;
+}
+
+/* A stop word, stemmed, into the set. */
+static int
+on_stop(const char *tok, size_t len, size_t start, size_t end,
+    bool is_colocated, void *payload)
+{
+	struct analyze *an = payload;
+	uint64_t h = str_hash(tok, len);
+	size_t k = (size_t)mix64(h) & (STOP_SLOTS - 1);
+
+	(void)start;
+	(void)end;
+	if (is_colocated)
+		return 0;
+	while (an->stop_h[k] && an->stop_h[k] != h)
+		k = (k + 1) & (STOP_SLOTS - 1);
+	an->stop_h[k] = h;
+	return 0;
 }
 
 struct analyze *
@@ -177,14 +201,10 @@ analyze_new(const struct analyze_opts *opts, int64_t next_story)
 	an->photos = xcalloc((size_t)1 << PHOTO_BITS, sizeof(*an->photos));
 	an->tf = xcalloc(DOC_TERMS_MAX * 2, sizeof(*an->tf));
 	an->tf_used = xcalloc(DOC_TERMS_MAX, sizeof(*an->tf_used));
-	for (size_t i = 0; i < sizeof(stop_en) / sizeof(stop_en[0]); i++) {
-		uint64_t h = str_hash(stop_en[i], strlen(stop_en[i]));
-		size_t k = (size_t)mix64(h) & (STOP_SLOTS - 1);
-
-		while (stop_h[k] && stop_h[k] != h)
-			k = (k + 1) & (STOP_SLOTS - 1);
-		stop_h[k] = h;
-	}
+	an->stop_h = xcalloc(STOP_SLOTS, sizeof(*an->stop_h));
+	for (size_t i = 0; i < sizeof(stop_en) / sizeof(stop_en[0]); i++)
+		(void)text_tokenize(an->ta, stop_en[i], strlen(stop_en[i]),
+		    TEXT_STEM, on_stop, an);
 	return an;
 }
 
@@ -194,6 +214,7 @@ analyze_free(struct analyze *an)
 	if (!an)
 		return;
 	text_analyzer_free(an->ta);
+	free(an->stop_h);
 	free(an->df);
 	free(an->idx);
 	free(an->idx_next);
@@ -230,11 +251,11 @@ analyze_stats(const struct analyze *an, struct analyze_stats *out)
 /* ---- features ---- */
 
 static bool
-is_stop(uint64_t h)
+is_stop(const struct analyze *an, uint64_t h)
 {
-	for (size_t k = (size_t)mix64(h) & (STOP_SLOTS - 1); stop_h[k];
+	for (size_t k = (size_t)mix64(h) & (STOP_SLOTS - 1); an->stop_h[k];
 	    k = (k + 1) & (STOP_SLOTS - 1))
-		if (stop_h[k] == h)
+		if (an->stop_h[k] == h)
 			return true;
 	return false;
 }
@@ -315,7 +336,7 @@ on_token(const char *tok, size_t len, size_t start, size_t end,
 		return 0;
 	h = str_hash(tok, len);
 	shingle(an, h);
-	if (len < 2 || is_stop(h))
+	if (len < 2 || is_stop(an, h))
 		return 0;
 	for (size_t i = 0; i < len; i++)
 		if (!str_isdigit((unsigned char)tok[i]))
@@ -419,7 +440,7 @@ sort_by_hash(struct term *t, size_t n)
 static size_t
 keep_heaviest(struct term *t, size_t n, size_t k)
 {
-	struct term w[CENT_K + VEC_K];
+	struct term w[CENT_K * 2];
 	float cut;
 	size_t above = 0, out = 0, at_cut;
 
@@ -492,20 +513,31 @@ vectorize(struct analyze *an, const struct analyze_doc *d, struct term *vec)
 /* ---- stories ---- */
 
 static double
-dot(const struct term *a, size_t na, const struct term *b, size_t nb)
+dot_n(const struct term *a, size_t na, const struct term *b, size_t nb,
+    size_t *out_shared)
 {
 	double s = 0;
-	size_t i = 0, j = 0;
+	size_t i = 0, j = 0, shared = 0;
 
 	while (i < na && j < nb) {
-		if (a[i].h == b[j].h)
+		if (a[i].h == b[j].h) {
 			s += (double)a[i++].w * b[j++].w;
+			shared++;
+		}
 		else if (a[i].h < b[j].h)
 			i++;
 		else
 			j++;
 	}
+	if (out_shared)
+		*out_shared = shared;
 	return s;
+}
+
+static double
+dot(const struct term *a, size_t na, const struct term *b, size_t nb)
+{
+	return dot_n(a, na, b, nb, NULL);
 }
 
 static void
@@ -533,6 +565,38 @@ story_learn(struct story *s, const struct term *v, size_t nv)
 		norm += (double)m[k].w * m[k].w;
 	s->norm = (float)(norm > 0 ? sqrt(norm) : 1);
 	s->n++;
+}
+
+/* Folds story b's centroid into a (the sum, cut to CENT_K). */
+static void
+story_absorb(struct story *a, const struct story *b)
+{
+	struct term m[CENT_K * 2];
+	size_t i = 0, j = 0, n = 0;
+	double norm = 0;
+
+	while (i < a->nterm || j < b->nterm) {
+		if (j >= b->nterm || (i < a->nterm && a->t[i].h < b->t[j].h))
+			m[n++] = a->t[i++];
+		else if (i >= a->nterm || b->t[j].h < a->t[i].h)
+			m[n++] = b->t[j++];
+		else {
+			m[n] = a->t[i++];
+			m[n++].w += b->t[j++].w;
+		}
+	}
+	if (n > CENT_K)
+		n = keep_heaviest(m, n, CENT_K);
+	memcpy(a->t, m, n * sizeof(m[0]));
+	a->nterm = (uint16_t)n;
+	for (size_t k = 0; k < n; k++)
+		norm += (double)m[k].w * m[k].w;
+	a->norm = (float)(norm > 0 ? sqrt(norm) : 1);
+	a->n += b->n;
+	if (b->first < a->first)
+		a->first = b->first;
+	if (b->last > a->last)
+		a->last = b->last;
 }
 
 static void
@@ -763,6 +827,55 @@ photo_remember(struct analyze *an, uint64_t key, uint64_t source, int64_t t,
 	e->gen = an->st[slot].gen;
 }
 
+/* ---- stories that converge ---- */
+
+/* Two stories the document matched whose centroids have become alike are
+ * one event told twice (the first reports shared no words): the younger
+ * (larger id) folds into the older, whose id stays. Returns best's slot
+ * after the merges. */
+static uint32_t
+merge_matched(struct analyze *an, uint32_t best, const uint32_t *matched,
+    size_t n_matched, const struct term *q, size_t nq,
+    struct analyze_result *out)
+{
+	for (size_t i = 0; i < n_matched; i++) {
+		struct story *a = &an->st[best], *b = &an->st[matched[i]];
+		uint32_t keep = best, gone = matched[i];
+		double cc;
+
+		if (matched[i] == best || !b->is_live ||
+		    out->n_merged >= ANALYZE_MERGED_MAX)
+			continue;
+		cc = dot(a->t, a->nterm, b->t, b->nterm) / a->norm / b->norm;
+		if (cc < an->o.merge_threshold)
+			continue;
+		if (b->id < a->id) {
+			keep = matched[i];
+			gone = best;
+		}
+		{
+			/* the survivor is found under the gone story's heaviest
+			 * terms (its own index entries die with it) */
+			struct term gq[CENT_K];
+			size_t ng = an->st[gone].nterm;
+
+			memcpy(gq, an->st[gone].t, ng * sizeof(gq[0]));
+			if (ng > IDX_Q) {
+				top_k(gq, ng, IDX_Q);
+				ng = IDX_Q;
+			}
+			story_absorb(&an->st[keep], &an->st[gone]);
+			out->merged[out->n_merged++] = an->st[gone].id;
+			story_drop(an, gone);
+			index_story(an, keep, gq, ng);
+			index_story(an, keep, q, nq);
+		}
+		best = keep;
+		out->story = an->st[keep].id;
+	}
+	return best;
+}
+
 /* ---- one document ---- */
 
 void
@@ -778,6 +891,8 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 	uint32_t best = UINT32_MAX, dslot;
 	double best_sim = 0;
 	bool has_sig;
+	uint32_t matched[CAND_MAX];
+	size_t n_matched = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->dup_of = -1;
@@ -873,15 +988,20 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 		for (size_t c = 0; c < nc; c++) {
 			struct story *s;
 			double sim, need;
+			size_t shared;
 
 			if (cand[c].slot == UINT32_MAX)
 				continue;
 			s = &an->st[cand[c].slot];
-			sim = dot(vec, nv, s->t, s->nterm) / s->norm;
+			sim = dot_n(vec, nv, s->t, s->nterm, &shared) / s->norm;
+			if (shared < MIN_SHARED)
+				continue;
 			need = base + an->o.decay_per_day *
 			    (double)gap_of(s, t) / 86400.0 +
 			    an->o.span_per_day * span_over(s, t,
 			    an->o.span_grace_s) / 86400.0;
+			if (sim >= need * an->o.merge_doc)
+				matched[n_matched++] = cand[c].slot;
 			if (sim >= need && sim - need > best_sim) {
 				best_sim = sim - need;
 				best = cand[c].slot;
@@ -908,6 +1028,9 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 		out->story = s->id;
 		out->similarity = best_sim;
 	}
+	if (an->o.merge_threshold > 0 && nv < SHORT_TERMS)
+		best = merge_matched(an, best, matched, n_matched, q, nq,
+		    out);
 	if (has_sig)
 		remember(an, idx, t, best);
 	photo_remember(an, photo, source, t, best);
