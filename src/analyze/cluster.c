@@ -78,6 +78,11 @@ struct analyze {
 	struct analyze_opts o;
 	struct text_analyzer *ta;
 	uint64_t *stop_h;          /* the stop words' hashes, STOP_SLOTS */
+	struct termc {
+		uint64_t raw;          /* hash of the word | 1; 0 = empty */
+		uint64_t h;            /* hash of its stem */
+		bool is_term, is_num;
+	} *termc;                  /* 1 << TERMC_BITS */
 	int64_t next_story;
 	uint64_t n_docs;
 	size_t n_stories, n_dups;
@@ -86,8 +91,12 @@ struct analyze {
 	uint32_t *df;              /* 1 << DF_BITS */
 	struct idx_slot *idx;      /* (1 << IDX_BITS) * IDX_WAYS */
 	uint8_t *idx_next;         /* round robin per bucket */
-	uint32_t *lsh;             /* ring position + 1, 0 = empty */
-	uint32_t *lsh_key;
+	struct lsh_ent {
+		uint32_t at;           /* ring position + 1, 0 = empty */
+		uint32_t key;
+	} *lsh;
+	uint64_t band_key[MH_BANDS]; /* this document's bands */
+	size_t band_pos[MH_BANDS];
 	struct ring_doc *ring;
 	struct photo_ent {
 		uint64_t key, source;
@@ -128,6 +137,7 @@ static const char *const stop_en[] = {
 };
 
 #define STOP_SLOTS 512
+#define TERMC_BITS 15          /* words whose stems are remembered */
 
 void
 analyze_opts_default(struct analyze_opts *out)
@@ -194,7 +204,6 @@ analyze_new(const struct analyze_opts *opts, int64_t next_story)
 	an->idx = xcalloc((size_t)IDX_WAYS << IDX_BITS, sizeof(*an->idx));
 	an->idx_next = xcalloc((size_t)1 << IDX_BITS, 1);
 	an->lsh = xcalloc((size_t)1 << LSH_BITS, sizeof(*an->lsh));
-	an->lsh_key = xcalloc((size_t)1 << LSH_BITS, sizeof(*an->lsh_key));
 	an->ring = xcalloc((size_t)1 << RING_BITS, sizeof(*an->ring));
 	for (size_t i = 0; i < (size_t)1 << RING_BITS; i++)
 		an->ring[i].idx = -1;
@@ -202,6 +211,7 @@ analyze_new(const struct analyze_opts *opts, int64_t next_story)
 	an->tf = xcalloc(DOC_TERMS_MAX * 2, sizeof(*an->tf));
 	an->tf_used = xcalloc(DOC_TERMS_MAX, sizeof(*an->tf_used));
 	an->stop_h = xcalloc(STOP_SLOTS, sizeof(*an->stop_h));
+	an->termc = xcalloc((size_t)1 << TERMC_BITS, sizeof(*an->termc));
 	for (size_t i = 0; i < sizeof(stop_en) / sizeof(stop_en[0]); i++)
 		(void)text_tokenize(an->ta, stop_en[i], strlen(stop_en[i]),
 		    TEXT_STEM, on_stop, an);
@@ -215,11 +225,11 @@ analyze_free(struct analyze *an)
 		return;
 	text_analyzer_free(an->ta);
 	free(an->stop_h);
+	free(an->termc);
 	free(an->df);
 	free(an->idx);
 	free(an->idx_next);
 	free(an->lsh);
-	free(an->lsh_key);
 	free(an->ring);
 	free(an->photos);
 	free(an->tf);
@@ -240,7 +250,9 @@ analyze_stats(const struct analyze *an, struct analyze_stats *out)
 	    ((size_t)1 << DF_BITS) * sizeof(*an->df) +
 	    ((size_t)IDX_WAYS << IDX_BITS) * sizeof(*an->idx) +
 	    ((size_t)1 << IDX_BITS) +
-	    ((size_t)1 << LSH_BITS) * 2 * sizeof(uint32_t) +
+	    ((size_t)1 << LSH_BITS) * sizeof(struct lsh_ent) +
+	    ((size_t)1 << TERMC_BITS) * sizeof(struct termc) +
+	    STOP_SLOTS * sizeof(uint64_t) +
 	    ((size_t)1 << RING_BITS) * sizeof(struct ring_doc) +
 	    ((size_t)1 << PHOTO_BITS) * sizeof(struct photo_ent) +
 	    DOC_TERMS_MAX * 2 * sizeof(struct term) +
@@ -322,28 +334,82 @@ is_entity(const char *s, size_t start)
 	return false;
 }
 
+/* The stem of one normalized word: the first token text_tokenize gives. */
+struct stem_one {
+	uint64_t h;
+	size_t len;
+	bool is_num, has;
+};
+
+static int
+on_stem(const char *tok, size_t len, size_t start, size_t end,
+    bool is_colocated, void *payload)
+{
+	struct stem_one *o = payload;
+
+	(void)start;
+	(void)end;
+	if (is_colocated)
+		return 0;
+	o->h = str_hash(tok, len);
+	o->len = len;
+	o->is_num = len > 0;
+	for (size_t i = 0; i < len; i++)
+		if (!str_isdigit((unsigned char)tok[i]))
+			o->is_num = false;
+	o->has = true;
+	return 1;
+}
+
+/* What a (case-folded, normalized) word is as a term: the hash of its
+ * stem, whether it counts (not a stop word, two letters or more) and
+ * whether it is a number. Stemming and the stop test run once per word
+ * in TERMC_SLOTS; news repeats its words. */
+static const struct termc *
+term_of(struct analyze *an, const char *word, size_t len)
+{
+	uint64_t raw = str_hash(word, len) | 1;
+	struct termc *e = &an->termc[mix64(raw) >> (64 - TERMC_BITS)];
+	char copy[TEXT_TOKEN_MAX * 4 + 1];
+	struct stem_one o = { 0 };
+
+	if (e->raw == raw)
+		return e;
+	/* word is the tokenizer's buffer, which the nested call reuses */
+	if (len >= sizeof(copy))
+		len = sizeof(copy) - 1;
+	memcpy(copy, word, len);
+	copy[len] = '\0';
+	(void)text_tokenize(an->ta, copy, len, TEXT_STEM, on_stem, &o);
+	if (!o.has) {
+		o.h = str_hash(copy, len);
+		o.len = len;
+	}
+	e->raw = raw;
+	e->h = o.h;
+	e->is_term = o.len >= 2 && !is_stop(an, o.h);
+	e->is_num = o.is_num;
+	return e;
+}
+
 static int
 on_token(const char *tok, size_t len, size_t start, size_t end,
     bool is_colocated, void *payload)
 {
 	struct analyze *an = payload;
-	uint64_t h;
+	const struct termc *e;
 	float w = an->field_w;
-	bool is_num = true;
 
 	(void)end;
 	if (is_colocated)
 		return 0;
-	h = str_hash(tok, len);
-	shingle(an, h);
-	if (len < 2 || is_stop(an, h))
+	e = term_of(an, tok, len);
+	shingle(an, e->h);
+	if (!e->is_term)
 		return 0;
-	for (size_t i = 0; i < len; i++)
-		if (!str_isdigit((unsigned char)tok[i]))
-			is_num = false;
-	if (is_num || (!an->is_title_case && is_entity(an->field, start)))
+	if (e->is_num || (!an->is_title_case && is_entity(an->field, start)))
 		w *= ENTITY_W;
-	tf_add(an, h, w);
+	tf_add(an, e->h, w);
 	return 0;
 }
 
@@ -377,7 +443,7 @@ field(struct analyze *an, const char *s, size_t max, float w)
 	an->is_title_case = s == an->title && is_title_case(s, len);
 	an->field_w = w;
 	an->shingle_prev[0] = an->shingle_prev[1] = 0;
-	(void)text_tokenize(an->ta, s, len, TEXT_STEM, on_token, an);
+	(void)text_tokenize(an->ta, s, len, 0, on_token, an);
 }
 
 static bool
@@ -469,6 +535,7 @@ static size_t
 vectorize(struct analyze *an, const struct analyze_doc *d, struct term *vec)
 {
 	struct term all[DOC_TERMS_MAX];
+	uint32_t *dfp[DOC_TERMS_MAX];
 	size_t n = 0;
 	double norm = 0, ndocs = (double)an->n_docs + 1;
 
@@ -480,12 +547,20 @@ vectorize(struct analyze *an, const struct analyze_doc *d, struct term *vec)
 	field(an, d->title, ANALYZE_FIELD_MAX, TITLE_W);
 	field(an, d->summary, ANALYZE_FIELD_MAX, SUMMARY_W);
 	field(an, d->text, ANALYZE_TEXT_LEAD, 1.0f);
+	/* The counters are a 4 MB table read at random: ask for all of
+	 * this document's lines first, then use them (the loads overlap
+	 * instead of waiting one after the other). */
 	for (size_t i = 0; i < an->n_tf; i++) {
 		struct term *t = &an->tf[an->tf_used[i]];
-		uint32_t *dfc;
+
+		dfp[i] = &an->df[mix64(t->h) >> (64 - DF_BITS)];
+		__builtin_prefetch(dfp[i], 1);
+	}
+	for (size_t i = 0; i < an->n_tf; i++) {
+		struct term *t = &an->tf[an->tf_used[i]];
+		uint32_t *dfc = dfp[i];
 		double idf;
 
-		dfc = &an->df[mix64(t->h) >> (64 - DF_BITS)];
 		idf = log((ndocs + 1) / ((double)*dfc + 0.5));
 		if (*dfc < UINT32_MAX)
 			(*dfc)++;
@@ -731,14 +806,13 @@ find_dup(struct analyze *an, int64_t time, int64_t *out_idx,
 	size_t ring_mask = ((size_t)1 << RING_BITS) - 1;
 
 	for (size_t b = 0; b < MH_BANDS; b++) {
-		uint64_t key = str_hash(&an->sig[b * MH_ROWS],
-		    MH_ROWS * sizeof(uint32_t)) ^ b;
-		size_t pos = (size_t)(mix64(key) >> (64 - LSH_BITS));
-		uint32_t r = an->lsh[pos];
+		uint64_t key = an->band_key[b];
+		struct lsh_ent *e = &an->lsh[an->band_pos[b]];
+		uint32_t r = e->at;
 		struct ring_doc *rd;
 		size_t same = 0;
 
-		if (!r || an->lsh_key[pos] != (uint32_t)key)
+		if (!r || e->key != (uint32_t)key)
 			continue;
 		rd = &an->ring[(r - 1) & ring_mask];
 		if (rd->idx < 0 || llabs(rd->time - time) > an->o.window_s)
@@ -770,12 +844,8 @@ remember(struct analyze *an, int64_t idx, int64_t time, uint32_t slot)
 	rd->gen = an->st[slot].gen;
 	memcpy(rd->sig, an->sig, sizeof(rd->sig));
 	for (size_t b = 0; b < MH_BANDS; b++) {
-		uint64_t key = str_hash(&an->sig[b * MH_ROWS],
-		    MH_ROWS * sizeof(uint32_t)) ^ b;
-		size_t pos = (size_t)(mix64(key) >> (64 - LSH_BITS));
-
-		an->lsh[pos] = (uint32_t)(at + 1);
-		an->lsh_key[pos] = (uint32_t)key;
+		an->lsh[an->band_pos[b]].at = (uint32_t)(at + 1);
+		an->lsh[an->band_pos[b]].key = (uint32_t)an->band_key[b];
 	}
 }
 
@@ -903,8 +973,18 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 	if (an->n_docs % 256 == 0)
 		evict(an);
 	has_sig = an->n_shingles >= MH_MIN_SHINGLES;
-	if (has_sig)
+	if (has_sig) {
 		densify(an->sig);
+		for (size_t b = 0; b < MH_BANDS; b++) {
+			uint64_t key = str_hash(&an->sig[b * MH_ROWS],
+			    MH_ROWS * sizeof(uint32_t)) ^ b;
+
+			an->band_key[b] = key;
+			an->band_pos[b] = (size_t)(mix64(key) >>
+			    (64 - LSH_BITS));
+			__builtin_prefetch(&an->lsh[an->band_pos[b]]);
+		}
+	}
 
 	/* The query: the heaviest terms. */
 	memcpy(q, vec, nv * sizeof(vec[0]));
@@ -945,9 +1025,16 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 		 * with the most are scored (on a beat every story shares
 		 * some words, and scoring them all cost more than the rest
 		 * of the document). */
+		struct idx_slot *qways[IDX_Q];
+
 		for (size_t i = 0; i < nq; i++) {
 			size_t b = (size_t)(mix64(q[i].h) >> (64 - IDX_BITS));
-			struct idx_slot *ways = &an->idx[b * IDX_WAYS];
+
+			qways[i] = &an->idx[b * IDX_WAYS];
+			__builtin_prefetch(qways[i]);
+		}
+		for (size_t i = 0; i < nq; i++) {
+			struct idx_slot *ways = qways[i];
 
 			for (size_t w = 0; w < IDX_WAYS; w++) {
 				struct story *s;
