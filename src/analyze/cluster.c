@@ -79,9 +79,8 @@ struct analyze {
 	struct text_analyzer *ta;
 	uint64_t *stop_h;          /* the stop words' hashes, STOP_SLOTS */
 	struct termc {
-		uint64_t raw;          /* hash of the word | 1; 0 = empty */
+		uint64_t key;          /* the word's hash, low bits TERMC_* */
 		uint64_t h;            /* hash of its stem */
-		bool is_term, is_num;
 	} *termc;                  /* 1 << TERMC_BITS */
 	int64_t next_story;
 	uint64_t n_docs;
@@ -138,6 +137,10 @@ static const char *const stop_en[] = {
 
 #define STOP_SLOTS 512
 #define TERMC_BITS 15          /* words whose stems are remembered */
+#define TERMC_USED 1u          /* flags in termc.key's low bits */
+#define TERMC_TERM 2u          /* a term: not a stop word, 2+ letters */
+#define TERMC_NUM 4u           /* digits only */
+#define TERMC_FLAGS 7u
 
 void
 analyze_opts_default(struct analyze_opts *out)
@@ -334,6 +337,12 @@ is_entity(const char *s, size_t start)
 	return false;
 }
 
+static inline size_t
+termc_slot(uint64_t raw)
+{
+	return (size_t)(mix64(raw) >> (64 - TERMC_BITS));
+}
+
 /* The stem of one normalized word: the first token text_tokenize gives. */
 struct stem_one {
 	uint64_t h;
@@ -368,12 +377,12 @@ on_stem(const char *tok, size_t len, size_t start, size_t end,
 static const struct termc *
 term_of(struct analyze *an, const char *word, size_t len)
 {
-	uint64_t raw = str_hash(word, len) | 1;
-	struct termc *e = &an->termc[mix64(raw) >> (64 - TERMC_BITS)];
+	uint64_t raw = str_hash(word, len) & ~(uint64_t)TERMC_FLAGS;
+	struct termc *e = &an->termc[termc_slot(raw)];
 	char copy[TEXT_TOKEN_MAX * 4 + 1];
 	struct stem_one o = { 0 };
 
-	if (e->raw == raw)
+	if ((e->key & ~(uint64_t)TERMC_FLAGS) == raw && (e->key & TERMC_USED))
 		return e;
 	/* word is the tokenizer's buffer, which the nested call reuses */
 	if (len >= sizeof(copy))
@@ -385,10 +394,10 @@ term_of(struct analyze *an, const char *word, size_t len)
 		o.h = str_hash(copy, len);
 		o.len = len;
 	}
-	e->raw = raw;
+	e->key = raw | TERMC_USED |
+	    (o.len >= 2 && !is_stop(an, o.h) ? TERMC_TERM : 0) |
+	    (o.is_num ? TERMC_NUM : 0);
 	e->h = o.h;
-	e->is_term = o.len >= 2 && !is_stop(an, o.h);
-	e->is_num = o.is_num;
 	return e;
 }
 
@@ -405,9 +414,9 @@ on_token(const char *tok, size_t len, size_t start, size_t end,
 		return 0;
 	e = term_of(an, tok, len);
 	shingle(an, e->h);
-	if (!e->is_term)
+	if (!(e->key & TERMC_TERM))
 		return 0;
-	if (e->is_num || (!an->is_title_case && is_entity(an->field, start)))
+	if ((e->key & TERMC_NUM) || (!an->is_title_case && is_entity(an->field, start)))
 		w *= ENTITY_W;
 	tf_add(an, e->h, w);
 	return 0;
