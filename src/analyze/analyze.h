@@ -36,9 +36,8 @@ struct analyze_opts {
 	double dup_jaccard;    /* estimated shingle Jaccard for a near-duplicate */
 	size_t max_live;       /* cap on stories in memory (oldest go first) */
 	double merge_threshold; /* centroid cosine at which two stories a
-	                        * document matches become one (0: never) */
-	double merge_doc;      /* a story counts as matched at this share
-	                        * of its threshold */
+	                        * short document matches become one (0:
+	                        * never) */
 };
 
 void analyze_opts_default(struct analyze_opts *out);
@@ -64,6 +63,8 @@ struct analyze_doc {
 	int64_t force_story;
 };
 
+#define ANALYZE_MERGED_MAX 4
+
 struct analyze_result {
 	int64_t story;         /* the story the document joined */
 	bool is_new_story;     /* it started that story */
@@ -74,11 +75,9 @@ struct analyze_result {
 	int64_t dup_of;
 	/* Stories this document showed to be one event with story: they
 	 * are folded into it and their ids are not handed out again. */
-	int64_t merged[4];
+	int64_t merged[ANALYZE_MERGED_MAX];
 	size_t n_merged;
 };
-
-#define ANALYZE_MERGED_MAX 4
 
 /*
  * A clusterer. next_story is the first story id handed out (stores pass

@@ -153,7 +153,6 @@ analyze_opts_default(struct analyze_opts *out)
 	out->span_grace_s = 86400;
 	out->dup_jaccard = 0.7;
 	out->merge_threshold = 0.15;
-	out->merge_doc = 1;
 	out->max_live = 16384;
 }
 
@@ -1096,7 +1095,7 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 			    (double)gap_of(s, t) / 86400.0 +
 			    an->o.span_per_day * span_over(s, t,
 			    an->o.span_grace_s) / 86400.0;
-			if (sim >= need * an->o.merge_doc)
+			if (sim >= need)
 				matched[n_matched++] = cand[c].slot;
 			if (sim >= need && sim - need > best_sim) {
 				best_sim = sim - need;

@@ -129,7 +129,7 @@ cluster_run(struct cmd_ctx *ctx, int argc, char **argv)
 	struct buf out = BUF_INIT(BUF_NOCAP);
 	struct analyze *an = NULL;
 	const char *path = NULL, *thr = NULL, *decay = NULL, *window = NULL,
-	    *span = NULL, *thr_short = NULL, *merge = NULL, *merge_doc = NULL;
+	    *span = NULL, *thr_short = NULL, *merge = NULL;
 	struct analyze_opts o;
 	bool is_stats = false;
 	char *line = NULL;
@@ -148,7 +148,6 @@ cluster_run(struct cmd_ctx *ctx, int argc, char **argv)
 		    (rc = cmd_opt(argc, argv, &i, "--window", &window)) ||
 		    (rc = cmd_opt(argc, argv, &i, "--span", &span)) ||
 		    (rc = cmd_opt(argc, argv, &i, "--merge", &merge)) ||
-		    (rc = cmd_opt(argc, argv, &i, "--merge-doc", &merge_doc)) ||
 		    (rc = cmd_opt(argc, argv, &i, "--threshold-short",
 		    &thr_short))) {
 			if (rc < 0)
@@ -169,8 +168,7 @@ cluster_run(struct cmd_ctx *ctx, int argc, char **argv)
 	    (span && (rc = opt_num(span, 0, 1, &o.span_per_day)) < 0) ||
 	    (thr_short && (rc = opt_num(thr_short, 0, 1,
 	    &o.threshold_short)) < 0) ||
-	    (merge && (rc = opt_num(merge, 0, 1, &o.merge_threshold)) < 0) ||
-	    (merge_doc && (rc = opt_num(merge_doc, 0, 4, &o.merge_doc)) < 0))
+	    (merge && (rc = opt_num(merge, 0, 1, &o.merge_threshold)) < 0))
 		return rc;
 	if (window) {
 		double d;
@@ -280,13 +278,15 @@ const struct cmd cmd_cluster = {
 	.usage =
 	    "usage: newsdesk cluster --jsonl FILE [--stats] [--threshold X] [--decay X]\n"
 	    "                        [--window DAYS] [--span X]\n"
-	    "                        [--threshold-short X]\n"
+	    "                        [--threshold-short X] [--merge X]\n"
 	    "\n"
 	    "Runs the story clusterer that ingest runs (same features, same\n"
 	    "thresholds) over FILE, one JSON object per line with id, time (ISO\n"
 	    "8601 UTC), source, title, summary, text and lang, in the order given\n"
 	    "(the kit sorts by time), and prints one line per item:\n"
-	    "{\"id\": ID, \"story\": N}. FILE may be - for standard input.\n"
+	    "{\"id\": ID, \"story\": N}, N the story the item is in at the end\n"
+	    "(stories found to be one are folded, as ingest records them). FILE\n"
+	    "may be - for standard input.\n"
 	    "\n"
 	    "options:\n"
 	    "  --jsonl FILE  the items\n"
@@ -298,6 +298,8 @@ const struct cmd cmd_cluster = {
 	    "  --window D     days a quiet story stays in memory\n"
 	    "  --span X       added per day a story would last beyond a day\n"
 	    "  --threshold-short X  the threshold for a document of few words\n"
+	    "  --merge X      centroid cosine at which two stories a short document\n"
+	    "                 matches become one (0: never)\n"
 	    "\n"
 	    "example:\n"
 	    "  newsdesk cluster --jsonl ../shared/eval/clustering/dev/events.jsonl\n",
