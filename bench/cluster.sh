@@ -18,10 +18,12 @@ python3 - "$events" "$n" >"$tmp/in.jsonl" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 n, rep, out = int(sys.argv[2]), 0, sys.stdout
+def year(y):   # ISO 8601 expanded years past 9999 (+YYYYYY)
+    return "%04d" % y if y <= 9999 else "+%06d" % y
 while n > 0:
     for r in rows[:n]:
         r = dict(r, id="%s-%d" % (r["id"], rep),
-                 time="%04d%s" % (int(r["time"][:4]) + 30 * rep, r["time"][4:]))
+                 time=year(int(r["time"][:4]) + 30 * rep) + r["time"][4:])
         out.write(json.dumps(r) + "\n")
     n -= len(rows)
     rep += 1

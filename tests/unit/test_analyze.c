@@ -31,6 +31,21 @@ kit_parse_fields(void **state)
 	assert_string_equal(kl.doc.text, "body");
 	assert_string_equal(kl.doc.lang, "en");
 	assert_true(kl.doc.time == 1394470469);
+	/* ISO 8601 expanded years: +YYYYY(Y); five digits with no sign and
+	 * a sign with four are not times */
+	line = "{\"id\": \"a2\", \"time\": \"+012014-03-10T16:54:29Z\"}";
+	assert_int_equal(analyze_kit_parse(&kl, &scratch, line, strlen(line),
+	    ANALYZE_TEXT_LEAD), 0);
+	/* 10,000 years are 25 Gregorian cycles of 146,097 days */
+	assert_true(kl.doc.time == 1394470469 + (int64_t)3652425 * 86400);
+	line = "{\"id\": \"a3\", \"time\": \"12014-03-10T16:54:29Z\"}";
+	assert_int_equal(analyze_kit_parse(&kl, &scratch, line, strlen(line),
+	    ANALYZE_TEXT_LEAD), 0);
+	assert_true(kl.doc.time == 0);
+	line = "{\"id\": \"a4\", \"time\": \"+2014-03-10T16:54:29Z\"}";
+	assert_int_equal(analyze_kit_parse(&kl, &scratch, line, strlen(line),
+	    ANALYZE_TEXT_LEAD), 0);
+	assert_true(kl.doc.time == 0);
 	assert_int_equal(analyze_kit_parse(&kl, &scratch, "{\"id\": ", 7,
 	    ANALYZE_TEXT_LEAD), ND_EPARSE);
 	assert_int_equal(analyze_kit_parse(&kl, &scratch, "[1]", 3,
