@@ -374,8 +374,8 @@ on_stem(const char *tok, size_t len, size_t start, size_t end,
  * stem, whether it counts (not a stop word, two letters or more) and
  * whether it is a number. Stemming and the stop test run once per word
  * held in the table (1 << TERMC_BITS entries); news repeats its words. A
- * word whose normalized form holds a separator (the NFKC form of a vulgar fraction) gets the stem
- * of its first part. */
+ * word whose normalized form holds a separator (the NFKC form of a vulgar
+ * fraction) gets the stem of its first part. */
 static const struct termc *
 term_of(struct analyze *an, const char *word, size_t len)
 {
