@@ -35,6 +35,9 @@ struct analyze_opts {
 	int64_t span_grace_s;
 	double dup_jaccard;    /* estimated shingle Jaccard for a near-duplicate */
 	size_t max_live;       /* cap on stories in memory (oldest go first) */
+	double merge_threshold; /* centroid cosine at which two stories a
+	                        * short document matches become one (0:
+	                        * never) */
 };
 
 void analyze_opts_default(struct analyze_opts *out);
@@ -60,6 +63,8 @@ struct analyze_doc {
 	int64_t force_story;
 };
 
+#define ANALYZE_MERGED_MAX 4
+
 struct analyze_result {
 	int64_t story;         /* the story the document joined */
 	bool is_new_story;     /* it started that story */
@@ -68,6 +73,10 @@ struct analyze_result {
 	 * an earlier document in the window with (estimated) the same shingles
 	 * (wire copy, re-posts); -1 when none. */
 	int64_t dup_of;
+	/* Stories this document showed to be one event with story: they
+	 * are folded into it and their ids are not handed out again. */
+	int64_t merged[ANALYZE_MERGED_MAX];
+	size_t n_merged;
 };
 
 /*

@@ -28,6 +28,7 @@
 #define CENT_K 112
 #define IDX_Q 16
 #define SHORT_TERMS 16          /* fewer terms: a short document */
+#define MIN_SHARED 2           /* words a document shares with its story */
 #define CAND_MAX 24            /* candidate stories scored per document */
 #define IDX_BITS 17
 #define IDX_WAYS 8
@@ -76,6 +77,11 @@ struct ring_doc {
 struct analyze {
 	struct analyze_opts o;
 	struct text_analyzer *ta;
+	uint64_t *stop_h;          /* the stop words' hashes, STOP_SLOTS */
+	struct termc {
+		uint64_t key;          /* the word's hash, low bits TERMC_* */
+		uint64_t h;            /* hash of its stem */
+	} *termc;                  /* 1 << TERMC_BITS */
 	int64_t next_story;
 	uint64_t n_docs;
 	size_t n_stories, n_dups;
@@ -84,8 +90,12 @@ struct analyze {
 	uint32_t *df;              /* 1 << DF_BITS */
 	struct idx_slot *idx;      /* (1 << IDX_BITS) * IDX_WAYS */
 	uint8_t *idx_next;         /* round robin per bucket */
-	uint32_t *lsh;             /* ring position + 1, 0 = empty */
-	uint32_t *lsh_key;
+	struct lsh_ent {
+		uint32_t at;           /* ring position + 1, 0 = empty */
+		uint32_t key;
+	} *lsh;
+	uint64_t band_key[MH_BANDS]; /* this document's bands */
+	size_t band_pos[MH_BANDS];
 	struct ring_doc *ring;
 	struct photo_ent {
 		uint64_t key, source;
@@ -112,6 +122,11 @@ struct analyze {
 	int64_t field_last_end;
 };
 
+/* English function words and the words every report uses: they say
+ * nothing about which event a report tells. Stemmed like the text, into
+ * a set per clusterer. (A longer list, with "can", "why", "may"...,
+ * helped headlines by 0.005 and cost events as much on the kit's dev
+ * set: not taken.) */
 static const char *const stop_en[] = {
 	"a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for",
 	"from", "had", "has", "have", "he", "her", "his", "i", "in", "is", "it",
@@ -121,21 +136,24 @@ static const char *const stop_en[] = {
 	"one", "than", "there", "about", "said", "year", "over", "up", "out",
 };
 
-/* A set of the stop words' hashes (open addressing; written once per
- * analyze_new with the same values, read only by the owning thread). */
-#define STOP_SLOTS 256
-static uint64_t stop_h[STOP_SLOTS];
+#define STOP_SLOTS 512
+#define TERMC_BITS 15          /* words whose stems are remembered */
+#define TERMC_USED 1u          /* flags in termc.key's low bits */
+#define TERMC_TERM 2u          /* a term: not a stop word, 2+ letters */
+#define TERMC_NUM 4u           /* digits only */
+#define TERMC_FLAGS 7u
 
 void
 analyze_opts_default(struct analyze_opts *out)
 {
 	out->window_s = 30 * 86400;
 	out->threshold = 0.11;
-	out->threshold_short = 0.06;
+	out->threshold_short = 0.04;
 	out->decay_per_day = 0.0;
 	out->span_per_day = 0.01;
 	out->span_grace_s = 86400;
 	out->dup_jaccard = 0.7;
+	out->merge_threshold = 0.15;
 	out->max_live = 16384;
 }
 
@@ -148,6 +166,25 @@ mix64(uint64_t x)
 	x *= 0xc4ceb9fe1a85ec53ULL;
 	x ^= x >> 33;
 	return x;
+}
+
+/* A stop word, stemmed, into the set. */
+static int
+on_stop(const char *tok, size_t len, size_t start, size_t end,
+    bool is_colocated, void *payload)
+{
+	struct analyze *an = payload;
+	uint64_t h = str_hash(tok, len);
+	size_t k = (size_t)mix64(h) & (STOP_SLOTS - 1);
+
+	(void)start;
+	(void)end;
+	if (is_colocated)
+		return 0;
+	while (an->stop_h[k] && an->stop_h[k] != h)
+		k = (k + 1) & (STOP_SLOTS - 1);
+	an->stop_h[k] = h;
+	return 0;
 }
 
 struct analyze *
@@ -170,21 +207,17 @@ analyze_new(const struct analyze_opts *opts, int64_t next_story)
 	an->idx = xcalloc((size_t)IDX_WAYS << IDX_BITS, sizeof(*an->idx));
 	an->idx_next = xcalloc((size_t)1 << IDX_BITS, 1);
 	an->lsh = xcalloc((size_t)1 << LSH_BITS, sizeof(*an->lsh));
-	an->lsh_key = xcalloc((size_t)1 << LSH_BITS, sizeof(*an->lsh_key));
 	an->ring = xcalloc((size_t)1 << RING_BITS, sizeof(*an->ring));
 	for (size_t i = 0; i < (size_t)1 << RING_BITS; i++)
 		an->ring[i].idx = -1;
 	an->photos = xcalloc((size_t)1 << PHOTO_BITS, sizeof(*an->photos));
 	an->tf = xcalloc(DOC_TERMS_MAX * 2, sizeof(*an->tf));
 	an->tf_used = xcalloc(DOC_TERMS_MAX, sizeof(*an->tf_used));
-	for (size_t i = 0; i < sizeof(stop_en) / sizeof(stop_en[0]); i++) {
-		uint64_t h = str_hash(stop_en[i], strlen(stop_en[i]));
-		size_t k = (size_t)mix64(h) & (STOP_SLOTS - 1);
-
-		while (stop_h[k] && stop_h[k] != h)
-			k = (k + 1) & (STOP_SLOTS - 1);
-		stop_h[k] = h;
-	}
+	an->stop_h = xcalloc(STOP_SLOTS, sizeof(*an->stop_h));
+	an->termc = xcalloc((size_t)1 << TERMC_BITS, sizeof(*an->termc));
+	for (size_t i = 0; i < sizeof(stop_en) / sizeof(stop_en[0]); i++)
+		(void)text_tokenize(an->ta, stop_en[i], strlen(stop_en[i]),
+		    TEXT_STEM, on_stop, an);
 	return an;
 }
 
@@ -194,11 +227,12 @@ analyze_free(struct analyze *an)
 	if (!an)
 		return;
 	text_analyzer_free(an->ta);
+	free(an->stop_h);
+	free(an->termc);
 	free(an->df);
 	free(an->idx);
 	free(an->idx_next);
 	free(an->lsh);
-	free(an->lsh_key);
 	free(an->ring);
 	free(an->photos);
 	free(an->tf);
@@ -219,7 +253,9 @@ analyze_stats(const struct analyze *an, struct analyze_stats *out)
 	    ((size_t)1 << DF_BITS) * sizeof(*an->df) +
 	    ((size_t)IDX_WAYS << IDX_BITS) * sizeof(*an->idx) +
 	    ((size_t)1 << IDX_BITS) +
-	    ((size_t)1 << LSH_BITS) * 2 * sizeof(uint32_t) +
+	    ((size_t)1 << LSH_BITS) * sizeof(struct lsh_ent) +
+	    ((size_t)1 << TERMC_BITS) * sizeof(struct termc) +
+	    STOP_SLOTS * sizeof(uint64_t) +
 	    ((size_t)1 << RING_BITS) * sizeof(struct ring_doc) +
 	    ((size_t)1 << PHOTO_BITS) * sizeof(struct photo_ent) +
 	    DOC_TERMS_MAX * 2 * sizeof(struct term) +
@@ -230,11 +266,11 @@ analyze_stats(const struct analyze *an, struct analyze_stats *out)
 /* ---- features ---- */
 
 static bool
-is_stop(uint64_t h)
+is_stop(const struct analyze *an, uint64_t h)
 {
-	for (size_t k = (size_t)mix64(h) & (STOP_SLOTS - 1); stop_h[k];
+	for (size_t k = (size_t)mix64(h) & (STOP_SLOTS - 1); an->stop_h[k];
 	    k = (k + 1) & (STOP_SLOTS - 1))
-		if (stop_h[k] == h)
+		if (an->stop_h[k] == h)
 			return true;
 	return false;
 }
@@ -301,28 +337,91 @@ is_entity(const char *s, size_t start)
 	return false;
 }
 
+static inline size_t
+termc_slot(uint64_t raw)
+{
+	return (size_t)(mix64(raw) >> (64 - TERMC_BITS));
+}
+
+/* The stem of one normalized word: the first token text_tokenize gives. */
+struct stem_one {
+	uint64_t h;
+	size_t len;
+	bool is_num, has;
+};
+
+static int
+on_stem(const char *tok, size_t len, size_t start, size_t end,
+    bool is_colocated, void *payload)
+{
+	struct stem_one *o = payload;
+
+	(void)start;
+	(void)end;
+	if (is_colocated)
+		return 0;
+	o->h = str_hash(tok, len);
+	o->len = len;
+	o->is_num = len > 0;
+	for (size_t i = 0; i < len; i++)
+		if (!str_isdigit((unsigned char)tok[i]))
+			o->is_num = false;
+	o->has = true;
+	return 1;
+}
+
+/* What a (case-folded, normalized) word is as a term: the hash of its
+ * stem, whether it counts (not a stop word, two letters or more) and
+ * whether it is a number. Stemming and the stop test run once per word
+ * held in the table (1 << TERMC_BITS entries); news repeats its words. A
+ * word whose normalized form holds a separator (the NFKC form of a vulgar
+ * fraction) gets the stem of its first part. */
+static const struct termc *
+term_of(struct analyze *an, const char *word, size_t len)
+{
+	uint64_t raw = str_hash(word, len) & ~(uint64_t)TERMC_FLAGS;
+	struct termc *e = &an->termc[termc_slot(raw)];
+	char copy[TEXT_TOKEN_MAX * 4 + 1];
+	struct stem_one o = { 0 };
+
+	if ((e->key & ~(uint64_t)TERMC_FLAGS) == raw && (e->key & TERMC_USED))
+		return e;
+	/* word is the tokenizer's buffer, which the nested call reuses */
+	if (len >= sizeof(copy))
+		len = sizeof(copy) - 1;
+	memcpy(copy, word, len);
+	copy[len] = '\0';
+	(void)text_tokenize(an->ta, copy, len, TEXT_STEM, on_stem, &o);
+	if (!o.has) {
+		o.h = str_hash(copy, len);
+		o.len = len;
+	}
+	e->key = raw | TERMC_USED |
+	    (o.len >= 2 && !is_stop(an, o.h) ? TERMC_TERM : 0) |
+	    (o.is_num ? TERMC_NUM : 0);
+	e->h = o.h;
+	return e;
+}
+
 static int
 on_token(const char *tok, size_t len, size_t start, size_t end,
     bool is_colocated, void *payload)
 {
 	struct analyze *an = payload;
-	uint64_t h;
+	const struct termc *e;
 	float w = an->field_w;
-	bool is_num = true;
 
 	(void)end;
 	if (is_colocated)
 		return 0;
-	h = str_hash(tok, len);
-	shingle(an, h);
-	if (len < 2 || is_stop(h))
+	e = term_of(an, tok, len);
+	shingle(an, e->h);
+	if (!(e->key & TERMC_TERM))
 		return 0;
-	for (size_t i = 0; i < len; i++)
-		if (!str_isdigit((unsigned char)tok[i]))
-			is_num = false;
-	if (is_num || (!an->is_title_case && is_entity(an->field, start)))
+	if ((e->key & TERMC_NUM) ||
+	    (!an->is_title_case && is_entity(an->field, start)))
 		w *= ENTITY_W;
-	tf_add(an, h, w);
+	tf_add(an, e->h, w);
 	return 0;
 }
 
@@ -356,7 +455,7 @@ field(struct analyze *an, const char *s, size_t max, float w)
 	an->is_title_case = s == an->title && is_title_case(s, len);
 	an->field_w = w;
 	an->shingle_prev[0] = an->shingle_prev[1] = 0;
-	(void)text_tokenize(an->ta, s, len, TEXT_STEM, on_token, an);
+	(void)text_tokenize(an->ta, s, len, 0, on_token, an);
 }
 
 static bool
@@ -419,7 +518,7 @@ sort_by_hash(struct term *t, size_t n)
 static size_t
 keep_heaviest(struct term *t, size_t n, size_t k)
 {
-	struct term w[CENT_K + VEC_K];
+	struct term w[CENT_K * 2];
 	float cut;
 	size_t above = 0, out = 0, at_cut;
 
@@ -448,6 +547,7 @@ static size_t
 vectorize(struct analyze *an, const struct analyze_doc *d, struct term *vec)
 {
 	struct term all[DOC_TERMS_MAX];
+	uint32_t *dfp[DOC_TERMS_MAX];
 	size_t n = 0;
 	double norm = 0, ndocs = (double)an->n_docs + 1;
 
@@ -459,12 +559,20 @@ vectorize(struct analyze *an, const struct analyze_doc *d, struct term *vec)
 	field(an, d->title, ANALYZE_FIELD_MAX, TITLE_W);
 	field(an, d->summary, ANALYZE_FIELD_MAX, SUMMARY_W);
 	field(an, d->text, ANALYZE_TEXT_LEAD, 1.0f);
+	/* The counters are a 4 MB table read at random: ask for all of
+	 * this document's lines first, then use them (the loads overlap
+	 * instead of waiting one after the other). */
 	for (size_t i = 0; i < an->n_tf; i++) {
 		struct term *t = &an->tf[an->tf_used[i]];
-		uint32_t *dfc;
+
+		dfp[i] = &an->df[mix64(t->h) >> (64 - DF_BITS)];
+		__builtin_prefetch(dfp[i], 1);
+	}
+	for (size_t i = 0; i < an->n_tf; i++) {
+		struct term *t = &an->tf[an->tf_used[i]];
+		uint32_t *dfc = dfp[i];
 		double idf;
 
-		dfc = &an->df[mix64(t->h) >> (64 - DF_BITS)];
 		idf = log((ndocs + 1) / ((double)*dfc + 0.5));
 		if (*dfc < UINT32_MAX)
 			(*dfc)++;
@@ -492,20 +600,31 @@ vectorize(struct analyze *an, const struct analyze_doc *d, struct term *vec)
 /* ---- stories ---- */
 
 static double
-dot(const struct term *a, size_t na, const struct term *b, size_t nb)
+dot_n(const struct term *a, size_t na, const struct term *b, size_t nb,
+    size_t *out_shared)
 {
 	double s = 0;
-	size_t i = 0, j = 0;
+	size_t i = 0, j = 0, shared = 0;
 
 	while (i < na && j < nb) {
-		if (a[i].h == b[j].h)
+		if (a[i].h == b[j].h) {
 			s += (double)a[i++].w * b[j++].w;
+			shared++;
+		}
 		else if (a[i].h < b[j].h)
 			i++;
 		else
 			j++;
 	}
+	if (out_shared)
+		*out_shared = shared;
 	return s;
+}
+
+static double
+dot(const struct term *a, size_t na, const struct term *b, size_t nb)
+{
+	return dot_n(a, na, b, nb, NULL);
 }
 
 static void
@@ -533,6 +652,38 @@ story_learn(struct story *s, const struct term *v, size_t nv)
 		norm += (double)m[k].w * m[k].w;
 	s->norm = (float)(norm > 0 ? sqrt(norm) : 1);
 	s->n++;
+}
+
+/* Folds story b's centroid into a (the sum, cut to CENT_K). */
+static void
+story_absorb(struct story *a, const struct story *b)
+{
+	struct term m[CENT_K * 2];
+	size_t i = 0, j = 0, n = 0;
+	double norm = 0;
+
+	while (i < a->nterm || j < b->nterm) {
+		if (j >= b->nterm || (i < a->nterm && a->t[i].h < b->t[j].h))
+			m[n++] = a->t[i++];
+		else if (i >= a->nterm || b->t[j].h < a->t[i].h)
+			m[n++] = b->t[j++];
+		else {
+			m[n] = a->t[i++];
+			m[n++].w += b->t[j++].w;
+		}
+	}
+	if (n > CENT_K)
+		n = keep_heaviest(m, n, CENT_K);
+	memcpy(a->t, m, n * sizeof(m[0]));
+	a->nterm = (uint16_t)n;
+	for (size_t k = 0; k < n; k++)
+		norm += (double)m[k].w * m[k].w;
+	a->norm = (float)(norm > 0 ? sqrt(norm) : 1);
+	a->n += b->n;
+	if (b->first < a->first)
+		a->first = b->first;
+	if (b->last > a->last)
+		a->last = b->last;
 }
 
 static void
@@ -667,14 +818,13 @@ find_dup(struct analyze *an, int64_t time, int64_t *out_idx,
 	size_t ring_mask = ((size_t)1 << RING_BITS) - 1;
 
 	for (size_t b = 0; b < MH_BANDS; b++) {
-		uint64_t key = str_hash(&an->sig[b * MH_ROWS],
-		    MH_ROWS * sizeof(uint32_t)) ^ b;
-		size_t pos = (size_t)(mix64(key) >> (64 - LSH_BITS));
-		uint32_t r = an->lsh[pos];
+		uint64_t key = an->band_key[b];
+		struct lsh_ent *e = &an->lsh[an->band_pos[b]];
+		uint32_t r = e->at;
 		struct ring_doc *rd;
 		size_t same = 0;
 
-		if (!r || an->lsh_key[pos] != (uint32_t)key)
+		if (!r || e->key != (uint32_t)key)
 			continue;
 		rd = &an->ring[(r - 1) & ring_mask];
 		if (rd->idx < 0 || llabs(rd->time - time) > an->o.window_s)
@@ -706,12 +856,8 @@ remember(struct analyze *an, int64_t idx, int64_t time, uint32_t slot)
 	rd->gen = an->st[slot].gen;
 	memcpy(rd->sig, an->sig, sizeof(rd->sig));
 	for (size_t b = 0; b < MH_BANDS; b++) {
-		uint64_t key = str_hash(&an->sig[b * MH_ROWS],
-		    MH_ROWS * sizeof(uint32_t)) ^ b;
-		size_t pos = (size_t)(mix64(key) >> (64 - LSH_BITS));
-
-		an->lsh[pos] = (uint32_t)(at + 1);
-		an->lsh_key[pos] = (uint32_t)key;
+		an->lsh[an->band_pos[b]].at = (uint32_t)(at + 1);
+		an->lsh[an->band_pos[b]].key = (uint32_t)an->band_key[b];
 	}
 }
 
@@ -763,6 +909,55 @@ photo_remember(struct analyze *an, uint64_t key, uint64_t source, int64_t t,
 	e->gen = an->st[slot].gen;
 }
 
+/* ---- stories that converge ---- */
+
+/* Two stories the document matched whose centroids have become alike are
+ * one event told twice (the first reports shared no words): the younger
+ * (larger id) folds into the older, whose id stays. Returns best's slot
+ * after the merges. */
+static uint32_t
+merge_matched(struct analyze *an, uint32_t best, const uint32_t *matched,
+    size_t n_matched, const struct term *q, size_t nq,
+    struct analyze_result *out)
+{
+	for (size_t i = 0; i < n_matched; i++) {
+		struct story *a = &an->st[best], *b = &an->st[matched[i]];
+		uint32_t keep = best, gone = matched[i];
+		double cc;
+
+		if (matched[i] == best || !b->is_live ||
+		    out->n_merged >= ANALYZE_MERGED_MAX)
+			continue;
+		cc = dot(a->t, a->nterm, b->t, b->nterm) / a->norm / b->norm;
+		if (cc < an->o.merge_threshold)
+			continue;
+		if (b->id < a->id) {
+			keep = matched[i];
+			gone = best;
+		}
+		{
+			/* the survivor is found under the gone story's heaviest
+			 * terms (its own index entries die with it) */
+			struct term gq[CENT_K];
+			size_t ng = an->st[gone].nterm;
+
+			memcpy(gq, an->st[gone].t, ng * sizeof(gq[0]));
+			if (ng > IDX_Q) {
+				top_k(gq, ng, IDX_Q);
+				ng = IDX_Q;
+			}
+			story_absorb(&an->st[keep], &an->st[gone]);
+			out->merged[out->n_merged++] = an->st[gone].id;
+			story_drop(an, gone);
+			index_story(an, keep, gq, ng);
+			index_story(an, keep, q, nq);
+		}
+		best = keep;
+		out->story = an->st[keep].id;
+	}
+	return best;
+}
+
 /* ---- one document ---- */
 
 void
@@ -778,6 +973,8 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 	uint32_t best = UINT32_MAX, dslot;
 	double best_sim = 0;
 	bool has_sig;
+	uint32_t matched[CAND_MAX];
+	size_t n_matched = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->dup_of = -1;
@@ -788,8 +985,18 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 	if (an->n_docs % 256 == 0)
 		evict(an);
 	has_sig = an->n_shingles >= MH_MIN_SHINGLES;
-	if (has_sig)
+	if (has_sig) {
 		densify(an->sig);
+		for (size_t b = 0; b < MH_BANDS; b++) {
+			uint64_t key = str_hash(&an->sig[b * MH_ROWS],
+			    MH_ROWS * sizeof(uint32_t)) ^ b;
+
+			an->band_key[b] = key;
+			an->band_pos[b] = (size_t)(mix64(key) >>
+			    (64 - LSH_BITS));
+			__builtin_prefetch(&an->lsh[an->band_pos[b]]);
+		}
+	}
 
 	/* The query: the heaviest terms. */
 	memcpy(q, vec, nv * sizeof(vec[0]));
@@ -830,9 +1037,16 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 		 * with the most are scored (on a beat every story shares
 		 * some words, and scoring them all cost more than the rest
 		 * of the document). */
+		struct idx_slot *qways[IDX_Q];
+
 		for (size_t i = 0; i < nq; i++) {
 			size_t b = (size_t)(mix64(q[i].h) >> (64 - IDX_BITS));
-			struct idx_slot *ways = &an->idx[b * IDX_WAYS];
+
+			qways[i] = &an->idx[b * IDX_WAYS];
+			__builtin_prefetch(qways[i]);
+		}
+		for (size_t i = 0; i < nq; i++) {
+			struct idx_slot *ways = qways[i];
 
 			for (size_t w = 0; w < IDX_WAYS; w++) {
 				struct story *s;
@@ -873,15 +1087,20 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 		for (size_t c = 0; c < nc; c++) {
 			struct story *s;
 			double sim, need;
+			size_t shared;
 
 			if (cand[c].slot == UINT32_MAX)
 				continue;
 			s = &an->st[cand[c].slot];
-			sim = dot(vec, nv, s->t, s->nterm) / s->norm;
+			sim = dot_n(vec, nv, s->t, s->nterm, &shared) / s->norm;
+			if (shared < MIN_SHARED)
+				continue;
 			need = base + an->o.decay_per_day *
 			    (double)gap_of(s, t) / 86400.0 +
 			    an->o.span_per_day * span_over(s, t,
 			    an->o.span_grace_s) / 86400.0;
+			if (sim >= need)
+				matched[n_matched++] = cand[c].slot;
 			if (sim >= need && sim - need > best_sim) {
 				best_sim = sim - need;
 				best = cand[c].slot;
@@ -908,6 +1127,9 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 		out->story = s->id;
 		out->similarity = best_sim;
 	}
+	if (an->o.merge_threshold > 0 && nv < SHORT_TERMS)
+		best = merge_matched(an, best, matched, n_matched, q, nq,
+		    out);
 	if (has_sig)
 		remember(an, idx, t, best);
 	photo_remember(an, photo, source, t, best);

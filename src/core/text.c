@@ -419,8 +419,10 @@ emit_word(struct text_analyzer *ta, const char *src, size_t start, size_t end,
 		return 0;
 	ta->word[len] = '\0';
 
+	if (!(flags & TEXT_STEM))
+		return fn(ta->word, len, start, end, false, payload);
 	sc = script_of(ta->word, len);
-	if (!(flags & TEXT_STEM) || sc == SCRIPT_OTHER || sc == SCRIPT_DIGITS)
+	if (sc == SCRIPT_OTHER || sc == SCRIPT_DIGITS)
 		return fn(ta->word, len, start, end, false, payload);
 
 	if (sc == SCRIPT_ARABIC) {

@@ -233,16 +233,19 @@ ingest_stories_put(struct ingest_stories *s, struct store *st,
 {
 	struct story_assign *as = NULL;
 	struct store_item_dup *dups = NULL;
-	size_t k = 0, nd = 0;
+	struct story_fold *folds = NULL;
+	size_t k = 0, nd = 0, nf = 0;
 	int rc;
 
 	if (n == 0)
 		return 0;
 	as = calloc(n, sizeof(*as));
 	dups = calloc(n, sizeof(*dups));
-	if (!as || !dups) {
+	folds = calloc(n * ANALYZE_MERGED_MAX, sizeof(*folds));
+	if (!as || !dups || !folds) {
 		free(as);
 		free(dups);
+		free(folds);
 		return err_set(ND_ENOMEM, "ingest: out of memory");
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -271,6 +274,11 @@ ingest_stories_put(struct ingest_stories *s, struct store *st,
 				dups[nd++].of_dedup_key = d->dedup_key;
 			}
 		}
+		/* stories this item showed to be one event with its own */
+		for (size_t m = 0; m < r.n_merged; m++) {
+			folds[nf].from = r.merged[m];
+			folds[nf++].into = r.story;
+		}
 		remember(s, source_id, it->dedup_key);
 		as[k].source_id = source_id;
 		as[k].dedup_key = it->dedup_key;
@@ -282,9 +290,12 @@ ingest_stories_put(struct ingest_stories *s, struct store *st,
 	}
 	rc = store_story_assign(st, as, k, now - INGEST_STORY_QUIET_S);
 	if (rc == 0)
+		rc = store_story_fold(st, folds, nf);
+	if (rc == 0)
 		rc = store_items_dups(st, dups, nd);
 	free(as);
 	free(dups);
+	free(folds);
 	return rc;
 }
 

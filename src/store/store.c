@@ -407,6 +407,16 @@ store_story_assign(struct store *st, const struct story_assign *as, size_t n,
 }
 
 int
+store_story_fold(struct store *st, const struct story_fold *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (f[i].from <= 0 || f[i].into <= 0)
+			return err_set(ND_EINVAL, "store: fold %zu of %zu has no "
+			    "story", i + 1, n);
+	return st->ops->story_fold(st, f, n);
+}
+
+int
 store_story_window(struct store *st, struct arena *a, int64_t since,
     size_t max, struct story_member **out, size_t *out_n, int64_t *out_next_id)
 {

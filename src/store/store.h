@@ -331,6 +331,20 @@ struct story_assign {
 int store_story_assign(struct store *st, const struct story_assign *as,
     size_t n, int64_t close_before);
 
+/* Two stories the clusterer found to be one (analyze_result.merged). */
+struct story_fold {
+	int64_t from, into;
+};
+
+/*
+ * Records n folds in one transaction: from's items move to into and from
+ * points there (merged_into), nothing locked. merged_into is followed on
+ * both sides; a fold is skipped when either story is not stored or an
+ * editor touched it (an item placed or split, a pin, a title).
+ */
+int store_story_fold(struct store *st, const struct story_fold *f,
+    size_t n);
+
 /* One stored item in a story, as the clusterer needs it to warm up. */
 struct story_member {
 	int64_t item_id, story_id;

@@ -115,6 +115,8 @@ struct store_ops {
 	    size_t *out_n, bool *out_all);
 	int (*story_assign)(struct store *st, const struct story_assign *as,
 	    size_t n, int64_t close_before);
+	int (*story_fold)(struct store *st, const struct story_fold *f,
+	    size_t n);
 	int (*story_window)(struct store *st, struct arena *a, int64_t since,
 	    size_t max, struct story_member **out, size_t *out_n,
 	    int64_t *out_next_id);

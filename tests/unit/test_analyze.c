@@ -31,6 +31,21 @@ kit_parse_fields(void **state)
 	assert_string_equal(kl.doc.text, "body");
 	assert_string_equal(kl.doc.lang, "en");
 	assert_true(kl.doc.time == 1394470469);
+	/* ISO 8601 expanded years: +YYYYY(Y); five digits with no sign and
+	 * a sign with four are not times */
+	line = "{\"id\": \"a2\", \"time\": \"+012014-03-10T16:54:29Z\"}";
+	assert_int_equal(analyze_kit_parse(&kl, &scratch, line, strlen(line),
+	    ANALYZE_TEXT_LEAD), 0);
+	/* 10,000 years are 25 Gregorian cycles of 146,097 days */
+	assert_true(kl.doc.time == 1394470469 + (int64_t)3652425 * 86400);
+	line = "{\"id\": \"a3\", \"time\": \"12014-03-10T16:54:29Z\"}";
+	assert_int_equal(analyze_kit_parse(&kl, &scratch, line, strlen(line),
+	    ANALYZE_TEXT_LEAD), 0);
+	assert_true(kl.doc.time == 0);
+	line = "{\"id\": \"a4\", \"time\": \"+2014-03-10T16:54:29Z\"}";
+	assert_int_equal(analyze_kit_parse(&kl, &scratch, line, strlen(line),
+	    ANALYZE_TEXT_LEAD), 0);
+	assert_true(kl.doc.time == 0);
 	assert_int_equal(analyze_kit_parse(&kl, &scratch, "{\"id\": ", 7,
 	    ANALYZE_TEXT_LEAD), ND_EPARSE);
 	assert_int_equal(analyze_kit_parse(&kl, &scratch, "[1]", 3,
@@ -180,6 +195,41 @@ batching_independent(void **state)
 	analyze_free(b2);
 }
 
+/* Two stories whose first headlines share no word, then a headline that
+ * tells both: the younger folds into the older (its id stays), and the
+ * next report of either goes there. Headlines that share one word only
+ * ("good" in "Goods") do not join. */
+static void
+converging_stories_fold(void **state)
+{
+	static const char *const titles[] = {
+		"Leaders pledge to stop calling little girls bossy",
+		"Beyonce joins celebrities in empowerment campaign",
+		"Beyonce joins campaign to stop calling girls bossy",
+		"Beyonce and celebrities campaign for girls",
+		"Sporting goods retailer posts quarterly profit",
+		"Castmates compare her to a good boss",
+	};
+	struct analyze *an = analyze_new(NULL, 1);
+	struct analyze_result r[6];
+
+	(void)state;
+	for (size_t i = 0; i < 6; i++) {
+		struct analyze_doc d = { .time = 2000000 + (int64_t)i * 60,
+			.title = titles[i] };
+
+		analyze_add(an, &d, &r[i]);
+	}
+	assert_int_not_equal(r[0].story, r[1].story);
+	assert_int_equal(r[2].story, r[0].story);
+	assert_int_equal(r[2].n_merged, 1);
+	assert_int_equal(r[2].merged[0], r[1].story);
+	assert_int_equal(r[3].story, r[0].story);
+	assert_int_equal(r[3].n_merged, 0);
+	assert_int_not_equal(r[5].story, r[4].story);
+	analyze_free(an);
+}
+
 /* The section classifier learns from filed items, and an item taken out
  * again (an editor's correction, leave-one-out) leaves the model as it
  * was. */
@@ -275,6 +325,7 @@ main(void)
 		cmocka_unit_test(forced_story),
 		cmocka_unit_test(window_bounds_memory),
 		cmocka_unit_test(batching_independent),
+		cmocka_unit_test(converging_stories_fold),
 		cmocka_unit_test(sections_naive_bayes),
 		cmocka_unit_test(shared_photo),
 	};

@@ -1549,6 +1549,73 @@ issue_9_stories_at_ingest(void **state)
 	assert_int_equal(store_check(fx->st), 0);
 }
 
+/* Two stories a later headline shows to be one event are folded at
+ * ingest: the younger's items move to the older, which alone is listed;
+ * a story an editor pinned is never folded. */
+static void
+issue_9_stories_fold_at_ingest(void **state)
+{
+	struct fixture *fx = *state;
+	struct ent a[] = {
+		{ "f1", "https://f.example/1", "Leaders pledge to stop calling "
+		  "little girls bossy", NULL, NULL, 1000000 },
+		{ "f2", "https://f.example/2", "Beyonce joins celebrities in "
+		  "empowerment campaign", NULL, NULL, 1000060 },
+	};
+	struct ent b[] = {
+		{ "g1", "https://g.example/1", "Beyonce joins campaign to stop "
+		  "calling girls bossy", NULL, NULL, 1000120 },
+	};
+	struct store_story_edit e = { 0 };
+	struct story_fold f;
+	int64_t s_first, s_second;
+	struct story *v, *st;
+	size_t n;
+
+	fx->src1 = add_source(fx->st, "https://f.example/feed", 0);
+	fx->src2 = add_source(fx->st, "https://g.example/feed", 0);
+	assert_int_equal(ingest_feed_items(fx->st, fx->src1,
+	    make_feed(&fx->a, a, 2), 1000200, NULL), 0);
+	s_first = story_of(fx, 0, a[0].title);
+	s_second = story_of(fx, 0, a[1].title);
+	assert_true(s_first > 0 && s_second > 0 && s_first != s_second);
+	assert_int_equal(ingest_feed_items(fx->st, fx->src2,
+	    make_feed(&fx->a, b, 1), 1000200, NULL), 0);
+	assert_int_equal(story_of(fx, 0, b[0].title), s_first);
+	assert_int_equal(story_of(fx, 0, a[1].title), s_first);
+	assert_int_equal(store_story_list(fx->st, &fx->a, NULL, 1000200, &v,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_story_get(fx->st, &fx->a, s_first, &st), 0);
+	assert_int_equal(st->n_items, 3);
+	assert_int_equal(store_story_get(fx->st, &fx->a, s_second, &st), 0);
+	assert_int_equal(st->merged_into, s_first);
+
+	/* A pinned story stays whole; a fold into or from it is skipped. */
+	{
+		struct ent c[] = {
+			{ "h1", "https://f.example/3", "Harbour strike enters "
+			  "second week", NULL, NULL, 1000300 },
+		};
+		int64_t s_strike;
+
+		assert_int_equal(ingest_feed_items(fx->st, fx->src1,
+		    make_feed(&fx->a, c, 1), 1000400, NULL), 0);
+		s_strike = story_of(fx, 0, c[0].title);
+		assert_true(s_strike > 0 && s_strike != s_first);
+		e.op = STORE_STORY_PIN;
+		e.id = s_strike;
+		assert_int_equal(store_story_edit(fx->st, &e, NULL), 0);
+		f.from = s_strike;
+		f.into = s_first;
+		assert_int_equal(store_story_fold(fx->st, &f, 1), 0);
+		assert_int_equal(story_of(fx, 0, c[0].title), s_strike);
+		f.from = 0;
+		assert_int_equal(store_story_fold(fx->st, &f, 1), ND_EINVAL);
+	}
+	assert_int_equal(store_check(fx->st), 0);
+}
+
 /* Stories close when quiet for longer than the window; a pinned one
  * stays open. */
 static void
@@ -1595,6 +1662,7 @@ main(void)
 		T(feed_put_counts_and_updates),
 		T(issue_9_stories_at_ingest),
 		T(issue_9_stories_close_when_quiet),
+		T(issue_9_stories_fold_at_ingest),
 		T(dedup_keys),
 		T(field_caps_and_lead_image),
 		T(item_list_filters),

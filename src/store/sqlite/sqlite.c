@@ -971,6 +971,7 @@ const struct store_ops store_sqlite_ops = {
 	.media_count = store_sqlite_media_count,
 	.changes_since = store_sqlite_changes_since,
 	.story_assign = store_sqlite_story_assign,
+	.story_fold = store_sqlite_story_fold,
 	.story_window = store_sqlite_story_window,
 	.story_list = store_sqlite_story_list,
 	.story_get = store_sqlite_story_get,

@@ -159,6 +159,8 @@ int store_sqlite_media_count(struct store *st, size_t *out_ok,
 
 int store_sqlite_story_assign(struct store *st, const struct story_assign *as,
     size_t n, int64_t close_before);
+int store_sqlite_story_fold(struct store *st, const struct story_fold *f,
+    size_t n);
 int store_sqlite_story_window(struct store *st, struct arena *a, int64_t since,
     size_t max, struct story_member **out, size_t *out_n, int64_t *out_next_id);
 int store_sqlite_story_list(struct store *st, struct arena *a,
