@@ -38,6 +38,10 @@ struct analyze_opts {
 	double merge_threshold; /* centroid cosine at which two stories a
 	                        * short document matches become one (0:
 	                        * never) */
+	int64_t merge_span_s;  /* ... when they began at most this far apart:
+	                        * one event told twice starts twice at about
+	                        * the same time; a beat's stories weeks apart
+	                        * share its words without being one event */
 };
 
 void analyze_opts_default(struct analyze_opts *out);

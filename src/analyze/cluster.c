@@ -57,6 +57,11 @@ struct story {
 	uint32_t cand_ix;          /* its candidate entry for that document */
 	uint32_t gen;
 	uint32_t n;
+	/* when generation folded_gen of this slot was folded into another
+	 * story: that one (slot + 1, 0 none) and its generation, so what
+	 * still points at the folded story (a photo, a near-duplicate)
+	 * finds where it went */
+	uint32_t fold_slot, fold_gen, folded_gen;
 	bool is_live;
 	uint16_t nterm;
 	float norm;
@@ -154,6 +159,7 @@ analyze_opts_default(struct analyze_opts *out)
 	out->span_grace_s = 86400;
 	out->dup_jaccard = 0.7;
 	out->merge_threshold = 0.15;
+	out->merge_span_s = 36 * 3600;
 	out->max_live = 16384;
 }
 
@@ -733,6 +739,7 @@ story_new(struct analyze *an, int64_t id, int64_t time)
 		    &an->cap_slots);
 		slot = (uint32_t)an->n_slots++;
 		an->st[slot].gen = 0;
+		an->st[slot].fold_slot = 0;
 	}
 	s = &an->st[slot];
 	s->id = id;
@@ -811,6 +818,24 @@ densify(uint32_t *sig)
 	}
 }
 
+/* The live story a reference (slot, gen) stands for now: that story, or
+ * the one it was folded into (followed a few times), else UINT32_MAX. */
+static uint32_t
+live_slot(const struct analyze *an, uint32_t slot, uint32_t gen)
+{
+	for (int hops = 0; hops < 4; hops++) {
+		const struct story *s = &an->st[slot];
+
+		if (s->is_live && s->gen == gen)
+			return slot;
+		if (!s->fold_slot || s->folded_gen != gen)
+			break;
+		slot = s->fold_slot - 1;
+		gen = s->fold_gen;
+	}
+	return UINT32_MAX;
+}
+
 static int
 find_dup(struct analyze *an, int64_t time, int64_t *out_idx,
     uint32_t *out_slot)
@@ -823,6 +848,7 @@ find_dup(struct analyze *an, int64_t time, int64_t *out_idx,
 		uint32_t r = e->at;
 		struct ring_doc *rd;
 		size_t same = 0;
+		uint32_t live;
 
 		if (!r || e->key != (uint32_t)key)
 			continue;
@@ -833,11 +859,11 @@ find_dup(struct analyze *an, int64_t time, int64_t *out_idx,
 			same += rd->sig[i] == an->sig[i];
 		if ((double)same / MH_N < an->o.dup_jaccard)
 			continue;
-		if (rd->slot == 0 || !an->st[rd->slot - 1].is_live ||
-		    an->st[rd->slot - 1].gen != rd->gen)
+		if (rd->slot == 0 || (live = live_slot(an, rd->slot - 1,
+		    rd->gen)) == UINT32_MAX)
 			continue;
 		*out_idx = rd->idx;
-		*out_slot = rd->slot - 1;
+		*out_slot = live;
 		return 1;
 	}
 	return 0;
@@ -878,15 +904,14 @@ find_photo(struct analyze *an, uint64_t key, uint64_t source, int64_t t,
     uint32_t *out_slot)
 {
 	struct photo_ent *e = &an->photos[mix64(key) >> (64 - PHOTO_BITS)];
-	struct story *s;
+	uint32_t live;
 
 	if (!key || e->key != key || !e->slot || e->source == source ||
 	    llabs(e->time - t) > ANALYZE_PHOTO_WINDOW_S)
 		return false;
-	s = &an->st[e->slot - 1];
-	if (!s->is_live || s->gen != e->gen)
+	if ((live = live_slot(an, e->slot - 1, e->gen)) == UINT32_MAX)
 		return false;
-	*out_slot = e->slot - 1;
+	*out_slot = live;
 	return true;
 }
 
@@ -929,7 +954,8 @@ merge_matched(struct analyze *an, uint32_t best, const uint32_t *matched,
 		    out->n_merged >= ANALYZE_MERGED_MAX)
 			continue;
 		cc = dot(a->t, a->nterm, b->t, b->nterm) / a->norm / b->norm;
-		if (cc < an->o.merge_threshold)
+		if (cc < an->o.merge_threshold ||
+		    llabs(a->first - b->first) > an->o.merge_span_s)
 			continue;
 		if (b->id < a->id) {
 			keep = matched[i];
@@ -948,6 +974,9 @@ merge_matched(struct analyze *an, uint32_t best, const uint32_t *matched,
 			}
 			story_absorb(&an->st[keep], &an->st[gone]);
 			out->merged[out->n_merged++] = an->st[gone].id;
+			an->st[gone].fold_slot = keep + 1;
+			an->st[gone].fold_gen = an->st[keep].gen;
+			an->st[gone].folded_gen = an->st[gone].gen;
 			story_drop(an, gone);
 			index_story(an, keep, gq, ng);
 			index_story(an, keep, q, nq);

@@ -316,6 +316,56 @@ shared_photo(void **state)
 	analyze_free(an);
 }
 
+/* A fold keeps what pointed at the folded story: a report from another
+ * outlet with the folded story's lead photo joins the story it went into
+ * (the demo's English and Arabic reports of one agreement came apart
+ * when the English one's story folded). And two stories fold only when
+ * they began within merge_span_s of each other: on a one-beat desk,
+ * stories weeks apart share the beat's words without being one event. */
+static void
+fold_keeps_photo_and_span(void **state)
+{
+	static const char *const titles[] = {
+		"Leaders pledge to stop calling little girls bossy",
+		"Beyonce joins celebrities in empowerment campaign",
+		"Beyonce joins campaign to stop calling girls bossy",
+	};
+	struct analyze_opts o;
+	struct analyze *an = analyze_new(NULL, 1);
+	struct analyze_result r[3], ra;
+	struct analyze_doc ar = { .time = 2000000 + 600, .source = "paper",
+		.lang = "ar", .title = "\xd8\xa7\xd8\xaa\xd9\x81\xd8\xa7\xd9\x82 "
+		"\xd9\x85\xd8\xa8\xd8\xaf\xd8\xa6\xd9\x8a",
+		.photo = "http://p.example/stage.jpg" };
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		struct analyze_doc d = { .time = 2000000 + (int64_t)i * 60,
+			.title = titles[i], .source = "wire",
+			.photo = i == 1 ? "http://p.example/stage.jpg" : NULL };
+
+		analyze_add(an, &d, &r[i]);
+	}
+	assert_int_equal(r[2].n_merged, 1);
+	assert_int_equal(r[2].merged[0], r[1].story);
+	analyze_add(an, &ar, &ra);
+	assert_int_equal(ra.story, r[0].story);
+	analyze_free(an);
+
+	analyze_opts_default(&o);
+	o.merge_span_s = 30;
+	an = analyze_new(&o, 1);
+	for (size_t i = 0; i < 3; i++) {
+		struct analyze_doc d = { .time = 2000000 + (int64_t)i * 60,
+			.title = titles[i] };
+
+		analyze_add(an, &d, &r[i]);
+	}
+	assert_int_not_equal(r[0].story, r[1].story);
+	assert_int_equal(r[2].n_merged, 0);
+	analyze_free(an);
+}
+
 int
 main(void)
 {
@@ -328,6 +378,7 @@ main(void)
 		cmocka_unit_test(converging_stories_fold),
 		cmocka_unit_test(sections_naive_bayes),
 		cmocka_unit_test(shared_photo),
+		cmocka_unit_test(fold_keeps_photo_and_span),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
