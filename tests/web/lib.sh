@@ -39,6 +39,9 @@ db="$tmp/t.db"
 "$BIN" --db "$db" ingest tests/data/web >/dev/null
 
 web_serve() {
+	# a second server's start must not be read from the first one's
+	# line (the redirection truncates the file only once the child runs)
+	rm -f "$tmp/serve.out"
 	"$BIN" --db "$db" serve --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
 	pid=$!
 	i=0
