@@ -243,6 +243,35 @@ store_col_text(struct arena *a, sqlite3_stmt *stmt, int i)
 }
 
 int
+store_prep(struct store *st, sqlite3_stmt **out, const char *sql)
+{
+	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, out, NULL) != SQLITE_OK) {
+		*out = NULL;
+		return store_db_err(st, "prepare statement");
+	}
+	return 0;
+}
+
+int
+store_step_final(struct store *st, sqlite3_stmt *stmt, const char *what)
+{
+	int rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : store_db_err(st, what);
+
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+store_step_reset(struct store *st, sqlite3_stmt *stmt, const char *what)
+{
+	int rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : store_db_err(st, what);
+
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	return rc;
+}
+
+int
 store_exec(struct store *st, const char *sql, const char *what)
 {
 	if (sqlite3_exec(SQ(st)->db, sql, NULL, NULL, NULL) != SQLITE_OK)

@@ -14,24 +14,6 @@
 #include "store/sqlite/sqlite_int.h"
 #include "core/banned.h"
 
-static int
-prep(struct store *st, sqlite3_stmt **out, const char *sql)
-{
-	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, out, NULL) != SQLITE_OK)
-		return store_db_err(st, "prepare breaking statement");
-	return 0;
-}
-
-/* Steps stmt to its end and finalizes it. */
-static int
-run(struct store *st, sqlite3_stmt *stmt, const char *what)
-{
-	int rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : store_db_err(st, what);
-
-	sqlite3_finalize(stmt);
-	return rc;
-}
-
 int
 store_sqlite_breaking_get(struct store *st, int64_t post_id,
     struct store_breaking *out)
@@ -39,7 +21,7 @@ store_sqlite_breaking_get(struct store *st, int64_t post_id,
 	sqlite3_stmt *s = NULL;
 	int rc, step;
 
-	if ((rc = prep(st, &s, "SELECT requested_at, requested_by, queued_at, "
+	if ((rc = store_prep(st, &s, "SELECT requested_at, requested_by, queued_at, "
 	    "n_queued FROM post_breaking WHERE post_id = ?1")) < 0)
 		return rc;
 	sqlite3_bind_int64(s, 1, post_id);
@@ -64,14 +46,14 @@ store_sqlite_breaking_request(struct store *st, int64_t post_id,
 
 	memset(out, 0, sizeof(*out));
 	out->post_id = post_id;
-	if ((rc = prep(st, &s, "INSERT OR IGNORE INTO post_breaking (post_id, "
+	if ((rc = store_prep(st, &s, "INSERT OR IGNORE INTO post_breaking (post_id, "
 	    "requested_at, requested_by) SELECT id, ?2, ?3 FROM posts "
 	    "WHERE id = ?1")) < 0)
 		return rc;
 	sqlite3_bind_int64(s, 1, post_id);
 	sqlite3_bind_int64(s, 2, now);
 	sqlite3_bind_int64(s, 3, user_id);
-	if ((rc = run(st, s, "request breaking alert")) < 0)
+	if ((rc = store_step_final(st, s, "request breaking alert")) < 0)
 		return rc;
 	if ((rc = store_sqlite_breaking_get(st, post_id, out)) < 0)
 		return rc;
@@ -90,7 +72,7 @@ store_sqlite_breaking_pending(struct store *st, struct arena *a, size_t max,
 	size_t n = 0, cap = 0;
 	int rc, step;
 
-	if ((rc = prep(st, &s, "SELECT b.post_id FROM post_breaking b JOIN "
+	if ((rc = store_prep(st, &s, "SELECT b.post_id FROM post_breaking b JOIN "
 	    "posts p ON p.id = b.post_id WHERE b.queued_at = 0 AND "
 	    "p.status = 3 ORDER BY b.requested_at, b.post_id LIMIT ?1")) < 0)
 		return rc;
@@ -123,12 +105,12 @@ store_sqlite_breaking_enqueue(struct store *st, int64_t post_id,
 		return rc;
 	/* claim the alert first: a second sender, or a repeated action,
 	 * finds it taken and queues nothing */
-	if ((rc = prep(st, &s, "UPDATE post_breaking SET queued_at = ?2 "
+	if ((rc = store_prep(st, &s, "UPDATE post_breaking SET queued_at = ?2 "
 	    "WHERE post_id = ?1 AND queued_at = 0")) < 0)
 		goto fail;
 	sqlite3_bind_int64(s, 1, post_id);
 	sqlite3_bind_int64(s, 2, now);
-	if ((rc = run(st, s, "claim breaking alert")) < 0)
+	if ((rc = store_step_final(st, s, "claim breaking alert")) < 0)
 		goto fail;
 	if (sqlite3_changes(SQ(st)->db) == 0) {
 		rc = err_set(ND_EEXISTS, "store: post %lld was sent as breaking "
@@ -136,7 +118,7 @@ store_sqlite_breaking_enqueue(struct store *st, int64_t post_id,
 		    (long long)post_id);
 		goto fail;
 	}
-	if ((rc = prep(st, &s, "INSERT INTO mail_content (kind, list, created, "
+	if ((rc = store_prep(st, &s, "INSERT INTO mail_content (kind, list, created, "
 	    "subject, text, html) VALUES ('breaking', 'breaking', ?1, ?2, ?3, "
 	    "?4)")) < 0)
 		goto fail;
@@ -144,12 +126,12 @@ store_sqlite_breaking_enqueue(struct store *st, int64_t post_id,
 	store_bind_text(s, 2, subject);
 	store_bind_text(s, 3, text);
 	store_bind_text(s, 4, html);
-	if ((rc = run(st, s, "store breaking alert")) < 0)
+	if ((rc = store_step_final(st, s, "store breaking alert")) < 0)
 		goto fail;
 	content_id = sqlite3_last_insert_rowid(SQ(st)->db);
 	/* one row per confirmed subscriber of the list; UNIQUE
 	 * (subscriber_id, content_id) keeps it one */
-	if ((rc = prep(st, &s, "INSERT OR IGNORE INTO mail_queue "
+	if ((rc = store_prep(st, &s, "INSERT OR IGNORE INTO mail_queue "
 	    "(subscriber_id, kind, content_id, message_id, created, "
 	    "next_attempt_at) SELECT s.id, 'breaking', ?1, '<' || "
 	    "lower(hex(randomblob(12))) || '.' || s.id || '.' || ?1 || '@' || "
@@ -160,16 +142,16 @@ store_sqlite_breaking_enqueue(struct store *st, int64_t post_id,
 	sqlite3_bind_int64(s, 1, content_id);
 	store_bind_text(s, 2, msgid_domain);
 	sqlite3_bind_int64(s, 3, now);
-	if ((rc = run(st, s, "queue breaking alert")) < 0)
+	if ((rc = store_step_final(st, s, "queue breaking alert")) < 0)
 		goto fail;
 	n = (size_t)sqlite3_changes(SQ(st)->db);
-	if ((rc = prep(st, &s, "UPDATE post_breaking SET content_id = ?2, "
+	if ((rc = store_prep(st, &s, "UPDATE post_breaking SET content_id = ?2, "
 	    "n_queued = ?3 WHERE post_id = ?1")) < 0)
 		goto fail;
 	sqlite3_bind_int64(s, 1, post_id);
 	sqlite3_bind_int64(s, 2, content_id);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)n);
-	if ((rc = run(st, s, "record breaking alert")) < 0)
+	if ((rc = store_step_final(st, s, "record breaking alert")) < 0)
 		goto fail;
 	if ((rc = store_sqlite_commit(st)) < 0)
 		goto fail;

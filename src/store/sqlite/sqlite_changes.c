@@ -48,20 +48,12 @@
 	" WHERE i.id > ?1 ORDER BY i.id LIMIT ?2"
 
 static int
-prepare(struct store *st, const char *sql, sqlite3_stmt **out)
-{
-	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, out, NULL) != SQLITE_OK)
-		return store_db_err(st, "prepare change query");
-	return 0;
-}
-
-static int
 read_pair(struct store *st, const char *sql, int64_t *a, int64_t *b)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = prepare(st, sql, &stmt)) < 0)
+	if ((rc = store_prep(st, &stmt, sql)) < 0)
 		return rc;
 	if (sqlite3_step(stmt) == SQLITE_ROW) {
 		*a = sqlite3_column_int64(stmt, 0);
@@ -108,7 +100,7 @@ changes(struct store *st, struct arena *a, struct store_cursor *cur,
 		*out_all = true;
 		return position(st, cur);
 	}
-	if ((rc = prepare(st, SQL_LOG, &stmt)) < 0)
+	if ((rc = store_prep(st, &stmt, SQL_LOG)) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, cur->seq);
 	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)max + 1);
@@ -158,7 +150,7 @@ changes(struct store *st, struct arena *a, struct store_cursor *cur,
 	for (size_t i = 0; i < n_gone && !*out_all; i++) {
 		struct store_change *c;
 
-		if ((rc = prepare(st, SQL_ITEM_BY_ID, &stmt)) < 0)
+		if ((rc = store_prep(st, &stmt, SQL_ITEM_BY_ID)) < 0)
 			return rc;
 		sqlite3_bind_int64(stmt, 1, gone[i]);
 		if (sqlite3_step(stmt) == SQLITE_ROW) {
@@ -181,7 +173,7 @@ changes(struct store *st, struct arena *a, struct store_cursor *cur,
 	}
 	if (*out_all)
 		goto all;
-	if ((rc = prepare(st, SQL_NEW_ITEMS, &stmt)) < 0)
+	if ((rc = store_prep(st, &stmt, SQL_NEW_ITEMS)) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, cur->item_id);
 	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)max + 1);

@@ -18,23 +18,6 @@
 #include "store/sqlite/sqlite_int.h"
 #include "core/banned.h"
 
-static int
-prep(struct store *st, sqlite3_stmt **out, const char *sql)
-{
-	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, out, NULL) != SQLITE_OK)
-		return store_db_err(st, "prepare curation statement");
-	return 0;
-}
-
-static int
-step_done(struct store *st, sqlite3_stmt *stmt, const char *what)
-{
-	int rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : store_db_err(st, what);
-
-	sqlite3_finalize(stmt);
-	return rc;
-}
-
 /* One statement with ?1 = a, ?2 = b (b_text when not NULL). */
 static int
 exec2(struct store *st, const char *sql, int64_t a, int64_t b,
@@ -43,14 +26,14 @@ exec2(struct store *st, const char *sql, int64_t a, int64_t b,
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = prep(st, &stmt, sql)) < 0)
+	if ((rc = store_prep(st, &stmt, sql)) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, a);
 	if (b_text)
 		store_bind_text(stmt, 2, b_text);
 	else
 		sqlite3_bind_int64(stmt, 2, b);
-	return step_done(st, stmt, what);
+	return store_step_final(st, stmt, what);
 }
 
 int
@@ -63,7 +46,7 @@ store_sqlite_item_edit(struct store *st, const struct store_item_edit *e)
 
 	if ((rc = store_sqlite_begin(st)) < 0)
 		return rc;
-	if ((rc = prep(st, &stmt, "SELECT i.is_hidden, i.source_id, "
+	if ((rc = store_prep(st, &stmt, "SELECT i.is_hidden, i.source_id, "
 	    "i.sort_time, coalesce(i.editor_section_id, s.section_id, 0) "
 	    "FROM items i JOIN sources s ON s.id = i.source_id "
 	    "WHERE i.id = ?1")) < 0)
@@ -115,7 +98,7 @@ store_sqlite_item_edit(struct store *st, const struct store_item_edit *e)
 		break;
 	case STORE_ITEM_SECTION:
 		if (e->section_id) {
-			if ((rc = prep(st, &stmt, "SELECT 1 FROM sections "
+			if ((rc = store_prep(st, &stmt, "SELECT 1 FROM sections "
 			    "WHERE id = ?1")) < 0)
 				break;
 			sqlite3_bind_int64(stmt, 1, e->section_id);
@@ -138,7 +121,7 @@ store_sqlite_item_edit(struct store *st, const struct store_item_edit *e)
 
 			snprintf(key, sizeof(key), "s%lld",
 			    (long long)old_section);
-			if ((rc = prep(st, &stmt, "INSERT INTO change_log "
+			if ((rc = store_prep(st, &stmt, "INSERT INTO change_log "
 			    "(kind, item_id, source_id, t1, t2, key) "
 			    "VALUES (1, ?1, ?2, ?3, ?3, ?4)")) < 0)
 				break;
@@ -146,7 +129,7 @@ store_sqlite_item_edit(struct store *st, const struct store_item_edit *e)
 			sqlite3_bind_int64(stmt, 2, source_id);
 			sqlite3_bind_int64(stmt, 3, sort_time);
 			store_bind_text(stmt, 4, key);
-			rc = step_done(st, stmt, "log section change");
+			rc = store_step_final(st, stmt, "log section change");
 			stmt = NULL;
 		}
 		break;
@@ -173,7 +156,7 @@ store_sqlite_item_pinned(struct store *st, struct arena *a, size_t max,
 
 	*out = NULL;
 	*out_n = 0;
-	if ((rc = prep(st, &stmt, "SELECT " ITEM_COLS " FROM items i "
+	if ((rc = store_prep(st, &stmt, "SELECT " ITEM_COLS " FROM items i "
 	    "JOIN sources s ON s.id = i.source_id" ITEM_MEDIA_JOIN
 	    "WHERE i.pinned_at > 0 AND i.is_hidden = 0 "
 	    "ORDER BY i.pinned_at DESC, i.id DESC LIMIT ?1")) < 0)

@@ -14,16 +14,6 @@
 #include "store/sqlite/sqlite_int.h"
 #include "core/banned.h"
 
-static int
-prepare(struct store *st, sqlite3_stmt **out, const char *sql)
-{
-	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, out, NULL) != SQLITE_OK) {
-		*out = NULL;
-		return store_db_err(st, "prepare full-text statement");
-	}
-	return 0;
-}
-
 int
 store_sqlite_fulltext_pending(struct store *st, struct arena *a, int64_t now,
     size_t recent, size_t max, size_t short_len, struct fulltext_job **out,
@@ -53,7 +43,7 @@ store_sqlite_fulltext_pending(struct store *st, struct arena *a, int64_t now,
 	*out_n = 0;
 	if (!max)
 		return 0;
-	if ((rc = prepare(st, &stmt, sql)) < 0)
+	if ((rc = store_prep(st, &stmt, sql)) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)recent);
 	sqlite3_bind_int64(stmt, 2, now);
@@ -93,7 +83,7 @@ store_sqlite_fulltext_put(struct store *st, int64_t item_id, int state,
 
 	if ((rc = store_exec(st, "SAVEPOINT fulltext", "begin full text")) < 0)
 		return rc;
-	if ((rc = prepare(st, &stmt, upd)) < 0)
+	if ((rc = store_prep(st, &stmt, upd)) < 0)
 		goto out;
 	sqlite3_bind_int64(stmt, 1, item_id);
 	if (has_text)
@@ -114,7 +104,7 @@ store_sqlite_fulltext_put(struct store *st, int64_t item_id, int state,
 	}
 	if (has_text) {
 		sqlite3_finalize(stmt);
-		if ((rc = prepare(st, &stmt, fts)) < 0)
+		if ((rc = store_prep(st, &stmt, fts)) < 0)
 			goto out;
 		sqlite3_bind_int64(stmt, 1, item_id);
 		sqlite3_bind_text(stmt, 2, text, -1, SQLITE_STATIC);
@@ -142,7 +132,7 @@ store_sqlite_fulltext_get(struct store *st, struct arena *a, int64_t item_id,
 
 	*out_text = NULL;
 	*out_state = 0;
-	if ((rc = prepare(st, &stmt, "SELECT full_text, full_text_state "
+	if ((rc = store_prep(st, &stmt, "SELECT full_text, full_text_state "
 	    "FROM items WHERE id = ?1")) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, item_id);
@@ -184,7 +174,7 @@ store_sqlite_fulltext_refresh_due(struct store *st, struct arena *a,
 	*out_n = 0;
 	if (!max)
 		return 0;
-	if ((rc = prepare(st, &stmt, sql)) < 0)
+	if ((rc = store_prep(st, &stmt, sql)) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)recent);
 	sqlite3_bind_int64(stmt, 2, before);
@@ -216,7 +206,7 @@ store_sqlite_fulltext_seen(struct store *st, int64_t item_id,
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = prepare(st, &stmt, "UPDATE items SET full_text_etag = ?2, "
+	if ((rc = store_prep(st, &stmt, "UPDATE items SET full_text_etag = ?2, "
 	    "full_text_lm = ?3, full_text_at = ?4 WHERE id = ?1")) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, item_id);
@@ -240,7 +230,7 @@ store_sqlite_robots_get(struct store *st, struct arena *a, const char *origin,
 	int rc, step;
 
 	*out = NULL;
-	if ((rc = prepare(st, &stmt, "SELECT expires, status, body FROM "
+	if ((rc = store_prep(st, &stmt, "SELECT expires, status, body FROM "
 	    "robots_txt WHERE origin = ?1")) < 0)
 		return rc;
 	sqlite3_bind_text(stmt, 1, origin, -1, SQLITE_STATIC);
@@ -274,7 +264,7 @@ store_sqlite_robots_put(struct store *st, const struct store_robots *r)
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = prepare(st, &stmt, "INSERT OR REPLACE INTO robots_txt "
+	if ((rc = store_prep(st, &stmt, "INSERT OR REPLACE INTO robots_txt "
 	    "(origin, expires, status, body) VALUES (?1, ?2, ?3, ?4)")) < 0)
 		return rc;
 	sqlite3_bind_text(stmt, 1, r->origin, -1, SQLITE_STATIC);
@@ -299,7 +289,7 @@ store_sqlite_item_text_get(struct store *st, struct arena *a,
 
 	*out_text = NULL;
 	*out_show = 0;
-	if ((rc = prepare(st, &stmt, "SELECT CASE WHEN i.full_text_state = ?2 "
+	if ((rc = store_prep(st, &stmt, "SELECT CASE WHEN i.full_text_state = ?2 "
 	    "THEN i.full_text END, s.show_text FROM items i "
 	    "JOIN sources s ON s.id = i.source_id WHERE i.id = ?1")) < 0)
 		return rc;

@@ -366,6 +366,13 @@ void store_stmt_put(sqlite3_stmt *stmt);
 /* Runs sql (no parameters: schema, pragmas, transaction control); on
  * failure records "store: <what>: <sqlite msg>" (store_db_err). */
 int store_exec(struct store *st, const char *sql, const char *what);
+/* A one-off statement, the caller's to finalize (*out NULL on error). */
+int store_prep(struct store *st, sqlite3_stmt **out, const char *sql);
+/* Steps a statement that returns no rows to its end; then finalizes it
+ * (store_step_final) or resets it and clears its bindings for another
+ * run (store_step_reset). */
+int store_step_final(struct store *st, sqlite3_stmt *stmt, const char *what);
+int store_step_reset(struct store *st, sqlite3_stmt *stmt, const char *what);
 /* Records the connection's last error as "store: <what>: <sqlite msg>" and
  * returns its code: ND_EEXISTS (unique), ND_EINVAL (foreign key),
  * ND_ETIMEOUT (busy), ND_ENOMEM, else ND_EIO. */

@@ -18,35 +18,13 @@
 #include "core/banned.h"
 
 static int
-prepare(struct store *st, sqlite3_stmt **out, const char *sql)
-{
-	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, out, NULL) != SQLITE_OK) {
-		*out = NULL;
-		return store_db_err(st, "prepare mail statement");
-	}
-	return 0;
-}
-
-/* Runs a statement that returns no rows; finalizes it. */
-static int
-run(struct store *st, sqlite3_stmt *stmt, const char *what)
-{
-	int rc = 0;
-
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = store_db_err(st, what);
-	sqlite3_finalize(stmt);
-	return rc;
-}
-
-static int
 queue_mail(struct store *st, int64_t sub_id, const char *kind,
     const char *message_id, int64_t now)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = prepare(st, &stmt, "INSERT INTO mail_queue (subscriber_id, "
+	if ((rc = store_prep(st, &stmt, "INSERT INTO mail_queue (subscriber_id, "
 	    "kind, message_id, created, next_attempt_at) "
 	    "VALUES (?1, ?2, ?3, ?4, ?4)")) < 0)
 		return rc;
@@ -54,7 +32,7 @@ queue_mail(struct store *st, int64_t sub_id, const char *kind,
 	store_bind_text(stmt, 2, kind);
 	store_bind_text(stmt, 3, message_id);
 	sqlite3_bind_int64(stmt, 4, now);
-	return run(st, stmt, "queue mail");
+	return store_step_final(st, stmt, "queue mail");
 }
 
 static int
@@ -63,19 +41,19 @@ set_lists(struct store *st, int64_t id, const char *const *lists, size_t n)
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = prepare(st, &stmt, "DELETE FROM subscriptions "
+	if ((rc = store_prep(st, &stmt, "DELETE FROM subscriptions "
 	    "WHERE subscriber_id = ?1")) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, id);
-	if ((rc = run(st, stmt, "clear lists")) < 0)
+	if ((rc = store_step_final(st, stmt, "clear lists")) < 0)
 		return rc;
 	for (size_t i = 0; i < n; i++) {
-		if ((rc = prepare(st, &stmt, "INSERT OR IGNORE INTO "
+		if ((rc = store_prep(st, &stmt, "INSERT OR IGNORE INTO "
 		    "subscriptions (subscriber_id, list) VALUES (?1, ?2)")) < 0)
 			return rc;
 		sqlite3_bind_int64(stmt, 1, id);
 		store_bind_text(stmt, 2, lists[i]);
-		if ((rc = run(st, stmt, "add list")) < 0)
+		if ((rc = store_step_final(st, stmt, "add list")) < 0)
 			return rc;
 	}
 	return 0;
@@ -93,7 +71,7 @@ store_sqlite_sub_signup(struct store *st, const struct store_signup *s,
 	*out_queued = false;
 	if ((rc = store_sqlite_begin(st)) < 0)
 		return rc;
-	if ((rc = prepare(st, &stmt, "SELECT id, status, last_mailed "
+	if ((rc = store_prep(st, &stmt, "SELECT id, status, last_mailed "
 	    "FROM subscribers WHERE email = ?1")) < 0)
 		goto fail;
 	store_bind_text(stmt, 1, s->email);
@@ -109,12 +87,12 @@ store_sqlite_sub_signup(struct store *st, const struct store_signup *s,
 	if (rc < 0)
 		goto fail;
 	if (status < 0) {
-		if ((rc = prepare(st, &stmt, "INSERT INTO subscribers (email, "
+		if ((rc = store_prep(st, &stmt, "INSERT INTO subscribers (email, "
 		    "status, created) VALUES (?1, 0, ?2)")) < 0)
 			goto fail;
 		store_bind_text(stmt, 1, s->email);
 		sqlite3_bind_int64(stmt, 2, s->now);
-		if ((rc = run(st, stmt, "add subscriber")) < 0)
+		if ((rc = store_step_final(st, stmt, "add subscriber")) < 0)
 			goto fail;
 		id = sqlite3_last_insert_rowid(SQ(st)->db);
 		status = SUB_PENDING;
@@ -126,11 +104,11 @@ store_sqlite_sub_signup(struct store *st, const struct store_signup *s,
 		/* what they asked for now; it takes effect when confirmed */
 		if ((rc = set_lists(st, id, s->lists, s->n_lists)) < 0)
 			goto fail;
-		if ((rc = prepare(st, &stmt, "UPDATE subscribers SET status = 0 "
+		if ((rc = store_prep(st, &stmt, "UPDATE subscribers SET status = 0 "
 		    "WHERE id = ?1")) < 0)
 			goto fail;
 		sqlite3_bind_int64(stmt, 1, id);
-		if ((rc = run(st, stmt, "reset subscriber")) < 0)
+		if ((rc = store_step_final(st, stmt, "reset subscriber")) < 0)
 			goto fail;
 		kind = "confirm";
 		break;
@@ -145,12 +123,12 @@ store_sqlite_sub_signup(struct store *st, const struct store_signup *s,
 	if (kind) {
 		if ((rc = queue_mail(st, id, kind, s->message_id, s->now)) < 0)
 			goto fail;
-		if ((rc = prepare(st, &stmt, "UPDATE subscribers SET "
+		if ((rc = store_prep(st, &stmt, "UPDATE subscribers SET "
 		    "last_mailed = ?2 WHERE id = ?1")) < 0)
 			goto fail;
 		sqlite3_bind_int64(stmt, 1, id);
 		sqlite3_bind_int64(stmt, 2, s->now);
-		if ((rc = run(st, stmt, "mark mailed")) < 0)
+		if ((rc = store_step_final(st, stmt, "mark mailed")) < 0)
 			goto fail;
 		*out_queued = true;
 	}
@@ -168,7 +146,7 @@ read_lists(struct store *st, struct arena *a, struct subscriber *s)
 	size_t cap = 0;
 	int rc, step;
 
-	if ((rc = prepare(st, &stmt, "SELECT list FROM subscriptions "
+	if ((rc = store_prep(st, &stmt, "SELECT list FROM subscriptions "
 	    "WHERE subscriber_id = ?1 ORDER BY list")) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, s->id);
@@ -225,7 +203,7 @@ store_sqlite_sub_get(struct store *st, struct arena *a, int64_t id,
 	int rc;
 
 	*out = NULL;
-	if ((rc = prepare(st, &stmt, "SELECT " SUB_COLS "FROM subscribers s "
+	if ((rc = store_prep(st, &stmt, "SELECT " SUB_COLS "FROM subscribers s "
 	    "WHERE s.id = ?1 OR s.email = ?2")) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, id);
@@ -244,14 +222,14 @@ store_sqlite_sub_token_add(struct store *st, int64_t sub_id, int kind,
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = prepare(st, &stmt, "INSERT OR REPLACE INTO sub_tokens "
+	if ((rc = store_prep(st, &stmt, "INSERT OR REPLACE INTO sub_tokens "
 	    "(hash, subscriber_id, kind, expires) VALUES (?1, ?2, ?3, ?4)")) < 0)
 		return rc;
 	store_bind_text(stmt, 1, hash);
 	sqlite3_bind_int64(stmt, 2, sub_id);
 	sqlite3_bind_int(stmt, 3, kind);
 	sqlite3_bind_int64(stmt, 4, expires);
-	return run(st, stmt, "add token");
+	return store_step_final(st, stmt, "add token");
 }
 
 int
@@ -262,7 +240,7 @@ store_sqlite_sub_token_find(struct store *st, struct arena *a,
 	int rc;
 
 	*out = NULL;
-	if ((rc = prepare(st, &stmt, "SELECT " SUB_COLS "FROM sub_tokens t "
+	if ((rc = store_prep(st, &stmt, "SELECT " SUB_COLS "FROM sub_tokens t "
 	    "JOIN subscribers s ON s.id = t.subscriber_id "
 	    "WHERE t.hash = ?1 AND t.kind = ?2 AND t.expires > ?3")) < 0)
 		return rc;
@@ -287,7 +265,7 @@ store_sqlite_sub_confirm(struct store *st, const char *hash, int64_t now,
 	*out_id = 0;
 	if ((rc = store_sqlite_begin(st)) < 0)
 		return rc;
-	if ((rc = prepare(st, &stmt, "SELECT subscriber_id FROM sub_tokens "
+	if ((rc = store_prep(st, &stmt, "SELECT subscriber_id FROM sub_tokens "
 	    "WHERE hash = ?1 AND kind = 1 AND expires > ?2")) < 0)
 		goto fail;
 	store_bind_text(stmt, 1, hash);
@@ -303,18 +281,18 @@ store_sqlite_sub_confirm(struct store *st, const char *hash, int64_t now,
 		goto fail;
 	/* only a pending address becomes active: a confirm link kept from
 	 * before an unsubscribe or a bounce does not bring it back */
-	if ((rc = prepare(st, &stmt, "UPDATE subscribers SET status = 1, "
+	if ((rc = store_prep(st, &stmt, "UPDATE subscribers SET status = 1, "
 	    "confirmed_at = ?2 WHERE id = ?1 AND status = 0")) < 0)
 		goto fail;
 	sqlite3_bind_int64(stmt, 1, id);
 	sqlite3_bind_int64(stmt, 2, now);
-	if ((rc = run(st, stmt, "confirm")) < 0)
+	if ((rc = store_step_final(st, stmt, "confirm")) < 0)
 		goto fail;
-	if ((rc = prepare(st, &stmt, "DELETE FROM sub_tokens WHERE "
+	if ((rc = store_prep(st, &stmt, "DELETE FROM sub_tokens WHERE "
 	    "subscriber_id = ?1 AND kind = 1")) < 0)
 		goto fail;
 	sqlite3_bind_int64(stmt, 1, id);
-	if ((rc = run(st, stmt, "spend token")) < 0)
+	if ((rc = store_step_final(st, stmt, "spend token")) < 0)
 		goto fail;
 	*out_id = id;
 	return store_sqlite_commit(st);
@@ -338,11 +316,11 @@ store_sqlite_sub_set_lists(struct store *st, int64_t id,
 
 		/* leaving: a bounced or suppressed address keeps its status
 		 * (it must never look like one that may come back) */
-		if ((rc = prepare(st, &stmt, "UPDATE subscribers SET status = 2 "
+		if ((rc = store_prep(st, &stmt, "UPDATE subscribers SET status = 2 "
 		    "WHERE id = ?1 AND status IN (0, 1)")) < 0)
 			goto fail;
 		sqlite3_bind_int64(stmt, 1, id);
-		if ((rc = run(st, stmt, "unsubscribe")) < 0)
+		if ((rc = store_step_final(st, stmt, "unsubscribe")) < 0)
 			goto fail;
 	}
 	return store_sqlite_commit(st);
@@ -357,12 +335,12 @@ store_sqlite_sub_set_status(struct store *st, int64_t id, int status)
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = prepare(st, &stmt, "UPDATE subscribers SET status = ?2 "
+	if ((rc = store_prep(st, &stmt, "UPDATE subscribers SET status = ?2 "
 	    "WHERE id = ?1")) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, id);
 	sqlite3_bind_int(stmt, 2, status);
-	if ((rc = run(st, stmt, "set subscriber status")) < 0)
+	if ((rc = store_step_final(st, stmt, "set subscriber status")) < 0)
 		return rc;
 	if (sqlite3_changes(SQ(st)->db) == 0)
 		return err_set(ND_ENOTFOUND, "store: no subscriber %lld",
@@ -379,7 +357,7 @@ store_sqlite_sub_bounce(struct store *st, int64_t id, bool is_hard,
 	int rc, step;
 
 	/* a soft bounce counts; the address goes at soft_limit of them */
-	if ((rc = prepare(st, &stmt, is_hard ?
+	if ((rc = store_prep(st, &stmt, is_hard ?
 	    "UPDATE subscribers SET hard_bounces = hard_bounces + 1, "
 	    "status = ?2, last_bounce = ?4, last_bounce_status = ?5 "
 	    "WHERE id = ?1 RETURNING status" :
@@ -418,19 +396,19 @@ store_sqlite_sub_expire(struct store *st, int64_t before, int64_t now,
 	if ((rc = store_sqlite_begin(st)) < 0)
 		return rc;
 	/* their queued mail goes with them (ON DELETE CASCADE) */
-	if ((rc = prepare(st, &stmt, "DELETE FROM subscribers WHERE "
+	if ((rc = store_prep(st, &stmt, "DELETE FROM subscribers WHERE "
 	    "status = 0 AND created < ?1")) < 0)
 		goto fail;
 	sqlite3_bind_int64(stmt, 1, before);
-	if ((rc = run(st, stmt, "expire sign-ups")) < 0)
+	if ((rc = store_step_final(st, stmt, "expire sign-ups")) < 0)
 		goto fail;
 	if (out_n)
 		*out_n = (size_t)sqlite3_changes(SQ(st)->db);
-	if ((rc = prepare(st, &stmt, "DELETE FROM sub_tokens "
+	if ((rc = store_prep(st, &stmt, "DELETE FROM sub_tokens "
 	    "WHERE expires <= ?1")) < 0)
 		goto fail;
 	sqlite3_bind_int64(stmt, 1, now);
-	if ((rc = run(st, stmt, "expire tokens")) < 0)
+	if ((rc = store_step_final(st, stmt, "expire tokens")) < 0)
 		goto fail;
 	return store_sqlite_commit(st);
 fail:
@@ -445,7 +423,7 @@ store_sqlite_sub_counts(struct store *st, size_t out[5])
 	int rc, step;
 
 	memset(out, 0, 5 * sizeof(out[0]));
-	if ((rc = prepare(st, &stmt, "SELECT status, count(*) FROM "
+	if ((rc = store_prep(st, &stmt, "SELECT status, count(*) FROM "
 	    "subscribers GROUP BY status")) < 0)
 		return rc;
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -468,7 +446,7 @@ store_sqlite_mail_content_add(struct store *st, const char *kind,
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = prepare(st, &stmt, "INSERT INTO mail_content (kind, list, "
+	if ((rc = store_prep(st, &stmt, "INSERT INTO mail_content (kind, list, "
 	    "created, subject, text, html) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")) < 0)
 		return rc;
 	store_bind_text(stmt, 1, kind);
@@ -477,7 +455,7 @@ store_sqlite_mail_content_add(struct store *st, const char *kind,
 	store_bind_text(stmt, 4, subject);
 	store_bind_text(stmt, 5, text);
 	store_bind_text(stmt, 6, html);
-	if ((rc = run(st, stmt, "store mail content")) < 0)
+	if ((rc = store_step_final(st, stmt, "store mail content")) < 0)
 		return rc;
 	*out_id = sqlite3_last_insert_rowid(SQ(st)->db);
 	return 0;
@@ -495,7 +473,7 @@ store_sqlite_digest_enqueue(struct store *st, int64_t content_id,
 		return rc;
 	/* one row per active subscriber; the Message-ID is fixed here, so
 	 * a retry after a crash is the same message to the receiver */
-	if ((rc = prepare(st, &stmt, "INSERT OR IGNORE INTO mail_queue "
+	if ((rc = store_prep(st, &stmt, "INSERT OR IGNORE INTO mail_queue "
 	    "(subscriber_id, kind, content_id, message_id, created, "
 	    "next_attempt_at) SELECT s.id, 'digest', ?1, '<' || "
 	    "lower(hex(randomblob(12))) || '.' || s.id || '.' || ?1 || '@' || "
@@ -507,17 +485,17 @@ store_sqlite_digest_enqueue(struct store *st, int64_t content_id,
 	store_bind_text(stmt, 2, list);
 	store_bind_text(stmt, 3, msgid_domain);
 	sqlite3_bind_int64(stmt, 4, now);
-	if ((rc = run(st, stmt, "queue digest")) < 0)
+	if ((rc = store_step_final(st, stmt, "queue digest")) < 0)
 		goto fail;
 	*out_n = (size_t)sqlite3_changes(SQ(st)->db);
-	if ((rc = prepare(st, &stmt, "INSERT INTO digest_runs (list, last_at, "
+	if ((rc = store_prep(st, &stmt, "INSERT INTO digest_runs (list, last_at, "
 	    "content_id) VALUES (?1, ?2, ?3) ON CONFLICT (list) DO UPDATE "
 	    "SET last_at = ?2, content_id = ?3")) < 0)
 		goto fail;
 	store_bind_text(stmt, 1, list);
 	sqlite3_bind_int64(stmt, 2, now);
 	sqlite3_bind_int64(stmt, 3, content_id);
-	if ((rc = run(st, stmt, "record digest run")) < 0)
+	if ((rc = store_step_final(st, stmt, "record digest run")) < 0)
 		goto fail;
 	return store_sqlite_commit(st);
 fail:
@@ -533,7 +511,7 @@ store_sqlite_digest_last(struct store *st, const char *list, int64_t *out)
 	int rc, step;
 
 	*out = 0;
-	if ((rc = prepare(st, &stmt, "SELECT last_at FROM digest_runs "
+	if ((rc = store_prep(st, &stmt, "SELECT last_at FROM digest_runs "
 	    "WHERE list = ?1")) < 0)
 		return rc;
 	store_bind_text(stmt, 1, list);
@@ -552,7 +530,7 @@ store_sqlite_list_count(struct store *st, const char *list, size_t *out)
 	int rc;
 
 	*out = 0;
-	if ((rc = prepare(st, &stmt, "SELECT count(*) FROM subscriptions l "
+	if ((rc = store_prep(st, &stmt, "SELECT count(*) FROM subscriptions l "
 	    "JOIN subscribers s ON s.id = l.subscriber_id "
 	    "WHERE l.list = ?1 AND s.status = 1")) < 0)
 		return rc;
@@ -587,7 +565,7 @@ windows_take(struct store *st, int64_t now, const struct window *w, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		int64_t start = now - now % w[i].len;
 
-		if ((rc = prepare(st, &stmt, "SELECT n FROM mail_windows "
+		if ((rc = store_prep(st, &stmt, "SELECT n FROM mail_windows "
 		    "WHERE name = ?1 AND start = ?2")) < 0)
 			return rc;
 		store_bind_text(stmt, 1, w[i].name);
@@ -610,14 +588,14 @@ windows_take(struct store *st, int64_t now, const struct window *w, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		int64_t start = now - now % w[i].len;
 
-		if ((rc = prepare(st, &stmt, "INSERT INTO mail_windows (name, "
+		if ((rc = store_prep(st, &stmt, "INSERT INTO mail_windows (name, "
 		    "start, n) VALUES (?1, ?2, 1) ON CONFLICT (name) DO UPDATE "
 		    "SET n = CASE WHEN start = ?2 THEN n + 1 ELSE 1 END, "
 		    "start = ?2")) < 0)
 			return rc;
 		store_bind_text(stmt, 1, w[i].name);
 		sqlite3_bind_int64(stmt, 2, start);
-		if ((rc = run(st, stmt, "count send window")) < 0)
+		if ((rc = store_step_final(st, stmt, "count send window")) < 0)
 			return rc;
 	}
 	return 0;
@@ -655,7 +633,7 @@ store_sqlite_mail_claim(struct store *st, struct arena *a, int64_t now,
 	 * (state, lease_until / next_attempt_at), so a claim costs the same
 	 * with ten or a million mails queued. */
 	for (int pass = 0; pass < 2 && !m; pass++) {
-		if ((rc = prepare(st, &stmt, pass == 0 ? CLAIM_SQL
+		if ((rc = store_prep(st, &stmt, pass == 0 ? CLAIM_SQL
 		    "WHERE q.state = 1 AND q.lease_until <= ?1 "
 		    "ORDER BY q.lease_until, q.id LIMIT 1" : CLAIM_SQL
 		    "WHERE q.state = 0 AND q.next_attempt_at <= ?1 "
@@ -686,12 +664,12 @@ store_sqlite_mail_claim(struct store *st, struct arena *a, int64_t now,
 		/* Mail to someone who left (or bounced) since it was queued
 		 * is dropped, not sent; then look again. */
 		if (m && m->sub_status >= SUB_UNSUBSCRIBED) {
-			if ((rc = prepare(st, &stmt, "UPDATE mail_queue SET "
+			if ((rc = store_prep(st, &stmt, "UPDATE mail_queue SET "
 			    "state = 3, last_error = 'subscriber is not active' "
 			    "WHERE id = ?1")) < 0)
 				goto fail;
 			sqlite3_bind_int64(stmt, 1, m->id);
-			if ((rc = run(st, stmt, "drop mail")) < 0)
+			if ((rc = store_step_final(st, stmt, "drop mail")) < 0)
 				goto fail;
 			m = NULL;
 			pass = -1;
@@ -699,7 +677,7 @@ store_sqlite_mail_claim(struct store *st, struct arena *a, int64_t now,
 	}
 	if (!m) {
 		/* nothing due: when is the next? */
-		if ((rc = prepare(st, &stmt, "SELECT min(CASE state WHEN 0 "
+		if ((rc = store_prep(st, &stmt, "SELECT min(CASE state WHEN 0 "
 		    "THEN next_attempt_at ELSE lease_until END) FROM mail_queue "
 		    "WHERE state IN (0, 1)")) < 0)
 			goto fail;
@@ -717,12 +695,12 @@ store_sqlite_mail_claim(struct store *st, struct arena *a, int64_t now,
 			*out_wait = wait;
 		return store_sqlite_commit(st);
 	}
-	if ((rc = prepare(st, &stmt, "UPDATE mail_queue SET state = 1, "
+	if ((rc = store_prep(st, &stmt, "UPDATE mail_queue SET state = 1, "
 	    "lease_until = ?2, attempts = attempts + 1 WHERE id = ?1")) < 0)
 		goto fail;
 	sqlite3_bind_int64(stmt, 1, m->id);
 	sqlite3_bind_int64(stmt, 2, now + lease_s);
-	if ((rc = run(st, stmt, "lease mail")) < 0)
+	if ((rc = store_step_final(st, stmt, "lease mail")) < 0)
 		goto fail;
 	if ((rc = store_sqlite_commit(st)) < 0)
 		return rc;
@@ -742,7 +720,7 @@ store_sqlite_mail_done(struct store *st, int64_t id, int state,
 
 	/* an error stays recorded after a later success: `mail status`
 	 * shows the last one and when it happened */
-	if ((rc = prepare(st, &stmt, "UPDATE mail_queue SET state = ?2, "
+	if ((rc = store_prep(st, &stmt, "UPDATE mail_queue SET state = ?2, "
 	    "next_attempt_at = ?3, last_error = coalesce(?4, last_error), "
 	    "last_code = CASE WHEN ?4 IS NULL THEN last_code ELSE ?5 END, "
 	    "last_error_at = CASE WHEN ?4 IS NULL THEN last_error_at "
@@ -756,7 +734,7 @@ store_sqlite_mail_done(struct store *st, int64_t id, int state,
 	store_bind_text(stmt, 4, error);
 	sqlite3_bind_int(stmt, 5, code);
 	sqlite3_bind_int64(stmt, 6, now);
-	return run(st, stmt, "record mail outcome");
+	return store_step_final(st, stmt, "record mail outcome");
 }
 
 int
@@ -768,7 +746,7 @@ store_sqlite_mail_status(struct store *st, struct arena *a, int64_t now,
 	int rc, step;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = prepare(st, &stmt, "SELECT kind, state, count(*) FROM "
+	if ((rc = store_prep(st, &stmt, "SELECT kind, state, count(*) FROM "
 	    "mail_queue GROUP BY kind, state ORDER BY kind, state")) < 0)
 		return rc;
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -792,7 +770,7 @@ store_sqlite_mail_status(struct store *st, struct arena *a, int64_t now,
 	sqlite3_finalize(stmt);
 	if (rc < 0)
 		return rc;
-	if ((rc = prepare(st, &stmt, "SELECT count(*), (SELECT min("
+	if ((rc = store_prep(st, &stmt, "SELECT count(*), (SELECT min("
 	    "next_attempt_at) FROM mail_queue WHERE state = 0 AND "
 	    "next_attempt_at > ?1) FROM mail_queue WHERE state = 0 AND "
 	    "next_attempt_at <= ?1")) < 0)
@@ -803,7 +781,7 @@ store_sqlite_mail_status(struct store *st, struct arena *a, int64_t now,
 		out->next_attempt = sqlite3_column_int64(stmt, 1);
 	}
 	sqlite3_finalize(stmt);
-	if ((rc = prepare(st, &stmt, "SELECT last_error, last_code, "
+	if ((rc = store_prep(st, &stmt, "SELECT last_error, last_code, "
 	    "last_error_at, kind FROM mail_queue WHERE last_error IS NOT NULL "
 	    "ORDER BY last_error_at DESC, id DESC LIMIT 1")) < 0)
 		return rc;
@@ -823,7 +801,7 @@ store_sqlite_mail_secret(struct store *st, unsigned char out[32])
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = prepare(st, &stmt, "SELECT key FROM mail_secret "
+	if ((rc = store_prep(st, &stmt, "SELECT key FROM mail_secret "
 	    "WHERE id = 1")) < 0)
 		return rc;
 	if (sqlite3_step(stmt) == SQLITE_ROW &&

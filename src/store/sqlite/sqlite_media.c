@@ -48,16 +48,6 @@ store_media_register(sqlite3 *db)
 	return 0;
 }
 
-static int
-prepare(struct store *st, sqlite3_stmt **out, const char *sql)
-{
-	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, out, NULL) != SQLITE_OK) {
-		*out = NULL;
-		return store_db_err(st, "prepare media statement");
-	}
-	return 0;
-}
-
 int
 store_sqlite_media_put(struct store *st, const struct photo *m)
 {
@@ -83,7 +73,7 @@ store_sqlite_media_put(struct store *st, const struct photo *m)
 		return err_set(ND_EINVAL, "store: media: an image needs a url, "
 		    "bytes and a type");
 	model_photo_key(key, m->url);
-	if ((rc = prepare(st, &stmt, sql)) < 0)
+	if ((rc = store_prep(st, &stmt, sql)) < 0)
 		return rc;
 	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
 	store_bind_text(stmt, 2, m->url);
@@ -123,7 +113,7 @@ store_sqlite_media_get(struct store *st, struct arena *a, const char *key,
 	int rc, step;
 
 	*out = NULL;
-	if ((rc = prepare(st, &stmt, with_data ? sql_data : sql_meta)) < 0)
+	if ((rc = store_prep(st, &stmt, with_data ? sql_data : sql_meta)) < 0)
 		return rc;
 	store_bind_text(stmt, 1, key);
 	step = sqlite3_step(stmt);
@@ -190,7 +180,7 @@ store_sqlite_media_pending(struct store *st, struct arena *a, int64_t now,
 	*out_n = 0;
 	if (!max)
 		return 0;
-	if ((rc = prepare(st, &stmt, sql)) < 0)
+	if ((rc = store_prep(st, &stmt, sql)) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)recent);
 	sqlite3_bind_int64(stmt, 2, now);
@@ -216,7 +206,7 @@ store_sqlite_media_count(struct store *st, size_t *out_ok, size_t *out_failed)
 	int rc;
 
 	*out_ok = *out_failed = 0;
-	if ((rc = prepare(st, &stmt, "SELECT coalesce(sum(status = 1), 0), "
+	if ((rc = store_prep(st, &stmt, "SELECT coalesce(sum(status = 1), 0), "
 	    "coalesce(sum(status <> 1), 0) FROM media")) < 0)
 		return rc;
 	if (sqlite3_step(stmt) == SQLITE_ROW) {
@@ -240,7 +230,7 @@ store_sqlite_media_list_ok(struct store *st, struct arena *a,
 
 	*out = NULL;
 	*out_n = 0;
-	if ((rc = prepare(st, &stmt, "SELECT key, type, width, height FROM media "
+	if ((rc = store_prep(st, &stmt, "SELECT key, type, width, height FROM media "
 	    "WHERE status = 1 ORDER BY key")) < 0)
 		return rc;
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {

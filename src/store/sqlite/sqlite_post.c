@@ -28,24 +28,6 @@
 	" LEFT JOIN columns col ON col.id = p.column_id" \
 	" LEFT JOIN desk_photos ph ON ph.id = p.photo_id"
 
-static int
-prep(struct store *st, sqlite3_stmt **out, const char *sql)
-{
-	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, out, NULL) != SQLITE_OK)
-		return store_db_err(st, "prepare post statement");
-	return 0;
-}
-
-static int
-step_done(struct store *st, sqlite3_stmt *stmt, const char *what)
-{
-	int rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : store_db_err(st, what);
-
-	sqlite3_reset(stmt);
-	sqlite3_clear_bindings(stmt);
-	return rc;
-}
-
 static bool
 too_long(const char *s, size_t max)
 {
@@ -121,7 +103,7 @@ post_fill(struct store *st, struct arena *a, struct post *p)
 	size_t cap = 0;
 	int rc, step;
 
-	if ((rc = prep(st, &s, "SELECT user_id, name, slug FROM post_bylines "
+	if ((rc = store_prep(st, &s, "SELECT user_id, name, slug FROM post_bylines "
 	    "WHERE post_id = ?1 ORDER BY position")) < 0)
 		return rc;
 	sqlite3_bind_int64(s, 1, p->id);
@@ -140,7 +122,7 @@ post_fill(struct store *st, struct arena *a, struct post *p)
 	if (rc < 0)
 		return rc;
 	/* a story pick shows its editor's title, else its first report's */
-	if ((rc = prep(st, &s, "SELECT k.item_id, k.story_id, k.summary, "
+	if ((rc = store_prep(st, &s, "SELECT k.item_id, k.story_id, k.summary, "
 	    "CASE WHEN k.item_id THEN i.title "
 	    "ELSE coalesce(nullif(t.editor_title, ''), t.title) END, "
 	    "CASE WHEN k.item_id THEN coalesce(i.canonical_url, i.url) END, "
@@ -169,7 +151,7 @@ post_fill(struct store *st, struct arena *a, struct post *p)
 	sqlite3_finalize(s);
 	if (rc < 0)
 		return rc;
-	if ((rc = prep(st, &s, "SELECT id, time, note, user_id "
+	if ((rc = store_prep(st, &s, "SELECT id, time, note, user_id "
 	    "FROM post_corrections WHERE post_id = ?1 ORDER BY id")) < 0)
 		return rc;
 	cap = 0;
@@ -246,7 +228,7 @@ may_edit(struct store *st, int64_t id, int64_t user_id)
 	sqlite3_stmt *s = NULL;
 	int role = USER_ROLE_NONE, rc, step;
 
-	if ((rc = prep(st, &s, "SELECT role FROM users WHERE id = ?1 AND "
+	if ((rc = store_prep(st, &s, "SELECT role FROM users WHERE id = ?1 AND "
 	    "is_disabled = 0")) < 0)
 		return rc;
 	sqlite3_bind_int64(s, 1, user_id);
@@ -291,7 +273,7 @@ store_sqlite_post_save(struct store *st, const struct post *p, int64_t now,
 		goto fail;
 	if (id) {
 		/* the version being replaced becomes a revision */
-		if ((rc = prep(st, &s, "INSERT INTO post_revisions (post_id, "
+		if ((rc = store_prep(st, &s, "INSERT INTO post_revisions (post_id, "
 		    "time, user_id, status, headline, deck, body, dateline) "
 		    "SELECT id, ?2, ?3, status, headline, deck, body, dateline "
 		    "FROM posts WHERE id = ?1")) < 0)
@@ -299,7 +281,7 @@ store_sqlite_post_save(struct store *st, const struct post *p, int64_t now,
 		sqlite3_bind_int64(s, 1, id);
 		sqlite3_bind_int64(s, 2, now);
 		sqlite3_bind_int64(s, 3, p->edited_by);
-		if ((rc = step_done(st, s, "keep revision")) < 0)
+		if ((rc = store_step_reset(st, s, "keep revision")) < 0)
 			goto fail;
 		if (sqlite3_changes(SQ(st)->db) == 0) {
 			rc = err_set(ND_ENOTFOUND, "store: no post %lld",
@@ -308,7 +290,7 @@ store_sqlite_post_save(struct store *st, const struct post *p, int64_t now,
 		}
 		sqlite3_finalize(s);
 		s = NULL;
-		if ((rc = prep(st, &s, "UPDATE posts SET kind = ?2, status = ?3, "
+		if ((rc = store_prep(st, &s, "UPDATE posts SET kind = ?2, status = ?3, "
 		    "slug = ?4, headline = ?5, deck = ?6, body = ?7, "
 		    "body_html = ?8, dateline = ?9, section_id = ?10, "
 		    "column_id = ?11, tags = ?12, photo_id = ?13, "
@@ -319,7 +301,7 @@ store_sqlite_post_save(struct store *st, const struct post *p, int64_t now,
 			goto fail;
 		sqlite3_bind_int64(s, 1, id);
 	} else {
-		if ((rc = prep(st, &s, "INSERT INTO posts (kind, status, slug, "
+		if ((rc = store_prep(st, &s, "INSERT INTO posts (kind, status, slug, "
 		    "headline, deck, body, body_html, dateline, section_id, "
 		    "column_id, tags, photo_id, photo_caption, photo_credit, "
 		    "story_id, publish_at, published_at, created, updated_at, "
@@ -349,21 +331,21 @@ store_sqlite_post_save(struct store *st, const struct post *p, int64_t now,
 	sqlite3_bind_int64(s, 17, p->publish_at);
 	sqlite3_bind_int64(s, 18, p->published_at);
 	sqlite3_bind_int64(s, 19, now);
-	if ((rc = step_done(st, s, id ? "update post" : "insert post")) < 0)
+	if ((rc = store_step_reset(st, s, id ? "update post" : "insert post")) < 0)
 		goto fail;
 	if (!id)
 		id = sqlite3_last_insert_rowid(SQ(st)->db);
 	sqlite3_finalize(s);
 	s = NULL;
 	/* bylines and picks: replaced */
-	if ((rc = prep(st, &s, "DELETE FROM post_bylines WHERE post_id = ?1")) < 0)
+	if ((rc = store_prep(st, &s, "DELETE FROM post_bylines WHERE post_id = ?1")) < 0)
 		goto fail;
 	sqlite3_bind_int64(s, 1, id);
-	if ((rc = step_done(st, s, "clear bylines")) < 0)
+	if ((rc = store_step_reset(st, s, "clear bylines")) < 0)
 		goto fail;
 	sqlite3_finalize(s);
 	s = NULL;
-	if ((rc = prep(st, &s, "INSERT INTO post_bylines (post_id, position, "
+	if ((rc = store_prep(st, &s, "INSERT INTO post_bylines (post_id, position, "
 	    "user_id, name, slug) VALUES (?1, ?2, ?3, ?4, ?5)")) < 0)
 		goto fail;
 	for (size_t i = 0; i < p->n_bylines; i++) {
@@ -375,19 +357,19 @@ store_sqlite_post_save(struct store *st, const struct post *p, int64_t now,
 		sqlite3_bind_int64(s, 3, p->bylines[i].user_id);
 		store_bind_text(s, 4, p->bylines[i].name);
 		store_bind_text(s, 5, bslug);
-		if ((rc = step_done(st, s, "add byline")) < 0)
+		if ((rc = store_step_reset(st, s, "add byline")) < 0)
 			goto fail;
 	}
 	sqlite3_finalize(s);
 	s = NULL;
-	if ((rc = prep(st, &s, "DELETE FROM post_picks WHERE post_id = ?1")) < 0)
+	if ((rc = store_prep(st, &s, "DELETE FROM post_picks WHERE post_id = ?1")) < 0)
 		goto fail;
 	sqlite3_bind_int64(s, 1, id);
-	if ((rc = step_done(st, s, "clear picks")) < 0)
+	if ((rc = store_step_reset(st, s, "clear picks")) < 0)
 		goto fail;
 	sqlite3_finalize(s);
 	s = NULL;
-	if ((rc = prep(st, &s, "INSERT INTO post_picks (post_id, position, "
+	if ((rc = store_prep(st, &s, "INSERT INTO post_picks (post_id, position, "
 	    "item_id, story_id, summary) VALUES (?1, ?2, ?3, ?4, ?5)")) < 0)
 		goto fail;
 	for (size_t i = 0; i < p->n_picks; i++) {
@@ -397,7 +379,7 @@ store_sqlite_post_save(struct store *st, const struct post *p, int64_t now,
 		sqlite3_bind_int64(s, 4, p->picks[i].story_id);
 		store_bind_text(s, 5, p->picks[i].summary && *p->picks[i].summary ?
 		    p->picks[i].summary : NULL);
-		if ((rc = step_done(st, s, "add pick")) < 0)
+		if ((rc = store_step_reset(st, s, "add pick")) < 0)
 			goto fail;
 	}
 	sqlite3_finalize(s);
@@ -421,7 +403,7 @@ store_sqlite_post_get(struct store *st, struct arena *a, int64_t id,
 	struct post *p = NULL;
 	int rc, step;
 
-	if ((rc = prep(st, &s, "SELECT " POST_COLS POST_FROM
+	if ((rc = store_prep(st, &s, "SELECT " POST_COLS POST_FROM
 	    " WHERE p.id = ?1")) < 0)
 		return rc;
 	sqlite3_bind_int64(s, 1, id);
@@ -464,7 +446,7 @@ store_sqlite_post_list(struct store *st, struct arena *a,
 
 	if (limit > 1000)
 		limit = 1000;
-	if ((rc = prep(st, &s, sql)) < 0)
+	if ((rc = store_prep(st, &s, sql)) < 0)
 		return rc;
 	sqlite3_bind_int(s, 1, q->status);
 	sqlite3_bind_int64(s, 2, q->section_id);
@@ -496,11 +478,11 @@ store_sqlite_post_publish(struct store *st, int64_t id, int64_t at,
 	int rc;
 
 	if (at <= now)
-		rc = prep(st, &s, "UPDATE posts SET status = 3, publish_at = 0, "
+		rc = store_prep(st, &s, "UPDATE posts SET status = 3, publish_at = 0, "
 		    "published_at = CASE WHEN published_at THEN published_at "
 		    "ELSE ?2 END WHERE id = ?1");
 	else
-		rc = prep(st, &s, "UPDATE posts SET status = 2, publish_at = ?3 "
+		rc = store_prep(st, &s, "UPDATE posts SET status = 2, publish_at = ?3 "
 		    "WHERE id = ?1");
 	if (rc < 0)
 		return rc;
@@ -509,7 +491,7 @@ store_sqlite_post_publish(struct store *st, int64_t id, int64_t at,
 		sqlite3_bind_int64(s, 2, now);
 	else
 		sqlite3_bind_int64(s, 3, at);
-	rc = step_done(st, s, "publish post");
+	rc = store_step_reset(st, s, "publish post");
 	sqlite3_finalize(s);
 	if (rc == 0 && sqlite3_changes(SQ(st)->db) == 0)
 		rc = err_set(ND_ENOTFOUND, "store: no post %lld", (long long)id);
@@ -525,12 +507,12 @@ store_sqlite_post_set_status(struct store *st, int64_t id, int status)
 	if (status != POST_DRAFT && status != POST_SUBMITTED)
 		return err_set(ND_EINVAL, "store: a post is published with "
 		    "store_post_publish");
-	if ((rc = prep(st, &s, "UPDATE posts SET status = ?2, publish_at = 0 "
+	if ((rc = store_prep(st, &s, "UPDATE posts SET status = ?2, publish_at = 0 "
 	    "WHERE id = ?1")) < 0)
 		return rc;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int(s, 2, status);
-	rc = step_done(st, s, "set post status");
+	rc = store_step_reset(st, s, "set post status");
 	sqlite3_finalize(s);
 	if (rc == 0 && sqlite3_changes(SQ(st)->db) == 0)
 		rc = err_set(ND_ENOTFOUND, "store: no post %lld", (long long)id);
@@ -545,13 +527,13 @@ store_sqlite_post_publish_due(struct store *st, int64_t now, size_t *out_n)
 
 	/* published_at is the scheduled time: the post says when it went
 	 * live as planned, even if the desk was down at that moment */
-	if ((rc = prep(st, &s, "UPDATE posts SET status = 3, "
+	if ((rc = store_prep(st, &s, "UPDATE posts SET status = 3, "
 	    "published_at = CASE WHEN published_at THEN published_at "
 	    "ELSE publish_at END, publish_at = 0 "
 	    "WHERE status = 2 AND publish_at <= ?1")) < 0)
 		return rc;
 	sqlite3_bind_int64(s, 1, now);
-	rc = step_done(st, s, "publish due posts");
+	rc = store_step_reset(st, s, "publish due posts");
 	if (rc == 0 && out_n)
 		*out_n = (size_t)sqlite3_changes(SQ(st)->db);
 	sqlite3_finalize(s);
@@ -570,7 +552,7 @@ store_sqlite_post_correct(struct store *st, int64_t id, const char *note,
 		    "at most %d bytes", POST_MAX_NOTE);
 	if ((rc = store_sqlite_begin(st)) < 0)
 		return rc;
-	if ((rc = prep(st, &s, "SELECT status FROM posts WHERE id = ?1")) < 0)
+	if ((rc = store_prep(st, &s, "SELECT status FROM posts WHERE id = ?1")) < 0)
 		goto fail;
 	sqlite3_bind_int64(s, 1, id);
 	step = sqlite3_step(s);
@@ -591,26 +573,26 @@ store_sqlite_post_correct(struct store *st, int64_t id, const char *note,
 		    "edit it instead of correcting it", (long long)id);
 		goto fail;
 	}
-	if ((rc = prep(st, &s, "INSERT INTO post_corrections (post_id, time, "
+	if ((rc = store_prep(st, &s, "INSERT INTO post_corrections (post_id, time, "
 	    "note, user_id) VALUES (?1, ?2, ?3, ?4)")) < 0)
 		goto fail;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, now);
 	store_bind_text(s, 3, note);
 	sqlite3_bind_int64(s, 4, user_id);
-	if ((rc = step_done(st, s, "add correction")) < 0)
+	if ((rc = store_step_reset(st, s, "add correction")) < 0)
 		goto fail;
 	if (out_id)
 		*out_id = sqlite3_last_insert_rowid(SQ(st)->db);
 	sqlite3_finalize(s);
 	s = NULL;
 	/* the post changed: dateModified, and its pages are re-rendered */
-	if ((rc = prep(st, &s, "UPDATE posts SET updated_at = ?2 "
+	if ((rc = store_prep(st, &s, "UPDATE posts SET updated_at = ?2 "
 	    "WHERE id = ?1")) < 0)
 		goto fail;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, now);
-	if ((rc = step_done(st, s, "mark post modified")) < 0)
+	if ((rc = store_step_reset(st, s, "mark post modified")) < 0)
 		goto fail;
 	sqlite3_finalize(s);
 	return store_sqlite_commit(st);
@@ -629,7 +611,7 @@ store_sqlite_correction_list(struct store *st, struct arena *a, size_t limit,
 	size_t n = 0, cap = 0;
 	int rc, step;
 
-	if ((rc = prep(st, &s, "SELECT c.id, c.time, c.note, c.user_id, p.id, "
+	if ((rc = store_prep(st, &s, "SELECT c.id, c.time, c.note, c.user_id, p.id, "
 	    "p.slug, p.headline FROM post_corrections c "
 	    "JOIN posts p ON p.id = c.post_id WHERE p.status = 3 "
 	    "ORDER BY c.id DESC LIMIT ?1")) < 0)
@@ -665,7 +647,7 @@ store_sqlite_post_revisions(struct store *st, struct arena *a, int64_t id,
 	size_t n = 0, cap = 0;
 	int rc, step;
 
-	if ((rc = prep(st, &s, "SELECT id, time, user_id, status, headline, "
+	if ((rc = store_prep(st, &s, "SELECT id, time, user_id, status, headline, "
 	    "deck, body, dateline FROM post_revisions WHERE post_id = ?1 "
 	    "ORDER BY id DESC LIMIT 200")) < 0)
 		return rc;
@@ -699,7 +681,7 @@ store_sqlite_byline_find(struct store *st, struct arena *a, const char *slug,
 	sqlite3_stmt *s = NULL;
 	int rc, step;
 
-	if ((rc = prep(st, &s, "SELECT b.user_id, b.name, b.slug "
+	if ((rc = store_prep(st, &s, "SELECT b.user_id, b.name, b.slug "
 	    "FROM post_bylines b JOIN posts p ON p.id = b.post_id "
 	    "WHERE b.slug = ?1 AND p.status = 3 "
 	    "ORDER BY p.published_at DESC LIMIT 1")) < 0)
@@ -740,7 +722,7 @@ store_sqlite_column_add(struct store *st, const struct column *c,
 		return err_set(ND_EINVAL, "store: column slug '%s': only "
 		    "lower-case letters, digits and single dashes (say '%s')",
 		    c->slug, slug);
-	if ((rc = prep(st, &s, "INSERT INTO columns (slug, name, description) "
+	if ((rc = store_prep(st, &s, "INSERT INTO columns (slug, name, description) "
 	    "VALUES (?1, ?2, ?3)")) < 0)
 		return rc;
 	store_bind_text(s, 1, slug);
@@ -777,7 +759,7 @@ store_sqlite_column_list(struct store *st, struct arena *a,
 	size_t n = 0, cap = 0;
 	int rc, step;
 
-	if ((rc = prep(st, &s, "SELECT id, slug, name, description "
+	if ((rc = store_prep(st, &s, "SELECT id, slug, name, description "
 	    "FROM columns ORDER BY name")) < 0)
 		return rc;
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
@@ -799,7 +781,7 @@ store_sqlite_column_find(struct store *st, struct arena *a, const char *key,
 	sqlite3_stmt *s = NULL;
 	int rc, step;
 
-	if ((rc = prep(st, &s, "SELECT id, slug, name, description FROM columns "
+	if ((rc = store_prep(st, &s, "SELECT id, slug, name, description FROM columns "
 	    "WHERE slug = ?1 OR name = ?1 ORDER BY slug = ?1 DESC LIMIT 1")) < 0)
 		return rc;
 	store_bind_text(s, 1, key);
@@ -837,7 +819,7 @@ store_sqlite_desk_photo_put(struct store *st, const struct desk_photo *ph,
 		    i ? "," : "", ph->widths[i]);
 	if ((rc = store_sqlite_begin(st)) < 0)
 		return rc;
-	if ((rc = prep(st, &s, "INSERT INTO desk_photos (token, width, height, "
+	if ((rc = store_prep(st, &s, "INSERT INTO desk_photos (token, width, height, "
 	    "widths, original_type, original, created) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")) < 0)
 		goto fail;
@@ -849,7 +831,7 @@ store_sqlite_desk_photo_put(struct store *st, const struct desk_photo *ph,
 	sqlite3_bind_blob64(s, 6, original, (sqlite3_uint64)original_len,
 	    SQLITE_STATIC);
 	sqlite3_bind_int64(s, 7, ph->created);
-	if ((rc = step_done(st, s, "add desk photo")) < 0)
+	if ((rc = store_step_reset(st, s, "add desk photo")) < 0)
 		goto fail;
 	if (out_id)
 		*out_id = sqlite3_last_insert_rowid(SQ(st)->db);
@@ -872,7 +854,7 @@ store_sqlite_desk_photo_get(struct store *st, struct arena *a, int64_t id,
 	sqlite3_stmt *s = NULL;
 	int rc, step;
 
-	if ((rc = prep(st, &s, "SELECT id, token, width, height, widths, "
+	if ((rc = store_prep(st, &s, "SELECT id, token, width, height, widths, "
 	    "created FROM desk_photos WHERE id = ?1")) < 0)
 		return rc;
 	sqlite3_bind_int64(s, 1, id);

@@ -24,14 +24,6 @@
 #include "store/sqlite/sqlite_int.h"
 #include "core/banned.h"
 
-static int
-prep(struct store *st, sqlite3_stmt **out, const char *sql)
-{
-	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, out, NULL) != SQLITE_OK)
-		return store_db_err(st, "prepare sections statement");
-	return 0;
-}
-
 int
 store_sqlite_rule_add(struct store *st, int64_t section_id, int kind,
     const char *value, int64_t *out_id)
@@ -40,7 +32,7 @@ store_sqlite_rule_add(struct store *st, int64_t section_id, int kind,
 	int rc = 0;
 
 	if (section_id) {
-		if ((rc = prep(st, &stmt, "SELECT 1 FROM sections "
+		if ((rc = store_prep(st, &stmt, "SELECT 1 FROM sections "
 		    "WHERE id = ?1")) < 0)
 			return rc;
 		sqlite3_bind_int64(stmt, 1, section_id);
@@ -51,7 +43,7 @@ store_sqlite_rule_add(struct store *st, int64_t section_id, int kind,
 		if (rc < 0)
 			return rc;
 	}
-	if ((rc = prep(st, &stmt, "INSERT INTO desk_rules "
+	if ((rc = store_prep(st, &stmt, "INSERT INTO desk_rules "
 	    "(section_id, kind, value) VALUES (?1, ?2, ?3)")) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, section_id);
@@ -71,7 +63,7 @@ store_sqlite_rule_remove(struct store *st, int64_t id)
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = prep(st, &stmt, "DELETE FROM desk_rules WHERE id = ?1")) < 0)
+	if ((rc = store_prep(st, &stmt, "DELETE FROM desk_rules WHERE id = ?1")) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, id);
 	if (sqlite3_step(stmt) != SQLITE_DONE)
@@ -94,7 +86,7 @@ store_sqlite_rule_list(struct store *st, struct arena *a,
 
 	*out = NULL;
 	*out_n = 0;
-	if ((rc = prep(st, &stmt, "SELECT id, section_id, kind, value "
+	if ((rc = store_prep(st, &stmt, "SELECT id, section_id, kind, value "
 	    "FROM desk_rules ORDER BY section_id, kind, value LIMIT 100000")) < 0)
 		return rc;
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -141,7 +133,7 @@ store_sqlite_labels(struct store *st, struct arena *a, size_t max,
 	for (int k = 0; k < 3 && rc == 0; k++) {
 		sqlite3_stmt *stmt = NULL;
 
-		if ((rc = prep(st, &stmt, sql[k])) < 0)
+		if ((rc = store_prep(st, &stmt, sql[k])) < 0)
 			break;
 		sqlite3_bind_int64(stmt, 1, (int64_t)max);
 		while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -169,7 +161,7 @@ store_sqlite_labels_version(struct store *st, uint64_t *out)
 	int rc;
 
 	*out = 0;
-	if ((rc = prep(st, &stmt, "SELECT "
+	if ((rc = store_prep(st, &stmt, "SELECT "
 	    "(SELECT count(*) * 1000003 + total(id * 31 + editor_section_id) "
 	    " FROM items INDEXED BY items_desk_filed "
 	    " WHERE editor_section_id IS NOT NULL AND section_auto = 0), "
@@ -200,19 +192,19 @@ store_sqlite_items_classify(struct store *st,
 
 	if ((rc = store_sqlite_begin(st)) < 0)
 		return rc;
-	if ((rc = prep(st, &find, "SELECT id, review, is_hidden FROM items "
+	if ((rc = store_prep(st, &find, "SELECT id, review, is_hidden FROM items "
 	    "WHERE source_id = ?1 AND dedup_key = ?2")) < 0 ||
 	    /* an automatic section moves with the text; an editor's stays */
-	    (rc = prep(st, &sec, "UPDATE items SET editor_section_id = "
+	    (rc = store_prep(st, &sec, "UPDATE items SET editor_section_id = "
 	    "nullif(?2, 0), section_auto = (?2 != 0) WHERE id = ?1 "
 	    "AND (editor_section_id IS NULL OR section_auto = 1) "
 	    "AND editor_section_id IS NOT nullif(?2, 0)")) < 0 ||
-	    (rc = prep(st, &rel, "UPDATE items SET relevance = ?2, "
+	    (rc = store_prep(st, &rel, "UPDATE items SET relevance = ?2, "
 	    "review = CASE WHEN review = 0 THEN 4 ELSE review END "
 	    "WHERE id = ?1 AND (review = 0 OR relevance IS NOT ?2)")) < 0 ||
-	    (rc = prep(st, &hold, "UPDATE items SET relevance = ?2, "
+	    (rc = store_prep(st, &hold, "UPDATE items SET relevance = ?2, "
 	    "review = 1, is_hidden = 1 WHERE id = ?1")) < 0 ||
-	    (rc = prep(st, &unindex, "DELETE FROM item_fts WHERE rowid = ?1")) < 0)
+	    (rc = store_prep(st, &unindex, "DELETE FROM item_fts WHERE rowid = ?1")) < 0)
 		goto out;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		int64_t id;
@@ -277,7 +269,7 @@ store_sqlite_review_list(struct store *st, struct arena *a, size_t max,
 
 	*out = NULL;
 	*out_n = 0;
-	if ((rc = prep(st, &stmt, "SELECT " ITEM_COLS " FROM items i "
+	if ((rc = store_prep(st, &stmt, "SELECT " ITEM_COLS " FROM items i "
 	    "JOIN sources s ON s.id = i.source_id" ITEM_MEDIA_JOIN
 	    "WHERE i.review IN (1, 2, 3) AND i.review = 1 "
 	    "ORDER BY i.sort_time DESC, i.id DESC "
@@ -305,7 +297,7 @@ store_sqlite_review_decide(struct store *st, int64_t id, bool keep)
 
 	if ((rc = store_sqlite_begin(st)) < 0)
 		return rc;
-	if ((rc = prep(st, &stmt, keep ?
+	if ((rc = store_prep(st, &stmt, keep ?
 	    "UPDATE items SET review = 2, is_hidden = 0 WHERE id = ?1" :
 	    "UPDATE items SET review = 3, is_hidden = 1 WHERE id = ?1")) < 0)
 		goto fail;
@@ -323,7 +315,7 @@ store_sqlite_review_decide(struct store *st, int64_t id, bool keep)
 	stmt = NULL;
 	if (keep)
 		rc = store_sqlite_item_reindex(st, id);
-	else if ((rc = prep(st, &stmt, "DELETE FROM item_fts "
+	else if ((rc = store_prep(st, &stmt, "DELETE FROM item_fts "
 	    "WHERE rowid = ?1")) == 0) {
 		sqlite3_bind_int64(stmt, 1, id);
 		if (sqlite3_step(stmt) != SQLITE_DONE)
@@ -350,7 +342,7 @@ store_sqlite_items_dups(struct store *st, const struct store_item_dup *v,
 		return rc;
 	/* the copy points at the root of the first copy's group; never at
 	 * itself; unchanged rows are not written */
-	if ((rc = prep(st, &stmt, "UPDATE items SET dup_of = "
+	if ((rc = store_prep(st, &stmt, "UPDATE items SET dup_of = "
 	    "(SELECT coalesce(f.dup_of, f.id) FROM items f "
 	    " WHERE f.source_id = ?3 AND f.dedup_key = ?4) "
 	    "WHERE source_id = ?1 AND dedup_key = ?2 AND "
@@ -388,7 +380,7 @@ store_sqlite_item_copies(struct store *st, struct arena *a, int64_t id,
 
 	*out = NULL;
 	*out_n = 0;
-	if ((rc = prep(st, &stmt, "WITH root(r) AS (SELECT coalesce(dup_of, id) "
+	if ((rc = store_prep(st, &stmt, "WITH root(r) AS (SELECT coalesce(dup_of, id) "
 	    "FROM items WHERE id = ?1) "
 	    "SELECT " ITEM_COLS " FROM items i "
 	    "JOIN sources s ON s.id = i.source_id" ITEM_MEDIA_JOIN

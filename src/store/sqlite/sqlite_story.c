@@ -17,14 +17,6 @@
 
 #define STORY_ITEMS_MAX 1000
 
-static int
-prep(struct store *st, sqlite3_stmt **out, const char *sql)
-{
-	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, out, NULL) != SQLITE_OK)
-		return store_db_err(st, "prepare story statement");
-	return 0;
-}
-
 /* Runs a prepared statement with no rows to return. */
 static int
 done(struct store *st, sqlite3_stmt *stmt, const char *what)
@@ -77,23 +69,23 @@ store_sqlite_story_assign(struct store *st, const struct story_assign *as,
 	if ((rc = store_sqlite_begin(st)) < 0)
 		return rc;
 	in_tx = true;
-	if ((rc = prep(st, &merged, "SELECT merged_into FROM stories "
+	if ((rc = store_prep(st, &merged, "SELECT merged_into FROM stories "
 	    "WHERE id = ?1")) < 0 ||
-	    (rc = prep(st, &story, "INSERT OR IGNORE INTO stories "
+	    (rc = store_prep(st, &story, "INSERT OR IGNORE INTO stories "
 	    "(id, title, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)")) < 0 ||
-	    (rc = prep(st, &widen, "UPDATE stories SET "
+	    (rc = store_prep(st, &widen, "UPDATE stories SET "
 	    "first_seen = min(first_seen, ?2), last_seen = max(last_seen, ?2), "
 	    "status = 1 WHERE id = ?1 AND (first_seen > ?2 OR last_seen < ?2 "
 	    "OR status != 1)")) < 0 ||
-	    (rc = prep(st, &item, "SELECT id FROM items "
+	    (rc = store_prep(st, &item, "SELECT id FROM items "
 	    "WHERE source_id = ?1 AND dedup_key = ?2")) < 0 ||
-	    (rc = prep(st, &put, "INSERT INTO story_items "
+	    (rc = store_prep(st, &put, "INSERT INTO story_items "
 	    "(item_id, story_id, similarity) VALUES (?1, ?2, ?3) "
 	    "ON CONFLICT (item_id) DO UPDATE SET story_id = excluded.story_id, "
 	    "similarity = excluded.similarity "
 	    "WHERE story_items.is_locked = 0 "
 	    "AND story_items.story_id != excluded.story_id")) < 0 ||
-	    (rc = prep(st, &close_q, "UPDATE stories SET status = 2 "
+	    (rc = store_prep(st, &close_q, "UPDATE stories SET status = 2 "
 	    "WHERE status = 1 AND is_pinned = 0 AND last_seen < ?1")) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
@@ -160,7 +152,7 @@ store_sqlite_story_window(struct store *st, struct arena *a, int64_t since,
 	*out = NULL;
 	*out_n = 0;
 	*out_next_id = 1;
-	if ((rc = prep(st, &stmt, "SELECT coalesce(max(id), 0) + 1 "
+	if ((rc = store_prep(st, &stmt, "SELECT coalesce(max(id), 0) + 1 "
 	    "FROM stories")) < 0)
 		goto out;
 	if (sqlite3_step(stmt) == SQLITE_ROW)
@@ -168,7 +160,7 @@ store_sqlite_story_window(struct store *st, struct arena *a, int64_t since,
 	sqlite3_finalize(stmt);
 	stmt = NULL;
 	/* The newest max, then oldest first. */
-	if ((rc = prep(st, &stmt, "SELECT * FROM (SELECT i.id, si.story_id, "
+	if ((rc = store_prep(st, &stmt, "SELECT * FROM (SELECT i.id, si.story_id, "
 	    "si.is_locked, i.sort_time, coalesce(s.title, s.url), i.language, "
 	    "i.title, i.summary, i.content, i.source_id, i.dedup_key, "
 	    "i.image_url "
@@ -259,7 +251,7 @@ store_sqlite_story_list(struct store *st, struct arena *a,
 	(void)now;
 	*out = NULL;
 	*out_n = 0;
-	if ((rc = prep(st, &stmt, "SELECT " STORY_COLS "FROM stories st "
+	if ((rc = store_prep(st, &stmt, "SELECT " STORY_COLS "FROM stories st "
 	    "WHERE st.merged_into IS NULL AND (?1 = 0 OR st.status = 1) "
 	    "AND st.last_seen >= ?2 AND EXISTS (SELECT 1 FROM story_items x "
 	    "JOIN items i ON i.id = x.item_id WHERE x.story_id = st.id "
@@ -290,7 +282,7 @@ store_sqlite_story_get(struct store *st, struct arena *a, int64_t id,
 	int rc = 0, step;
 
 	*out = NULL;
-	if ((rc = prep(st, &stmt, "SELECT " STORY_COLS "FROM stories st "
+	if ((rc = store_prep(st, &stmt, "SELECT " STORY_COLS "FROM stories st "
 	    "WHERE st.id = ?1")) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, id);
@@ -318,7 +310,7 @@ store_sqlite_story_items(struct store *st, struct arena *a, int64_t id,
 
 	*out = NULL;
 	*out_n = 0;
-	if ((rc = prep(st, &stmt, "SELECT " ITEM_COLS ", i.sort_time "
+	if ((rc = store_prep(st, &stmt, "SELECT " ITEM_COLS ", i.sort_time "
 	    "FROM story_items x JOIN items i ON i.id = x.item_id "
 	    "JOIN sources s ON s.id = i.source_id" ITEM_MEDIA_JOIN
 	    "WHERE x.story_id = ?1 AND i.is_hidden = 0 "
@@ -350,7 +342,7 @@ run2(struct store *st, const char *sql, int64_t a, int64_t b,
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = prep(st, &stmt, sql)) < 0)
+	if ((rc = store_prep(st, &stmt, sql)) < 0)
 		return rc;
 	if (sqlite3_bind_parameter_count(stmt) >= 1)
 		sqlite3_bind_int64(stmt, 1, a);
@@ -404,7 +396,7 @@ edit(struct store *st, const struct store_story_edit *e, int64_t *out_id)
 		id = e->other;
 		break;
 	case STORE_STORY_SPLIT:
-		if ((rc = prep(st, &stmt, "SELECT si.story_id, i.sort_time, "
+		if ((rc = store_prep(st, &stmt, "SELECT si.story_id, i.sort_time, "
 		    "i.title FROM story_items si JOIN items i ON i.id = si.item_id "
 		    "WHERE si.item_id = ?1")) < 0)
 			return rc;
@@ -418,7 +410,7 @@ edit(struct store *st, const struct store_story_edit *e, int64_t *out_id)
 		{
 			sqlite3_stmt *ins = NULL;
 
-			if ((rc = prep(st, &ins, "INSERT INTO stories (id, title, "
+			if ((rc = store_prep(st, &ins, "INSERT INTO stories (id, title, "
 			    "first_seen, last_seen) SELECT coalesce(max(id), 0) + 1,"
 			    " coalesce(?2, ''), ?1, ?1 FROM stories")) < 0) {
 				sqlite3_finalize(stmt);
@@ -452,7 +444,7 @@ edit(struct store *st, const struct store_story_edit *e, int64_t *out_id)
 		break;
 	case STORE_STORY_RETITLE:
 		if ((rc = story_exists(st, e->id)) < 0 ||
-		    (rc = prep(st, &stmt, "UPDATE stories SET editor_title = "
+		    (rc = store_prep(st, &stmt, "UPDATE stories SET editor_title = "
 		    "nullif(?2, '') WHERE id = ?1")) < 0)
 			return rc;
 		sqlite3_bind_int64(stmt, 1, e->id);

@@ -14,14 +14,6 @@
 #include "core/banned.h"
 
 static int
-prep(struct store *st, sqlite3_stmt **out, const char *sql)
-{
-	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, out, NULL) != SQLITE_OK)
-		return store_db_err(st, "prepare story statement");
-	return 0;
-}
-
-static int
 run(struct store *st, sqlite3_stmt *stmt, int64_t a, int64_t b,
     const char *what)
 {
@@ -84,17 +76,17 @@ store_sqlite_story_fold(struct store *st, const struct story_fold *f,
 	if ((rc = store_sqlite_begin(st)) < 0)
 		return rc;
 	in_tx = true;
-	if ((rc = prep(st, &get, "SELECT coalesce(merged_into, 0), "
+	if ((rc = store_prep(st, &get, "SELECT coalesce(merged_into, 0), "
 	    "is_pinned OR editor_title IS NOT NULL OR EXISTS (SELECT 1 FROM "
 	    "story_items WHERE story_id = ?1 AND is_locked = 1) "
 	    "FROM stories WHERE id = ?1")) < 0 ||
-	    (rc = prep(st, &move, "UPDATE story_items SET story_id = ?2 "
+	    (rc = store_prep(st, &move, "UPDATE story_items SET story_id = ?2 "
 	    "WHERE story_id = ?1")) < 0 ||
-	    (rc = prep(st, &widen, "UPDATE stories SET first_seen = "
+	    (rc = store_prep(st, &widen, "UPDATE stories SET first_seen = "
 	    "min(first_seen, (SELECT first_seen FROM stories WHERE id = ?1)), "
 	    "last_seen = max(last_seen, (SELECT last_seen FROM stories "
 	    "WHERE id = ?1)) WHERE id = ?2")) < 0 ||
-	    (rc = prep(st, &mark, "UPDATE stories SET merged_into = ?2, "
+	    (rc = store_prep(st, &mark, "UPDATE stories SET merged_into = ?2, "
 	    "status = 2 WHERE id = ?1")) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {

@@ -15,14 +15,6 @@
 #define TIP_LIST_MAX 10000
 #define TIP_MSGS_MAX 10000
 
-static int
-prep(struct store *st, sqlite3_stmt **out, const char *sql)
-{
-	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, out, NULL) != SQLITE_OK)
-		return store_db_err(st, "prepare tips statement");
-	return 0;
-}
-
 static void
 bind_blob(sqlite3_stmt *s, int i, const unsigned char *p, size_t n)
 {
@@ -56,7 +48,7 @@ msg_insert(struct store *st, const char *thread_id, const struct tip_msg *m)
 	sqlite3_stmt *s = NULL;
 	int rc;
 
-	if ((rc = prep(st, &s, "INSERT INTO tip_messages (thread_id, day, "
+	if ((rc = store_prep(st, &s, "INSERT INTO tip_messages (thread_id, day, "
 	    "sealed, for_source) VALUES (?, ?, ?, ?)")) < 0)
 		return rc;
 	sqlite3_bind_text(s, 1, thread_id, -1, SQLITE_TRANSIENT);
@@ -78,7 +70,7 @@ store_sqlite_tip_thread_add(struct store *st, const struct tip_thread *t,
 
 	if ((rc = store_sqlite_begin(st)) < 0)
 		return rc;
-	if ((rc = prep(st, &s, "INSERT INTO tip_threads (id, day, lookup, "
+	if ((rc = store_prep(st, &s, "INSERT INTO tip_threads (id, day, lookup, "
 	    "reply_pk) VALUES (?, ?, ?, ?)")) < 0)
 		goto fail;
 	sqlite3_bind_text(s, 1, t->id, -1, SQLITE_TRANSIENT);
@@ -113,7 +105,7 @@ store_sqlite_tip_msg_add(struct store *st, const char *thread_id,
 
 	if ((rc = store_sqlite_begin(st)) < 0)
 		return rc;
-	if ((rc = prep(st, &s, "SELECT 1 FROM tip_threads WHERE id = ?")) < 0)
+	if ((rc = store_prep(st, &s, "SELECT 1 FROM tip_threads WHERE id = ?")) < 0)
 		goto fail;
 	sqlite3_bind_text(s, 1, thread_id, -1, SQLITE_TRANSIENT);
 	step = sqlite3_step(s);
@@ -145,7 +137,7 @@ store_sqlite_tip_list(struct store *st, struct arena *a,
 
 	*out = NULL;
 	*out_n = 0;
-	if ((rc = prep(st, &s, "SELECT t.id, t.day, MAX(m.day), COUNT(m.id), "
+	if ((rc = store_prep(st, &s, "SELECT t.id, t.day, MAX(m.day), COUNT(m.id), "
 	    "COUNT(m.for_source), SUM(LENGTH(m.sealed) + "
 	    "IFNULL(LENGTH(m.for_source), 0)) FROM tip_threads t "
 	    "JOIN tip_messages m ON m.thread_id = t.id "
@@ -184,7 +176,7 @@ store_sqlite_tip_get(struct store *st, struct arena *a, const char *id,
 	*out = NULL;
 	*out_msgs = NULL;
 	*out_n = 0;
-	if ((rc = prep(st, &s, "SELECT id, day, lookup, reply_pk FROM "
+	if ((rc = store_prep(st, &s, "SELECT id, day, lookup, reply_pk FROM "
 	    "tip_threads WHERE id = ?")) < 0)
 		return rc;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
@@ -202,7 +194,7 @@ store_sqlite_tip_get(struct store *st, struct arena *a, const char *id,
 	t->reply_pk = col_blob(a, s, 3, &t->reply_pk_len);
 	sqlite3_finalize(s);
 	s = NULL;
-	if ((rc = prep(st, &s, "SELECT id, day, sealed, for_source FROM "
+	if ((rc = store_prep(st, &s, "SELECT id, day, sealed, for_source FROM "
 	    "tip_messages WHERE thread_id = ? ORDER BY id LIMIT ?")) < 0)
 		return rc;
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
@@ -238,7 +230,7 @@ store_sqlite_tip_find(struct store *st, struct arena *a,
 	int rc, step;
 
 	*out_id = NULL;
-	if ((rc = prep(st, &s, "SELECT id FROM tip_threads WHERE lookup = ?"))
+	if ((rc = store_prep(st, &s, "SELECT id FROM tip_threads WHERE lookup = ?"))
 	    < 0)
 		return rc;
 	sqlite3_bind_blob64(s, 1, lookup, len, SQLITE_TRANSIENT);

@@ -12,16 +12,6 @@
 #include "store/sqlite/sqlite_int.h"
 #include "core/banned.h"
 
-static int
-prepare(struct store *st, sqlite3_stmt **out, const char *sql)
-{
-	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, out, NULL) != SQLITE_OK) {
-		*out = NULL;
-		return store_db_err(st, "prepare upkeep statement");
-	}
-	return 0;
-}
-
 int
 store_sqlite_upkeep_claim(struct store *st, const char *task,
     const char *owner, int64_t now, int64_t lease_until, int64_t due_at,
@@ -32,7 +22,7 @@ store_sqlite_upkeep_claim(struct store *st, const char *task,
 	int rc;
 
 	*out_state = STORE_UPKEEP_HELD;
-	if ((rc = prepare(st, &stmt, "INSERT OR IGNORE INTO upkeep (task) "
+	if ((rc = store_prep(st, &stmt, "INSERT OR IGNORE INTO upkeep (task) "
 	    "VALUES (?1)")) < 0)
 		return rc;
 	store_bind_text(stmt, 1, task);
@@ -41,7 +31,7 @@ store_sqlite_upkeep_claim(struct store *st, const char *task,
 	sqlite3_finalize(stmt);
 	if (rc < 0)
 		return rc;
-	if ((rc = prepare(st, &stmt, "UPDATE upkeep SET owner = ?2, "
+	if ((rc = store_prep(st, &stmt, "UPDATE upkeep SET owner = ?2, "
 	    "lease_until = ?4 WHERE task = ?1 AND last_done < ?5 AND "
 	    "(owner = '' OR owner = ?2 OR lease_until <= ?3)")) < 0)
 		return rc;
@@ -72,7 +62,7 @@ store_sqlite_upkeep_release(struct store *st, const char *task,
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = prepare(st, &stmt, "UPDATE upkeep SET owner = '', "
+	if ((rc = store_prep(st, &stmt, "UPDATE upkeep SET owner = '', "
 	    "lease_until = 0, last_done = CASE WHEN ?3 THEN ?4 ELSE last_done "
 	    "END WHERE task = ?1 AND owner = ?2")) < 0)
 		return rc;
@@ -99,7 +89,7 @@ store_sqlite_upkeep_get(struct store *st, struct arena *a, const char *task,
 		*out_owner = "";
 	if (out_lease_until)
 		*out_lease_until = 0;
-	if ((rc = prepare(st, &stmt, "SELECT last_done, owner, lease_until "
+	if ((rc = store_prep(st, &stmt, "SELECT last_done, owner, lease_until "
 	    "FROM upkeep WHERE task = ?1")) < 0)
 		return rc;
 	store_bind_text(stmt, 1, task);

@@ -20,24 +20,6 @@
 	"u.id, u.email, u.name, u.role, u.is_disabled, u.created," \
 	" u.password_changed_at, u.last_login"
 
-static int
-prep(struct store *st, sqlite3_stmt **out, const char *sql)
-{
-	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, out, NULL) != SQLITE_OK)
-		return store_db_err(st, "prepare user statement");
-	return 0;
-}
-
-/* Prepares, binds nothing, steps once to DONE. */
-static int
-run(struct store *st, sqlite3_stmt *stmt, const char *what)
-{
-	int rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : store_db_err(st, what);
-
-	sqlite3_reset(stmt);
-	return rc;
-}
-
 static void
 user_from_row(struct arena *a, sqlite3_stmt *stmt, struct user *u)
 {
@@ -59,7 +41,7 @@ store_sqlite_user_add(struct store *st, const struct user *u,
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = prep(st, &stmt, "INSERT INTO users (email, name, role, "
+	if ((rc = store_prep(st, &stmt, "INSERT INTO users (email, name, role, "
 	    "pwhash, is_disabled, created, password_changed_at) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)")) < 0)
 		return rc;
@@ -89,7 +71,7 @@ store_sqlite_user_get(struct store *st, struct arena *a, int64_t id,
 	int rc, step;
 
 	*out = NULL;
-	if ((rc = prep(st, &stmt, email ?
+	if ((rc = store_prep(st, &stmt, email ?
 	    "SELECT " USER_COLS ", u.pwhash FROM users u WHERE u.email = ?1" :
 	    "SELECT " USER_COLS ", u.pwhash FROM users u WHERE u.id = ?2")) < 0)
 		return rc;
@@ -120,7 +102,7 @@ store_sqlite_user_list(struct store *st, struct arena *a, struct user **out,
 
 	*out = NULL;
 	*out_n = 0;
-	if ((rc = prep(st, &stmt, "SELECT " USER_COLS ", (SELECT count(*) "
+	if ((rc = store_prep(st, &stmt, "SELECT " USER_COLS ", (SELECT count(*) "
 	    "FROM sessions s WHERE s.user_id = u.id) FROM users u "
 	    "ORDER BY u.email")) < 0)
 		return rc;
@@ -146,7 +128,7 @@ store_sqlite_user_update(struct store *st, const struct user *u,
 
 	if ((rc = store_sqlite_begin(st)) < 0)
 		return rc;
-	if ((rc = prep(st, &stmt, "UPDATE users SET name = ?2, role = ?3, "
+	if ((rc = store_prep(st, &stmt, "UPDATE users SET name = ?2, role = ?3, "
 	    "is_disabled = ?4, pwhash = coalesce(?5, pwhash), "
 	    "password_changed_at = CASE WHEN ?5 IS NULL "
 	    "THEN password_changed_at ELSE ?6 END WHERE id = ?1")) < 0)
@@ -157,7 +139,7 @@ store_sqlite_user_update(struct store *st, const struct user *u,
 	sqlite3_bind_int(stmt, 4, u->is_disabled);
 	store_bind_text(stmt, 5, pwhash);
 	sqlite3_bind_int64(stmt, 6, now);
-	if ((rc = run(st, stmt, "update user")) < 0)
+	if ((rc = store_step_reset(st, stmt, "update user")) < 0)
 		goto out;
 	if (sqlite3_changes(SQ(st)->db) == 0) {
 		rc = err_set(ND_ENOTFOUND, "store: no user %lld",
@@ -168,14 +150,14 @@ store_sqlite_user_update(struct store *st, const struct user *u,
 	stmt = NULL;
 	/* a disabled account or a new password ends every other session */
 	if (u->is_disabled || pwhash) {
-		if ((rc = prep(st, &stmt, "DELETE FROM sessions WHERE "
+		if ((rc = store_prep(st, &stmt, "DELETE FROM sessions WHERE "
 		    "user_id = ?1 AND (?2 IS NULL OR hash <> ?2)")) < 0)
 			goto out;
 		sqlite3_bind_int64(stmt, 1, u->id);
 		if (keep && !u->is_disabled)
 			sqlite3_bind_blob(stmt, 2, keep, STORE_SESSION_HASH,
 			    SQLITE_STATIC);
-		if ((rc = run(st, stmt, "revoke sessions")) < 0)
+		if ((rc = store_step_reset(st, stmt, "revoke sessions")) < 0)
 			goto out;
 	}
 	rc = store_sqlite_commit(st);
@@ -193,12 +175,12 @@ store_sqlite_user_login(struct store *st, int64_t id, int64_t now)
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = prep(st, &stmt, "UPDATE users SET last_login = ?2 "
+	if ((rc = store_prep(st, &stmt, "UPDATE users SET last_login = ?2 "
 	    "WHERE id = ?1")) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, id);
 	sqlite3_bind_int64(stmt, 2, now);
-	rc = run(st, stmt, "record login");
+	rc = store_step_reset(st, stmt, "record login");
 	sqlite3_finalize(stmt);
 	return rc;
 }
@@ -214,23 +196,23 @@ store_sqlite_session_add(struct store *st, const unsigned char *hash,
 
 	if ((rc = store_sqlite_begin(st)) < 0)
 		return rc;
-	if ((rc = prep(st, &stmt, "DELETE FROM sessions WHERE "
+	if ((rc = store_prep(st, &stmt, "DELETE FROM sessions WHERE "
 	    "last_seen < ?1 - ?2 OR created < ?1 - ?3")) < 0)
 		goto out;
 	sqlite3_bind_int64(stmt, 1, now);
 	sqlite3_bind_int64(stmt, 2, idle_s);
 	sqlite3_bind_int64(stmt, 3, max_s);
-	if ((rc = run(st, stmt, "prune sessions")) < 0)
+	if ((rc = store_step_reset(st, stmt, "prune sessions")) < 0)
 		goto out;
 	sqlite3_finalize(stmt);
 	stmt = NULL;
-	if ((rc = prep(st, &stmt, "INSERT INTO sessions (hash, user_id, "
+	if ((rc = store_prep(st, &stmt, "INSERT INTO sessions (hash, user_id, "
 	    "created, last_seen) VALUES (?1, ?2, ?3, ?3)")) < 0)
 		goto out;
 	sqlite3_bind_blob(stmt, 1, hash, STORE_SESSION_HASH, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, user_id);
 	sqlite3_bind_int64(stmt, 3, now);
-	if ((rc = run(st, stmt, "add session")) < 0)
+	if ((rc = store_step_reset(st, stmt, "add session")) < 0)
 		goto out;
 	sqlite3_finalize(stmt);
 	return store_sqlite_commit(st);
@@ -251,7 +233,7 @@ store_sqlite_session_user(struct store *st, struct arena *a,
 	int rc, step;
 
 	*out = NULL;
-	if ((rc = prep(st, &stmt, "SELECT " USER_COLS ", s.created, "
+	if ((rc = store_prep(st, &stmt, "SELECT " USER_COLS ", s.created, "
 	    "s.last_seen FROM sessions s JOIN users u ON u.id = s.user_id "
 	    "WHERE s.hash = ?1")) < 0)
 		return rc;
@@ -279,13 +261,13 @@ store_sqlite_session_user(struct store *st, struct arena *a,
 		return err_set(ND_ENOTFOUND, "store: session expired");
 	}
 	if (now - last_seen > touch_s) {
-		if ((rc = prep(st, &stmt, "UPDATE sessions SET last_seen = ?2 "
+		if ((rc = store_prep(st, &stmt, "UPDATE sessions SET last_seen = ?2 "
 		    "WHERE hash = ?1")) < 0)
 			return rc;
 		sqlite3_bind_blob(stmt, 1, hash, STORE_SESSION_HASH,
 		    SQLITE_STATIC);
 		sqlite3_bind_int64(stmt, 2, now);
-		rc = run(st, stmt, "touch session");
+		rc = store_step_reset(st, stmt, "touch session");
 		sqlite3_finalize(stmt);
 	}
 	return rc;
@@ -297,10 +279,10 @@ store_sqlite_session_remove(struct store *st, const unsigned char *hash)
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = prep(st, &stmt, "DELETE FROM sessions WHERE hash = ?1")) < 0)
+	if ((rc = store_prep(st, &stmt, "DELETE FROM sessions WHERE hash = ?1")) < 0)
 		return rc;
 	sqlite3_bind_blob(stmt, 1, hash, STORE_SESSION_HASH, SQLITE_STATIC);
-	rc = run(st, stmt, "remove session");
+	rc = store_step_reset(st, stmt, "remove session");
 	sqlite3_finalize(stmt);
 	return rc;
 }
@@ -315,7 +297,7 @@ store_sqlite_throttle_get(struct store *st, const unsigned char *key,
 	int rc, step;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = prep(st, &stmt, "SELECT failures, last_failure, "
+	if ((rc = store_prep(st, &stmt, "SELECT failures, last_failure, "
 	    "locked_until FROM login_throttle WHERE key = ?1")) < 0)
 		return rc;
 	sqlite3_bind_blob(stmt, 1, key, STORE_THROTTLE_KEY, SQLITE_STATIC);
@@ -339,17 +321,17 @@ store_sqlite_throttle_put(struct store *st, const unsigned char *key,
 
 	if ((rc = store_sqlite_begin(st)) < 0)
 		return rc;
-	if ((rc = prep(st, &stmt, "DELETE FROM login_throttle WHERE "
+	if ((rc = store_prep(st, &stmt, "DELETE FROM login_throttle WHERE "
 	    "key = ?1 OR last_failure < ?2")) < 0)
 		goto out;
 	sqlite3_bind_blob(stmt, 1, key, STORE_THROTTLE_KEY, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, forget_before);
-	if ((rc = run(st, stmt, "forget throttle")) < 0)
+	if ((rc = store_step_reset(st, stmt, "forget throttle")) < 0)
 		goto out;
 	sqlite3_finalize(stmt);
 	stmt = NULL;
 	if (t->failures > 0) {
-		if ((rc = prep(st, &stmt, "INSERT INTO login_throttle (key, "
+		if ((rc = store_prep(st, &stmt, "INSERT INTO login_throttle (key, "
 		    "failures, last_failure, locked_until) "
 		    "VALUES (?1, ?2, ?3, ?4)")) < 0)
 			goto out;
@@ -358,7 +340,7 @@ store_sqlite_throttle_put(struct store *st, const unsigned char *key,
 		sqlite3_bind_int(stmt, 2, t->failures);
 		sqlite3_bind_int64(stmt, 3, t->last_failure);
 		sqlite3_bind_int64(stmt, 4, t->locked_until);
-		if ((rc = run(st, stmt, "write throttle")) < 0)
+		if ((rc = store_step_reset(st, stmt, "write throttle")) < 0)
 			goto out;
 		sqlite3_finalize(stmt);
 		stmt = NULL;
@@ -393,7 +375,7 @@ store_sqlite_audit_add(struct store *st, int64_t user_id, const char *actor,
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if ((rc = prep(st, &stmt, "INSERT INTO audit_log (at, user_id, actor, "
+	if ((rc = store_prep(st, &stmt, "INSERT INTO audit_log (at, user_id, actor, "
 	    "action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")) < 0)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, now);
@@ -402,7 +384,7 @@ store_sqlite_audit_add(struct store *st, int64_t user_id, const char *actor,
 	bind_cut(stmt, 4, action);
 	bind_cut(stmt, 5, target);
 	bind_cut(stmt, 6, detail);
-	rc = run(st, stmt, "add audit entry");
+	rc = store_step_reset(st, stmt, "add audit entry");
 	sqlite3_finalize(stmt);
 	return rc;
 }
@@ -419,7 +401,7 @@ store_sqlite_audit_list(struct store *st, struct arena *a, size_t limit,
 
 	*out = NULL;
 	*out_n = 0;
-	if ((rc = prep(st, &stmt, "SELECT id, at, user_id, actor, action, "
+	if ((rc = store_prep(st, &stmt, "SELECT id, at, user_id, actor, action, "
 	    "target, detail FROM audit_log WHERE ?1 IS NULL OR "
 	    "substr(action, 1, length(?1)) = ?1 "
 	    "ORDER BY id DESC LIMIT ?2 OFFSET ?3")) < 0)
