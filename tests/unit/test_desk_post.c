@@ -21,6 +21,7 @@
 #include "store/store.h"
 #include "web/web.h"
 #include "web/web_int.h"
+#include "test_util.h"
 #include "core/banned.h"
 
 #define TOKEN "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ"   /* 43 */
@@ -200,16 +201,11 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char p[160];
 
 	(void)state;
 	site_free(H.site);
 	cfg_release(&H.cfg);
-	unlink(H.db);
-	snprintf(p, sizeof(p), "%s-wal", H.db);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", H.db);
-	unlink(p);
+	test_db_remove(H.db);
 	rmdir(H.dir);
 	return 0;
 }

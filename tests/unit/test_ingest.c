@@ -18,6 +18,7 @@
 #include "ingest/ingest.h"
 #include "parse/parse.h"
 #include "store/store.h"
+#include "test_util.h"
 #include "core/banned.h"
 
 #define NOW 1764400000  /* 2025-11-29 */
@@ -274,7 +275,7 @@ feed_put_end_to_end(void **state)
 	    "<item><guid>b</guid><title>Two</title>"
 	    "<pubDate>Sat, 29 Nov 2025 06:00:00 GMT</pubDate></item>"
 	    "</channel></rss>";
-	char dir[] = "/tmp/nd-ingest-XXXXXX", path[128], p2[160];
+	char dir[] = "/tmp/nd-ingest-XXXXXX", path[128];
 	struct arena a = ARENA_INIT;
 	struct ingest_doc doc = { rss, sizeof(rss) - 1,
 		"https://herald.example/feed", NULL, NULL, NULL };
@@ -309,11 +310,7 @@ feed_put_end_to_end(void **state)
 	assert_string_equal(got->description, "News & views from Korvia");
 	store_close(st);
 	arena_release(&a);
-	unlink(path);
-	snprintf(p2, sizeof(p2), "%s-wal", path);
-	unlink(p2);
-	snprintf(p2, sizeof(p2), "%s-shm", path);
-	unlink(p2);
+	test_db_remove(path);
 	rmdir(dir);
 }
 

@@ -18,6 +18,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "store/store.h"
+#include "test_util.h"
 #include "core/banned.h"
 
 struct fixture {
@@ -49,15 +50,10 @@ static int
 teardown(void **state)
 {
 	struct fixture *fx = *state;
-	char p[160];
 
 	store_close(fx->st);
 	arena_release(&fx->a);
-	unlink(fx->path);
-	snprintf(p, sizeof(p), "%s-wal", fx->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", fx->path);
-	unlink(p);
+	test_db_remove(fx->path);
 	rmdir(fx->dir);
 	free(fx);
 	return 0;

@@ -16,6 +16,7 @@
 #include "model/model.h"
 #include "render/html.h"
 #include "store/store.h"
+#include "test_util.h"
 #include "core/banned.h"
 
 /* ---- Markdown ---- */
@@ -111,18 +112,6 @@ struct fixture {
 	struct arena a;
 };
 
-static void
-rm_store(const char *path)
-{
-	char p[160];
-
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
-}
-
 static int
 setup(void **state)
 {
@@ -148,7 +137,7 @@ teardown(void **state)
 
 	store_close(fx->st);
 	arena_release(&fx->a);
-	rm_store(fx->path);
+	test_db_remove(fx->path);
 	rmdir(fx->dir);
 	free(fx);
 	return 0;

@@ -19,6 +19,7 @@
 #include "parse/parse.h"
 #include "ingest/ingest.h"
 #include "store/store.h"
+#include "test_util.h"
 #include "core/banned.h"
 
 struct fixture {
@@ -28,18 +29,6 @@ struct fixture {
 	struct arena a;
 	int64_t src1, src2, sec1;
 };
-
-static void
-rm_store(const char *path)
-{
-	char p[160];
-
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
-}
 
 static int
 setup(void **state)
@@ -66,7 +55,7 @@ teardown(void **state)
 
 	store_close(fx->st);
 	arena_release(&fx->a);
-	rm_store(fx->path);
+	test_db_remove(fx->path);
 	rmdir(fx->dir);
 	free(fx);
 	return 0;

@@ -22,6 +22,7 @@
 #include "ingest/ingest.h"
 #include "parse/parse.h"
 #include "store/store.h"
+#include "test_util.h"
 #include "core/banned.h"
 
 static void
@@ -78,15 +79,10 @@ static int
 teardown(void **state)
 {
 	struct fixture *fx = *state;
-	char p[128];
 
 	store_close(fx->st);
 	arena_release(&fx->a);
-	unlink(fx->path);
-	snprintf(p, sizeof(p), "%s-wal", fx->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", fx->path);
-	unlink(p);
+	test_db_remove(fx->path);
 	rmdir(fx->dir);
 	free(fx);
 	return 0;

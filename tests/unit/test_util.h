@@ -3,7 +3,9 @@
 #define ND_TESTS_TEST_UTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>   /* free() for the caller */
+#include <unistd.h>
 
 #include "core/buf.h"
 
@@ -19,6 +21,19 @@ test_read_file(const char *path, size_t *out_len)
 		return NULL;
 	}
 	return buf_detach(&b, out_len);
+}
+
+/* Removes a test's SQLite store: the file and its -wal and -shm. */
+static inline void
+test_db_remove(const char *path)
+{
+	char p[4096];
+
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
 }
 
 #endif
