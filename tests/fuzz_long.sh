@@ -8,7 +8,8 @@
 #
 #   sh tests/fuzz_long.sh [SECS] [JOBS] [OUT] [TARGET...]
 #
-# Builds build-fuzz (make fuzz-build) when it is missing. Exits 1 when a
+# The fuzzers run at nice FUZZ_NICE (default 19: they take the CPU nothing
+# else wants). Builds build-fuzz (make fuzz-build) when it is missing. Exits 1 when a
 # target found something or did not run: a run that tested nothing is a
 # failure too.
 set -u
@@ -43,7 +44,7 @@ run_one() {
 		[ -f "$f" ] && dict="-dict=$f"
 	done
 	# shellcheck disable=SC2086
-	nice -n 19 "$bin" -max_total_time="$SECS" -timeout=25 \
+	nice -n "${FUZZ_NICE:-19}" "$bin" -max_total_time="$SECS" -timeout=25 \
 		-rss_limit_mb=2560 -print_final_stats=1 \
 		-artifact_prefix="$d/found/" $dict "$d/corpus" \
 		>"$d/log" 2>&1
