@@ -16,22 +16,32 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Whether needle is in one of html's tags (between '<' and '>'): the
- * text between tags is escaped, so "onclick=" there is words, not an
- * attribute (a post may say it). */
+/* Whether needle is in one of html's tags (between '<' and '>'), outside
+ * its quoted attribute values: the text between tags and inside values
+ * is escaped, so "onclick=" there is words, not an attribute (a post may
+ * say it, or a link's title). */
 static bool
 in_tags_ci(const char *html, const char *needle)
 {
 	size_t n = strlen(needle);
-	const char *tag = NULL;
+	bool in_tag = false;
+	char quote = 0;
 
 	for (const char *p = html; *p; p++) {
-		if (*p == '<')
-			tag = p;
-		else if (*p == '>')
-			tag = NULL;
-		if (tag && strncasecmp(p, needle, n) == 0)
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+			continue;
+		}
+		/* "<script": a '<' outside a value always opens a tag */
+		if ((in_tag || *needle == '<') && strncasecmp(p, needle, n) == 0)
 			return true;
+		if (*p == '<')
+			in_tag = true;
+		else if (*p == '>')
+			in_tag = false;
+		else if (in_tag && (*p == '"' || *p == '\''))
+			quote = *p;
 	}
 	return false;
 }
