@@ -227,15 +227,19 @@ web_form_multipart(struct arena *a, const char *ctype, const char *p,
 		cur += 2;
 		if (n == lim->max_fields)
 			return 400;
-		hend = memmem(cur, (size_t)(end - cur), "\r\n\r\n", 4);
+		/* the headers end at an empty line, which may be the very
+		 * next one: "\r\n\r\n" counting the CRLF after the delimiter
+		 * (a part with no headers; the streaming reader, form_stream.c,
+		 * reads it so too) */
+		hend = memmem(cur - 2, (size_t)(end - cur) + 2, "\r\n\r\n", 4);
 		if (!hend || hend - cur > 8192)
 			return 400;
 		ARENA_GROW(a, v, n, n + 1, cap);
 		f = &v[n];
 		memset(f, 0, sizeof(*f));
 		{
-			int rc = part_headers(a, str_make(cur, (size_t)(hend -
-			    cur)), f);
+			int rc = part_headers(a, str_make(cur, hend > cur ?
+			    (size_t)(hend - cur) : 0), f);
 
 			if (rc)
 				return rc;

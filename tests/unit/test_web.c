@@ -115,6 +115,18 @@ multipart(void **state)
 		assert_int_equal(web_form_multipart(&a, CT, noname,
 		    sizeof(noname) - 1, &l, &f, &n), 400);
 	}
+	{
+		/* a part with no headers (the empty line right after the
+		 * delimiter) has none: headers further down its content are
+		 * content, as the streaming reader reads them (fuzz_mpstream
+		 * found the two disagreeing) */
+		static const char bare[] = "--XyZ\r\n\r\nX-Note: 1\r\nContent-Disposition: "
+		    "form-data; name=\"photo\"; filename=\"a.jpg\"\r\n\r\n"
+		    "y\r\n--XyZ--";
+
+		assert_int_equal(web_form_multipart(&a, CT, bare,
+		    sizeof(bare) - 1, &l, &f, &n), 400);
+	}
 	/* a field over max_field, a file over max_file, too many parts */
 	l.max_field = 4;
 	assert_int_equal(web_form_multipart(&a, CT, body, sizeof(body) - 1, &l,
