@@ -3,15 +3,51 @@
  * desk photos (issue 10): argument checks, then the backend's operation
  * of the same name (store_backend.h). Contracts are in store.h.
  */
+#include "core/arena.h"
 #include "core/err.h"
 #include "store/store_backend.h"
 #include "core/banned.h"
+
+/* s with every control character (a line break, a tab) made a space, or
+ * s itself when it has none. */
+static const char *
+one_line(struct arena *a, const char *s)
+{
+	char *c;
+
+	if (!s)
+		return s;
+	for (const char *q = s; *q; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			goto copy;
+	return s;
+copy:
+	c = arena_strdup(a, s);
+	for (char *q = c; *q; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			*q = ' ';
+	return c;
+}
 
 int
 store_post_save(struct store *st, const struct post *p, int64_t now,
     int64_t *out_id)
 {
-	return st->ops->post_save(st, p, now, out_id);
+	/* The one-line fields hold one line, whoever sends them (a form
+	 * field, the command line): a headline becomes a mail's Subject,
+	 * where a line break is refused, and every page's title. */
+	struct arena a = ARENA_INIT;
+	struct post t = *p;
+	int rc;
+
+	t.headline = one_line(&a, p->headline);
+	t.deck = one_line(&a, p->deck);
+	t.dateline = one_line(&a, p->dateline);
+	t.photo_caption = one_line(&a, p->photo_caption);
+	t.photo_credit = one_line(&a, p->photo_credit);
+	rc = st->ops->post_save(st, &t, now, out_id);
+	arena_release(&a);
+	return rc;
 }
 
 int

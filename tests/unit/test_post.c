@@ -173,6 +173,21 @@ issue_10_post_save_revise_publish_correct(void **state)
 	assert_true(id > 0);
 	assert_int_equal(store_post_get(fx->st, &fx->a, id, &got), 0);
 	assert_string_equal(got->slug, "talks-resume");
+	assert_string_equal(got->headline, "Talks resume");
+	{
+		/* one-line fields keep no line break (a headline is a mail
+		 * Subject, where one is refused) */
+		struct post q2 = p;
+		struct post *g2 = NULL;
+		int64_t id2 = 0;
+
+		q2.headline = "Talks\r\nBcc: x@evil.example";
+		q2.deck = "Two\nlines\tand a tab";
+		assert_int_equal(store_post_save(fx->st, &q2, 1000, &id2), 0);
+		assert_int_equal(store_post_get(fx->st, &fx->a, id2, &g2), 0);
+		assert_string_equal(g2->headline, "Talks  Bcc: x@evil.example");
+		assert_string_equal(g2->deck, "Two lines and a tab");
+	}
 	assert_string_equal(got->section_slug, "developments");
 	assert_int_equal(got->n_bylines, 2);
 	assert_int_equal(got->bylines[0].user_id, 7);
