@@ -406,9 +406,19 @@ ingest_cycle(struct store *st, const struct config *cfg,
 	out->is_stopped = opts->stop && atomic_load(opts->stop);
 	if (is_claimed)
 		release_unfetched(st, srcs, is_done, n, now);
+photos:
+	/* Stories: everything this cycle stored (and anything an earlier
+	 * run stored but did not get to), clustered in one order of the
+	 * items themselves, after the fetches, whose order is the
+	 * network's. Also when the cycle was stopped: what it stored is
+	 * clustered. */
+	if (ingest_stories_settle(st, now, &out->n_clustered) < 0) {
+		log_error(LOG_ANALYZE, "stories: %s", err_msg());
+		if (rc == 0)
+			rc = ND_EIO;
+	}
 	if (rc < 0 || out->is_stopped)
 		goto out;
-photos:
 	/* photos and article texts do not move an item between stories:
 	 * the next cycle's clusterer stays warm */
 	mark = ingest_stories_mark(st);

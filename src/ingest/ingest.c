@@ -80,13 +80,15 @@ is_blank(const char *s)
 	return !s || !*s;
 }
 
+/* Stores the feed's items (queued for the clusterer: the caller settles
+ * the queue) and files them under sections. */
 static int
 feed_items(struct store *st, int64_t source_id, const struct feed *f,
     int64_t now, bool is_first_fetch, struct item_put_stats *stats)
 {
 	struct arena a = ARENA_INIT;
 	struct item *items = NULL;
-	uint64_t version = 0;
+	uint64_t mark;
 	size_t n = 0;
 	int rc;
 
@@ -97,30 +99,13 @@ feed_items(struct store *st, int64_t source_id, const struct feed *f,
 		    now))
 			n++;
 	ingest_items_date_undated(items, n, now, is_first_fetch);
-	/* The content version before this batch: the kept clusterer is
-	 * current only if nobody else wrote since our last batch. */
-	if ((rc = store_data_version(st, &version)) < 0)
-		goto out;
+	/* items are not stories: the kept clusterer stays current */
+	mark = ingest_stories_mark(st);
 	if ((rc = store_items_put(st, source_id, items, n, stats)) == 0 &&
-	    n > 0) {
-		struct ingest_stories *s = NULL;
-		int64_t since = now;
-
-		for (size_t i = 0; i < n; i++) {
-			int64_t t = ingest_story_time(&items[i], now);
-
-			if (t < since)
-				since = t;
-		}
-		if ((rc = ingest_stories_cached(&s, st, since, version)) == 0)
-			rc = ingest_stories_put(s, st, source_id, items, n, now);
-		/* sections and the beat (issue 9); before the clusterer
-		 * notes the version our writes left */
-		if (rc == 0)
-			rc = ingest_sections_put(st, source_id, items, n);
-		ingest_stories_cached_done(st, rc);
-	}
-out:
+	    n > 0)
+		rc = ingest_sections_put(st, source_id, items, n);
+	if (rc == 0)
+		ingest_stories_own_write(st, mark);
 	arena_release(&a);
 	return rc;
 }
@@ -129,7 +114,9 @@ int
 ingest_feed_items(struct store *st, int64_t source_id, const struct feed *f,
     int64_t now, struct item_put_stats *stats)
 {
-	return feed_items(st, source_id, f, now, false, stats);
+	int rc = feed_items(st, source_id, f, now, false, stats);
+
+	return rc < 0 ? rc : ingest_stories_settle(st, now, NULL);
 }
 
 int
@@ -283,7 +270,8 @@ ingest_file(struct store *st, const char *path, struct ingest_file_result *out)
 	    &out->is_new_source)) < 0)
 		goto out;
 	ingest_stories_own_write(st, mark);
-	if ((rc = ingest_feed_put(st, &a, src, f, now, &out->r)) < 0)
+	if ((rc = ingest_feed_put(st, &a, src, f, now, &out->r)) < 0 ||
+	    (rc = ingest_stories_settle(st, now, NULL)) < 0)
 		goto out;
 	/* Record the successful "fetch" so the source looks alive. */
 	src->last_fetch = src->last_success = now;

@@ -92,15 +92,18 @@ struct ingest_result {
  * lacks from the feed's head: title, site URL, language (src is changed in
  * memory only, its new strings borrowed from f or in a; the caller writes src,
  * in the same transaction when both should land or neither). Counts are
- * added to out->items.
+ * added to out->items. New items wait in the store's queue for
+ * ingest_stories_settle, which the caller runs when it has stored all it
+ * means to.
  */
 int ingest_feed_put(struct store *st, struct arena *a, struct source *src,
     const struct feed *f, int64_t now, struct ingest_result *out);
 
 /* The entries of f as items of source_id, the policy applied
  * (ingest_item_from_entry with now = the current time), written by
- * store_items_put; counts added to *stats (may be NULL). For callers that
- * have a feed but no source to teach (benches, tests). */
+ * store_items_put, then clustered (ingest_stories_settle); counts added
+ * to *stats (may be NULL). For callers that have a feed but no source to
+ * teach (benches, tests). */
 int ingest_feed_items(struct store *st, int64_t source_id,
     const struct feed *f, int64_t now, struct item_put_stats *stats);
 
@@ -112,6 +115,9 @@ int ingest_feed_items(struct store *st, int64_t source_id,
 
 /* Items read back from the store to warm a clusterer up, at most. */
 #define INGEST_STORY_WARM_MAX 20000
+
+/* Queued items clustered and written per transaction. */
+#define INGEST_STORY_SETTLE_MAX 4096
 
 struct ingest_stories;
 
@@ -130,7 +136,7 @@ int ingest_stories_open(struct ingest_stories **out, struct store *st,
  * none, when it was for another handle, when the store's content version
  * is not version, read before this batch was written, or when since is
  * older than its window); borrowed until ingest_stories_cache_release.
- * After ingest_stories_put, call ingest_stories_cached_done with its
+ * After clustering with it, call ingest_stories_cached_done with its
  * result: it records the version our write left, or drops the clusterer
  * on an error (a rolled-back write leaves it out of step).
  */
@@ -155,20 +161,19 @@ void ingest_stories_own_write(struct store *st, uint64_t mark);
  * when it stops; the main thread's goes at exit). */
 void ingest_stories_cache_release(void);
 
-/* The time the clusterer uses for it: published, else the sort time,
- * else now. */
-int64_t ingest_story_time(const struct item *it, int64_t now);
 void ingest_stories_free(struct ingest_stories *s);
 
 /*
- * Clusters the items of source_id that were just stored (store_items_put)
- * and stores where they went (store_story_assign; an editor's placement
- * stays). Items already assigned with the same headline are skipped; an
- * item whose headline changed is clustered again and may move. Closes
- * stories quiet for INGEST_STORY_QUIET_S.
+ * Clusters the items waiting in st's queue (store_story_pending: stored
+ * new, or with a new headline), oldest first, and stores where each went
+ * (store_story_assign; an editor's placement stays), in transactions of
+ * INGEST_STORY_SETTLE_MAX items. Closes stories quiet for
+ * INGEST_STORY_QUIET_S. *out_n (may be NULL): how many were clustered.
+ * Every path that stores items calls it after: a file's ingest at once, a
+ * fetch cycle after all its fetches (so the order they ended in does not
+ * matter).
  */
-int ingest_stories_put(struct ingest_stories *s, struct store *st,
-    int64_t source_id, const struct item *items, size_t n, int64_t now);
+int ingest_stories_settle(struct store *st, int64_t now, size_t *out_n);
 
 /* ---- sections and the beat (sections.c, issue 9) ---- */
 
@@ -237,6 +242,8 @@ struct ingest_cycle_stats {
 	size_t n_not_modified;    /* 304 */
 	size_t n_errors;
 	size_t n_new, n_updated;  /* items */
+	size_t n_clustered;       /* items the clusterer placed (after the
+	                           * fetches, in the items' time order) */
 	size_t n_redirect_moves;  /* sources whose URL was updated */
 	size_t n_disabled;        /* 410 */
 	size_t errors_by_kind[FETCH_E_COUNT];

@@ -1,18 +1,22 @@
 /*
- * stories: the analyze stage of ingest. After a batch of items is stored,
- * a clusterer (analyze/) is warmed up from the store's window (the
- * assigned items of the last INGEST_STORY_WINDOW_S seconds, replayed in
- * time order into the stories they are in), the batch's new and changed
- * items are clustered, and the assignments go back to the store, which
- * leaves editors' placements alone and closes quiet stories. The warm-up
- * is what makes the stories a function of the items and not of how they
- * were batched, and it keeps memory bounded by the window.
+ * stories: the analyze stage of ingest. store_items_put queues each new
+ * item, and each item whose headline changed (story_pending);
+ * ingest_stories_settle clusters the queue in one order of the items
+ * themselves (time, source, key), so the stories of a fetch cycle do not
+ * depend on the order its fetches ended in, and stores where each went,
+ * which takes it off the queue in the same transaction (an item stored by
+ * a process killed before this is clustered next time). Before the
+ * queue, a clusterer (analyze/) is warmed up from the store's window (the
+ * assigned items of the last window before the oldest queued one,
+ * replayed in time order into the stories they are in); the store leaves
+ * editors' placements alone and closes quiet stories. The warm-up keeps
+ * memory bounded by the window.
  *
- * A warmed-up clusterer is kept per thread for the next batch on the same
- * store handle (ingest_stories_cached), as long as the store's content
- * version is the one our last write left: any other writer (another
- * process, an editor) makes the next batch warm up again. A fetch cycle
- * of many sources thus reads the window once, not once per feed.
+ * A warmed-up clusterer is kept per thread for the next settle on the
+ * same store handle (ingest_stories_cached), as long as the store's
+ * content version is the one our last write left: any other writer
+ * (another process, an editor) makes the next one warm up again. A fetch
+ * cycle of many sources thus reads the window once.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -40,13 +44,6 @@ struct ingest_stories {
 	struct analyze_opts opts;
 	struct buf summary, text;
 	int64_t since;               /* the window it was warmed up from */
-	/* Items already clustered, by hash of (source, dedup key), with the
-	 * hash of their headline: an item seen again with the same headline
-	 * is not clustered twice. Direct-mapped, fixed size: a forgotten
-	 * item is only clustered again. */
-	struct seen {
-		uint64_t key, title;
-	} *seen;
 	/* Which item each analyze_add was (by its count), for the
 	 * near-duplicates analyze reports by that count: a ring, so a copy
 	 * of a document added more than DOC_RING adds ago is not found. */
@@ -58,40 +55,6 @@ struct ingest_stories {
 };
 
 #define DOC_RING (1u << 15)
-
-#define SEEN_SLOTS (1u << 16)
-
-static uint64_t
-seen_key(int64_t source_id, const char *dedup_key)
-{
-	uint64_t h = str_hash(&source_id, sizeof(source_id));
-
-	return h ^ (str_hash(dedup_key ? dedup_key : "",
-	    dedup_key ? strlen(dedup_key) : 0) * 0x9E3779B97F4A7C15ULL);
-}
-
-static uint64_t
-title_hash(const char *t)
-{
-	return str_hash(t ? t : "", t ? strlen(t) : 0);
-}
-
-static void
-seen_put(struct ingest_stories *s, uint64_t key, uint64_t title)
-{
-	struct seen *e = &s->seen[key % SEEN_SLOTS];
-
-	e->key = key;
-	e->title = title;
-}
-
-static bool
-seen_same(const struct ingest_stories *s, uint64_t key, uint64_t title)
-{
-	const struct seen *e = &s->seen[key % SEEN_SLOTS];
-
-	return e->key == key && e->title == title;
-}
 
 static void
 plain(struct buf *out, const char *html)
@@ -171,10 +134,9 @@ ingest_stories_open(struct ingest_stories **out, struct store *st,
 	analyze_opts_default(&s->opts);
 	buf_init(&s->summary, STORY_HTML_LEAD);
 	buf_init(&s->text, STORY_HTML_LEAD);
-	s->seen = calloc(SEEN_SLOTS, sizeof(*s->seen));
 	s->ring = calloc(DOC_RING, sizeof(*s->ring));
 	s->since = since - s->opts.window_s;
-	if (!s->seen || !s->ring) {
+	if (!s->ring) {
 		rc = err_set(ND_ENOMEM, "ingest: out of memory");
 		goto fail;
 	}
@@ -191,8 +153,6 @@ ingest_stories_open(struct ingest_stories **out, struct store *st,
 		add(s, m[i].source_id, m[i].title, m[i].summary, m[i].content,
 		    m[i].language, m[i].image_url, m[i].time, m[i].story_id, &r);
 		remember(s, m[i].source_id, m[i].dedup_key);
-		seen_put(s, seen_key(m[i].source_id, m[i].dedup_key),
-		    title_hash(m[i].title));
 	}
 	arena_release(&a);
 	log_info(LOG_ANALYZE, "warmed up the story clusterer items=%zu", n_m);
@@ -212,7 +172,6 @@ ingest_stories_free(struct ingest_stories *s)
 	analyze_free(s->an);
 	buf_release(&s->summary);
 	buf_release(&s->text);
-	free(s->seen);
 	if (s->ring)
 		for (size_t i = 0; i < DOC_RING; i++)
 			free(s->ring[i].dedup_key);
@@ -220,82 +179,105 @@ ingest_stories_free(struct ingest_stories *s)
 	free(s);
 }
 
-int64_t
-ingest_story_time(const struct item *it, int64_t now)
-{
-	return it->published ? it->published : it->sort_time ? it->sort_time :
-	    now;
-}
-
-int
-ingest_stories_put(struct ingest_stories *s, struct store *st,
-    int64_t source_id, const struct item *items, size_t n, int64_t now)
+/* Clusters m[0..n) (the queue, in its order) with s and stores where
+ * each went, the folds and the near-duplicates, in one transaction. */
+static int
+put_members(struct ingest_stories *s, struct store *st,
+    const struct story_member *m, size_t n, int64_t now)
 {
 	struct story_assign *as = NULL;
 	struct store_item_dup *dups = NULL;
 	struct story_fold *folds = NULL;
-	size_t k = 0, nd = 0, nf = 0;
+	size_t nd = 0, nf = 0;
 	int rc;
 
-	if (n == 0)
-		return 0;
 	as = calloc(n, sizeof(*as));
 	dups = calloc(n, sizeof(*dups));
 	folds = calloc(n * ANALYZE_MERGED_MAX, sizeof(*folds));
 	if (!as || !dups || !folds) {
-		free(as);
-		free(dups);
-		free(folds);
-		return err_set(ND_ENOMEM, "ingest: out of memory");
+		rc = err_set(ND_ENOMEM, "ingest: out of memory");
+		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct item *it = &items[i];
 		struct analyze_result r;
-		int64_t t = ingest_story_time(it, now);
-		uint64_t key = seen_key(source_id, it->dedup_key);
-		uint64_t th = title_hash(it->title);
+		const struct docref *d;
 
-		if (seen_same(s, key, th))
-			continue;
-		seen_put(s, key, th);
-		add(s, source_id, it->title, it->summary, it->content,
-		    it->language, it->image_url, t, 0, &r);
-		/* a near-duplicate of an earlier item: "also carried by" */
-		{
-			const struct docref *d = recall(s, r.dup_of);
-
-			/* (a batch past half the ring could reuse the
-			 * entry d points at before the store reads it) */
-			if (d && n < DOC_RING / 2 && !(d->source_id == source_id &&
-			    strcmp(d->dedup_key, it->dedup_key) == 0)) {
-				dups[nd].source_id = source_id;
-				dups[nd].dedup_key = it->dedup_key;
-				dups[nd].of_source_id = d->source_id;
-				dups[nd++].of_dedup_key = d->dedup_key;
-			}
+		add(s, m[i].source_id, m[i].title, m[i].summary, m[i].content,
+		    m[i].language, m[i].image_url, m[i].time, 0, &r);
+		/* a near-duplicate of an earlier item: "also carried by"
+		 * (a batch past half the ring could reuse the entry d
+		 * points at before the store reads it) */
+		d = recall(s, r.dup_of);
+		if (d && n < DOC_RING / 2 && !(d->source_id == m[i].source_id &&
+		    strcmp(d->dedup_key, m[i].dedup_key) == 0)) {
+			dups[nd].source_id = m[i].source_id;
+			dups[nd].dedup_key = m[i].dedup_key;
+			dups[nd].of_source_id = d->source_id;
+			dups[nd++].of_dedup_key = d->dedup_key;
 		}
 		/* stories this item showed to be one event with its own */
-		for (size_t m = 0; m < r.n_merged; m++) {
-			folds[nf].from = r.merged[m];
+		for (size_t k = 0; k < r.n_merged; k++) {
+			folds[nf].from = r.merged[k];
 			folds[nf++].into = r.story;
 		}
-		remember(s, source_id, it->dedup_key);
-		as[k].source_id = source_id;
-		as[k].dedup_key = it->dedup_key;
-		as[k].story_id = r.story;
-		as[k].title = it->title;
-		as[k].time = t;
-		as[k].similarity = r.similarity;
-		k++;
+		remember(s, m[i].source_id, m[i].dedup_key);
+		as[i].source_id = m[i].source_id;
+		as[i].dedup_key = m[i].dedup_key;
+		as[i].story_id = r.story;
+		as[i].title = m[i].title;
+		as[i].time = m[i].time;
+		as[i].similarity = r.similarity;
 	}
-	rc = store_story_assign(st, as, k, now - INGEST_STORY_QUIET_S);
-	if (rc == 0)
-		rc = store_story_fold(st, folds, nf);
-	if (rc == 0)
+	if ((rc = store_begin(st)) < 0)
+		goto out;
+	if ((rc = store_story_assign(st, as, n, now - INGEST_STORY_QUIET_S)) ==
+	    0 && (rc = store_story_fold(st, folds, nf)) == 0)
 		rc = store_items_dups(st, dups, nd);
+	if (rc == 0)
+		rc = store_commit(st);
+	else
+		store_rollback(st);
+out:
 	free(as);
 	free(dups);
 	free(folds);
+	return rc;
+}
+
+int
+ingest_stories_settle(struct store *st, int64_t now, size_t *out_n)
+{
+	size_t total = 0;
+	int rc = 0;
+
+	for (;;) {
+		struct arena a = ARENA_INIT;
+		struct ingest_stories *s = NULL;
+		struct story_member *m;
+		uint64_t version = 0;
+		size_t n = 0;
+
+		if ((rc = store_story_pending(st, &a, INGEST_STORY_SETTLE_MAX,
+		    &m, &n)) < 0 || n == 0 ||
+		    (rc = store_data_version(st, &version)) < 0) {
+			arena_release(&a);
+			break;
+		}
+		/* the queue is oldest first: m[0] is the oldest */
+		if ((rc = ingest_stories_cached(&s, st, m[0].time, version)) == 0)
+			rc = put_members(s, st, m, n, now);
+		ingest_stories_cached_done(st, rc);
+		arena_release(&a);
+		if (rc < 0)
+			break;
+		total += n;
+		if (n < INGEST_STORY_SETTLE_MAX)
+			break;
+	}
+	if (out_n)
+		*out_n = total;
+	if (total)
+		log_debug(LOG_ANALYZE, "clustered items=%zu", total);
 	return rc;
 }
 

@@ -424,6 +424,13 @@ store_story_window(struct store *st, struct arena *a, int64_t since,
 	    out_next_id);
 }
 
+int
+store_story_pending(struct store *st, struct arena *a, size_t max,
+    struct story_member **out, size_t *out_n)
+{
+	return st->ops->story_pending(st, a, max, out, out_n);
+}
+
 /*
  * A story's rank: breadth of coverage (distinct outlets, with diminishing
  * returns: the fifth outlet adds less than the second), velocity (reports

@@ -326,7 +326,8 @@ struct story_assign {
  * exist yet, moves unlocked items (an item an editor placed stays where
  * it is), follows merged_into, widens first/last seen, reopens a story
  * that gets a report, and closes open, unpinned stories whose last report
- * is older than close_before (0 = none). Unknown items are skipped.
+ * is older than close_before (0 = none). Unknown items are skipped; each
+ * assigned item leaves the clusterer's queue (store_story_pending).
  */
 int store_story_assign(struct store *st, const struct story_assign *as,
     size_t n, int64_t close_before);
@@ -359,11 +360,21 @@ struct story_member {
 /*
  * The assigned items with sort time >= since, oldest first, at most max
  * (the newest max), in a; *out_next_id is one above the largest story id
- * ever used.
+ * ever used. Items waiting for the clusterer are left out.
  */
 int store_story_window(struct store *st, struct arena *a, int64_t since,
     size_t max, struct story_member **out, size_t *out_n,
     int64_t *out_next_id);
+
+/*
+ * Items waiting for the clusterer: stored new, or with a new headline,
+ * since it last ran (store_items_put queues them; store_story_assign takes
+ * them off). At most max, in the order they are to be clustered: sort
+ * time, then source, then dedup key, whatever order they were stored in.
+ * story_id is the story an item is in now (0: none).
+ */
+int store_story_pending(struct store *st, struct arena *a, size_t max,
+    struct story_member **out, size_t *out_n);
 
 struct store_story_query {
 	bool is_open_only;

@@ -120,6 +120,8 @@ struct store_ops {
 	int (*story_window)(struct store *st, struct arena *a, int64_t since,
 	    size_t max, struct story_member **out, size_t *out_n,
 	    int64_t *out_next_id);
+	int (*story_pending)(struct store *st, struct arena *a, size_t max,
+	    struct story_member **out, size_t *out_n);
 	/* story_list: unranked, at most STORE_STORY_WINDOW rows by last
 	 * seen; store.c ranks and cuts to the limit. */
 	int (*story_list)(struct store *st, struct arena *a,

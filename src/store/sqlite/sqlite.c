@@ -96,7 +96,7 @@ static const char *const stmt_sql[ST_N] = {
 	[ST_SOURCE_EXISTS] = "SELECT 1 FROM sources WHERE id = ?1",
 	[ST_SOURCE_LEASE] = "UPDATE sources SET next_fetch = ?2 WHERE id = ?1",
 	[ST_ITEM_LOOKUP] =
-	    "SELECT id, fields_hash, first_seen, is_hidden FROM items "
+	    "SELECT id, fields_hash, first_seen, is_hidden, title FROM items "
 	    "WHERE source_id = ?1 AND dedup_key = ?2",
 	/* ?20 is now (first_seen of a new item), ?22 the sort time
 	 * (put_row: the item's, else when it was first seen). */
@@ -168,6 +168,9 @@ static const char *const stmt_sql[ST_N] = {
 	/* polled by every web node a few times a second */
 	[ST_DATA_VERSION] = "PRAGMA data_version",
 	[ST_CONTENT_VERSION] = "SELECT n FROM content_version WHERE id = 1",
+	/* an item for the clusterer (migration 20) */
+	[ST_STORY_PENDING_PUT] =
+	    "INSERT OR IGNORE INTO story_pending (item_id) VALUES (?1)",
 };
 
 int
@@ -1002,6 +1005,7 @@ const struct store_ops store_sqlite_ops = {
 	.story_assign = store_sqlite_story_assign,
 	.story_fold = store_sqlite_story_fold,
 	.story_window = store_sqlite_story_window,
+	.story_pending = store_sqlite_story_pending,
 	.story_list = store_sqlite_story_list,
 	.story_get = store_sqlite_story_get,
 	.story_items = store_sqlite_story_items,

@@ -61,6 +61,7 @@ enum stmt_id {
 	ST_SEARCH_TIME_RANGE,
 	ST_DATA_VERSION,
 	ST_CONTENT_VERSION,
+	ST_STORY_PENDING_PUT,
 	ST_N
 };
 
@@ -163,6 +164,8 @@ int store_sqlite_story_fold(struct store *st, const struct story_fold *f,
     size_t n);
 int store_sqlite_story_window(struct store *st, struct arena *a, int64_t since,
     size_t max, struct story_member **out, size_t *out_n, int64_t *out_next_id);
+int store_sqlite_story_pending(struct store *st, struct arena *a, size_t max,
+    struct story_member **out, size_t *out_n);
 int store_sqlite_story_list(struct store *st, struct arena *a,
     const struct store_story_query *q, int64_t now, struct story **out,
     size_t *out_n);

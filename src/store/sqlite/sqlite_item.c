@@ -150,7 +150,7 @@ put_row(struct store *st, int64_t source_id, const struct item *r,
 {
 	sqlite3_stmt *stmt = NULL;
 	int64_t id = 0, first_seen = now;
-	bool found = false, same = false;
+	bool found = false, same = false, same_title = false;
 	int rc, step;
 
 	out->res = PUT_UNCHANGED;
@@ -166,6 +166,12 @@ put_row(struct store *st, int64_t source_id, const struct item *r,
 		    ITEM_HASH_LEN) == 0;
 		first_seen = sqlite3_column_int64(stmt, 2);
 		out->is_hidden = sqlite3_column_int(stmt, 3) != 0;
+		{
+			const char *t = (const char *)sqlite3_column_text(stmt, 4);
+
+			same_title = (!t && !r->title) ||
+			    (t && r->title && strcmp(t, r->title) == 0);
+		}
 	} else if (step != SQLITE_DONE) {
 		rc = store_db_err(st, "look up item");
 		goto out;
@@ -189,6 +195,18 @@ put_row(struct store *st, int64_t source_id, const struct item *r,
 	}
 	out->id = found ? id : sqlite3_last_insert_rowid(SQ(st)->db);
 	out->res = found ? PUT_UPDATED : PUT_NEW;
+	/* For the clusterer: a new item, or one whose headline changed (it
+	 * may belong to another story now); a new summary or photo does not
+	 * move an item. */
+	if (!same_title) {
+		store_stmt_put(stmt);
+		stmt = NULL;
+		if ((rc = store_stmt_get(st, ST_STORY_PENDING_PUT, &stmt)) < 0)
+			goto out;
+		sqlite3_bind_int64(stmt, 1, out->id);
+		if (sqlite3_step(stmt) != SQLITE_DONE)
+			rc = store_db_err(st, "queue item for stories");
+	}
 out:
 	store_stmt_put(stmt);
 	return rc;

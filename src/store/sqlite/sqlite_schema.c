@@ -669,6 +669,16 @@ static const char *const migrations[] = {
 	"  owner TEXT NOT NULL DEFAULT '',"
 	"  lease_until INTEGER NOT NULL DEFAULT 0"
 	") WITHOUT ROWID;",
+	/* 20: items waiting for the clusterer (issue 9): written with the item
+	 * (new, or its headline changed), taken off when it is assigned a
+	 * story, so a fetch cycle clusters what it stored in one order (time,
+	 * source, key) whatever order its fetches ended in, and an item
+	 * stored by a process killed before clustering is clustered next
+	 * time. No backfill: before this, items and their stories were
+	 * written in one savepoint. */
+	"CREATE TABLE story_pending ("
+	"  item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE"
+	");",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -62,7 +62,7 @@ store_sqlite_story_assign(struct store *st, const struct story_assign *as,
     size_t n, int64_t close_before)
 {
 	sqlite3_stmt *merged = NULL, *story = NULL, *widen = NULL, *item = NULL,
-	    *put = NULL, *close_q = NULL;
+	    *put = NULL, *close_q = NULL, *dequeue = NULL;
 	bool in_tx = false;
 	int rc;
 
@@ -86,7 +86,9 @@ store_sqlite_story_assign(struct store *st, const struct story_assign *as,
 	    "WHERE story_items.is_locked = 0 "
 	    "AND story_items.story_id != excluded.story_id")) < 0 ||
 	    (rc = store_prep(st, &close_q, "UPDATE stories SET status = 2 "
-	    "WHERE status = 1 AND is_pinned = 0 AND last_seen < ?1")) < 0)
+	    "WHERE status = 1 AND is_pinned = 0 AND last_seen < ?1")) < 0 ||
+	    (rc = store_prep(st, &dequeue, "DELETE FROM story_pending "
+	    "WHERE item_id = ?1")) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		const struct story_assign *x = &as[i];
@@ -120,6 +122,9 @@ store_sqlite_story_assign(struct store *st, const struct story_assign *as,
 		sqlite3_bind_double(put, 3, x->similarity);
 		if ((rc = done(st, put, "assign item")) < 0)
 			goto out;
+		sqlite3_bind_int64(dequeue, 1, item_id);
+		if ((rc = done(st, dequeue, "dequeue item")) < 0)
+			goto out;
 	}
 	if (close_before > 0) {
 		sqlite3_bind_int64(close_q, 1, close_before);
@@ -135,43 +140,27 @@ out:
 	sqlite3_finalize(item);
 	sqlite3_finalize(put);
 	sqlite3_finalize(close_q);
+	sqlite3_finalize(dequeue);
 	if (in_tx)
 		store_sqlite_rollback(st);
 	return rc;
 }
 
-int
-store_sqlite_story_window(struct store *st, struct arena *a, int64_t since,
-    size_t max, struct story_member **out, size_t *out_n, int64_t *out_next_id)
+/* The member columns, in the order members() reads them. */
+#define MEMBER_COLS                                                            \
+	"i.id, coalesce(si.story_id, 0), coalesce(si.is_locked, 0), "          \
+	"i.sort_time, coalesce(s.title, s.url), i.language, i.title, "         \
+	"i.summary, i.content, i.source_id, i.dedup_key, i.image_url "
+
+/* Runs stmt (bound) and reads its rows as members into a. */
+static int
+members(struct store *st, struct arena *a, sqlite3_stmt *stmt,
+    struct story_member **out, size_t *out_n)
 {
-	sqlite3_stmt *stmt = NULL;
 	struct story_member *v = NULL;
 	size_t n = 0, cap = 0;
-	int rc = 0, step;
+	int step;
 
-	*out = NULL;
-	*out_n = 0;
-	*out_next_id = 1;
-	if ((rc = store_prep(st, &stmt, "SELECT coalesce(max(id), 0) + 1 "
-	    "FROM stories")) < 0)
-		goto out;
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		*out_next_id = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	stmt = NULL;
-	/* The newest max, then oldest first. */
-	if ((rc = store_prep(st, &stmt, "SELECT * FROM (SELECT i.id, si.story_id, "
-	    "si.is_locked, i.sort_time, coalesce(s.title, s.url), i.language, "
-	    "i.title, i.summary, i.content, i.source_id, i.dedup_key, "
-	    "i.image_url "
-	    "FROM story_items si "
-	    "JOIN items i ON i.id = si.item_id "
-	    "JOIN sources s ON s.id = i.source_id "
-	    "WHERE i.sort_time >= ?1 ORDER BY i.sort_time DESC, i.id DESC "
-	    "LIMIT ?2) ORDER BY 4, 1")) < 0)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, since);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)max);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct story_member *m;
 
@@ -196,12 +185,69 @@ store_sqlite_story_window(struct store *st, struct arena *a, int64_t since,
 		m->image_url = store_col_text(a, stmt, 11);
 	}
 	if (step != SQLITE_DONE)
-		rc = store_db_err(st, "read story window");
-	else {
-		*out = v;
-		*out_n = n;
-	}
+		return store_db_err(st, "read story members");
+	*out = v;
+	*out_n = n;
+	return 0;
+}
+
+int
+store_sqlite_story_window(struct store *st, struct arena *a, int64_t since,
+    size_t max, struct story_member **out, size_t *out_n, int64_t *out_next_id)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	*out_n = 0;
+	*out_next_id = 1;
+	if ((rc = store_prep(st, &stmt, "SELECT coalesce(max(id), 0) + 1 "
+	    "FROM stories")) < 0)
+		goto out;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*out_next_id = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	/* The newest max, then oldest first; an item waiting to be
+	 * clustered again (its headline changed) is clustered then, not
+	 * replayed as it was. */
+	if ((rc = store_prep(st, &stmt, "SELECT * FROM (SELECT " MEMBER_COLS
+	    "FROM story_items si "
+	    "JOIN items i ON i.id = si.item_id "
+	    "JOIN sources s ON s.id = i.source_id "
+	    "WHERE i.sort_time >= ?1 AND NOT EXISTS (SELECT 1 FROM "
+	    "story_pending p WHERE p.item_id = i.id) "
+	    "ORDER BY i.sort_time DESC, i.id DESC "
+	    "LIMIT ?2) ORDER BY 4, 1")) < 0)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, since);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)max);
+	rc = members(st, a, stmt, out, out_n);
 out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+store_sqlite_story_pending(struct store *st, struct arena *a, size_t max,
+    struct story_member **out, size_t *out_n)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	*out = NULL;
+	*out_n = 0;
+	/* Oldest first, ties by source and key: an order of the items
+	 * alone, not of when or in which batch they were stored. */
+	if ((rc = store_prep(st, &stmt, "SELECT " MEMBER_COLS
+	    "FROM story_pending p "
+	    "JOIN items i ON i.id = p.item_id "
+	    "JOIN sources s ON s.id = i.source_id "
+	    "LEFT JOIN story_items si ON si.item_id = i.id "
+	    "ORDER BY i.sort_time, i.source_id, i.dedup_key LIMIT ?1")) < 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)max);
+	rc = members(st, a, stmt, out, out_n);
 	sqlite3_finalize(stmt);
 	return rc;
 }
