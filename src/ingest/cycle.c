@@ -410,9 +410,10 @@ photos:
 	/* Stories: everything this cycle stored (and anything an earlier
 	 * run stored but did not get to), clustered in one order of the
 	 * items themselves, after the fetches, whose order is the
-	 * network's. Also when the cycle was stopped: what it stored is
-	 * clustered. */
-	if (ingest_stories_settle(st, now, &out->n_clustered) < 0) {
+	 * network's. A stopped cycle leaves its items queued for the next
+	 * run's first cycle, so a stop is not held up by clustering. */
+	if (!out->is_stopped &&
+	    ingest_stories_settle(st, now, &out->n_clustered) < 0) {
 		log_error(LOG_ANALYZE, "stories: %s", err_msg());
 		if (rc == 0)
 			rc = ND_EIO;
