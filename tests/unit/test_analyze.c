@@ -46,6 +46,23 @@ kit_parse_fields(void **state)
 	assert_int_equal(analyze_kit_parse(&kl, &scratch, line, strlen(line),
 	    ANALYZE_TEXT_LEAD), 0);
 	assert_true(kl.doc.time == 0);
+	/* The text past text_max is skipped, not read, whether or not an
+	 * escape comes before it (the scan stops at the cap: it used to run
+	 * on to the next escape or quote, which cost a paragraph per item);
+	 * what is decoded is checked */
+	{
+		char big[800];
+		size_t n = (size_t)snprintf(big, sizeof(big),
+		    "{\"id\": \"a5\", \"text\": \"%0700d\x01\"}", 0);
+
+		assert_int_equal(analyze_kit_parse(&kl, &scratch, big, n,
+		    ANALYZE_TEXT_LEAD), 0);
+		assert_int_equal(strlen(kl.doc.text), ANALYZE_TEXT_LEAD);
+		n = (size_t)snprintf(big, sizeof(big),
+		    "{\"id\": \"a6\", \"text\": \"%0500d\x01\"}", 0);
+		assert_int_equal(analyze_kit_parse(&kl, &scratch, big, n,
+		    ANALYZE_TEXT_LEAD), ND_EPARSE);
+	}
 	assert_int_equal(analyze_kit_parse(&kl, &scratch, "{\"id\": ", 7,
 	    ANALYZE_TEXT_LEAD), ND_EPARSE);
 	assert_int_equal(analyze_kit_parse(&kl, &scratch, "[1]", 3,
