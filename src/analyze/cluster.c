@@ -27,6 +27,9 @@
 #define VEC_K 48
 #define CENT_K 112
 #define IDX_Q 16
+#define TITLE_Q 8              /* headline terms also looked up */
+#define TITLE_BITS 12          /* (outlet, headline) pairs remembered */
+#define TITLE_BODY_BYTES 64    /* of summary and text, to tell pages apart */
 #define SHORT_TERMS 16          /* fewer terms: a short document */
 #define MIN_SHARED 2           /* words a document shares with its story */
 #define CAND_MAX 24            /* candidate stories scored per document */
@@ -49,6 +52,8 @@ struct term {
 	uint64_t h;
 	float w;
 };
+
+_Static_assert(VEC_K >= IDX_Q + TITLE_Q, "the query is cut from vec");
 
 struct story {
 	int64_t id;
@@ -117,6 +122,13 @@ struct analyze {
 	struct term *tf;           /* open addressing, DOC_TERMS_MAX * 2 */
 	uint16_t *tf_used;         /* the slots in use, DOC_TERMS_MAX */
 	size_t n_tf;
+	uint64_t title_h[TITLE_Q]; /* the headline's first terms */
+	size_t n_title;
+	struct title_ent {
+		uint64_t key;          /* the outlet's and headline's hash */
+		uint64_t body;         /* the summary's and text's */
+		int64_t time;
+	} *titles;                 /* 1 << TITLE_BITS */
 	uint64_t shingle_prev[2];  /* last two token hashes */
 	uint32_t sig[MH_N];
 	size_t n_shingles;
@@ -221,6 +233,7 @@ analyze_new(const struct analyze_opts *opts, int64_t next_story)
 	an->tf_used = xcalloc(DOC_TERMS_MAX, sizeof(*an->tf_used));
 	an->stop_h = xcalloc(STOP_SLOTS, sizeof(*an->stop_h));
 	an->termc = xcalloc((size_t)1 << TERMC_BITS, sizeof(*an->termc));
+	an->titles = xcalloc((size_t)1 << TITLE_BITS, sizeof(*an->titles));
 	for (size_t i = 0; i < sizeof(stop_en) / sizeof(stop_en[0]); i++)
 		(void)text_tokenize(an->ta, stop_en[i], strlen(stop_en[i]),
 		    TEXT_STEM, on_stop, an);
@@ -235,6 +248,7 @@ analyze_free(struct analyze *an)
 	text_analyzer_free(an->ta);
 	free(an->stop_h);
 	free(an->termc);
+	free(an->titles);
 	free(an->df);
 	free(an->idx);
 	free(an->idx_next);
@@ -261,6 +275,7 @@ analyze_stats(const struct analyze *an, struct analyze_stats *out)
 	    ((size_t)1 << IDX_BITS) +
 	    ((size_t)1 << LSH_BITS) * sizeof(struct lsh_ent) +
 	    ((size_t)1 << TERMC_BITS) * sizeof(struct termc) +
+	    ((size_t)1 << TITLE_BITS) * sizeof(struct title_ent) +
 	    STOP_SLOTS * sizeof(uint64_t) +
 	    ((size_t)1 << RING_BITS) * sizeof(struct ring_doc) +
 	    ((size_t)1 << PHOTO_BITS) * sizeof(struct photo_ent) +
@@ -270,6 +285,12 @@ analyze_stats(const struct analyze *an, struct analyze_stats *out)
 }
 
 /* ---- features ---- */
+
+static uint64_t
+hash_str(const char *s)
+{
+	return s && *s ? str_hash(s, strnlen(s, ANALYZE_FIELD_MAX)) | 1 : 0;
+}
 
 static bool
 is_stop(const struct analyze *an, uint64_t h)
@@ -547,6 +568,38 @@ keep_heaviest(struct term *t, size_t n, size_t k)
 	return out;
 }
 
+/* A headline that names no event: a page's or a section's name ("English",
+ * "ABC News", "Business News, Personal Finance and Money News"), an error
+ * page's. Either it has fewer than two terms, or its outlet gave the same
+ * headline to another document (another summary and text) within the
+ * window. Remembers this one. */
+static bool
+title_is_generic(struct analyze *an, const struct analyze_doc *d,
+    size_t n_terms)
+{
+	uint64_t src = hash_str(d->source), key, body;
+	struct title_ent *e;
+	bool is_generic = n_terms < 2;
+
+	if (!src || !d->title || !*d->title)
+		return is_generic;
+	key = mix64(src) ^ str_hash(d->title, strnlen(d->title,
+	    ANALYZE_FIELD_MAX));
+	key |= 1;
+	/* two pages differ in their first bytes */
+	body = (d->summary ? mix64(str_hash(d->summary, strnlen(d->summary,
+	    TITLE_BODY_BYTES))) : 0) ^ (d->text ? str_hash(d->text,
+	    strnlen(d->text, TITLE_BODY_BYTES)) : 0);
+	e = &an->titles[mix64(key) >> (64 - TITLE_BITS)];
+	if (e->key == key && e->body != body &&
+	    llabs(d->time - e->time) <= an->o.window_s)
+		is_generic = true;
+	e->key = key;
+	e->body = body;
+	e->time = d->time;
+	return is_generic;
+}
+
 /* The document's vector into vec (sorted by hash); returns its length.
  * Also counts its terms into the document frequencies. */
 static size_t
@@ -563,6 +616,17 @@ vectorize(struct analyze *an, const struct analyze_doc *d, struct term *vec)
 		an->sig[i] = UINT32_MAX;
 	an->title = d->title;
 	field(an, d->title, ANALYZE_FIELD_MAX, TITLE_W);
+	an->n_title = 0;
+	if (title_is_generic(an, d, an->n_tf)) {
+		/* it weighs as text does, and stories are not looked up
+		 * under it */
+		for (size_t i = 0; i < an->n_tf; i++)
+			an->tf[an->tf_used[i]].w /= TITLE_W;
+	} else {
+		for (size_t i = 0; i < an->n_tf && i < TITLE_Q; i++)
+			an->title_h[an->n_title++] =
+			    an->tf[an->tf_used[i]].h;
+	}
 	field(an, d->summary, ANALYZE_FIELD_MAX, SUMMARY_W);
 	field(an, d->text, ANALYZE_TEXT_LEAD, 1.0f);
 	/* The counters are a 4 MB table read at random: ask for all of
@@ -889,12 +953,6 @@ remember(struct analyze *an, int64_t idx, int64_t time, uint32_t slot)
 
 /* ---- one photo, two outlets ---- */
 
-static uint64_t
-hash_str(const char *s)
-{
-	return s && *s ? str_hash(s, strnlen(s, ANALYZE_FIELD_MAX)) | 1 : 0;
-}
-
 /* The live story of another outlet's report with the same lead photo,
  * close in time. One outlet reusing a photo (its logo, a file picture)
  * proves nothing, so the outlet that first showed it with that story
@@ -989,12 +1047,38 @@ merge_matched(struct analyze *an, uint32_t best, const uint32_t *matched,
 
 /* ---- one document ---- */
 
+/* The query is the document's IDX_Q heaviest terms, and its headline's
+ * (TITLE_Q) too: the headline names the event, while the heaviest terms
+ * of a page whose text lead is something else (a video box, another
+ * report) may not. Returns the query's length. */
+static size_t
+title_query(const struct analyze *an, const struct term *vec, size_t nv,
+    struct term *q, size_t nq)
+{
+	size_t base = nq;
+
+	for (size_t t = 0; t < an->n_title; t++) {
+		bool in_q = false;
+
+		for (size_t i = 0; i < base && !in_q; i++)
+			in_q = q[i].h == an->title_h[t];
+		if (in_q)
+			continue;
+		for (size_t i = 0; i < nv; i++)
+			if (vec[i].h == an->title_h[t]) {
+				q[nq++] = vec[i];
+				break;
+			}
+	}
+	return nq;
+}
+
 void
 analyze_add(struct analyze *an, const struct analyze_doc *d,
     struct analyze_result *out)
 {
 	struct term vec[VEC_K];
-	struct term q[VEC_K];
+	struct term q[VEC_K];      /* top_k works in place: room for vec */
 	size_t nv, nq;
 	int64_t idx = (int64_t)an->n_docs;
 	int64_t t = d->time;
@@ -1032,6 +1116,7 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 	nq = nv < IDX_Q ? nv : IDX_Q;
 	if (nv > IDX_Q)
 		top_k(q, nv, IDX_Q);
+	nq = title_query(an, vec, nv, q, nq);
 
 	if (d->force_story > 0) {
 		for (size_t i = 0; i < an->n_slots; i++)
@@ -1058,7 +1143,7 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 		    an->o.threshold;
 		struct cand {
 			uint32_t slot, hits;
-		} cand[IDX_Q * IDX_WAYS];
+		} cand[(IDX_Q + TITLE_Q) * IDX_WAYS];
 		size_t nc = 0;
 
 		/* Candidates: live stories indexed under the query's terms,
@@ -1066,7 +1151,7 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 		 * with the most are scored (on a beat every story shares
 		 * some words, and scoring them all cost more than the rest
 		 * of the document). */
-		struct idx_slot *qways[IDX_Q];
+		struct idx_slot *qways[IDX_Q + TITLE_Q];
 
 		for (size_t i = 0; i < nq; i++) {
 			size_t b = (size_t)(mix64(q[i].h) >> (64 - IDX_BITS));

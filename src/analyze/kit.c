@@ -76,16 +76,22 @@ string(struct cur *c, struct buf *out, size_t cap)
 					return 0;
 			}
 		}
-		for (q = c->p; q < c->end && *q != '"' && *q != '\\'; q++)
+		/* Decoded up to the cap (the rest is skipped above). */
+		const char *stop = c->end;
+
+		if (out && (size_t)(c->end - c->p) > cap - (out->len - start))
+			stop = c->p + (cap - (out->len - start));
+		for (q = c->p; q < stop && *q != '"' && *q != '\\'; q++)
 			if ((unsigned char)*q < 0x20)
 				return -1;
 		if (q >= c->end)
 			return -1;
 		run = (size_t)(q - c->p);
-		if (out) {
-			size_t room = cap - (out->len - start);
-
-			buf_add(out, c->p, run < room ? run : room);
+		if (out)
+			buf_add(out, c->p, run);
+		if (q == stop) {
+			c->p = q;
+			continue;
 		}
 		c->p = q + 1;
 		if (*q == '"')

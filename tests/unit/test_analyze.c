@@ -46,6 +46,23 @@ kit_parse_fields(void **state)
 	assert_int_equal(analyze_kit_parse(&kl, &scratch, line, strlen(line),
 	    ANALYZE_TEXT_LEAD), 0);
 	assert_true(kl.doc.time == 0);
+	/* The text past text_max is skipped, not read, whether or not an
+	 * escape comes before it (the scan stops at the cap: it used to run
+	 * on to the next escape or quote, which cost a paragraph per item);
+	 * what is decoded is checked */
+	{
+		char big[800];
+		size_t n = (size_t)snprintf(big, sizeof(big),
+		    "{\"id\": \"a5\", \"text\": \"%0700d\x01\"}", 0);
+
+		assert_int_equal(analyze_kit_parse(&kl, &scratch, big, n,
+		    ANALYZE_TEXT_LEAD), 0);
+		assert_int_equal(strlen(kl.doc.text), ANALYZE_TEXT_LEAD);
+		n = (size_t)snprintf(big, sizeof(big),
+		    "{\"id\": \"a6\", \"text\": \"%0500d\x01\"}", 0);
+		assert_int_equal(analyze_kit_parse(&kl, &scratch, big, n,
+		    ANALYZE_TEXT_LEAD), ND_EPARSE);
+	}
 	assert_int_equal(analyze_kit_parse(&kl, &scratch, "{\"id\": ", 7,
 	    ANALYZE_TEXT_LEAD), ND_EPARSE);
 	assert_int_equal(analyze_kit_parse(&kl, &scratch, "[1]", 3,
@@ -366,6 +383,130 @@ fold_keeps_photo_and_span(void **state)
 	analyze_free(an);
 }
 
+/* Reports on other matters, so that document frequencies mean something
+ * before the reports a test is about. */
+static const char *const other_news[][2] = {
+	{ "Parliament passes the budget", "Members voted late on Monday to "
+	  "pass the budget after a long debate on taxes and spending." },
+	{ "Striker signs for the champions", "The striker signed a "
+	  "three-year contract with the champions on Friday." },
+	{ "Central bank holds rates", "The central bank kept its rate "
+	  "unchanged and said inflation was slowing." },
+	{ "Museum reopens after repairs", "The city museum reopened its "
+	  "doors after two years of repairs to the roof." },
+	{ "Storm delays ferries", "Ferries between the islands were "
+	  "delayed by high winds and rough seas." },
+	{ "Court jails fraudster", "A court jailed a former accountant for "
+	  "six years for stealing from his clients." },
+};
+
+static void
+add_other_news(struct analyze *an, int64_t t)
+{
+	struct analyze_result r;
+
+	for (size_t i = 0; i < sizeof(other_news) / sizeof(other_news[0]);
+	    i++) {
+		struct analyze_doc d = { .time = t + (int64_t)i,
+			.source = "gazette", .title = other_news[i][0],
+			.text = other_news[i][1] };
+
+		analyze_add(an, &d, &r);
+	}
+}
+
+/* A page whose text lead is something else (a video box, another report)
+ * but whose headline names an event joins that event's story: stories
+ * are looked up under the headline's words too, not only under the
+ * document's heaviest terms (wikinews' VOA drone report: its lead was a
+ * video about Myanmar's camps). */
+static void
+headline_finds_story(void **state)
+{
+	struct analyze *an = analyze_new(NULL, 1);
+	struct analyze_doc a = { .time = 1000000, .source = "bbc",
+		.title = "Drone strike kills militants in Waziristan",
+		.text = "A drone strike killed at least fifteen militants in "
+		"South Waziristan near the Afghan border, officials said. The "
+		"drone fired four missiles at a compound in Waziristan." };
+	struct analyze_doc b = { .time = 1000000 + 3600, .source = "voa",
+		.title = "Drone strike kills militants in South Waziristan",
+		.text = "Video: cooking tips. Chefs bake bread, roast lamb, "
+		"glaze carrots, whisk custard, poach pears, braise leeks, "
+		"pickle onions, grill sardines, steam dumplings, knead dough, "
+		"simmer soup. Chefs bake bread, roast lamb, glaze carrots, "
+		"whisk custard, poach pears, braise leeks, pickle onions, "
+		"grill sardines, steam dumplings, knead dough, simmer soup." };
+	struct analyze_result ra, rb;
+
+	(void)state;
+	add_other_news(an, 900000);
+	analyze_add(an, &a, &ra);
+	analyze_add(an, &b, &rb);
+	assert_true(ra.is_new_story);
+	assert_int_equal(rb.story, ra.story);
+	analyze_free(an);
+}
+
+/* A headline that names no event weighs as text does, not three times:
+ * a one-word one (Xinhua's pages are all titled "English"), and one its
+ * outlet gave to another page within the window (a site's or section's
+ * name). The report's text then places it. */
+static void
+generic_title_weighs_as_text(void **state)
+{
+	static const char *const flood = "Heavy rain flooded roads across "
+	    "Cumbria on Tuesday and rescuers evacuated homes near Keswick, "
+	    "where the river burst its banks after a week of storms.";
+	static const char *const flood2 = "Rescuers evacuated families "
+	    "near Keswick after heavy rain flooded roads; officials opened "
+	    "shelters, schools closed, trains stopped, volunteers delivered "
+	    "blankets and hot food to stranded villages.";
+	static const char *const flood3 = "Floodwater closed roads across "
+	    "Cumbria; soldiers delivered sandbags while councils warned "
+	    "residents about rising water overnight and the army built "
+	    "barriers beside bridges.";
+	struct analyze *an = analyze_new(NULL, 1);
+	struct analyze_doc a = { .time = 1000000, .source = "guardian",
+		.title = "Floods close roads across Cumbria", .text = flood };
+	struct analyze_doc one = { .time = 1000000 + 600, .source = "xinhua",
+		.title = "English", .text = flood2 };
+	struct analyze_doc site1 = { .time = 1000000 + 1200,
+		.source = "herald", .title = "Herald Online Breaking Headlines",
+		.text = "Members voted late on Monday to pass the budget." };
+	struct analyze_doc site2 = { .time = 1000000 + 1800,
+		.source = "herald", .title = "Herald Online Breaking Headlines",
+		.text = flood3 };
+	/* two pages of one wire's site, told apart by the sources' names so
+	 * that only the one-word rule is at work */
+	struct analyze_doc w1 = { .time = 1000000 + 2400,
+		.source = "xinhua-europe", .title = "English",
+		.text = "BRUSSELS, July 24 (Xinhuanet) -- Ministers agreed on "
+		"Sunday to cut fishing quotas in the North Sea by a fifth, "
+		"after scientists warned that stocks of cod and haddock had "
+		"fallen for six years; trawler crews protested outside." };
+	struct analyze_doc w2 = { .time = 1000000 + 3000,
+		.source = "xinhua-africa", .title = "English",
+		.text = "NAIROBI, July 24 (Xinhuanet) -- Voters queued from dawn "
+		"to elect a new parliament in polls observers called calm, "
+		"while the electoral commission promised results within a "
+		"week and candidates urged supporters to accept them." };
+	struct analyze_result ra, r1, rs1, rs2, rw1, rw2;
+
+	(void)state;
+	add_other_news(an, 900000);
+	analyze_add(an, &a, &ra);
+	analyze_add(an, &one, &r1);
+	analyze_add(an, &site1, &rs1);
+	analyze_add(an, &site2, &rs2);
+	analyze_add(an, &w1, &rw1);
+	analyze_add(an, &w2, &rw2);
+	assert_int_equal(r1.story, ra.story);
+	assert_int_equal(rs2.story, ra.story);
+	assert_int_not_equal(rw2.story, rw1.story);
+	analyze_free(an);
+}
+
 int
 main(void)
 {
@@ -379,6 +520,8 @@ main(void)
 		cmocka_unit_test(sections_naive_bayes),
 		cmocka_unit_test(shared_photo),
 		cmocka_unit_test(fold_keeps_photo_and_span),
+		cmocka_unit_test(headline_finds_story),
+		cmocka_unit_test(generic_title_weighs_as_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
