@@ -38,6 +38,8 @@ struct analyze_opts {
 	double merge_threshold; /* centroid cosine at which two stories a
 	                        * short document matches become one (0:
 	                        * never) */
+	double seed_threshold; /* cosine with the story's first day needed to
+	                        * stretch it past span_grace_s (0: none) */
 	int64_t merge_span_s;  /* ... when they began at most this far apart:
 	                        * one event told twice starts twice at about
 	                        * the same time; a beat's stories weeks apart

@@ -26,6 +26,8 @@
 
 #define VEC_K 48
 #define CENT_K 112
+#define SEED_K 48              /* terms of a story's first reports */
+#define SEED_N 8               /* ... the first this many, of its first day */
 #define IDX_Q 16
 #define TITLE_Q 8              /* headline terms also looked up */
 #define TITLE_BITS 12          /* (outlet, headline) pairs remembered */
@@ -68,9 +70,12 @@ struct story {
 	 * finds where it went */
 	uint32_t fold_slot, fold_gen, folded_gen;
 	bool is_live;
-	uint16_t nterm;
-	float norm;
+	uint16_t nterm, nseed;
+	float norm, seed_norm;
 	struct term t[CENT_K];     /* sorted by h */
+	/* what the story's first day said (its members within
+	 * span_grace_s of its first report), sorted by h */
+	struct term seed[SEED_K];
 };
 
 struct idx_slot {
@@ -172,6 +177,7 @@ analyze_opts_default(struct analyze_opts *out)
 	out->dup_jaccard = 0.7;
 	out->merge_threshold = 0.15;
 	out->merge_span_s = 36 * 3600;
+	out->seed_threshold = 0.05;
 	out->max_live = 16384;
 }
 
@@ -697,30 +703,42 @@ dot(const struct term *a, size_t na, const struct term *b, size_t nb)
 	return dot_n(a, na, b, nb, NULL);
 }
 
-static void
-story_learn(struct story *s, const struct term *v, size_t nv)
+/* dst (n terms, sorted by h) += v, cut to its cap heaviest; returns the
+ * new length and sets *norm. */
+static uint16_t
+vec_add(struct term *dst, size_t n, size_t cap, const struct term *v,
+    size_t nv, float *norm)
 {
-	struct term m[CENT_K + VEC_K];
-	size_t i = 0, j = 0, n = 0;
-	double norm = 0;
+	struct term m[CENT_K * 2];
+	size_t i = 0, j = 0, k = 0;
+	double sq = 0;
 
-	while (i < s->nterm || j < nv) {
-		if (j >= nv || (i < s->nterm && s->t[i].h < v[j].h))
-			m[n++] = s->t[i++];
-		else if (i >= s->nterm || v[j].h < s->t[i].h)
-			m[n++] = v[j++];
+	while (i < n || j < nv) {
+		if (j >= nv || (i < n && dst[i].h < v[j].h))
+			m[k++] = dst[i++];
+		else if (i >= n || v[j].h < dst[i].h)
+			m[k++] = v[j++];
 		else {
-			m[n] = s->t[i++];
-			m[n++].w += v[j++].w;
+			m[k] = dst[i++];
+			m[k++].w += v[j++].w;
 		}
 	}
-	if (n > CENT_K)
-		n = keep_heaviest(m, n, CENT_K);
-	memcpy(s->t, m, n * sizeof(m[0]));
-	s->nterm = (uint16_t)n;
-	for (size_t k = 0; k < n; k++)
-		norm += (double)m[k].w * m[k].w;
-	s->norm = (float)(norm > 0 ? sqrt(norm) : 1);
+	if (k > cap)
+		k = keep_heaviest(m, k, cap);
+	memcpy(dst, m, k * sizeof(m[0]));
+	for (size_t x = 0; x < k; x++)
+		sq += (double)m[x].w * m[x].w;
+	*norm = (float)(sq > 0 ? sqrt(sq) : 1);
+	return (uint16_t)k;
+}
+
+static void
+story_learn(struct story *s, const struct term *v, size_t nv, bool is_seed)
+{
+	s->nterm = vec_add(s->t, s->nterm, CENT_K, v, nv, &s->norm);
+	if (is_seed)
+		s->nseed = vec_add(s->seed, s->nseed, SEED_K, v, nv,
+		    &s->seed_norm);
 	s->n++;
 }
 
@@ -728,27 +746,9 @@ story_learn(struct story *s, const struct term *v, size_t nv)
 static void
 story_absorb(struct story *a, const struct story *b)
 {
-	struct term m[CENT_K * 2];
-	size_t i = 0, j = 0, n = 0;
-	double norm = 0;
-
-	while (i < a->nterm || j < b->nterm) {
-		if (j >= b->nterm || (i < a->nterm && a->t[i].h < b->t[j].h))
-			m[n++] = a->t[i++];
-		else if (i >= a->nterm || b->t[j].h < a->t[i].h)
-			m[n++] = b->t[j++];
-		else {
-			m[n] = a->t[i++];
-			m[n++].w += b->t[j++].w;
-		}
-	}
-	if (n > CENT_K)
-		n = keep_heaviest(m, n, CENT_K);
-	memcpy(a->t, m, n * sizeof(m[0]));
-	a->nterm = (uint16_t)n;
-	for (size_t k = 0; k < n; k++)
-		norm += (double)m[k].w * m[k].w;
-	a->norm = (float)(norm > 0 ? sqrt(norm) : 1);
+	a->nterm = vec_add(a->t, a->nterm, CENT_K, b->t, b->nterm, &a->norm);
+	a->nseed = vec_add(a->seed, a->nseed, SEED_K, b->seed, b->nseed,
+	    &a->seed_norm);
 	a->n += b->n;
 	if (b->first < a->first)
 		a->first = b->first;
@@ -811,7 +811,9 @@ story_new(struct analyze *an, int64_t id, int64_t time)
 	s->stamp = 0;
 	s->n = 0;
 	s->nterm = 0;
+	s->nseed = 0;
 	s->norm = 1;
+	s->seed_norm = 1;
 	s->is_live = true;
 	an->n_live++;
 	an->n_stories++;
@@ -1213,6 +1215,17 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 			    (double)gap_of(s, t) / 86400.0 +
 			    an->o.span_per_day * span_over(s, t,
 			    an->o.span_grace_s) / 86400.0;
+			if (sim < need)
+				continue;
+			/* stretching a story past its first day: the report
+			 * must still tell what that day's reports told (a
+			 * beat's next development shares the beat's words
+			 * with the centroid, not the first reports' event) */
+			if (an->o.seed_threshold > 0 && s->nseed &&
+			    span_over(s, t, an->o.span_grace_s) > 0 &&
+			    dot(vec, nv, s->seed, s->nseed) / s->seed_norm <
+			    an->o.seed_threshold)
+				continue;
 			if (sim >= need)
 				matched[n_matched++] = cand[c].slot;
 			if (sim >= need && sim - need > best_sim) {
@@ -1232,7 +1245,8 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 	{
 		struct story *s = &an->st[best];
 
-		story_learn(s, vec, nv);
+		story_learn(s, vec, nv, s->n == 0 || (s->n < SEED_N &&
+		    t >= s->first && t - s->first <= an->o.span_grace_s));
 		if (t > s->last)
 			s->last = t;
 		if (t < s->first)

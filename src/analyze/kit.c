@@ -49,10 +49,36 @@ hex4(const char *p, uint32_t *out)
 
 /* At the opening quote. Appends at most cap decoded bytes to out (NULL:
  * decode nothing) and moves past the closing quote. */
+/* Whether p[0..n) holds a byte below 0x20 (JSON forbids them raw in a
+ * string): eight bytes at a time, (x - 0x20..) & ~x & 0x80.. is nonzero
+ * exactly when some byte of x is below 0x20. */
+static bool
+has_control(const char *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+
+		memcpy(&x, p + i, 8);
+		if ((x - ones * 0x20) & ~x & (ones * 0x80))
+			return true;
+	}
+	for (; i < n; i++)
+		if ((unsigned char)p[i] < 0x20)
+			return true;
+	return false;
+}
+
 static int
 string(struct cur *c, struct buf *out, size_t cap)
 {
 	size_t start = out ? out->len : 0;
+	/* the next '"' and '\\' at or after c->p (NULL: none), found with
+	 * memchr once each and again only when c->p passes them */
+	const char *quote = NULL, *bslash = NULL;
+	bool has_quote = false, has_bslash = false;
 
 	if (c->p >= c->end || *c->p != '"')
 		return -1;
@@ -81,9 +107,21 @@ string(struct cur *c, struct buf *out, size_t cap)
 
 		if (out && (size_t)(c->end - c->p) > cap - (out->len - start))
 			stop = c->p + (cap - (out->len - start));
-		for (q = c->p; q < stop && *q != '"' && *q != '\\'; q++)
-			if ((unsigned char)*q < 0x20)
-				return -1;
+		if (!has_quote || (quote && quote < c->p)) {
+			quote = memchr(c->p, '"', (size_t)(c->end - c->p));
+			has_quote = true;
+		}
+		if (!has_bslash || (bslash && bslash < c->p)) {
+			bslash = memchr(c->p, '\\', (size_t)(c->end - c->p));
+			has_bslash = true;
+		}
+		q = stop;
+		if (quote && quote < q)
+			q = quote;
+		if (bslash && bslash < q)
+			q = bslash;
+		if (has_control(c->p, (size_t)(q - c->p)))
+			return -1;
 		if (q >= c->end)
 			return -1;
 		run = (size_t)(q - c->p);
@@ -252,6 +290,9 @@ analyze_kit_parse(struct analyze_kit_line *out, struct buf *scratch,
 	struct cur c = { line, line + len };
 	size_t off[F_N];
 	bool seen[F_N] = { false };
+	/* a key is at most 15 bytes (longer: no field of ours), read into
+	 * the scratch buffer past its last field and taken off again */
+	const size_t key_max = 15;
 
 	memset(out, 0, sizeof(*out));
 	buf_reset(scratch);
@@ -265,18 +306,14 @@ analyze_kit_parse(struct analyze_kit_line *out, struct buf *scratch,
 		goto done;
 	}
 	for (;;) {
-		char key[16];
-		struct buf kb = BUF_INIT(sizeof(key) - 1);
+		size_t key_at = scratch->len, key_len;
 		int f;
 
 		skip_ws(&c);
-		if (string(&c, &kb, sizeof(key) - 1) < 0) {
-			buf_release(&kb);
+		if (string(&c, scratch, key_max) < 0)
 			return err_set(ND_EPARSE, "kit: bad key at byte %zu",
 			    (size_t)(c.p - line));
-		}
-		snprintf(key, sizeof(key), "%s", kb.ptr);
-		buf_release(&kb);
+		key_len = scratch->len - key_at;
 		skip_ws(&c);
 		if (c.p >= c.end || *c.p != ':')
 			return err_set(ND_EPARSE, "kit: missing ':' at byte %zu",
@@ -284,8 +321,12 @@ analyze_kit_parse(struct analyze_kit_line *out, struct buf *scratch,
 		c.p++;
 		skip_ws(&c);
 		for (f = 0; f < F_N; f++)
-			if (strcmp(key, fields[f].name) == 0)
+			if (!buf_err(scratch) &&
+			    strlen(fields[f].name) == key_len &&
+			    memcmp(scratch->ptr + key_at, fields[f].name,
+			    key_len) == 0)
 				break;
+		buf_truncate(scratch, key_at);
 		if (f < F_N && c.p < c.end && *c.p == '"') {
 			off[f] = scratch->len;
 			if (string(&c, scratch, f == F_TEXT ? text_max :

@@ -146,7 +146,7 @@ cluster_run(struct cmd_ctx *ctx, int argc, char **argv)
 	struct buf out = BUF_INIT(BUF_NOCAP);
 	struct analyze *an = NULL;
 	const char *path = NULL, *thr = NULL, *decay = NULL, *window = NULL,
-	    *span = NULL, *thr_short = NULL, *merge = NULL;
+	    *span = NULL, *thr_short = NULL, *merge = NULL, *seed = NULL;
 	struct analyze_opts o;
 	bool is_stats = false;
 	char *line = NULL;
@@ -165,6 +165,7 @@ cluster_run(struct cmd_ctx *ctx, int argc, char **argv)
 		    (rc = cmd_opt(argc, argv, &i, "--window", &window)) ||
 		    (rc = cmd_opt(argc, argv, &i, "--span", &span)) ||
 		    (rc = cmd_opt(argc, argv, &i, "--merge", &merge)) ||
+		    (rc = cmd_opt(argc, argv, &i, "--seed", &seed)) ||
 		    (rc = cmd_opt(argc, argv, &i, "--threshold-short",
 		    &thr_short))) {
 			if (rc < 0)
@@ -185,7 +186,8 @@ cluster_run(struct cmd_ctx *ctx, int argc, char **argv)
 	    (span && (rc = opt_num(span, 0, 1, &o.span_per_day)) < 0) ||
 	    (thr_short && (rc = opt_num(thr_short, 0, 1,
 	    &o.threshold_short)) < 0) ||
-	    (merge && (rc = opt_num(merge, 0, 1, &o.merge_threshold)) < 0))
+	    (merge && (rc = opt_num(merge, 0, 1, &o.merge_threshold)) < 0) ||
+	    (seed && (rc = opt_num(seed, 0, 1, &o.seed_threshold)) < 0))
 		return rc;
 	if (window) {
 		double d;
@@ -319,6 +321,8 @@ const struct cmd cmd_cluster = {
 	    "  --threshold-short X  the threshold for a document of few words\n"
 	    "  --merge X      centroid cosine at which two stories a short document\n"
 	    "                 matches become one (0: never)\n"
+	    "  --seed X       cosine with a story's first-day reports a report needs\n"
+	    "                 to stretch the story past its first day (0: none)\n"
 	    "\n"
 	    "example:\n"
 	    "  newsdesk cluster --jsonl ../shared/eval/clustering/dev/events.jsonl\n",

@@ -63,6 +63,27 @@ kit_parse_fields(void **state)
 		assert_int_equal(analyze_kit_parse(&kl, &scratch, big, n,
 		    ANALYZE_TEXT_LEAD), ND_EPARSE);
 	}
+	/* A raw control byte anywhere a string is read is refused (the scan
+	 * checks eight bytes at a time: every offset of a word, and the
+	 * tail), and the bytes around 0x20 are told apart */
+	for (size_t at = 0; at < 20; at++) {
+		for (int b = 0x1e; b <= 0x21; b++) {
+			char l[64] = "{\"title\": \"abcdefghijklmnopqrstu\"}";
+			size_t n = strlen(l);
+
+			l[11 + at] = (char)b;
+			assert_int_equal(analyze_kit_parse(&kl, &scratch, l, n,
+			    ANALYZE_TEXT_LEAD), b < 0x20 ? ND_EPARSE : 0);
+		}
+	}
+	/* keys are compared whole: a key with a NUL in it is no field */
+	{
+		const char *l = "{\"id\\u0000x\": \"z\"}";
+
+		assert_int_equal(analyze_kit_parse(&kl, &scratch, l,
+		    strlen(l), ANALYZE_TEXT_LEAD), 0);
+	}
+	assert_null(kl.id);
 	assert_int_equal(analyze_kit_parse(&kl, &scratch, "{\"id\": ", 7,
 	    ANALYZE_TEXT_LEAD), ND_EPARSE);
 	assert_int_equal(analyze_kit_parse(&kl, &scratch, "[1]", 3,
@@ -507,6 +528,76 @@ generic_title_weighs_as_text(void **state)
 	analyze_free(an);
 }
 
+/* A story is the event its first day's reports told. On a one-beat desk
+ * every development shares the beat's words, and a centroid that takes
+ * in each follow-up drifts along the thread: the demo's filling of the
+ * dam (20 November) took in the council's mediation, the envoy's
+ * appointment and her visits, 19 reports over five days, once the
+ * demo's items were clustered in time order. Past its first day a story
+ * takes a report only if the report also matches what the first day's
+ * reports said (seed_threshold). */
+static void
+story_keeps_to_its_first_day(void **state)
+{
+	static const int hours[] = { 0, 2, 4, 30, 51, 75 };
+	static const char *const docs[][3] = {
+		{ "0", "Korvia begins second filling of Tessen dam reservoir",
+		  "Korvia began the second filling of the Tessen dam "
+		  "reservoir on Friday, officials said." },
+		{ "2", "Tessen reservoir filling starts as Korvia closes dam "
+		  "gates", "The Tessen dam gates closed and the reservoir "
+		  "filling began, Korvia said." },
+		{ "4", "Korvia starts filling Tessen reservoir without notice",
+		  "Korvia started filling the Tessen dam reservoir without "
+		  "notice to downstream states." },
+		{ "30", "River Council offers mediation as Tessen dam filling "
+		  "goes on", "The River Council offered mediation between the "
+		  "states as the Tessen dam filling went on." },
+		{ "51", "River Council mediation: envoy to lead talks between "
+		  "states", "The River Council said its mediation would be led "
+		  "by an envoy in talks between the states." },
+		{ "75", "River Council names envoy to lead mediation talks",
+		  "The River Council named a veteran envoy to lead the "
+		  "mediation talks between the states." },
+	};
+	struct analyze_opts o;
+	int64_t story[2][6];
+
+	(void)state;
+	for (int run = 0; run < 2; run++) {
+		struct analyze *an;
+
+		analyze_opts_default(&o);
+		assert_true(o.seed_threshold > 0);
+		if (run == 1)
+			o.seed_threshold = 0;
+		an = analyze_new(&o, 1);
+		for (size_t i = 0; i < 6; i++) {
+			char src[8];
+			struct analyze_doc d = { .time = 3000000 +
+				hours[i] * 3600, .source = src,
+				.lang = "en", .title = docs[i][1],
+				.summary = docs[i][2] };
+			struct analyze_result r;
+
+			snprintf(src, sizeof(src), "s%zu", i);
+			analyze_add(an, &d, &r);
+			story[run][i] = r.story;
+		}
+		analyze_free(an);
+	}
+	/* the first day's reports and the next day's that still tell the
+	 * filling are one story; the envoy's talks two days on are another */
+	assert_int_equal(story[0][1], story[0][0]);
+	assert_int_equal(story[0][2], story[0][0]);
+	assert_int_equal(story[0][3], story[0][0]);
+	assert_true(story[0][4] != story[0][0]);
+	assert_int_equal(story[0][5], story[0][4]);
+	/* without the rule the filling's story takes them all */
+	for (size_t i = 1; i < 6; i++)
+		assert_int_equal(story[1][i], story[1][0]);
+}
+
 int
 main(void)
 {
@@ -522,6 +613,7 @@ main(void)
 		cmocka_unit_test(fold_keeps_photo_and_span),
 		cmocka_unit_test(headline_finds_story),
 		cmocka_unit_test(generic_title_weighs_as_text),
+		cmocka_unit_test(story_keeps_to_its_first_day),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
