@@ -109,6 +109,14 @@ for s in stories:
     if outlets > 1 and "More coverage" not in card:
         ok = False
         print("# story %s: %d outlets, no 'More coverage'" % (s, outlets))
+    # the outlets are told apart: "A, B, C", not "A B C"
+    cov = card[card.find("More coverage"):]
+    cov = cov[:cov.find("</p>")]
+    names = re.findall(r"<bdi>([^<]*)</bdi></a>(,?)", cov)
+    if names and ([c for _, c in names[:-1]] != [","] * (len(names) - 1)
+                  or names[-1][1]):
+        ok = False
+        print("# story %s: outlets not separated by commas: %r" % (s, names))
 print("%s - issue 9: the front page shows each top story once (%s), its "
       "reports not again below (%s), with its outlets" % (
           "ok" if ok else "not ok", stories, sorted(again)))

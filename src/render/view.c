@@ -457,6 +457,7 @@ view_story(struct tmpl_obj *o, struct arena *a, const struct view_site *vs,
 	const char *title = s->editor_title && *s->editor_title ?
 	    s->editor_title : NULL;
 	struct tmpl_list *more;
+	struct tmpl_obj *prev = NULL;
 	size_t lead, n_more = 0;
 	bool *seen;
 
@@ -486,7 +487,9 @@ view_story(struct tmpl_obj *o, struct arena *a, const struct view_site *vs,
 	    *items[0].source_title ? items[0].source_title : "Unknown outlet");
 	more = tmpl_set_list(o, "more_coverage");
 	seen = arena_zalloc(a, n);
-	/* One link per other outlet, to its first report. */
+	/* One link per other outlet, to its first report; sep is the comma
+	 * after every one but the last ("Basin Wire, The Korvia Herald":
+	 * outlets' names run together with a space alone). */
 	for (size_t i = 0; i < n; i++) {
 		struct tmpl_obj *m;
 		bool dup = items[i].source_id == items[lead].source_id;
@@ -498,7 +501,9 @@ view_story(struct tmpl_obj *o, struct arena *a, const struct view_site *vs,
 		seen[i] = true;
 		if (out_shown)
 			out_shown[i] = true;
-		m = tmpl_list_add(more);
+		if (prev)
+			tmpl_set_text(prev, "sep", ",");
+		prev = m = tmpl_list_add(more);
 		tmpl_set_text(m, "outlet", items[i].source_title &&
 		    *items[i].source_title ? items[i].source_title :
 		    "Unknown outlet");
