@@ -101,7 +101,7 @@ PY
 printf 'a long enough password\n' > "$tmp/pw"
 nd user add editor@desk.example --name "The Editor" --role editor --password-file "$tmp/pw" >/dev/null
 
-nd serve --listen "127.0.0.1:$wport" >"$tmp/serve.out" 2>"$tmp/serve.err" &
+"$BIN" --db "$db" serve --listen "127.0.0.1:$wport" >"$tmp/serve.out" 2>"$tmp/serve.err" &
 web_pid=$!
 i=0
 until curl -sf "$base/healthz" >/dev/null 2>&1; do
@@ -195,7 +195,7 @@ check "the audit log has the editor's request once" \
 check "nothing was sent before the mail loop ran" [ "$(mails "$box")" = 0 ]
 
 # ---- newsdesk run delivers it on its next round ----
-nd run --no-web >"$tmp/run.out" 2>"$tmp/run.err" &
+"$BIN" --db "$db" run --no-web >"$tmp/run.out" 2>"$tmp/run.err" &
 run_pid=$!
 i=0
 while [ "$(mails "$box")" -lt 3 ] && [ $i -lt 300 ]; do i=$((i + 1)); sleep 0.1; done
