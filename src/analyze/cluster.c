@@ -26,6 +26,9 @@
 
 #define VEC_K 48
 #define CENT_K 112
+#define CENT_SLACK 32          /* a centroid grows this far past CENT_K
+                                * before it is cut back, not cut at
+                                * every add */
 #define SEED_K 48              /* terms of a story's first reports */
 #define SEED_N 8               /* ... the first this many, of its first day */
 #define IDX_Q 16
@@ -72,7 +75,7 @@ struct story {
 	bool is_live;
 	uint16_t nterm, nseed;
 	float norm, seed_norm;
-	struct term t[CENT_K];     /* sorted by h */
+	struct term t[CENT_K + CENT_SLACK]; /* sorted by h */
 	/* what the story's first day said (its members within
 	 * span_grace_s of its first report), sorted by h */
 	struct term seed[SEED_K];
@@ -551,7 +554,7 @@ sort_by_hash(struct term *t, size_t n)
 static size_t
 keep_heaviest(struct term *t, size_t n, size_t k)
 {
-	struct term w[CENT_K * 2];
+	struct term w[(CENT_K + CENT_SLACK) * 2];
 	float cut;
 	size_t above = 0, out = 0, at_cut;
 
@@ -703,13 +706,13 @@ dot(const struct term *a, size_t na, const struct term *b, size_t nb)
 	return dot_n(a, na, b, nb, NULL);
 }
 
-/* dst (n terms, sorted by h) += v, cut to its cap heaviest; returns the
- * new length and sets *norm. */
+/* dst (n terms, sorted by h) += v, cut to its cap heaviest when it holds
+ * more than cap + slack; returns the new length and sets *norm. */
 static uint16_t
-vec_add(struct term *dst, size_t n, size_t cap, const struct term *v,
-    size_t nv, float *norm)
+vec_add(struct term *dst, size_t n, size_t cap, size_t slack,
+    const struct term *v, size_t nv, float *norm)
 {
-	struct term m[CENT_K * 2];
+	struct term m[(CENT_K + CENT_SLACK) * 2];
 	size_t i = 0, j = 0, k = 0;
 	double sq = 0;
 
@@ -723,7 +726,7 @@ vec_add(struct term *dst, size_t n, size_t cap, const struct term *v,
 			m[k++].w += v[j++].w;
 		}
 	}
-	if (k > cap)
+	if (k > cap + slack)
 		k = keep_heaviest(m, k, cap);
 	memcpy(dst, m, k * sizeof(m[0]));
 	for (size_t x = 0; x < k; x++)
@@ -735,9 +738,10 @@ vec_add(struct term *dst, size_t n, size_t cap, const struct term *v,
 static void
 story_learn(struct story *s, const struct term *v, size_t nv, bool is_seed)
 {
-	s->nterm = vec_add(s->t, s->nterm, CENT_K, v, nv, &s->norm);
+	s->nterm = vec_add(s->t, s->nterm, CENT_K, CENT_SLACK, v, nv,
+	    &s->norm);
 	if (is_seed)
-		s->nseed = vec_add(s->seed, s->nseed, SEED_K, v, nv,
+		s->nseed = vec_add(s->seed, s->nseed, SEED_K, 0, v, nv,
 		    &s->seed_norm);
 	s->n++;
 }
@@ -746,8 +750,9 @@ story_learn(struct story *s, const struct term *v, size_t nv, bool is_seed)
 static void
 story_absorb(struct story *a, const struct story *b)
 {
-	a->nterm = vec_add(a->t, a->nterm, CENT_K, b->t, b->nterm, &a->norm);
-	a->nseed = vec_add(a->seed, a->nseed, SEED_K, b->seed, b->nseed,
+	a->nterm = vec_add(a->t, a->nterm, CENT_K, CENT_SLACK, b->t, b->nterm,
+	    &a->norm);
+	a->nseed = vec_add(a->seed, a->nseed, SEED_K, 0, b->seed, b->nseed,
 	    &a->seed_norm);
 	a->n += b->n;
 	if (b->first < a->first)
@@ -1024,7 +1029,7 @@ merge_matched(struct analyze *an, uint32_t best, const uint32_t *matched,
 		{
 			/* the survivor is found under the gone story's heaviest
 			 * terms (its own index entries die with it) */
-			struct term gq[CENT_K];
+			struct term gq[CENT_K + CENT_SLACK];
 			size_t ng = an->st[gone].nterm;
 
 			memcpy(gq, an->st[gone].t, ng * sizeof(gq[0]));
