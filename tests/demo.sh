@@ -120,7 +120,21 @@ for s in stories:
 print("%s - issue 9: the front page shows each top story once (%s), its "
       "reports not again below (%s), with its outlets" % (
           "ok" if ok else "not ok", stories, sorted(again)))
-sys.exit(0 if ok else 1)
+# every story page shows each picture once (a wire photo that joined two
+# outlets' reports was shown twice)
+ids = [r[0] for r in db.execute("SELECT story_id FROM story_items "
+                                "GROUP BY story_id HAVING count(*) > 1")]
+dups, n_img = [], 0
+for s in ids:
+    page = urllib.request.urlopen("%s/story/%d" % (sys.argv[1], s)).read().decode()
+    srcs = re.findall(r'<img[^>]*\ssrc="([^"]*)"', page)
+    n_img += len(srcs)
+    if len(srcs) != len(set(srcs)):
+        dups.append(s)
+good = len(ids) >= 5 and n_img > 0 and not dups
+print("%s - story pages (%d, %d photos) show each picture once %s" % (
+    "ok" if good else "not ok", len(ids), n_img, dups))
+sys.exit(0 if ok and good else 1)
 PY
 kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=
 

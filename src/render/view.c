@@ -551,15 +551,27 @@ view_story_timeline(struct tmpl_obj *o, struct arena *a,
 			view_item(tmpl_list_add(l), a, vs, &items[k], false, now);
 		}
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct view_photo ph;
-		struct tmpl_obj *p;
+	/* Photos: each picture once (a wire photo that joined two outlets'
+	 * reports was shown twice), at most VIEW_STORY_PHOTOS. */
+	{
+		const char *shown[VIEW_STORY_PHOTOS];
+		size_t n_shown = 0;
 
-		view_item_photo(a, &items[i], &ph);
-		if (!ph.thumb)
-			continue;
-		p = tmpl_list_add(photos);
-		view_item(p, a, vs, &items[i], true, now);
+		for (size_t i = 0; i < n && n_shown < VIEW_STORY_PHOTOS; i++) {
+			struct view_photo ph;
+			bool dup = false;
+
+			view_item_photo(a, &items[i], &ph);
+			if (!ph.thumb)
+				continue;
+			for (size_t k = 0; k < n_shown && !dup; k++)
+				dup = strcmp(shown[k], ph.thumb) == 0;
+			if (dup)
+				continue;
+			shown[n_shown++] = ph.thumb;
+			view_item(tmpl_list_add(photos), a, vs, &items[i], true,
+			    now);
+		}
 	}
 	tmpl_set_bool(o, "has_photos", tmpl_list_len(photos) > 0);
 }

@@ -36,6 +36,9 @@ struct view_site {
  * image), image for the item page (the lead image, else the thumbnail).
  * NULL when not cached: pages then show no <img> at all. Made from the
  * item's image_media/thumb_media, which the store reads with the item. */
+/* Photos on a story page, at most (each picture once). */
+#define VIEW_STORY_PHOTOS 12
+
 struct view_photo {
 	const char *thumb, *image;   /* in the arena */
 	int thumb_w, thumb_h, image_w, image_h;
