@@ -383,16 +383,16 @@ article_len(const char *w, size_t len)
 	return 0;
 }
 
+static int emit_normal(struct text_analyzer *ta, size_t len, size_t start,
+    size_t end, int flags, text_token_fn fn, void *payload);
+
 static int
 emit_word(struct text_analyzer *ta, const char *src, size_t start, size_t end,
     int flags, text_token_fn fn, void *payload)
 {
 	const char *raw = src + start;
 	size_t rawlen = end - start, len = 0;
-	struct stems *sm = &ta->stems;
-	enum script sc;
 	bool is_ascii = true;
-	int rc;
 
 	if (rawlen > 4 * TEXT_TOKEN_MAX)
 		return 0;
@@ -417,8 +417,20 @@ emit_word(struct text_analyzer *ta, const char *src, size_t start, size_t end,
 	}
 	if (len == 0)
 		return 0;
-	ta->word[len] = '\0';
+	return emit_normal(ta, len, start, end, flags, fn, payload);
+}
 
+/* The word normalized in ta->word[0..len): stemmed as flags ask, then to
+ * fn. */
+static int
+emit_normal(struct text_analyzer *ta, size_t len, size_t start, size_t end,
+    int flags, text_token_fn fn, void *payload)
+{
+	struct stems *sm = &ta->stems;
+	enum script sc;
+	int rc;
+
+	ta->word[len] = '\0';
 	if (!(flags & TEXT_STEM))
 		return fn(ta->word, len, start, end, false, payload);
 	sc = script_of(ta->word, len);
@@ -459,6 +471,30 @@ text_tokenize(struct text_analyzer *ta, const char *s, size_t len, int flags,
 			/* ASCII, most of the bytes of most text: no decoding */
 			c = (unsigned char)s[i];
 			n = 1;
+			if (!in_word && is_word_cp(c)) {
+				/* A word of ASCII letters and digits, read and
+				 * case-folded in one pass (emit_word would scan
+				 * it twice more); one that goes on past ASCII
+				 * takes the general path from its start. */
+				size_t j = i, k = 0;
+
+				for (; j < len && (unsigned char)s[j] < 0x80 &&
+				    is_word_cp((unsigned char)s[j]); j++, k++)
+					if (k < TEXT_TOKEN_MAX)
+						ta->word[k] = (s[j] >= 'A' &&
+						    s[j] <= 'Z') ? s[j] + 32 : s[j];
+				if (j < len && (unsigned char)s[j] >= 0x80) {
+					in_word = true;
+					start = i;
+					i = j;
+					continue;
+				}
+				if (k <= TEXT_TOKEN_MAX && (rc = emit_normal(ta,
+				    k, i, j, flags, fn, payload)) != 0)
+					return rc;
+				i = j;
+				continue;
+			}
 		} else {
 			n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
 			    (utf8proc_ssize_t)(len - i), &c);
