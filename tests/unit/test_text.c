@@ -227,6 +227,53 @@ utf8_trunc_keeps_characters(void **state)
 	assert_int_equal(text_utf8_trunc(s, 6, 0), 0);
 }
 
+static int
+offsets(const char *tok, size_t len, size_t start, size_t end,
+    bool is_colocated, void *payload)
+{
+	struct buf *b = payload;
+
+	(void)is_colocated;
+	buf_addf(b, "%.*s@%zu-%zu ", (int)len, tok, start, end);
+	return 0;
+}
+
+/* ASCII words are read and folded in one pass; the edges of that
+ * shortcut: a word that goes on past ASCII (either way round), one that
+ * ends at non-ASCII punctuation, the length limit, and the offsets. */
+static void
+ascii_words_one_pass(void **state)
+{
+	struct text_analyzer *ta = NULL;
+	struct toks t = { BUF_INIT(BUF_NOCAP), 0 };
+	struct buf b = BUF_INIT(BUF_NOCAP);
+	char w[TEXT_TOKEN_MAX + 8];
+
+	(void)state;
+	assert_int_equal(text_analyzer_new(&ta), 0);
+	assert_string_equal(tokens(ta, &t, "Caf\xc3\xa9 NA\xc3\x8fVE \xc3\x89" "cole",
+	    0), "caf\xc3\xa9 na\xc3\xafve \xc3\xa9" "cole");
+	assert_string_equal(tokens(ta, &t, "dam\xe2\x80\x99s Tessen\xe2\x80\x94"
+	    "Korvia", 0), "dam s tessen korvia");
+	assert_string_equal(tokens(ta, &t, "R2D2 x9", 0), "r2d2 x9");
+	/* TEXT_TOKEN_MAX letters are a word, one more is skipped */
+	memset(w, 'A', TEXT_TOKEN_MAX);
+	memcpy(w + TEXT_TOKEN_MAX, " ok", 4);
+	tokens(ta, &t, w, 0);
+	assert_int_equal(t.n, 2);
+	assert_int_equal(strlen(t.b.ptr), TEXT_TOKEN_MAX + 3);
+	memset(w, 'A', TEXT_TOKEN_MAX + 1);
+	memcpy(w + TEXT_TOKEN_MAX + 1, " ok", 4);
+	assert_string_equal(tokens(ta, &t, w, 0), "ok");
+	/* offsets are the raw word's bytes */
+	assert_int_equal(text_tokenize(ta, "The Dam, caf\xc3\xa9!", 15, 0,
+	    offsets, &b), 0);
+	assert_string_equal(b.ptr, "the@0-3 dam@4-7 caf\xc3\xa9@9-14 ");
+	buf_release(&b);
+	buf_release(&t.b);
+	text_analyzer_free(ta);
+}
+
 int
 main(void)
 {
@@ -234,6 +281,7 @@ main(void)
 		cmocka_unit_test(normalize_table),
 		cmocka_unit_test(tokenize_and_stem),
 		cmocka_unit_test(tokenize_offsets_and_stop),
+		cmocka_unit_test(ascii_words_one_pass),
 		cmocka_unit_test(arabic_fast_path_agrees),
 		cmocka_unit_test(strip_html_table),
 		cmocka_unit_test(utf8_trunc_keeps_characters),
