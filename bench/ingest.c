@@ -547,13 +547,7 @@ fail:
 out:
 	store_close(st);
 	if (is_temp) {
-		char p[300];
-
-		unlink(path);
-		snprintf(p, sizeof(p), "%s-wal", path);
-		unlink(p);
-		snprintf(p, sizeof(p), "%s-shm", path);
-		unlink(p);
+		store_remove(path);
 		rmdir(dir);
 	}
 	return rc;

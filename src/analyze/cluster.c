@@ -1207,7 +1207,7 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 		}
 		for (size_t c = 0; c < nc; c++) {
 			struct story *s;
-			double sim, need;
+			double sim, need, over;
 			size_t shared;
 
 			if (cand[c].slot == UINT32_MAX)
@@ -1216,24 +1216,22 @@ analyze_add(struct analyze *an, const struct analyze_doc *d,
 			sim = dot_n(vec, nv, s->t, s->nterm, &shared) / s->norm;
 			if (shared < MIN_SHARED)
 				continue;
+			over = span_over(s, t, an->o.span_grace_s);
 			need = base + an->o.decay_per_day *
 			    (double)gap_of(s, t) / 86400.0 +
-			    an->o.span_per_day * span_over(s, t,
-			    an->o.span_grace_s) / 86400.0;
+			    an->o.span_per_day * over / 86400.0;
 			if (sim < need)
 				continue;
 			/* stretching a story past its first day: the report
 			 * must still tell what that day's reports told (a
 			 * beat's next development shares the beat's words
 			 * with the centroid, not the first reports' event) */
-			if (an->o.seed_threshold > 0 && s->nseed &&
-			    span_over(s, t, an->o.span_grace_s) > 0 &&
+			if (an->o.seed_threshold > 0 && s->nseed && over > 0 &&
 			    dot(vec, nv, s->seed, s->nseed) / s->seed_norm <
 			    an->o.seed_threshold)
 				continue;
-			if (sim >= need)
-				matched[n_matched++] = cand[c].slot;
-			if (sim >= need && sim - need > best_sim) {
+			matched[n_matched++] = cand[c].slot;
+			if (sim - need > best_sim) {
 				best_sim = sim - need;
 				best = cand[c].slot;
 			}

@@ -47,8 +47,6 @@ hex4(const char *p, uint32_t *out)
 	return 0;
 }
 
-/* At the opening quote. Appends at most cap decoded bytes to out (NULL:
- * decode nothing) and moves past the closing quote. */
 /* Whether p[0..n) holds a byte below 0x20 (JSON forbids them raw in a
  * string): eight bytes at a time, (x - 0x20..) & ~x & 0x80.. is nonzero
  * exactly when some byte of x is below 0x20. */
@@ -71,6 +69,8 @@ has_control(const char *p, size_t n)
 	return false;
 }
 
+/* At the opening quote. Appends at most cap decoded bytes to out (NULL:
+ * decode nothing) and moves past the closing quote. */
 static int
 string(struct cur *c, struct buf *out, size_t cap)
 {

@@ -383,43 +383,6 @@ article_len(const char *w, size_t len)
 	return 0;
 }
 
-static int emit_normal(struct text_analyzer *ta, size_t len, size_t start,
-    size_t end, int flags, text_token_fn fn, void *payload);
-
-static int
-emit_word(struct text_analyzer *ta, const char *src, size_t start, size_t end,
-    int flags, text_token_fn fn, void *payload)
-{
-	const char *raw = src + start;
-	size_t rawlen = end - start, len = 0;
-	bool is_ascii = true;
-
-	if (rawlen > 4 * TEXT_TOKEN_MAX)
-		return 0;
-	for (size_t i = 0; i < rawlen; i++)
-		is_ascii &= (unsigned char)raw[i] < 0x80;
-	if (is_ascii) {
-		if (rawlen > TEXT_TOKEN_MAX)
-			return 0;
-		for (size_t i = 0; i < rawlen; i++) {
-			char c = raw[i];
-			ta->word[i] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
-		}
-		len = rawlen;
-	} else if (!arabic_fast(raw, rawlen, ta->word, &len)) {
-		utf8proc_ssize_t n = normalize_cps(&ta->cps, &ta->cps_cap, raw,
-		    rawlen);
-
-		if (n <= 0 || n > TEXT_TOKEN_MAX)
-			return 0;
-		len = (size_t)n;
-		memcpy(ta->word, ta->cps, len);
-	}
-	if (len == 0)
-		return 0;
-	return emit_normal(ta, len, start, end, flags, fn, payload);
-}
-
 /* The word normalized in ta->word[0..len): stemmed as flags ask, then to
  * fn. */
 static int
@@ -453,6 +416,31 @@ emit_normal(struct text_analyzer *ta, size_t len, size_t start, size_t end,
 	    (rc = fn(sm->s2, sm->n2, start, end, true, payload)) != 0)
 		return rc;
 	return 0;
+}
+
+/* A word with a byte past ASCII (text_tokenize folds ASCII words
+ * itself): normalized, then emit_normal. */
+static int
+emit_word(struct text_analyzer *ta, const char *src, size_t start, size_t end,
+    int flags, text_token_fn fn, void *payload)
+{
+	const char *raw = src + start;
+	size_t rawlen = end - start, len = 0;
+
+	if (rawlen > 4 * TEXT_TOKEN_MAX)
+		return 0;
+	if (!arabic_fast(raw, rawlen, ta->word, &len)) {
+		utf8proc_ssize_t n = normalize_cps(&ta->cps, &ta->cps_cap, raw,
+		    rawlen);
+
+		if (n <= 0 || n > TEXT_TOKEN_MAX)
+			return 0;
+		len = (size_t)n;
+		memcpy(ta->word, ta->cps, len);
+	}
+	if (len == 0)
+		return 0;
+	return emit_normal(ta, len, start, end, flags, fn, payload);
 }
 
 int

@@ -38,6 +38,8 @@
 /* HTML read per field to find the lead text: enough for ANALYZE_TEXT_LEAD
  * bytes of text after tags are removed. */
 #define STORY_HTML_LEAD (16u << 10)
+_Static_assert(STORY_HTML_LEAD <= STORE_STORY_MEMBER_TEXT,
+    "the store hands the clusterer at least the lead it reads");
 
 struct ingest_stories {
 	struct analyze *an;
@@ -248,6 +250,7 @@ int
 ingest_stories_settle(struct store *st, int64_t now, size_t *out_n)
 {
 	size_t total = 0;
+	int64_t last_head = 0;
 	int rc = 0;
 
 	for (;;) {
@@ -263,6 +266,15 @@ ingest_stories_settle(struct store *st, int64_t now, size_t *out_n)
 			arena_release(&a);
 			break;
 		}
+		/* assigning an item takes it off the queue; a head that
+		 * stays would be read again forever */
+		if (m[0].item_id == last_head) {
+			arena_release(&a);
+			rc = err_set(ND_ERR, "stories: item %lld stays queued",
+			    (long long)last_head);
+			break;
+		}
+		last_head = m[0].item_id;
 		/* the queue is oldest first: m[0] is the oldest */
 		if ((rc = ingest_stories_cached(&s, st, m[0].time, version)) == 0)
 			rc = put_members(s, st, m, n, now);

@@ -45,6 +45,15 @@ store_close(struct store *st)
 		st->ops->close(st);
 }
 
+void
+store_remove(const char *path)
+{
+	const struct store_ops *ops = path && *path ? backend_of(path) : NULL;
+
+	if (ops)
+		ops->remove(path);
+}
+
 int
 store_schema_version(struct store *st)
 {

@@ -38,6 +38,9 @@ enum {
  */
 int store_open(struct store **out, const char *path, int flags);
 void store_close(struct store *st);
+/* Deletes the closed store at path: a SQLite file with its -wal, -shm and
+ * -journal (tests, benches and their temporary stores). */
+void store_remove(const char *path);
 /* The schema version after migration. */
 int store_schema_version(struct store *st);
 /* Runs an integrity check (PRAGMA integrity_check + foreign keys);
@@ -345,6 +348,10 @@ struct story_fold {
  */
 int store_story_fold(struct store *st, const struct story_fold *f,
     size_t n);
+
+/* Characters of an item's summary and content a story_member carries (the
+ * clusterer reads the lead of each). */
+#define STORE_STORY_MEMBER_TEXT 16384
 
 /* One stored item in a story, as the clusterer needs it to warm up. */
 struct story_member {

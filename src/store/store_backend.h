@@ -34,6 +34,7 @@ struct store_ops {
 	/* Opens the store at path (a file name or a URL this backend owns). */
 	int (*open)(struct store **out, const char *path, int flags);
 	void (*close)(struct store *st);
+	void (*remove)(const char *path);
 	int (*schema_version)(struct store *st);
 	int (*check)(struct store *st);
 	int (*begin)(struct store *st);

@@ -540,23 +540,23 @@ static void
 story_keeps_to_its_first_day(void **state)
 {
 	static const int hours[] = { 0, 2, 4, 30, 51, 75 };
-	static const char *const docs[][3] = {
-		{ "0", "Korvia begins second filling of Tessen dam reservoir",
+	static const char *const docs[][2] = {
+		{ "Korvia begins second filling of Tessen dam reservoir",
 		  "Korvia began the second filling of the Tessen dam "
 		  "reservoir on Friday, officials said." },
-		{ "2", "Tessen reservoir filling starts as Korvia closes dam "
+		{ "Tessen reservoir filling starts as Korvia closes dam "
 		  "gates", "The Tessen dam gates closed and the reservoir "
 		  "filling began, Korvia said." },
-		{ "4", "Korvia starts filling Tessen reservoir without notice",
+		{ "Korvia starts filling Tessen reservoir without notice",
 		  "Korvia started filling the Tessen dam reservoir without "
 		  "notice to downstream states." },
-		{ "30", "River Council offers mediation as Tessen dam filling "
+		{ "River Council offers mediation as Tessen dam filling "
 		  "goes on", "The River Council offered mediation between the "
 		  "states as the Tessen dam filling went on." },
-		{ "51", "River Council mediation: envoy to lead talks between "
+		{ "River Council mediation: envoy to lead talks between "
 		  "states", "The River Council said its mediation would be led "
 		  "by an envoy in talks between the states." },
-		{ "75", "River Council names envoy to lead mediation talks",
+		{ "River Council names envoy to lead mediation talks",
 		  "The River Council named a veteran envoy to lead the "
 		  "mediation talks between the states." },
 	};
@@ -576,8 +576,8 @@ story_keeps_to_its_first_day(void **state)
 			char src[8];
 			struct analyze_doc d = { .time = 3000000 +
 				hours[i] * 3600, .source = src,
-				.lang = "en", .title = docs[i][1],
-				.summary = docs[i][2] };
+				.lang = "en", .title = docs[i][0],
+				.summary = docs[i][1] };
 			struct analyze_result r;
 
 			snprintf(src, sizeof(src), "s%zu", i);

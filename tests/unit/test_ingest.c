@@ -364,11 +364,7 @@ bulk_import_warms_up_once(void **state)
 	}
 	ingest_stories_cache_release();
 	store_close(st);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/s.db-wal", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/s.db-shm", dir);
-	unlink(path);
+	test_db_remove(path);
 	rmdir(dir);
 }
 
@@ -548,14 +544,33 @@ scratch_remove(char *dir, const char *path)
  * front page where a quiet one showed 4). The queue clusters the whole
  * cycle in the items' own order. Clustering feed by feed in two orders
  * is checked to differ first, so the demo still tells the two apart. */
+/* The demo's stories in a fresh store, its feeds stored in the order ord
+ * and settled after each feed (settle_each) or once at the end; the
+ * queue is checked empty after. */
+static char *
+demo_stories(const size_t *ord, bool settle_each, size_t *out_items)
+{
+	char d[32], p[64];
+	struct store *st = scratch(d, p);
+	char *part;
+
+	demo_ingest(st, ord, settle_each, !settle_each);
+	part = partition(st, out_items);
+	assert_int_equal(pending(st), 0);
+	ingest_stories_cache_release();
+	store_close(st);
+	scratch_remove(d, p);
+	return part;
+}
+
 static void
 cycle_order_does_not_matter(void **state)
 {
 	size_t fwd[DEMO_FEEDS_MAX], rev[DEMO_FEEDS_MAX], rot[DEMO_FEEDS_MAX];
-	char d1[32], p1[64], d2[32], p2[64], d3[32], p3[64];
+	char d3[32], p3[64];
 	char *a, *b, *c, *old_a, *old_b;
 	size_t n_a, n_b, n_c, n_old, n = 7;
-	struct store *s1, *s2, *s3;
+	struct store *s3;
 
 	(void)state;
 	for (size_t i = 0; i < n; i++) {
@@ -564,31 +579,18 @@ cycle_order_does_not_matter(void **state)
 		rot[i] = (i + 3) % n;
 	}
 	/* feed by feed, as before: two orders, two sets of stories */
-	s1 = scratch(d1, p1);
-	s2 = scratch(d2, p2);
-	demo_ingest(s1, fwd, true, false);
-	demo_ingest(s2, rev, true, false);
-	old_a = partition(s1, &n_old);
-	old_b = partition(s2, &n_old);
+	old_a = demo_stories(fwd, true, &n_old);
+	old_b = demo_stories(rev, true, &n_old);
 	assert_string_not_equal(old_a, old_b);
-	store_close(s1);
-	store_close(s2);
-	scratch_remove(d1, p1);
-	scratch_remove(d2, p2);
 	free(old_a);
 	free(old_b);
 
 	/* a cycle: stored in any order, clustered once at its end */
-	s1 = scratch(d1, p1);
-	s2 = scratch(d2, p2);
-	demo_ingest(s1, fwd, false, true);
-	demo_ingest(s2, rev, false, true);
-	a = partition(s1, &n_a);
-	b = partition(s2, &n_b);
+	a = demo_stories(fwd, false, &n_a);
+	b = demo_stories(rev, false, &n_b);
 	assert_int_equal(n_a, n_b);
 	assert_true(n_a >= 60);
 	assert_string_equal(a, b);
-	assert_int_equal(pending(s1), 0);
 
 	/* stored, then the process "dies" before clustering: the next
 	 * settle, on a new handle, clusters what it left */
@@ -607,12 +609,65 @@ cycle_order_does_not_matter(void **state)
 	free(b);
 	free(c);
 	ingest_stories_cache_release();
-	store_close(s1);
-	store_close(s2);
 	store_close(s3);
-	scratch_remove(d1, p1);
-	scratch_remove(d2, p2);
 	scratch_remove(d3, p3);
+}
+
+/* What the clusterer is handed of a queued item is capped: a feed's
+ * content may be a megabyte, and a settle or a warm-up reads thousands
+ * of items at once. An item whose headline changes is queued again; one
+ * whose summary alone changes is not. */
+static void
+story_queue_caps_and_requeues(void **state)
+{
+	char d[32], p[64];
+	struct store *st = scratch(d, p);
+	struct source src = { .url = "https://cap.example/feed",
+		.is_enabled = true };
+	struct arena a = ARENA_INIT;
+	struct story_member *m;
+	struct item it = { 0 };
+	char *big = malloc(200000);
+	size_t n;
+
+	(void)state;
+	memset(big, 'w', 199999);
+	big[199999] = '\0';
+	assert_int_equal(store_source_add(st, &src, &src.id), 0);
+	it.dedup_key = "k1";
+	it.guid = "k1";
+	it.title = "Dam talks open";
+	it.summary = big + 200000 - 1 - 60000;  /* 60,000 bytes: under the
+	                                         * summary's own cap */
+	it.content = big;
+	it.sort_time = DEMO_NOW;
+	memset(it.fields_hash, 1, ITEM_HASH_LEN);
+	assert_int_equal(store_items_put(st, src.id, &it, 1, NULL), 0);
+	assert_int_equal(store_story_pending(st, &a, 10, &m, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(strlen(m[0].summary), STORE_STORY_MEMBER_TEXT);
+	assert_int_equal(strlen(m[0].content), STORE_STORY_MEMBER_TEXT);
+	assert_int_equal(ingest_stories_settle(st, DEMO_NOW, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(pending(st), 0);
+	/* a new summary: not queued */
+	it.summary = "Talks open in Port Amsel";
+	memset(it.fields_hash, 2, ITEM_HASH_LEN);
+	assert_int_equal(store_items_put(st, src.id, &it, 1, NULL), 0);
+	assert_int_equal(pending(st), 0);
+	/* a new headline: queued again */
+	it.title = "Dam talks open in Port Amsel";
+	memset(it.fields_hash, 3, ITEM_HASH_LEN);
+	assert_int_equal(store_items_put(st, src.id, &it, 1, NULL), 0);
+	assert_int_equal(pending(st), 1);
+	assert_int_equal(ingest_stories_settle(st, DEMO_NOW, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(pending(st), 0);
+	free(big);
+	arena_release(&a);
+	ingest_stories_cache_release();
+	store_close(st);
+	scratch_remove(d, p);
 }
 
 int
@@ -630,6 +685,7 @@ main(void)
 		cmocka_unit_test(feed_put_end_to_end),
 		cmocka_unit_test(bulk_import_warms_up_once),
 		cmocka_unit_test(cycle_order_does_not_matter),
+		cmocka_unit_test(story_queue_caps_and_requeues),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "store/store.h"
 
 /* The whole file at path, malloc'd and NUL-terminated (free with free());
  * NULL when it cannot be read. */
@@ -23,17 +24,11 @@ test_read_file(const char *path, size_t *out_len)
 	return buf_detach(&b, out_len);
 }
 
-/* Removes a test's SQLite store: the file and its -wal and -shm. */
+/* Removes a test's store: the file and its -wal and -shm. */
 static inline void
 test_db_remove(const char *path)
 {
-	char p[4096];
-
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
+	store_remove(path);
 }
 
 #endif

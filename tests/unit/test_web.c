@@ -429,11 +429,7 @@ http_teardown(void **state)
 	web_site_stop(H.web, H.site);
 	cfg_release(&H.cfg);
 	snprintf(p, sizeof(p), "%s/t.db", H.dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/t.db-wal", H.dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/t.db-shm", H.dir);
-	unlink(p);
+	store_remove(p);
 	rmdir(H.dir);
 	return 0;
 }

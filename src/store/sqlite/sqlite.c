@@ -375,6 +375,20 @@ fail:
 }
 
 void
+store_sqlite_remove(const char *path)
+{
+	static const char *const side[] = { "", "-wal", "-shm", "-journal" };
+
+	for (size_t i = 0; i < sizeof(side) / sizeof(side[0]); i++) {
+		char p[4096];
+
+		if ((size_t)snprintf(p, sizeof(p), "%s%s", path, side[i]) <
+		    sizeof(p))
+			unlink(p);
+	}
+}
+
+void
 store_sqlite_close(struct store *st)
 {
 	if (!st)
@@ -967,6 +981,7 @@ const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = store_sqlite_open,
 	.close = store_sqlite_close,
+	.remove = store_sqlite_remove,
 	.schema_version = store_sqlite_schema_version,
 	.check = store_sqlite_check,
 	.begin = store_sqlite_begin,

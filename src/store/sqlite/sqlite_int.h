@@ -94,6 +94,7 @@ struct store_sqlite {
 /* The operations of store_sqlite_ops (store_backend.h), by file. */
 int store_sqlite_open(struct store **out, const char *path, int flags);
 void store_sqlite_close(struct store *st);
+void store_sqlite_remove(const char *path);
 int store_sqlite_schema_version(struct store *st);
 int store_sqlite_check(struct store *st);
 int store_sqlite_begin(struct store *st);

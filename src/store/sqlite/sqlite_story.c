@@ -17,17 +17,6 @@
 
 #define STORY_ITEMS_MAX 1000
 
-/* Runs a prepared statement with no rows to return. */
-static int
-done(struct store *st, sqlite3_stmt *stmt, const char *what)
-{
-	int rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : store_db_err(st, what);
-
-	sqlite3_reset(stmt);
-	sqlite3_clear_bindings(stmt);
-	return rc;
-}
-
 /* The story an assignment to id lands in: merged_into followed (a chain is
  * at most as long as the merges made; capped against cycles). */
 static int
@@ -111,24 +100,25 @@ store_sqlite_story_assign(struct store *st, const struct story_assign *as,
 		sqlite3_bind_int64(story, 1, sid);
 		store_bind_text(story, 2, x->title ? x->title : "");
 		sqlite3_bind_int64(story, 3, x->time);
-		if ((rc = done(st, story, "insert story")) < 0)
+		if ((rc = store_step_reset(st, story, "insert story")) < 0)
 			goto out;
 		sqlite3_bind_int64(widen, 1, sid);
 		sqlite3_bind_int64(widen, 2, x->time);
-		if ((rc = done(st, widen, "update story")) < 0)
+		if ((rc = store_step_reset(st, widen, "update story")) < 0)
 			goto out;
 		sqlite3_bind_int64(put, 1, item_id);
 		sqlite3_bind_int64(put, 2, sid);
 		sqlite3_bind_double(put, 3, x->similarity);
-		if ((rc = done(st, put, "assign item")) < 0)
+		if ((rc = store_step_reset(st, put, "assign item")) < 0)
 			goto out;
 		sqlite3_bind_int64(dequeue, 1, item_id);
-		if ((rc = done(st, dequeue, "dequeue item")) < 0)
+		if ((rc = store_step_reset(st, dequeue, "dequeue item")) < 0)
 			goto out;
 	}
 	if (close_before > 0) {
 		sqlite3_bind_int64(close_q, 1, close_before);
-		if ((rc = done(st, close_q, "close quiet stories")) < 0)
+		if ((rc = store_step_reset(st, close_q,
+		    "close quiet stories")) < 0)
 			goto out;
 	}
 	in_tx = false;
@@ -146,11 +136,14 @@ out:
 	return rc;
 }
 
-/* The member columns, in the order members() reads them. */
+/* The member columns, in the order members() reads them; ?9 is
+ * STORE_STORY_MEMBER_TEXT (bound by members()): a feed's summary or
+ * content may be a megabyte, and a window holds thousands of items. */
 #define MEMBER_COLS                                                            \
 	"i.id, coalesce(si.story_id, 0), coalesce(si.is_locked, 0), "          \
 	"i.sort_time, coalesce(s.title, s.url), i.language, i.title, "         \
-	"i.summary, i.content, i.source_id, i.dedup_key, i.image_url "
+	"substr(i.summary, 1, ?9), substr(i.content, 1, ?9), "                 \
+	"i.source_id, i.dedup_key, i.image_url "
 
 /* Runs stmt (bound) and reads its rows as members into a. */
 static int
@@ -161,15 +154,11 @@ members(struct store *st, struct arena *a, sqlite3_stmt *stmt,
 	size_t n = 0, cap = 0;
 	int step;
 
+	sqlite3_bind_int64(stmt, 9, STORE_STORY_MEMBER_TEXT);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct story_member *m;
 
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-
-			v = arena_realloc(a, v, cap * sizeof(*v), ncap * sizeof(*v));
-			cap = ncap;
-		}
+		ARENA_GROW(a, v, n, n + 1, cap);
 		m = &v[n++];
 		m->item_id = sqlite3_column_int64(stmt, 0);
 		m->story_id = sqlite3_column_int64(stmt, 1);
